@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a ``Database/checkpoint()`` did.
+public struct CheckpointSummary: Sendable, Equatable {
+    /// The archive the old WAL now lives in, e.g. `transaction.20260122_203117.log` (in `wal/`).
+    public var archive: String?
+    /// The last LSN the archive holds.
+    public var throughLSN: Int
+    /// What the save before it wrote.
+    public var save: SaveSummary
+}
+
+/// Archiving the WAL.
+extension Database {
+    /// Saves every table, then archives the WAL as `wal/transaction.YYYYMMDD_HHMMSS.log` (with `_N` added when
+    /// that name exists: an archive is never overwritten) and starts a new WAL whose first line is a `CHECKPOINT`
+    /// entry. A crash at any step leaves a database that opens with every acknowledged write.
+    ///
+    /// The steps (STORAGE.md): sync the WAL; save; `link` the WAL to the archive name; write the new WAL as a
+    /// temporary file and sync it; `rename` it over `transaction.log`; sync `wal/`.
+    ///
+    /// - Returns: the archive name and the last LSN it holds.
+    @discardableResult
+    public func checkpoint() throws(LineDBError) -> CheckpointSummary {
+        try state.withLock { () throws(LineDBError) in
+            try requireWritable()
+            checkpointing = true
+            defer { checkpointing = false }
+            return try checkpointLocked()
+        }
+    }
+
+    private func checkpointLocked() throws(LineDBError) -> CheckpointSummary {
+        guard let paths, let wal else {
+            return CheckpointSummary(archive: nil, throughLSN: 0, save: SaveSummary())
+        }
+        try wal.syncAll()
+        Failpoint.hit("checkpoint.afterSync")
+        let save = try saveLocked()
+        Failpoint.hit("checkpoint.afterSave")
+        let through = wal.nextLSN - 1
+
+        // Step 3: the archive name is a second link to the live WAL; transaction.log exists at every instant.
+        let stamp = Timestamp.compactNow()
+        var archiveName = "transaction.\(stamp).log"
+        var n = 1
+        var linked = false
+        var useRenameFallback = false
+        while !linked {
+            do {
+                try io.link(paths.wal, paths.walDir + "/" + archiveName)
+                linked = true
+            } catch {
+                guard case .io(_, _, let code) = error else { throw error }
+                if code == EEXIST {
+                    archiveName = "transaction.\(stamp)_\(n).log"
+                    n += 1
+                } else if code == EPERM || code == ENOTSUP || code == EOPNOTSUPP {
+                    // No hard links here: rename the live WAL to the archive name (step 5 variant).
+                    useRenameFallback = true
+                    while io.stat(paths.walDir + "/" + archiveName) != nil {
+                        archiveName = "transaction.\(stamp)_\(n).log"
+                        n += 1
+                    }
+                    break
+                } else {
+                    throw error
+                }
+            }
+        }
+        let archivePath = paths.walDir + "/" + archiveName
+        Failpoint.hit("checkpoint.afterLink")
+
+        // Step 4: the new WAL, complete and synced before it takes the name.
+        var record = JSONObject()
+        record["through_lsn"] = .int(through)
+        record["previous"] = .string(archiveName)
+        var nextIDs = JSONObject()
+        for name in tables.keys.sorted() where tables[name]!.schema.hasAutoIncrementKey {
+            nextIDs[name] = .int(tables[name]!.nextAutoKey)
+        }
+        record["next_ids"] = .object(nextIDs)
+        record["format"] = "linedb-wal/1"
+        var w = JSONWriter(reservingCapacity: 512)
+        WALLine.append(
+            to: &w, timestamp: Timestamp.now(), operation: .checkpoint, table: nil, record: { $0.write(.object(record)) },
+            oldRecord: { $0.writeRaw("null") }, lsn: through + 1, synced: through, txn: nil)
+        do throws(LineDBError) {
+            if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
+            let fd = try io.open(paths.walTemp, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644)
+            do {
+                try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: paths.walTemp) }
+                try io.fsync(fd, path: paths.walTemp)
+                try io.close(fd, path: paths.walTemp)
+            } catch {
+                try? io.close(fd, path: paths.walTemp)
+                throw error
+            }
+            Failpoint.hit("checkpoint.afterTemp")
+            if useRenameFallback { try io.rename(paths.wal, archivePath) }
+            try io.rename(paths.walTemp, paths.wal)
+            Failpoint.hit("checkpoint.afterRename")
+        } catch {
+            // Nothing was retired: drop the extra name and the temp; the old WAL stays live.
+            if !useRenameFallback { try? io.unlink(archivePath) }
+            try? io.unlink(paths.walTemp)
+            throw error
+        }
+        try io.syncDirectory(paths.walDir)
+        Failpoint.hit("checkpoint.afterDirFsync")
+        try wal.reopen(endOffset: w.bytes.count, nextLSN: through + 2)
+        walEntryCount = 1
+        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save)
+    }
+}

@@ -1,0 +1,93 @@
+/// Reading records.
+extension Database {
+    /// The names of the tables, sorted.
+    public var tableNames: [String] {
+        state.withLock { tables.keys.sorted() }
+    }
+
+    /// The schema of a table.
+    public func schema(of table: String) throws(LineDBError) -> TableSchema {
+        try state.withLock { () throws(LineDBError) in try self.table(table).schema }
+    }
+
+    /// The number of records in a table.
+    public func count(_ table: String) throws(LineDBError) -> Int {
+        try state.withLock { () throws(LineDBError) in try self.table(table).count }
+    }
+
+    /// The record with primary key `key`, found in O(1); `nil` when there is none.
+    public func get(_ table: String, key: JSONValue) throws(LineDBError) -> Record? {
+        try state.withLock { () throws(LineDBError) in
+            let t = try self.table(table)
+            return t.row(forKey: key).map(t.record)
+        }
+    }
+
+    /// The records whose `column` equals `value`. O(1) for the primary key and UNIQUE columns, a scan otherwise.
+    public func find(_ table: String, where column: String, equals value: JSONValue) throws(LineDBError) -> [Record] {
+        try state.withLock { () throws(LineDBError) in
+            let t = try self.table(table)
+            guard let c = t.schema.index(of: column) else {
+                throw .unknownColumn(
+                    table: table, column: column, suggestion: Suggest.closest(column, in: t.schema.columns.map(\.name)))
+            }
+            let wanted = (try? t.normalize(value, column: c)) ?? value
+            if t.schema.columns[c].isIndexed && !wanted.isNull {
+                guard let slot = t.slot(column: c, equals: wanted), let row = t.slots[slot] else { return [] }
+                return [t.record(row)]
+            }
+            return t.rows.filter { $0.values[c] == wanted }.map(t.record)
+        }
+    }
+
+    /// Records of a table: all of them, or those `predicate` accepts; in file (insertion) order, or sorted by a
+    /// column; from `offset`, at most `limit`.
+    ///
+    /// ```swift
+    /// let best = try db.select("student", where: { ($0["gpa"]?.doubleValue ?? 0) > 3.5 },
+    ///                          orderBy: "gpa", descending: true, limit: 10)
+    /// ```
+    public func select(
+        _ table: String, where predicate: ((Record) throws -> Bool)? = nil, orderBy column: String? = nil,
+        descending: Bool = false, offset: Int = 0, limit: Int? = nil
+    ) throws -> [Record] {
+        try state.withLock { () throws -> [Record] in
+            let t = try self.table(table)
+            var orderIndex: Int? = nil
+            if let column {
+                guard let c = t.schema.index(of: column) else {
+                    throw LineDBError.unknownColumn(
+                        table: table, column: column, suggestion: Suggest.closest(column, in: t.schema.columns.map(\.name)))
+                }
+                orderIndex = c
+            }
+            if let c = orderIndex {
+                var rows = Array(t.rows)
+                rows.sort { a, b in
+                    let r = JSONValue.compare(a.values[c], b.values[c])
+                    return descending ? r > 0 : r < 0
+                }
+                var out: [Record] = []
+                var skipped = 0
+                for row in rows {
+                    if let limit, out.count >= limit { break }
+                    let record = t.record(row)
+                    if let predicate, try !predicate(record) { continue }
+                    if skipped < offset { skipped += 1; continue }
+                    out.append(record)
+                }
+                return out
+            }
+            var out: [Record] = []
+            var skipped = 0
+            for row in t.rows {
+                if let limit, out.count >= limit { break }
+                let record = t.record(row)
+                if let predicate, try !predicate(record) { continue }
+                if skipped < offset { skipped += 1; continue }
+                out.append(record)
+            }
+            return out
+        }
+    }
+}

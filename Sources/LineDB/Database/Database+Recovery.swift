@@ -1,0 +1,272 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Opening is recovery (STORAGE.md, "Recovery"): clean up what a crash left, load schemas and records, replay the
+/// WAL over them by primary key, check constraints once at the end, cut off a torn WAL tail into `quarantine/`.
+/// Nothing is rewritten at open; tables that differ from their files are rewritten by the next save.
+extension Database {
+    func recover() throws(LineDBError) {
+        guard let paths else { return }
+        let writer = !isReadOnly
+        if writer { try cleanUpAfterCrash(paths) }
+
+        // Schemas.
+        var loaded: [String: TableState] = [:]
+        for file in io.listDirectory(paths.schemaDir) where file.hasSuffix(".schema.json") && !file.hasPrefix(".") {
+            let name = String(file.dropLast(".schema.json".count))
+            let path = paths.schemaDir + "/" + file
+            guard let bytes = try io.readFile(path) else { continue }
+            var schemaWarnings: [String] = []
+            let schema = try TableSchema.parse(fileBytes: bytes, path: path, expectedName: name, warnings: &schemaWarnings)
+            warnings += schemaWarnings
+            let t = TableState(schema: schema)
+            if schema.primaryKeyIndex == nil {
+                t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
+                warnings.append("\(path): \(t.readOnlyReason!)")
+            }
+            loaded[name] = t
+        }
+
+        // Records.
+        var salvaged: [String: [UInt8]] = [:]
+        for name in loaded.keys.sorted() {
+            let t = loaded[name]!
+            let path = paths.recordsFile(name)
+            guard let bytes = try io.readFile(path) else {
+                t.needsRewrite = true  // the next save creates the file
+                continue
+            }
+            var bad: [UInt8] = []
+            try loadRecords(into: t, bytes: bytes, path: path, quarantined: &bad)
+            if !bad.isEmpty { salvaged[name] = bad }
+        }
+
+        // WAL.
+        let archiveLast = lastArchivedLSN(paths)
+        let walExists = io.stat(paths.wal) != nil
+        let walBytes = try io.readFile(paths.wal) ?? []
+        var replay = Replay(database: self, tables: loaded, walPath: paths.wal)
+        let scan = try walBytes.withBuffer { (buffer) throws(LineDBError) -> WALScanner.Result in
+            do {
+                return try WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLast ?? 0) + 1) { entry in
+                    try replay.apply(entry)
+                }
+            } catch let error as LineDBError {
+                throw error
+            } catch {
+                throw .invalidInput(reason: "\(error)")
+            }
+        }
+        var tornTail: WALScanner.TornTail? = nil
+        switch scan.outcome {
+        case .clean: break
+        case .corrupt(let error):
+            guard options.salvage, case .corrupt(_, let line, _, let offset, let reason, _) = error else { throw error }
+            // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.
+            let at = offset ?? scan.validEnd
+            tornTail = WALScanner.TornTail(
+                line: line ?? 0, byteOffset: at, byteCount: walBytes.count - at, reason: reason,
+                expectedLSN: (scan.lastLSN ?? archiveLast ?? 0) + 1, droppedLines: 0)
+        case .tornTail(let torn):
+            tornTail = torn
+        }
+        warnings += replay.finish()
+        if let torn = tornTail, !writer {
+            warnings.append(
+                "\(paths.wal) line \(torn.line) (byte \(torn.byteOffset)): stopped before an incomplete entry (\(torn.byteCount) bytes; a writer may be writing it)")
+        }
+
+        // Constraints, once, at the end (STORAGE.md step 6).
+        for name in replay.tables.keys.sorted() {
+            let t = replay.tables[name]!
+            if let (column, value) = t.buildUniqueIndexes() {
+                throw .corrupt(
+                    path: paths.recordsFile(name), line: nil, column: nil, byteOffset: nil,
+                    reason: "after replaying the WAL, two records share the value \(value.brief) in UNIQUE column '\(column)'",
+                    hint: "fix the records file or the WAL by hand; LineDB changed nothing")
+            }
+        }
+        tables = replay.tables
+        pendingFileRemovals = replay.dropped
+        pendingSchemaWrites = Set(replay.tables.keys.filter { io.stat(paths.schemaFile($0)) == nil })
+        walEntryCount = scan.validLines
+
+        guard writer else { return }
+
+        // Changes on disk start here, after everything was read and checked.
+        if let torn = tornTail {
+            try quarantineWALTail(paths, bytes: walBytes, torn: torn)
+        }
+        for (name, bad) in salvaged.sorted(by: { $0.key < $1.key }) {
+            try writeQuarantine(paths, name: "\(Timestamp.compactNow())-\(name)-records.jsonl", bytes: bad)
+            tables[name]?.needsRewrite = true
+        }
+        let nextLSN = (scan.lastLSN ?? archiveLast ?? 0) + 1
+        wal = try WALWriter(
+            io: io, path: paths.wal, directory: paths.walDir, mode: options.syncMode, nextLSN: nextLSN,
+            created: !walExists)
+        if !walExists { try wal!.syncAll() }
+    }
+
+    /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
+    private func cleanUpAfterCrash(_ paths: DatabasePaths) throws(LineDBError) {
+        for dir in [paths.dataDir, paths.schemaDir] {
+            for name in io.listDirectory(dir) where name.hasPrefix(".") && name.contains(".tmp-") {
+                try io.unlink(dir + "/" + name)
+            }
+        }
+        if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
+        if let live = io.stat(paths.wal), live.linkCount > 1 {
+            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
+                let archive = paths.walDir + "/" + name
+                if let s = io.stat(archive), s.inode == live.inode, s.device == live.device {
+                    try io.unlink(archive)
+                    warnings.append("wal/\(name): removed the archive name of a checkpoint that did not finish")
+                }
+            }
+            try io.syncDirectory(paths.walDir)
+        }
+    }
+
+    /// Reads one records file into `t`. A torn last line is ignored with a warning; a bad line elsewhere refuses
+    /// the open (or, when salvaging, is moved to `quarantined`).
+    private func loadRecords(into t: TableState, bytes: [UInt8], path: String, quarantined: inout [UInt8])
+        throws(LineDBError)
+    {
+        try bytes.withBuffer { (buffer) throws(LineDBError) in
+            let n = buffer.count
+            var offset = 0
+            if n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                offset = 3
+                t.needsRewrite = true
+            }
+            var lineNumber = 0
+            var estimate = 0
+            for b in buffer.prefix(min(n, 1 << 16)) where b == 10 { estimate += 1 }
+            if n > 1 << 16 { estimate = estimate * (n >> 16) }
+            t.reserve(estimate)
+            while offset < n {
+                lineNumber += 1
+                var end = offset
+                while end < n && buffer[end] != 10 { end += 1 }
+                let complete = end < n
+                var lineEnd = end
+                if lineEnd > offset && buffer[lineEnd - 1] == 13 {
+                    lineEnd -= 1
+                    t.needsRewrite = true
+                }
+                let start = offset
+                offset = complete ? end + 1 : end
+                var blank = true
+                for i in start..<lineEnd where buffer[i] != 32 && buffer[i] != 9 && buffer[i] != 0 { blank = false; break }
+                if blank {
+                    if start < lineEnd || complete { t.needsRewrite = true }
+                    if !complete && start < lineEnd {
+                        warnings.append("\(path) line \(lineNumber): ignored \(lineEnd - start) trailing NUL bytes (torn write)")
+                    }
+                    continue
+                }
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
+                do throws(RowParseError) {
+                    let row = try t.parseStoredLine(line)
+                    let key = t.key(of: row)
+                    if t.slot(forKey: key) != nil {
+                        throw RowParseError.constraint(
+                            .duplicateValue(table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief))
+                    }
+                    t.append(row)
+                    if !complete { t.needsRewrite = true }  // no final newline: never append after it
+                } catch {
+                    if !complete {
+                        t.needsRewrite = true
+                        warnings.append(
+                            "\(path) line \(lineNumber): ignored a torn last record (\(lineEnd - start) bytes without a newline)")
+                        continue
+                    }
+                    let (column, reason): (Int?, String)
+                    switch error {
+                    case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
+                    case .constraint(let e): (column, reason) = (nil, e.description)
+                    }
+                    if options.salvage {
+                        quarantined.append(contentsOf: buffer[start..<end])
+                        quarantined.append(10)
+                        warnings.append("\(path):\(lineNumber): \(reason); moved the line to quarantine/")
+                        t.needsRewrite = true
+                        continue
+                    }
+                    throw .corrupt(
+                        path: path, line: lineNumber, column: column, byteOffset: start + (column.map { $0 - 1 } ?? 0),
+                        reason: reason,
+                        hint: "fix the line by hand, or run `linedb recover DB` to move bad lines to quarantine/; LineDB changed nothing")
+                }
+            }
+        }
+        t.savedSlots = t.slots.count
+    }
+
+    /// The last LSN of the newest archive (to continue the sequence after a checkpoint that left no header).
+    private func lastArchivedLSN(_ paths: DatabasePaths) -> Int? {
+        let archives = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted()
+        guard let newest = archives.last else { return nil }
+        let path = paths.walDir + "/" + newest
+        guard let size = io.stat(path)?.size, size > 0,
+            let fd = try? io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+        else { return nil }
+        defer { try? io.close(fd, path: path) }
+        let from = max(0, size - (1 << 20))
+        guard let tail = try? io.pread(fd, count: size - from, offset: from, path: path) else { return nil }
+        var lines = tail.split(separator: 10, omittingEmptySubsequences: true)
+        if tail.last != 10, !lines.isEmpty { lines.removeLast() }
+        for line in lines.reversed() {
+            let entry = Array(line).withUnsafeBufferPointer {
+                WALLine.decode($0, lineNumber: 0, byteOffset: 0, impliedLSN: 0)
+            }
+            if case .success(let e) = entry, !e.isLegacy { return e.lsn }
+        }
+        // A legacy archive: its lines are numbered from 1.
+        return nil
+    }
+
+    /// Saves the torn tail to `quarantine/`, then cuts the WAL back to its valid prefix.
+    private func quarantineWALTail(_ paths: DatabasePaths, bytes: [UInt8], torn: WALScanner.TornTail)
+        throws(LineDBError)
+    {
+        let tail = Array(bytes[torn.byteOffset...])
+        let suffix = "-wal-lsn\(torn.expectedLSN).bin"
+        let already = io.listDirectory(paths.quarantineDir).contains { name in
+            name.hasSuffix(suffix) && (try? io.readFile(paths.quarantineDir + "/" + name)) == tail
+        }
+        let name = "\(Timestamp.compactNow())\(suffix)"
+        if !already { try writeQuarantine(paths, name: name, bytes: tail) }
+        // R12: what we read is durable before we cut.
+        let fd = try io.open(paths.wal, flags: O_WRONLY | O_CLOEXEC, mode: 0)
+        do {
+            try io.fsync(fd, path: paths.wal)
+            Failpoint.hit("recovery.beforeTruncate")
+            try io.ftruncate(fd, size: torn.byteOffset, path: paths.wal)
+            try io.fsync(fd, path: paths.wal)
+            try io.close(fd, path: paths.wal)
+        } catch {
+            try? io.close(fd, path: paths.wal)
+            throw error
+        }
+        Failpoint.hit("recovery.afterTruncate")
+        var message = "wal/transaction.log line \(torn.line) (byte \(torn.byteOffset)): ignored torn last entry (\(torn.byteCount) bytes: \(torn.reason))"
+        if torn.droppedLines > 0 { message += ", with \(torn.droppedLines) later entries of the same unsynced batch" }
+        warnings.append(message + "; saved to quarantine/\(already ? "(already there)" : name)")
+    }
+
+    /// Writes a file into `quarantine/` durably.
+    private func writeQuarantine(_ paths: DatabasePaths, name: String, bytes: [UInt8]) throws(LineDBError) {
+        let existed = io.stat(paths.quarantineDir) != nil
+        try io.mkdir(paths.quarantineDir)
+        if !existed { try io.syncDirectory(paths.root) }
+        try io.durableReplace(paths.quarantineDir + "/" + name, contents: bytes)
+        try io.syncDirectory(paths.quarantineDir)
+        Failpoint.hit("recovery.afterQuarantine")
+    }
+}

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a ``Database/save()`` wrote.
+public struct SaveSummary: Sendable, Equatable {
+    /// Tables whose new records were appended to their records file, with the number of lines appended.
+    public var appended: [String: Int] = [:]
+    /// Tables whose records file was rewritten (temp file, fsync, rename), with the number of records written.
+    public var rewritten: [String: Int] = [:]
+    /// Tables whose files were removed (dropped tables).
+    public var removed: [String] = []
+
+    /// Whether nothing had to be written.
+    public var isEmpty: Bool { appended.isEmpty && rewritten.isEmpty && removed.isEmpty }
+}
+
+/// Writing changed tables to their records files.
+extension Database {
+    /// Writes every table changed since the last save to `data/<table>.records`, so that each file holds exactly
+    /// the table's records, one per line (`wc -l` counts them).
+    ///
+    /// A table that only got inserts has its new lines appended; any other change rewrites the file through a
+    /// temporary file, `fsync` and `rename`, so the file is always either the old or the new version. Unchanged
+    /// tables are not touched. The WAL is synced first and is not truncated (that is ``checkpoint()``).
+    ///
+    /// - Returns: which tables were appended to or rewritten.
+    /// - Throws: ``LineDBError/io(operation:path:errno:)`` naming the file; the old file is then intact.
+    @discardableResult
+    public func save() throws(LineDBError) -> SaveSummary {
+        try state.withLock { () throws(LineDBError) in
+            try requireWritable()
+            return try saveLocked()
+        }
+    }
+
+    /// The number of records changed since the last save, by table (inserts pending append count one each;
+    /// a table that must be rewritten counts its changes as at least one).
+    public var unsavedTables: [String] {
+        state.withLock { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
+    }
+
+    func saveLocked() throws(LineDBError) -> SaveSummary {
+        var summary = SaveSummary()
+        guard let paths else { return summary }
+        try wal?.syncAll()  // WAL before data (R5)
+        Failpoint.hit("save.afterWalSync")
+        summary.removed = pendingFileRemovals.sorted()
+        try removeDroppedFiles()
+        var renamedData = false
+        var renamedSchema = false
+        for name in pendingSchemaWrites.sorted() {
+            guard let t = tables[name] else { continue }
+            try io.durableReplace(paths.schemaFile(name), contents: t.schema.fileContents)
+            renamedSchema = true
+        }
+        for name in tables.keys.sorted() {
+            let t = tables[name]!
+            guard t.isDirty else { continue }
+            let file = paths.recordsFile(name)
+            if t.canAppend, let status = io.stat(file) {
+                let n = try appendNewRows(t, file: file, size: status.size)
+                summary.appended[name] = n
+            } else {
+                t.compact()
+                try rewrite(t, file: file)
+                renamedData = true
+                summary.rewritten[name] = t.count
+            }
+        }
+        if renamedData {
+            try syncDirectoryOrPoison(paths.dataDir)
+            Failpoint.hit("save.afterDirFsync")
+        }
+        if renamedSchema { try syncDirectoryOrPoison(paths.schemaDir) }
+        pendingSchemaWrites.removeAll()
+        for t in tables.values where t.isDirty {
+            t.savedSlots = t.slots.count
+            t.needsRewrite = false
+        }
+        return summary
+    }
+
+    private func syncDirectoryOrPoison(_ dir: String) throws(LineDBError) {
+        try io.syncDirectory(dir)
+    }
+
+    /// Durable replace of a whole records file.
+    private func rewrite(_ t: TableState, file: String) throws(LineDBError) {
+        let temp = try DurableReplace(io: io, finalPath: file)
+        do throws(LineDBError) {
+            var w = JSONWriter(reservingCapacity: 1 << 20)
+            for row in t.rows {
+                t.encode(row, into: &w)
+                w.writeRaw("\n")
+                if w.bytes.count >= 1 << 20 {
+                    try temp.write(w.bytes)
+                    w.bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            try temp.write(w.bytes)
+            try temp.commit()
+        } catch {
+            temp.abandon()
+            throw error
+        }
+        t.savedSlots = t.slots.count
+        t.needsRewrite = false
+    }
+
+    /// Appends the rows inserted since the last save; on failure cuts the file back to `size`.
+    private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
+        var w = JSONWriter(reservingCapacity: 4096)
+        var n = 0
+        for slot in t.savedSlots..<t.slots.count {
+            guard let row = t.slots[slot] else { continue }
+            t.encode(row, into: &w)
+            w.writeRaw("\n")
+            n += 1
+        }
+        Failpoint.hit("save.beforeAppend")
+        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
+        do {
+            try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: file) }
+            Failpoint.hit("save.afterAppendWrite")
+            try io.fdatasync(fd, path: file)
+            Failpoint.hit("save.afterAppendSync")
+            try io.close(fd, path: file)
+        } catch {
+            // Leave the file as it was; if even that fails, the next save rewrites it whole.
+            do { try io.ftruncate(fd, size: size, path: file) } catch { t.needsRewrite = true }
+            try? io.close(fd, path: file)
+            throw error
+        }
+        t.savedSlots = t.slots.count
+        return n
+    }
+}

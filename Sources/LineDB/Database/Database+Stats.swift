@@ -1,0 +1,86 @@
+/// Statistics and WAL inspection.
+extension Database {
+    /// The seed's `get_stats()`, plus the WAL:
+    ///
+    /// ```json
+    /// {"tables": {"student": {"records": 3, "columns": ["id", "name"]}},
+    ///  "disk": {"total_size_bytes": 1234,
+    ///           "tables": {"student": {"records": 3, "size_bytes": 180}},
+    ///           "wal": {"entries": 7, "size_bytes": 900,
+    ///                   "archived": [{"file": "transaction.20260122_203117.log", "size_bytes": 150}]}}}
+    /// ```
+    /// `disk` is present for a database on disk. Its `records` count the lines of each records file (what is
+    /// saved); `wal.entries` counts valid WAL entries (a torn tail is not counted).
+    public func stats() -> JSONObject {
+        state.withLock {
+            var tablesObject = JSONObject()
+            for name in tables.keys.sorted() {
+                let t = tables[name]!
+                tablesObject[name] = [
+                    "records": .int(t.count), "columns": .array(t.schema.columns.map { .string($0.name) }),
+                ]
+            }
+            var result: JSONObject = ["tables": .object(tablesObject)]
+            guard let paths else { return result }
+            var total = 0
+            var diskTables = JSONObject()
+            for name in tables.keys.sorted() {
+                let file = paths.recordsFile(name)
+                let size = io.stat(file)?.size ?? 0
+                let schemaSize = io.stat(paths.schemaFile(name))?.size ?? 0
+                total += size + schemaSize
+                diskTables[name] = ["records": .int(Database.countLines(io: io, path: file)), "size_bytes": .int(size)]
+            }
+            let walSize = io.stat(paths.wal)?.size ?? 0
+            total += walSize
+            var archived: [JSONValue] = []
+            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
+                let size = io.stat(paths.walDir + "/" + name)?.size ?? 0
+                total += size
+                archived.append(["file": .string(name), "size_bytes": .int(size)])
+            }
+            let wal: JSONObject = [
+                "entries": .int(walEntryCount), "size_bytes": .int(walSize), "archived": .array(archived),
+            ]
+            result["disk"] = [
+                "total_size_bytes": .int(total), "tables": .object(diskTables), "wal": .object(wal),
+            ]
+            return result
+        }
+    }
+
+    /// Counts complete lines of a file (what `wc -l` says), without loading it whole.
+    static func countLines(io: FileIO, path: String) -> Int {
+        guard let fd = try? io.open(path, flags: 0, mode: 0) else { return 0 }
+        defer { try? io.close(fd, path: path) }
+        var n = 0
+        var offset = 0
+        while let chunk = try? io.pread(fd, count: 1 << 20, offset: offset, path: path), !chunk.isEmpty {
+            for b in chunk where b == 10 { n += 1 }
+            offset += chunk.count
+        }
+        return n
+    }
+
+    /// The entries of the current WAL, oldest first: the seed's `storage.replay_wal()`, for inspection.
+    /// Only the valid prefix is returned; a torn last line is left out.
+    public func walEntries() throws(LineDBError) -> [WALEntry] {
+        guard let paths else { return [] }
+        return try Database.readWAL(io: io, path: paths.wal)
+    }
+
+    /// Reads the valid entries of a WAL file (current or archived) without opening a database.
+    public static func readWAL(path: String) throws(LineDBError) -> [WALEntry] {
+        try readWAL(io: RealFileIO.shared, path: path)
+    }
+
+    static func readWAL(io: FileIO, path: String) throws(LineDBError) -> [WALEntry] {
+        guard let bytes = try io.readFile(path) else { return [] }
+        var entries: [WALEntry] = []
+        let scan = bytes.withUnsafeBufferPointer { buffer in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: 1) { entries.append($0) }
+        }
+        if case .corrupt(let error) = scan.outcome { throw error }
+        return entries
+    }
+}

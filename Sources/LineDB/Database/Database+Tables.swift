@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Creating and dropping tables.
+extension Database {
+    /// Creates a table. Its schema file is written at once, durably, and the creation is logged as `CREATE_TABLE`
+    /// (with the whole schema, so recovery can rebuild a lost schema file).
+    ///
+    /// Every table LineDB creates has a primary key: when `schema` names none, an integer `id` primary key is
+    /// added as the first column (the returned schema shows it).
+    ///
+    /// - Returns: the schema as created.
+    /// - Throws: ``LineDBError/tableExists(table:)``, ``LineDBError/invalidSchema(path:reason:)``.
+    /// > Important: Durable when it returns, whatever the sync mode.
+    @discardableResult
+    public func createTable(_ schema: TableSchema) throws(LineDBError) -> TableSchema {
+        let final = try Database.withImplicitKey(schema)
+        try state.withLock { () throws(LineDBError) in
+            try requireWritable()
+            if tables[final.name] != nil { throw .tableExists(table: final.name) }
+            let batch = WriteBatch(wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes)
+            try batch.logTableOperation(.createTable, name: final.name, record: .object(final.jsonObject))
+            if let lsn = try batch.commit() {
+                walEntryCount += 1
+                try wal!.waitDurable(lsn)
+            }
+            let t = TableState(schema: final)
+            _ = t.buildUniqueIndexes()
+            tables[final.name] = t
+            pendingFileRemovals.remove(final.name)
+            if let paths {
+                // The WAL holds the creation now; if writing the files fails, the next save writes them.
+                pendingSchemaWrites.insert(final.name)
+                t.needsRewrite = true
+                try io.durableReplace(paths.schemaFile(final.name), contents: final.fileContents)
+                try io.durableReplace(paths.recordsFile(final.name), contents: [])
+                try io.syncDirectory(paths.schemaDir)
+                try io.syncDirectory(paths.dataDir)
+                pendingSchemaWrites.remove(final.name)
+                t.needsRewrite = false
+            }
+        }
+        return final
+    }
+
+    /// Drops a table and its records. Logged as `DROP_TABLE`; the files are removed at once.
+    ///
+    /// > Important: Durable when it returns, whatever the sync mode.
+    public func dropTable(_ name: String) throws(LineDBError) {
+        try state.withLock { () throws(LineDBError) in
+            try requireWritable()
+            _ = try table(name)
+            let batch = WriteBatch(wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes)
+            try batch.logTableOperation(.dropTable, name: name, record: .null)
+            if let lsn = try batch.commit() {
+                walEntryCount += 1
+                try wal!.waitDurable(lsn)
+            }
+            tables.removeValue(forKey: name)
+            pendingSchemaWrites.remove(name)
+            if paths != nil {
+                pendingFileRemovals.insert(name)
+                try removeDroppedFiles()
+            }
+        }
+    }
+
+    /// Removes the files of dropped tables (state lock held).
+    func removeDroppedFiles() throws(LineDBError) {
+        guard let paths, !pendingFileRemovals.isEmpty else { return }
+        for name in pendingFileRemovals.sorted() {
+            for file in [paths.recordsFile(name), paths.schemaFile(name)] where io.stat(file) != nil {
+                try io.unlink(file)
+            }
+        }
+        try io.syncDirectory(paths.dataDir)
+        try io.syncDirectory(paths.schemaDir)
+        pendingFileRemovals.removeAll()
+    }
+
+    /// Adds an integer `id` primary key when the schema has none.
+    static func withImplicitKey(_ schema: TableSchema) throws(LineDBError) -> TableSchema {
+        if schema.primaryKeyIndex != nil { return schema }
+        if schema.index(of: "id") != nil {
+            throw .invalidSchema(
+                path: nil, reason: "table '\(schema.name)' has a column 'id' but no primary key; mark one column as the primary key")
+        }
+        var s = try TableSchema(
+            name: schema.name, columns: [Column("id", .int, primaryKey: true)] + schema.columns,
+            createdAt: schema.createdAt, extra: schema.extra, path: nil)
+        s.createdAt = schema.createdAt
+        return s
+    }
+}

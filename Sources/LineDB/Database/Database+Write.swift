@@ -1,0 +1,178 @@
+/// Inserts, updates, deletes and transactions.
+extension Database {
+    /// Inserts a record and returns its primary key.
+    ///
+    /// An integer primary key that the record does not give is assigned from the table's counter (never reused,
+    /// also across crashes). Missing columns get their default, or `null`.
+    ///
+    /// ```swift
+    /// let id = try db.insert("student", ["name": "Alice", "email": "alice@university.edu"])
+    /// ```
+    ///
+    /// - Returns: the record's primary key.
+    /// - Throws: ``LineDBError/typeMismatch(table:column:expected:value:)``, ``LineDBError/notNull(table:column:)``,
+    ///   ``LineDBError/duplicateValue(table:column:value:)``, ``LineDBError/unknownColumn(table:column:suggestion:)``;
+    ///   nothing is changed then.
+    /// > Important: Durable when it returns under ``SyncMode/full``: the WAL line is synced.
+    @discardableResult
+    public func insert(_ table: String, _ record: Record) throws(LineDBError) -> JSONValue {
+        var key: JSONValue = .null
+        try write { (batch) throws(LineDBError) in key = try batch.insert(try writableTable(table), record) }
+        return key
+    }
+
+    /// Updates the record with primary key `key`, changing only the columns in `changes`.
+    /// Changing the primary key itself is allowed when the new key is free.
+    ///
+    /// - Returns: the record as it is now.
+    /// - Throws: ``LineDBError/recordNotFound(table:key:)`` and the errors of ``insert(_:_:)``.
+    /// > Important: Durable when it returns under ``SyncMode/full``.
+    @discardableResult
+    public func update(_ table: String, key: JSONValue, set changes: Record) throws(LineDBError) -> Record {
+        var result = Record()
+        try write { (batch) throws(LineDBError) in
+            let t = try writableTable(table)
+            result = t.record(try batch.update(t, key: key, changes: changes))
+        }
+        return result
+    }
+
+    /// Deletes the record with primary key `key`.
+    ///
+    /// - Returns: the deleted record.
+    /// - Throws: ``LineDBError/recordNotFound(table:key:)``.
+    /// > Important: Durable when it returns under ``SyncMode/full``.
+    @discardableResult
+    public func delete(_ table: String, key: JSONValue) throws(LineDBError) -> Record {
+        var result = Record()
+        try write { (batch) throws(LineDBError) in
+            let t = try writableTable(table)
+            result = t.record(try batch.delete(t, key: key))
+        }
+        return result
+    }
+
+    /// Inserts many records in one transaction: all of them or none.
+    ///
+    /// - Returns: their primary keys, in order.
+    @discardableResult
+    public func insert(_ table: String, records: [Record]) throws(LineDBError) -> [JSONValue] {
+        var keys: [JSONValue] = []
+        keys.reserveCapacity(records.count)
+        try write(transaction: true) { (batch) throws(LineDBError) in
+            let t = try writableTable(table)
+            t.reserve(records.count)
+            for record in records { keys.append(try batch.insert(t, record)) }
+        }
+        return keys
+    }
+
+    /// Runs several writes as one transaction: they commit together or not at all, also across a crash.
+    ///
+    /// ```swift
+    /// try db.transaction { tx in
+    ///     let id = try tx.insert("course", ["code": "CS101"])
+    ///     try tx.insert("enrolment", ["course_id": id, "student_id": 1])
+    /// }
+    /// ```
+    ///
+    /// If `body` throws, every write it made is undone and the error is rethrown. The transaction holds the
+    /// database for its duration; other threads wait.
+    ///
+    /// > Important: Durable when it returns under ``SyncMode/full``: its lines and a closing `COMMIT` line are
+    /// > written with one `write()` and synced; recovery drops a transaction whose `COMMIT` is missing.
+    @discardableResult
+    public func transaction<T>(_ body: (Transaction) throws -> T) throws -> T {
+        var result: T? = nil
+        var thrown: (any Error)? = nil
+        do {
+            try write(transaction: true) { (batch) throws(LineDBError) in
+                let tx = Transaction(database: self, batch: batch)
+                defer { tx.isFinished = true }
+                do {
+                    result = try body(tx)
+                } catch let error as LineDBError {
+                    throw error
+                } catch {
+                    thrown = error
+                    throw LineDBError.invalidInput(reason: "transaction aborted")
+                }
+            }
+        } catch {
+            throw thrown ?? error
+        }
+        return result!
+    }
+
+    /// The common write path: lock, check, apply and log through a ``WriteBatch``, write the WAL, unlock, then
+    /// wait for the sync (outside the lock, so concurrent writers share it).
+    func write(transaction: Bool = false, _ body: (WriteBatch) throws(LineDBError) -> Void) throws(LineDBError) {
+        let lsn: Int? = try state.withLock { () throws(LineDBError) -> Int? in
+            try requireWritable()
+            let batch = WriteBatch(wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes)
+            do throws(LineDBError) {
+                try body(batch)
+                let lsn = try batch.commit()
+                if lsn != nil { walEntryCount += batch.lines }
+                return lsn
+            } catch {
+                batch.rollback()
+                throw error
+            }
+        }
+        if let lsn, let wal, options.syncMode == .full { try wal.waitDurable(lsn) }
+        try autoCheckpointIfNeeded()
+    }
+
+    func autoCheckpointIfNeeded() throws(LineDBError) {
+        guard let limit = options.autoCheckpointBytes, let wal, wal.endOffset > limit else { return }
+        let due = state.withLock { !checkpointing && !isClosed && wal.endOffset > limit }
+        if due { _ = try checkpoint() }
+    }
+}
+
+/// The writes of one ``Database/transaction(_:)``. Reads through it see the transaction's own writes.
+public final class Transaction {
+    private let database: Database
+    private let batch: WriteBatch
+    var isFinished = false
+
+    init(database: Database, batch: WriteBatch) {
+        self.database = database
+        self.batch = batch
+    }
+
+    private func check() throws(LineDBError) {
+        if isFinished { throw .invalidInput(reason: "the transaction is over; use it only inside its closure") }
+    }
+
+    /// Inserts a record; see ``Database/insert(_:_:)``.
+    @discardableResult
+    public func insert(_ table: String, _ record: Record) throws(LineDBError) -> JSONValue {
+        try check()
+        return try batch.insert(try database.writableTable(table), record)
+    }
+
+    /// Updates a record; see ``Database/update(_:key:set:)``.
+    @discardableResult
+    public func update(_ table: String, key: JSONValue, set changes: Record) throws(LineDBError) -> Record {
+        try check()
+        let t = try database.writableTable(table)
+        return t.record(try batch.update(t, key: key, changes: changes))
+    }
+
+    /// Deletes a record; see ``Database/delete(_:key:)``.
+    @discardableResult
+    public func delete(_ table: String, key: JSONValue) throws(LineDBError) -> Record {
+        try check()
+        let t = try database.writableTable(table)
+        return t.record(try batch.delete(t, key: key))
+    }
+
+    /// The record with this key, as the transaction sees it.
+    public func get(_ table: String, key: JSONValue) throws(LineDBError) -> Record? {
+        try check()
+        let t = try database.table(table)
+        return t.row(forKey: key).map(t.record)
+    }
+}

@@ -1,0 +1,53 @@
+/// How a database is opened.
+public struct DatabaseOptions: Sendable {
+    /// How hard writes wait for the disk. Default ``SyncMode/full``: durable when the call returns.
+    public var syncMode: SyncMode = .full
+    /// Open without taking the writer lock and without changing any file; every write is refused.
+    public var readOnly = false
+    /// When another process holds the writer lock, open read-only instead of failing.
+    public var readOnlyIfLocked = false
+    /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
+    /// which bounds the replay time at open.
+    public var autoCheckpointBytes: Int? = 64 << 20
+    /// Lines larger than this are refused at insert (a record is one line of the records file and the WAL).
+    public var maxLineBytes = 16 << 20
+
+    /// What recovery does with damage it would otherwise refuse (used by `linedb recover`).
+    package var salvage = false
+    /// The file-system seam; tests pass a ``FaultyFileIO``.
+    package var fileIO: FileIO = RealFileIO.shared
+
+    /// Default options: durable writes, writer lock, auto-checkpoint at 64 MiB.
+    public init() {}
+
+    /// Options with a sync mode.
+    public init(syncMode: SyncMode, readOnly: Bool = false) {
+        self.syncMode = syncMode
+        self.readOnly = readOnly
+    }
+}
+
+/// The files of one database directory (DESIGN.md, "On-disk format").
+package struct DatabasePaths: Sendable {
+    package let root: String
+    package var schemaDir: String { root + "/schema" }
+    package var dataDir: String { root + "/data" }
+    package var walDir: String { root + "/wal" }
+    package var wal: String { root + "/wal/transaction.log" }
+    package var walTemp: String { root + "/wal/.transaction.log.tmp" }
+    package var lock: String { root + "/.lock" }
+    package var quarantineDir: String { root + "/quarantine" }
+    package func schemaFile(_ table: String) -> String { "\(root)/schema/\(table).schema.json" }
+    package func recordsFile(_ table: String) -> String { "\(root)/data/\(table).records" }
+
+    package init(root: String) {
+        var r = root
+        while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+        self.root = r
+    }
+
+    /// Whether a WAL directory entry is an archive: `transaction.<YYYYMMDD_HHMMSS>[_N].log`.
+    package static func isArchiveName(_ name: String) -> Bool {
+        name.hasPrefix("transaction.") && name.hasSuffix(".log") && name != "transaction.log"
+    }
+}

@@ -1,0 +1,155 @@
+/// The writes of one call or one transaction, under the state lock.
+///
+/// Each write is checked and applied to memory at once (so later writes of the same transaction see it), its WAL
+/// line is built into one buffer, and an undo step is kept. ``commit()`` writes the buffer with one `write()`
+/// (large transactions in several, closed by a `COMMIT` line); on any failure ``rollback()`` undoes memory and
+/// cuts the WAL back, so a failed call changes nothing.
+final class WriteBatch {
+    private enum Undo {
+        case inserted(TableState, slot: Int, autoKey: Int)
+        case replaced(TableState, slot: Int, old: Row, needsRewrite: Bool)
+        case removed(TableState, slot: Int, old: Row, needsRewrite: Bool)
+    }
+
+    /// Flush a large transaction to the WAL in chunks of about this size.
+    private static let chunkBytes = 4 << 20
+
+    private let wal: WALWriter?
+    private let maxLineBytes: Int
+    private let isTransaction: Bool
+    private var writer: JSONWriter
+    private var undo: [Undo] = []
+    private let firstLSN: Int
+    private let startOffset: Int
+    private let timestamp: String
+    private let synced: Int
+    private(set) var lines = 0
+    private var flushedLines = 0
+
+    init(wal: WALWriter?, isTransaction: Bool, maxLineBytes: Int) {
+        self.wal = wal
+        self.isTransaction = isTransaction
+        self.maxLineBytes = maxLineBytes
+        writer = JSONWriter(reservingCapacity: wal == nil ? 0 : 1024)
+        firstLSN = wal?.nextLSN ?? 0
+        startOffset = wal?.endOffset ?? 0
+        timestamp = wal == nil ? "" : Timestamp.now()
+        synced = wal?.syncedWatermark ?? 0
+    }
+
+    /// Number of writes in the batch.
+    var count: Int { undo.count }
+
+    private func log(
+        _ op: WALEntry.Operation, table: TableState?, record: Row?, old: Row?, raw: JSONValue? = nil
+    ) throws(LineDBError) {
+        guard wal != nil else { return }
+        let before = writer.bytes.count
+        WALLine.append(
+            to: &writer, timestamp: timestamp, operation: op, table: table?.schema.name,
+            record: { w in
+                if let record, let table { table.encode(record, into: &w) } else { w.write(raw ?? .null) }
+            },
+            oldRecord: { w in
+                if let old, let table { table.encode(old, into: &w) } else { w.writeRaw("null") }
+            },
+            lsn: firstLSN + lines, synced: synced, txn: isTransaction ? firstLSN : nil)
+        let size = writer.bytes.count - before
+        if size > maxLineBytes {
+            writer.bytes.removeLast(size)
+            throw .invalidInput(
+                reason: "\(table?.schema.name ?? "record"): the record is \(size) bytes as a line; the limit is \(maxLineBytes)")
+        }
+        lines += 1
+        if isTransaction && writer.bytes.count >= WriteBatch.chunkBytes { try flush() }
+    }
+
+    private func flush() throws(LineDBError) {
+        guard let wal, !writer.bytes.isEmpty else { return }
+        try wal.append(writer.bytes, lineCount: lines - flushedLines)
+        flushedLines = lines
+        writer.bytes.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Writes
+
+    func insert(_ t: TableState, _ input: Record) throws(LineDBError) -> JSONValue {
+        let row = try t.rowForInsert(input)
+        try t.checkUnique(row, replacing: nil)
+        try log(.insert, table: t, record: row, old: nil)
+        let autoKey = t.nextAutoKey
+        let slot = t.append(row)
+        undo.append(.inserted(t, slot: slot, autoKey: autoKey))
+        return t.key(of: row)
+    }
+
+    func update(_ t: TableState, key: JSONValue, changes: Record) throws(LineDBError) -> Row {
+        guard let slot = t.slot(forKey: key), let old = t.slots[slot] else {
+            throw .recordNotFound(table: t.schema.name, key: key.brief)
+        }
+        let row = try t.rowForUpdate(old, changes: changes)
+        try t.checkUnique(row, replacing: slot)
+        try log(.update, table: t, record: row, old: old)
+        let flag = t.needsRewrite
+        t.replace(slot: slot, with: row)
+        undo.append(.replaced(t, slot: slot, old: old, needsRewrite: flag))
+        return row
+    }
+
+    func delete(_ t: TableState, key: JSONValue) throws(LineDBError) -> Row {
+        guard let slot = t.slot(forKey: key), let old = t.slots[slot] else {
+            throw .recordNotFound(table: t.schema.name, key: key.brief)
+        }
+        try log(.delete, table: t, record: nil, old: old)
+        let flag = t.needsRewrite
+        t.remove(slot: slot)
+        undo.append(.removed(t, slot: slot, old: old, needsRewrite: flag))
+        return old
+    }
+
+    /// Logs a table-level operation (CREATE_TABLE with the schema, DROP_TABLE).
+    func logTableOperation(_ op: WALEntry.Operation, name: String, record: JSONValue) throws(LineDBError) {
+        guard wal != nil else { return }
+        WALLine.append(
+            to: &writer, timestamp: timestamp, operation: op, table: name, record: { $0.write(record) },
+            oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + lines, synced: synced, txn: nil)
+        lines += 1
+    }
+
+    // MARK: - Commit and rollback
+
+    /// Writes the batch to the WAL (not yet synced). Returns the last LSN, or `nil` when nothing was logged.
+    func commit() throws(LineDBError) -> Int? {
+        guard let wal, lines > 0 else { return nil }
+        if isTransaction {
+            WALLine.append(
+                to: &writer, timestamp: timestamp, operation: .commit, table: nil, record: { $0.writeRaw("null") },
+                oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + lines, synced: synced, txn: firstLSN)
+            lines += 1
+        }
+        try flush()
+        Failpoint.hit("wal.afterCommitWrite")
+        return wal.nextLSN - 1
+    }
+
+    /// Undoes every applied write, newest first, and cuts the WAL back if part of it was already written.
+    func rollback() {
+        for step in undo.reversed() {
+            switch step {
+            case .inserted(let t, let slot, let autoKey):
+                t.removeLast(ifSlot: slot)
+                t.nextAutoKey = autoKey
+            case .replaced(let t, let slot, let old, let flag):
+                t.replace(slot: slot, with: old)
+                t.needsRewrite = flag
+            case .removed(let t, let slot, let old, let flag):
+                t.restore(slot: slot, row: old)
+                t.needsRewrite = flag
+            }
+        }
+        undo.removeAll()
+        if let wal, flushedLines > 0 {
+            try? wal.truncate(to: startOffset, nextLSN: firstLSN)
+        }
+    }
+}

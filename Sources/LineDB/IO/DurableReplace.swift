@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One file being replaced durably: `.<name>.tmp-<pid>-<rand>` in the same directory, written, `fsync`ed,
+/// closed and renamed over the final name (STORAGE.md, "save()"). The old file is untouched until the rename.
+///
+/// The temporary name starts with `.` and does not end in `.records` or `.schema.json`, so no loader mistakes it
+/// for a table. The caller fsyncs the directory once after all renames.
+package final class DurableReplace {
+    let io: FileIO
+    let finalPath: String
+    let tempPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    package init(io: FileIO, finalPath: String) throws(LineDBError) {
+        self.io = io
+        self.finalPath = finalPath
+        let slash = finalPath.lastIndex(of: "/")
+        let dir = slash.map { String(finalPath[..<$0]) } ?? "."
+        let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
+        tempPath = "\(dir)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let mode = io.stat(finalPath).map { $0.mode & 0o777 } ?? 0o644
+        Failpoint.hit("save.beforeTemp")
+        fd = try io.open(tempPath, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    /// Appends bytes to the temporary file (buffered).
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(LineDBError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    package func write(_ bytes: [UInt8]) throws(LineDBError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(LineDBError) {
+        if buffer.isEmpty { return }
+        try buffer.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
+        buffer.removeAll(keepingCapacity: true)
+        Failpoint.hit("save.midTemp")
+    }
+
+    /// Flushes, fsyncs, closes and renames the temporary file over the final path.
+    package func commit() throws(LineDBError) {
+        try flush()
+        Failpoint.hit("save.afterTempWrite")
+        try io.fsync(fd, path: tempPath)
+        Failpoint.hit("save.afterTempFsync")
+        let toClose = fd
+        fd = -1
+        try io.close(toClose, path: tempPath)
+        try io.rename(tempPath, finalPath)
+        finished = true
+        Failpoint.hit("save.afterRename")
+    }
+
+    /// Removes the temporary file after a failure; the old file stays as it was.
+    package func abandon() {
+        if finished { return }
+        if fd >= 0 { try? io.close(fd, path: tempPath); fd = -1 }
+        try? io.unlink(tempPath)
+        finished = true
+    }
+
+    deinit { abandon() }
+}

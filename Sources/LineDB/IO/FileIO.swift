@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `stat` tells the engine about a file.
+package struct FileStatus: Sendable, Equatable {
+    package var size: Int
+    package var inode: UInt64
+    package var device: UInt64
+    package var linkCount: Int
+    package var mode: mode_t
+    package var isDirectory: Bool
+}
+
+/// The seam through which every durable file operation goes (SQLite's VFS, LevelDB's Env).
+///
+/// ``RealFileIO`` calls the C library; tests wrap it (``FaultyFileIO``) to make chosen calls fail with a chosen
+/// errno or a short write, and to count syncs. Every method reports failure as ``LineDBError/io(operation:path:errno:)``
+/// naming the call and the path. Hand-written because the durable write protocol is the product itself.
+package protocol FileIO: AnyObject, Sendable {
+    func open(_ path: String, flags: Int32, mode: mode_t) throws(LineDBError) -> Int32
+    func close(_ fd: Int32, path: String) throws(LineDBError)
+    /// Writes every byte, looping on short writes and EINTR. After a failure some prefix may have been written.
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(LineDBError)
+    /// Reads up to `count` bytes at `offset`.
+    func pread(_ fd: Int32, count: Int, offset: Int, path: String) throws(LineDBError) -> [UInt8]
+    func fsync(_ fd: Int32, path: String) throws(LineDBError)
+    func fdatasync(_ fd: Int32, path: String) throws(LineDBError)
+    func ftruncate(_ fd: Int32, size: Int, path: String) throws(LineDBError)
+    func rename(_ from: String, _ to: String) throws(LineDBError)
+    func link(_ from: String, _ to: String) throws(LineDBError)
+    func unlink(_ path: String) throws(LineDBError)
+    /// Creates a directory; an existing directory is not an error.
+    func mkdir(_ path: String) throws(LineDBError)
+    /// Opens a directory and fsyncs it, so that creates, renames and unlinks in it are durable.
+    func syncDirectory(_ path: String) throws(LineDBError)
+    func stat(_ path: String) -> FileStatus?
+    func fstat(_ fd: Int32) -> FileStatus?
+    func flock(_ fd: Int32, _ operation: Int32) -> Int32
+    func listDirectory(_ path: String) -> [String]
+}
+
+extension FileIO {
+    /// Reads a whole file, or returns `nil` when it does not exist.
+    package func readFile(_ path: String) throws(LineDBError) -> [UInt8]? {
+        let fd: Int32
+        do {
+            fd = try open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+        } catch {
+            if case .io(_, _, let code) = error, code == ENOENT { return nil }
+            throw error
+        }
+        defer { try? close(fd, path: path) }
+        var result: [UInt8] = []
+        let size = fstat(fd)?.size ?? 0
+        result.reserveCapacity(size + 1)
+        var offset = 0
+        while true {
+            let chunk = try pread(fd, count: max(1 << 20, size - offset), offset: offset, path: path)
+            if chunk.isEmpty { break }
+            result.append(contentsOf: chunk)
+            offset += chunk.count
+        }
+        return result
+    }
+
+    /// Writes `bytes` to a new file at `path` through the durable replace protocol:
+    /// a temporary file in the same directory, `fsync`, `close`, `rename`. The caller fsyncs the directory.
+    package func durableReplace(_ path: String, contents bytes: [UInt8]) throws(LineDBError) {
+        let temp = try DurableReplace(io: self, finalPath: path)
+        do throws(LineDBError) {
+            try bytes.withBytes { (raw) throws(LineDBError) in try temp.write(raw) }
+            try temp.commit()
+        } catch {
+            temp.abandon()
+            throw error
+        }
+    }
+}
+
+/// The real file system.
+package final class RealFileIO: FileIO {
+    package static let shared = RealFileIO()
+    package init() {}
+
+    package func open(_ path: String, flags: Int32, mode: mode_t) throws(LineDBError) -> Int32 {
+        while true {
+            let fd = Glibc.open(path, flags, mode)
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            throw .io(operation: "open", path: path, errno: errno)
+        }
+    }
+
+    package func close(_ fd: Int32, path: String) throws(LineDBError) {
+        if Glibc.close(fd) != 0 && errno != EINTR { throw .io(operation: "close", path: path, errno: errno) }
+    }
+
+    package func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(LineDBError) {
+        guard var base = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let n = Glibc.write(fd, base, remaining)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(operation: "write", path: path, errno: errno)
+            }
+            if n == 0 { throw .io(operation: "write", path: path, errno: EIO) }
+            remaining -= n
+            base += n
+        }
+    }
+
+    package func pread(_ fd: Int32, count: Int, offset: Int, path: String) throws(LineDBError) -> [UInt8] {
+        if count <= 0 { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var n = 0
+        while true {
+            n = buffer.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, count, off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        if n < 0 { throw .io(operation: "read", path: path, errno: errno) }
+        buffer.removeLast(count - n)
+        return buffer
+    }
+
+    package func fsync(_ fd: Int32, path: String) throws(LineDBError) {
+        #if canImport(Darwin)
+        if fcntl(fd, F_FULLFSYNC) == 0 { return }
+        #endif
+        if Glibc.fsync(fd) != 0 { throw .io(operation: "fsync", path: path, errno: errno) }
+    }
+
+    package func fdatasync(_ fd: Int32, path: String) throws(LineDBError) {
+        #if canImport(Darwin)
+        try fsync(fd, path: path)
+        #else
+        if Glibc.fdatasync(fd) != 0 { throw .io(operation: "fdatasync", path: path, errno: errno) }
+        #endif
+    }
+
+    package func ftruncate(_ fd: Int32, size: Int, path: String) throws(LineDBError) {
+        while Glibc.ftruncate(fd, off_t(size)) != 0 {
+            if errno == EINTR { continue }
+            throw .io(operation: "ftruncate", path: path, errno: errno)
+        }
+    }
+
+    package func rename(_ from: String, _ to: String) throws(LineDBError) {
+        if Glibc.rename(from, to) != 0 { throw .io(operation: "rename to \(to)", path: from, errno: errno) }
+    }
+
+    package func link(_ from: String, _ to: String) throws(LineDBError) {
+        if Glibc.link(from, to) != 0 { throw .io(operation: "link to \(to)", path: from, errno: errno) }
+    }
+
+    package func unlink(_ path: String) throws(LineDBError) {
+        if Glibc.unlink(path) != 0 { throw .io(operation: "unlink", path: path, errno: errno) }
+    }
+
+    package func mkdir(_ path: String) throws(LineDBError) {
+        if Glibc.mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(operation: "mkdir", path: path, errno: errno) }
+    }
+
+    package func syncDirectory(_ path: String) throws(LineDBError) {
+        let fd = try open(path, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC, mode: 0)
+        defer { _ = Glibc.close(fd) }
+        if Glibc.fsync(fd) != 0 {
+            // Some file systems cannot sync a directory; PostgreSQL and LevelDB ignore that case too.
+            if errno == EINVAL || errno == EBADF { return }
+            throw .io(operation: "fsync (directory)", path: path, errno: errno)
+        }
+    }
+
+    package func stat(_ path: String) -> FileStatus? {
+        var st = Glibc.stat()
+        guard systemStat(path, &st) == 0 else { return nil }
+        return FileStatus(st)
+    }
+
+    package func fstat(_ fd: Int32) -> FileStatus? {
+        var st = Glibc.stat()
+        guard systemFstat(fd, &st) == 0 else { return nil }
+        return FileStatus(st)
+    }
+
+    package func flock(_ fd: Int32, _ operation: Int32) -> Int32 {
+        systemFlock(fd, operation) == 0 ? 0 : errno
+    }
+
+    package func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+extension FileStatus {
+    init(_ st: Glibc.stat) {
+        size = Int(st.st_size)
+        inode = UInt64(st.st_ino)
+        device = UInt64(st.st_dev)
+        linkCount = Int(st.st_nlink)
+        mode = st.st_mode
+        isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+// File-scope wrappers: inside `RealFileIO` the names `stat` and `flock` mean its own methods.
+private func systemStat(_ path: String, _ st: inout Glibc.stat) -> Int32 { stat(path, &st) }
+private func systemFstat(_ fd: Int32, _ st: inout Glibc.stat) -> Int32 { fstat(fd, &st) }
+private func systemFlock(_ fd: Int32, _ op: Int32) -> Int32 { flock(fd, op) }

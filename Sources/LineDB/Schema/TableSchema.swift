@@ -1,0 +1,95 @@
+/// A table's name and ordered columns: the content of `schema/<table>.schema.json`.
+///
+/// ```swift
+/// let schema = try TableSchema("student", columns: [
+///     Column("id", .int, primaryKey: true),
+///     Column("name", .str, nullable: false),
+///     Column("email", .str, unique: true),
+///     Column("gpa", .float, default: 0.0),
+/// ])
+/// ```
+public struct TableSchema: Sendable, Hashable {
+    /// The table name; also the file stem of its schema and records files.
+    public let name: String
+    /// The columns, in table order (the order of keys in each written record).
+    public let columns: [Column]
+    /// When the table was created (the seed's `created_at`).
+    public var createdAt: String
+    /// Top-level keys of the schema file that LineDB does not know; written back as they were.
+    package var extra: JSONObject
+    /// The position of the primary-key column, if the table has one.
+    public let primaryKeyIndex: Int?
+    private let positions: [String: Int]
+
+    /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
+    /// defaults of the column's type.
+    ///
+    /// - Throws: ``LineDBError/invalidSchema(path:reason:)`` naming the problem.
+    public init(_ name: String, columns: [Column], createdAt: String? = nil) throws(LineDBError) {
+        try self.init(name: name, columns: columns, createdAt: createdAt ?? Timestamp.now(), extra: [:], path: nil)
+    }
+
+    package init(name: String, columns: [Column], createdAt: String, extra: JSONObject, path: String?)
+        throws(LineDBError)
+    {
+        guard TableSchema.isValidTableName(name) else {
+            throw .invalidSchema(
+                path: path,
+                reason: "'\(name)' is not a valid table name (use letters, digits, '_' and '-', not starting with '.')")
+        }
+        guard !columns.isEmpty else { throw .invalidSchema(path: path, reason: "table '\(name)' has no columns") }
+        var positions: [String: Int] = [:]
+        var pk: Int?
+        for (i, column) in columns.enumerated() {
+            guard !column.name.isEmpty else { throw .invalidSchema(path: path, reason: "column \(i + 1) has an empty name") }
+            if positions[column.name] != nil {
+                throw .invalidSchema(path: path, reason: "column '\(column.name)' appears twice")
+            }
+            positions[column.name] = i
+            if column.primaryKey {
+                if let other = pk {
+                    throw .invalidSchema(
+                        path: path,
+                        reason: "two primary keys ('\(columns[other].name)' and '\(column.name)'); a table has at most one")
+                }
+                if column.type != .int && column.type != .str {
+                    throw .invalidSchema(
+                        path: path, reason: "primary key '\(column.name)' must be int or str, not \(column.type.rawValue)")
+                }
+                pk = i
+            }
+            if let d = column.defaultValue, !d.isNull, column.type.normalize(d) == nil {
+                throw .invalidSchema(
+                    path: path,
+                    reason: "default \(d.brief) of column '\(column.name)' is not \(column.type.expectation)")
+            }
+        }
+        self.name = name
+        self.columns = columns
+        self.createdAt = createdAt
+        self.extra = extra
+        self.primaryKeyIndex = pk
+        self.positions = positions
+    }
+
+    /// The position of a column by name.
+    public func index(of column: String) -> Int? { positions[column] }
+
+    /// A column by name.
+    public func column(named name: String) -> Column? { positions[name].map { columns[$0] } }
+
+    /// The primary-key column, if any.
+    public var primaryKey: Column? { primaryKeyIndex.map { columns[$0] } }
+
+    /// Whether new records get their integer key from the table's counter when they give none.
+    public var hasAutoIncrementKey: Bool { primaryKey?.type == .int }
+
+    /// Table names are file stems: letters, digits, `_`, `-` and `.` (not first), at most 128 bytes.
+    public static func isValidTableName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 128, name.first != ".", !name.hasSuffix(".tmp") else { return false }
+        return name.unicodeScalars.allSatisfy {
+            ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == ".")
+                && $0 != "/"
+        }
+    }
+}

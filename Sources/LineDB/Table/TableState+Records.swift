@@ -1,0 +1,192 @@
+/// Turning input into rows (types, defaults, NOT NULL, keys) and rows into output.
+extension TableState {
+    /// Checks and converts one value for column `c`. `null` is allowed here; NOT NULL is checked by the caller.
+    package func normalize(_ value: JSONValue, column c: Int) throws(LineDBError) -> JSONValue {
+        if value.isNull { return value }
+        let column = schema.columns[c]
+        guard let v = column.type.normalize(value) else {
+            throw .typeMismatch(
+                table: schema.name, column: column.name, expected: column.type.expectation,
+                value: "\(value.kindName) \(value.brief)")
+        }
+        return v
+    }
+
+    /// Builds the row for an insert: every key must be a column; missing columns get their default (or null);
+    /// values are type-checked; an absent integer primary key is assigned from the counter.
+    package func rowForInsert(_ input: Record) throws(LineDBError) -> Row {
+        var values = [JSONValue?](repeating: nil, count: schema.columns.count)
+        for (key, value) in input {
+            guard let c = schema.index(of: key) else {
+                throw .unknownColumn(table: schema.name, column: key, suggestion: Suggest.closest(key, in: schema.columns.map(\.name)))
+            }
+            values[c] = try normalize(value, column: c)
+        }
+        var row = Row(values: values.enumerated().map { (i, v) in v ?? schema.columns[i].defaultValue ?? .null })
+        if let pk = schema.primaryKeyIndex, row.values[pk].isNull, schema.columns[pk].type == .int {
+            row.values[pk] = .int(nextAutoKey)
+        }
+        try checkRequired(row)
+        return row
+    }
+
+    /// Applies `changes` (a partial record) to `row`.
+    package func rowForUpdate(_ row: Row, changes: Record) throws(LineDBError) -> Row {
+        var updated = row
+        for (key, value) in changes {
+            guard let c = schema.index(of: key) else {
+                throw .unknownColumn(table: schema.name, column: key, suggestion: Suggest.closest(key, in: schema.columns.map(\.name)))
+            }
+            updated.values[c] = try normalize(value, column: c)
+        }
+        try checkRequired(updated)
+        return updated
+    }
+
+    /// NOT NULL and primary key presence.
+    package func checkRequired(_ row: Row) throws(LineDBError) {
+        for (i, column) in schema.columns.enumerated() where column.isRequired && row.values[i].isNull {
+            throw .notNull(table: schema.name, column: column.name)
+        }
+    }
+
+    /// Primary-key and UNIQUE checks against the indexes, O(1) per indexed column. `slot` is the row being
+    /// replaced, whose own values do not count.
+    package func checkUnique(_ row: Row, replacing slot: Int?) throws(LineDBError) {
+        if let pk = schema.primaryKeyIndex, let other = keyIndex[row.values[pk]], other != slot {
+            throw .duplicateValue(table: schema.name, column: schema.columns[pk].name, value: row.values[pk].brief)
+        }
+        for (c, index) in uniqueIndexes {
+            let v = row.values[c]
+            if !v.isNull, let other = index[v], other != slot {
+                throw .duplicateValue(table: schema.name, column: schema.columns[c].name, value: v.brief)
+            }
+        }
+    }
+
+    /// Builds a row from a stored object (a records-file line or a WAL record): unknown keys are kept, missing
+    /// columns get their default or null, types are checked, NOT NULL is checked.
+    package func rowFromStored(_ object: JSONObject) throws(LineDBError) -> Row {
+        var values = [JSONValue?](repeating: nil, count: schema.columns.count)
+        var extras: JSONObject? = nil
+        for (key, value) in object {
+            if let c = schema.index(of: key) {
+                values[c] = try normalize(value, column: c)
+            } else {
+                if extras == nil { extras = [:] }
+                extras![key] = value
+            }
+        }
+        let row = Row(
+            values: values.enumerated().map { (i, v) in v ?? schema.columns[i].defaultValue ?? .null },
+            extras: extras.map(ExtraFields.init))
+        try checkRequired(row)
+        return row
+    }
+
+    /// Parses one records-file line straight into a row, without building an intermediate object.
+    /// This is the load hot path; `hint` guesses the next column so most keys need no hash lookup.
+    package func parseStoredLine(_ line: UnsafeBufferPointer<UInt8>) throws(RowParseError) -> Row {
+        let columns = schema.columns
+        let n = columns.count
+        var values = [JSONValue](repeating: .null, count: n)
+        var seen = [Bool](repeating: false, count: n)
+        var extras: JSONObject? = nil
+        var hint = 0
+        var typeError: LineDBError? = nil
+        do {
+            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
+                var c: Int? = nil
+                if hint < n && columns[hint].name == key { c = hint } else { c = schema.index(of: key) }
+                if let c {
+                    hint = c + 1
+                    seen[c] = true
+                    if value.isNull {
+                        values[c] = value
+                    } else if let v = columns[c].type.normalize(value) {
+                        values[c] = v
+                    } else if typeError == nil {
+                        typeError = .typeMismatch(
+                            table: schema.name, column: columns[c].name, expected: columns[c].type.expectation,
+                            value: "\(value.kindName) \(value.brief)")
+                    }
+                } else {
+                    if extras == nil { extras = [:] }
+                    extras![key] = value
+                }
+            }
+        } catch {
+            throw .json(error)
+        }
+        if let typeError { throw .constraint(typeError) }
+        for i in 0..<n where !seen[i] { values[i] = columns[i].defaultValue ?? .null }
+        let row = Row(values: values, extras: extras.map(ExtraFields.init))
+        do { try checkRequired(row) } catch { throw .constraint(error) }
+        return row
+    }
+
+    /// Writes a row as a compact JSON object: columns in order, then the extra fields.
+    package func encode(_ row: Row, into w: inout JSONWriter) {
+        w.writeRaw("{")
+        let columns = schema.columns
+        for i in 0..<columns.count {
+            if i > 0 { w.writeRaw(",") }
+            w.writeString(columns[i].name)
+            w.writeRaw(":")
+            w.write(row.values[i])
+        }
+        if let extras = row.extras {
+            for (k, v) in extras.fields {
+                w.writeRaw(",")
+                w.writeString(k)
+                w.writeRaw(":")
+                w.write(v)
+            }
+        }
+        w.writeRaw("}")
+    }
+
+    /// The row as an ordered object (the public ``Record``).
+    package func record(_ row: Row) -> Record {
+        var o = Record(minimumCapacity: row.values.count)
+        for (i, c) in schema.columns.enumerated() { o[c.name] = row.values[i] }
+        if let extras = row.extras { for (k, v) in extras.fields where o[k] == nil { o[k] = v } }
+        return o
+    }
+}
+
+/// Why a stored line could not become a row.
+package enum RowParseError: Error {
+    case json(JSONParseError)
+    case constraint(LineDBError)
+}
+
+/// "Did you mean" for names.
+package enum Suggest {
+    /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
+    package static func closest(_ name: String, in candidates: [String]) -> String? {
+        var best: (String, Int)? = nil
+        let a = Array(name.lowercased())
+        for candidate in candidates {
+            let b = Array(candidate.lowercased())
+            let d = distance(a, b)
+            if d <= max(1, min(a.count, b.count) / 3), best == nil || d < best!.1 { best = (candidate, d) }
+        }
+        return best?.0
+    }
+
+    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,180 @@
+/// One table in memory: its rows, its hash indexes and what of it is not yet in its records file.
+///
+/// Rows live in slots in insertion order (the order of the records file); a deleted row leaves a `nil` slot until
+/// the next rewrite compacts them. The primary-key index and one index per UNIQUE column map a value to its slot,
+/// so a key lookup and a unique check are O(1). Not thread-safe: the database's state lock guards it.
+package final class TableState {
+    package let schema: TableSchema
+    package private(set) var slots: [Row?] = []
+    package private(set) var count = 0
+    /// Primary-key value → slot.
+    private(set) var keyIndex: [JSONValue: Int] = [:]
+    /// Column position → (value → slot), for UNIQUE columns other than the primary key.
+    private(set) var uniqueIndexes: [Int: [JSONValue: Int]] = [:]
+    /// Whether the unique indexes are being maintained (they are built once after loading and replay).
+    private var uniqueIndexesBuilt = false
+    /// The next auto-assigned key (integer primary keys only). Never goes down, so no id is reused.
+    package var nextAutoKey = 1
+
+    // Persistence state.
+    /// Slots `0..<savedSlots` are exactly what the records file holds; later slots are inserts since then.
+    package var savedSlots = 0
+    /// `true` when the records file no longer matches `slots[0..<savedSlots]` (an update, delete, replay,
+    /// torn tail or a file that does not end in a newline): the next save rewrites it.
+    package var needsRewrite = false
+    /// Why writes to this table are refused (a seed table without a primary key), if they are.
+    package var readOnlyReason: String?
+
+    package init(schema: TableSchema) {
+        self.schema = schema
+        for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey { uniqueIndexes[i] = [:] }
+    }
+
+    /// Whether the table has changes its records file does not hold yet.
+    package var isDirty: Bool { needsRewrite || slots.count > savedSlots }
+
+    /// Whether the next save can append instead of rewriting.
+    package var canAppend: Bool { !needsRewrite }
+
+    // MARK: - Lookup
+
+    package func slot(forKey key: JSONValue) -> Int? {
+        if let pk = schema.primaryKeyIndex { return keyIndex[normalizedKey(key, pk)] }
+        return nil
+    }
+
+    package func row(forKey key: JSONValue) -> Row? { slot(forKey: key).flatMap { slots[$0] } }
+
+    /// The slot of the record whose UNIQUE (or key) column `column` equals `value`, found in O(1).
+    package func slot(column: Int, equals value: JSONValue) -> Int? {
+        if column == schema.primaryKeyIndex { return keyIndex[normalizedKey(value, column)] }
+        return uniqueIndexes[column]?[value]
+    }
+
+    package func key(of row: Row) -> JSONValue {
+        schema.primaryKeyIndex.map { row.values[$0] } ?? .null
+    }
+
+    /// Keys compare by their stored form: an int column's key `3.0` finds `3`.
+    private func normalizedKey(_ key: JSONValue, _ pk: Int) -> JSONValue {
+        if case .double(let d) = key, schema.columns[pk].type == .int, let i = Int(exactly: d) { return .int(i) }
+        return key
+    }
+
+    // MARK: - Mutation (indexes kept in step)
+
+    /// Appends a row and indexes it. The caller has checked the constraints.
+    @discardableResult
+    package func append(_ row: Row) -> Int {
+        let slot = slots.count
+        slots.append(row)
+        count += 1
+        index(row, at: slot)
+        return slot
+    }
+
+    /// Replaces the row in `slot`.
+    package func replace(slot: Int, with row: Row) {
+        guard let old = slots[slot] else { return }
+        unindex(old, at: slot)
+        slots[slot] = row
+        index(row, at: slot)
+        needsRewrite = true
+    }
+
+    /// Removes the row in `slot`.
+    @discardableResult
+    package func remove(slot: Int) -> Row? {
+        guard let old = slots[slot] else { return nil }
+        unindex(old, at: slot)
+        slots[slot] = nil
+        count -= 1
+        needsRewrite = true
+        return old
+    }
+
+    /// Undoes the latest `append` (transaction rollback), restoring the file state too.
+    package func removeLast(ifSlot slot: Int) {
+        guard slot == slots.count - 1, let old = slots[slot] else {
+            _ = remove(slot: slot)
+            return
+        }
+        unindex(old, at: slot)
+        slots.removeLast()
+        count -= 1
+    }
+
+    fileprivate func index(_ row: Row, at slot: Int) {
+        if let pk = schema.primaryKeyIndex {
+            let key = row.values[pk]
+            keyIndex[key] = slot
+            if case .int(let i) = key, i >= nextAutoKey { nextAutoKey = i &+ 1 }
+        }
+        guard uniqueIndexesBuilt else { return }
+        for (c, _) in uniqueIndexes {
+            let v = row.values[c]
+            if !v.isNull { uniqueIndexes[c]![v] = slot }
+        }
+    }
+
+    private func unindex(_ row: Row, at slot: Int) {
+        if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
+        guard uniqueIndexesBuilt else { return }
+        for (c, _) in uniqueIndexes {
+            let v = row.values[c]
+            if !v.isNull, uniqueIndexes[c]![v] == slot { uniqueIndexes[c]!.removeValue(forKey: v) }
+        }
+    }
+
+    /// Builds the UNIQUE indexes from the rows (after loading and replay, where constraints are checked once
+    /// at the end). Returns the first violation found: (column, value).
+    package func buildUniqueIndexes() -> (column: String, value: JSONValue)? {
+        uniqueIndexesBuilt = true
+        for c in uniqueIndexes.keys.sorted() {
+            var index: [JSONValue: Int] = [:]
+            index.reserveCapacity(count)
+            for (slot, row) in slots.enumerated() {
+                guard let row else { continue }
+                let v = row.values[c]
+                if v.isNull { continue }
+                if index.updateValue(slot, forKey: v) != nil {
+                    uniqueIndexes[c] = index
+                    return (schema.columns[c].name, v)
+                }
+            }
+            uniqueIndexes[c] = index
+        }
+        return nil
+    }
+
+    /// Drops the `nil` slots (done when the file is rewritten anyway) and re-points the indexes.
+    package func compact() {
+        guard count < slots.count else { return }
+        slots = slots.filter { $0 != nil }
+        keyIndex.removeAll(keepingCapacity: true)
+        let wasBuilt = uniqueIndexesBuilt
+        uniqueIndexesBuilt = false
+        for k in uniqueIndexes.keys { uniqueIndexes[k]!.removeAll(keepingCapacity: true) }
+        for (slot, row) in slots.enumerated() { index(row!, at: slot) }
+        if wasBuilt { _ = buildUniqueIndexes() }
+    }
+
+    /// Reserves room for `n` more rows (bulk loads).
+    package func reserve(_ n: Int) {
+        slots.reserveCapacity(slots.count + n)
+        keyIndex.reserveCapacity(keyIndex.count + n)
+    }
+
+    /// Live rows in slot order.
+    package var rows: some Sequence<Row> { slots.lazy.compactMap { $0 } }
+}
+
+extension TableState {
+    /// Puts a removed row back in its slot (transaction rollback).
+    package func restore(slot: Int, row: Row) {
+        guard slots[slot] == nil else { return }
+        slots[slot] = row
+        count += 1
+        index(row, at: slot)
+    }
+}

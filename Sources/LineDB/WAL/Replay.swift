@@ -1,0 +1,152 @@
+/// Applies WAL entries over loaded tables (STORAGE.md, "Recovery", step 6).
+///
+/// Every entry sets or deletes one whole record by primary key, so replaying the whole log over any saved state
+/// between the last checkpoint and the crash gives the same result, and replaying twice equals replaying once.
+/// UNIQUE is not checked per step (a later entry may resolve a transient duplicate); the caller checks it once
+/// at the end. Entries of a transaction wait for its `COMMIT`; a transaction without one is discarded.
+struct Replay {
+    private let salvage: Bool
+    private let walPath: String
+    private(set) var tables: [String: TableState]
+    /// Tables dropped by the log whose files may still exist.
+    private(set) var dropped: Set<String> = []
+    private var openTransactions: [Int: [WALEntry]] = [:]
+    private var checkpointNextIDs: [String: Int] = [:]
+    private var notes: [String] = []
+    private var skippedReadOnly: [String: Int] = [:]
+
+    init(database: Database, tables: [String: TableState], walPath: String) {
+        self.salvage = database.options.salvage
+        self.tables = tables
+        self.walPath = walPath
+    }
+
+    /// Applies one entry of the valid prefix, in order.
+    mutating func apply(_ entry: WALEntry) throws(LineDBError) {
+        if let txn = entry.txn {
+            if entry.operationKind == .commit {
+                for e in openTransactions.removeValue(forKey: txn) ?? [] { try applyOne(e) }
+            } else {
+                openTransactions[txn, default: []].append(entry)
+            }
+            return
+        }
+        try applyOne(entry)
+    }
+
+    /// Ends the replay: discards unfinished transactions, applies checkpoint counters. Returns warnings.
+    mutating func finish() -> [String] {
+        let open = openTransactions.values.reduce(0) { $0 + $1.count }
+        if open > 0 {
+            notes.append(
+                "\(walPath): discarded \(open) entries of \(openTransactions.count) transaction(s) without COMMIT (interrupted before they were acknowledged)")
+        }
+        openTransactions.removeAll()
+        for (name, next) in checkpointNextIDs {
+            if let t = tables[name], next > t.nextAutoKey { t.nextAutoKey = next }
+        }
+        for (name, n) in skippedReadOnly.sorted(by: { $0.key < $1.key }) {
+            notes.append("\(walPath): \(n) entries for table '\(name)' were not replayed (the table has no primary key)")
+        }
+        return notes
+    }
+
+    private mutating func applyOne(_ entry: WALEntry) throws(LineDBError) {
+        do {
+            try applyUnchecked(entry)
+        } catch {
+            let failure = LineDBError.corrupt(
+                path: walPath, line: entry.line, column: nil, byteOffset: entry.byteOffset,
+                reason: "entry lsn \(entry.lsn) (\(entry.operation) on \(entry.table ?? "-")) cannot be replayed: \(error)",
+                hint: "run `linedb recover DB` to skip such entries; LineDB changed nothing")
+            if salvage {
+                notes.append("\(failure); skipped")
+                return
+            }
+            throw failure
+        }
+    }
+
+    private mutating func applyUnchecked(_ entry: WALEntry) throws(LineDBError) {
+        guard let op = entry.operationKind else {
+            notes.append("\(walPath):\(entry.line): unknown operation '\(entry.operation)' ignored")
+            return
+        }
+        switch op {
+        case .commit:
+            return
+        case .checkpoint:
+            if case .object(let facts) = entry.record, case .object(let ids)? = facts["next_ids"] {
+                for (name, value) in ids { if let n = value.intValue { checkpointNextIDs[name] = n } }
+            }
+        case .createTable:
+            guard let name = entry.table else { throw .invalidInput(reason: "CREATE_TABLE without a table name") }
+            if tables[name] != nil { return }
+            guard case .object(let object) = entry.record else {
+                notes.append("\(walPath):\(entry.line): CREATE_TABLE '\(name)' carries no schema and schema/\(name).schema.json is missing")
+                return
+            }
+            var schemaWarnings: [String] = []
+            let schema = try TableSchema(object: object, path: nil, expectedName: name, warnings: &schemaWarnings)
+            notes += schemaWarnings
+            let t = TableState(schema: schema)
+            t.needsRewrite = true
+            tables[name] = t
+            dropped.remove(name)
+        case .dropTable:
+            guard let name = entry.table else { throw .invalidInput(reason: "DROP_TABLE without a table name") }
+            tables.removeValue(forKey: name)
+            dropped.insert(name)
+        case .insert, .update:
+            let t = try table(entry)
+            guard t.readOnlyReason == nil else { skippedReadOnly[t.schema.name, default: 0] += 1; return }
+            guard case .object(var object) = entry.record else {
+                throw .invalidInput(reason: "\"record\" is not an object")
+            }
+            let pkName = t.schema.primaryKey!.name
+            let oldKey = oldRecordKey(entry, t)
+            if op == .update {
+                // The seed may log only the changed fields: complete them from the record as it stands.
+                if object[pkName] == nil, let oldKey { object[pkName] = oldKey }
+                if object.count < t.schema.columns.count, let key = object[pkName], let current = t.row(forKey: key) {
+                    var merged = t.record(current)
+                    for (k, v) in object { merged[k] = v }
+                    object = merged
+                }
+            }
+            let row = try t.rowFromStored(object)
+            let key = t.key(of: row)
+            if key.isNull { throw .notNull(table: t.schema.name, column: pkName) }
+            if op == .update, let oldKey, oldKey != key, let s = t.slot(forKey: oldKey) {
+                t.remove(slot: s)
+            }
+            if let s = t.slot(forKey: key) {
+                if t.slots[s] != row { t.replace(slot: s, with: row) }
+            } else {
+                t.append(row)
+            }
+        case .delete:
+            let t = try table(entry)
+            guard t.readOnlyReason == nil else { skippedReadOnly[t.schema.name, default: 0] += 1; return }
+            var key = oldRecordKey(entry, t)
+            if key == nil, case .object(let r) = entry.record { key = r[t.schema.primaryKey!.name] }
+            guard let key else { throw .invalidInput(reason: "DELETE without the record's key") }
+            if let s = t.slot(forKey: key) { t.remove(slot: s) }
+        }
+    }
+
+    private func table(_ entry: WALEntry) throws(LineDBError) -> TableState {
+        guard let name = entry.table else { throw .invalidInput(reason: "no table name") }
+        guard let t = tables[name] else {
+            throw .tableNotFound(table: name, suggestion: nil)
+        }
+        return t
+    }
+
+    private func oldRecordKey(_ entry: WALEntry, _ t: TableState) -> JSONValue? {
+        guard case .object(let old) = entry.oldRecord, let pk = t.schema.primaryKey, let key = old[pk.name],
+            !key.isNull
+        else { return nil }
+        return key
+    }
+}

@@ -1,0 +1,149 @@
+/// The byte format of one WAL line (STORAGE.md, "WAL line format").
+///
+/// ```
+/// {"timestamp":"…","operation":"INSERT","table":"student","record":{…},"old_record":null,"lsn":1042,"synced":1041,"crc":"9f1c2a7b"}
+/// ```
+/// The line is `P` + `,"crc":"` + 8 hex digits + `"}` + `\n`, and the checksum is CRC-32C over the raw bytes of
+/// `P`. Verification is byte-exact on the raw line; nothing is re-serialised to verify.
+enum WALLine {
+    /// `,"crc":"` + 8 hex + `"}` (without the newline).
+    static let sealLength = 18
+    private static let sealPrefix: [UInt8] = Array(#","crc":""#.utf8)
+
+    /// Appends one sealed line to `w`.
+    ///
+    /// - Parameters:
+    ///   - record: writes the `record` value.
+    ///   - oldRecord: writes the `old_record` value.
+    static func append(
+        to w: inout JSONWriter, timestamp: String, operation: WALEntry.Operation, table: String?,
+        record: (inout JSONWriter) -> Void, oldRecord: (inout JSONWriter) -> Void, lsn: Int, synced: Int, txn: Int?
+    ) {
+        let start = w.bytes.count
+        w.writeRaw(#"{"timestamp":""#)
+        w.writeRaw(timestamp)
+        w.writeRaw(#"","operation":""#)
+        w.writeRaw(operation.rawValue)
+        w.writeRaw(#"","table":"#)
+        if let table { w.writeString(table) } else { w.writeRaw("null") }
+        w.writeRaw(#","record":"#)
+        record(&w)
+        w.writeRaw(#","old_record":"#)
+        oldRecord(&w)
+        w.writeRaw(#","lsn":"#)
+        w.writeInt(lsn)
+        w.writeRaw(#","synced":"#)
+        w.writeInt(synced)
+        if let txn {
+            w.writeRaw(#","txn":"#)
+            w.writeInt(txn)
+        }
+        let crc = w.bytes.withUnsafeBytes { raw in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[start..<raw.count]))
+        }
+        w.writeRaw(#","crc":""#)
+        appendHex(crc, to: &w.bytes)
+        w.writeRaw("\"}\n")
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func appendHex(_ value: UInt32, to bytes: inout [UInt8]) {
+        var shift: UInt32 = 28
+        while true {
+            bytes.append(hexDigits[Int((value >> shift) & 0xF)])
+            if shift == 0 { break }
+            shift -= 4
+        }
+    }
+
+    /// Why a line is not valid.
+    struct Problem: Error {
+        var reason: String
+        /// Byte offset within the line, when known.
+        var offsetInLine: Int?
+    }
+
+    /// Reads one line (without its `\n`; a trailing `\r` is allowed for legacy lines).
+    ///
+    /// A sealed line must carry a matching CRC; a line with `lsn`, `synced` or `crc` but no valid seal is invalid;
+    /// a line with none of them is a legacy (seed) line.
+    static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int, impliedLSN: Int)
+        -> Result<WALEntry, Problem>
+    {
+        var sealed = false
+        let n = line.count
+        if n > sealLength + 1, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\"") {
+            let s = n - sealLength
+            var matches = true
+            for i in 0..<sealPrefix.count where line[s + i] != sealPrefix[i] { matches = false; break }
+            if matches {
+                var stored: UInt32 = 0
+                var hexOK = true
+                for i in 0..<8 {
+                    let c = line[s + 8 + i]
+                    let v: UInt32
+                    switch c {
+                    case 48...57: v = UInt32(c - 48)
+                    case 97...102: v = UInt32(c - 87)
+                    default: v = 0; hexOK = false
+                    }
+                    stored = stored << 4 | v
+                }
+                guard hexOK else { return .failure(Problem(reason: "the crc is not 8 lowercase hex digits", offsetInLine: s)) }
+                let actual = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<s])))
+                guard actual == stored else {
+                    return .failure(Problem(
+                        reason: "checksum mismatch (stored \(CRC32C.hex(stored)), computed \(CRC32C.hex(actual)))",
+                        offsetInLine: nil))
+                }
+                sealed = true
+            }
+        }
+        var timestamp: String?
+        var operation: String?
+        var table: String?
+        var record: JSONValue = .null
+        var oldRecord: JSONValue = .null
+        var lsn: Int?
+        var synced: Int?
+        var txn: Int?
+        var hasCRC = false
+        do {
+            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
+                switch key {
+                case "timestamp": timestamp = value.stringValue
+                case "operation": operation = value.stringValue
+                case "table": table = value.stringValue
+                case "record": record = value
+                case "old_record": oldRecord = value
+                case "lsn": lsn = value.intValue ?? -1
+                case "synced": synced = value.intValue ?? -1
+                case "txn": txn = value.intValue ?? -1
+                case "crc": hasCRC = true
+                default: break
+                }
+            }
+        } catch {
+            return .failure(Problem(reason: "invalid JSON: \(error.message)", offsetInLine: error.offset))
+        }
+        guard let operation else { return .failure(Problem(reason: "no \"operation\" string", offsetInLine: nil)) }
+        if !sealed {
+            if hasCRC { return .failure(Problem(reason: "the \"crc\" member is not the line's final seal", offsetInLine: nil)) }
+            if lsn != nil || synced != nil {
+                return .failure(Problem(reason: "the line has \"lsn\" but no \"crc\" seal", offsetInLine: nil))
+            }
+            if txn != nil { return .failure(Problem(reason: "the line has \"txn\" but no \"crc\" seal", offsetInLine: nil)) }
+        } else {
+            guard let l = lsn, l > 0 else { return .failure(Problem(reason: "no valid \"lsn\"", offsetInLine: nil)) }
+            guard let s = synced, s >= 0, s < l else {
+                return .failure(Problem(reason: "no valid \"synced\" (must be below lsn)", offsetInLine: nil))
+            }
+            if let t = txn, t <= 0 || t > l { return .failure(Problem(reason: "invalid \"txn\"", offsetInLine: nil)) }
+        }
+        return .success(WALEntry(
+            timestamp: timestamp ?? "", operation: operation, table: table, record: record, oldRecord: oldRecord,
+            lsn: sealed ? lsn! : impliedLSN, synced: sealed ? synced : nil, txn: sealed ? txn : nil,
+            isLegacy: !sealed, line: lineNumber, byteOffset: byteOffset))
+    }
+}

@@ -1,0 +1,151 @@
+/// Reads a WAL file and decides which entries count (STORAGE.md, "Recovery", step 5).
+///
+/// The valid prefix `V` is every line up to the first invalid one: a line is valid when it parses, its CRC
+/// matches if it is sealed, and its `lsn` is the previous one + 1. After the first invalid line `i`:
+/// - nothing valid after it: a **torn tail** (a write that never completed), cut off by a writer;
+/// - a valid line after it whose `synced` watermark reaches `i`'s LSN: `i` was already durable, so this is
+///   **corruption**, and the database refuses to open;
+/// - valid lines after it that were all written before `i` was durable: part of a batch that never fully
+///   reached the disk, so also a torn tail.
+/// A checksum-valid line whose `lsn` breaks the sequence cannot come from a crash and is always corruption.
+struct WALScanner {
+    /// How the scan ended.
+    enum Outcome {
+        case clean
+        case tornTail(TornTail)
+        case corrupt(LineDBError)
+    }
+
+    /// The part of the file after the valid prefix, to be quarantined and cut off.
+    struct TornTail {
+        var line: Int
+        var byteOffset: Int
+        var byteCount: Int
+        var reason: String
+        /// The LSN the first dropped line would have had.
+        var expectedLSN: Int
+        /// How many complete lines after it were dropped with it.
+        var droppedLines: Int
+    }
+
+    struct Result {
+        var outcome: Outcome = .clean
+        /// Byte offset where the valid prefix ends.
+        var validEnd = 0
+        /// Number of valid lines.
+        var validLines = 0
+        /// LSN of the last valid line, if any.
+        var lastLSN: Int?
+        /// Whether any valid line was sealed (written by LineDB).
+        var sawSealed = false
+    }
+
+    /// Scans `bytes` (the whole file), calling `visit` for each entry of the valid prefix, in order.
+    ///
+    /// - Parameters:
+    ///   - path: the file, for messages.
+    ///   - firstImpliedLSN: the LSN a legacy first line gets (1, or the archive's last LSN + 1).
+    ///   - hint: what to run when the file is corrupt.
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, firstImpliedLSN: Int,
+        hint: String = "run `linedb recover DB --to-point-in-time` to keep the entries before it and move the rest to quarantine/",
+        visit: (WALEntry) throws -> Void
+    ) rethrows -> Result {
+        var result = Result()
+        var previousLSN: Int? = nil
+        var offset = 0
+        var lineNumber = 0
+        let count = bytes.count
+        var invalid: (line: Int, offset: Int, reason: String, expected: Int, legacyContext: Bool)? = nil
+
+        while offset < count {
+            lineNumber += 1
+            var end = offset
+            while end < count && bytes[end] != 10 { end += 1 }
+            let complete = end < count
+            let lineStart = offset
+            let next = complete ? end + 1 : end
+            var lineEnd = end
+            if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }  // CRLF from an editor
+            defer { offset = next }
+
+            // Blank lines carry nothing.
+            var blank = true
+            for i in lineStart..<lineEnd where bytes[i] != 32 && bytes[i] != 9 { blank = false; break }
+            if blank && complete { continue }
+
+            let expected = (previousLSN ?? (firstImpliedLSN - 1)) + 1
+            if !complete {
+                invalid = (lineNumber, lineStart, "incomplete last line (no newline)", expected, false)
+                break
+            }
+            let decoded = WALLine.decode(
+                UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), lineNumber: lineNumber,
+                byteOffset: lineStart, impliedLSN: expected)
+            switch decoded {
+            case .failure(let problem):
+                invalid = (lineNumber, lineStart, problem.reason, expected, false)
+            case .success(let entry):
+                if !entry.isLegacy, previousLSN != nil, entry.lsn != expected {
+                    // A checksum-valid line out of sequence: a duplicated, deleted or reordered line.
+                    result.outcome = .corrupt(.corrupt(
+                        path: path, line: lineNumber, column: nil, byteOffset: lineStart,
+                        reason: "lsn \(entry.lsn) where \(expected) was expected (a line is missing, duplicated or out of order)",
+                        hint: hint))
+                    return result
+                }
+                try visit(entry)
+                previousLSN = entry.lsn
+                result.lastLSN = entry.lsn
+                result.validLines += 1
+                result.validEnd = next
+                if !entry.isLegacy { result.sawSealed = true }
+            }
+            if invalid != nil { break }
+        }
+
+        guard let bad = invalid else { return result }
+
+        // Look past the first invalid line: is anything after it valid, and was the bad line already durable?
+        var laterValid = 0
+        var laterLegacy = 0
+        var maxSynced = -1
+        var probe = offset
+        var probeLine = bad.line
+        while probe < count {
+            probeLine += 1
+            var end = probe
+            while end < count && bytes[end] != 10 { end += 1 }
+            if end >= count { break }  // an incomplete line proves nothing
+            var lineEnd = end
+            if lineEnd > probe && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+            if lineEnd > probe {
+                if case .success(let e) = WALLine.decode(
+                    UnsafeBufferPointer(rebasing: bytes[probe..<lineEnd]), lineNumber: probeLine, byteOffset: probe,
+                    impliedLSN: 0)
+                {
+                    if e.isLegacy { laterLegacy += 1 } else { laterValid += 1; maxSynced = max(maxSynced, e.synced ?? -1) }
+                }
+            }
+            probe = end + 1
+        }
+        if laterLegacy > 0 && laterValid == 0 || (laterLegacy > 0 && maxSynced < bad.expected) {
+            // Legacy lines carry no watermark: damage followed by a readable line is corruption.
+            result.outcome = .corrupt(.corrupt(
+                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
+                reason: "\(bad.reason); \(laterLegacy + laterValid) readable entries follow it", hint: hint))
+            return result
+        }
+        if maxSynced >= bad.expected {
+            result.outcome = .corrupt(.corrupt(
+                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
+                reason: "\(bad.reason) in an entry that was already on disk (lsn \(bad.expected)); the \(laterValid) entries after it are intact",
+                hint: hint))
+            return result
+        }
+        result.outcome = .tornTail(TornTail(
+            line: bad.line, byteOffset: bad.offset, byteCount: count - bad.offset, reason: bad.reason,
+            expectedLSN: bad.expected, droppedLines: laterValid))
+        return result
+    }
+}

@@ -1,0 +1,1 @@
+print("linedb: command line under construction")
