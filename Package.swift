@@ -11,18 +11,27 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The storage engine. Knows nothing of terminals.
         .target(
             name: "LineDB",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
         // The command line (and, later, the browser).
         .executableTarget(
             name: "linedb",
             dependencies: ["LineDB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // A writer process for the crash tests: writes, prints an ACK per durable write, gets SIGKILLed.
+        .executableTarget(name: "linedb-crash-writer", dependencies: ["LineDB"], path: "Tests/CrashWriter"),
+        // Benchmarks: `swift run -c release linedb-bench` (LineDB and SQLite on the same workload).
+        .systemLibrary(name: "CSQLite", path: "Benchmarks/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .executableTarget(name: "linedb-bench", dependencies: ["LineDB", "CSQLite"], path: "Benchmarks/linedb-bench"),
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB"]),
     ]

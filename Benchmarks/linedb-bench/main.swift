@@ -1,0 +1,2 @@
+// Filled in by the benchmark's author.
+print("bench")

@@ -1,0 +1,2 @@
+// Filled in by the crash tests' author.
+print("crash writer")
