@@ -83,8 +83,15 @@ extension Database {
         return summary
     }
 
+    /// A directory whose renames cannot be made durable leaves the disk state unknown: like a failed `fsync`,
+    /// that poisons the handle (an unsupported directory sync, EINVAL, is ignored inside `syncDirectory`).
     private func syncDirectoryOrPoison(_ dir: String) throws(LineDBError) {
-        try io.syncDirectory(dir)
+        do {
+            try io.syncDirectory(dir)
+        } catch {
+            wal?.setPoison("syncing the directory \(dir) failed: \(error); reopen the database")
+            throw error
+        }
     }
 
     /// Durable replace of a whole records file.

@@ -139,6 +139,23 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Reads the database from disk again, as a new open would: the seed's `db.load()`.
+    ///
+    /// Every acknowledged write is in the WAL, so nothing is lost; unsaved changes come back from it.
+    public func load() throws(LineDBError) {
+        try state.withLock { () throws(LineDBError) in
+            try requireOpen()
+            guard paths != nil else { return }
+            try wal?.close()
+            wal = nil
+            tables = [:]
+            pendingFileRemovals = []
+            pendingSchemaWrites = []
+            warnings = []
+            try recover()
+        }
+    }
+
     /// Creates the directory layout, fsyncing each parent after a `mkdir` (a fresh database must survive a crash).
     private static func createLayout(io: FileIO, paths: DatabasePaths, createParent: Bool) throws(LineDBError) {
         let root = paths.root

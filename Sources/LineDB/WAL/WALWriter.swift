@@ -74,7 +74,8 @@ final class WALWriter: @unchecked Sendable {
         if let poison = infoLock.withLock({ poison }) { throw .needsReopen(reason: poison) }
     }
 
-    private func setPoison(_ reason: String) {
+    /// Refuses every later write until the database is reopened (after a failed sync of any file).
+    func setPoison(_ reason: String) {
         infoLock.withLock { if poison == nil { poison = reason } }
     }
 
