@@ -47,12 +47,12 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
     public func normalize(_ value: JSONValue) -> JSONValue? {
         switch (self, value) {
         case (.int, .int): return value
-        case (.float, .double(let d)): return d.isFinite ? value : nil
+        case (.float, .double(let d)): return d.isFinite ? value : .none
         case (.float, .int(let i)): return .double(Double(i))
         case (.str, .string): return value
         case (.bool, .bool): return value
-        case (.datetime, .string(let s)): return ISO8601Check.isDateTime(s) ? value : nil
-        case (.date, .string(let s)): return ISO8601Check.isDate(s) ? value : nil
+        case (.datetime, .string(let s)): return ISO8601Check.isDateTime(s) ? value : .none
+        case (.date, .string(let s)): return ISO8601Check.isDate(s) ? value : .none
         case (.json, _): return value
         default: return nil
         }
