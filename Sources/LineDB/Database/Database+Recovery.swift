@@ -137,76 +137,82 @@ extension Database {
         throws(LineDBError)
     {
         try bytes.withBuffer { (buffer) throws(LineDBError) in
-            let n = buffer.count
-            var offset = 0
-            if n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-                offset = 3
+            var start = 0
+            if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                start = 3
                 t.needsRewrite = true
             }
-            var lineNumber = 0
-            var estimate = 0
-            for b in buffer.prefix(min(n, 1 << 16)) where b == 10 { estimate += 1 }
-            if n > 1 << 16 { estimate = estimate * (n >> 16) }
-            t.reserve(estimate)
-            while offset < n {
-                lineNumber += 1
-                var end = offset
-                while end < n && buffer[end] != 10 { end += 1 }
-                let complete = end < n
-                var lineEnd = end
-                if lineEnd > offset && buffer[lineEnd - 1] == 13 {
-                    lineEnd -= 1
+            let chunks = RecordsFileParser.parse(buffer, start: start, schema: t.schema)
+            t.reserve(chunks.reduce(0) { $0 + $1.rows.count })
+            var lineBase = 0
+            for chunk in chunks {
+                if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
+                var r = 0
+                func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
+                    while r < limit {
+                        let row = chunk.rows[r]
+                        let key = t.key(of: row)
+                        if t.slot(forKey: key) != nil {
+                            let line = lineBase + r + eventsBefore + 1
+                            let error = LineDBError.duplicateValue(
+                                table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
+                            if options.salvage {
+                                var w = JSONWriter()
+                                t.encode(row, into: &w)
+                                quarantined += w.bytes + [10]
+                                warnings.append("\(path):\(line): \(error); moved the line to quarantine/")
+                                t.needsRewrite = true
+                            } else {
+                                throw .corrupt(
+                                    path: path, line: line, column: nil, byteOffset: nil, reason: error.description,
+                                    hint: Database.recordsHint)
+                            }
+                        } else {
+                            t.append(row)
+                        }
+                        r += 1
+                    }
+                }
+                for (e, event) in chunk.events.enumerated() {
+                    try addRows(upTo: event.rowsBefore, eventsBefore: e)
+                    let line = lineBase + event.line
                     t.needsRewrite = true
+                    switch event.kind {
+                    case .blank(let bytes):
+                        if !event.complete && bytes > 0 {
+                            warnings.append("\(path) line \(line): ignored \(bytes) trailing NUL or blank bytes (torn write)")
+                        }
+                    case .bad(let error):
+                        if !event.complete {
+                            warnings.append(
+                                "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline)")
+                            continue
+                        }
+                        let (column, reason): (Int?, String)
+                        switch error {
+                        case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
+                        case .constraint(let e): (column, reason) = (nil, e.description)
+                        }
+                        if options.salvage {
+                            quarantined.append(contentsOf: buffer[event.start..<event.end])
+                            quarantined.append(10)
+                            warnings.append("\(path):\(line): \(reason); moved the line to quarantine/")
+                            continue
+                        }
+                        throw .corrupt(
+                            path: path, line: line, column: column,
+                            byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason, hint: Database.recordsHint)
+                    }
                 }
-                let start = offset
-                offset = complete ? end + 1 : end
-                var blank = true
-                for i in start..<lineEnd where buffer[i] != 32 && buffer[i] != 9 && buffer[i] != 0 { blank = false; break }
-                if blank {
-                    if start < lineEnd || complete { t.needsRewrite = true }
-                    if !complete && start < lineEnd {
-                        warnings.append("\(path) line \(lineNumber): ignored \(lineEnd - start) trailing NUL bytes (torn write)")
-                    }
-                    continue
-                }
-                let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
-                do throws(RowParseError) {
-                    let row = try t.parseStoredLine(line)
-                    let key = t.key(of: row)
-                    if t.slot(forKey: key) != nil {
-                        throw RowParseError.constraint(
-                            .duplicateValue(table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief))
-                    }
-                    t.append(row)
-                    if !complete { t.needsRewrite = true }  // no final newline: never append after it
-                } catch {
-                    if !complete {
-                        t.needsRewrite = true
-                        warnings.append(
-                            "\(path) line \(lineNumber): ignored a torn last record (\(lineEnd - start) bytes without a newline)")
-                        continue
-                    }
-                    let (column, reason): (Int?, String)
-                    switch error {
-                    case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
-                    case .constraint(let e): (column, reason) = (nil, e.description)
-                    }
-                    if options.salvage {
-                        quarantined.append(contentsOf: buffer[start..<end])
-                        quarantined.append(10)
-                        warnings.append("\(path):\(lineNumber): \(reason); moved the line to quarantine/")
-                        t.needsRewrite = true
-                        continue
-                    }
-                    throw .corrupt(
-                        path: path, line: lineNumber, column: column, byteOffset: start + (column.map { $0 - 1 } ?? 0),
-                        reason: reason,
-                        hint: "fix the line by hand, or run `linedb recover DB` to move bad lines to quarantine/; LineDB changed nothing")
-                }
+                try addRows(upTo: chunk.rows.count, eventsBefore: chunk.events.count)
+                lineBase += chunk.lines
             }
         }
         t.savedSlots = t.slots.count
     }
+
+    static let recordsHint =
+        "fix the line by hand, or run `linedb recover DB` to move bad lines to quarantine/; LineDB changed nothing"
 
     /// The last LSN of the newest archive (to continue the sequence after a checkpoint that left no header).
     private func lastArchivedLSN(_ paths: DatabasePaths) -> Int? {

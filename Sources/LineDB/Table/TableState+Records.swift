@@ -56,9 +56,10 @@ extension TableState {
         if let pk = schema.primaryKeyIndex, let other = keyIndex[row.values[pk]], other != slot {
             throw .duplicateValue(table: schema.name, column: schema.columns[pk].name, value: row.values[pk].brief)
         }
-        for (c, index) in uniqueIndexes {
+        for u in uniqueColumns.indices {
+            let c = uniqueColumns[u]
             let v = row.values[c]
-            if !v.isNull, let other = index[v], other != slot {
+            if !v.isNull, let other = uniqueIndexes[u][v], other != slot {
                 throw .duplicateValue(table: schema.name, column: schema.columns[c].name, value: v.brief)
             }
         }
@@ -84,45 +85,9 @@ extension TableState {
         return row
     }
 
-    /// Parses one records-file line straight into a row, without building an intermediate object.
-    /// This is the load hot path; `hint` guesses the next column so most keys need no hash lookup.
+    /// Parses one records-file line straight into a row (see ``TableSchema/parseStoredRow(_:)``).
     package func parseStoredLine(_ line: UnsafeBufferPointer<UInt8>) throws(RowParseError) -> Row {
-        let columns = schema.columns
-        let n = columns.count
-        var values = [JSONValue](repeating: .null, count: n)
-        var seen = [Bool](repeating: false, count: n)
-        var extras: JSONObject? = nil
-        var hint = 0
-        var typeError: LineDBError? = nil
-        do {
-            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
-                var c: Int? = nil
-                if hint < n && columns[hint].name == key { c = hint } else { c = schema.index(of: key) }
-                if let c {
-                    hint = c + 1
-                    seen[c] = true
-                    if value.isNull {
-                        values[c] = value
-                    } else if let v = columns[c].type.normalize(value) {
-                        values[c] = v
-                    } else if typeError == nil {
-                        typeError = .typeMismatch(
-                            table: schema.name, column: columns[c].name, expected: columns[c].type.expectation,
-                            value: "\(value.kindName) \(value.brief)")
-                    }
-                } else {
-                    if extras == nil { extras = [:] }
-                    extras![key] = value
-                }
-            }
-        } catch {
-            throw .json(error)
-        }
-        if let typeError { throw .constraint(typeError) }
-        for i in 0..<n where !seen[i] { values[i] = columns[i].defaultValue ?? .null }
-        let row = Row(values: values, extras: extras.map(ExtraFields.init))
-        do { try checkRequired(row) } catch { throw .constraint(error) }
-        return row
+        try schema.parseStoredRow(line)
     }
 
     /// Writes a row as a compact JSON object: columns in order, then the extra fields.
@@ -193,4 +158,53 @@ package enum Suggest {
         }
         return d[a.count][b.count]
     }
+}
+
+extension TableSchema {
+    /// Parses one records-file line straight into a row, without building an intermediate object.
+    /// This is the load hot path (pure, so chunks of a file parse on several threads); `hint` guesses the next column so most keys need no hash lookup.
+    package func parseStoredRow(_ line: UnsafeBufferPointer<UInt8>) throws(RowParseError) -> Row {
+        let columns = self.columns
+        let n = columns.count
+        var values = [JSONValue](repeating: .null, count: n)
+        var seenBits: UInt64 = 0  // which columns the line named (columns beyond 64 use `seenMore`)
+        var seenMore: [Bool] = n > 64 ? [Bool](repeating: false, count: n) : []
+        var extras: JSONObject? = nil
+        var hint = 0
+        var typeError: LineDBError? = nil
+        do {
+            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
+                var c: Int? = nil
+                if hint < n && columns[hint].name == key { c = hint } else { c = index(of: key) }
+                if let c {
+                    hint = c + 1
+                    if c < 64 { seenBits |= 1 << UInt64(c) } else { seenMore[c] = true }
+                    if value.isNull {
+                        values[c] = value
+                    } else if let v = columns[c].type.normalize(value) {
+                        values[c] = v
+                    } else if typeError == nil {
+                        typeError = .typeMismatch(
+                            table: name, column: columns[c].name, expected: columns[c].type.expectation,
+                            value: "\(value.kindName) \(value.brief)")
+                    }
+                } else {
+                    if extras == nil { extras = [:] }
+                    extras![key] = value
+                }
+            }
+        } catch {
+            throw .json(error)
+        }
+        if let typeError { throw .constraint(typeError) }
+        for i in 0..<n where !(i < 64 ? seenBits & (1 << UInt64(i)) != 0 : seenMore[i]) {
+            values[i] = columns[i].defaultValue ?? .null
+        }
+        let row = Row(values: values, extras: extras.map(ExtraFields.init))
+        for (i, column) in columns.enumerated() where column.isRequired && values[i].isNull {
+            throw .constraint(.notNull(table: name, column: column.name))
+        }
+        return row
+    }
+
 }

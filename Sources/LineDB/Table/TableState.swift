@@ -9,8 +9,11 @@ package final class TableState {
     package private(set) var count = 0
     /// Primary-key value → slot.
     private(set) var keyIndex: [JSONValue: Int] = [:]
-    /// Column position → (value → slot), for UNIQUE columns other than the primary key.
-    private(set) var uniqueIndexes: [Int: [JSONValue: Int]] = [:]
+    /// The UNIQUE columns other than the primary key, and for each (same position) its value → slot index.
+    /// Two parallel arrays, mutated by position, so an update never copies an index (a dictionary of
+    /// dictionaries iterated while mutated copies the inner one on every write).
+    private(set) var uniqueColumns: [Int] = []
+    private(set) var uniqueIndexes: [[JSONValue: Int]] = []
     /// Whether the unique indexes are being maintained (they are built once after loading and replay).
     private var uniqueIndexesBuilt = false
     /// The next auto-assigned key (integer primary keys only). Never goes down, so no id is reused.
@@ -27,7 +30,10 @@ package final class TableState {
 
     package init(schema: TableSchema) {
         self.schema = schema
-        for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey { uniqueIndexes[i] = [:] }
+        for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey {
+            uniqueColumns.append(i)
+            uniqueIndexes.append([:])
+        }
     }
 
     /// Whether the table has changes its records file does not hold yet.
@@ -48,7 +54,8 @@ package final class TableState {
     /// The slot of the record whose UNIQUE (or key) column `column` equals `value`, found in O(1).
     package func slot(column: Int, equals value: JSONValue) -> Int? {
         if column == schema.primaryKeyIndex { return keyIndex[normalizedKey(value, column)] }
-        return uniqueIndexes[column]?[value]
+        guard let u = uniqueColumns.firstIndex(of: column) else { return nil }
+        return uniqueIndexes[u][value]
     }
 
     package func key(of row: Row) -> JSONValue {
@@ -111,18 +118,18 @@ package final class TableState {
             if case .int(let i) = key, i >= nextAutoKey { nextAutoKey = i &+ 1 }
         }
         guard uniqueIndexesBuilt else { return }
-        for (c, _) in uniqueIndexes {
-            let v = row.values[c]
-            if !v.isNull { uniqueIndexes[c]![v] = slot }
+        for u in uniqueColumns.indices {
+            let v = row.values[uniqueColumns[u]]
+            if !v.isNull { uniqueIndexes[u][v] = slot }
         }
     }
 
     private func unindex(_ row: Row, at slot: Int) {
         if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
         guard uniqueIndexesBuilt else { return }
-        for (c, _) in uniqueIndexes {
-            let v = row.values[c]
-            if !v.isNull, uniqueIndexes[c]![v] == slot { uniqueIndexes[c]!.removeValue(forKey: v) }
+        for u in uniqueColumns.indices {
+            let v = row.values[uniqueColumns[u]]
+            if !v.isNull, uniqueIndexes[u][v] == slot { uniqueIndexes[u].removeValue(forKey: v) }
         }
     }
 
@@ -130,7 +137,8 @@ package final class TableState {
     /// at the end). Returns the first violation found: (column, value).
     package func buildUniqueIndexes() -> (column: String, value: JSONValue)? {
         uniqueIndexesBuilt = true
-        for c in uniqueIndexes.keys.sorted() {
+        for u in uniqueColumns.indices {
+            let c = uniqueColumns[u]
             var index: [JSONValue: Int] = [:]
             index.reserveCapacity(count)
             for (slot, row) in slots.enumerated() {
@@ -138,11 +146,11 @@ package final class TableState {
                 let v = row.values[c]
                 if v.isNull { continue }
                 if index.updateValue(slot, forKey: v) != nil {
-                    uniqueIndexes[c] = index
+                    uniqueIndexes[u] = index
                     return (schema.columns[c].name, v)
                 }
             }
-            uniqueIndexes[c] = index
+            uniqueIndexes[u] = index
         }
         return nil
     }
@@ -154,7 +162,7 @@ package final class TableState {
         keyIndex.removeAll(keepingCapacity: true)
         let wasBuilt = uniqueIndexesBuilt
         uniqueIndexesBuilt = false
-        for k in uniqueIndexes.keys { uniqueIndexes[k]!.removeAll(keepingCapacity: true) }
+        for u in uniqueIndexes.indices { uniqueIndexes[u].removeAll(keepingCapacity: true) }
         for (slot, row) in slots.enumerated() { index(row!, at: slot) }
         if wasBuilt { _ = buildUniqueIndexes() }
     }

@@ -1,0 +1,216 @@
+import CSV
+
+/// CSV as LineDB exports and imports it: a header row of column names, then one row per record.
+///
+/// Writing follows RFC 4180 quoting: a field is quoted when it contains `,` `"` CR or LF, starts or ends with a
+/// space or tab, or is an empty string (so that readers that tell `""` from an empty field see a string); quotes
+/// inside are doubled. Rows end with `\n`. Values: `null` is an empty field, Booleans are `true`/`false`,
+/// numbers are written as in JSON (`3.0` stays `3.0`), `json` columns hold their compact JSON text, and every
+/// other string is written as it is.
+///
+/// Reading uses yaslab's CSV.swift for the fields; a scan of the bytes first checks the quoting (CSV.swift accepts
+/// `"ab"c` silently as `ab"`) and finds the line each record starts on, for error messages.
+package enum CSVCodec {
+    // MARK: - Writing
+
+    /// Appends one field, quoted when needed.
+    package static func appendField(_ text: String, to out: inout [UInt8]) {
+        let utf8 = text.utf8
+        var needsQuotes = utf8.isEmpty
+        if let first = utf8.first, first == 0x20 || first == 0x09 { needsQuotes = true }
+        if let last = utf8.last, last == 0x20 || last == 0x09 { needsQuotes = true }
+        if !needsQuotes {
+            for c in utf8 where c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else {
+            out.append(contentsOf: utf8)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        for c in utf8 {
+            if c == UInt8(ascii: "\"") { out.append(c) }
+            out.append(c)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the field for `value` in a column of type `type` (nothing at all for `null`).
+    package static func appendValue(_ value: JSONValue, type: ColumnType, to out: inout [UInt8]) {
+        switch value {
+        case .null:
+            return
+        case .string(let s) where type != .json:
+            appendField(s, to: &out)
+        case .bool(let b) where type != .json:
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        default:
+            // Numbers, and anything in a json column: the compact JSON text.
+            var w = JSONWriter(reservingCapacity: 32)
+            w.write(value)
+            switch value {
+            case .int, .double: out.append(contentsOf: w.bytes)
+            default: appendField(String(decoding: w.bytes, as: UTF8.self), to: &out)
+            }
+        }
+    }
+
+    /// Appends a whole row (values in column order) and its `\n`.
+    package static func appendRow(_ values: [JSONValue], schema: TableSchema, to out: inout [UInt8]) {
+        for (i, column) in schema.columns.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendValue(values[i], type: column.type, to: &out)
+        }
+        out.append(0x0A)
+    }
+
+    /// Appends the header row.
+    package static func appendHeader(_ schema: TableSchema, to out: inout [UInt8]) {
+        for (i, column) in schema.columns.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendField(column.name, to: &out)
+        }
+        out.append(0x0A)
+    }
+
+    // MARK: - Reading
+
+    /// One record of a CSV file: its fields and the (1-based) line it starts on.
+    package struct Row {
+        package var fields: [String]
+        package var line: Int
+    }
+
+    /// Why a CSV text could not be read.
+    package struct ReadError: Error {
+        package var line: Int
+        package var message: String
+    }
+
+    /// Reads a whole CSV text: the header and the records, blank lines skipped.
+    package static func read(_ text: String, utf8 bytes: [UInt8]) throws(ReadError) -> (header: [String], rows: [Row]) {
+        let starts = try scan(bytes)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false)
+        } catch {
+            throw ReadError(line: 1, message: "cannot read the CSV text (\(error))")
+        }
+        var header: [String]? = nil
+        var rows: [Row] = []
+        rows.reserveCapacity(starts.count)
+        var index = 0
+        while let fields = reader.next() {
+            defer { index += 1 }
+            // The scan and CSV.swift split records the same way; if they ever disagree, only line numbers suffer.
+            let start = index < starts.count ? starts[index] : (line: 0, blank: false)
+            if start.blank && fields == [""] { continue }
+            if header == nil { header = fields } else { rows.append(Row(fields: fields, line: start.line)) }
+        }
+        guard let header else { throw ReadError(line: 1, message: "the file is empty; expected a header row") }
+        return (header, rows)
+    }
+
+    /// Checks the quoting, as CSV.swift splits records, and returns where each record starts: its line and whether
+    /// it is a blank line.
+    static func scan(_ b: [UInt8]) throws(ReadError) -> [(line: Int, blank: Bool)] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+        var records: [(line: Int, blank: Bool)] = []
+        var line = 1
+        var i = 0
+        let n = b.count
+        /// Steps over a line end at `i` (CR, LF or CRLF), counting the line.
+        func skipLineEnd() {
+            if b[i] == cr && i + 1 < n && b[i + 1] == lf { i += 1 }
+            i += 1
+            line += 1
+        }
+        while i < n {
+            records.append((line, b[i] == cr || b[i] == lf))
+            // Fields of one record.
+            fieldLoop: while true {
+                if i < n && b[i] == quote {
+                    let openLine = line
+                    i += 1
+                    while true {
+                        guard i < n else {
+                            throw ReadError(line: openLine, message: "a quoted field is never closed")
+                        }
+                        let c = b[i]
+                        if c == quote {
+                            if i + 1 < n && b[i + 1] == quote {
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            break
+                        }
+                        if c == cr || c == lf { skipLineEnd() } else { i += 1 }
+                    }
+                    guard i < n else { break fieldLoop }
+                    if b[i] == comma {
+                        i += 1
+                        continue fieldLoop
+                    }
+                    if b[i] == cr || b[i] == lf {
+                        skipLineEnd()
+                        break fieldLoop
+                    }
+                    throw ReadError(
+                        line: line, message: "unexpected text after a closing quote (write a quote inside a quoted field as \"\")")
+                }
+                while i < n && b[i] != comma && b[i] != cr && b[i] != lf { i += 1 }
+                guard i < n else { break fieldLoop }
+                if b[i] == comma {
+                    i += 1
+                    if i >= n { break fieldLoop }
+                    continue fieldLoop
+                }
+                skipLineEnd()
+                break fieldLoop
+            }
+        }
+        return records
+    }
+
+    /// Converts one field to the value for a column: an empty field is `null`; `int` and `float` read a JSON
+    /// number; `bool` reads `true`/`false` (any case) or `1`/`0`; `json` reads JSON text; the others keep the text
+    /// (the insert checks dates and times).
+    ///
+    /// - Returns: the value, or a message saying what was expected.
+    package static func value(of field: String, type: ColumnType) -> Result<JSONValue, FieldError> {
+        if field.isEmpty { return .success(.null) }
+        switch type {
+        case .str, .date, .datetime:
+            return .success(.string(field))
+        case .bool:
+            switch field.trimmingSpaces().lowercased() {
+            case "true", "1": return .success(.bool(true))
+            case "false", "0": return .success(.bool(false))
+            default: return .failure(FieldError(message: "expected a bool (true or false), got \(quoted(field))"))
+            }
+        case .int, .float:
+            let parsed = try? JSONParser.parse(field)
+            if let parsed, let v = type.normalize(parsed) { return .success(v) }
+            return .failure(FieldError(message: "expected \(type.expectation), got \(quoted(field))"))
+        case .json:
+            do {
+                return .success(try JSONParser.parse(field))
+            } catch {
+                return .failure(FieldError(message: "expected JSON text, got \(quoted(field)): \(error.message)"))
+            }
+        }
+    }
+
+    /// Why a field does not fit its column.
+    package struct FieldError: Error {
+        package var message: String
+    }
+
+    private static func quoted(_ s: String) -> String {
+        let clipped = s.count > 40 ? String(s.prefix(37)) + "..." : s
+        return "'\(clipped)'"
+    }
+}
