@@ -10,8 +10,28 @@ import Darwin
 extension Database {
     func recover() throws(LineDBError) {
         guard let paths else { return }
-        let writer = !isReadOnly
-        if writer { try cleanUpAfterCrash(paths) }
+        if !isReadOnly {
+            try cleanUpAfterCrash(paths)
+            try load(paths, writer: true)
+            return
+        }
+        // A reader takes no lock: if a checkpoint rotated the WAL while it read the records files, it may hold
+        // old records with the new (nearly empty) WAL. It notices the rotation and reads again.
+        var attempts = 0
+        while true {
+            let before = io.stat(paths.wal)
+            let warningsBefore = warnings
+            try load(paths, writer: false)
+            let after = io.stat(paths.wal)
+            if before?.inode == after?.inode && (after?.size ?? 0) >= (before?.size ?? 0) { return }
+            attempts += 1
+            if attempts >= 20 { return }
+            warnings = warningsBefore
+            usleep(10_000)
+        }
+    }
+
+    private func load(_ paths: DatabasePaths, writer: Bool) throws(LineDBError) {
 
         // Schemas.
         var loaded: [String: TableState] = [:]
