@@ -15,17 +15,30 @@ extension TableState {
     /// Builds the row for an insert: every key must be a column; missing columns get their default (or null);
     /// values are type-checked; an absent integer primary key is assigned from the counter.
     package func rowForInsert(_ input: Record) throws(LineDBError) -> Row {
-        var values = [JSONValue?](repeating: nil, count: schema.columns.count)
+        let columns = schema.columns
+        let n = columns.count
+        var values = [JSONValue](repeating: .null, count: n)
+        var given = [Bool](repeating: false, count: n)
+        var hint = 0
         for (key, value) in input {
-            guard let c = schema.index(of: key) else {
-                throw .unknownColumn(table: schema.name, column: key, suggestion: Suggest.closest(key, in: schema.columns.map(\.name)))
+            // Records usually list columns in order: try the next column before hashing the name.
+            let c: Int
+            if hint < n && columns[hint].name == key {
+                c = hint
+            } else if let found = schema.index(of: key) {
+                c = found
+            } else {
+                throw .unknownColumn(table: schema.name, column: key, suggestion: Suggest.closest(key, in: columns.map(\.name)))
             }
+            hint = c + 1
             values[c] = try normalize(value, column: c)
+            given[c] = true
         }
-        var row = Row(values: values.enumerated().map { (i, v) in v ?? schema.columns[i].defaultValue ?? .null })
-        if let pk = schema.primaryKeyIndex, row.values[pk].isNull, schema.columns[pk].type == .int {
-            row.values[pk] = .int(nextAutoKey)
+        for i in 0..<n where !given[i] { values[i] = columns[i].defaultValue ?? .null }
+        if let pk = schema.primaryKeyIndex, values[pk].isNull, columns[pk].type == .int {
+            values[pk] = .int(nextAutoKey)
         }
+        let row = Row(values: values)
         try checkRequired(row)
         return row
     }
