@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// File formats for export and import.
 public enum ExportFormat: String, Sendable, CaseIterable {
     /// The seed's export: `{"table": …, "records": […], "count": n, "exported_at": "…"}`, pretty-printed.
@@ -20,19 +26,128 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 extension Database {
     /// Exports a table to a file (written by durable replace: the file is the old one or complete).
     ///
+    /// ```swift
+    /// try db.export("student", to: "exports/students.json")           // the seed's format
+    /// try db.export("student", to: "exports/students.csv", format: .csv)
+    /// ```
+    ///
+    /// - ``ExportFormat/json``: what the seed's `export_table` writes (Python's `json.dump(…, indent=2)`, with
+    ///   non-ASCII text as UTF-8 and a final newline): `table`, `records` (keys in column order, then any fields
+    ///   the schema does not know), `count` and `exported_at` (local time, ISO 8601).
+    /// - ``ExportFormat/jsonl``: one compact record per line, exactly as a records file holds it.
+    /// - ``ExportFormat/csv``: a header of the column names, then one row per record (see ``CSVCodec``); fields the
+    ///   schema does not know are not exported.
+    ///
+    /// Missing parent directories are created. The records are taken at one instant (under the database's lock);
+    /// writing the file happens outside it, so writers are not held up. Works on a read-only database too.
+    ///
     /// - Returns: the number of records written.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/io(operation:path:errno:)``
+    ///   naming the file; an existing file at `path` is then left as it was.
     @discardableResult
     public func export(_ table: String, to path: String, format: ExportFormat = .json) throws(LineDBError) -> Int {
-        throw .invalidInput(reason: "export is not implemented yet")
+        let (schema, rows) = try state.withLock { () throws(LineDBError) -> (TableSchema, [Row]) in
+            try requireOpen()
+            let t = try self.table(table)
+            return (t.schema, Array(t.rows))
+        }
+        // A private table object for encoding only: the live one belongs to the lock.
+        let encoder = TableState(schema: schema)
+        try createParentDirectories(of: path)
+        let out = try DurableReplace(io: io, finalPath: path)
+        do throws(LineDBError) {
+            switch format {
+            case .json: try Database.writeJSON(rows, encoder: encoder, to: out)
+            case .jsonl: try Database.writeJSONLines(rows, encoder: encoder, to: out)
+            case .csv: try Database.writeCSV(rows, schema: schema, to: out)
+            }
+            try out.commit()
+        } catch {
+            out.abandon()
+            throw error
+        }
+        try io.syncDirectory(Database.parent(of: path))
+        return rows.count
     }
 
-    /// Imports records from a file into a table, all or nothing: the whole file is validated first (types,
-    /// NOT NULL, UNIQUE, keys, also against the records already there), then written as one transaction.
+    /// Exports a table in the seed's JSON format: the seed's `export_table(table_name, output_path)`.
     ///
-    /// - Parameter format: the file's format; `nil` guesses from its extension.
-    /// - Returns: the number of records imported.
+    /// The same as ``export(_:to:format:)`` with ``ExportFormat/json``.
+    ///
+    /// - Returns: the number of records written.
     @discardableResult
-    public func importRecords(into table: String, from path: String, format: ExportFormat? = nil) throws(LineDBError) -> Int {
-        throw .invalidInput(reason: "import is not implemented yet")
+    public func exportTable(_ table: String, _ path: String) throws(LineDBError) -> Int {
+        try export(table, to: path, format: .json)
+    }
+
+    // MARK: - Writers
+
+    private static let flushSize = 1 << 20
+
+    private static func writeJSON(_ rows: [Row], encoder: TableState, to out: DurableReplace) throws(LineDBError) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(flushSize + 4096)
+        buffer.append(contentsOf: "{\n  \"table\": ".utf8)
+        buffer.append(contentsOf: JSONWriter.encodePretty(.string(encoder.schema.name)).utf8)
+        buffer.append(contentsOf: ",\n  \"records\": [".utf8)
+        for (i, row) in rows.enumerated() {
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(contentsOf: "\n    ".utf8)
+            // Pretty text never holds a raw line break inside a string, so re-indenting by lines is safe.
+            for byte in JSONWriter.encodePretty(.object(encoder.record(row))).utf8 {
+                buffer.append(byte)
+                if byte == 0x0A { buffer.append(contentsOf: "    ".utf8) }
+            }
+            if buffer.count >= flushSize {
+                try out.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        buffer.append(contentsOf: (rows.isEmpty ? "]," : "\n  ],").utf8)
+        buffer.append(contentsOf: "\n  \"count\": \(rows.count),\n  \"exported_at\": ".utf8)
+        buffer.append(contentsOf: JSONWriter.encodePretty(.string(Timestamp.now())).utf8)
+        buffer.append(contentsOf: "\n}\n".utf8)
+        try out.write(buffer)
+    }
+
+    private static func writeJSONLines(_ rows: [Row], encoder: TableState, to out: DurableReplace) throws(LineDBError) {
+        var w = JSONWriter(reservingCapacity: flushSize + 4096)
+        for row in rows {
+            encoder.encode(row, into: &w)
+            w.writeRaw("\n")
+            if w.bytes.count >= flushSize {
+                try out.write(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(w.bytes)
+    }
+
+    private static func writeCSV(_ rows: [Row], schema: TableSchema, to out: DurableReplace) throws(LineDBError) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(flushSize + 4096)
+        CSVCodec.appendHeader(schema, to: &buffer)
+        for row in rows {
+            CSVCodec.appendRow(row.values, schema: schema, to: &buffer)
+            if buffer.count >= flushSize {
+                try out.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(buffer)
+    }
+
+    /// `mkdir -p` for the directory of `path`, fsyncing the parent of each directory it creates.
+    private func createParentDirectories(of path: String) throws(LineDBError) {
+        var missing: [String] = []
+        var dir = Database.parent(of: path)
+        while io.stat(dir) == nil, dir != "/", dir != "." {
+            missing.append(dir)
+            dir = Database.parent(of: dir)
+        }
+        for dir in missing.reversed() {
+            try io.mkdir(dir)
+            try io.syncDirectory(Database.parent(of: dir))
+        }
     }
 }

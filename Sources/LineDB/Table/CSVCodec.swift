@@ -9,7 +9,8 @@ import CSV
 /// other string is written as it is.
 ///
 /// Reading uses yaslab's CSV.swift for the fields; a scan of the bytes first checks the quoting (CSV.swift accepts
-/// `"ab"c` silently as `ab"`) and finds the line each record starts on, for error messages.
+/// `"ab"c` silently as `ab"`) and finds the line each record starts on, for error messages. CSV.swift does not
+/// tell `""` from an empty field, so an empty string reads back as `null` (use JSON or JSON Lines to keep it).
 package enum CSVCodec {
     // MARK: - Writing
 
@@ -159,7 +160,8 @@ package enum CSVCodec {
                         break fieldLoop
                     }
                     throw ReadError(
-                        line: line, message: "unexpected text after a closing quote (write a quote inside a quoted field as \"\")")
+                        line: line,
+                        message: "unexpected text after a closing quote (write a quote inside a quoted field as \"\")")
                 }
                 while i < n && b[i] != comma && b[i] != cr && b[i] != lf { i += 1 }
                 guard i < n else { break fieldLoop }
