@@ -92,12 +92,14 @@ extension Database {
         do throws(LineDBError) {
             if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
             let fd = try io.open(paths.walTemp, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644)
-            do {
+            var open = true
+            do throws(LineDBError) {
                 try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: paths.walTemp) }
                 try io.fsync(fd, path: paths.walTemp)
+                open = false  // never close a descriptor twice, even after a failed close
                 try io.close(fd, path: paths.walTemp)
             } catch {
-                try? io.close(fd, path: paths.walTemp)
+                if open { try? io.close(fd, path: paths.walTemp) }
                 throw error
             }
             Failpoint.hit("checkpoint.afterTemp")
@@ -110,9 +112,16 @@ extension Database {
             try? io.unlink(paths.walTemp)
             throw error
         }
-        try io.syncDirectory(paths.walDir)
-        Failpoint.hit("checkpoint.afterDirFsync")
-        try wal.reopen(endOffset: w.bytes.count, nextLSN: through + 2)
+        // The new WAL has the name now. Until the descriptor points at it, writes would go to the archive, so any
+        // failure from here on poisons the handle: reopening finds the true state on disk.
+        do throws(LineDBError) {
+            try wal.reopen(endOffset: w.bytes.count, nextLSN: through + 2)
+            try io.syncDirectory(paths.walDir)
+            Failpoint.hit("checkpoint.afterDirFsync")
+        } catch {
+            wal.setPoison("the checkpoint could not finish (\(error)); reopen the database")
+            throw error
+        }
         walEntryCount = 1
         return CheckpointSummary(archive: archiveName, throughLSN: through, save: save)
     }

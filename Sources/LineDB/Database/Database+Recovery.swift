@@ -103,10 +103,7 @@ extension Database {
         for name in replay.tables.keys.sorted() {
             let t = replay.tables[name]!
             if let (column, value) = t.buildUniqueIndexes() {
-                throw .corrupt(
-                    path: paths.recordsFile(name), line: nil, column: nil, byteOffset: nil,
-                    reason: "after replaying the WAL, two records share the value \(value.brief) in UNIQUE column '\(column)'",
-                    hint: "fix the records file or the WAL by hand; LineDB changed nothing")
+                throw duplicateUniqueError(t, column: column, value: value, paths: paths)
             }
         }
         tables = replay.tables
@@ -129,6 +126,35 @@ extension Database {
             io: io, path: paths.wal, directory: paths.walDir, mode: options.syncMode, nextLSN: nextLSN,
             created: !walExists)
         if !walExists { try wal!.syncAll() }
+    }
+
+    /// Names where two records share a UNIQUE value: both lines when the records file holds them, else the WAL.
+    /// Only runs on that error path, so it reads the file again rather than keeping line numbers for every row.
+    private func duplicateUniqueError(_ t: TableState, column: String, value: JSONValue, paths: DatabasePaths)
+        -> LineDBError
+    {
+        let path = paths.recordsFile(t.schema.name)
+        var lines: [Int] = []
+        if let c = t.schema.index(of: column), let bytes = try? io.readFile(path) {
+            var number = 0
+            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
+                number += 1
+                let row = Array(line).withUnsafeBufferPointer { try? t.schema.parseStoredRow($0) }
+                if let row, row.values[c] == value { lines.append(number) }
+                if lines.count == 2 { break }
+            }
+        }
+        if lines.count == 2 {
+            return .corrupt(
+                path: path, line: lines[1], column: nil, byteOffset: nil,
+                reason: "the value \(value.brief) in UNIQUE column '\(column)' is also on line \(lines[0])",
+                hint: Database.recordsHint)
+        }
+        return .corrupt(
+            path: paths.wal, line: nil, column: nil, byteOffset: nil,
+            reason: "after replaying the WAL, two records of '\(t.schema.name)' share the value \(value.brief) in UNIQUE column '\(column)'"
+                + (lines.first.map { " (one is on line \($0) of data/\(t.schema.name).records)" } ?? ""),
+            hint: "fix the records file or the WAL by hand; LineDB changed nothing")
     }
 
     /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
@@ -270,14 +296,16 @@ extension Database {
         if !already { try writeQuarantine(paths, name: name, bytes: tail) }
         // R12: what we read is durable before we cut.
         let fd = try io.open(paths.wal, flags: O_WRONLY | O_CLOEXEC, mode: 0)
-        do {
+        var open = true
+        do throws(LineDBError) {
             try io.fsync(fd, path: paths.wal)
             Failpoint.hit("recovery.beforeTruncate")
             try io.ftruncate(fd, size: torn.byteOffset, path: paths.wal)
             try io.fsync(fd, path: paths.wal)
+            open = false  // Linux frees the descriptor even when close fails: never close it twice
             try io.close(fd, path: paths.wal)
         } catch {
-            try? io.close(fd, path: paths.wal)
+            if open { try? io.close(fd, path: paths.wal) }
             throw error
         }
         Failpoint.hit("recovery.afterTruncate")

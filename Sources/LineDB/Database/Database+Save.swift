@@ -129,16 +129,22 @@ extension Database {
         }
         Failpoint.hit("save.beforeAppend")
         let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
-        do {
+        var open = true
+        do throws(LineDBError) {
             try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: file) }
             Failpoint.hit("save.afterAppendWrite")
             try io.fdatasync(fd, path: file)
             Failpoint.hit("save.afterAppendSync")
+            open = false  // Linux frees the descriptor even when close fails: never use it again
             try io.close(fd, path: file)
         } catch {
-            // Leave the file as it was; if even that fails, the next save rewrites it whole.
-            do { try io.ftruncate(fd, size: size, path: file) } catch { t.needsRewrite = true }
-            try? io.close(fd, path: file)
+            if open {
+                // Leave the file as it was; if even that fails, the next save rewrites it whole.
+                do { try io.ftruncate(fd, size: size, path: file) } catch { t.needsRewrite = true }
+                try? io.close(fd, path: file)
+            } else {
+                t.needsRewrite = true  // the append may or may not be on disk: rewrite it whole next time
+            }
             throw error
         }
         t.savedSlots = t.slots.count

@@ -32,13 +32,23 @@ extension Database {
             tables[final.name] = t
             pendingFileRemovals.remove(final.name)
             if let paths {
-                // The WAL holds the creation now; if writing the files fails, the next save writes them.
+                // The creation is durable in the WAL: from here on it has happened. If writing the files fails,
+                // the next save writes them (and a reopen recreates them from the WAL).
                 pendingSchemaWrites.insert(final.name)
                 t.needsRewrite = true
-                try io.durableReplace(paths.schemaFile(final.name), contents: final.fileContents)
-                try io.durableReplace(paths.recordsFile(final.name), contents: [])
-                try io.syncDirectory(paths.schemaDir)
-                try io.syncDirectory(paths.dataDir)
+                do throws(LineDBError) {
+                    try io.durableReplace(paths.schemaFile(final.name), contents: final.fileContents)
+                    try io.durableReplace(paths.recordsFile(final.name), contents: [])
+                } catch {
+                    return
+                }
+                do throws(LineDBError) {
+                    try io.syncDirectory(paths.schemaDir)
+                    try io.syncDirectory(paths.dataDir)
+                } catch {
+                    wal?.setPoison("syncing the directories after creating '\(final.name)' failed: \(error); reopen the database")
+                    return
+                }
                 pendingSchemaWrites.remove(final.name)
                 t.needsRewrite = false
             }
@@ -62,8 +72,16 @@ extension Database {
             tables.removeValue(forKey: name)
             pendingSchemaWrites.remove(name)
             if paths != nil {
+                // The drop is durable in the WAL: from here on it has happened; files that cannot be removed now
+                // are removed by the next save (and a reopen drops the table again from the WAL).
                 pendingFileRemovals.insert(name)
-                try removeDroppedFiles()
+                do throws(LineDBError) {
+                    try removeDroppedFiles()
+                } catch {
+                    if case .io(let op, _, _) = error, op.hasPrefix("fsync") {
+                        wal?.setPoison("syncing the directories after dropping '\(name)' failed: \(error); reopen the database")
+                    }
+                }
             }
         }
     }
