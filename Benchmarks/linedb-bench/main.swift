@@ -1,2 +1,45 @@
-// Filled in by the benchmark's author.
-print("bench")
+// linedb-bench: LineDB and SQLite on the same student-like workload, in one process, one run.
+//
+// A plain executable rather than ordo-one/package-benchmark: the workload is a handful of macro measurements
+// (seconds each, over a 100 MB table, with fsync), not micro-benchmarks that need its statistics machinery, and
+// the SQLite side has to run in the same process and the same run, on the same records and disk state, so
+// that the ratios are fair. That harness would add a plugin, jemalloc and per-benchmark processes for nothing.
+//
+// Run: swift build -c release --scratch-path .build-bench --product linedb-bench && .build-bench/release/linedb-bench
+// See Benchmarks/README.md for what each figure means.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let options = BenchOptions.parse(CommandLine.arguments)
+if let path = options.openChild { Benchmark.runOpenChild(path) }
+if let path = options.profileBulk { Benchmark.runProfileBulk(path, count: options.records, walOnly: options.walOnly) }
+if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
+if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
+
+do {
+    let bench = try Benchmark(options: options)
+    defer { bench.cleanUp() }
+    let (_, total) = try timed { () throws in
+        bench.printHeader()
+        bench.generateRecords()
+        try bench.bulkInsert()
+        try bench.singleInserts()
+        try bench.openBig()
+        try bench.reopenBig()
+        try bench.saveAfterOneInsert()
+        try bench.checkpointAfterOneInsert()
+        try bench.saveAfterOneUpdate()
+        try bench.lookups()
+        try bench.groupCommit()
+        try bench.recoveryOfLongWAL()
+    }
+    bench.report.printSummary()
+    print("\nload average at the end: \(bench.loadAverage())")
+    print("\npeak RSS of this process: \(fixed(peakRSSMiB(), 0)) MiB (holds the generated records); "
+        + "run took \(duration(total))")
+} catch {
+    printError("linedb-bench: \(error)")
+    exit(1)
+}

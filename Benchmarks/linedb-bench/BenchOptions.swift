@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Command-line options: `--records N`, `--quick`, `--dir PATH`, `--keep`.
+struct BenchOptions {
+    /// Records in the big table (the issue's 1,000,000).
+    var records = 1_000_000
+    /// Repeats of the measurements over the whole big table (bulk insert, open, save after update).
+    var bigRepeats = 3
+    /// Repeats of the cheap measurements (save after one insert, checkpoint, open of SQLite).
+    var smallRepeats = 10
+    /// Single durable inserts, one call each.
+    var singleInserts = 10_000
+    /// Point lookups of each kind.
+    var lookups = 100_000
+    /// Inserts per group-commit configuration.
+    var groupInserts = 4_000
+    /// Entries in the WAL of the recovery measurement (`nil`: as many as `records`).
+    var recoveryEntries: Int? = nil
+    /// Where the databases go (a real disk, not tmpfs).
+    var directory: String? = nil
+    /// Keep the databases after the run.
+    var keep = false
+    /// `--open-child PATH`: internal; time one open of PATH in this (fresh) process and print it.
+    var openChild: String? = nil
+    /// `--profile-inserts PATH`: internal; `singleInserts` single inserts into PATH, for a profiler.
+    var profileInserts: String? = nil
+    /// `--profile-bulk PATH`: internal; create PATH and bulk-insert `records` records, for a profiler.
+    var profileBulk: String? = nil
+    /// With `--profile-bulk`: no auto-checkpoint, transactions of 10,000 and no save, so every record stays in the
+    /// WAL (the database the recovery measurement opens).
+    var walOnly = false
+    /// `--profile-checkpoint PATH`: internal; rounds of insert + save, update + save, insert + checkpoint.
+    var profileCheckpoint: String? = nil
+
+    static let usage = """
+        usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
+          --records N  records in the big table (default 1000000)
+          --quick      100,000 records and fewer repeats: a smoke run of about a minute
+          --dir PATH   where to create the databases (default $TMPDIR or /tmp); must not be tmpfs
+          --keep       leave the databases there afterwards
+        profiling (one workload, nothing else; run under perf, valgrind or strace):
+          --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
+                                                          them all in the WAL, in transactions of 10,000)
+          --profile-inserts PATH [--inserts N]            N single durable inserts into the database at PATH
+          --profile-checkpoint PATH                       insert + save, update + save, insert + checkpoint on PATH
+          --open-child PATH                               one open of PATH; prints seconds, records, peak RSS MiB
+        """
+
+    static func parse(_ arguments: [String]) -> BenchOptions {
+        var o = BenchOptions()
+        var explicitRecords: Int? = nil
+        var quick = false
+        var i = 1
+        func value() -> String {
+            i += 1
+            guard i < arguments.count else { fail("\(arguments[i - 1]) needs a value") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--records":
+                guard let n = Int(value().replacingUnderscores()), n >= 1000 else {
+                    fail("--records needs a number ≥ 1000")
+                }
+                explicitRecords = n
+            case "--quick": quick = true
+            case "--dir": o.directory = value()
+            case "--keep": o.keep = true
+            case "--open-child": o.openChild = value()
+            case "--profile-inserts": o.profileInserts = value()
+            case "--profile-bulk": o.profileBulk = value()
+            case "--wal-only": o.walOnly = true
+            case "--profile-checkpoint": o.profileCheckpoint = value()
+            case "--inserts":
+                guard let n = Int(value()), n > 0 else { fail("--inserts needs a positive number") }
+                o.singleInserts = n
+            case "-h", "--help":
+                print(usage)
+                exit(0)
+            default: fail("unknown argument '\(arguments[i])'")
+            }
+            i += 1
+        }
+        if quick {
+            o.records = 100_000
+            o.bigRepeats = 3
+            o.smallRepeats = 5
+            o.singleInserts = 2_000
+            o.lookups = 20_000
+            o.groupInserts = 1_000
+        }
+        if let explicitRecords { o.records = explicitRecords }
+        return o
+    }
+
+    static func fail(_ message: String) -> Never {
+        printError("linedb-bench: \(message)\n\(usage)")
+        exit(2)
+    }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String { String(filter { $0 != "_" && $0 != "," }) }
+}
