@@ -52,6 +52,7 @@ extension Database {
 
         // Records.
         var salvaged: [String: [UInt8]] = [:]
+        var tornAppends: [String: TornAppend] = [:]
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
             let path = paths.recordsFile(name)
@@ -60,7 +61,9 @@ extension Database {
                 continue
             }
             var bad: [UInt8] = []
-            try loadRecords(into: t, bytes: bytes, path: path, quarantined: &bad)
+            if let torn = try loadRecords(into: t, bytes: bytes, path: path, quarantined: &bad) {
+                tornAppends[name] = torn
+            }
             if !bad.isEmpty { salvaged[name] = bad }
         }
 
@@ -68,6 +71,9 @@ extension Database {
         let archiveLast = lastArchivedLSN(paths)
         let walExists = io.stat(paths.wal) != nil
         let walBytes = try io.readFile(paths.wal) ?? []
+        if !tornAppends.isEmpty {
+            try resolveTornAppends(tornAppends, tables: loaded, walBytes: walBytes, paths: paths)
+        }
         var replay = Replay(database: self, tables: loaded, walPath: paths.wal)
         let scan = try walBytes.withBuffer { (buffer) throws(LineDBError) -> WALScanner.Result in
             do {
@@ -112,6 +118,10 @@ extension Database {
         walEntryCount = scan.validLines
 
         guard writer else { return }
+
+        // R12: what recovery read is made durable before it changes anything or acknowledges a new write (after
+        // a `kill -9` the page cache may still hold data that never reached the disk).
+        try syncEverythingRead(paths)
 
         // Changes on disk start here, after everything was read and checked.
         if let torn = tornTail {
@@ -180,8 +190,9 @@ extension Database {
     /// Reads one records file into `t`. A torn last line is ignored with a warning; a bad line elsewhere refuses
     /// the open (or, when salvaging, is moved to `quarantined`).
     private func loadRecords(into t: TableState, bytes: [UInt8], path: String, quarantined: inout [UInt8])
-        throws(LineDBError)
+        throws(LineDBError) -> TornAppend?
     {
+        var torn: TornAppend? = nil
         try bytes.withBuffer { (buffer) throws(LineDBError) in
             var start = 0
             if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
@@ -198,7 +209,9 @@ extension Database {
                     while r < limit {
                         let row = chunk.rows[r]
                         let key = t.key(of: row)
+                        if torn != nil { torn!.laterKeys.append(key) }
                         if t.slot(forKey: key) != nil {
+                            if torn != nil { r += 1; continue }  // part of the torn region: judged with it
                             let line = lineBase + r + eventsBefore + 1
                             let error = LineDBError.duplicateValue(
                                 table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
@@ -245,9 +258,22 @@ extension Database {
                             warnings.append("\(path):\(line): \(reason); moved the line to quarantine/")
                             continue
                         }
-                        throw .corrupt(
-                            path: path, line: line, column: column,
-                            byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason, hint: Database.recordsHint)
+                        // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of
+                        // order (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from
+                        // here on. A damaged line without NULs (an edit, a bit flip) is refused at once.
+                        if torn == nil && buffer[event.start..<event.end].contains(0) {
+                            torn = TornAppend(
+                                rowsBefore: t.slots.count, line: line,
+                                error: .corrupt(
+                                    path: path, line: line, column: column,
+                                    byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason,
+                                    hint: Database.recordsHint))
+                        } else if torn == nil {
+                            throw .corrupt(
+                                path: path, line: line, column: column,
+                                byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason,
+                                hint: Database.recordsHint)
+                        }
                     }
                 }
                 try addRows(upTo: chunk.rows.count, eventsBefore: chunk.events.count)
@@ -255,6 +281,64 @@ extension Database {
             }
         }
         t.savedSlots = t.slots.count
+        return torn
+    }
+
+    /// A damaged line in a records file, with what follows it; see ``resolveTornAppends(_:tables:walBytes:paths:)``.
+    struct TornAppend {
+        /// Rows loaded before the damaged line.
+        var rowsBefore: Int
+        var line: Int
+        /// The refusal, if the WAL does not explain the damage.
+        var error: LineDBError
+        /// Keys of the readable records after the damaged line.
+        var laterKeys: [JSONValue] = []
+    }
+
+    /// A damaged line followed only by records that the current WAL inserts is what an interrupted append whose
+    /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
+    /// records back, and the next save rewrites the file. Anything else is corruption, refused as before.
+    private func resolveTornAppends(
+        _ torn: [String: TornAppend], tables: [String: TableState], walBytes: [UInt8], paths: DatabasePaths
+    ) throws(LineDBError) {
+        var inserted: [String: Set<JSONValue>] = [:]
+        walBytes.withUnsafeBufferPointer { buffer in
+            _ = WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: 1) { entry in
+                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,
+                    let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
+                else { return }
+                inserted[name, default: []].insert(key)
+            }
+        }
+        for (name, region) in torn.sorted(by: { $0.key < $1.key }) {
+            let t = tables[name]!
+            let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
+            guard covered, !(inserted[name]?.isEmpty ?? true) else { throw region.error }
+            t.dropSlots(from: region.rowsBefore)
+            warnings.append(
+                "\(paths.recordsFile(name)) line \(region.line): ignored a torn append (\(region.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+        }
+    }
+
+    /// Fsyncs every records, schema and WAL file and their directories (STORAGE.md R12).
+    private func syncEverythingRead(_ paths: DatabasePaths) throws(LineDBError) {
+        var files = [paths.wal]
+        for dir in [paths.dataDir, paths.schemaDir] {
+            for name in io.listDirectory(dir) where !name.hasPrefix(".") { files.append(dir + "/" + name) }
+        }
+        for file in files where io.stat(file).map({ !$0.isDirectory }) ?? false {
+            let fd = try io.open(file, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+            do throws(LineDBError) {
+                try io.fsync(fd, path: file)
+            } catch {
+                try? io.close(fd, path: file)
+                throw error
+            }
+            try? io.close(fd, path: file)
+        }
+        for dir in [paths.dataDir, paths.schemaDir, paths.walDir, paths.root] where io.stat(dir) != nil {
+            try io.syncDirectory(dir)
+        }
     }
 
     static let recordsHint =

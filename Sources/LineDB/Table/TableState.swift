@@ -124,7 +124,7 @@ package final class TableState {
         }
     }
 
-    private func unindex(_ row: Row, at slot: Int) {
+    fileprivate func unindex(_ row: Row, at slot: Int) {
         if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
         guard uniqueIndexesBuilt else { return }
         for u in uniqueColumns.indices {
@@ -178,6 +178,18 @@ package final class TableState {
 }
 
 extension TableState {
+    /// Drops every row from slot `k` on (a torn append found at load, before any index but the key's is built).
+    package func dropSlots(from k: Int) {
+        while slots.count > k {
+            if let row = slots.removeLast() {
+                unindex(row, at: slots.count)
+                count -= 1
+            }
+        }
+        savedSlots = min(savedSlots, k)
+        needsRewrite = true
+    }
+
     /// Puts a removed row back in its slot (transaction rollback).
     package func restore(slot: Int, row: Row) {
         guard slots[slot] == nil else { return }
