@@ -199,10 +199,12 @@ extension Database {
                 start = 3
                 t.needsRewrite = true
             }
-            let chunks = RecordsFileParser.parse(buffer, start: start, schema: t.schema)
-            t.reserve(chunks.reduce(0) { $0 + $1.rows.count })
+            var estimate = 0
+            for b in buffer[start..<min(buffer.count, start + (1 << 16))] where b == 10 { estimate += 1 }
+            if buffer.count - start > 1 << 16 { estimate = estimate * (buffer.count - start) / (1 << 16) }
+            t.reserve(estimate)
             var lineBase = 0
-            for chunk in chunks {
+            try RecordsFileParser.parse(buffer, start: start, schema: t.schema) { (chunk) throws(LineDBError) in
                 if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
                 var r = 0
                 func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
@@ -210,7 +212,7 @@ extension Database {
                         let row = chunk.rows[r]
                         let key = t.key(of: row)
                         if torn != nil { torn!.laterKeys.append(key) }
-                        if t.slot(forKey: key) != nil {
+                        if !t.appendLoaded(row) {
                             if torn != nil { r += 1; continue }  // part of the torn region: judged with it
                             let line = lineBase + r + eventsBefore + 1
                             let error = LineDBError.duplicateValue(
@@ -226,8 +228,6 @@ extension Database {
                                     path: path, line: line, column: nil, byteOffset: nil, reason: error.description,
                                     hint: Database.recordsHint)
                             }
-                        } else {
-                            t.append(row)
                         }
                         r += 1
                     }

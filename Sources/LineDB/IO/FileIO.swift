@@ -26,6 +26,9 @@ package protocol FileIO: AnyObject, Sendable {
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(LineDBError)
     /// Reads up to `count` bytes at `offset`.
     func pread(_ fd: Int32, count: Int, offset: Int, path: String) throws(LineDBError) -> [UInt8]
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer`; returns how many were read (0 at the end).
+    func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String) throws(LineDBError)
+        -> Int
     func fsync(_ fd: Int32, path: String) throws(LineDBError)
     func fdatasync(_ fd: Int32, path: String) throws(LineDBError)
     func ftruncate(_ fd: Int32, size: Int, path: String) throws(LineDBError)
@@ -53,17 +56,42 @@ extension FileIO {
             throw error
         }
         defer { try? close(fd, path: path) }
-        var result: [UInt8] = []
+        // Read straight into the result's storage: no zero-fill, no second copy (a records file can be 100+ MB).
         let size = fstat(fd)?.size ?? 0
-        result.reserveCapacity(size + 1)
-        var offset = 0
+        var failure: LineDBError? = nil
+        var result = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var offset = 0
+            while offset < size {
+                do throws(LineDBError) {
+                    let n = try pread(
+                        fd, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[offset...]),
+                        offset: offset, path: path)
+                    if n == 0 { break }
+                    offset += n
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+            initialized = offset
+        }
+        if let failure { throw failure }
+        // The file may have grown since fstat: read the rest the slow way.
         while true {
-            let chunk = try pread(fd, count: max(1 << 20, size - offset), offset: offset, path: path)
+            let chunk = try pread(fd, count: 1 << 20, offset: result.count, path: path)
             if chunk.isEmpty { break }
             result.append(contentsOf: chunk)
-            offset += chunk.count
         }
         return result
+    }
+
+    /// Default: through the copying `pread` (test file systems).
+    package func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String)
+        throws(LineDBError) -> Int
+    {
+        let bytes = try pread(fd, count: buffer.count, offset: offset, path: path)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return bytes.count
     }
 
     /// Writes `bytes` to a new file at `path` through the durable replace protocol:
@@ -125,6 +153,17 @@ package final class RealFileIO: FileIO {
         if n < 0 { throw .io(operation: "read", path: path, errno: errno) }
         buffer.removeLast(count - n)
         return buffer
+    }
+
+    package func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String)
+        throws(LineDBError) -> Int
+    {
+        while true {
+            let n = Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw .io(operation: "read", path: path, errno: errno)
+        }
     }
 
     package func fsync(_ fd: Int32, path: String) throws(LineDBError) {

@@ -19,7 +19,7 @@ public struct TableSchema: Sendable, Hashable {
     package var extra: JSONObject
     /// The position of the primary-key column, if the table has one.
     public let primaryKeyIndex: Int?
-    private let positions: [String: Int]
+    let positions: [String: Int]
 
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.

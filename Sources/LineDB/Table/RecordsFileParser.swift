@@ -78,28 +78,42 @@ struct RecordsFileParser {
         return chunk
     }
 
-    /// Parses the whole buffer (from `start`, after a BOM) in as many chunks as there are cores, in parallel when the
-    /// file is large.
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, schema: TableSchema) -> [Chunk] {
+    /// Parses the whole buffer (from `start`, after a BOM) and hands the chunks to `consume` in file order.
+    ///
+    /// A large file is cut into several chunks per core; background threads parse them while the calling thread
+    /// consumes (indexes) the ones already parsed, so parsing and indexing overlap. Returns only after every
+    /// background parse has finished, also when `consume` throws (the buffer must outlive them).
+    static func parse(
+        _ buffer: UnsafeBufferPointer<UInt8>, start: Int, schema: TableSchema,
+        consume: (Chunk) throws(LineDBError) -> Void
+    ) throws(LineDBError) {
         let n = buffer.count
         let cores = max(1, min(8, sysconfCores()))
-        let parts = n - start > (4 << 20) ? cores : 1
+        let size = n - start
+        if size <= (4 << 20) || cores == 1 {
+            try consume(parseChunk(buffer, from: start, to: n, schema: schema))
+            return
+        }
+        let parts = min(64, max(cores * 4, size / (8 << 20)))
         var bounds = [start]
         for k in 1..<parts {
-            var b = start + (n - start) * k / parts
+            var b = start + size * k / parts
             while b < n && buffer[b - 1] != 10 { b += 1 }
             if b > bounds.last! && b < n { bounds.append(b) }
         }
         bounds.append(n)
-        let count = bounds.count - 1
-        if count == 1 { return [parseChunk(buffer, from: start, to: n, schema: schema)] }
-        let results = ChunkResults(count: count)
-        let cuts = bounds
-        let shared = SharedBuffer(buffer: buffer)
-        DispatchQueue.concurrentPerform(iterations: count) { k in
-            results.set(k, parseChunk(shared.buffer, from: cuts[k], to: cuts[k + 1], schema: schema))
+        let pipeline = ChunkPipeline(bounds: bounds, buffer: buffer, schema: schema)
+        let group = DispatchGroup()
+        for _ in 0..<cores {
+            DispatchQueue.global(qos: .userInitiated).async(group: group) { pipeline.work() }
         }
-        return results.chunks.map { $0! }
+        defer {
+            pipeline.cancel()
+            group.wait()
+        }
+        for k in 0..<(bounds.count - 1) {
+            try consume(pipeline.result(k))
+        }
     }
 
     private static func sysconfCores() -> Int {
@@ -111,17 +125,51 @@ struct RecordsFileParser {
     }
 }
 
-/// The read-only input shared by the parsing threads (each reads its own range).
-private struct SharedBuffer: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<UInt8>
-}
-
-/// One slot per chunk; each thread writes only its own slot.
-private final class ChunkResults: @unchecked Sendable {
-    var chunks: [RecordsFileParser.Chunk?]
+/// Chunks handed out to parsing threads in order, and their results handed back one by one.
+private final class ChunkPipeline: @unchecked Sendable {
+    private let bounds: [Int]
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private let schema: TableSchema
     private let lock = PThreadMutex()
-    init(count: Int) { chunks = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ chunk: RecordsFileParser.Chunk) { lock.withLock { chunks[k] = chunk } }
+    private var results: [RecordsFileParser.Chunk?]
+    private let ready: [DispatchSemaphore]
+    private var next = 0
+    private var cancelled = false
+
+    init(bounds: [Int], buffer: UnsafeBufferPointer<UInt8>, schema: TableSchema) {
+        self.bounds = bounds
+        self.buffer = buffer
+        self.schema = schema
+        results = Array(repeating: nil, count: bounds.count - 1)
+        ready = (0..<(bounds.count - 1)).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    /// A worker: parse the next unclaimed chunk until none is left.
+    func work() {
+        while true {
+            let k: Int = lock.withLock {
+                if cancelled || next >= results.count { return -1 }
+                next += 1
+                return next - 1
+            }
+            if k < 0 { return }
+            let chunk = RecordsFileParser.parseChunk(buffer, from: bounds[k], to: bounds[k + 1], schema: schema)
+            lock.withLock { results[k] = chunk }
+            ready[k].signal()
+        }
+    }
+
+    /// Waits for chunk `k` and takes it (its memory is released as soon as the caller is done with it).
+    func result(_ k: Int) -> RecordsFileParser.Chunk {
+        ready[k].wait()
+        return lock.withLock {
+            let chunk = results[k]!
+            results[k] = nil
+            return chunk
+        }
+    }
+
+    func cancel() { lock.withLock { cancelled = true } }
 }
 
 #if canImport(Glibc)

@@ -177,7 +177,10 @@ extension TableSchema {
     /// Parses one records-file line straight into a row, without building an intermediate object.
     /// This is the load hot path (pure, so chunks of a file parse on several threads); `hint` guesses the next column so most keys need no hash lookup.
     package func parseStoredRow(_ line: UnsafeBufferPointer<UInt8>) throws(RowParseError) -> Row {
+        // Locals, so the closure below captures two references instead of copying the whole schema per row.
         let columns = self.columns
+        let positions = self.positions
+        let name = self.name
         let n = columns.count
         var values = [JSONValue](repeating: .null, count: n)
         var seenBits: UInt64 = 0  // which columns the line named (columns beyond 64 use `seenMore`)
@@ -188,7 +191,7 @@ extension TableSchema {
         do {
             try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
                 var c: Int? = nil
-                if hint < n && columns[hint].name == key { c = hint } else { c = index(of: key) }
+                if hint < n && columns[hint].name == key { c = hint } else { c = positions[key] }
                 if let c {
                     hint = c + 1
                     if c < 64 { seenBits |= 1 << UInt64(c) } else { seenMore[c] = true }

@@ -8,14 +8,15 @@ package final class TableState {
     package private(set) var slots: [Row?] = []
     package private(set) var count = 0
     /// Primary-key value → slot.
-    private(set) var keyIndex: [JSONValue: Int] = [:]
+    private(set) var keyIndex = KeyIndex()
     /// The UNIQUE columns other than the primary key, and for each (same position) its value → slot index.
     /// Two parallel arrays, mutated by position, so an update never copies an index (a dictionary of
     /// dictionaries iterated while mutated copies the inner one on every write).
     private(set) var uniqueColumns: [Int] = []
     private(set) var uniqueIndexes: [[JSONValue: Int]] = []
-    /// Whether the unique indexes are being maintained (they are built once after loading and replay).
-    private var uniqueIndexesBuilt = false
+    /// Set when two rows claimed the same UNIQUE value while constraints were not checked (loading, replay):
+    /// the indexes may then be wrong, and ``buildUniqueIndexes()`` rebuilds and checks them.
+    private var uniqueCollision = false
     /// The next auto-assigned key (integer primary keys only). Never goes down, so no id is reused.
     package var nextAutoKey = 1
 
@@ -117,26 +118,28 @@ package final class TableState {
             keyIndex[key] = slot
             if case .int(let i) = key, i >= nextAutoKey { nextAutoKey = i &+ 1 }
         }
-        guard uniqueIndexesBuilt else { return }
         for u in uniqueColumns.indices {
             let v = row.values[uniqueColumns[u]]
-            if !v.isNull { uniqueIndexes[u][v] = slot }
+            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, forKey: v), other != slot {
+                uniqueCollision = true
+            }
         }
     }
 
     fileprivate func unindex(_ row: Row, at slot: Int) {
         if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
-        guard uniqueIndexesBuilt else { return }
         for u in uniqueColumns.indices {
             let v = row.values[uniqueColumns[u]]
             if !v.isNull, uniqueIndexes[u][v] == slot { uniqueIndexes[u].removeValue(forKey: v) }
         }
     }
 
-    /// Builds the UNIQUE indexes from the rows (after loading and replay, where constraints are checked once
-    /// at the end). Returns the first violation found: (column, value).
+    /// Checks the UNIQUE indexes after loading and replay (where constraints are checked once, at the end):
+    /// they are kept up to date all along, so only when two rows claimed one value are they rebuilt from the rows
+    /// to find a lasting violation. Returns the first violation found: (column, value).
     package func buildUniqueIndexes() -> (column: String, value: JSONValue)? {
-        uniqueIndexesBuilt = true
+        guard uniqueCollision else { return nil }
+        uniqueCollision = false
         for u in uniqueColumns.indices {
             let c = uniqueColumns[u]
             var index: [JSONValue: Int] = [:]
@@ -160,17 +163,34 @@ package final class TableState {
         guard count < slots.count else { return }
         slots = slots.filter { $0 != nil }
         keyIndex.removeAll(keepingCapacity: true)
-        let wasBuilt = uniqueIndexesBuilt
-        uniqueIndexesBuilt = false
         for u in uniqueIndexes.indices { uniqueIndexes[u].removeAll(keepingCapacity: true) }
         for (slot, row) in slots.enumerated() { index(row!, at: slot) }
-        if wasBuilt { _ = buildUniqueIndexes() }
     }
 
     /// Reserves room for `n` more rows (bulk loads).
     package func reserve(_ n: Int) {
         slots.reserveCapacity(slots.count + n)
-        keyIndex.reserveCapacity(keyIndex.count + n)
+        keyIndex.reserveCapacity(keyIndex.count + n, integers: schema.primaryKey?.type == .int)
+        for u in uniqueIndexes.indices { uniqueIndexes[u].reserveCapacity(uniqueIndexes[u].count + n) }
+    }
+
+    /// Appends a row read from a records file unless its key is taken (one hash of the key, not two).
+    /// Returns `false` for a duplicate key, changing nothing.
+    package func appendLoaded(_ row: Row) -> Bool {
+        let slot = slots.count
+        if let pk = schema.primaryKeyIndex {
+            guard keyIndex.claim(row.values[pk], slot: slot) else { return false }
+            if case .int(let i) = row.values[pk], i >= nextAutoKey { nextAutoKey = i &+ 1 }
+        }
+        slots.append(row)
+        count += 1
+        for u in uniqueColumns.indices {
+            let v = row.values[uniqueColumns[u]]
+            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, forKey: v), other != slot {
+                uniqueCollision = true
+            }
+        }
+        return true
     }
 
     /// Live rows in slot order.
