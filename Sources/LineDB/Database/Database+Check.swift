@@ -1,0 +1,490 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What ``Database/check(path:)`` found in a database directory.
+///
+/// A **problem** is something a writer would refuse to open or would lose (a corrupt WAL line, a bad records line,
+/// an unparsable schema); a **warning** is something recovery handles by itself (a torn last line, a leftover
+/// temporary file); a **note** is worth knowing only (unsaved changes still in the WAL, files in `quarantine/`).
+public struct CheckReport: Sendable, Hashable {
+    /// How serious a finding is.
+    public enum Severity: String, Sendable, Hashable {
+        /// A writer would refuse to open, or something would be lost: fix it by hand or with `linedb recover`.
+        case problem
+        /// Recovery repairs it on its own at the next writer's open (a torn last line, a temporary file).
+        case warning
+        /// Worth knowing only (unsaved changes, files in `quarantine/`).
+        case note
+    }
+
+    /// One thing found, with the file and place it concerns.
+    public struct Finding: Sendable, Hashable, CustomStringConvertible {
+        /// How serious it is.
+        public var severity: Severity
+        /// The file, relative to the database directory (`wal/transaction.log`); `nil` for the database as a whole.
+        public var file: String?
+        /// 1-based line in ``file``.
+        public var line: Int?
+        /// 1-based column (in bytes) in that line.
+        public var column: Int?
+        /// Byte offset in ``file``.
+        public var byteOffset: Int?
+        /// What is wrong, and what to do about it.
+        public var message: String
+
+        /// `file:line:column (byte n)`, or as much of it as is known.
+        public var location: String? {
+            guard var place = file else { return nil }
+            if let line { place += ":\(line)" }
+            if let column { place += ":\(column)" }
+            if let byteOffset { place += " (byte \(byteOffset))" }
+            return place
+        }
+
+        /// `problem: wal/transaction.log:3 (byte 412): checksum mismatch ...`
+        public var description: String {
+            "\(severity.rawValue): " + (location.map { "\($0): " } ?? "") + message
+        }
+
+        /// The finding as a JSON object (`severity`, `file`, `line`, `column`, `byte`, `message`).
+        public var jsonObject: JSONObject {
+            var o: JSONObject = ["severity": .string(severity.rawValue)]
+            o["file"] = file.map { .string($0) } ?? .null
+            o["line"] = line.map { .int($0) } ?? .null
+            o["column"] = column.map { .int($0) } ?? .null
+            o["byte"] = byteOffset.map { .int($0) } ?? .null
+            o["message"] = .string(message)
+            return o
+        }
+    }
+
+    /// A table as checked: its saved records and its records once the WAL is replayed.
+    public struct TableFacts: Sendable, Hashable {
+        /// The table name.
+        public var name: String
+        /// Lines in `data/<table>.records` (what is saved).
+        public var recordsInFile: Int
+        /// Records after replaying the WAL (what a reader sees).
+        public var records: Int
+    }
+
+    /// The database directory.
+    public var path: String
+    /// Everything found, in the order it was found.
+    public var findings: [Finding] = []
+    /// The tables that loaded, by name.
+    public var tables: [TableFacts] = []
+    /// Valid entries of `wal/transaction.log`.
+    public var walEntries = 0
+    /// Archived WAL files in `wal/`.
+    public var archives: [String] = []
+
+    /// The findings of severity ``Severity/problem``.
+    public var problems: [Finding] { findings.filter { $0.severity == .problem } }
+    /// The findings of severity ``Severity/warning``.
+    public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+    /// The findings of severity ``Severity/note``.
+    public var notes: [Finding] { findings.filter { $0.severity == .note } }
+    /// Whether no problem was found (warnings and notes allowed).
+    public var isHealthy: Bool { !findings.contains { $0.severity == .problem } }
+
+    /// The report as JSON: `{"path", "ok", "problems", "warnings", "notes", "tables", "wal"}`.
+    public var jsonObject: JSONObject {
+        var tablesObject = JSONObject()
+        for t in tables {
+            tablesObject[t.name] = ["records": .int(t.records), "records_in_file": .int(t.recordsInFile)]
+        }
+        return [
+            "path": .string(path), "ok": .bool(isHealthy),
+            "problems": .array(problems.map { .object($0.jsonObject) }),
+            "warnings": .array(warnings.map { .object($0.jsonObject) }),
+            "notes": .array(notes.map { .object($0.jsonObject) }),
+            "tables": .object(tablesObject),
+            "wal": ["entries": .int(walEntries), "archives": .array(archives.map { .string($0) })],
+        ]
+    }
+}
+
+extension Database {
+    /// Checks every file of the database in `path` without changing any (no lock is taken, nothing is written):
+    /// every schema parses; every records file loads line by line; the WAL and every archive are valid WAL files
+    /// (a torn last line is a warning, a damaged line in the middle a problem naming `file:line (byte n)`); the
+    /// WAL replays over the records and the UNIQUE columns hold afterwards; leftover temporary files and an
+    /// unfinished checkpoint are reported. A records file that differs from its table after replay is a note
+    /// ("unsaved changes"), not a problem.
+    ///
+    /// ```swift
+    /// let report = Database.check(path: "data/university")
+    /// for finding in report.findings { print(finding) }
+    /// if !report.isHealthy { exit(1) }
+    /// ```
+    ///
+    /// Safe to run while another process writes the database; its last WAL line may then still be incomplete,
+    /// which is reported as a note.
+    public static func check(path: String) -> CheckReport {
+        check(path: path, io: RealFileIO.shared)
+    }
+
+    package static func check(path: String, io: FileIO) -> CheckReport {
+        var checker = DatabaseChecker(paths: DatabasePaths(root: path), io: io)
+        checker.run()
+        return checker.report
+    }
+}
+
+/// The work of ``Database/check(path:)``.
+private struct DatabaseChecker {
+    let paths: DatabasePaths
+    let io: FileIO
+    var report: CheckReport
+    /// Another process holds the writer lock: the WAL may be growing while we read it.
+    var writerActive = false
+    /// Problems reported per file are capped, so a ruined file does not bury the rest.
+    let maxProblemsPerFile = 10
+
+    init(paths: DatabasePaths, io: FileIO) {
+        self.paths = paths
+        self.io = io
+        self.report = CheckReport(path: paths.root)
+    }
+
+    mutating func add(
+        _ severity: CheckReport.Severity, _ file: String?, line: Int? = nil, column: Int? = nil, byte: Int? = nil,
+        _ message: String
+    ) {
+        report.findings.append(CheckReport.Finding(
+            severity: severity, file: file.map(relative), line: line, column: column, byteOffset: byte,
+            message: message))
+    }
+
+    /// Adds an engine error as a finding, keeping its place.
+    mutating func add(_ severity: CheckReport.Severity, error: LineDBError) {
+        switch error {
+        case .corrupt(let path, let line, let column, let byteOffset, let reason, let hint):
+            add(severity, path, line: line, column: column, byte: byteOffset, reason + (hint.map { "; \($0)" } ?? ""))
+        case .invalidSchema(let path?, let reason):
+            add(severity, path, "invalid schema: \(reason)")
+        case .io(let operation, let path, let code):
+            add(severity, path, "\(operation): \(LineDBError.describe(errno: code))")
+        default:
+            add(severity, nil, error.description)
+        }
+    }
+
+    func relative(_ path: String) -> String {
+        path.hasPrefix(paths.root + "/") ? String(path.dropFirst(paths.root.count + 1)) : path
+    }
+
+    mutating func run() {
+        guard io.stat(paths.root)?.isDirectory == true else {
+            add(.problem, nil, "no database directory at \(paths.root)")
+            return
+        }
+        for dir in [paths.schemaDir, paths.dataDir, paths.walDir] where io.stat(dir)?.isDirectory != true {
+            add(.warning, dir, "the directory is missing (the next writer creates it)")
+        }
+        if WriterLock.isHeld(io: io, path: paths.lock) {
+            writerActive = true
+            let (pid, host) = WriterLock.holder(io: io, path: paths.lock)
+            let who = pid.map { "pid \($0)" + (host.map { " on \($0)" } ?? "") } ?? "another process"
+            add(.note, nil, "the database is being written by \(who); its newest WAL line may still be incomplete")
+        }
+        checkLeftovers()
+        let tables = loadSchemas()
+        var fileLines: [String: Int] = [:]
+        for name in tables.keys.sorted() {
+            fileLines[name] = loadRecords(into: tables[name]!)
+        }
+        checkOrphanRecordsFiles(tables)
+        let archiveLastLSN = checkArchives()
+        replayWAL(over: tables, fileLines: fileLines, archiveLastLSN: archiveLastLSN)
+        let quarantined = io.listDirectory(paths.quarantineDir).filter { !$0.hasPrefix(".") }
+        if !quarantined.isEmpty {
+            add(.note, paths.quarantineDir, "\(quarantined.count) file(s) set aside by earlier recoveries")
+        }
+        if report.isHealthy { crossCheckWithOpen() }
+    }
+
+    // MARK: - Files
+
+    /// Temporary files of an interrupted save or checkpoint, and a checkpoint stopped between link and rename.
+    mutating func checkLeftovers() {
+        let severity: CheckReport.Severity = writerActive ? .note : .warning
+        for dir in [paths.dataDir, paths.schemaDir] {
+            for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
+                add(severity, dir + "/" + name, "temporary file of an interrupted save; the next writer removes it")
+            }
+        }
+        if io.stat(paths.walTemp) != nil {
+            add(severity, paths.walTemp, "temporary file of an interrupted checkpoint; the next writer removes it")
+        }
+        if let live = io.stat(paths.wal), live.linkCount > 1 {
+            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
+                if let s = io.stat(paths.walDir + "/" + name), s.inode == live.inode, s.device == live.device {
+                    add(severity, paths.walDir + "/" + name,
+                        "the archive name of a checkpoint that did not finish; the next writer removes it")
+                }
+            }
+        }
+    }
+
+    mutating func loadSchemas() -> [String: TableState] {
+        var tables: [String: TableState] = [:]
+        for file in io.listDirectory(paths.schemaDir).sorted() where !file.hasPrefix(".") {
+            let path = paths.schemaDir + "/" + file
+            guard file.hasSuffix(".schema.json") else {
+                if io.stat(path)?.isDirectory != true { add(.note, path, "not a schema file; ignored") }
+                continue
+            }
+            let name = String(file.dropLast(".schema.json".count))
+            do throws(LineDBError) {
+                guard let bytes = try io.readFile(path) else { continue }
+                var warnings: [String] = []
+                let schema = try TableSchema.parse(
+                    fileBytes: bytes, path: path, expectedName: name, warnings: &warnings)
+                for w in warnings { add(.warning, nil, w) }
+                let t = TableState(schema: schema)
+                if schema.primaryKeyIndex == nil {
+                    t.readOnlyReason = "no primary key"
+                    add(.warning, path,
+                        "table '\(name)' has no primary key: it is read-only and its WAL entries are not replayed")
+                }
+                tables[name] = t
+            } catch {
+                add(.problem, error: error)
+            }
+        }
+        return tables
+    }
+
+    /// Loads `data/<table>.records` as recovery does and returns its number of complete lines.
+    mutating func loadRecords(into t: TableState) -> Int {
+        let path = paths.recordsFile(t.schema.name)
+        let bytes: [UInt8]
+        do throws(LineDBError) {
+            guard let b = try io.readFile(path) else {
+                add(.note, path, "no records file yet (the next save creates it)")
+                return 0
+            }
+            bytes = b
+        } catch {
+            add(.problem, error: error)
+            return 0
+        }
+        var problems = 0
+        var newlines = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            let n = buffer.count
+            var offset = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+            var lineNumber = 0
+            while offset < n {
+                lineNumber += 1
+                var end = offset
+                while end < n && buffer[end] != 10 { end += 1 }
+                let complete = end < n
+                if complete { newlines += 1 }
+                var lineEnd = end
+                if lineEnd > offset && buffer[lineEnd - 1] == 13 { lineEnd -= 1 }
+                let start = offset
+                offset = complete ? end + 1 : end
+                var blank = true
+                for i in start..<lineEnd where buffer[i] != 32 && buffer[i] != 9 && buffer[i] != 0 {
+                    blank = false
+                    break
+                }
+                if blank {
+                    if !complete && start < lineEnd {
+                        add(.warning, path, line: lineNumber, byte: start,
+                            "\(lineEnd - start) trailing NUL bytes (a torn write); ignored, "
+                                + "and the next save rewrites the file")
+                    }
+                    continue
+                }
+                var failure: (column: Int?, reason: String)? = nil
+                do throws(RowParseError) {
+                    let row = try t.parseStoredLine(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
+                    let key = t.key(of: row)
+                    if t.readOnlyReason == nil, t.slot(forKey: key) != nil {
+                        let duplicate = LineDBError.duplicateValue(
+                            table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
+                        failure = (nil, duplicate.description)
+                    } else {
+                        _ = t.append(row)
+                    }
+                } catch {
+                    switch error {
+                    case .json(let e): failure = (e.offset + 1, "invalid JSON: \(e.message)")
+                    case .constraint(let e): failure = (nil, e.description)
+                    }
+                }
+                guard let failure else { continue }
+                if !complete {
+                    add(.warning, path, line: lineNumber, byte: start,
+                        "torn last record (\(lineEnd - start) bytes without a newline); ignored, "
+                            + "and the next save rewrites the file without it")
+                    continue
+                }
+                problems += 1
+                if problems <= maxProblemsPerFile {
+                    add(.problem, path, line: lineNumber, column: failure.column,
+                        byte: start + (failure.column.map { $0 - 1 } ?? 0),
+                        failure.reason + "; `linedb recover DB` moves such lines to quarantine/")
+                }
+            }
+        }
+        if problems > maxProblemsPerFile {
+            add(.problem, path, "\(problems - maxProblemsPerFile) more bad lines not listed")
+        }
+        return newlines
+    }
+
+    mutating func checkOrphanRecordsFiles(_ tables: [String: TableState]) {
+        for file in io.listDirectory(paths.dataDir).sorted() where file.hasSuffix(".records") && !file.hasPrefix(".") {
+            let name = String(file.dropLast(".records".count))
+            if tables[name] == nil {
+                add(.warning, paths.dataDir + "/" + file, "no schema/\(name).schema.json for it; it is not loaded")
+            }
+        }
+    }
+
+    // MARK: - WAL
+
+    /// Scans every archive; returns the last LSN of the newest one.
+    mutating func checkArchives() -> Int? {
+        let names = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted()
+        report.archives = names
+        var newestLast: Int? = nil
+        for name in names {
+            let path = paths.walDir + "/" + name
+            do throws(LineDBError) {
+                guard let bytes = try io.readFile(path) else { continue }
+                let scan = bytes.withUnsafeBufferPointer { buffer in
+                    WALScanner.scan(buffer, path: path, firstImpliedLSN: 1, hint: "the archive is damaged") { _ in }
+                }
+                switch scan.outcome {
+                case .clean: break
+                case .tornTail(let torn):
+                    add(.warning, path, line: torn.line, byte: torn.byteOffset,
+                        "archive ends in an incomplete entry (\(torn.byteCount) bytes: \(torn.reason))")
+                case .corrupt(let error):
+                    add(.problem, error: error)
+                }
+                if scan.validLines == 0 && !bytes.isEmpty { add(.problem, path, "not a WAL file: no valid entry") }
+                newestLast = scan.sawSealed ? scan.lastLSN : nil
+            } catch {
+                add(.problem, error: error)
+            }
+        }
+        return newestLast
+    }
+
+    mutating func replayWAL(over tables: [String: TableState], fileLines: [String: Int], archiveLastLSN: Int?) {
+        var entries: [WALEntry] = []
+        var bytes: [UInt8] = []
+        do throws(LineDBError) {
+            guard let b = try io.readFile(paths.wal) else {
+                if io.stat(paths.walDir)?.isDirectory == true {
+                    add(.note, paths.wal, "no WAL file yet (the next writer creates it)")
+                }
+                finishTables(tables, fileLines: fileLines)
+                return
+            }
+            bytes = b
+        } catch {
+            add(.problem, error: error)
+            return
+        }
+        let scan = bytes.withUnsafeBufferPointer { buffer in
+            WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLastLSN ?? 0) + 1) { entries.append($0) }
+        }
+        report.walEntries = scan.validLines
+        switch scan.outcome {
+        case .clean: break
+        case .tornTail(let torn):
+            var message = "incomplete last entry (\(torn.byteCount) bytes: \(torn.reason))"
+            if torn.droppedLines > 0 { message += " with \(torn.droppedLines) unsynced entries after it" }
+            if writerActive {
+                add(.note, paths.wal, line: torn.line, byte: torn.byteOffset,
+                    message + "; the writer may be writing it")
+            } else {
+                add(.warning, paths.wal, line: torn.line, byte: torn.byteOffset,
+                    message + "; the next writer moves it to quarantine/ and cuts it off")
+            }
+        case .corrupt(let error):
+            add(.problem, error: error)
+        }
+        checkCheckpointHeader(entries.first, archiveLastLSN: archiveLastLSN)
+
+        // Replay over the loaded records, as recovery does, collecting every entry that cannot be applied.
+        var replay = Replay(database: Database.inMemory(), tables: tables, walPath: paths.wal)
+        var failures = 0
+        for entry in entries {
+            do throws(LineDBError) {
+                try replay.apply(entry)
+            } catch {
+                failures += 1
+                if failures <= maxProblemsPerFile { add(.problem, error: error) }
+            }
+        }
+        if failures > maxProblemsPerFile {
+            add(.problem, paths.wal, "\(failures - maxProblemsPerFile) more entries cannot be replayed")
+        }
+        for note in replay.finish() { add(.warning, nil, note) }
+        for name in replay.dropped.sorted() where io.stat(paths.recordsFile(name)) != nil {
+            add(.note, paths.recordsFile(name), "table '\(name)' was dropped; the next save removes its files")
+        }
+        finishTables(replay.tables, fileLines: fileLines)
+    }
+
+    /// The first line of a WAL after a checkpoint names the archive it follows and its last LSN.
+    mutating func checkCheckpointHeader(_ first: WALEntry?, archiveLastLSN: Int?) {
+        guard let first, first.operationKind == .checkpoint, case .object(let facts) = first.record,
+            let previous = facts["previous"]?.stringValue, let through = facts["through_lsn"]?.intValue
+        else { return }
+        let archive = paths.walDir + "/" + previous
+        guard io.stat(archive) != nil else {
+            add(.note, paths.wal, line: first.line, "the archive it follows, wal/\(previous), is not there (removed?)")
+            return
+        }
+        if let last = (try? Database.readWAL(io: io, path: archive))?.last, !last.isLegacy, last.lsn != through {
+            add(.warning, paths.wal, line: first.line,
+                "the CHECKPOINT line says wal/\(previous) ends at lsn \(through), "
+                    + "but its last entry is lsn \(last.lsn)")
+        }
+    }
+
+    /// UNIQUE after replay, and the saved-versus-replayed counts.
+    mutating func finishTables(_ tables: [String: TableState], fileLines: [String: Int]) {
+        for name in tables.keys.sorted() {
+            let t = tables[name]!
+            if let (column, value) = t.buildUniqueIndexes() {
+                add(.problem, paths.recordsFile(name),
+                    "after replaying the WAL, two records share the value \(value.brief) in UNIQUE column '\(column)'")
+            }
+            let inFile = fileLines[name] ?? 0
+            report.tables.append(CheckReport.TableFacts(name: name, recordsInFile: inFile, records: t.count))
+            if fileLines[name] == nil {
+                add(.note, paths.schemaFile(name),
+                    "table '\(name)' exists only in the WAL so far (the next save writes its files)")
+            } else if inFile != t.count {
+                add(.note, paths.recordsFile(name),
+                    "unsaved changes: \(inFile) lines in the file, \(t.count) records after replaying the WAL "
+                        + "(the next save writes them)")
+            }
+        }
+    }
+
+    /// A last safety net: open read-only as a reader would; anything it refuses that the checks above missed is a
+    /// problem.
+    mutating func crossCheckWithOpen() {
+        do throws(LineDBError) {
+            let db = try Database(path: paths.root, options: DatabaseOptions(syncMode: .full, readOnly: true))
+            try db.close()
+        } catch {
+            add(.problem, error: error)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import LineDB
+
+/// `linedb insert DB TABLE [RECORD...]`
+struct Insert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Insert records and print their primary keys.",
+        discussion: """
+            Each RECORD argument is one JSON object; without arguments, each line of standard input is one (blank \
+            lines are skipped). Columns left out get their default or null; an integer primary key left out is \
+            assigned. Each record is its own write: its key is printed on its own line (and flushed) only once \
+            the write is durable (--sync full: synced to the WAL on disk). The command stops at the first record \
+            that fails, with exit code 1 (2 if it is not a JSON object); every key printed before it was inserted.
+
+            Example:
+              linedb insert uni student '{"name": "Alice", "gpa": 3.8}'
+              jq -c '.[]' students.json | linedb insert uni student
+            """
+    )
+
+    @OptionGroup var database: DatabaseArgument
+
+    @Argument(help: "The table.")
+    var table: String
+
+    @Argument(help: ArgumentHelp("Records as JSON objects (default: one per line of standard input).",
+                                 valueName: "record"))
+    var records: [String] = []
+
+    @OptionGroup var sync: SyncOptions
+
+    func run() throws {
+        let db = try database.openForWriting(sync: sync.mode)
+        _ = try db.schema(of: table)  // an unknown table fails before reading any input
+        if records.isEmpty {
+            var lineNumber = 0
+            while let line = readLine(strippingNewline: true) {
+                lineNumber += 1
+                if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+                try insert(line, into: db, place: "stdin line \(lineNumber)")
+            }
+        } else {
+            for (i, text) in records.enumerated() {
+                try insert(text, into: db, place: records.count > 1 ? "record \(i + 1)" : nil)
+            }
+        }
+        try db.close()
+    }
+
+    private func insert(_ text: String, into db: Database, place: String?) throws {
+        let object: JSONObject
+        do {
+            guard case .object(let o) = try JSONParser.parse(text) else {
+                throw UsageError("expected a JSON object, got \(text.count > 40 ? text.prefix(37) + "..." : text)")
+            }
+            object = o
+        } catch let error as JSONParseError {
+            throw ContextError(place, UsageError("invalid JSON: \(error.description)"))
+        } catch {
+            throw ContextError(place, error)
+        }
+        let key: JSONValue
+        do {
+            key = try db.insert(table, object)
+        } catch {
+            throw ContextError(place, error)
+        }
+        // Durable now (under --sync full): acknowledge it at once.
+        Output.line(Self.keyText(key))
+        Output.flush()
+    }
+
+    /// A key as printed: a string as it is, anything else as JSON.
+    static func keyText(_ key: JSONValue) -> String {
+        if case .string(let s) = key { return s }
+        return JSONWriter.encode(key)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import LineDB
+
+/// `linedb stats DB [--json]`
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show tables, record counts, file sizes and the WAL.",
+        discussion: """
+            Without --json: a summary. With --json: the engine's stats() as one line of JSON: \
+            {"tables": {name: {"records", "columns"}}, "disk": {"total_size_bytes", "tables": {name: {"records", \
+            "size_bytes"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}}}. \
+            disk.tables.*.records counts the lines of each records file (what is saved); tables.*.records \
+            includes changes still only in the WAL. Read-only: works while another process writes.
+
+            Example:
+              linedb stats uni --json | jq '.disk.wal.entries'
+            """
+    )
+
+    @OptionGroup var database: DatabaseArgument
+
+    @Flag(help: "Print the statistics as one line of JSON.")
+    var json = false
+
+    func run() throws {
+        let db = try database.openForReading()
+        let stats = db.stats()
+        if json {
+            Output.line(JSONWriter.encode(.object(stats)))
+            return
+        }
+        let disk = stats["disk"]?.objectValue ?? [:]
+        let diskTables = disk["tables"]?.objectValue ?? [:]
+        var rows: [[String]] = []
+        for (name, info) in stats["tables"]?.objectValue ?? [:] {
+            let records = info.objectValue?["records"]?.intValue ?? 0
+            let file = diskTables[name]?.objectValue
+            let saved = file?["records"]?.intValue ?? 0
+            rows.append([
+                name, "\(records)", "\(saved)", Self.size(file?["size_bytes"]?.intValue ?? 0),
+                "\(info.objectValue?["columns"]?.arrayValue?.count ?? 0)",
+            ])
+        }
+        Output.line("Database \(db.path ?? database.path)")
+        if rows.isEmpty {
+            Output.line("no tables")
+        } else {
+            TextTable(header: ["table", "records", "saved", "file size", "columns"], rows: rows).lines()
+                .forEach { Output.line("  " + $0) }
+        }
+        let wal = disk["wal"]?.objectValue ?? [:]
+        let archived = wal["archived"]?.arrayValue ?? []
+        let entries = plural(wal["entries"]?.intValue ?? 0, "entry", "entries")
+        Output.line(
+            "WAL: \(entries), \(Self.size(wal["size_bytes"]?.intValue ?? 0)); \(plural(archived.count, "archive"))")
+        for a in archived {
+            let o = a.objectValue ?? [:]
+            Output.line("  \(o["file"]?.stringValue ?? "?")  \(Self.size(o["size_bytes"]?.intValue ?? 0))")
+        }
+        Output.line("Total on disk: \(Self.size(disk["total_size_bytes"]?.intValue ?? 0))")
+    }
+
+    /// `512 B`, `1.5 KiB`, `3.2 MiB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        var value = Double(bytes) / 1024
+        for unit in ["KiB", "MiB", "GiB"] {
+            if value < 1024 || unit == "GiB" { return "\((value * 10).rounded() / 10) \(unit)" }
+            value /= 1024
+        }
+        return "\(bytes) B"
+    }
+}

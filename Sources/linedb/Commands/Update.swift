@@ -1,0 +1,50 @@
+import ArgumentParser
+import LineDB
+
+/// `linedb update DB TABLE KEY --set col=value...`
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Change columns of one record and print it as it is now.",
+        discussion: """
+            KEY and each value are read by their column's type: int, float, bool (true/false), str (as written), \
+            date/datetime (ISO 8601), json (JSON text); null is null. The record is printed as one JSON line once \
+            the change is durable.
+
+            Example:
+              linedb update uni student 1 --set gpa=3.9 --set email=alice@new.edu
+            """
+    )
+
+    @OptionGroup var database: DatabaseArgument
+
+    @Argument(help: "The table.")
+    var table: String
+
+    @Argument(help: "The record's primary key.")
+    var key: String
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("A change, column=value. Repeat for more.", valueName: "col=value"))
+    var assignments: [String] = []
+
+    @OptionGroup var sync: SyncOptions
+
+    func validate() throws {
+        if assignments.isEmpty { throw ValidationError("give at least one --set column=value") }
+    }
+
+    func run() throws {
+        let db = try database.openForWriting(sync: sync.mode)
+        let schema = try db.schema(of: table)
+        let keyValue = try ValueParsing.key(key, schema: schema)
+        var changes = Record()
+        for text in assignments {
+            let (column, value) = try ValueParsing.assignment(text, schema: schema, option: "--set")
+            changes[column.name] = value
+        }
+        let updated = try db.update(table, key: keyValue, set: changes)
+        try db.close()
+        Output.line(JSONWriter.encode(.object(updated)))
+    }
+}

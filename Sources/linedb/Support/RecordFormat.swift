@@ -1,0 +1,107 @@
+import ArgumentParser
+import LineDB
+
+/// How `select` prints records.
+enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
+    /// One compact JSON object per line (the records file's format).
+    case jsonl
+    /// One JSON array, pretty-printed.
+    case json
+    /// A header of column names, then one row per record, as `export --format csv` writes it.
+    case csv
+    /// Aligned columns under a header, like the sqlite3 shell's `.mode column`.
+    case table
+
+    /// Writes `records` of a table with schema `schema` to standard output.
+    func write(_ records: [Record], schema: TableSchema) {
+        switch self {
+        case .jsonl:
+            for r in records { Output.line(JSONWriter.encode(.object(r))) }
+        case .json:
+            Output.line(JSONWriter.encodePretty(.array(records.map { .object($0) })))
+        case .csv:
+            var bytes: [UInt8] = []
+            CSVCodec.appendHeader(schema, to: &bytes)
+            for r in records {
+                CSVCodec.appendRow(schema.columns.map { r[$0.name] ?? .null }, schema: schema, to: &bytes)
+                if bytes.count >= 1 << 16 {
+                    Output.write(String(decoding: bytes, as: UTF8.self))
+                    bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            Output.write(String(decoding: bytes, as: UTF8.self))
+        case .table:
+            let header = schema.columns.map(\.name)
+            let rows = records.map { r in schema.columns.map { TextTable.cell(r[$0.name] ?? .null) } }
+            TextTable(header: header, rows: rows).lines().forEach(Output.line)
+        }
+    }
+}
+
+/// Text in aligned columns: a header, a rule of dashes, the rows; two spaces between columns; widths measured in
+/// terminal cells (wide characters count 2, combining marks 0).
+struct TextTable {
+    var header: [String]
+    var rows: [[String]]
+
+    func lines() -> [String] {
+        var widths = header.map(TextTable.width)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], TextTable.width(cell))
+            }
+        }
+        func render(_ cells: [String]) -> String {
+            var line = ""
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { line += "  " }
+                line += cell
+                if i < cells.count - 1 { line += String(repeating: " ", count: widths[i] - TextTable.width(cell)) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+        return [render(header), render(widths.map { String(repeating: "-", count: $0) })] + rows.map(render)
+    }
+
+    /// A value as a cell: text as it is (line breaks and tabs escaped), null empty, anything else as compact JSON.
+    static func cell(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let s):
+            var out = ""
+            for c in s.unicodeScalars {
+                switch c {
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default: out.unicodeScalars.append(c.value < 0x20 || c.value == 0x7F ? "?" : c)
+                }
+            }
+            return out
+        default: return JSONWriter.encode(value)
+        }
+    }
+
+    /// Terminal cells a text takes.
+    static func width(_ text: String) -> Int {
+        var total = 0
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: continue
+            default: break
+            }
+            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+                || (0x20000...0x3FFFD).contains(v)
+            {
+                total += 2
+            } else {
+                total += 1
+            }
+        }
+        return total
+    }
+}

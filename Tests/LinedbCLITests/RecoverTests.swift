@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@Suite("linedb recover")
+struct RecoverTests {
+    @Test("after a torn WAL tail: the tail goes to quarantine/, the WAL is cut, every acknowledged record stays")
+    func tornWALTail() throws {
+        let dir = try Scratch().studentDatabase(count: 3)
+        let intact = dir.read("db/wal/transaction.log")
+        let torn = #"{"timestamp":"2026-01-01T00:00:00.000000","operation":"INSERT","table":"student","rec"#
+        dir.append("db/wal/transaction.log", torn)
+        let result = expectOK(try CLI.run(["recover", dir.db]))
+        let first = result.lines.first ?? ""
+        let place = "wal/transaction.log line 5 (byte \(intact.utf8.count))"
+        #expect(first.hasPrefix(place + ": ignored torn last entry"), "\(first)")
+        #expect(result.stdout.contains("student: appended 3 records to data/student.records"))
+        #expect(result.lines.last?.hasPrefix("recovered \(dir.db): 1 repair,") == true)
+        #expect(dir.read("db/wal/transaction.log") == intact)
+        let quarantined = dir.list("db/quarantine")
+        #expect(quarantined.count == 1 && quarantined[0].hasSuffix("-wal-lsn5.bin"))
+        #expect(dir.read("db/quarantine/" + quarantined[0]) == torn)
+        #expect(dir.lines("db/data/student.records").count == 3)
+        let check = expectOK(try CLI.run(["check", dir.db]))
+        #expect(check.lines.allSatisfy { !$0.hasPrefix("warning:") && !$0.hasPrefix("problem:") }, "\(check.stdout)")
+    }
+
+    @Test("after corrupt records lines: they go to quarantine/, the table is rewritten without them, check is clean")
+    func corruptRecords() throws {
+        let dir = try Scratch().studentDatabase(count: 5)
+        expectOK(try CLI.run(["checkpoint", dir.db]))  // the WAL no longer holds the records
+        var records = dir.lines("db/data/student.records")
+        let bad = [#"{"id": 2, "name": "Bob", "#, #"{"id": 4, "name": null}"#]
+        records[1] = bad[0]
+        records[3] = bad[1]
+        dir.write("db/data/student.records", records.joined(separator: "\n") + "\n")
+        let select = try CLI.run(["select", dir.db, "student"])
+        #expect(select.status == 1)
+        #expect(select.stderr.contains("data/student.records:2:"))
+        let result = expectOK(try CLI.run(["recover", dir.db]))
+        #expect(result.lines.count == 4, "\(result)")
+        let file = dir.db + "/data/student.records"
+        #expect(result.lines[0] == file + ":2: invalid JSON: unexpected end of input; moved the line to quarantine/")
+        #expect(result.lines[1] == file + ":4: student.name may not be null; moved the line to quarantine/")
+        #expect(result.lines[2] == "student: rewrote data/student.records (3 records)")
+        let quarantined = dir.list("db/quarantine")
+        #expect(quarantined.count == 1 && quarantined[0].hasSuffix("-student-records.jsonl"))
+        #expect(dir.lines("db/quarantine/" + quarantined[0]) == bad)
+        let ids = expectOK(try CLI.run(["select", dir.db, "student", "--format", "csv"])).lines.dropFirst().map {
+            $0.prefix { $0 != "," }
+        }
+        #expect(ids == ["1", "3", "5"])
+        expectOK(try CLI.run(["check", dir.db]))
+    }
+
+    @Test("a WAL damaged in the middle is refused without --to-point-in-time, and cut at the damage with it")
+    func pointInTime() throws {
+        let dir = try Scratch().studentDatabase(count: 3)
+        let lines = dir.lines("db/wal/transaction.log")
+        dir.replace("db/wal/transaction.log", "Bob", with: "Bxb")
+        let before = snapshot(dir.db)
+        let refused = try CLI.run(["recover", dir.db])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix(
+            "linedb: the WAL is damaged in the middle: \(dir.db)/wal/transaction.log:3 (byte "))
+        #expect(refused.stderr.contains("--to-point-in-time"))
+        #expect(snapshot(dir.db) == before)
+        let result = expectOK(try CLI.run(["recover", dir.db, "--to-point-in-time"]))
+        #expect(result.lines.first?.hasPrefix("wal/transaction.log line 3 (byte ") == true, "\(result)")
+        #expect(dir.lines("db/wal/transaction.log") == Array(lines.prefix(2)))
+        let quarantined = dir.list("db/quarantine")
+        #expect(quarantined.count == 1)
+        #expect(dir.lines("db/quarantine/" + quarantined[0]).count == 2)  // Bob's damaged line and Carol's
+        #expect(expectOK(try CLI.run(["select", dir.db, "student"])).lines.count == 1)
+        expectOK(try CLI.run(["check", dir.db]))
+    }
+
+    @Test("recover on a healthy database changes no record and says so")
+    func nothingToRecover() throws {
+        let dir = try Scratch().studentDatabase(count: 2)
+        expectOK(try CLI.run(["checkpoint", dir.db]))
+        let records = dir.read("db/data/student.records")
+        let result = expectOK(try CLI.run(["recover", dir.db]))
+        #expect(result.lines == [
+            "nothing to save: every records file is up to date",
+            "nothing to recover: \(dir.db) opens cleanly (1 table, 2 records)",
+        ])
+        #expect(dir.read("db/data/student.records") == records)
+        #expect(!dir.exists("db/quarantine"))
+    }
+}
