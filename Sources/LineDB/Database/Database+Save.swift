@@ -98,16 +98,14 @@ extension Database {
     private func rewrite(_ t: TableState, file: String) throws(LineDBError) {
         let temp = try DurableReplace(io: io, finalPath: file)
         do throws(LineDBError) {
-            var w = JSONWriter(reservingCapacity: 1 << 20)
-            for row in t.rows {
-                t.encode(row, into: &w)
-                w.writeRaw("\n")
-                if w.bytes.count >= 1 << 20 {
-                    try temp.write(w.bytes)
-                    w.bytes.removeAll(keepingCapacity: true)
-                }
+            // In slices of 200k rows, each encoded on several threads, so memory stays bounded.
+            let rows = Array(t.rows)
+            var from = 0
+            while from < rows.count {
+                let to = min(rows.count, from + 200_000)
+                for chunk in t.schema.encodeLines(Array(rows[from..<to])) { try temp.write(chunk) }
+                from = to
             }
-            try temp.write(w.bytes)
             try temp.commit()
         } catch {
             temp.abandon()
@@ -119,19 +117,16 @@ extension Database {
 
     /// Appends the rows inserted since the last save; on failure cuts the file back to `size`.
     private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
-        var w = JSONWriter(reservingCapacity: 4096)
-        var n = 0
-        for slot in t.savedSlots..<t.slots.count {
-            guard let row = t.slots[slot] else { continue }
-            t.encode(row, into: &w)
-            w.writeRaw("\n")
-            n += 1
-        }
+        let newRows = t.slots[t.savedSlots...].compactMap { $0 }
+        let n = newRows.count
+        let chunks = t.schema.encodeLines(newRows)
         Failpoint.hit("save.beforeAppend")
         let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
         var open = true
         do throws(LineDBError) {
-            try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: file) }
+            for chunk in chunks {
+                try chunk.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: file) }
+            }
             Failpoint.hit("save.afterAppendWrite")
             try io.fdatasync(fd, path: file)
             Failpoint.hit("save.afterAppendSync")

@@ -75,10 +75,16 @@ final class WriteBatch {
 
     func insert(_ t: TableState, _ input: Record) throws(LineDBError) -> JSONValue {
         let row = try t.rowForInsert(input)
-        try t.checkUnique(row, replacing: nil)
-        try log(.insert, table: t, record: row, old: nil)
+        // Claiming the key and UNIQUE values checks and indexes them with one hash each.
+        try t.claimIndexes(for: row)
+        do throws(LineDBError) {
+            try log(.insert, table: t, record: row, old: nil)
+        } catch {
+            t.releaseClaims(for: row)
+            throw error
+        }
         let autoKey = t.nextAutoKey
-        let slot = t.append(row)
+        let slot = t.appendClaimed(row)
         undo.append(.inserted(t, slot: slot, autoKey: autoKey))
         return t.key(of: row)
     }

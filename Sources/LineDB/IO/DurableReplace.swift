@@ -37,6 +37,13 @@ package final class DurableReplace {
     }
 
     package func write(_ bytes: [UInt8]) throws(LineDBError) {
+        if bytes.count >= 1 << 20 {
+            // Large pieces go straight to the file, without a copy into the buffer.
+            try flush()
+            try bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
+            Failpoint.hit("save.midTemp")
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try flush() }
     }

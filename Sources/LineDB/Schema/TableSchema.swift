@@ -20,6 +20,9 @@ public struct TableSchema: Sendable, Hashable {
     /// The position of the primary-key column, if the table has one.
     public let primaryKeyIndex: Int?
     let positions: [String: Int]
+    /// `{"id":`, `,"name":`, ... : each column's key as written before its value, encoded once (the writer's hot
+    /// path, `TableSchema.encodeRow`, then copies bytes instead of escaping names for every record).
+    let keyPrefixes: [[UInt8]]
 
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.
@@ -70,6 +73,13 @@ public struct TableSchema: Sendable, Hashable {
         self.extra = extra
         self.primaryKeyIndex = pk
         self.positions = positions
+        self.keyPrefixes = columns.enumerated().map { (i, column) in
+            var w = JSONWriter()
+            w.writeRaw(i == 0 ? "{" : ",")
+            w.writeString(column.name)
+            w.writeRaw(":")
+            return w.bytes
+        }
     }
 
     /// The position of a column by name.

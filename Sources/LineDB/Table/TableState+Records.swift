@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Turning input into rows (types, defaults, NOT NULL, keys) and rows into output.
 extension TableState {
     /// Checks and converts one value for column `c`. `null` is allowed here; NOT NULL is checked by the caller.
@@ -103,25 +105,9 @@ extension TableState {
         try schema.parseStoredRow(line)
     }
 
-    /// Writes a row as a compact JSON object: columns in order, then the extra fields.
+    /// Writes a row as a compact JSON object (see ``TableSchema/encodeRow(_:into:)``).
     package func encode(_ row: Row, into w: inout JSONWriter) {
-        w.writeRaw("{")
-        let columns = schema.columns
-        for i in 0..<columns.count {
-            if i > 0 { w.writeRaw(",") }
-            w.writeString(columns[i].name)
-            w.writeRaw(":")
-            w.write(row.values[i])
-        }
-        if let extras = row.extras {
-            for (k, v) in extras.fields {
-                w.writeRaw(",")
-                w.writeString(k)
-                w.writeRaw(":")
-                w.write(v)
-            }
-        }
-        w.writeRaw("}")
+        schema.encodeRow(row, into: &w)
     }
 
     /// The row as an ordered object (the public ``Record``).
@@ -223,4 +209,58 @@ extension TableSchema {
         return row
     }
 
+}
+
+extension TableSchema {
+    /// Writes a row as a compact JSON object: columns in order, then the extra fields. Pure, so large saves
+    /// encode on several threads.
+    package func encodeRow(_ row: Row, into w: inout JSONWriter) {
+        let values = row.values
+        for i in 0..<keyPrefixes.count {
+            w.bytes.append(contentsOf: keyPrefixes[i])
+            w.write(values[i])
+        }
+        if let extras = row.extras {
+            for (k, v) in extras.fields {
+                w.writeRaw(",")
+                w.writeString(k)
+                w.writeRaw(":")
+                w.write(v)
+            }
+        }
+        w.writeRaw("}")
+    }
+
+    /// Encodes rows as JSON Lines, in parallel chunks when there are many; the chunks are in order.
+    package func encodeLines(_ rows: [Row]) -> [[UInt8]] {
+        let parts = rows.count >= 50_000 ? 4 : 1
+        if parts == 1 {
+            var w = JSONWriter(reservingCapacity: rows.count * 128)
+            for row in rows {
+                encodeRow(row, into: &w)
+                w.writeRaw("\n")
+            }
+            return [w.bytes]
+        }
+        let results = EncodedChunks(count: parts)
+        let schema = self
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
+            var w = JSONWriter(reservingCapacity: range.count * 128)
+            for i in range {
+                schema.encodeRow(rows[i], into: &w)
+                w.writeRaw("\n")
+            }
+            results.set(k, w.bytes)
+        }
+        return results.chunks
+    }
+}
+
+/// One slot per encoding thread.
+private final class EncodedChunks: @unchecked Sendable {
+    private(set) var chunks: [[UInt8]]
+    private let lock = PThreadMutex()
+    init(count: Int) { chunks = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ bytes: [UInt8]) { lock.withLock { chunks[k] = bytes } }
 }

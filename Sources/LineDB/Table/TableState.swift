@@ -174,6 +174,54 @@ package final class TableState {
         for u in uniqueIndexes.indices { uniqueIndexes[u].reserveCapacity(uniqueIndexes[u].count + n) }
     }
 
+    /// Reserves the next slot's entries in the key and UNIQUE indexes for `row`, or throws the duplicate (having
+    /// released what it claimed). Follow with ``appendClaimed(_:)`` or ``releaseClaims(for:)``.
+    package func claimIndexes(for row: Row) throws(LineDBError) {
+        let slot = slots.count
+        if let pk = schema.primaryKeyIndex, !keyIndex.claim(row.values[pk], slot: slot) {
+            throw .duplicateValue(table: schema.name, column: schema.columns[pk].name, value: row.values[pk].brief)
+        }
+        for u in uniqueColumns.indices {
+            let v = row.values[uniqueColumns[u]]
+            if v.isNull { continue }
+            var isNew = false
+            func take(_ value: inout Int) {
+                if value == -1 {
+                    value = slot
+                    isNew = true
+                }
+            }
+            take(&uniqueIndexes[u][v, default: -1])
+            if !isNew {
+                for earlier in uniqueColumns.indices[..<u] {
+                    let e = row.values[uniqueColumns[earlier]]
+                    if !e.isNull { uniqueIndexes[earlier].removeValue(forKey: e) }
+                }
+                if let pk = schema.primaryKeyIndex { keyIndex.removeValue(forKey: row.values[pk]) }
+                throw .duplicateValue(table: schema.name, column: schema.columns[uniqueColumns[u]].name, value: v.brief)
+            }
+        }
+    }
+
+    /// Undoes ``claimIndexes(for:)``.
+    package func releaseClaims(for row: Row) {
+        let slot = slots.count
+        if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
+        for u in uniqueColumns.indices {
+            let v = row.values[uniqueColumns[u]]
+            if !v.isNull, uniqueIndexes[u][v] == slot { uniqueIndexes[u].removeValue(forKey: v) }
+        }
+    }
+
+    /// Appends a row whose index entries ``claimIndexes(for:)`` made.
+    package func appendClaimed(_ row: Row) -> Int {
+        let slot = slots.count
+        slots.append(row)
+        count += 1
+        if let pk = schema.primaryKeyIndex, case .int(let i) = row.values[pk], i >= nextAutoKey { nextAutoKey = i &+ 1 }
+        return slot
+    }
+
     /// Appends a row read from a records file unless its key is taken (one hash of the key, not two).
     /// Returns `false` for a duplicate key, changing nothing.
     package func appendLoaded(_ row: Row) -> Bool {
