@@ -37,6 +37,26 @@ struct InsertTests {
             == [#"{"code":"MA 201","title":null}"#])
     }
 
+    @Test("each key is printed and flushed once its record is in the WAL, while the command waits for more input")
+    func keysAcknowledgedOneByOne() throws {
+        let dir = try Scratch().studentDatabase()
+        let (process, output, input) = try CLI.startWithInput(["insert", dir.db, "student"])
+        defer {
+            if process.isRunning { process.terminate() }
+            output.remove()
+        }
+        input.write(Data(#"{"name": "Alice"}"#.utf8 + [10]))
+        #expect(waitFor(seconds: 10) { output.currentStdout() == "1\n" }, "\(output.currentStdout())")
+        #expect(dir.read("db/wal/transaction.log").contains(#""name":"Alice""#))
+        #expect(process.isRunning)  // still reading standard input
+        input.write(Data(#"{"name": "Bob"}"#.utf8 + [10]))
+        #expect(waitFor(seconds: 10) { output.currentStdout() == "1\n2\n" }, "\(output.currentStdout())")
+        #expect(dir.read("db/wal/transaction.log").contains(#""name":"Bob""#))
+        try input.close()
+        CLI.waitForExit(process)
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("a duplicate stops the insert with exit 1 naming the stdin line; the keys printed before were inserted")
     func duplicateStops() throws {
         let dir = try Scratch().studentDatabase(count: 1)  // alice@u.edu

@@ -59,10 +59,7 @@ struct WALCommandTests {
         #expect(lsns() == [1, 2, 3, 4, 5])  // every entry once, in order, the CHECKPOINT line included
         #expect(output.currentStderr().contains("wal/transaction.log was replaced (a checkpoint)"))
         process.terminate()  // SIGTERM
-        let ended = waitFor(seconds: 10) { !process.isRunning }
-        #expect(ended, "linedb wal --follow did not stop on SIGTERM")
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        CLI.waitForExit(process)
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 }

@@ -74,6 +74,23 @@ enum CLI {
         let io = try ProcessFiles()
         return (try io.start(try binary.get(), args, stdin: nil), io)
     }
+
+    /// Starts `linedb args...` in the background with a pipe as its standard input, to feed it line by line.
+    static func startWithInput(_ args: [String]) throws -> (Process, ProcessFiles, FileHandle) {
+        let io = try ProcessFiles()
+        let pipe = Pipe()
+        let process = try io.start(try binary.get(), args, stdin: nil, stdinPipe: pipe)
+        return (process, io, pipe.fileHandleForWriting)
+    }
+
+    /// Waits (at most 10 s) for a process to end; kills it and records an issue if it does not.
+    static func waitForExit(_ process: Process, sourceLocation: SourceLocation = #_sourceLocation) {
+        if !waitFor(seconds: 10, { !process.isRunning }) {
+            Issue.record("pid \(process.processIdentifier) did not exit", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+    }
 }
 
 /// Temporary files for one process's stdin, stdout and stderr.
@@ -85,7 +102,7 @@ final class ProcessFiles: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func start(_ executable: String, _ args: [String], stdin: String?) throws -> Process {
+    func start(_ executable: String, _ args: [String], stdin: String?, stdinPipe: Pipe? = nil) throws -> Process {
         let fm = FileManager.default
         for name in ["stdin", "stdout", "stderr"] {
             let contents = name == "stdin" ? Data((stdin ?? "").utf8) : nil
@@ -94,7 +111,7 @@ final class ProcessFiles: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
-        process.standardInput = FileHandle(forReadingAtPath: "\(directory)/stdin")
+        process.standardInput = stdinPipe ?? FileHandle(forReadingAtPath: "\(directory)/stdin")
         process.standardOutput = FileHandle(forWritingAtPath: "\(directory)/stdout")
         process.standardError = FileHandle(forWritingAtPath: "\(directory)/stderr")
         try process.run()
