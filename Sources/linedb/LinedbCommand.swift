@@ -23,7 +23,7 @@ struct LinedbCommand: ParsableCommand {
             """,
         version: linedbVersion,
         subcommands: [
-            Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
+            Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
             Save.self, Checkpoint.self, Export.self, Import.self, WAL.self, Check.self, Recover.self,
         ]
     )

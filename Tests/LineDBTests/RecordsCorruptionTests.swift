@@ -174,10 +174,15 @@ struct RecordsCorruptionTests {
         #expect(missing.lines("db/" + file).count == 1)
     }
 
-    @Test("D4: a torn last line without a newline is ignored with a warning naming the line; the file is not touched at open")
+    @Test("D4: a torn last line without a newline is ignored with a warning naming the line, its bytes are kept in quarantine/, and the records file is not touched at open")
     func tornLastRecord() throws {
         let dir = try database("\(ann)\n\(cid)\n{\"id\":4,\"name\":\"Da")
-        let db = try openUnchanged(dir)
+        let before = dir.snapshot()
+        let db = try Database(path: dir.db)
+        let after = dir.snapshot()
+        #expect(after.filter { !$0.key.contains("quarantine/") } == before, "an open rewrote files")
+        let kept = after.filter { $0.key.contains("quarantine/") }
+        #expect(kept.count == 1 && kept.values.first == Array("{\"id\":4,\"name\":\"Da\n".utf8), "R13: \(kept.keys)")
         #expect(try db.count("student") == 2)
         #expect(db.warnings.contains { $0.contains(file) && $0.contains("line 3") }, "\(db.warnings)")
         try db.insert("student", ["name": "Eve", "email": "eve@u"])

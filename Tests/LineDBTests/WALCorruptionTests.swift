@@ -259,6 +259,7 @@ struct WALCorruptionTests {
         let pristine = FaultHelpers.snapshot(dir.db)
         var options = DatabaseOptions()
         options.salvage = true
+        options.salvageWALPrefix = true
         for damage in damages(lines) {
             for (rel, bytes) in pristine { FaultHelpers.write(dir.db + "/" + rel, bytes) }
             try? FileManager.default.removeItem(atPath: dir.db + "/quarantine")

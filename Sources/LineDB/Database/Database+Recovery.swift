@@ -90,12 +90,15 @@ extension Database {
         switch scan.outcome {
         case .clean: break
         case .corrupt(let error):
-            guard options.salvage, case .corrupt(_, let line, _, let offset, let reason, _) = error else { throw error }
+            guard options.salvage && options.salvageWALPrefix, case .corrupt(_, let line, _, let offset, let reason, _) = error
+            else { throw error }
             // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.
             let at = offset ?? scan.validEnd
+            let later = walBytes[at...].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
             tornTail = WALScanner.TornTail(
-                line: line ?? 0, byteOffset: at, byteCount: walBytes.count - at, reason: reason,
-                expectedLSN: (scan.lastLSN ?? archiveLast ?? 0) + 1, droppedLines: 0)
+                line: line ?? 0, byteOffset: at, byteCount: walBytes.count - at,
+                reason: "point-in-time recovery: \(reason)", expectedLSN: (scan.lastLSN ?? archiveLast ?? 0) + 1,
+                droppedLines: max(0, later - 1))
         case .tornTail(let torn):
             tornTail = torn
         }
@@ -108,8 +111,20 @@ extension Database {
         // Constraints, once, at the end (STORAGE.md step 6).
         for name in replay.tables.keys.sorted() {
             let t = replay.tables[name]!
-            if let (column, value) = t.buildUniqueIndexes() {
-                throw duplicateUniqueError(t, column: column, value: value, paths: paths)
+            while let (column, value) = t.buildUniqueIndexes() {
+                guard options.salvage, let c = t.schema.index(of: column) else {
+                    throw duplicateUniqueError(t, column: column, value: value, paths: paths)
+                }
+                // linedb recover: keep the first record with the value, move the others to quarantine/.
+                let extra = t.slots.indices.filter { t.slots[$0]?.values[c] == value }.dropFirst()
+                for slot in extra.reversed() {
+                    guard let row = t.remove(slot: slot) else { continue }
+                    var w = JSONWriter()
+                    t.encode(row, into: &w)
+                    salvaged[name, default: []] += w.bytes + [10]
+                }
+                warnings.append(
+                    "\(paths.recordsFile(name)): \(extra.count) record(s) repeated the UNIQUE value \(value.brief) of '\(column)'; moved them to quarantine/")
             }
         }
         tables = replay.tables
@@ -243,8 +258,11 @@ extension Database {
                         }
                     case .bad(let error):
                         if !event.complete {
+                            // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
+                            quarantined.append(contentsOf: buffer[event.start..<event.end])
+                            quarantined.append(10)
                             warnings.append(
-                                "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline)")
+                                "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline); saved to quarantine/")
                             continue
                         }
                         let (column, reason): (Int?, String)

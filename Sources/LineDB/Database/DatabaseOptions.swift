@@ -12,8 +12,13 @@ public struct DatabaseOptions: Sendable {
     /// Lines larger than this are refused at insert (a record is one line of the records file and the WAL).
     public var maxLineBytes = 16 << 20
 
-    /// What recovery does with damage it would otherwise refuse (used by `linedb recover`).
+    /// What recovery does with damage it would otherwise refuse (used by `linedb recover`): records lines that
+    /// cannot be loaded, records that break a UNIQUE or key rule, and WAL entries that cannot be replayed are moved
+    /// to `quarantine/` or skipped with a warning.
     package var salvage = false
+    /// With ``salvage``, also keep a WAL damaged in the middle up to the damage and move the rest to
+    /// `quarantine/` (`linedb recover --to-point-in-time`): that drops intact later entries, so it is asked for.
+    package var salvageWALPrefix = false
     /// The file-system seam; tests pass a ``FaultyFileIO``.
     package var fileIO: FileIO = RealFileIO.shared
 

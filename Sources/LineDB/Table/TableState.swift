@@ -87,7 +87,7 @@ package final class TableState {
         unindex(old, at: slot)
         slots[slot] = row
         index(row, at: slot)
-        needsRewrite = true
+        if slot < savedSlots { needsRewrite = true }  // a row not yet in the file is simply appended as it is now
     }
 
     /// Removes the row in `slot`.
@@ -97,8 +97,15 @@ package final class TableState {
         unindex(old, at: slot)
         slots[slot] = nil
         count -= 1
-        needsRewrite = true
+        if slot < savedSlots { needsRewrite = true }  // a row not yet in the file is simply not appended
+        trimTrailingEmptySlots()
         return old
+    }
+
+    /// Drops `nil` slots at the end that the file never held, so a table whose unsaved inserts were all deleted
+    /// again is clean.
+    package func trimTrailingEmptySlots() {
+        while slots.count > savedSlots, slots.last == .some(nil) { slots.removeLast() }
     }
 
     /// Undoes the latest `append` (transaction rollback), restoring the file state too.
@@ -260,6 +267,7 @@ extension TableState {
 
     /// Puts a removed row back in its slot (transaction rollback).
     package func restore(slot: Int, row: Row) {
+        while slots.count <= slot { slots.append(nil) }  // the slot may have been trimmed off the end
         guard slots[slot] == nil else { return }
         slots[slot] = row
         count += 1

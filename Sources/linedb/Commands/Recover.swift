@@ -42,7 +42,8 @@ struct Recover: ParsableCommand {
                 throw error
             }
         }
-        let db = try database.openForWriting(sync: sync.mode, salvage: true, reportWarnings: false)
+        let db = try database.openForWriting(
+            sync: sync.mode, salvage: true, salvageWALPrefix: toPointInTime, reportWarnings: false)
         for warning in db.warnings { Output.line(warning) }
         let summary = try db.save()
         try db.close()

@@ -24,10 +24,13 @@ struct DatabaseArgument: ParsableArguments {
 
     /// Opens the database as its writer (taking the lock; a database locked by another process is an error that
     /// names its pid). Recovery warnings go to stderr.
-    func openForWriting(sync: SyncMode, salvage: Bool = false, reportWarnings: Bool = true) throws -> Database {
+    func openForWriting(
+        sync: SyncMode, salvage: Bool = false, salvageWALPrefix: Bool = false, reportWarnings: Bool = true
+    ) throws -> Database {
         try requireDatabase()
         var options = DatabaseOptions(syncMode: sync)
         options.salvage = salvage
+        options.salvageWALPrefix = salvageWALPrefix
         let db = try Database(path: path, options: options)
         if reportWarnings { db.warnings.forEach(ErrorReporting.printWarning) }
         return db

@@ -470,6 +470,7 @@ extension PowerLossRun {
 
         var salvage = DatabaseOptions()
         salvage.salvage = true
+        salvage.salvageWALPrefix = true
         do {
             let opened = try Database(path: db, options: salvage)
             let found = try LogicalState.read(opened)

@@ -1,0 +1,187 @@
+import LineDB
+
+/// Builds the demo database: a small university (students, instructors, courses, enrolments) with names in many
+/// scripts, nulls, every column type, a WAL of a few hundred entries (inserts, updates, deletes) and one archived
+/// WAL. Deterministic: the same seed gives the same records, so the demo can be rebuilt and reviewed.
+enum UniversityDemo {
+    /// A tiny deterministic generator (SplitMix64).
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ range: ClosedRange<Int>) -> Int {
+            range.lowerBound + Int(next() % UInt64(range.count))
+        }
+        mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+        mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+    }
+
+    static let givenNames = [
+        "Alice", "Bob", "Carol", "Dmitri", "Élodie", "François", "Zoë", "Søren", "Łukasz", "Ἀλέξανδρος", "Иван",
+        "Анна", "Mei", "李雷", "韩梅梅", "山田", "さくら", "지민", "Ahmed", "فاطمة", "Nguyễn", "Siobhán", "José",
+        "Renée", "Ólafur", "Chloé", "Noël", "Priya", "Kwame", "Aroha", "Zoe\u{308}", "Jose\u{301}",
+    ]
+    static let familyNames = [
+        "Johnson", "Smith", "García", "Müller", "Dubois", "Rossi", "Kowalski", "O'Brien", "Ng", "Tanaka", "王",
+        "김", "Ivanova", "Haddad", "Nakamura", "da Silva", "Øvergaard", "Núñez", "Björk", "Şahin", "Van der Berg",
+    ]
+    static let subjects = [
+        ("CS", "Computer Science"), ("MA", "Mathematics"), ("PH", "Physics"), ("LI", "Linguistics"),
+        ("HI", "History"), ("MU", "Music"), ("BI", "Biology"), ("EC", "Economics"),
+    ]
+    static let topics = [
+        "Introduction to", "Advanced", "Seminar in", "Foundations of", "Topics in", "Workshop:", "History of",
+    ]
+    static let emoji = ["📚", "🎓", "🧪", "🎻", "🌍", "💡", "🧮", "✨"]
+
+    /// Creates the demo database in `path` (which must not hold a database yet) and returns it open.
+    static func create(at path: String, students: Int = 2_000) throws -> Database {
+        var options = DatabaseOptions()
+        options.syncMode = .normal
+        options.autoCheckpointBytes = nil
+        let db = try Database(path: path, options: options)
+        var g = Generator(state: 20_260_122)
+        try db.createTable(TableSchema("instructor", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("name", .str, nullable: false),
+            Column("email", .str, unique: true),
+            Column("department", .str),
+            Column("hired", .date),
+            Column("office", .json),
+        ]))
+        try db.createTable(TableSchema("course", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("code", .str, nullable: false, unique: true),
+            Column("title", .str, nullable: false),
+            Column("credits", .int, default: 5),
+            Column("instructor_id", .int),
+            Column("online", .bool, default: false),
+            Column("tags", .json),
+        ]))
+        try db.createTable(TableSchema("student", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("name", .str, nullable: false),
+            Column("email", .str, unique: true),
+            Column("gpa", .float, default: 0.0),
+            Column("active", .bool, default: true),
+            Column("enrolled", .datetime),
+            Column("birthday", .date),
+            Column("profile", .json),
+        ]))
+        try db.createTable(TableSchema("enrolment", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("student_id", .int, nullable: false),
+            Column("course_id", .int, nullable: false),
+            Column("term", .str, nullable: false),
+            Column("grade", .float),
+            Column("registered_at", .datetime, nullable: false),
+        ]))
+
+        func person(_ i: Int) -> String { "\(g.pick(givenNames)) \(g.pick(familyNames))" }
+        func email(_ name: String, _ i: Int, _ domain: String) -> String {
+            let ascii = name.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic) }
+            let stem = String(String.UnicodeScalarView(ascii.prefix(12)))
+            return "\(stem.isEmpty ? "user" : stem)\(i)@\(domain)"
+        }
+        func date(_ year: ClosedRange<Int>) -> String {
+            let y = g.int(year), m = g.int(1...12), d = g.int(1...28)
+            return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        }
+        func time() -> String {
+            let h = g.int(8...18), m = g.int(0...59), s = g.int(0...59)
+            return String(format2(h)) + ":" + format2(m) + ":" + format2(s)
+        }
+
+        var instructors: [Record] = []
+        for i in 1...40 {
+            let name = person(i)
+            let (code, dept) = g.pick(subjects)
+            instructors.append([
+                "name": .string(name), "email": .string(email(name, i, "faculty.example.edu")),
+                "department": g.chance(5) ? nil : .string(dept), "hired": .string(date(1990...2025)),
+                "office": g.chance(20) ? nil : ["building": .string("\(code) Hall"), "room": .int(g.int(100...499))],
+            ])
+        }
+        try db.insert("instructor", records: instructors)
+
+        var courses: [Record] = []
+        for i in 1...60 {
+            let (code, subject) = subjects[i % subjects.count]
+            var tags: [JSONValue] = [.string(subject.lowercased())]
+            if g.chance(30) { tags.append(.string(g.pick(emoji))) }
+            courses.append([
+                "code": .string("\(code)\(100 + i)"), "title": .string("\(g.pick(topics)) \(subject)"),
+                "credits": .int(g.pick([3, 5, 5, 7, 10])), "instructor_id": g.chance(8) ? nil : .int(g.int(1...40)),
+                "online": .bool(g.chance(25)), "tags": .array(tags),
+            ])
+        }
+        try db.insert("course", records: courses)
+
+        var studentRecords: [Record] = []
+        for i in 1...students {
+            let name = person(i)
+            var profile: JSONValue = nil
+            if g.chance(60) {
+                profile = ["languages": .array([.string(g.pick(["en", "fr", "de", "zh", "ja", "ko", "ar", "es"]))]),
+                           "mentor": g.chance(50) ? .int(g.int(1...40)) : nil,
+                           "motto": g.chance(20) ? .string("\(g.pick(emoji)) \(g.pick(topics)) life") : nil]
+            }
+            studentRecords.append([
+                "name": .string(name), "email": g.chance(3) ? nil : .string(email(name, i, "students.example.edu")),
+                "gpa": g.chance(5) ? nil : .double(Double(g.int(150...400)) / 100),
+                "active": .bool(!g.chance(10)),
+                "enrolled": .string("\(date(2019...2025))T\(time())"),
+                "birthday": g.chance(10) ? nil : .string(date(1985...2007)), "profile": profile,
+            ])
+        }
+        try db.insert("student", records: studentRecords)
+
+        var enrolments: [Record] = []
+        let terms = ["2024-autumn", "2025-spring", "2025-autumn"]
+        for _ in 1...(students * 3) {
+            enrolments.append([
+                "student_id": .int(g.int(1...students)), "course_id": .int(g.int(1...60)), "term": .string(g.pick(terms)),
+                "grade": g.chance(40) ? nil : .double(Double(g.int(10...60)) / 10),
+                "registered_at": .string("\(date(2024...2025))T\(time()).\(100_000 + g.int(0...899_999))"),
+            ])
+        }
+        try db.insert("enrolment", records: enrolments)
+
+        // Saved and archived: the first WAL becomes transaction.<stamp>.log.
+        try db.checkpoint()
+
+        // A WAL of a few hundred entries: new students, grade changes, withdrawals.
+        for i in 0..<120 {
+            let name = person(students + i)
+            try db.insert("student", [
+                "name": .string(name), "email": .string(email(name, students + 1 + i, "students.example.edu")),
+                "gpa": .double(Double(g.int(200...400)) / 100), "enrolled": .string("2025-09-0\(1 + i % 9)T09:00:00"),
+            ])
+        }
+        for _ in 0..<150 {
+            let key = g.int(1...(students * 3))
+            if try db.get("enrolment", key: .int(key)) != nil {
+                try db.update("enrolment", key: .int(key), set: ["grade": .double(Double(g.int(10...60)) / 10)])
+            }
+        }
+        for _ in 0..<40 {
+            let key = g.int(1...students)
+            if try db.get("student", key: .int(key)) != nil {
+                try db.update("student", key: .int(key), set: ["active": false])
+            }
+        }
+        for _ in 0..<30 {
+            let key = g.int(1...(students * 3))
+            if try db.get("enrolment", key: .int(key)) != nil { try db.delete("enrolment", key: .int(key)) }
+        }
+        try db.save()
+        return db
+    }
+
+    private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}
