@@ -81,14 +81,19 @@ struct Replay {
             }
         case .createTable:
             guard let name = entry.table else { throw .invalidInput(reason: "CREATE_TABLE without a table name") }
-            if tables[name] != nil { return }
             guard case .object(let object) = entry.record else {
-                notes.append("\(walPath):\(entry.line): CREATE_TABLE '\(name)' carries no schema and schema/\(name).schema.json is missing")
+                if tables[name] == nil {
+                    notes.append("\(walPath):\(entry.line): CREATE_TABLE '\(name)' carries no schema and schema/\(name).schema.json is missing")
+                }
                 return
             }
             var schemaWarnings: [String] = []
             let schema = try TableSchema(object: object, path: nil, expectedName: name, warnings: &schemaWarnings)
             notes += schemaWarnings
+            // The table loaded from the files may be a later incarnation (dropped and created again since). With the
+            // same columns, replaying into it is idempotent (a later DROP_TABLE wipes it); with other columns, start
+            // from the empty table this entry created: every write to it since is in this WAL.
+            if let existing = tables[name], existing.schema.columns == schema.columns { return }
             let t = TableState(schema: schema)
             t.needsRewrite = true
             tables[name] = t
