@@ -44,4 +44,26 @@ struct ReadmeTests {
         let copied = try CLI.run(["select", dir.path + "/copy", "student", "--format", "jsonl"])
         #expect(copied.lines.count == 2 && copied.stdout.contains("Zoë"), "\(copied)")
     }
+
+    @Test("linedb demo creates the demo database (in missing parent directories) and leaves an existing one untouched")
+    func demo() throws {
+        let dir = Scratch()
+        let target = dir.path + "/data/university"
+        let first = try CLI.run(["demo", target])
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.contains("Creating the demo database"))
+        for table in ["course", "enrolment", "instructor", "student"] {
+            #expect(first.stdout.contains("  \(table) "), "\(table) missing: \(first.stdout)")
+        }
+        #expect(dir.list("data/university/wal").filter { $0.hasPrefix("transaction.2") }.count == 1)  // one archive
+        #expect(dir.lines("data/university/wal/transaction.log").count > 200)
+        let records = dir.read("data/university/data/student.records")
+        #expect(records.contains("李雷") || records.contains("韩梅梅"))
+        let before = dir.read("data/university/data/student.records")
+        let second = try CLI.run(["demo", target])
+        #expect(second.status == 0 && second.stdout.contains("left untouched"), "\(second)")
+        #expect(dir.read("data/university/data/student.records") == before)
+        let check = try CLI.run(["check", target])
+        #expect(check.status == 0, "\(check)")
+    }
 }

@@ -44,7 +44,13 @@ enum UniversityDemo {
         var options = DatabaseOptions()
         options.syncMode = .normal
         options.autoCheckpointBytes = nil
-        let db = try Database(path: path, options: options)
+        // Database(name:basePath:) creates missing parent directories (./data for the default ./data/university).
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let slash = trimmed.lastIndex(of: "/")
+        let base = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
+        let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+        let db = try Database(name: name, basePath: base, options: options)
         var g = Generator(state: 20_260_122)
         try db.createTable(TableSchema("instructor", columns: [
             Column("id", .int, primaryKey: true),
