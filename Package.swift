@@ -22,10 +22,13 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        // The command line (and, later, the browser).
+        // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
+        // testable without a terminal.
+        .target(name: "LineDBBrowser", dependencies: ["LineDB"]),
+        // The command line (and the browser's terminal front end).
         .executableTarget(
             name: "linedb",
-            dependencies: ["LineDB", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LineDB", "LineDBBrowser", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A writer process for the crash tests: writes, prints an ACK per durable write, gets SIGKILLed.
         .executableTarget(name: "linedb-crash-writer", dependencies: ["LineDB"], path: "Tests/CrashWriter"),
@@ -34,5 +37,6 @@ let package = Package(
         .executableTarget(name: "linedb-bench", dependencies: ["LineDB", "CSQLite"], path: "Benchmarks/linedb-bench"),
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB"]),
+        .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB"]),
     ]
 )

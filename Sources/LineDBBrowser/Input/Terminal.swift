@@ -1,0 +1,34 @@
+/// A place to draw a ``ScreenGrid`` and read ``Key``s from: the real terminal (curses, in the `linedb`
+/// executable's terminal module) or ``MemoryTerminal`` in tests.
+public protocol Terminal: AnyObject {
+    /// The current size in (rows, columns).
+    var size: (rows: Int, columns: Int) { get }
+    /// Shows `grid` (the terminal may draw only what changed).
+    func draw(_ grid: ScreenGrid)
+    /// Waits up to `timeoutMilliseconds` for a key; `nil` when none came (the event loop then polls the WAL).
+    func nextKey(timeoutMilliseconds: Int) -> Key?
+}
+
+/// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
+public final class MemoryTerminal: Terminal {
+    public var size: (rows: Int, columns: Int)
+    public private(set) var frames: [ScreenGrid] = []
+    private var keys: [Key]
+
+    public init(rows: Int, columns: Int, keys: [Key] = []) {
+        size = (rows, columns)
+        self.keys = keys
+    }
+
+    public func draw(_ grid: ScreenGrid) { frames.append(grid) }
+
+    public func nextKey(timeoutMilliseconds: Int) -> Key? {
+        keys.isEmpty ? nil : keys.removeFirst()
+    }
+
+    /// Queues more keys.
+    public func type(_ more: [Key]) { keys += more }
+
+    /// The last frame drawn, as text.
+    public var screen: String { frames.last?.text ?? "" }
+}
