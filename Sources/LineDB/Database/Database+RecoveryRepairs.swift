@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The repairs recovery makes and the damage it explains (see Database+Recovery.swift for the order of the steps):
+/// torn appends, durable reads (R12), the quarantine, and precise messages for UNIQUE violations.
+extension Database {
+    /// Names where two records share a UNIQUE value: both lines when the records file holds them, else the WAL.
+    /// Only runs on that error path, so it reads the file again rather than keeping line numbers for every row.
+    func duplicateUniqueError(_ t: TableState, column: String, value: JSONValue, paths: DatabasePaths)
+        -> LineDBError
+    {
+        let path = paths.recordsFile(t.schema.name)
+        var lines: [Int] = []
+        if let c = t.schema.index(of: column), let bytes = try? io.readFile(path) {
+            var number = 0
+            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
+                number += 1
+                let row = Array(line).withUnsafeBufferPointer { try? t.schema.parseStoredRow($0) }
+                if let row, row.values[c] == value { lines.append(number) }
+                if lines.count == 2 { break }
+            }
+        }
+        if lines.count == 2 {
+            return .corrupt(
+                path: path, line: lines[1], column: nil, byteOffset: nil,
+                reason: "the value \(value.brief) in UNIQUE column '\(column)' is also on line \(lines[0])",
+                hint: Database.recordsHint)
+        }
+        return .corrupt(
+            path: paths.wal, line: nil, column: nil, byteOffset: nil,
+            reason: "after replaying the WAL, two records of '\(t.schema.name)' share the value \(value.brief) in UNIQUE column '\(column)'"
+                + (lines.first.map { " (one is on line \($0) of data/\(t.schema.name).records)" } ?? ""),
+            hint: "fix the records file or the WAL by hand; LineDB changed nothing")
+    }
+
+    /// A damaged line in a records file, with what follows it; see ``resolveTornAppends(_:tables:walBytes:paths:)``.
+    struct TornAppend {
+        /// Rows loaded before the damaged line.
+        var rowsBefore: Int
+        var line: Int
+        /// The refusal, if the WAL does not explain the damage.
+        var error: LineDBError
+        /// Keys of the readable records after the damaged line.
+        var laterKeys: [JSONValue] = []
+    }
+
+    /// A damaged line followed only by records that the current WAL inserts is what an interrupted append whose
+    /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
+    /// records back, and the next save rewrites the file. Anything else is corruption, refused as before.
+    func resolveTornAppends(
+        _ torn: [String: TornAppend], tables: [String: TableState], walBytes: [UInt8], paths: DatabasePaths
+    ) throws(LineDBError) {
+        var inserted: [String: Set<JSONValue>] = [:]
+        walBytes.withUnsafeBufferPointer { buffer in
+            _ = WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: 1) { entry in
+                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,
+                    let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
+                else { return }
+                inserted[name, default: []].insert(key)
+            }
+        }
+        for (name, region) in torn.sorted(by: { $0.key < $1.key }) {
+            let t = tables[name]!
+            let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
+            guard covered, !(inserted[name]?.isEmpty ?? true) else { throw region.error }
+            t.dropSlots(from: region.rowsBefore)
+            warnings.append(
+                "\(paths.recordsFile(name)) line \(region.line): ignored a torn append (\(region.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+        }
+    }
+
+    /// Fsyncs every records, schema and WAL file and their directories (STORAGE.md R12).
+    func syncEverythingRead(_ paths: DatabasePaths) throws(LineDBError) {
+        var files = [paths.wal]
+        for dir in [paths.dataDir, paths.schemaDir] {
+            for name in io.listDirectory(dir) where !name.hasPrefix(".") { files.append(dir + "/" + name) }
+        }
+        for file in files where io.stat(file).map({ !$0.isDirectory }) ?? false {
+            let fd = try io.open(file, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+            do throws(LineDBError) {
+                try io.fsync(fd, path: file)
+            } catch {
+                try? io.close(fd, path: file)
+                throw error
+            }
+            try? io.close(fd, path: file)
+        }
+        for dir in [paths.dataDir, paths.schemaDir, paths.walDir, paths.root] where io.stat(dir) != nil {
+            try io.syncDirectory(dir)
+        }
+    }
+
+    /// Saves the torn tail to `quarantine/`, then cuts the WAL back to its valid prefix.
+    func quarantineWALTail(_ paths: DatabasePaths, bytes: [UInt8], torn: WALScanner.TornTail)
+        throws(LineDBError)
+    {
+        let tail = Array(bytes[torn.byteOffset...])
+        let suffix = "-wal-lsn\(torn.expectedLSN).bin"
+        let already = io.listDirectory(paths.quarantineDir).contains { name in
+            name.hasSuffix(suffix) && (try? io.readFile(paths.quarantineDir + "/" + name)) == tail
+        }
+        let name = "\(Timestamp.compactNow())\(suffix)"
+        if !already { try writeQuarantine(paths, name: name, bytes: tail) }
+        // R12: what we read is durable before we cut.
+        let fd = try io.open(paths.wal, flags: O_WRONLY | O_CLOEXEC, mode: 0)
+        var open = true
+        do throws(LineDBError) {
+            try io.fsync(fd, path: paths.wal)
+            Failpoint.hit("recovery.beforeTruncate")
+            try io.ftruncate(fd, size: torn.byteOffset, path: paths.wal)
+            try io.fsync(fd, path: paths.wal)
+            open = false  // Linux frees the descriptor even when close fails: never close it twice
+            try io.close(fd, path: paths.wal)
+        } catch {
+            if open { try? io.close(fd, path: paths.wal) }
+            throw error
+        }
+        Failpoint.hit("recovery.afterTruncate")
+        var message = "wal/transaction.log line \(torn.line) (byte \(torn.byteOffset)): ignored torn last entry (\(torn.byteCount) bytes: \(torn.reason))"
+        if torn.droppedLines > 0 { message += ", with \(torn.droppedLines) later entries of the same unsynced batch" }
+        warnings.append(message + "; saved to quarantine/\(already ? "(already there)" : name)")
+    }
+
+    /// Writes a file into `quarantine/` durably.
+    func writeQuarantine(_ paths: DatabasePaths, name: String, bytes: [UInt8]) throws(LineDBError) {
+        let existed = io.stat(paths.quarantineDir) != nil
+        try io.mkdir(paths.quarantineDir)
+        if !existed { try io.syncDirectory(paths.root) }
+        try io.durableReplace(paths.quarantineDir + "/" + name, contents: bytes)
+        try io.syncDirectory(paths.quarantineDir)
+        Failpoint.hit("recovery.afterQuarantine")
+    }
+}
