@@ -112,10 +112,7 @@ extension TableState {
 
     /// The row as an ordered object (the public ``Record``).
     package func record(_ row: Row) -> Record {
-        var o = Record(minimumCapacity: row.values.count)
-        for (i, c) in schema.columns.enumerated() { o[c.name] = row.values[i] }
-        if let extras = row.extras { for (k, v) in extras.fields where o[k] == nil { o[k] = v } }
-        return o
+        TableState.record(row, schema: schema)
     }
 }
 
