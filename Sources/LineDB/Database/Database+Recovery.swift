@@ -102,7 +102,7 @@ extension Database {
         case .tornTail(let torn):
             tornTail = torn
         }
-        warnings += replay.finish()
+        warnings += replay.finish(keepOpenTransactions: !writer)
         if let torn = tornTail, !writer {
             warnings.append(
                 "\(paths.wal) line \(torn.line) (byte \(torn.byteOffset)): stopped before an incomplete entry (\(torn.byteCount) bytes; a writer may be writing it)")
@@ -131,6 +131,11 @@ extension Database {
         pendingFileRemovals = replay.dropped
         pendingSchemaWrites = Set(replay.tables.keys.filter { io.stat(paths.schemaFile($0)) == nil })
         walEntryCount = scan.validLines
+        if !writer {
+            // What a read-only follower needs to apply the WAL's next lines without reading it all again.
+            follow = FollowState(
+                replay: replay, offset: scan.validEnd, inode: io.stat(paths.wal)?.inode, lastLSN: scan.lastLSN)
+        }
 
         guard writer else { return }
 

@@ -54,6 +54,8 @@ public final class Database: @unchecked Sendable {
     var isClosed = false
     /// Set while a checkpoint runs, so the auto-checkpoint does not recurse.
     var checkpointing = false
+    /// A read-only database's place in the WAL, for ``refresh()``.
+    var follow: FollowState?
 
     /// Opens (or creates) the database `<basePath>/<name>`, the seed's `Database(name:, persist:, base_path:)`.
     ///
@@ -143,17 +145,20 @@ public final class Database: @unchecked Sendable {
     ///
     /// Every acknowledged write is in the WAL, so nothing is lost; unsaved changes come back from it.
     public func load() throws(LineDBError) {
-        try state.withLock { () throws(LineDBError) in
-            try requireOpen()
-            guard paths != nil else { return }
-            try wal?.close()
-            wal = nil
-            tables = [:]
-            pendingFileRemovals = []
-            pendingSchemaWrites = []
-            warnings = []
-            try recover()
-        }
+        try state.withLock { () throws(LineDBError) in try loadLocked() }
+    }
+
+    func loadLocked() throws(LineDBError) {
+        try requireOpen()
+        guard paths != nil else { return }
+        try wal?.close()
+        wal = nil
+        tables = [:]
+        pendingFileRemovals = []
+        pendingSchemaWrites = []
+        warnings = []
+        follow = nil
+        try recover()
     }
 
     /// Creates the directory layout, fsyncing each parent after a `mkdir` (a fresh database must survive a crash).

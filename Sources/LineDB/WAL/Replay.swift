@@ -7,9 +7,9 @@
 struct Replay {
     private let salvage: Bool
     private let walPath: String
-    private(set) var tables: [String: TableState]
+    var tables: [String: TableState]
     /// Tables dropped by the log whose files may still exist.
-    private(set) var dropped: Set<String> = []
+    var dropped: Set<String> = []
     private var openTransactions: [Int: [WALEntry]] = [:]
     private var checkpointNextIDs: [String: Int] = [:]
     private var notes: [String] = []
@@ -35,19 +35,25 @@ struct Replay {
     }
 
     /// Ends the replay: discards unfinished transactions, applies checkpoint counters. Returns warnings.
-    mutating func finish() -> [String] {
+    ///
+    /// - Parameter keepOpenTransactions: a read-only follower keeps them: their `COMMIT` may still come.
+    mutating func finish(keepOpenTransactions: Bool = false) -> [String] {
         let open = openTransactions.values.reduce(0) { $0 + $1.count }
-        if open > 0 {
+        if keepOpenTransactions {
+            // Still being written: applied when their COMMIT arrives.
+        } else if open > 0 {
             notes.append(
                 "\(walPath): discarded \(open) entries of \(openTransactions.count) transaction(s) without COMMIT (interrupted before they were acknowledged)")
         }
-        openTransactions.removeAll()
+        if !keepOpenTransactions { openTransactions.removeAll() }
         for (name, next) in checkpointNextIDs {
             if let t = tables[name], next > t.nextAutoKey { t.nextAutoKey = next }
         }
         for (name, n) in skippedReadOnly.sorted(by: { $0.key < $1.key }) {
             notes.append("\(walPath): \(n) entries for table '\(name)' were not replayed (the table has no primary key)")
         }
+        skippedReadOnly.removeAll()
+        defer { notes.removeAll() }
         return notes
     }
 
