@@ -3,9 +3,6 @@ import LineDB
 /// The browser: owns the state, reads keys from a ``Terminal``, applies their effects to the database, follows
 /// the WAL, and draws a frame after every change. The `linedb browse` command creates one over the curses
 /// terminal; tests create one over a ``MemoryTerminal``.
-///
-/// (First version: a placeholder that lists the tables and quits on `q`; the full browser replaces the inside,
-/// keeping this interface.)
 public final class BrowserApp {
     /// Why ``run(on:)`` returned.
     public enum Exit: Sendable, Equatable {
@@ -16,34 +13,82 @@ public final class BrowserApp {
     }
 
     public let database: Database
+    /// The state after the last key (for tests and for the front end's exit message).
+    public internal(set) var state: BrowserState?
+    /// Follows `wal/transaction.log` for the WAL pane and, read-only, for the writer's changes.
+    var follower: WALFollower?
+    /// How long the loop waits for a key before polling the WAL (ms).
+    public var tickMilliseconds = 150
 
     /// - Parameter database: the open database (read-only when another process writes it).
     public init(database: Database) {
         self.database = database
     }
 
+    /// The name the status line shows: the database directory's last component.
+    var databaseName: String {
+        guard let path = database.path else { return "(in memory)" }
+        return path.split(separator: "/").last.map(String.init) ?? path
+    }
+
     /// Runs until the user quits. Draws the first frame at once, then one after each key or WAL change.
     public func run(on terminal: Terminal) throws -> Exit {
+        var state = BrowserState(databaseName: databaseName, isReadOnly: database.isReadOnly, context: database)
+        if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }
+        follower = database.path.map { WALFollower(databasePath: $0) }
+        pollWAL(&state, follow: false)
+        defer { self.state = state }
         var idle = 0
         while true {
-            let (rows, columns) = terminal.size
-            var grid = ScreenGrid(rows: rows, columns: columns)
-            grid.put("LineDB — \(database.path ?? "memory")", row: 0, column: 0, style: .title)
-            for (i, name) in database.tableNames.enumerated() where i + 2 < rows {
-                grid.put("\(name)  \((try? database.count(name)) ?? 0)", row: i + 2, column: 1)
-            }
-            grid.put("q quit", row: rows - 1, column: 0, style: .keyHint)
-            terminal.draw(grid)
-            guard let key = terminal.nextKey(timeoutMilliseconds: 250) else {
+            draw(&state, on: terminal)
+            self.state = state
+            guard let key = terminal.nextKey(timeoutMilliseconds: tickMilliseconds) else {
                 idle += 1
                 if terminal is MemoryTerminal && idle > 3 { return .inputClosed }
+                pollWAL(&state, follow: true)
                 continue
             }
             idle = 0
-            switch key {
-            case .character("q"), .control("c"): return .quit
-            default: continue
+            let effects = state.handle(key, context: database)
+            for effect in effects where perform(effect, on: &state) { return .quit }
+            if !effects.isEmpty { pollWAL(&state, follow: false) }
+        }
+    }
+
+    /// Lays out for the terminal's current size, scrolls to the cursor and draws.
+    func draw(_ state: inout BrowserState, on terminal: Terminal) {
+        let size = terminal.size
+        state.viewport = (size.rows, size.columns)
+        state.scrollToCursor()
+        terminal.draw(Renderer.render(state))
+    }
+
+    /// Reads new WAL entries into the pane. When following a writer (read-only), reloads the database and the
+    /// grid if the entries changed data or the WAL was rotated by a checkpoint.
+    func pollWAL(_ state: inout BrowserState, follow: Bool) {
+        guard let follower else { return }
+        do {
+            var changed = false
+            var batch: [WALEntry] = []
+            for event in try follower.pollEvents() {
+                switch event {
+                case .entry(let entry):
+                    batch.append(entry)
+                    if entry.operationKind != .checkpoint { changed = true }
+                case .rotated:
+                    state.appendWAL(batch)
+                    batch = []
+                    state.walRotated()
+                    changed = true
+                }
             }
+            state.appendWAL(batch)
+            if follow && changed && database.isReadOnly {
+                try database.load()
+                state.reload(context: database)
+            }
+        } catch {
+            state.fail("following the WAL: \(error)")
         }
     }
 }

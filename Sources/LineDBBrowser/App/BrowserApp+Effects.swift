@@ -1,0 +1,62 @@
+import LineDB
+
+/// Carrying out the state's effects against the database.
+extension BrowserApp {
+    /// Performs one effect; returns `true` when the browser must quit.
+    func perform(_ effect: Effect, on state: inout BrowserState) -> Bool {
+        switch effect {
+        case .quit:
+            return true
+        case .save(let changes, let thenQuit):
+            return save(changes, thenQuit: thenQuit, on: &state)
+        case .checkpoint:
+            do {
+                let summary = try database.checkpoint()
+                let archive = summary.archive.map { "WAL archived to wal/\($0)" } ?? "nothing to archive"
+                state.reload(context: database)
+                state.say("checkpoint done: records files written, \(archive)")
+            } catch {
+                state.fail("checkpoint failed: \(error)")
+            }
+        case .export(let table, let path, let format):
+            do {
+                let n = try database.export(table, to: path, format: format)
+                state.say("exported \(n) record\(n == 1 ? "" : "s") of \(table) to \(path) (\(format.rawValue))")
+            } catch {
+                state.fail("export failed: \(error)")
+            }
+        }
+        return false
+    }
+
+    /// Writes the changes in one transaction (all or nothing), then saves the table files.
+    private func save(_ changes: [Change], thenQuit: Bool, on state: inout BrowserState) -> Bool {
+        do {
+            try database.transaction { tx in
+                for change in changes {
+                    switch change.kind {
+                    case .update(let key, let column, _, let new):
+                        try tx.update(change.table, key: key, set: [change.columns[column]: new])
+                    case .insert(let row):
+                        try tx.insert(change.table, change.record(of: row))
+                    case .delete(let row):
+                        let pk = try database.schema(of: change.table).primaryKeyIndex ?? 0
+                        try tx.delete(change.table, key: row[pk])
+                    }
+                }
+            }
+        } catch {
+            state.fail("not saved, nothing was written: \(error)")
+            return false
+        }
+        do {
+            _ = try database.save()
+        } catch {
+            state.didSave(changes.count, context: database)
+            state.fail("the changes are in the WAL, but writing the records files failed: \(error)")
+            return false
+        }
+        state.didSave(changes.count, context: database)
+        return thenQuit
+    }
+}

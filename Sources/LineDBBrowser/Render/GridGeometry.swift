@@ -1,0 +1,58 @@
+import LineDB
+
+/// Which columns of the open table are on screen, where, and how wide: the key column pinned at the left, then
+/// the columns from `state.left` on while they fit. Widths fit the header and the values of the visible rows only.
+struct GridGeometry {
+    struct Placed {
+        /// Column position in the schema.
+        var index: Int
+        /// Display column of the cell's content, relative to the grid's left edge.
+        var x: Int
+        /// Content width.
+        var width: Int
+        /// Whether the column is shown whole (the last one may be cut at the edge).
+        var fits: Bool
+        var isPinned: Bool
+    }
+
+    static let maxColumnWidth = 40
+    var columns: [Placed] = []
+
+    init(state: BrowserState, width: Int) {
+        guard let table = state.table else { return }
+        let height = max(1, Layout(rows: state.viewport.rows, columns: state.viewport.columns).grid.height - 2)
+        let visible = state.view[min(state.top, state.view.count)..<min(state.view.count, state.top + height)]
+        func contentWidth(_ c: Int) -> Int {
+            let header = min(GridGeometry.headerWidth(table.schema.columns[c]), 16)
+            var w = max(header, 4)
+            for r in visible {
+                w = max(w, DisplayWidth.of(ValueText.display(table.rows[r][c])))
+                if w >= GridGeometry.maxColumnWidth { return GridGeometry.maxColumnWidth }
+            }
+            return w
+        }
+        var x = 0
+        var order: [Int] = []
+        if let pk = table.keyColumn { order.append(pk) }
+        for c in state.left..<table.schema.columns.count where c != table.keyColumn { order.append(c) }
+        for c in order {
+            // Each column: a space, its content, a space, then a separator.
+            let room = width - x - 2
+            if room < 1 { break }
+            let w = contentWidth(c)
+            columns.append(Placed(
+                index: c, x: x + 1, width: min(w, room), fits: w <= room, isPinned: c == table.keyColumn))
+            x += w + 3
+        }
+    }
+
+    /// `name* type` for the primary key, `name type` otherwise.
+    static func headerText(_ column: Column) -> (name: String, type: String) {
+        (column.name + (column.primaryKey ? "*" : ""), column.type.rawValue)
+    }
+
+    static func headerWidth(_ column: Column) -> Int {
+        let (name, type) = headerText(column)
+        return DisplayWidth.of(name) + 1 + DisplayWidth.of(type)
+    }
+}

@@ -1,0 +1,68 @@
+import LineDB
+
+/// The Records grid: a title line, one header line, then the visible rows.
+extension Renderer {
+    static func drawGrid(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        guard let table = state.table else {
+            title("No table", focused: state.focus == .grid, in: r, on: &grid)
+            return
+        }
+        let count = table.rows.count
+        var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
+        if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(table.schema.columns[f.column].name)))" }
+        if let s = state.sort { heading += ", by \(table.schema.columns[s.column].name) \(s.descending ? "↓" : "↑")" }
+        title(heading, focused: state.focus == .grid, in: r, on: &grid)
+        guard r.height > 2 else { return }
+        let geometry = GridGeometry(state: state, width: r.width)
+        // Header.
+        let headerRow = r.row + 1
+        grid.fill(row: headerRow, column: r.column, height: 1, width: r.width, style: .header)
+        for placed in geometry.columns {
+            let column = table.schema.columns[placed.index]
+            let (name, type) = GridGeometry.headerText(column)
+            let x = r.column + placed.x
+            let used = grid.put(DisplayWidth.clip(name, to: placed.width), row: headerRow, column: x,
+                                width: placed.width, style: .header)
+            if used + 1 < placed.width {
+                grid.put(DisplayWidth.clip(type, to: placed.width - used - 1), row: headerRow, column: x + used + 1,
+                         style: .dim)
+            }
+            separator(after: placed, in: r, row: headerRow, on: &grid)
+        }
+        // Rows.
+        let height = r.height - 2
+        for i in 0..<height {
+            let v = state.top + i
+            guard v < state.view.count else { break }
+            let y = r.row + 2 + i
+            let values = table.rows[state.view[v]]
+            let isCursorRow = v == state.row
+            if isCursorRow { grid.fill(row: y, column: r.column, height: 1, width: r.width, style: .selected) }
+            for placed in geometry.columns {
+                let value = values[placed.index]
+                var style: CellStyle = value.isNull ? .null : (ValueText.isNumber(value) ? .number : .normal)
+                if table.isPending(row: state.view[v], column: placed.index) { style = .pending }
+                if isCursorRow { style = placed.index == state.column && state.focus == .grid ? .cursor : .selected }
+                if isCursorRow && placed.index == state.column && state.focus != .grid { style = .selected }
+                field(ValueText.display(value), row: y, column: r.column + placed.x - 1, width: placed.width + 2,
+                      style: style, pad: true, right: ValueText.isNumber(value), on: &grid)
+                separator(after: placed, in: r, row: y, on: &grid)
+            }
+        }
+    }
+
+    /// A cell: one space either side of its content.
+    static func field(
+        _ text: String, row: Int, column: Int, width: Int, style: CellStyle, pad: Bool, right: Bool,
+        on grid: inout ScreenGrid
+    ) {
+        grid.fill(row: row, column: column, height: 1, width: width, style: style)
+        field(text, row: row, column: column + 1, width: width - 2, style: style, right: right, on: &grid)
+    }
+
+    private static func separator(after placed: GridGeometry.Placed, in r: Rect, row: Int, on grid: inout ScreenGrid) {
+        let x = r.column + placed.x + placed.width + 1
+        guard x < r.column + r.width else { return }
+        grid.put(placed.isPinned ? "║" : "│", row: row, column: x, style: .border)
+    }
+}

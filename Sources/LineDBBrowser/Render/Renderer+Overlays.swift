@@ -1,0 +1,117 @@
+import LineDB
+
+/// Overlays: help, the pending-changes preview, the add form and the cell editor.
+extension Renderer {
+    /// Every key, grouped, as the help overlay shows it.
+    public static let helpGroups: [(String, [(String, String)])] = [
+        ("Move", [
+            ("↑↓←→ hjkl", "move the cursor"), ("PgUp PgDn", "page up / down"), ("g G", "first / last row"),
+            ("0 $", "first / last column"), ("Tab S-Tab", "next / previous pane"), ("Enter", "open table / edit cell"),
+        ]),
+        ("Find", [
+            ("/", "search (any cell, ignoring case)"), ("n N", "next / previous match"),
+            ("f", "filter on this column (= != < > <= >= or text)"), ("F", "clear the filter"),
+            ("[ ]", "sort ascending / descending by this column"),
+        ]),
+        ("Edit (pending until saved)", [
+            ("e Enter", "edit the cell"), ("a", "add a record"), ("d", "delete the record"), ("u", "undo"),
+            ("Ctrl-R", "redo"), ("p", "preview pending changes as WAL entries"), ("D", "discard all pending changes"),
+        ]),
+        ("Database", [
+            ("s Ctrl-S", "save (one transaction into the WAL, then the table files)"),
+            ("c", "checkpoint (save every table, archive the WAL)"), ("x", "export the table (JSON, JSONL, CSV)"),
+            ("?", "this help"), ("q Ctrl-C", "quit (asks when there are unsaved changes)"),
+        ]),
+    ]
+
+    static func box(_ titleText: String, height: Int, width: Int, in layout: Layout, on grid: inout ScreenGrid) -> Rect {
+        let h = min(height + 2, grid.rows - 1)
+        let w = min(width + 4, grid.columns)
+        let r = Rect(row: max(0, (grid.rows - 1 - h) / 2), column: max(0, (grid.columns - w) / 2), height: h, width: w)
+        grid.fill(row: r.row, column: r.column, height: r.height, width: r.width, style: .normal)
+        field(" " + titleText, row: r.row, column: r.column, width: r.width, style: .focusBorder, on: &grid)
+        for y in r.row + 1..<r.row + r.height {
+            grid.put("│", row: y, column: r.column, style: .border)
+            grid.put("│", row: y, column: r.column + r.width - 1, style: .border)
+        }
+        let bottom = String(repeating: "─", count: max(0, r.width - 2))
+        grid.put("└" + bottom + "┘", row: r.row + r.height - 1, column: r.column, style: .border)
+        return Rect(row: r.row + 1, column: r.column + 2, height: r.height - 2, width: r.width - 4)
+    }
+
+    static func drawHelp(in layout: Layout, on grid: inout ScreenGrid) {
+        var lines: [(String, String, Bool)] = []
+        for (group, keys) in helpGroups {
+            lines.append((group, "", true))
+            for (k, what) in keys { lines.append((k, what, false)) }
+        }
+        // Two columns of groups when the screen is short.
+        let twoColumns = lines.count + 2 > grid.rows - 3
+        let half = twoColumns ? (lines.firstIndex { $0.0 == "Edit (pending until saved)" } ?? lines.count) : lines.count
+        let left = Array(lines[..<half])
+        let right = Array(lines[half...])
+        let colWidth = 38
+        let r = box("Keys (Esc closes)", height: max(left.count, right.count),
+                    width: twoColumns ? colWidth * 2 + 1 : colWidth, in: layout, on: &grid)
+        for (side, part) in [left, right].enumerated() {
+            let x = r.column + side * (colWidth + 1)
+            for (i, line) in part.enumerated() where i < r.height {
+                if line.2 {
+                    field(line.0, row: r.row + i, column: x, width: min(colWidth, r.width), style: .header, on: &grid)
+                } else {
+                    field(line.0, row: r.row + i, column: x, width: 10, style: .keyHint, on: &grid)
+                    field(line.1, row: r.row + i, column: x + 11, width: min(colWidth, r.width) - 11, style: .normal,
+                          on: &grid)
+                }
+            }
+        }
+    }
+
+    static func drawPreview(_ state: BrowserState, in layout: Layout, on grid: inout ScreenGrid) {
+        let lines = state.pending.map { change -> String in
+            let pk = state.table?.name == change.table ? state.table?.keyColumn : nil
+            return change.summary(primaryKey: pk ?? 0)
+        }
+        let r = box("\(lines.count) pending change\(lines.count == 1 ? "" : "s") → WAL entries on save (Esc closes)",
+                    height: min(lines.count, grid.rows - 5), width: grid.columns - 8, in: layout, on: &grid)
+        for (i, line) in lines.suffix(r.height).enumerated() {
+            field(line, row: r.row + i, column: r.column, width: r.width, style: .normal, on: &grid)
+        }
+    }
+
+    static func drawForm(_ state: BrowserState, _ form: RecordForm, in layout: Layout, on grid: inout ScreenGrid) {
+        guard let table = state.table else { return }
+        let columns = table.schema.columns
+        let labelWidth = min(24, (columns.map { DisplayWidth.of($0.name) + DisplayWidth.of($0.type.rawValue) }.max()
+            ?? 8) + 4)
+        let r = box("Add a record to \(table.name)", height: min(columns.count, grid.rows - 5),
+                    width: min(grid.columns - 8, 70), in: layout, on: &grid)
+        let first = max(0, form.active - r.height + 1)
+        for (i, column) in columns.enumerated().dropFirst(first).prefix(r.height) {
+            let y = r.row + i - first
+            var label = "\(column.name) (\(column.type.rawValue))"
+            if column.primaryKey { label += "*" }
+            field(label, row: y, column: r.column, width: labelWidth, style: i == form.active ? .header : .dim,
+                  on: &grid)
+            if i == form.active {
+                drawEditorText(form.fields[i], row: y, column: r.column + labelWidth + 1,
+                               width: r.width - labelWidth - 1, on: &grid)
+            } else {
+                field(form.fields[i].string, row: y, column: r.column + labelWidth + 1, width: r.width - labelWidth - 1,
+                      style: .normal, on: &grid)
+            }
+        }
+    }
+
+    /// The cell editor, drawn over the cell and to the right of it.
+    static func drawEditor(_ state: BrowserState, _ edit: CellEdit, in layout: Layout, on grid: inout ScreenGrid) {
+        let r = layout.grid
+        let geometry = GridGeometry(state: state, width: r.width)
+        guard let placed = geometry.columns.first(where: { $0.index == edit.column }) else { return }
+        let y = r.row + 2 + state.row - state.top
+        guard y < r.row + r.height else { return }
+        let x = r.column + placed.x
+        let width = max(placed.width, min(r.column + r.width - x, 30))
+        drawEditorText(edit.editor, row: y, column: x, width: min(width, r.column + r.width - x), on: &grid)
+    }
+}

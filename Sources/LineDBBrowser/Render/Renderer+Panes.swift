@@ -1,0 +1,160 @@
+import LineDB
+
+/// The Tables, Schema and WAL panes, the status line and the key-hint line.
+extension Renderer {
+    static func drawTables(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        title("Tables (\(state.tables.count))", focused: state.focus == .tables, in: r, on: &grid)
+        let height = r.height - 1
+        guard height > 0 else { return }
+        let first = max(0, min(state.tableCursor - height + 1, state.tables.count - height))
+        for (i, t) in state.tables.enumerated().dropFirst(max(0, first)).prefix(height) {
+            let y = r.row + 1 + i - max(0, first)
+            let isOpen = t.name == state.table?.name
+            let style: CellStyle =
+                i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
+            let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
+            let count = String(t.count)
+            let nameWidth = r.width - 2 - DisplayWidth.of(count) - 1
+            field(marker + t.name, row: y, column: r.column, width: max(1, nameWidth + 1), style: style, on: &grid)
+            field(count, row: y, column: r.column + nameWidth + 1, width: r.width - nameWidth - 1, style: style,
+                  right: true, on: &grid)
+            if marker == "*" { grid.put("*", row: y, column: r.column, style: .pending) }
+        }
+    }
+
+    static func drawSchema(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        guard let table = state.table else {
+            title("Schema", focused: state.focus == .schema, in: r, on: &grid)
+            return
+        }
+        title("Schema: \(table.name)", focused: state.focus == .schema, in: r, on: &grid)
+        let columns = table.schema.columns
+        let nameWidth = min(14, columns.map { DisplayWidth.of($0.name) }.max() ?? 4)
+        for (i, c) in columns.enumerated() where i + 1 < r.height {
+            var flags: [String] = []
+            if c.primaryKey { flags.append("PK") }
+            if c.unique && !c.primaryKey { flags.append("unique") }
+            if !c.primaryKey { flags.append(c.nullable ? "null" : "not null") }
+            if let d = c.defaultValue { flags.append("=" + ValueText.json(d)) }
+            let y = r.row + 1 + i
+            let style: CellStyle = i == state.column ? .selected : .normal
+            field(" " + DisplayWidth.clip(c.name, to: nameWidth), row: y, column: r.column, width: nameWidth + 2,
+                  style: style, on: &grid)
+            field(c.type.rawValue, row: y, column: r.column + nameWidth + 2, width: 9, style: .dim, on: &grid)
+            field(flags.joined(separator: " "), row: y, column: r.column + nameWidth + 11,
+                  width: r.width - nameWidth - 11, style: .normal, on: &grid)
+        }
+    }
+
+    static func drawWAL(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        title("WAL: \(state.wal.count) recent entr\(state.wal.count == 1 ? "y" : "ies")",
+              focused: state.focus == .wal, in: r, on: &grid)
+        let height = r.height - 1
+        let end = max(0, state.wal.count - state.walScroll)
+        let shown = state.wal[max(0, end - height)..<end]
+        for (i, entry) in shown.enumerated() {
+            let y = r.row + 1 + i
+            var x = r.column + 1
+            x += grid.put(shortTime(entry.timestamp), row: y, column: x, style: .dim) + 1
+            let op = entry.operation
+            let opStyle: CellStyle = op == "DELETE" ? .error : (op == "UPDATE" ? .pending : .header)
+            field(op, row: y, column: x, width: 7, style: opStyle, on: &grid)
+            x += 8
+            field(entry.table ?? "-", row: y, column: x, width: 12, style: .normal, on: &grid)
+            x += 13
+            grid.put(DisplayWidth.clip(WALText.change(entry), to: r.width - x), row: y, column: x,
+                     width: r.column + r.width - x)
+        }
+    }
+
+    static func drawStatus(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        var parts = [" \(state.databaseName)"]
+        if let table = state.table {
+            var position = "\(table.name)  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
+            if state.filter != nil { position += " (filtered from \(table.rows.count))" }
+            parts.append(position)
+        }
+        parts.append(state.isReadOnly ? "RO" : "RW")
+        if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
+        if let search = state.search { parts.append("/\(search): \(state.searchMatches) match") }
+        let left = parts.joined(separator: " │ ")
+        field(left, row: r.row, column: r.column, width: r.width, style: .title, on: &grid)
+        if !state.message.isEmpty {
+            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
+            field(state.message, row: r.row, column: x, width: r.width - x,
+                  style: state.messageIsError ? .error : .title, on: &grid)
+        }
+    }
+
+    static func drawHints(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        let text: String
+        switch state.mode {
+        case .normal:
+            switch state.focus {
+            case .tables: text = "? help  q quit  Enter open  ↑↓ move  Tab pane  / search  s save  x export  c checkpoint"
+            default:
+                text = "? help  q quit  e edit  a add  d delete  u undo  / search  f filter  [ ] sort  s save  p preview"
+            }
+        case .help, .preview: text = "Esc close"
+        case .prompt(let prompt):
+            grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
+            let x = grid.put(prompt.label, row: r.row, column: r.column, style: .header)
+            drawEditorText(prompt.editor, row: r.row, column: r.column + x, width: r.width - x, on: &grid)
+            return
+        case .edit(let edit):
+            let name = state.table?.schema.columns[edit.column].name ?? ""
+            text = "Editing \(name): Enter accept  Esc cancel  ←→ Home End move  (empty = null)"
+        case .form: text = "Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  (empty = null)"
+        case .confirm(let question): text = state.questionText(question)
+        }
+        let style: CellStyle = if case .confirm = state.mode { .error } else { .keyHint }
+        field(text, row: r.row, column: r.column, width: r.width, style: style, on: &grid)
+    }
+
+    /// The editor's text with the cursor cell highlighted, scrolled so the cursor is visible.
+    static func drawEditorText(_ editor: LineEditor, row: Int, column: Int, width: Int, on grid: inout ScreenGrid) {
+        guard width > 1 else { return }
+        grid.fill(row: row, column: column, height: 1, width: width, style: .normal)
+        var start = 0
+        while DisplayWidth.of(String(editor.text[start..<editor.cursor])) > width - 1 { start += 1 }
+        var x = column
+        for i in start...editor.text.count {
+            let isCursor = i == editor.cursor
+            if i == editor.text.count {
+                if isCursor { grid.put(" ", row: row, column: x, style: .cursor) }
+                break
+            }
+            let used = grid.put(String(editor.text[i]), row: row, column: x, width: column + width - x,
+                                style: isCursor ? .cursor : .normal)
+            if used == 0 && DisplayWidth.of(editor.text[i]) > 0 { break }
+            x += used
+        }
+    }
+}
+
+/// The compact text of a WAL entry's change.
+enum WALText {
+    static func change(_ entry: WALEntry) -> String {
+        let key = keyText(entry)
+        switch entry.operationKind {
+        case .update:
+            guard case .object(let new) = entry.record, case .object(let old) = entry.oldRecord else {
+                return key + ValueText.json(entry.record)
+            }
+            let diffs = new.compactMap { (name, value) -> String? in
+                old[name] == value ? nil : "\(name): \(ValueText.json(old[name] ?? .null)) → \(ValueText.json(value))"
+            }
+            return key + diffs.joined(separator: ", ")
+        case .delete: return key
+        case .insert: return key + ValueText.json(entry.record)
+        case .commit: return "txn \(entry.txn.map(String.init) ?? "")"
+        default: return ValueText.json(entry.record)
+        }
+    }
+
+    static func keyText(_ entry: WALEntry) -> String {
+        let record = entry.record.objectValue ?? entry.oldRecord.objectValue
+        guard let record, let name = record.keys.first, let value = record.values.first else { return "" }
+        return "\(name)=\(ValueText.display(value))  "
+    }
+}

@@ -1,0 +1,215 @@
+import LineDB
+
+/// Editing: the cell editor, the add form, delete, undo/redo, and the checks the engine would make.
+extension BrowserState {
+    /// Why the open table cannot be edited, if it cannot.
+    var editRefusal: String? {
+        if isReadOnly { return "read-only: this browser cannot change the database (another process writes it)" }
+        guard let table else { return "no table is open" }
+        if table.keyColumn == nil { return "\(table.name) has no primary key: its records cannot be edited here" }
+        return nil
+    }
+
+    mutating func beginEdit() {
+        if let refusal = editRefusal { return fail(refusal) }
+        guard let key = currentKey, let values = currentRow else { return fail("no record to edit") }
+        mode = .edit(CellEdit(key: key, column: column, editor: LineEditor(ValueText.editText(values[column]))))
+    }
+
+    mutating func handleEdit(_ edit: CellEdit, key: Key) {
+        var edit = edit
+        switch edit.editor.handle(key) {
+        case .cancel:
+            mode = .normal
+            say("edit cancelled")
+        case .edited, .ignored:
+            mode = .edit(edit)
+        case .accept:
+            guard let table, let r = table.rowIndex(forKey: edit.key) else {
+                mode = .normal
+                return
+            }
+            let column = table.schema.columns[edit.column]
+            let old = table.rows[r][edit.column]
+            let value: JSONValue
+            switch ValueText.parse(edit.editor.string, for: column) {
+            case .failure(let error):
+                mode = .edit(edit)
+                return fail(error.description)
+            case .success(let v): value = v
+            }
+            if let problem = check(value, column: edit.column, exceptKey: edit.key) {
+                mode = .edit(edit)
+                return fail(problem.description)
+            }
+            mode = .normal
+            if value == old { return say("\(column.name) unchanged") }
+            record(Change(
+                table: table.name, kind: .update(key: edit.key, column: edit.column, old: old, new: value),
+                columns: table.schema.columns.map(\.name)))
+            say("\(column.name) changed (pending: s saves, u undoes)")
+        }
+    }
+
+    /// The engine's rules for one value: NOT NULL, and UNIQUE/primary key against the rows as they will be
+    /// (current rows with the other pending changes applied).
+    func check(_ value: JSONValue, column c: Int, exceptKey: JSONValue?) -> BrowserError? {
+        guard let table else { return nil }
+        let column = table.schema.columns[c]
+        if value.isNull {
+            if column.primaryKey { return .refused(column: column.name, reason: "the primary key may not be empty") }
+            if !column.nullable { return .refused(column: column.name, reason: "may not be empty (NOT NULL)") }
+            return nil
+        }
+        guard column.unique || column.primaryKey else { return nil }
+        let pk = table.keyColumn
+        for row in table.rows where JSONValue.compare(row[c], value) == 0 {
+            if let pk, let exceptKey, row[pk] == exceptKey { continue }
+            let owner = pk.map { " (record \(ValueText.display(row[$0])))" } ?? ""
+            let rule = column.primaryKey ? "primary key" : "UNIQUE"
+            return .refused(column: column.name, reason: "\(ValueText.json(value)) is already used\(owner); \(rule)")
+        }
+        return nil
+    }
+
+    /// Adds a pending change, applies it to the open table and forgets what could be redone.
+    mutating func record(_ change: Change) {
+        let key = currentKey
+        pending.append(change)
+        redoStack = []
+        table?.apply(change)
+        var keep = key
+        if case .update(let k, let c, _, let new) = change.kind, c == table?.keyColumn, k == key { keep = new }
+        if case .insert(let row) = change.kind, let pk = table?.keyColumn { keep = row[pk] }
+        recomputeView(keeping: keep)
+    }
+
+    // MARK: - Add
+
+    mutating func beginAdd() {
+        if let refusal = editRefusal { return fail(refusal) }
+        guard let table else { return }
+        let fields = table.schema.columns.enumerated().map { (i, column) -> LineEditor in
+            if i == table.keyColumn, let next = table.nextKey { return LineEditor(ValueText.editText(next)) }
+            return LineEditor(column.defaultValue.map(ValueText.editText) ?? "")
+        }
+        let first = table.keyColumn == 0 && fields.count > 1 ? 1 : 0
+        mode = .form(RecordForm(fields: fields, active: first))
+    }
+
+    mutating func handleForm(_ form: RecordForm, key: Key) {
+        var form = form
+        switch key {
+        case .tab, .down:
+            form.active = (form.active + 1) % form.fields.count
+        case .backTab, .up:
+            form.active = (form.active - 1 + form.fields.count) % form.fields.count
+        case .escape, .control("c"):
+            mode = .normal
+            return say("add cancelled")
+        case .enter:
+            return submit(form)
+        default:
+            _ = form.fields[form.active].handle(key)
+        }
+        mode = .form(form)
+    }
+
+    private mutating func submit(_ form: RecordForm) {
+        guard let table, let pk = table.keyColumn else { return }
+        var form = form
+        var values: [JSONValue] = []
+        for (i, column) in table.schema.columns.enumerated() {
+            let value: JSONValue
+            switch ValueText.parse(form.fields[i].string, for: column) {
+            case .failure(let error):
+                form.active = i
+                mode = .form(form)
+                return fail(error.description)
+            case .success(let v): value = v
+            }
+            if let problem = check(value, column: i, exceptKey: nil) {
+                form.active = i
+                mode = .form(form)
+                return fail(problem.description)
+            }
+            values.append(value)
+        }
+        mode = .normal
+        filter = nil
+        record(Change(table: table.name, kind: .insert(row: values), columns: table.schema.columns.map(\.name)))
+        focus = .grid
+        say("record \(ValueText.display(values[pk])) added (pending: s saves, u undoes)")
+    }
+
+    // MARK: - Delete, undo, redo, discard
+
+    mutating func beginDelete() {
+        if let refusal = editRefusal { return fail(refusal) }
+        guard let key = currentKey else { return fail("no record to delete") }
+        mode = .confirm(.delete(key: key))
+    }
+
+    mutating func delete(key: JSONValue) {
+        guard let table, let r = table.rowIndex(forKey: key) else { return }
+        record(Change(table: table.name, kind: .delete(row: table.rows[r]), columns: table.schema.columns.map(\.name)))
+        say("record \(ValueText.display(key)) deleted (pending: s saves, u undoes)")
+    }
+
+    mutating func undo() {
+        guard let change = pending.popLast() else { return say("nothing to undo") }
+        redoStack.append(change)
+        replayPending(focusing: change)
+        say("undone: \(change.summary(primaryKey: table?.keyColumn))")
+    }
+
+    mutating func redo() {
+        guard let change = redoStack.popLast() else { return say("nothing to redo") }
+        pending.append(change)
+        replayPending(focusing: change)
+        say("redone: \(change.summary(primaryKey: table?.keyColumn))")
+    }
+
+    mutating func discardAll() {
+        let n = pending.count
+        pending = []
+        redoStack = []
+        replayPending(focusing: nil)
+        say("discarded \(n) pending change\(n == 1 ? "" : "s")")
+    }
+
+    /// Rebuilds the open table from its saved rows and the pending list, cursor on the record `change` touched
+    /// (or where it was).
+    private mutating func replayPending(focusing change: Change?) {
+        guard var data = table else { return }
+        var key = currentKey
+        if let change, change.table == data.name {
+            key = change.key(primaryKey: data.keyColumn)
+            if case .update(_, let c, _, _) = change.kind { column = c }
+        }
+        data.replay(pending)
+        table = data
+        recomputeView(keeping: key)
+    }
+
+    // MARK: - Save
+
+    mutating func save(thenQuit: Bool) -> [Effect] {
+        if isReadOnly { fail(editRefusal ?? "read-only"); return [] }
+        if pending.isEmpty {
+            if thenQuit { return [.quit] }
+            say("nothing to save")
+            return []
+        }
+        say("saving \(pending.count) change\(pending.count == 1 ? "" : "s")…")
+        return [.save(changes: pending, thenQuit: thenQuit)]
+    }
+
+    /// The save worked: the pending changes are in the database.
+    public mutating func didSave(_ count: Int, context: BrowserDataSource) {
+        pending = []
+        redoStack = []
+        reload(context: context)
+        say("saved \(count) change\(count == 1 ? "" : "s") (in the WAL and the records files)")
+    }
+}

@@ -1,0 +1,171 @@
+import LineDB
+
+/// Key handling: the dispatcher by mode, the panes' keys, and moving around.
+extension BrowserState {
+    /// Applies one key. Reads tables through `context` when one is opened; returns what the app must do.
+    public mutating func handle(_ key: Key, context: BrowserDataSource) -> [Effect] {
+        if key == .resize { return [] }
+        switch mode {
+        case .normal: return handleNormal(key, context: context)
+        case .help, .preview:
+            if [.escape, .character("q"), .character("?"), .character("p"), .enter].contains(key) {
+                mode = .normal
+            }
+            return []
+        case .prompt(let prompt): return handlePrompt(prompt, key: key)
+        case .edit(let edit):
+            handleEdit(edit, key: key)
+            return []
+        case .form(let form):
+            handleForm(form, key: key)
+            return []
+        case .confirm(let question): return answer(question, key: key)
+        }
+    }
+
+    private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
+        message = ""
+        messageIsError = false
+        switch key {
+        case .character("q"), .control("c"):
+            if pending.isEmpty { return [.quit] }
+            mode = .confirm(.quit)
+            return []
+        case .character("?"): mode = .help
+        case .tab: cycleFocus(by: 1)
+        case .backTab: cycleFocus(by: -1)
+        case .character("/"): mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
+        case .character("n"): findNext(forward: true)
+        case .character("N"): findNext(forward: false)
+        case .character("f"):
+            if table != nil { mode = .prompt(Prompt(purpose: .filter(column: column), editor: LineEditor())) }
+        case .character("F"): clearFilter()
+        case .character("["): sortBy(descending: false)
+        case .character("]"): sortBy(descending: true)
+        case .character("e"): beginEdit()
+        case .character("a"): beginAdd()
+        case .character("d"): beginDelete()
+        case .character("u"): undo()
+        case .control("r"): redo()
+        case .character("p"):
+            if pending.isEmpty { say("no pending changes") } else { mode = .preview }
+        case .character("D"):
+            if pending.isEmpty { say("no pending changes") } else { mode = .confirm(.discard) }
+        case .character("s"), .control("s"): return save(thenQuit: false)
+        case .character("c"): mode = .confirm(.checkpoint)
+        case .character("x"):
+            if table != nil { mode = .confirm(.exportFormat) }
+        case .enter:
+            if focus == .tables {
+                if tableCursor < tables.count {
+                    open(tables[tableCursor].name, context: context)
+                    focus = .grid
+                }
+            } else if focus == .grid {
+                beginEdit()
+            }
+        default:
+            switch focus {
+            case .tables: moveTableCursor(key)
+            case .grid, .schema: moveGridCursor(key)
+            case .wal: scrollWAL(key)
+            }
+        }
+        return []
+    }
+
+    /// The panes that are on screen at the current size, in Tab order.
+    var visibleFocuses: [Focus] {
+        let layout = Layout(rows: viewport.rows, columns: viewport.columns)
+        var out: [Focus] = []
+        if layout.tables != nil { out.append(.tables) }
+        out.append(.grid)
+        if layout.schema != nil { out.append(.schema) }
+        if layout.wal != nil { out.append(.wal) }
+        return out
+    }
+
+    mutating func cycleFocus(by step: Int) {
+        let order = visibleFocuses
+        let i = order.firstIndex(of: focus) ?? 0
+        focus = order[(i + step + order.count) % order.count]
+    }
+
+    private mutating func moveTableCursor(_ key: Key) {
+        guard !tables.isEmpty else { return }
+        switch key {
+        case .up, .character("k"): tableCursor -= 1
+        case .down, .character("j"): tableCursor += 1
+        case .character("g"), .home: tableCursor = 0
+        case .character("G"), .end: tableCursor = tables.count - 1
+        case .pageUp: tableCursor -= pageSize
+        case .pageDown: tableCursor += pageSize
+        case .right, .character("l"): focus = .grid
+        default: return
+        }
+        tableCursor = max(0, min(tableCursor, tables.count - 1))
+    }
+
+    /// Data rows visible in the grid.
+    var pageSize: Int {
+        max(1, Layout(rows: viewport.rows, columns: viewport.columns).grid.height - 2)
+    }
+
+    mutating func moveGridCursor(_ key: Key) {
+        guard let table else { return }
+        let lastColumn = table.schema.columns.count - 1
+        switch key {
+        case .up, .character("k"): row -= 1
+        case .down, .character("j"): row += 1
+        case .left, .character("h"):
+            if column == 0 && focus == .grid && visibleFocuses.contains(.tables) { focus = .tables }
+            column -= 1
+        case .right, .character("l"): column += 1
+        case .pageUp:
+            row -= pageSize
+            top -= pageSize
+        case .pageDown:
+            row += pageSize
+            top += pageSize
+        case .character("g"), .home: row = 0
+        case .character("G"), .end: row = view.count - 1
+        case .character("0"): column = 0
+        case .character("$"): column = lastColumn
+        default: return
+        }
+        clampCursor()
+        top = max(0, min(top, max(0, view.count - pageSize)))
+    }
+
+    private mutating func scrollWAL(_ key: Key) {
+        let height = max(1, (Layout(rows: viewport.rows, columns: viewport.columns).wal?.height ?? 2) - 1)
+        switch key {
+        case .up, .character("k"): walScroll += 1
+        case .down, .character("j"): walScroll -= 1
+        case .pageUp: walScroll += height
+        case .pageDown: walScroll -= height
+        case .character("g"), .home: walScroll = wal.count
+        case .character("G"), .end: walScroll = 0
+        default: return
+        }
+        walScroll = max(0, min(walScroll, max(0, wal.count - height)))
+    }
+
+    /// Makes the cursor visible: vertical scroll by rows, horizontal by the column widths on screen.
+    public mutating func scrollToCursor() {
+        let layout = Layout(rows: viewport.rows, columns: viewport.columns)
+        let height = max(1, layout.grid.height - 2)
+        if row < top { top = row }
+        if row >= top + height { top = row - height + 1 }
+        top = max(0, min(top, max(0, view.count - height)))
+        guard let table else { return }
+        let pk = table.keyColumn
+        if column == pk { return }
+        if column < left { left = column }
+        while left < column {
+            let placed = GridGeometry(state: self, width: layout.grid.width)
+            if placed.columns.contains(where: { $0.index == column && $0.fits }) { break }
+            left += 1
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import LineDB
+
+/// Prompts and questions.
+extension BrowserState {
+    mutating func handlePrompt(_ prompt: Prompt, key: Key) -> [Effect] {
+        var prompt = prompt
+        switch prompt.editor.handle(key) {
+        case .cancel:
+            mode = .normal
+        case .edited, .ignored:
+            mode = .prompt(prompt)
+        case .accept:
+            mode = .normal
+            let text = prompt.editor.string
+            switch prompt.purpose {
+            case .search: startSearch(text)
+            case .filter(let c): applyFilter(text, column: c)
+            case .exportPath(let format):
+                guard let table, !text.isEmpty else { return [] }
+                say("exporting \(table.name)…")
+                return [.export(table: table.name, path: text, format: format)]
+            }
+        }
+        return []
+    }
+
+    /// The text of a question, as the key-hint line shows it.
+    func questionText(_ question: Question) -> String {
+        switch question {
+        case .quit:
+            return "\(pending.count) unsaved change\(pending.count == 1 ? "" : "s"): s save and quit, "
+                + "d discard and quit, c cancel"
+        case .delete(let key):
+            return "Delete record \(ValueText.display(key)) of \(table?.name ?? "")? y yes, n no"
+        case .discard:
+            return "Discard all \(pending.count) pending change\(pending.count == 1 ? "" : "s")? y yes, n no"
+        case .checkpoint:
+            let unsaved = pending.isEmpty ? "" : " (your \(pending.count) unsaved changes are not included)"
+            return "Checkpoint: write every table's records file, then archive the WAL and start a new one"
+                + "\(unsaved)? y yes, n no"
+        case .exportFormat:
+            return "Export \(table?.name ?? ""): j JSON, l JSON Lines, c CSV, Esc cancel"
+        }
+    }
+
+    mutating func answer(_ question: Question, key: Key) -> [Effect] {
+        let yes = key == .character("y") || key == .character("Y")
+        let cancel = key == .escape || key == .character("n") || key == .character("N") || key == .control("c")
+        switch question {
+        case .quit:
+            switch key {
+            case .character("s"), .control("s"):
+                mode = .normal
+                return save(thenQuit: true)
+            case .character("d"):
+                mode = .normal
+                return [.quit]
+            case .character("c"), .escape, .character("n"), .control("c"):
+                mode = .normal
+                say("quit cancelled")
+            default: break
+            }
+        case .delete(let k):
+            if yes {
+                mode = .normal
+                delete(key: k)
+            } else if cancel {
+                mode = .normal
+                say("delete cancelled")
+            }
+        case .discard:
+            if yes {
+                mode = .normal
+                discardAll()
+            } else if cancel {
+                mode = .normal
+            }
+        case .checkpoint:
+            if yes {
+                mode = .normal
+                say("checkpointing…")
+                return [.checkpoint]
+            } else if cancel {
+                mode = .normal
+                say("checkpoint cancelled")
+            }
+        case .exportFormat:
+            let format: ExportFormat?
+            switch key {
+            case .character("j"): format = .json
+            case .character("l"): format = .jsonl
+            case .character("c"): format = .csv
+            default: format = nil
+            }
+            if let format, let table {
+                let path = "./\(table.name).\(format.rawValue)"
+                mode = .prompt(Prompt(purpose: .exportPath(format: format), editor: LineEditor(path)))
+            } else if cancel || key == .character("q") {
+                mode = .normal
+            }
+        }
+        return []
+    }
+}

@@ -1,0 +1,179 @@
+import LineDB
+
+/// Everything the browser shows and remembers, as a value: focus, the open table, cursor and scroll, find
+/// state, pending edits, the WAL tail, the current prompt or overlay and the last message.
+///
+/// Keys change it through ``handle(_:context:)``, which is pure apart from reading tables through the
+/// ``BrowserDataSource``; writes come back as ``Effect``s. ``Renderer`` draws it.
+public struct BrowserState: Sendable {
+    /// The panes that can hold the focus.
+    public enum Focus: Sendable, Equatable, CaseIterable { case tables, grid, schema, wal }
+
+    public var databaseName: String
+    public var isReadOnly: Bool
+    public var tables: [TableSummary] = []
+    /// The highlighted line of the Tables pane.
+    public var tableCursor = 0
+    public var focus: Focus = .tables
+    /// The open table (with pending changes applied).
+    public internal(set) var table: TableData?
+    /// Positions in `table.rows` of the rows shown, after filter and sort.
+    public internal(set) var view: [Int] = []
+    /// Cursor: index into ``view`` and column position.
+    public internal(set) var row = 0
+    public internal(set) var column = 0
+    /// First visible row (index into ``view``) and first visible column after the pinned key column.
+    public internal(set) var top = 0
+    public internal(set) var left = 0
+    public internal(set) var search: String?
+    public internal(set) var searchMatches = 0
+    public internal(set) var filter: RowFilter?
+    public internal(set) var sort: (column: Int, descending: Bool)?
+    /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
+    public internal(set) var pending: [Change] = []
+    public internal(set) var redoStack: [Change] = []
+    public var message = ""
+    public var messageIsError = false
+    /// The latest WAL entries, oldest first (at most ``walLimit``).
+    public internal(set) var wal: [WALEntry] = []
+    /// Lines scrolled up from the end of the WAL pane.
+    public internal(set) var walScroll = 0
+    public var mode: Mode = .normal
+    /// The screen size of the last frame (rows, columns); page sizes and pane visibility follow it.
+    public var viewport = (rows: 24, columns: 80)
+
+    static let walLimit = 1000
+
+    /// A state over `source`: tables listed, the first one open, the Tables pane focused.
+    public init(databaseName: String, isReadOnly: Bool, context: BrowserDataSource) {
+        self.databaseName = databaseName
+        self.isReadOnly = isReadOnly
+        tables = context.tableSummaries()
+        if let first = tables.first { open(first.name, context: context) }
+        focus = .tables
+        if isReadOnly { message = "read-only: edits are refused; following the writer live" }
+    }
+
+    // MARK: - Table and view
+
+    /// Opens a table: rows in primary-key order (pending changes applied), cursor on the first cell.
+    mutating func open(_ name: String, context: BrowserDataSource) {
+        do {
+            var data = try context.loadTable(name)
+            data.replay(pending)
+            table = data
+            if let i = tables.firstIndex(where: { $0.name == name }) { tableCursor = i }
+            search = nil
+            filter = nil
+            sort = nil
+            row = 0
+            column = 0
+            top = 0
+            left = 0
+            recomputeView()
+        } catch {
+            fail("cannot open \(name): \(error)")
+        }
+    }
+
+    /// Reads the open table and the table list again (after a save, or when following a writer), keeping the
+    /// cursor on the same record when it still exists.
+    public mutating func reload(context: BrowserDataSource) {
+        tables = context.tableSummaries()
+        guard let name = table?.name else {
+            if let first = tables.first { open(first.name, context: context) }
+            return
+        }
+        guard tables.contains(where: { $0.name == name }) else {
+            table = nil
+            view = []
+            if let first = tables.first { open(first.name, context: context) }
+            return
+        }
+        let key = currentKey
+        do {
+            var data = try context.loadTable(name)
+            data.replay(pending)
+            table = data
+            recomputeView(keeping: key)
+        } catch {
+            fail("cannot reload \(name): \(error)")
+        }
+        tableCursor = min(tableCursor, max(0, tables.count - 1))
+    }
+
+    /// The key of the record under the cursor.
+    var currentKey: JSONValue? {
+        guard let table, row < view.count else { return nil }
+        return table.key(ofRow: view[row])
+    }
+
+    /// The values of the record under the cursor.
+    var currentRow: [JSONValue]? {
+        guard let table, row < view.count else { return nil }
+        return table.rows[view[row]]
+    }
+
+    /// Rebuilds ``view`` from the rows, the filter and the sort; puts the cursor back on `key` if given.
+    mutating func recomputeView(keeping key: JSONValue? = nil) {
+        guard let table else {
+            view = []
+            return
+        }
+        var indices = Array(table.rows.indices)
+        if let filter {
+            let type = table.schema.columns[filter.column].type
+            indices = indices.filter { filter.matches(table.rows[$0], type: type) }
+        }
+        if let sort {
+            let c = sort.column
+            indices.sort { a, b in
+                let r = JSONValue.compare(table.rows[a][c], table.rows[b][c])
+                if r != 0 { return sort.descending ? r > 0 : r < 0 }
+                return a < b
+            }
+        }
+        view = indices
+        if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {
+            row = i
+        }
+        clampCursor()
+    }
+
+    mutating func clampCursor() {
+        row = max(0, min(row, view.count - 1))
+        column = max(0, min(column, (table?.schema.columns.count ?? 1) - 1))
+    }
+
+    // MARK: - Messages
+
+    mutating func say(_ text: String) {
+        message = text
+        messageIsError = false
+    }
+
+    mutating func fail(_ text: String) {
+        message = text
+        messageIsError = true
+    }
+
+    /// How many pending changes concern a table.
+    func pendingCount(of table: String) -> Int {
+        pending.reduce(0) { $0 + ($1.table == table ? 1 : 0) }
+    }
+
+    // MARK: - WAL tail
+
+    /// Adds entries the WAL follower read.
+    public mutating func appendWAL(_ entries: [WALEntry]) {
+        guard !entries.isEmpty else { return }
+        wal += entries
+        if wal.count > BrowserState.walLimit { wal.removeFirst(wal.count - BrowserState.walLimit) }
+    }
+
+    /// The WAL was rotated (checkpoint): the pane starts over.
+    public mutating func walRotated() {
+        wal = []
+        walScroll = 0
+    }
+}

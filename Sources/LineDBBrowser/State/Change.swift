@@ -1,0 +1,55 @@
+import LineDB
+
+/// One pending (unsaved) change, as the user made it. Saving turns the list into one transaction.
+public struct Change: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A cell of the record with key `key` changes from `old` to `new`.
+        case update(key: JSONValue, column: Int, old: JSONValue, new: JSONValue)
+        /// A new record (values in column order, key assigned).
+        case insert(row: [JSONValue])
+        /// The record is deleted (its values as they were).
+        case delete(row: [JSONValue])
+    }
+
+    public var table: String
+    public var kind: Kind
+    /// The column names of the table, to build records.
+    public var columns: [String]
+
+    /// The record the change writes, as the engine's API takes it.
+    func record(of row: [JSONValue]) -> Record {
+        var r = Record()
+        for (i, name) in columns.enumerated() where i < row.count { r[name] = row[i] }
+        return r
+    }
+
+    /// The WAL operation this change becomes.
+    public var operation: String {
+        switch kind {
+        case .update: return "UPDATE"
+        case .insert: return "INSERT"
+        case .delete: return "DELETE"
+        }
+    }
+
+    /// The key of the record it touches.
+    func key(primaryKey pk: Int?) -> JSONValue {
+        switch kind {
+        case .update(let key, _, _, _): return key
+        case .insert(let row), .delete(let row): return pk.map { row[$0] } ?? .null
+        }
+    }
+
+    /// A one-line view of the change, like the WAL pane shows entries.
+    func summary(primaryKey pk: Int?) -> String {
+        let key = ValueText.display(self.key(primaryKey: pk))
+        switch kind {
+        case .update(_, let c, let old, let new):
+            return "\(operation) \(table) key=\(key) \(columns[c]): \(ValueText.json(old)) → \(ValueText.json(new))"
+        case .insert(let row):
+            return "\(operation) \(table) key=\(key) \(ValueText.json(.object(record(of: row))))"
+        case .delete:
+            return "\(operation) \(table) key=\(key)"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import LineDB
+
+/// One line of the Tables pane.
+public struct TableSummary: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+
+    public init(name: String, count: Int) {
+        self.name = name
+        self.count = count
+    }
+}
+
+/// Where the browser's state reads tables from: the database, or a stub in tests. Reads only; writes are
+/// ``Effect``s that ``BrowserApp`` carries out.
+public protocol BrowserDataSource {
+    /// Every table with its record count, sorted by name.
+    func tableSummaries() -> [TableSummary]
+    /// A table's schema and rows in primary-key order.
+    func loadTable(_ name: String) throws -> TableData
+}
+
+extension Database: BrowserDataSource {
+    public func tableSummaries() -> [TableSummary] {
+        browseTableCounts.map { TableSummary(name: $0.name, count: $0.count) }
+    }
+
+    public func loadTable(_ name: String) throws -> TableData {
+        let snapshot = try browseSnapshot(of: name)
+        return TableData(schema: snapshot.schema, rows: snapshot.rows, nextAutoKey: snapshot.nextAutoKey)
+    }
+}

@@ -1,0 +1,14 @@
+import LineDB
+
+/// Something a key asks of the outside world; ``BrowserApp`` carries it out against the database and reports
+/// back to the state (``BrowserState/didSave(_:context:)`` and friends).
+public enum Effect: Sendable, Equatable {
+    /// Leave the browser.
+    case quit
+    /// Write the pending changes in one transaction, then save the tables; quit afterwards if it worked.
+    case save(changes: [Change], thenQuit: Bool)
+    /// Save every table and archive the WAL.
+    case checkpoint
+    /// Export a table to a file.
+    case export(table: String, path: String, format: ExportFormat)
+}

@@ -1,0 +1,44 @@
+/// A one-line text editor: the text, the cursor (in `Character`s), and the usual keys.
+public struct LineEditor: Sendable, Equatable {
+    public var text: [Character]
+    public var cursor: Int
+
+    /// Starts with `text`, the cursor at its end.
+    public init(_ text: String = "") {
+        self.text = Array(text)
+        cursor = self.text.count
+    }
+
+    public var string: String { String(text) }
+
+    /// What a key did to the editor.
+    public enum Outcome: Equatable { case edited, accept, cancel, ignored }
+
+    /// Applies an editing key.
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .character(let c):
+            text.insert(c, at: cursor)
+            cursor += 1
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home, .control("a"): cursor = 0
+        case .end, .control("e"): cursor = text.count
+        case .backspace:
+            if cursor > 0 {
+                text.remove(at: cursor - 1)
+                cursor -= 1
+            }
+        case .delete, .control("d"):
+            if cursor < text.count { text.remove(at: cursor) }
+        case .control("u"):
+            text.removeSubrange(0..<cursor)
+            cursor = 0
+        case .control("k"): text.removeSubrange(cursor...)
+        case .enter: return .accept
+        case .escape, .control("c"): return .cancel
+        default: return .ignored
+        }
+        return .edited
+    }
+}

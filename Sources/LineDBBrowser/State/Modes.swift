@@ -1,0 +1,65 @@
+import LineDB
+
+/// What the keys currently drive: the panes, or an overlay, prompt, editor or question.
+public enum Mode: Sendable, Equatable {
+    case normal
+    /// The `?` overlay listing every key.
+    case help
+    /// The `p` overlay: the pending changes as the WAL entries they will become.
+    case preview
+    /// A one-line prompt on the key-hint line.
+    case prompt(Prompt)
+    /// The in-place cell editor.
+    case edit(CellEdit)
+    /// The add-a-record form.
+    case form(RecordForm)
+    /// A question answered with one key.
+    case confirm(Question)
+}
+
+/// A prompt: what it asks for, and the text typed so far.
+public struct Prompt: Sendable, Equatable {
+    public enum Purpose: Sendable, Equatable {
+        case search
+        case filter(column: Int)
+        case exportPath(format: ExportFormat)
+    }
+
+    public var purpose: Purpose
+    public var editor: LineEditor
+
+    var label: String {
+        switch purpose {
+        case .search: return "Search: "
+        case .filter: return "Filter (= != < > <= >= or text to find): "
+        case .exportPath(let format): return "Export as \(format.rawValue) to: "
+        }
+    }
+}
+
+/// Editing one cell of the record with key `key`.
+public struct CellEdit: Sendable, Equatable {
+    public var key: JSONValue
+    public var column: Int
+    public var editor: LineEditor
+}
+
+/// The add form: one editor per column.
+public struct RecordForm: Sendable, Equatable {
+    public var fields: [LineEditor]
+    public var active: Int
+}
+
+/// The questions the browser asks before doing something that cannot be taken back.
+public enum Question: Sendable, Equatable {
+    /// Quit with unsaved changes: save / discard / cancel.
+    case quit
+    /// Delete the record with this key.
+    case delete(key: JSONValue)
+    /// Throw away every pending change.
+    case discard
+    /// Checkpoint the database.
+    case checkpoint
+    /// Export the current table: which format.
+    case exportFormat
+}

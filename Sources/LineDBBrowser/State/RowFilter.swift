@@ -1,0 +1,66 @@
+import LineDB
+
+/// A condition on one column: `= != < > <= >=` or "contains" (the default when no operator is typed).
+public struct RowFilter: Sendable, Equatable {
+    public enum Operator: String, Sendable, CaseIterable {
+        case lessOrEqual = "<=", greaterOrEqual = ">=", notEqual = "!=", equal = "=", less = "<", greater = ">"
+        case contains = "contains"
+    }
+
+    public var column: Int
+    public var op: Operator
+    public var operand: String
+
+    /// Parses `"> 3"`, `"= Bob"`, `"contains li"`, `"li"` (contains).
+    public init(column: Int, text: String) {
+        self.column = column
+        var rest = Substring(text.trimmingCharacters(in: " "))
+        var found = Operator.contains
+        if rest.hasPrefix("contains ") {
+            rest = rest.dropFirst("contains ".count)
+        } else if rest.hasPrefix("~") {
+            rest = rest.dropFirst()
+        } else {
+            for op in Operator.allCases where op != .contains && rest.hasPrefix(op.rawValue) {
+                found = op
+                rest = rest.dropFirst(op.rawValue.count)
+                break
+            }
+        }
+        op = found
+        operand = String(rest).trimmingCharacters(in: " ")
+    }
+
+    /// Whether a row passes.
+    func matches(_ row: [JSONValue], type: ColumnType) -> Bool {
+        let value = row[column]
+        if op == .contains {
+            return ValueText.display(value).lowercased().contains(operand.lowercased())
+        }
+        let wanted: JSONValue
+        if operand == "null" {
+            wanted = .null
+        } else if let d = Double(operand), type == .int || type == .float {
+            wanted = .double(d)
+        } else if type == .bool, let b = Bool(operand.lowercased()) {
+            wanted = .bool(b)
+        } else {
+            wanted = .string(operand)
+        }
+        if !wanted.isNull && value.isNull && op != .notEqual { return false }
+        let c = JSONValue.compare(value, wanted)
+        switch op {
+        case .equal: return c == 0
+        case .notEqual: return c != 0
+        case .less: return c < 0
+        case .greater: return c > 0
+        case .lessOrEqual: return c <= 0
+        case .greaterOrEqual: return c >= 0
+        case .contains: return true
+        }
+    }
+
+    func describe(_ columnName: String) -> String {
+        "\(columnName) \(op.rawValue) \(operand)"
+    }
+}

@@ -1,0 +1,99 @@
+import LineDB
+
+/// The open table in memory: the rows as saved (``baseRows``, primary-key order) and the rows as the user sees
+/// them with the pending changes applied (``rows``).
+///
+/// Holding the whole table is fine up to a few hundred thousand rows; the progressive loading of a 1M-record
+/// table (first screen before the file is loaded) is not done yet.
+public struct TableData: Sendable {
+    public let schema: TableSchema
+    public private(set) var baseRows: [[JSONValue]]
+    /// The rows with the pending changes applied, in primary-key order.
+    public internal(set) var rows: [[JSONValue]]
+    /// The next automatically assigned key the engine would give (never reused).
+    public let nextAutoKey: Int
+    /// Cells changed by pending updates: key → column positions.
+    var pendingCells: [JSONValue: Set<Int>] = [:]
+    /// Keys of rows inserted by pending changes.
+    var pendingRows: Set<JSONValue> = []
+
+    public init(schema: TableSchema, rows: [[JSONValue]], nextAutoKey: Int = 1) {
+        self.schema = schema
+        self.baseRows = rows
+        self.rows = rows
+        self.nextAutoKey = nextAutoKey
+    }
+
+    public var name: String { schema.name }
+    var keyColumn: Int? { schema.primaryKeyIndex }
+
+    func key(ofRow r: Int) -> JSONValue {
+        keyColumn.map { rows[r][$0] } ?? .int(r)
+    }
+
+    /// The position of the row with this key in ``rows``.
+    func rowIndex(forKey key: JSONValue) -> Int? {
+        guard let pk = keyColumn else { return nil }
+        return rows.firstIndex { $0[pk] == key }
+    }
+
+    /// Rebuilds ``rows`` from ``baseRows`` and the pending changes that concern this table.
+    mutating func replay(_ changes: [Change]) {
+        rows = baseRows
+        pendingCells = [:]
+        pendingRows = []
+        for change in changes where change.table == name { apply(change) }
+    }
+
+    /// Applies one change to ``rows`` (and marks what it changed).
+    mutating func apply(_ change: Change) {
+        guard let pk = keyColumn else { return }
+        switch change.kind {
+        case .update(let key, let column, _, let new):
+            guard let r = rowIndex(forKey: key) else { return }
+            rows[r][column] = new
+            if column == pk {
+                let marks = pendingCells.removeValue(forKey: key)
+                if let marks { pendingCells[new] = marks }
+                if pendingRows.remove(key) != nil { pendingRows.insert(new) }
+                let row = rows.remove(at: r)
+                rows.insert(row, at: insertionIndex(for: new))
+            }
+            pendingCells[column == pk ? new : key, default: []].insert(column)
+        case .insert(let row):
+            rows.insert(row, at: insertionIndex(for: row[pk]))
+            pendingRows.insert(row[pk])
+        case .delete(let row):
+            if let r = rowIndex(forKey: row[pk]) { rows.remove(at: r) }
+            pendingRows.remove(row[pk])
+            pendingCells.removeValue(forKey: row[pk])
+        }
+    }
+
+    /// Where a row with this key goes to keep primary-key order (binary search).
+    func insertionIndex(for key: JSONValue) -> Int {
+        guard let pk = keyColumn else { return rows.count }
+        var lo = 0
+        var hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if JSONValue.compare(rows[mid][pk], key) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether a cell has a pending change (or its row is a pending insert).
+    func isPending(row r: Int, column c: Int) -> Bool {
+        guard keyColumn != nil else { return false }
+        let key = key(ofRow: r)
+        return pendingRows.contains(key) || pendingCells[key]?.contains(c) == true
+    }
+
+    /// The key the next added record gets: past every key the engine gave and every key in the rows.
+    var nextKey: JSONValue? {
+        guard let pk = keyColumn, schema.columns[pk].type == .int else { return nil }
+        var next = nextAutoKey
+        for row in rows { if case .int(let i) = row[pk], i >= next { next = i + 1 } }
+        return .int(next)
+    }
+}

@@ -1,0 +1,113 @@
+import LineDB
+
+/// How values look in the grid and in the editor, and how typed text becomes a value of a column's type.
+public enum ValueText {
+    /// The grid's text for a value: strings bare (line breaks and tabs as visible marks), numbers as JSON,
+    /// `null` as `null` (styled apart by the renderer).
+    public static func display(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .string(let s): return visible(s)
+        default: return JSONWriter.encode(value)
+        }
+    }
+
+    /// The value as compact JSON.
+    public static func json(_ value: JSONValue) -> String { JSONWriter.encode(value) }
+
+    /// Replaces characters that would break a grid line.
+    static func visible(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\n": out += "↵"
+            case "\t": out += "⇥"
+            case "\r": out += "␍"
+            default: out.unicodeScalars.append(scalar.value < 0x20 || scalar.value == 0x7F ? "·" : scalar)
+            }
+        }
+        return out
+    }
+
+    /// Whether a value is shown right-aligned.
+    static func isNumber(_ value: JSONValue) -> Bool {
+        switch value {
+        case .int, .double: return true
+        default: return false
+        }
+    }
+
+    /// The text the line editor starts with: strings bare, `null` empty, anything else as JSON.
+    public static func editText(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let s): return s
+        default: return JSONWriter.encode(value)
+        }
+    }
+
+    /// Parses typed text for a column: empty text is `null`; `""` is the empty string. Returns the value or the
+    /// reason it is refused (naming the column).
+    public static func parse(_ text: String, for column: Column) -> Result<JSONValue, BrowserError> {
+        let trimmed = text.trimmingCharacters(in: " ")
+        if text.isEmpty || (trimmed == "null" && column.type != .str) { return .success(.null) }
+        let refused = BrowserError.refused(column: column.name, reason: "\"\(text)\" is not \(expectation(column.type))")
+        switch column.type {
+        case .int:
+            guard let i = Int(trimmed) else { return .failure(refused) }
+            return .success(.int(i))
+        case .float:
+            guard let d = Double(trimmed), d.isFinite else { return .failure(refused) }
+            return .success(.double(d))
+        case .bool:
+            switch trimmed.lowercased() {
+            case "true", "t", "yes", "y", "1": return .success(.bool(true))
+            case "false", "f", "no", "n", "0": return .success(.bool(false))
+            default: return .failure(refused)
+            }
+        case .str:
+            return .success(.string(text == "\"\"" ? "" : text))
+        case .date, .datetime:
+            guard let v = column.type.normalize(.string(trimmed)) else { return .failure(refused) }
+            return .success(v)
+        case .json:
+            if let v = try? JSONParser.parse(text) { return .success(v) }
+            return .success(.string(text))
+        }
+    }
+
+    static func expectation(_ type: ColumnType) -> String {
+        switch type {
+        case .int: return "an int"
+        case .float: return "a float"
+        case .str: return "text"
+        case .bool: return "a bool (true/false)"
+        case .datetime: return "a datetime (ISO 8601, e.g. 2026-01-22T20:31:17)"
+        case .date: return "a date (ISO 8601, e.g. 2026-01-22)"
+        case .json: return "JSON"
+        }
+    }
+}
+
+/// Why the browser refused something; ``description`` is the message shown.
+public enum BrowserError: Error, Equatable, CustomStringConvertible {
+    case refused(column: String, reason: String)
+    case message(String)
+
+    public var description: String {
+        switch self {
+        case .refused(let column, let reason): return "\(column): \(reason)"
+        case .message(let text): return text
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import LineDB
+@testable import LineDBBrowser
+
+/// A fresh temporary directory per test, removed at the end.
+final class BrowserTempDir {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.path + "/linedb-browser-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    var db: String { path + "/db" }
+
+    func read(_ relative: String) -> String {
+        (try? String(contentsOfFile: path + "/" + relative, encoding: .utf8)) ?? ""
+    }
+
+    func list(_ relative: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path + "/" + relative)) ?? []).sorted()
+    }
+}
+
+/// The test database: `student` (names in several scripts, nulls, every constraint) and `teacher`.
+enum Fixture {
+    static let names = ["Alice", "李雷", "Zoë", "José", "😀 Emoji", "Bob", "Carol", "Dmitri", "Eve", "Frank"]
+
+    static func students() throws -> TableSchema {
+        try TableSchema("student", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("name", .str, nullable: false),
+            Column("email", .str, unique: true),
+            Column("gpa", .float, default: 0.0),
+            Column("born", .date),
+        ])
+    }
+
+    /// Creates the tables and `studentCount` students (names cycle through ``names``; every third has a null
+    /// birth date) in `database`.
+    static func fill(_ database: Database, studentCount: Int = 10) throws {
+        try database.createTable(students())
+        try database.createTable(TableSchema("teacher", columns: [
+            Column("code", .str, primaryKey: true),
+            Column("name", .str, nullable: false),
+        ]))
+        var records: [Record] = []
+        for i in 0..<studentCount {
+            let name = names[i % names.count] + (i >= names.count ? " \(i)" : "")
+            var record = Record()
+            record["name"] = .string(name)
+            record["email"] = .string("s\(i + 1)@uni.edu")
+            record["gpa"] = .double(Double(20 + (i * 7) % 21) / 10)
+            record["born"] = i % 3 == 2 ? .null : .string("2001-02-0\(i % 9 + 1)")
+            records.append(record)
+        }
+        try database.insert("student", records: records)
+        try database.insert("teacher", ["code": "T1", "name": "Turing"])
+        try database.insert("teacher", ["code": "T2", "name": "Hopper"])
+    }
+
+    static func memory(studentCount: Int = 10) throws -> Database {
+        let db = Database.inMemory()
+        try fill(db, studentCount: studentCount)
+        return db
+    }
+}
+
+/// Drives a state the way ``BrowserApp`` does (handle, then scroll to the cursor), collecting effects.
+struct Driver {
+    var state: BrowserState
+    let source: BrowserDataSource
+    var effects: [Effect] = []
+
+    init(_ source: BrowserDataSource, rows: Int = 24, columns: Int = 80, readOnly: Bool = false) {
+        self.source = source
+        state = BrowserState(databaseName: "testdb", isReadOnly: readOnly, context: source)
+        state.viewport = (rows, columns)
+        state.scrollToCursor()
+    }
+
+    mutating func press(_ keys: Key...) { press(keys) }
+
+    mutating func press(_ keys: [Key]) {
+        for key in keys {
+            effects += state.handle(key, context: source)
+            state.scrollToCursor()
+        }
+    }
+
+    mutating func type(_ text: String) { press(text.map { Key.character($0) }) }
+
+    var lines: [String] { Renderer.render(state).lines }
+    var grid: ScreenGrid { Renderer.render(state) }
+    var status: String { lines[state.viewport.rows - 2] }
+    var hints: String { lines[state.viewport.rows - 1] }
+}
+
+/// Keys for a string.
+func keys(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+/// The display columns at which `character` appears in row `row` of a grid (wide characters count two).
+func displayColumns(of character: String, row: Int, in grid: ScreenGrid) -> [Int] {
+    (0..<grid.columns).filter { grid[row, $0].text == character }
+}
