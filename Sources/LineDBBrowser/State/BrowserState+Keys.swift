@@ -129,7 +129,9 @@ extension BrowserState {
             top += pageSize
         case .character("g"), .home: row = 0
         case .character("G"), .end: row = view.count - 1
-        case .character("0"): column = 0
+        case .character("0"):
+            column = 0
+            left = 0
         case .character("$"): column = lastColumn
         default: return
         }

@@ -1,0 +1,128 @@
+import LineDB
+import Testing
+@testable import LineDBBrowser
+
+@Suite("Browser navigation and scrolling")
+struct NavigationTests {
+    @Test("Enter on a table opens it and focuses the grid on the first row's first column")
+    func openTable() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.down)
+        #expect(d.state.tableCursor == 1 && d.state.table?.name == "student")  // moving does not open
+        d.press(.enter)
+        #expect(d.state.table?.name == "teacher" && d.state.focus == .grid)
+        #expect(d.state.row == 0 && d.state.column == 0)
+        #expect(d.lines[0].contains("teacher: 2 records"))
+        #expect(d.lines[2].contains("T1") && d.lines[2].contains("Turing"))
+        #expect(d.status.contains("teacher  row 1 of 2"))
+    }
+
+    @Test("records are in primary-key order, not insertion order")
+    func keyOrder() throws {
+        let db = Database.inMemory()
+        try db.createTable(TableSchema("t", columns: [Column("k", .str, primaryKey: true)]))
+        for k in ["m", "c", "x", "a"] { try db.insert("t", ["k": .string(k)]) }
+        let d = Driver(db)
+        #expect(d.state.view.map { d.state.table!.rows[$0][0] } == ["a", "c", "m", "x"])
+        #expect(d.lines[2].contains(" a "))
+    }
+
+    @Test("arrows, hjkl, g/G, 0/$ and PgUp/PgDn move the cursor; the grid scrolls with it")
+    func movement() throws {
+        var d = Driver(try Fixture.memory(studentCount: 40))
+        d.press(.enter, .down, .character("j"))
+        #expect(d.status.contains("row 3 of 40"))
+        d.press(.character("G"))
+        #expect(d.status.contains("row 40 of 40"))
+        let lines = d.lines
+        #expect(lines.contains { $0.contains("Frank 39") })
+        #expect(!lines.contains { $0.contains(" 1 ║") })  // the first row scrolled away
+        #expect(d.state.top > 0)
+        d.press(.character("g"))
+        #expect(d.state.row == 0 && d.state.top == 0)
+        d.press(.pageDown)
+        #expect(d.state.row == d.state.pageSize)
+        d.press(.pageUp)
+        #expect(d.state.row == 0)
+        d.press(.character("$"))
+        #expect(d.state.column == 4)
+        d.press(.character("h"), .left)
+        #expect(d.state.column == 2)
+        d.press(.character("0"))
+        #expect(d.state.column == 0)
+        d.press(.character("k"))
+        #expect(d.state.row == 0)  // clamped
+    }
+
+    @Test("a wide table scrolls horizontally with the key column pinned")
+    func horizontalScroll() throws {
+        let db = Database.inMemory()
+        var columns = [Column("id", .int, primaryKey: true)]
+        for i in 1...12 { columns.append(Column("col\(i)", .str)) }
+        try db.createTable(TableSchema("wide", columns: columns))
+        for r in 0..<5 {
+            var record = Record()
+            for i in 1...12 { record["col\(i)"] = .string("value-\(i)-row-\(r)") }
+            try db.insert("wide", record)
+        }
+        var d = Driver(db)
+        d.press(.enter)
+        #expect(d.lines[1].contains("col1 str"))
+        #expect(!d.lines[1].contains("col12"))
+        d.press(.character("$"))
+        let lines = d.lines
+        #expect(lines[1].contains("col12"))
+        #expect(!lines[1].contains("col1 str"))
+        #expect(lines[1].contains("id*"))  // pinned
+        #expect(lines[2].contains(" 1 ║") && lines[2].contains("value-12-row-0"))
+        #expect(d.state.left > 1)
+        d.press(.character("0"))
+        #expect(d.lines[1].contains("col1 str"))
+        d.press(.right)
+        #expect(d.state.left <= 1)
+    }
+
+    @Test("Tab and Shift-Tab move between the panes that are shown")
+    func tabCycle() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.tab)
+        #expect(d.state.focus == .grid)
+        d.press(.tab)
+        #expect(d.state.focus == .wal)  // no schema pane at 80 columns
+        d.press(.tab)
+        #expect(d.state.focus == .tables)
+        d.press(.backTab)
+        #expect(d.state.focus == .wal)
+        var wide = Driver(try Fixture.memory(), rows: 50, columns: 160)
+        wide.press(.tab, .tab)
+        #expect(wide.state.focus == .schema)
+    }
+
+    @Test("the help overlay lists every key, grouped, and Esc closes it")
+    func help() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.character("?"))
+        let screen = d.lines.joined(separator: "\n")
+        for text in ["Move", "Find", "Edit", "Database", "Ctrl-R", "PgUp", "checkpoint", "export", "filter", "undo"] {
+            #expect(screen.contains(text), "help lacks \(text)")
+        }
+        d.press(.escape)
+        #expect(d.state.mode == .normal)
+        #expect(!d.lines.joined().contains("Ctrl-R"))
+    }
+
+    @Test("q quits at once without pending changes, asks save/discard/cancel with some; Ctrl-C does the same")
+    func quit() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.character("q"))
+        #expect(d.effects == [.quit])
+        var e = Driver(try Fixture.memory())
+        e.press(.enter, .character("l"), .character("e"), .character("x"), .enter, .control("c"))
+        #expect(e.effects.isEmpty)
+        #expect(e.hints.contains("1 unsaved change: s save and quit, d discard and quit, c cancel"))
+        e.press(.character("c"))
+        #expect(e.state.mode == .normal && e.effects.isEmpty)
+        e.press(.character("q"), .character("d"))
+        #expect(e.effects == [.quit])
+    }
+}
