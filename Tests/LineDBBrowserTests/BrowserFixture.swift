@@ -52,7 +52,7 @@ enum Fixture {
             var record = Record()
             record["name"] = .string(name)
             record["email"] = .string("s\(i + 1)@uni.edu")
-            record["gpa"] = .double(Double(20 + (i * 7) % 21) / 10)
+            record["gpa"] = .double(Double(20 + (i * 8) % 21) / 10)
             record["born"] = i % 3 == 2 ? .null : .string("2001-02-0\(i % 9 + 1)")
             records.append(record)
         }
