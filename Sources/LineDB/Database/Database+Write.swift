@@ -62,7 +62,7 @@ extension Database {
         try write(transaction: true) { (batch) throws(LineDBError) in
             let t = try writableTable(table)
             t.reserve(records.count)
-            for record in records { keys.append(try batch.insert(t, record)) }
+            keys = try batch.insertMany(t, records)
         }
         return keys
     }

@@ -89,6 +89,47 @@ final class WriteBatch {
         return t.key(of: row)
     }
 
+    /// Inserts many records: each is checked and indexed in order on this thread, and their WAL lines are
+    /// encoded on several threads, in slices so memory stays bounded (the bulk-insert path; see `linedb-bench`).
+    func insertMany(_ t: TableState, _ inputs: [Record]) throws(LineDBError) -> [JSONValue] {
+        var keys: [JSONValue] = []
+        keys.reserveCapacity(inputs.count)
+        guard let wal else {
+            for input in inputs { keys.append(try insert(t, input)) }
+            return keys
+        }
+        let slice = 65_536
+        var from = 0
+        while from < inputs.count {
+            let to = min(inputs.count, from + slice)
+            var rows: [Row] = []
+            rows.reserveCapacity(to - from)
+            for input in inputs[from..<to] {
+                let row = try t.rowForInsert(input)
+                try t.claimIndexes(for: row)
+                let autoKey = t.nextAutoKey
+                let slot = t.appendClaimed(row)
+                undo.append(.inserted(t, slot: slot, autoKey: autoKey))
+                rows.append(row)
+                keys.append(t.key(of: row))
+            }
+            try flush()  // lines logged earlier in this batch go first
+            let encoded = WALLine.encodeInserts(
+                rows, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
+                txn: isTransaction ? firstLSN : nil)
+            if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
+                throw .invalidInput(
+                    reason: "\(t.schema.name): record \(from + index + 1) is \(size) bytes as a line; the limit is \(maxLineBytes)")
+            }
+            for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
+            wal.addLines(rows.count)
+            lines += rows.count
+            flushedLines = lines
+            from = to
+        }
+        return keys
+    }
+
     func update(_ t: TableState, key: JSONValue, changes: Record) throws(LineDBError) -> Row {
         guard let slot = t.slot(forKey: key), let old = t.slots[slot] else {
             throw .recordNotFound(table: t.schema.name, key: key.brief)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The byte format of one WAL line (STORAGE.md, "WAL line format").
 ///
 /// ```
@@ -44,6 +46,40 @@ enum WALLine {
         w.writeRaw(#","crc":""#)
         appendHex(crc, to: &w.bytes)
         w.writeRaw("\"}\n")
+    }
+
+    /// INSERT lines for many rows, encoded on several threads: chunks in order, and the size of the largest line.
+    struct EncodedLines: Sendable {
+        var chunks: [[UInt8]]
+        /// (index, size) of the largest line of each chunk.
+        var largest: [(Int, Int)]
+
+        /// The first line over `limit`, if any: (row index, size).
+        func tooLarge(limit: Int) -> (Int, Int)? { largest.first { $0.1 > limit } }
+    }
+
+    static func encodeInserts(
+        _ rows: [Row], schema: TableSchema, timestamp: String, firstLSN: Int, synced: Int, txn: Int?
+    ) -> EncodedLines {
+        let parts = rows.count >= 4_096 ? 4 : 1
+        let box = EncodedBox(parts: parts)
+        let table = schema.name
+        let work: @Sendable (Int) -> Void = { k in
+            let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
+            var w = JSONWriter(reservingCapacity: range.count * 300)
+            var largest = (0, 0)
+            for i in range {
+                let before = w.bytes.count
+                append(
+                    to: &w, timestamp: timestamp, operation: .insert, table: table,
+                    record: { schema.encodeRow(rows[i], into: &$0) }, oldRecord: { $0.writeRaw("null") },
+                    lsn: firstLSN + i, synced: synced, txn: txn)
+                if w.bytes.count - before > largest.1 { largest = (i, w.bytes.count - before) }
+            }
+            box.set(k, w.bytes, largest)
+        }
+        if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+        return EncodedLines(chunks: box.chunks, largest: box.largest)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -145,5 +181,22 @@ enum WALLine {
             timestamp: timestamp ?? "", operation: operation, table: table, record: record, oldRecord: oldRecord,
             lsn: sealed ? lsn! : impliedLSN, synced: sealed ? synced : nil, txn: sealed ? txn : nil,
             isLegacy: !sealed, line: lineNumber, byteOffset: byteOffset))
+    }
+}
+
+/// One slot per encoding thread.
+private final class EncodedBox: @unchecked Sendable {
+    private(set) var chunks: [[UInt8]]
+    private(set) var largest: [(Int, Int)]
+    private let lock = PThreadMutex()
+    init(parts: Int) {
+        chunks = Array(repeating: [], count: parts)
+        largest = Array(repeating: (0, 0), count: parts)
+    }
+    func set(_ k: Int, _ bytes: [UInt8], _ big: (Int, Int)) {
+        lock.withLock {
+            chunks[k] = bytes
+            largest[k] = big
+        }
     }
 }

@@ -107,6 +107,14 @@ final class WALWriter: @unchecked Sendable {
         return last
     }
 
+    /// Counts `n` lines written by ``append(_:lineCount:)`` calls that passed 0 (a batch written in several pieces
+    /// whose line boundaries do not match the pieces).
+    func addLines(_ n: Int) {
+        nextLSN += n
+        let last = nextLSN - 1
+        infoLock.withLock { writtenLSN = last }
+    }
+
     /// Cuts the file back to `offset` (after a failed write, or to drop an aborted transaction's lines) and
     /// resets the next LSN to `lsn`.
     func truncate(to offset: Int, nextLSN lsn: Int) throws(LineDBError) {
