@@ -63,8 +63,8 @@ public final class BrowserApp {
         terminal.draw(Renderer.render(state))
     }
 
-    /// Reads new WAL entries into the pane. When following a writer (read-only), reloads the database and the
-    /// grid if the entries changed data or the WAL was rotated by a checkpoint.
+    /// Reads new WAL entries into the pane. When following a writer (read-only), brings the database up to date
+    /// (``Database/refresh()``) and redraws the grid from it, keeping the cursor on the same record.
     func pollWAL(_ state: inout BrowserState, follow: Bool) {
         guard let follower else { return }
         do {
@@ -83,8 +83,9 @@ public final class BrowserApp {
                 }
             }
             state.appendWAL(batch)
-            if follow && changed && database.isReadOnly {
-                try database.load()
+            // A reader applies what the writer appended (or reads everything again after a checkpoint).
+            let refreshed = follow && database.isReadOnly ? try database.refresh() : .unchanged
+            if follow && database.isReadOnly && (refreshed != .unchanged || changed) {
                 state.reload(context: database)
             }
         } catch {
