@@ -163,4 +163,17 @@ struct EditTests {
         #expect(d.state.mode == .normal)
         #expect(d.status.contains("RO"))
     }
+
+    @Test("changing a primary key moves the record to its place in key order and keeps the cursor on it")
+    func editKey() throws {
+        var d = try onColumn(0)
+        d.press(.character("e"), .control("u"))
+        d.type("99")
+        d.press(.enter)
+        #expect(d.state.table?.rows.map { $0[0] }.last == 99)
+        #expect(d.state.currentRow?[1] == "Alice" && d.state.row == 9)
+        #expect(d.state.pending.count == 1)
+        d.press(.character("u"))
+        #expect(d.state.table?.rows.first?[0] == 1 && d.state.currentRow?[1] == "Alice")
+    }
 }

@@ -125,4 +125,28 @@ struct NavigationTests {
         e.press(.character("q"), .character("d"))
         #expect(e.effects == [.quit])
     }
+
+    @Test("every frame is laid out for the current size: 160x50, then 80x24, then 50x16")
+    func resize() throws {
+        var d = Driver(try Fixture.memory(studentCount: 40), rows: 50, columns: 160)
+        d.press(.enter, .character("G"))
+        #expect(d.lines.count == 50 && d.lines[0].contains("Schema"))
+        d.state.viewport = (24, 80)
+        d.press(.resize)
+        let small = d.lines
+        #expect(small.count == 24 && small[0].count == 80 && !small[0].contains("Schema"))
+        #expect(small.contains { $0.contains("Frank 39") })  // the cursor row is still on screen
+        d.state.viewport = (16, 50)
+        d.press(.resize)
+        #expect(!d.lines.joined().contains("Tables") && !d.lines.joined().contains("WAL:"))
+        #expect(d.lines.contains { $0.contains("Frank 39") })
+        #expect(d.status.contains("row 40 of 40"))
+    }
+
+    @Test("an unknown key is reported, not fatal")
+    func unknownKey() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.unknown(999))
+        #expect(d.state.message.contains("unknown key") && d.state.messageIsError)
+    }
 }

@@ -19,7 +19,9 @@ extension Database {
             return (t.schema, t.rows.map(\.values), t.nextAutoKey)
         }
         var sorted = rows
-        if let pk = schema.primaryKeyIndex {
+        if let pk = schema.primaryKeyIndex,
+            !zip(sorted, sorted.dropFirst()).allSatisfy({ JSONValue.compare($0[pk], $1[pk]) < 0 })
+        {
             sorted.sort { JSONValue.compare($0[pk], $1[pk]) < 0 }
         }
         return BrowseSnapshot(schema: schema, rows: sorted, nextAutoKey: next)

@@ -40,6 +40,7 @@ struct GridGeometry {
             let room = width - x - 2
             if room < 1 { break }
             let w = contentWidth(c)
+            if w > room && room < min(w, 6) && !columns.isEmpty { break }  // no sliver of a column at the edge
             columns.append(Placed(
                 index: c, x: x + 1, width: min(w, room), fits: w <= room, isPinned: c == table.keyColumn))
             x += w + 3

@@ -64,6 +64,8 @@ extension BrowserState {
             } else if focus == .grid {
                 beginEdit()
             }
+        case .unknown(let code):
+            fail("unknown key (code \(code)); ? shows the keys")
         default:
             switch focus {
             case .tables: moveTableCursor(key)

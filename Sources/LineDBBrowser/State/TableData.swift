@@ -32,9 +32,11 @@ public struct TableData: Sendable {
     }
 
     /// The position of the row with this key in ``rows``.
+    /// (Binary search: ``rows`` stay in primary-key order through every change.)
     func rowIndex(forKey key: JSONValue) -> Int? {
         guard let pk = keyColumn else { return nil }
-        return rows.firstIndex { $0[pk] == key }
+        let i = insertionIndex(for: key)
+        return i < rows.count && JSONValue.compare(rows[i][pk], key) == 0 ? i : nil
     }
 
     /// Rebuilds ``rows`` from ``baseRows`` and the pending changes that concern this table.
