@@ -9,18 +9,18 @@ extension Renderer {
             ("0 $", "first / last column"), ("Tab S-Tab", "next / previous pane"), ("Enter", "open table / edit cell"),
         ]),
         ("Find", [
-            ("/", "search (any cell, ignoring case)"), ("n N", "next / previous match"),
-            ("f", "filter on this column (= != < > <= >= or text)"), ("F", "clear the filter"),
-            ("[ ]", "sort ascending / descending by this column"),
+            ("/", "search all cells (any case)"), ("n N", "next / previous match"),
+            ("f", "filter: = != < > <= >= text"), ("F", "clear the filter"),
+            ("[ ]", "sort by this column ↑ / ↓"),
         ]),
         ("Edit (pending until saved)", [
             ("e Enter", "edit the cell"), ("a", "add a record"), ("d", "delete the record"), ("u", "undo"),
-            ("Ctrl-R", "redo"), ("p", "preview pending changes as WAL entries"), ("D", "discard all pending changes"),
+            ("Ctrl-R", "redo"), ("p", "preview as WAL entries"), ("D", "discard pending changes"),
         ]),
         ("Database", [
-            ("s Ctrl-S", "save (one transaction into the WAL, then the table files)"),
-            ("c", "checkpoint (save every table, archive the WAL)"), ("x", "export the table (JSON, JSONL, CSV)"),
-            ("?", "this help"), ("q Ctrl-C", "quit (asks when there are unsaved changes)"),
+            ("s Ctrl-S", "save: WAL, then files"),
+            ("c", "checkpoint: archive WAL"), ("x", "export JSON / JSONL / CSV"),
+            ("?", "this help"), ("q Ctrl-C", "quit (asks if unsaved)"),
         ]),
     ]
 
@@ -111,7 +111,7 @@ extension Renderer {
         let y = r.row + 2 + state.row - state.top
         guard y < r.row + r.height else { return }
         let x = r.column + placed.x
-        let width = max(placed.width, min(r.column + r.width - x, 30))
-        drawEditorText(edit.editor, row: y, column: x, width: min(width, r.column + r.width - x), on: &grid)
+        // The editor takes the rest of the row, so a value longer than its column can be seen whole.
+        drawEditorText(edit.editor, row: y, column: x, width: r.column + r.width - x, on: &grid)
     }
 }
