@@ -149,4 +149,19 @@ struct NavigationTests {
         d.press(.unknown(999))
         #expect(d.state.message.contains("unknown key") && d.state.messageIsError)
     }
+
+    @Test("T, S and W hide and show the tables, schema and WAL panes; the grid takes the room")
+    func hidePanes() throws {
+        var d = Driver(try Fixture.memory(), rows: 50, columns: 160)
+        let gridWidth = d.state.layout.grid.width
+        d.press(.character("S"), .character("W"), .character("T"))
+        let lines = d.lines
+        #expect(!lines.joined().contains("Schema") && !lines.joined().contains("WAL:") && !lines[0].contains("Tables"))
+        #expect(d.state.layout.grid == Rect(row: 0, column: 0, height: 48, width: 160))
+        #expect(d.state.focus == .grid)  // the focused tables pane went away
+        #expect(lines[2].hasPrefix("       1 ║"))
+        d.press(.character("S"))
+        #expect(d.lines[0].contains("Schema: student") && d.state.layout.grid.width < 160)
+        #expect(d.state.layout.grid.width > gridWidth)
+    }
 }

@@ -20,7 +20,7 @@ struct GridGeometry {
 
     init(state: BrowserState, width: Int) {
         guard let table = state.table else { return }
-        let height = max(1, Layout(rows: state.viewport.rows, columns: state.viewport.columns).grid.height - 2)
+        let height = max(1, state.layout.grid.height - 2)
         let visible = state.view[min(state.top, state.view.count)..<min(state.view.count, state.top + height)]
         func contentWidth(_ c: Int) -> Int {
             let header = min(GridGeometry.headerWidth(table.schema.columns[c]), 16)

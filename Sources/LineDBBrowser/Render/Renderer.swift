@@ -9,7 +9,7 @@ public enum Renderer {
             grid.put("Terminal too small", row: 0, column: 0, style: .error)
             return grid
         }
-        let layout = Layout(rows: state.viewport.rows, columns: state.viewport.columns)
+        let layout = state.layout
         if let r = layout.tables {
             drawTables(state, in: r, on: &grid)
             drawSeparator(at: r.column + r.width, from: r.row, height: r.height, on: &grid)

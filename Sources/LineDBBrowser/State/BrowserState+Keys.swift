@@ -64,6 +64,9 @@ extension BrowserState {
             } else if focus == .grid {
                 beginEdit()
             }
+        case .character("T"): toggle(.tables)
+        case .character("S"): toggle(.schema)
+        case .character("W"): toggle(.wal)
         case .unknown(let code):
             fail("unknown key (code \(code)); ? shows the keys")
         default:
@@ -78,13 +81,27 @@ extension BrowserState {
 
     /// The panes that are on screen at the current size, in Tab order.
     var visibleFocuses: [Focus] {
-        let layout = Layout(rows: viewport.rows, columns: viewport.columns)
+        let layout = layout
         var out: [Focus] = []
         if layout.tables != nil { out.append(.tables) }
         out.append(.grid)
         if layout.schema != nil { out.append(.schema) }
         if layout.wal != nil { out.append(.wal) }
         return out
+    }
+
+    /// The panes' places for the current size and the panes the user hid.
+    public var layout: Layout { Layout(rows: viewport.rows, columns: viewport.columns, hiding: hiddenPanes) }
+
+    /// Hides or shows a pane; the grid takes the room. The focus leaves a pane that goes.
+    mutating func toggle(_ pane: Focus) {
+        if hiddenPanes.insert(pane).inserted {
+            if focus == pane { focus = .grid }
+            say("\(pane) pane hidden (press \(pane == .tables ? "T" : pane == .schema ? "S" : "W") to show it)")
+        } else {
+            hiddenPanes.remove(pane)
+            say("\(pane) pane shown")
+        }
     }
 
     mutating func cycleFocus(by step: Int) {
@@ -110,7 +127,7 @@ extension BrowserState {
 
     /// Data rows visible in the grid.
     var pageSize: Int {
-        max(1, Layout(rows: viewport.rows, columns: viewport.columns).grid.height - 2)
+        max(1, layout.grid.height - 2)
     }
 
     mutating func moveGridCursor(_ key: Key) {
@@ -142,7 +159,7 @@ extension BrowserState {
     }
 
     private mutating func scrollWAL(_ key: Key) {
-        let height = max(1, (Layout(rows: viewport.rows, columns: viewport.columns).wal?.height ?? 2) - 1)
+        let height = max(1, (layout.wal?.height ?? 2) - 1)
         switch key {
         case .up, .character("k"): walScroll += 1
         case .down, .character("j"): walScroll -= 1
@@ -157,7 +174,7 @@ extension BrowserState {
 
     /// Makes the cursor visible: vertical scroll by rows, horizontal by the column widths on screen.
     public mutating func scrollToCursor() {
-        let layout = Layout(rows: viewport.rows, columns: viewport.columns)
+        let layout = layout
         let height = max(1, layout.grid.height - 2)
         if row < top { top = row }
         if row >= top + height { top = row - height + 1 }

@@ -39,6 +39,8 @@ public struct BrowserState: Sendable {
     /// Lines scrolled up from the end of the WAL pane.
     public internal(set) var walScroll = 0
     public var mode: Mode = .normal
+    /// Panes the user hid (`T`, `S`, `W`).
+    public internal(set) var hiddenPanes: Set<Focus> = []
     /// The screen size of the last frame (rows, columns); page sizes and pane visibility follow it.
     public var viewport = (rows: 24, columns: 80)
 
