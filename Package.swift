@@ -25,10 +25,20 @@ let package = Package(
         // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
         // testable without a terminal.
         .target(name: "LineDBBrowser", dependencies: ["LineDB"]),
-        // The command line (and the browser's terminal front end).
+        // ncurses (wide-character build), as the system provides it: `libncurses-dev` on Debian/Ubuntu.
+        // No `pkgConfig:`: SwiftPM would drop its -D flags with a warning on every build; shim.h defines what is
+        // needed and `link "ncursesw"` links on its own.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // What Swift cannot import from ncurses (attribute macros, getmaxyx, stdscr) and the C side of restoring
+        // the terminal: signal handlers and the stderr log.
+        .target(name: "CCursesShim", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // The command line (and the browser's terminal front end: Terminal/CursesTerminal.swift).
         .executableTarget(
             name: "linedb",
-            dependencies: ["LineDB", "LineDBBrowser", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LineDB", "LineDBBrowser", "CNcursesw", "CCursesShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // A writer process for the crash tests: writes, prints an ACK per durable write, gets SIGKILLed.
         .executableTarget(name: "linedb-crash-writer", dependencies: ["LineDB"], path: "Tests/CrashWriter"),
@@ -38,5 +48,7 @@ let package = Package(
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB"]),
         .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB"]),
+        // The built `linedb` driven in a real terminal (tmux): the browser's exit paths, resize, read-only.
+        .testTarget(name: "LinedbEndToEndTests", dependencies: ["LineDB"]),
     ]
 )

@@ -7,7 +7,7 @@ let linedbVersion = "0.1.0 (on-disk format 1, linedb-wal/1)"
 struct LinedbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linedb",
-        abstract: "Inspect and change a LineDB database (a directory of JSON Lines files) from scripts.",
+        abstract: "Browse (`linedb DB`), inspect and change a LineDB database (a directory of JSON Lines files).",
         discussion: """
             DB is the database directory: schema/<table>.schema.json, data/<table>.records (JSON Lines) and \
             wal/transaction.log.
@@ -23,8 +23,10 @@ struct LinedbCommand: ParsableCommand {
             """,
         version: linedbVersion,
         subcommands: [
-            Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
+            Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
             Save.self, Checkpoint.self, Export.self, Import.self, WAL.self, Check.self, Recover.self,
-        ]
+        ],
+        // `linedb DB` opens the browser.
+        defaultSubcommand: Browse.self
     )
 }

@@ -4,12 +4,13 @@ import LineDB
 /// `linedb demo [DIR]`
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the demo university database (when absent) and show it.",
+        abstract: "Create the demo university database (when absent) and open it in the browser.",
         discussion: """
             Creates a small university database in DIR (default ./data/university): students, instructors, \
             courses and enrolments, with names in many scripts, nulls, every column type, a WAL of a few hundred \
-            entries and one archived WAL. An existing database in DIR is left untouched. Then prints its \
-            statistics (the terminal browser will open it here once it exists).
+            entries and one archived WAL. An existing database in DIR is left untouched. Then opens it in the \
+            terminal browser when standard input and output are a terminal, and prints its statistics otherwise \
+            (in scripts and CI).
 
             Example:
               linedb demo
@@ -28,7 +29,12 @@ struct Demo: ParsableCommand {
             Output.line("Creating the demo database in \(directory) ...")
             try UniversityDemo.create(at: directory).close()
         }
-        var stats = try Stats.parse([directory])
+        if Browse.hasTerminal {
+            Output.flush()
+            try Browse.parse([directory]).run()
+            return
+        }
+        let stats = try Stats.parse([directory])
         try stats.run()
         Output.line("")
         Output.line("Try: linedb select \(directory) student --limit 10 --format table")

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import LineDB
+import LineDBBrowser
+
+/// `linedb browse DB [--read-only]`, also `linedb DB`: the terminal browser.
+struct Browse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Browse and edit a database in the terminal (the default command: `linedb DB`).",
+        discussion: """
+            Opens the terminal browser: tables, records, schema and a live tail of the WAL. When another process \
+            holds the writer lock (or with --read-only) it opens read-only and follows that writer's changes. \
+            Needs a terminal on standard input and output; scripts use `linedb stats`, `select` or `export`.
+
+            Example:
+              linedb browse data/university
+              linedb data/university --read-only
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The database directory (without it, `linedb` shows its help).", valueName: "db"))
+    var path: String?
+
+    @Flag(name: .customLong("read-only"), help: "Open read-only: no lock taken, edits refused, writers followed.")
+    var readOnly = false
+
+    func run() throws {
+        // Plain `linedb` (this is the default command) shows the overview, as before the browser existed.
+        guard let path else { throw CleanExit.helpRequest(LinedbCommand.self) }
+        let database = try DatabaseArgument.parse([path])
+        if !path.contains("/") && !database.isDirectory(path) {
+            // `linedb bogus`: more likely a mistyped command than a missing database.
+            throw UsageError(
+                "Unexpected argument '\(path)': no command of that name and no database directory '\(path)' "
+                    + "(see 'linedb --help')")
+        }
+        try database.requireDatabase()
+        try Self.requireTerminal(path: database.path)
+        var options = DatabaseOptions(syncMode: .full, readOnly: readOnly)
+        options.readOnlyIfLocked = true
+        let db = try Database(path: database.path, options: options)
+        // Said after the session (during it, stderr goes to a log that is printed when the terminal is restored).
+        let warnings = db.warnings
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal.start()
+        } catch let error as CursesTerminal.Unavailable {
+            try? db.close()
+            throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
+        }
+        let outcome = Result { try BrowserApp(database: db).run(on: terminal) }
+        terminal.stop()
+        warnings.forEach(ErrorReporting.printWarning)
+        try db.close()
+        _ = try outcome.get()
+    }
+
+    /// Throws a usage error unless standard input and output are both terminals.
+    static func requireTerminal(path: String? = nil) throws {
+        let input = isatty(STDIN_FILENO) == 1, output = isatty(STDOUT_FILENO) == 1
+        guard !(input && output) else { return }
+        let which =
+            !output && !input ? "standard input and output are" : !output ? "standard output is" : "standard input is"
+        throw UsageError("\(which) not a terminal; the browser needs one. " + scriptHint(path ?? "DB"))
+    }
+
+    /// Whether both standard input and output are terminals.
+    static var hasTerminal: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    private static func scriptHint(_ path: String) -> String {
+        "For scripts use `linedb stats \(path)` or `linedb select \(path) TABLE`."
+    }
+}

@@ -1,0 +1,224 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CCursesShim
+import CNcursesw
+import LineDBBrowser
+
+/// The real terminal, through ncurses: the only Swift file that calls curses.
+///
+/// ```swift
+/// let terminal = try CursesTerminal.start()   // throws when TERM is unknown
+/// defer { terminal.stop() }
+/// _ = try BrowserApp(database: db).run(on: terminal)
+/// ```
+///
+/// The terminal is restored on every exit path: ``stop()`` (also from `atexit`), and the C shim's signal
+/// handlers for SIGTERM, SIGHUP, SIGQUIT and crashes, which restore, then let the signal end the process. SIGINT
+/// (`kill -INT`) is reported as `.control("c")`, like the Ctrl-C key, so the browser can ask before quitting.
+/// Input is in raw mode: Ctrl-C, Ctrl-S, Ctrl-Q and Ctrl-Z arrive as keys, not as signals or flow control.
+///
+/// Every call is made on the thread that created it.
+final class CursesTerminal: Terminal {
+    /// Why the terminal could not be started.
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let styles: StyleTable
+    /// Whether ``stop()`` ran.
+    private var stopped = false
+
+    private init(window: UnsafeMutablePointer<WINDOW>, styles: StyleTable) {
+        self.window = window
+        self.styles = styles
+    }
+
+    /// Sets the locale, installs the restoring signal handlers and starts curses on standard input and output.
+    ///
+    /// - Throws: ``Unavailable`` when `TERM` is unset or unknown (nothing was drawn; the message says so).
+    static func start() throws -> CursesTerminal {
+        ccs_set_locale()
+        ccs_install_handlers()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        switch ccs_start() {
+        case Int32(CCS_STARTED): break
+        case Int32(CCS_UNKNOWN_TERMINAL):
+            throw Unavailable(description: term.isEmpty
+                ? "TERM is not set, so the terminal is unknown"
+                : "unknown terminal type TERM=\(term) (no terminfo entry for it)")
+        default:
+            throw Unavailable(description: "cannot start the terminal (TERM=\(term))")
+        }
+        guard let screen = ccs_stdscr() else {
+            ccs_restore()
+            throw Unavailable(description: "cannot start the terminal (TERM=\(term)): no screen")
+        }
+        let window = screen.assumingMemoryBound(to: WINDOW.self)
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        let terminal = CursesTerminal(window: window, styles: StyleTable.make())
+        return terminal
+    }
+
+    /// Ends curses and puts the terminal back as it was (idempotent; the shim's restore also runs at exit).
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        ccs_restore()
+    }
+
+    deinit { stop() }
+
+    // MARK: - Terminal
+
+    var size: (rows: Int, columns: Int) {
+        (Int(getmaxy(window)), Int(getmaxx(window)))
+    }
+
+    func draw(_ grid: ScreenGrid) {
+        let rows = min(grid.rows, Int(getmaxy(window)))
+        let columns = min(grid.columns, Int(getmaxx(window)))
+        var buffer: [wchar_t] = []
+        buffer.reserveCapacity(8)
+        var current: CellStyle? = nil
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let cell = grid[row, column]
+                if cell.isContinuation { continue }
+                if cell.style != current {
+                    current = cell.style
+                    let look = styles[cell.style]
+                    wattr_set(window, look.attributes, look.pair, nil)
+                }
+                buffer.removeAll(keepingCapacity: true)
+                for scalar in cell.text.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+                if buffer.isEmpty { buffer.append(32) }
+                // Positioned per cell: if the terminal's idea of a character's width differs from ours, only that
+                // cell is off, never the rest of the row. (Writing the bottom-right cell returns ERR; it is drawn.)
+                _ = mvwaddnwstr(window, Int32(row), Int32(column), buffer, Int32(buffer.count))
+            }
+        }
+        wattr_set(window, styles[.normal].attributes, styles[.normal].pair, nil)
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    func nextKey(timeoutMilliseconds: Int) -> Key? {
+        if ccs_take_interrupt() { return .control("c") }
+        // Wait in slices so an interrupt (kill -INT) is seen within 100 ms even if the read is restarted.
+        var remaining = timeoutMilliseconds
+        while true {
+            let slice = remaining < 0 ? 100 : min(remaining, 100)
+            wtimeout(window, Int32(slice))
+            var character: wint_t = 0
+            let result = wget_wch(window, &character)
+            if ccs_take_interrupt() { return .control("c") }
+            if result == KEY_CODE_YES { return Self.key(forCode: Int32(character)) }
+            if result == OK { return Self.key(forCharacter: UInt32(character)) }
+            if remaining >= 0 {
+                remaining -= slice
+                if remaining <= 0 { return nil }
+            }
+        }
+    }
+
+    /// A function key or other key code from `wget_wch` (`KEY_CODE_YES`).
+    static func key(forCode code: Int32) -> Key {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_RESIZE: return .resize
+        case KEY_F0 + 1...KEY_F0 + 63: return .function(Int(code - KEY_F0))
+        default: return .unknown(code)
+        }
+    }
+
+    /// A character from `wget_wch` (`OK`): control characters become keys, the rest `.character`.
+    static func key(forCharacter value: UInt32) -> Key {
+        switch value {
+        case 27: return .escape
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 8, 127: return .backspace
+        case 1...26:
+            return .control(Character(Unicode.Scalar(UInt8(value) + 96)))  // 1 → "a"
+        case 0..<32: return .unknown(Int32(value))
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return .unknown(Int32(bitPattern: value)) }
+            return .character(Character(scalar))
+        }
+    }
+}
+
+/// How each ``CellStyle`` looks: a colour pair and attributes, or (without colours, or with `NO_COLOR` set) only
+/// bold / reverse / dim / underline.
+struct StyleTable {
+    struct Look {
+        var pair: Int16
+        var attributes: attr_t
+    }
+
+    private var looks: [Look]
+
+    subscript(style: CellStyle) -> Look { looks[Int(style.rawValue)] }
+
+    /// Starts colours when the terminal has them and `NO_COLOR` is not set, and builds the table.
+    static func make() -> StyleTable {
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        var useColor = false
+        if !noColor && has_colors() {
+            useColor = start_color() == OK
+            if useColor { _ = use_default_colors() }
+        }
+        let bold = attr_t(ccs_attr_bold()), reverse = attr_t(ccs_attr_reverse())
+        let dim = attr_t(ccs_attr_dim()), underline = attr_t(ccs_attr_underline())
+        let defaultColor: Int16 = -1
+        var looks: [Look] = []
+        for style in CellStyle.allCases {
+            let pair = Int16(style.rawValue) + 1
+            // (foreground, background, attributes with colour, attributes without)
+            let (fg, bg, colorAttributes, monoAttributes): (Int32, Int32, attr_t, attr_t) = {
+                switch style {
+                case .normal: return (-1, -1, 0, 0)
+                case .header: return (COLOR_CYAN, -1, bold, bold | underline)
+                case .selected: return (COLOR_WHITE, COLOR_BLUE, 0, reverse)
+                case .cursor: return (COLOR_BLACK, COLOR_CYAN, bold, reverse | bold)
+                case .pending: return (COLOR_YELLOW, -1, bold, bold | underline)
+                case .error: return (COLOR_WHITE, COLOR_RED, bold, reverse | bold)
+                case .dim: return (-1, -1, dim, dim)
+                case .title: return (COLOR_BLACK, COLOR_CYAN, bold, reverse | bold)
+                case .border: return (COLOR_BLUE, -1, 0, dim)
+                case .keyHint: return (COLOR_BLACK, COLOR_WHITE, 0, reverse)
+                case .number: return (COLOR_GREEN, -1, 0, 0)
+                case .null: return (COLOR_MAGENTA, -1, dim, dim)
+                case .focusBorder: return (COLOR_CYAN, -1, bold, bold)
+                }
+            }()
+            if useColor && style != .normal {
+                _ = init_pair(pair, Int16(fg), Int16(bg == -1 ? Int32(defaultColor) : bg))
+                looks.append(Look(pair: pair, attributes: colorAttributes))
+            } else {
+                looks.append(Look(pair: 0, attributes: useColor ? colorAttributes : monoAttributes))
+            }
+        }
+        return StyleTable(looks: looks)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// The browser in a real terminal (tmux): how it starts, and that every way out leaves the terminal as it found it.
+@Suite(
+    "linedb browse in a terminal: first screen and exit paths", .serialized,
+    .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the end-to-end terminal tests need it"))
+struct ExitPathTests {
+    /// Opens `linedb browse <demo db>` (or other arguments) in tmux and waits for the first screen.
+    private func openBrowser(
+        _ scratch: Scratch, arguments: [String]? = nil, width: Int = 100, height: Int = 30
+    ) throws -> (TmuxSession, String) {
+        let db = try scratch.demoDatabase()
+        let session = try TmuxSession(
+            [try Programs.linedb.get()] + (arguments ?? ["browse", db]), in: scratch, width: width, height: height)
+        return (session, db)
+    }
+
+    /// The same `stty -a` before and after: everything but the size line (which a resize changes).
+    private func expectRestored(_ session: TmuxSession, sourceLocation: SourceLocation = #_sourceLocation) {
+        let (before, after) = session.stty
+        #expect(!before.isEmpty, "no stty -a before", sourceLocation: sourceLocation)
+        #expect(before == after, "stty -a differs after the browser ended", sourceLocation: sourceLocation)
+    }
+
+    @Test("the first screen shows the title and every table within 2 s; q exits 0 and restores the terminal")
+    func firstScreenThenQuit() throws {
+        let scratch = Scratch()
+        let (session, db) = try openBrowser(scratch)
+        defer { session.stop() }
+        let first = try session.waitForScreen(seconds: 2) { screen in
+            isBrowser(screen, database: db, mode: "RW")
+                && ["course", "enrolment", "instructor", "student"].allSatisfy { name in
+                    screen.contains { $0.contains(name) }
+                }
+        }
+        #expect(first.met, "first screen not shown within 2 s:\n\(first.screen.joined(separator: "\n"))")
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+        expectRestored(session)
+        // The browser's screen is gone (alternate screen left): the shell's output is what remains.
+        let after = try session.waitForText("EXIT=0")
+        #expect(after.met)
+        #expect(!after.screen.contains { $0.contains("Tables (4)") }, "\(after.screen.joined(separator: "\n"))")
+    }
+
+    @Test("linedb DB opens the browser like linedb browse DB")
+    func defaultCommandBrowses() throws {
+        let scratch = Scratch()
+        let db = try scratch.demoDatabase()
+        let session = try TmuxSession([try Programs.linedb.get(), db], in: scratch)
+        defer { session.stop() }
+        let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
+        #expect(first.met, "\(first.screen.joined(separator: "\n"))")
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+        expectRestored(session)
+    }
+
+    @Test("Ctrl-C quits (nothing unsaved) with exit 0 and the terminal restored")
+    func controlC() throws {
+        let scratch = Scratch()
+        let (session, _) = try openBrowser(scratch)
+        defer { session.stop() }
+        #expect(try session.waitForText("Tables (4)").met)
+        try session.send("C-c")
+        #expect(try session.exitStatus() == 0)
+        expectRestored(session)
+    }
+
+    @Test(
+        "a signal restores the terminal, and the shell sees the signal's status",
+        arguments: [
+            (SIGTERM, Int32(143)), (SIGHUP, Int32(129)), (SIGQUIT, Int32(131)), (SIGSEGV, Int32(139)),
+            (SIGINT, Int32(0)),  // SIGINT is Ctrl-C: the browser quits as it would on the key (nothing unsaved)
+        ])
+    func signalEndsCleanly(signal: Int32, expectedStatus: Int32) throws {
+        let scratch = Scratch()
+        let (session, _) = try openBrowser(scratch)
+        defer { session.stop() }
+        #expect(try session.waitForText("Tables (4)").met)
+        #expect(kill(try session.pid(), signal) == 0)
+        #expect(try session.exitStatus() == expectedStatus)
+        expectRestored(session)
+        let after = try session.waitForText("EXIT=\(expectedStatus)")
+        #expect(after.met, "\(after.screen.joined(separator: "\n"))")
+        if signal == SIGSEGV {
+            // Swift's crash report was printed after the terminal was restored, so it is on the shell's screen.
+            #expect(after.screen.contains { $0.contains("crashed") }, "\(after.screen.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("a resize redraws at the new size: the key-hint line moves to the new last row")
+    func resize() throws {
+        let scratch = Scratch()
+        let (session, _) = try openBrowser(scratch, width: 100, height: 30)
+        defer { session.stop() }
+        // The key-hint line is the last row; the status line above it.
+        let first = try session.waitForScreen { $0.count == 30 && $0[29].hasPrefix("? help") }
+        #expect(first.met, "\(first.screen.joined(separator: "\n"))")
+        try session.resize(width: 80, height: 24)
+        let resized = try session.waitForScreen { $0.count == 24 && $0[23].hasPrefix("? help") }
+        #expect(resized.met, "not redrawn at 80x24:\n\(resized.screen.joined(separator: "\n"))")
+        #expect(resized.screen.allSatisfy { $0.count <= 80 })
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+        // stty after differs only by the size.
+        let strip = { (text: String) in text.split(separator: "\n").dropFirst().joined(separator: "\n") }
+        #expect(!session.stty.before.isEmpty && strip(session.stty.before) == strip(session.stty.after))
+    }
+}
+
+/// Whether `screen` is the browser on `database`: the Tables pane, and the status line naming the database (its
+/// last path component) and the mode.
+func isBrowser(_ screen: [String], database: String, mode: String) -> Bool {
+    let name = database.split(separator: "/").last.map(String.init) ?? database
+    return screen.contains { $0.contains("Tables (") }
+        && screen.contains { $0.hasPrefix(" \(name) │") && $0.contains("│ \(mode)") }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// A private tmux server with one window that runs one command in a real terminal, for driving `linedb browse`
+/// like a user: send keys, read the screen, resize, signal the process.
+///
+/// The command runs inside a small shell script that records what the tests check afterwards: `stty -a` before
+/// and after (the terminal must be restored on every exit path), the program's pid (`pid`, so a test can signal
+/// it) and its exit status (`exit`, also echoed into the pane as `EXIT=<n>`). The window then stays open so the
+/// final screen can be read. ``stop()`` (also at deinit) kills the whole tmux server.
+final class TmuxSession {
+    /// Whether a `tmux` executable is on the PATH (tests are skipped without it).
+    static let isAvailable: Bool = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/tmux") }
+    }()
+
+    let socket: String
+    let directory: Scratch
+    let width: Int
+    let height: Int
+    private var stopped = false
+
+    /// Starts `arguments` (an executable and its arguments) in a new detached tmux session of `width`×`height`.
+    ///
+    /// - Parameters:
+    ///   - environment: variables set for the command only (e.g. `TERM=nosuchterm`).
+    ///   - shellSuffix: shell text appended to the command (e.g. `| cat`).
+    init(
+        _ arguments: [String], in directory: Scratch, width: Int = 100, height: Int = 30,
+        environment: [String: String] = [:], shellSuffix: String = ""
+    ) throws {
+        self.directory = directory
+        self.width = width
+        self.height = height
+        // A private server per test (`-S`, like `-L` but the socket lives in the test's directory and goes with it).
+        socket = directory.path + "/tmux.sock"
+        let d = shellQuote(directory.path)
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(shellQuote($0.value))" }
+        let command = (["env"] + assignments + arguments.map(shellQuote)).joined(separator: " ")
+        let script = """
+            #!/bin/sh
+            # TERM as most terminals have it in terminfo; backtraces never wait for a key.
+            export TERM=screen SWIFT_BACKTRACE=interactive=no
+            cd \(d)
+            stty -a > \(d)/stty.before
+            sh -c 'echo $$ > \(d)/pid; exec "$@"' sh \(command) \(shellSuffix)
+            status=$?
+            stty -a > \(d)/stty.after
+            echo "EXIT=$status"
+            echo "$status" > \(d)/exit.tmp && mv \(d)/exit.tmp \(d)/exit
+            exec sleep 600
+            """
+        directory.write("run.sh", script)
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh \(d)/run.sh"])
+    }
+
+    deinit { stop() }
+
+    /// Kills the tmux server (and with it the pane's processes).
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        _ = try? tmux(["kill-server"])
+    }
+
+    // MARK: - Driving
+
+    /// Sends tmux key names (`q`, `C-c`, `Enter`, `Up`...).
+    func send(_ keys: String...) throws {
+        try tmux(["send-keys"] + keys)
+    }
+
+    /// The visible screen, one string per row; with `joiningWrappedLines`, a line the terminal wrapped is one
+    /// string (trailing spaces removed).
+    func screen(joiningWrappedLines: Bool = false) throws -> [String] {
+        let text = try tmux(["capture-pane", "-p"] + (joiningWrappedLines ? ["-J"] : []))
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        if joiningWrappedLines {
+            lines = lines.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+        }
+        return lines
+    }
+
+    /// Resizes the window (the program gets SIGWINCH from the terminal).
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until the screen satisfies `condition` (polling every 50 ms); returns the last screen seen.
+    @discardableResult
+    func waitForScreen(
+        seconds: Double = 10, joiningWrappedLines: Bool = false, _ condition: ([String]) -> Bool
+    ) throws -> (met: Bool, screen: [String]) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: [String] = []
+        repeat {
+            last = try screen(joiningWrappedLines: joiningWrappedLines)
+            if condition(last) { return (true, last) }
+            usleep(50_000)
+        } while Date() < deadline
+        return (false, last)
+    }
+
+    /// Waits until the screen shows `text` somewhere (also across a wrapped line).
+    @discardableResult
+    func waitForText(_ text: String, seconds: Double = 10) throws -> (met: Bool, screen: [String]) {
+        try waitForScreen(seconds: seconds, joiningWrappedLines: true) { $0.contains { $0.contains(text) } }
+    }
+
+    /// The program's pid (waits for it to be written).
+    func pid() throws -> pid_t {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let pid = pid_t(directory.read("pid").trimmingCharacters(in: .whitespacesAndNewlines)) { return pid }
+            usleep(20_000)
+        }
+        throw Failure(description: "the program in tmux never started (no pid file)")
+    }
+
+    /// Waits for the program to end and returns its exit status as the shell saw it (128+n after signal n).
+    func exitStatus(seconds: Double = 15) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let status = Int32(directory.read("exit").trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return status
+            }
+            usleep(50_000)
+        }
+        throw Failure(description: "the program did not exit within \(seconds) s; screen:\n"
+            + ((try? screen().joined(separator: "\n")) ?? "?"))
+    }
+
+    /// `stty -a` in the pane before the program started and after it ended.
+    var stty: (before: String, after: String) {
+        (directory.read("stty.before"), directory.read("stty.after"))
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        let result = try Programs.run("/usr/bin/env", ["tmux", "-S", socket] + arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "tmux \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        }
+        return result.stdout
+    }
+}
+
+/// Quotes a word for `sh`.
+func shellQuote(_ word: String) -> String {
+    "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
