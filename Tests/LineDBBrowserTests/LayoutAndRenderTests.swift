@@ -111,4 +111,14 @@ struct LayoutAndRenderTests {
         #expect(d.lines[2].contains("long words long w…"))
         #expect(!d.lines[2].contains("long words long words long words long words"))
     }
+
+    @Test("fill and put outside the grid change nothing and do not fail")
+    func outsideTheGrid() {
+        var grid = ScreenGrid(rows: 2, columns: 4)
+        grid.fill(row: 0, column: 6, height: 1, width: 3, style: .error)
+        grid.fill(row: 5, column: 0, height: 2, width: 2, style: .error)
+        grid.fill(row: 0, column: -5, height: 1, width: 2, style: .error)
+        grid.put("x", row: 9, column: 0)
+        #expect(grid.lines == ["    ", "    "] && grid.cells.allSatisfy { $0.style == .normal })
+    }
 }

@@ -164,4 +164,19 @@ struct NavigationTests {
         #expect(d.lines[0].contains("Schema: student") && d.state.layout.grid.width < 160)
         #expect(d.state.layout.grid.width > gridWidth)
     }
+
+    @Test("an empty database and a tiny terminal draw without failing; keys that need a table say so or do nothing")
+    func emptyAndTiny() throws {
+        let db = Database.inMemory()
+        var d = Driver(db)
+        #expect(d.lines[0].contains("Tables (0)") && d.lines[0].contains("No table"))
+        d.press(.enter, .character("e"), .character("a"), .character("d"), .character("x"), .character("/"))
+        d.press(.escape, .character("G"), .character("$"), .character("f"), .character("]"), .tab, .tab, .tab)
+        #expect(d.state.table == nil)
+        d.state.viewport = (3, 10)
+        #expect(d.lines[0].hasPrefix("Terminal"))
+        var small = Driver(try Fixture.memory(), rows: 6, columns: 20)
+        small.press(.enter, .character("G"), .character("$"), .character("?"))
+        #expect(small.lines.count == 6)
+    }
 }

@@ -67,8 +67,11 @@ public struct ScreenGrid: Sendable, Equatable {
 
     /// Fills a rectangle with spaces of a style.
     public mutating func fill(row: Int, column: Int, height: Int, width: Int, style: CellStyle = .normal) {
-        for r in max(0, row)..<min(rows, row + height) {
-            for c in max(0, column)..<min(columns, column + width) { self[r, c] = Cell(" ", style: style) }
+        let (top, bottom) = (max(0, row), min(rows, row + height))
+        let (left, right) = (max(0, column), min(columns, column + width))
+        guard top < bottom, left < right else { return }  // nothing of the rectangle is on the grid
+        for r in top..<bottom {
+            for c in left..<right { self[r, c] = Cell(" ", style: style) }
         }
     }
 

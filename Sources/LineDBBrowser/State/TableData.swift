@@ -94,8 +94,8 @@ public struct TableData: Sendable {
     /// The key the next added record gets: past every key the engine gave and every key in the rows.
     var nextKey: JSONValue? {
         guard let pk = keyColumn, schema.columns[pk].type == .int else { return nil }
-        var next = nextAutoKey
-        for row in rows { if case .int(let i) = row[pk], i >= next { next = i + 1 } }
-        return .int(next)
+        // Rows are in key order: the largest integer key is the last one.
+        if let last = rows.last, case .int(let i) = last[pk], i >= nextAutoKey { return .int(i + 1) }
+        return .int(nextAutoKey)
     }
 }
