@@ -7,7 +7,8 @@ final class BrowserTempDir {
     let path: String
 
     init() {
-        path = FileManager.default.temporaryDirectory.path + "/linedb-browser-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let base = FileManager.default.temporaryDirectory.path
+        path = base + "/linedb-browser-\(getpid())-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -66,7 +66,8 @@ struct LayoutAndRenderTests {
     func alignment() throws {
         let d = Driver(try Fixture.memory(), rows: 24, columns: 100)
         let grid = d.grid
-        // Columns: id ║ name │ email │ gpa │ born. gpa's last digit sits just before its separator on every row;
+        // Columns: id ║ name │ email │ gpa │ born. gpa's last digit sits just before its separator on every
+        // row;
         // names start just after theirs.
         let pinned = try #require(displayColumns(of: "║", row: 1, in: grid).first)
         let separators = displayColumns(of: "│", row: 1, in: grid).filter { $0 > pinned }

@@ -15,7 +15,8 @@ public struct Rect: Sendable, Equatable {
 
 /// Where each pane goes for a screen size. Panes that do not fit are left out (`nil`), in this order: the
 /// Schema pane first (below 120 columns), then the WAL pane (below 20 rows), then the Tables pane (below 60
-/// columns); the user can hide any of them too. The grid takes what is left. Panes never overlap: one column of `│` separates them side by side.
+/// columns); the user can hide any of them too. The grid takes what is left. Panes never overlap: one column
+/// of `│` separates them side by side.
 public struct Layout: Sendable, Equatable {
     public var tables: Rect?
     public var grid: Rect

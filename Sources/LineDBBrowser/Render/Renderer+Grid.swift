@@ -9,8 +9,9 @@ extension Renderer {
         }
         let count = table.rows.count
         var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
-        if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(table.schema.columns[f.column].name)))" }
-        if let s = state.sort { heading += ", by \(table.schema.columns[s.column].name) \(s.descending ? "↓" : "↑")" }
+        let names = table.schema.columns.map(\.name)
+        if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(names[f.column])))" }
+        if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
         title(heading, focused: state.focus == .grid, in: r, on: &grid)
         guard r.height > 2 else { return }
         let geometry = GridGeometry(state: state, width: r.width)

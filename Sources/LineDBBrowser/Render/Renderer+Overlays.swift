@@ -24,7 +24,9 @@ extension Renderer {
         ]),
     ]
 
-    static func box(_ titleText: String, height: Int, width: Int, in layout: Layout, on grid: inout ScreenGrid) -> Rect {
+    static func box(
+        _ titleText: String, height: Int, width: Int, in layout: Layout, on grid: inout ScreenGrid
+    ) -> Rect {
         let h = min(height + 2, grid.rows - 1)
         let w = min(width + 4, grid.columns)
         let r = Rect(row: max(0, (grid.rows - 1 - h) / 2), column: max(0, (grid.columns - w) / 2), height: h, width: w)

@@ -92,9 +92,11 @@ extension Renderer {
         switch state.mode {
         case .normal:
             switch state.focus {
-            case .tables: text = "? help  q quit  Enter open  ↑↓ move  Tab pane  / search  s save  x export  c checkpoint"
+            case .tables:
+                text = "? help  q quit  Enter open  ↑↓ move  Tab pane  / search  s save  x export  c checkpoint"
             default:
-                text = "? help  q quit  e edit  a add  d delete  u undo  / search  f filter  [ ] sort  s save  p preview"
+                text = "? help  q quit  e edit  a add  d delete  u undo  / search  f filter  [ ] sort  s save  "
+                    + "p preview"
             }
         case .help, .preview: text = "Esc close"
         case .prompt(let prompt):

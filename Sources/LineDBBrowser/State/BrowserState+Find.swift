@@ -10,22 +10,20 @@ extension BrowserState {
             return
         }
         search = text
-        let needle = text.lowercased()
+        let matcher = TextMatcher(text)
         guard let table else { return }
-        searchMatches = view.reduce(0) { n, r in
-            n + (table.rows[r].contains { ValueText.display($0).lowercased().contains(needle) } ? 1 : 0)
-        }
+        searchMatches = view.reduce(0) { n, r in n + (table.rows[r].contains(where: matcher.matches) ? 1 : 0) }
         if searchMatches == 0 {
             fail("no match for \"\(text)\"")
             return
         }
-        if !cellMatches(row: row, column: column) { findNext(forward: true) }
+        if !cellMatches(row: row, column: column, matcher) { findNext(forward: true) }
         say("\"\(text)\": \(searchMatches) matching row\(searchMatches == 1 ? "" : "s")")
     }
 
-    private func cellMatches(row r: Int, column c: Int) -> Bool {
-        guard let table, let search, r < view.count else { return false }
-        return ValueText.display(table.rows[view[r]][c]).lowercased().contains(search.lowercased())
+    private func cellMatches(row r: Int, column c: Int, _ matcher: TextMatcher) -> Bool {
+        guard let table, r < view.count else { return false }
+        return matcher.matches(table.rows[view[r]][c])
     }
 
     /// Moves to the next (or previous) matching cell, row by row, wrapping around.
@@ -38,9 +36,10 @@ extension BrowserState {
         let total = view.count * width
         guard total > 0 else { return }
         let start = row * width + column
+        let matcher = TextMatcher(search)
         for step in 1...total {
             let p = ((start + (forward ? step : -step)) % total + total) % total
-            if cellMatches(row: p / width, column: p % width) {
+            if cellMatches(row: p / width, column: p % width, matcher) {
                 row = p / width
                 column = p % width
                 say("\"\(search)\": \(searchMatches) matching row\(searchMatches == 1 ? "" : "s")")

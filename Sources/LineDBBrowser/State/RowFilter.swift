@@ -34,9 +34,7 @@ public struct RowFilter: Sendable, Equatable {
     /// Whether a row passes.
     func matches(_ row: [JSONValue], type: ColumnType) -> Bool {
         let value = row[column]
-        if op == .contains {
-            return ValueText.display(value).lowercased().contains(operand.lowercased())
-        }
+        if op == .contains { return TextMatcher(operand).matches(value) }
         let wanted: JSONValue
         if operand == "null" {
             wanted = .null

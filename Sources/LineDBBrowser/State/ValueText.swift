@@ -52,7 +52,8 @@ public enum ValueText {
     public static func parse(_ text: String, for column: Column) -> Result<JSONValue, BrowserError> {
         let trimmed = text.trimmingCharacters(in: " ")
         if text.isEmpty || (trimmed == "null" && column.type != .str) { return .success(.null) }
-        let refused = BrowserError.refused(column: column.name, reason: "\"\(text)\" is not \(expectation(column.type))")
+        let reason = "\"\(text)\" is not \(expectation(column.type))"
+        let refused = BrowserError.refused(column: column.name, reason: reason)
         switch column.type {
         case .int:
             guard let i = Int(trimmed) else { return .failure(refused) }
