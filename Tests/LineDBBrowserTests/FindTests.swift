@@ -74,4 +74,14 @@ struct FindTests {
         #expect(up == up.sorted())
         #expect(up != gpas)
     }
+
+    @Test("matching ignores case for ASCII and other scripts, and looks at numbers, null and JSON as shown")
+    func matcher() {
+        #expect(TextMatcher("ALI").matches("Alice") && !TextMatcher("alx").matches("Alice"))
+        #expect(TextMatcher("ZOË").matches("zoë") && TextMatcher("李").matches("韩梅梅 李雷"))
+        #expect(TextMatcher("23").matches(1234) && TextMatcher("3.5").matches(3.5) && !TextMatcher("36").matches(3.5))
+        #expect(TextMatcher("nul").matches(.null) && TextMatcher("TRUE").matches(true))
+        #expect(TextMatcher("\"a\"").matches(["a", 1]) && TextMatcher("").matches("anything"))
+        #expect(!TextMatcher("longer than the text").matches("short"))
+    }
 }
