@@ -54,6 +54,7 @@ struct EditTests {
         d.press(.enter)
         #expect(d.state.message == "gpa: \"abc\" is not a float" && d.state.messageIsError)
         #expect(d.status.contains("gpa: \"abc\" is not a float"))
+        #expect(d.lines[3].contains(" gpa: \"abc\" is not a float "))  // also next to the cell
         d.press(.escape)
         #expect(d.state.pending.isEmpty && d.state.currentRow?[3] == 2.0)
         var date = try onColumn(4)

@@ -179,4 +179,18 @@ struct NavigationTests {
         small.press(.enter, .character("G"), .character("$"), .character("?"))
         #expect(small.lines.count == 6)
     }
+
+    @Test("column widths fit the values on screen: a long value widens its column only when it scrolls into view")
+    func widthsFollowTheScreen() throws {
+        let db = Database.inMemory()
+        try db.createTable(TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("s", .str)]))
+        for i in 1...60 { try db.insert("t", ["s": .string(i == 50 ? "a considerably longer value" : "x\(i)")]) }
+        var d = Driver(db)
+        d.press(.enter)
+        let narrow = try #require(displayColumns(of: "│", row: 1, in: d.grid).dropFirst().first)
+        d.press(.character("G"))
+        let wide = try #require(displayColumns(of: "│", row: 1, in: d.grid).dropFirst().first)
+        #expect(wide - narrow == DisplayWidth.of("a considerably longer value") - DisplayWidth.of("s str"))
+        #expect(d.lines.contains { $0.contains("a considerably longer value") })
+    }
 }

@@ -115,5 +115,13 @@ extension Renderer {
         let x = r.column + placed.x
         // The editor takes the rest of the row, so a value longer than its column can be seen whole.
         drawEditorText(edit.editor, row: y, column: x, width: r.column + r.width - x, on: &grid)
+        // A refused value: the reason next to the cell (below it, or above on the last row).
+        if state.messageIsError && !state.message.isEmpty {
+            let below = y + 1 < r.row + r.height ? y + 1 : y - 1
+            let text = " " + state.message + " "
+            let start = max(r.column, min(x, r.column + r.width - DisplayWidth.of(text)))
+            field(text, row: below, column: start, width: min(DisplayWidth.of(text), r.column + r.width - start),
+                  style: .error, on: &grid)
+        }
     }
 }
