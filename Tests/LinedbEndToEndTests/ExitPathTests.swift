@@ -90,6 +90,27 @@ struct ExitPathTests {
         }
     }
 
+    #if DEBUG
+    @Test("a crash restores the terminal first: the fatal error and what went to stderr meanwhile are shown after")
+    func crash() throws {
+        let scratch = Scratch()
+        let db = try scratch.demoDatabase()
+        // Debug builds only: LINEDB_BROWSE_FAIL=crash writes a line to stderr, then fatalError, after the first frame.
+        let session = try TmuxSession(
+            [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["LINEDB_BROWSE_FAIL": "crash"])
+        defer { session.stop() }
+        #expect(try session.exitStatus() == 132)  // SIGILL: Swift's trap on x86_64
+        expectRestored(session)
+        let shown = try session.history()
+        let stderrLine = shown.firstIndex {
+            $0 == "linedb: test: this line went to stderr while curses owned the screen"
+        }
+        let fatal = shown.firstIndex { $0.hasSuffix("Fatal error: LINEDB_BROWSE_FAIL=crash") }
+        #expect(stderrLine != nil && fatal != nil && stderrLine! < fatal!, "\(shown.joined(separator: "\n"))")
+        #expect(shown.contains { $0.hasPrefix("EXIT=132") })
+    }
+    #endif
+
     @Test("a resize redraws at the new size: the key-hint line moves to the new last row")
     func resize() throws {
         let scratch = Scratch()

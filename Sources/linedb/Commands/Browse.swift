@@ -52,7 +52,7 @@ struct Browse: ParsableCommand {
             try? db.close()
             throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
         }
-        let outcome = Result { try BrowserApp(database: db).run(on: terminal) }
+        let outcome = Result { try BrowserApp(database: db).run(on: Self.testHook(terminal)) }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)
         try db.close()
@@ -74,4 +74,30 @@ struct Browse: ParsableCommand {
     private static func scriptHint(_ path: String) -> String {
         "For scripts use `linedb stats \(path)` or `linedb select \(path) TABLE`."
     }
+
+    /// The terminal, or (debug builds, `LINEDB_BROWSE_FAIL=crash`) one that writes to stderr and then crashes
+    /// after the first frame: the end-to-end test of the crash path (the message must appear once the terminal is
+    /// restored).
+    private static func testHook(_ terminal: CursesTerminal) -> Terminal {
+        #if DEBUG
+        if let value = getenv("LINEDB_BROWSE_FAIL"), String(cString: value) == "crash" {
+            return CrashingTerminal(terminal)
+        }
+        #endif
+        return terminal
+    }
 }
+
+#if DEBUG
+/// See ``Browse/testHook(_:)``.
+private final class CrashingTerminal: Terminal {
+    let base: CursesTerminal
+    init(_ base: CursesTerminal) { self.base = base }
+    var size: (rows: Int, columns: Int) { base.size }
+    func draw(_ grid: ScreenGrid) { base.draw(grid) }
+    func nextKey(timeoutMilliseconds: Int) -> Key? {
+        Output.writeError("linedb: test: this line went to stderr while curses owned the screen\n")
+        fatalError("LINEDB_BROWSE_FAIL=crash")
+    }
+}
+#endif

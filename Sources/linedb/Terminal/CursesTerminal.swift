@@ -31,6 +31,8 @@ final class CursesTerminal: Terminal {
     private let styles: StyleTable
     /// Whether ``stop()`` ran.
     private var stopped = false
+    /// The last grid copied to curses: an identical frame (the event loop redraws after every idle tick) is skipped.
+    private var lastDrawn: ScreenGrid?
 
     private init(window: UnsafeMutablePointer<WINDOW>, styles: StyleTable) {
         self.window = window
@@ -84,6 +86,8 @@ final class CursesTerminal: Terminal {
     }
 
     func draw(_ grid: ScreenGrid) {
+        if grid == lastDrawn { return }
+        lastDrawn = grid
         let rows = min(grid.rows, Int(getmaxy(window)))
         let columns = min(grid.columns, Int(getmaxx(window)))
         var buffer: [wchar_t] = []
@@ -121,7 +125,15 @@ final class CursesTerminal: Terminal {
             var character: wint_t = 0
             let result = wget_wch(window, &character)
             if ccs_take_interrupt() { return .control("c") }
-            if result == KEY_CODE_YES { return Self.key(forCode: Int32(character)) }
+            if result == KEY_CODE_YES {
+                let key = Self.key(forCode: Int32(character))
+                if key == .resize {
+                    // Repaint everything at the new size (tmux may leave parts of the old frame otherwise).
+                    lastDrawn = nil
+                    clearok(window, true)
+                }
+                return key
+            }
             if result == OK { return Self.key(forCharacter: UInt32(character)) }
             if remaining >= 0 {
                 remaining -= slice

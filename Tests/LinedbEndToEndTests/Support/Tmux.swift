@@ -83,6 +83,13 @@ final class TmuxSession {
         return lines
     }
 
+    /// Everything the pane showed, scrolled-off lines included (wrapped lines joined, trailing spaces removed).
+    func history() throws -> [String] {
+        try tmux(["capture-pane", "-p", "-J", "-S", "-"]).split(separator: "\n").map { line in
+            String(line.reversed().drop { $0 == " " }.reversed())
+        }
+    }
+
     /// Resizes the window (the program gets SIGWINCH from the terminal).
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
