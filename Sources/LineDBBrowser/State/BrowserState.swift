@@ -9,11 +9,15 @@ public struct BrowserState: Sendable {
     /// The panes that can hold the focus.
     public enum Focus: Sendable, Equatable, CaseIterable { case tables, grid, schema, wal }
 
+    /// The database directory's name, for the status line.
     public var databaseName: String
+    /// Whether edits are refused (the database was opened read-only).
     public var isReadOnly: Bool
+    /// The Tables pane: every table and its record count, by name.
     public var tables: [TableSummary] = []
     /// The highlighted line of the Tables pane.
     public var tableCursor = 0
+    /// The pane the movement keys act on.
     public var focus: Focus = .tables
     /// The open table (with pending changes applied).
     public internal(set) var table: TableData?
@@ -25,19 +29,23 @@ public struct BrowserState: Sendable {
     /// First visible row (index into ``view``) and first visible column after the pinned key column.
     public internal(set) var top = 0
     public internal(set) var left = 0
+    /// The last search (`/`), and how many rows of the view match it.
     public internal(set) var search: String?
     public internal(set) var searchMatches = 0
+    /// The filter (`f`) and the sort (`[` `]`) of the view.
     public internal(set) var filter: RowFilter?
     public internal(set) var sort: (column: Int, descending: Bool)?
     /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
     public internal(set) var pending: [Change] = []
     public internal(set) var redoStack: [Change] = []
+    /// The last message for the status line, and whether it reports a refusal or a failure.
     public var message = ""
     public var messageIsError = false
     /// The latest WAL entries, oldest first (at most ``walLimit``).
     public internal(set) var wal: [WALEntry] = []
     /// Lines scrolled up from the end of the WAL pane.
     public internal(set) var walScroll = 0
+    /// What the keys drive now.
     public var mode: Mode = .normal
     /// Panes the user hid (`T`, `S`, `W`).
     public internal(set) var hiddenPanes: Set<Focus> = []

@@ -2,6 +2,7 @@ import LineDB
 
 /// One pending (unsaved) change, as the user made it. Saving turns the list into one transaction.
 public struct Change: Sendable, Equatable {
+    /// What the change does.
     public enum Kind: Sendable, Equatable {
         /// A cell of the record with key `key` changes from `old` to `new`.
         case update(key: JSONValue, column: Int, old: JSONValue, new: JSONValue)
@@ -11,7 +12,9 @@ public struct Change: Sendable, Equatable {
         case delete(row: [JSONValue])
     }
 
+    /// The table it changes.
     public var table: String
+    /// What it does.
     public var kind: Kind
     /// The column names of the table, to build records.
     public var columns: [String]

@@ -2,9 +2,12 @@ import LineDB
 
 /// One line of the Tables pane.
 public struct TableSummary: Sendable, Equatable {
+    /// The table name.
     public var name: String
+    /// Its record count.
     public var count: Int
 
+    /// A summary line.
     public init(name: String, count: Int) {
         self.name = name
         self.count = count
@@ -21,10 +24,12 @@ public protocol BrowserDataSource {
 }
 
 extension Database: BrowserDataSource {
+    /// The tables and their counts, under one lock.
     public func tableSummaries() -> [TableSummary] {
         browseTableCounts.map { TableSummary(name: $0.name, count: $0.count) }
     }
 
+    /// The table's rows in key order (``Database/browseSnapshot(of:)``).
     public func loadTable(_ name: String) throws -> TableData {
         let snapshot = try browseSnapshot(of: name)
         return TableData(schema: snapshot.schema, rows: snapshot.rows, nextAutoKey: snapshot.nextAutoKey)

@@ -1,6 +1,8 @@
 /// A one-line text editor: the text, the cursor (in `Character`s), and the usual keys.
 public struct LineEditor: Sendable, Equatable {
+    /// The text, one `Character` (grapheme cluster) each.
     public var text: [Character]
+    /// Where typing inserts: 0...text.count.
     public var cursor: Int
 
     /// Starts with `text`, the cursor at its end.
@@ -9,6 +11,7 @@ public struct LineEditor: Sendable, Equatable {
         cursor = self.text.count
     }
 
+    /// The text as a string.
     public var string: String { String(text) }
 
     /// What a key did to the editor.

@@ -6,7 +6,9 @@ import LineDB
 /// Holding the whole table is fine up to a few hundred thousand rows; the progressive loading of a 1M-record
 /// table (first screen before the file is loaded) is not done yet.
 public struct TableData: Sendable {
+    /// The table's schema.
     public let schema: TableSchema
+    /// The rows as saved in the database, in primary-key order.
     public private(set) var baseRows: [[JSONValue]]
     /// The rows with the pending changes applied, in primary-key order.
     public internal(set) var rows: [[JSONValue]]
@@ -17,6 +19,7 @@ public struct TableData: Sendable {
     /// Keys of rows inserted by pending changes.
     var pendingRows: Set<JSONValue> = []
 
+    /// A table with no pending change applied yet.
     public init(schema: TableSchema, rows: [[JSONValue]], nextAutoKey: Int = 1) {
         self.schema = schema
         self.baseRows = rows
