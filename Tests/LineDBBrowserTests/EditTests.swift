@@ -123,9 +123,28 @@ struct EditTests {
         d.press(.character("n"))
         #expect(d.state.table?.rows.count == 11)
         d.press(.character("g"), .character("d"), .character("y"))
-        #expect(d.state.table?.rows.count == 10)
-        #expect(d.state.table?.rows.first?[0] == 2)
+        #expect(d.state.table?.liveCount == 10 && d.state.table?.rows.count == 11)
         #expect(d.state.pending.map(\.operation) == ["INSERT", "DELETE"])
+        // The deleted record stays on screen, marked, until the save; it cannot be edited or deleted again.
+        #expect(d.lines[0].contains("student: 10 records (1 deleted, not saved)"))
+        d.press(.down, .up)
+        let grid = d.grid
+        let x = try #require(displayColumns(of: "║", row: 2, in: grid).first)
+        #expect(grid[2, x + 2].style == .selected)  // cursor row
+        d.press(.down)
+        #expect(d.grid[2, x + 2].style == .error)  // marked as deleted
+        d.press(.up, .character("e"))
+        #expect(d.state.mode == .normal && d.state.message.contains("is deleted (pending)"))
+        d.press(.character("d"))
+        #expect(d.state.mode == .normal && d.state.message.contains("already deleted"))
+        // Its UNIQUE email is free for another record (the delete is written first), its key is not.
+        d.press(.down, .right, .right, .character("e"), .control("u"))
+        d.type("s1@uni.edu")
+        d.press(.enter)
+        #expect(d.state.mode == .normal && d.state.currentRow?[2] == "s1@uni.edu")
+        // Deleting an unsaved insert removes it at once.
+        d.press(.character("G"), .character("d"), .character("y"))
+        #expect(d.state.table?.rows.count == 10 && d.state.pending.count == 4)
     }
 
     @Test("u undoes and Ctrl-R redoes pending changes; D discards them all after confirmation")

@@ -7,8 +7,9 @@ extension Renderer {
             title("No table", focused: state.focus == .grid, in: r, on: &grid)
             return
         }
-        let count = table.rows.count
+        let count = table.liveCount
         var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
+        if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
         let names = table.schema.columns.map(\.name)
         if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(names[f.column])))" }
         if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
@@ -43,6 +44,7 @@ extension Renderer {
                 let value = values[placed.index]
                 var style: CellStyle = value.isNull ? .null : (ValueText.isNumber(value) ? .number : .normal)
                 if table.isPending(row: state.view[v], column: placed.index) { style = .pending }
+                if table.isDeleted(row: state.view[v]) { style = .error }  // deleted, until the save
                 if isCursorRow { style = placed.index == state.column && state.focus == .grid ? .cursor : .selected }
                 if isCursorRow && placed.index == state.column && state.focus != .grid { style = .selected }
                 field(ValueText.display(value), row: y, column: r.column + placed.x - 1, width: placed.width + 2,

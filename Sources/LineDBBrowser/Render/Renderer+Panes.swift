@@ -14,7 +14,7 @@ extension Renderer {
                 i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
             let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
             // The open table counts its pending inserts and deletes.
-            let count = String(isOpen ? (state.table?.rows.count ?? t.count) : t.count)
+            let count = String(isOpen ? (state.table?.liveCount ?? t.count) : t.count)
             let nameWidth = r.width - 2 - DisplayWidth.of(count) - 1
             field(marker + t.name, row: y, column: r.column, width: max(1, nameWidth + 1), style: style, on: &grid)
             field(count, row: y, column: r.column + nameWidth + 1, width: r.width - nameWidth - 1, style: style,

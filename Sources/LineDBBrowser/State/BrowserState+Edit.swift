@@ -13,6 +13,7 @@ extension BrowserState {
     mutating func beginEdit() {
         if let refusal = editRefusal { return fail(refusal) }
         guard let key = currentKey, let values = currentRow else { return fail("no record to edit") }
+        if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is deleted (pending); u undoes that") }
         mode = .edit(CellEdit(key: key, column: column, editor: LineEditor(ValueText.editText(values[column]))))
     }
 
@@ -65,6 +66,9 @@ extension BrowserState {
         let pk = table.keyColumn
         for row in table.rows where JSONValue.compare(row[c], value) == 0 {
             if let pk, let exceptKey, row[pk] == exceptKey { continue }
+            // A row deleted by a pending change frees its UNIQUE values (the delete is written first); its key
+            // stays taken until the save.
+            if let pk, !column.primaryKey, table.deletedKeys.contains(row[pk]) { continue }
             let owner = pk.map { " (record \(ValueText.display(row[$0])))" } ?? ""
             let rule = column.primaryKey ? "primary key" : "UNIQUE"
             return .refused(column: column.name, reason: "\(ValueText.json(value)) is already used\(owner); \(rule)")
@@ -82,6 +86,11 @@ extension BrowserState {
         if case .update(let k, let c, _, let new) = change.kind, c == table?.keyColumn, k == key { keep = new }
         if case .insert(let row) = change.kind, let pk = table?.keyColumn { keep = row[pk] }
         recomputeView(keeping: keep)
+    }
+
+    var isCurrentRowDeleted: Bool {
+        guard let table, row < view.count else { return false }
+        return table.isDeleted(row: view[row])
     }
 
     // MARK: - Add
@@ -147,6 +156,7 @@ extension BrowserState {
     mutating func beginDelete() {
         if let refusal = editRefusal { return fail(refusal) }
         guard let key = currentKey else { return fail("no record to delete") }
+        if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is already deleted (pending)") }
         mode = .confirm(.delete(key: key))
     }
 

@@ -18,6 +18,8 @@ public struct TableData: Sendable {
     var pendingCells: [JSONValue: Set<Int>] = [:]
     /// Keys of rows inserted by pending changes.
     var pendingRows: Set<JSONValue> = []
+    /// Keys of rows deleted by pending changes: still shown (marked) until the save.
+    var deletedKeys: Set<JSONValue> = []
 
     /// A table with no pending change applied yet.
     public init(schema: TableSchema, rows: [[JSONValue]], nextAutoKey: Int = 1) {
@@ -47,6 +49,7 @@ public struct TableData: Sendable {
         rows = baseRows
         pendingCells = [:]
         pendingRows = []
+        deletedKeys = []
         for change in changes where change.table == name { apply(change) }
     }
 
@@ -69,9 +72,13 @@ public struct TableData: Sendable {
             rows.insert(row, at: insertionIndex(for: row[pk]))
             pendingRows.insert(row[pk])
         case .delete(let row):
-            if let r = rowIndex(forKey: row[pk]) { rows.remove(at: r) }
-            pendingRows.remove(row[pk])
             pendingCells.removeValue(forKey: row[pk])
+            if pendingRows.remove(row[pk]) != nil {
+                // An unsaved insert deleted again: it simply goes.
+                if let r = rowIndex(forKey: row[pk]) { rows.remove(at: r) }
+            } else {
+                deletedKeys.insert(row[pk])
+            }
         }
     }
 
@@ -93,6 +100,14 @@ public struct TableData: Sendable {
         let key = key(ofRow: r)
         return pendingRows.contains(key) || pendingCells[key]?.contains(c) == true
     }
+
+    /// Whether the row is deleted by a pending change.
+    func isDeleted(row r: Int) -> Bool {
+        !deletedKeys.isEmpty && keyColumn != nil && deletedKeys.contains(key(ofRow: r))
+    }
+
+    /// The number of records once the pending changes are saved.
+    var liveCount: Int { rows.count - deletedKeys.count }
 
     /// The key the next added record gets: past every key the engine gave and every key in the rows.
     var nextKey: JSONValue? {
