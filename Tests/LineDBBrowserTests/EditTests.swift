@@ -181,6 +181,10 @@ struct EditTests {
         #expect(d.state.mode == .normal)
         d.press(.character("d"))
         #expect(d.state.mode == .normal)
+        d.press(.character("c"))
+        #expect(d.state.mode == .normal && d.state.message == "read-only: only the writer can checkpoint")
+        d.press(.character("s"))
+        #expect(d.effects.isEmpty && d.state.message.hasPrefix("read-only"))
         #expect(d.status.contains("RO"))
     }
 

@@ -52,7 +52,8 @@ extension BrowserState {
         case .character("D"):
             if pending.isEmpty { say("no pending changes") } else { mode = .confirm(.discard) }
         case .character("s"), .control("s"): return save(thenQuit: false)
-        case .character("c"): mode = .confirm(.checkpoint)
+        case .character("c"):
+            if isReadOnly { fail("read-only: only the writer can checkpoint") } else { mode = .confirm(.checkpoint) }
         case .character("x"):
             if table != nil { mode = .confirm(.exportFormat) }
         case .enter:
