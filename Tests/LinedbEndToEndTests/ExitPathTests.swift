@@ -138,3 +138,45 @@ func isBrowser(_ screen: [String], database: String, mode: String) -> Bool {
     return screen.contains { $0.contains("Tables (") }
         && screen.contains { $0.hasPrefix(" \(name) │") && $0.contains("│ \(mode)") }
 }
+
+#if DEBUG
+/// The key mapping of the curses terminal, through a real terminal (tmux sends what a terminal sends for each key).
+@Suite(
+    "linedb browse in a terminal: keys", .serialized,
+    .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the end-to-end terminal tests need it"))
+struct KeyMappingTests {
+    @Test("arrows, paging, Home/End, Tab/Shift-Tab, Enter, Backspace, Delete, Esc, Ctrl-letters, F-keys, UTF-8")
+    func keys() throws {
+        let scratch = Scratch()
+        let db = try scratch.demoDatabase()
+        // Debug builds only: LINEDB_BROWSE_KEYS shows each decoded key instead of the browser.
+        let session = try TmuxSession(
+            [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["LINEDB_BROWSE_KEYS": "1"])
+        defer { session.stop() }
+        #expect(try session.waitForText("key 0: none").met)
+        let cases: [([String], String)] = [
+            (["Up"], "up"), (["Down"], "down"), (["Left"], "left"), (["Right"], "right"),
+            (["PPage"], "pageUp"), (["NPage"], "pageDown"), (["Home"], "home"), (["End"], "end"),
+            (["Tab"], "tab"), (["BTab"], "backTab"), (["Enter"], "enter"), (["BSpace"], "backspace"),
+            (["DC"], "delete"), (["Escape"], "escape"),
+            // Raw mode: Ctrl-S and Ctrl-Q are keys (no flow control), Ctrl-Z is a key (no suspend).
+            (["C-s"], #"control("s")"#), (["C-q"], #"control("q")"#), (["C-z"], #"control("z")"#),
+            (["C-r"], #"control("r")"#), (["F1"], "function(1)"), (["F5"], "function(5)"),
+            (["F12"], "function(12)"), (["-l", "é"], #"character("é")"#), (["-l", "世"], #"character("世")"#),
+            (["-l", "x"], #"character("x")"#),
+        ]
+        for (index, (keys, expected)) in cases.enumerated() {
+            try session.send(keys)
+            let shown = try session.waitForText("key \(index + 1): \(expected)")
+            #expect(shown.met, "\(keys) → \(shown.screen.first ?? "")")
+            if !shown.met { break }
+        }
+        // Ctrl-C is a key too (raw mode), and reported as .control("c").
+        try session.send(["C-c"])
+        #expect(try session.waitForText(#"key \#(cases.count + 1): control("c")"#).met)
+        try session.send(["q"])
+        #expect(try session.exitStatus() == 0)
+        #expect(session.stty.before == session.stty.after)
+    }
+}
+#endif

@@ -52,7 +52,12 @@ struct Browse: ParsableCommand {
             try? db.close()
             throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
         }
-        let outcome = Result { try BrowserApp(database: db).run(on: Self.testHook(terminal)) }
+        let outcome = Result { () throws -> BrowserApp.Exit in
+            #if DEBUG
+            if getenv("LINEDB_BROWSE_KEYS") != nil { return KeyEcho.run(on: terminal) }
+            #endif
+            return try BrowserApp(database: db).run(on: Self.testHook(terminal))
+        }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)
         try db.close()
@@ -98,6 +103,27 @@ private final class CrashingTerminal: Terminal {
     func nextKey(timeoutMilliseconds: Int) -> Key? {
         Output.writeError("linedb: test: this line went to stderr while curses owned the screen\n")
         fatalError("LINEDB_BROWSE_FAIL=crash")
+    }
+}
+#endif
+
+#if DEBUG
+/// Debug builds, `LINEDB_BROWSE_KEYS=1`: instead of the browser, shows each key as the terminal decoded it
+/// (`key 3: pageUp`) until `q`; the end-to-end test of the key mapping in a real terminal.
+private enum KeyEcho {
+    static func run(on terminal: Terminal) -> BrowserApp.Exit {
+        var count = 0
+        var last = "none"
+        while true {
+            let (rows, columns) = terminal.size
+            var grid = ScreenGrid(rows: rows, columns: columns)
+            grid.put("key \(count): \(last)", row: 0, column: 0)
+            terminal.draw(grid)
+            guard let key = terminal.nextKey(timeoutMilliseconds: 250) else { continue }
+            if key == .character("q") { return .quit }
+            count += 1
+            last = String(describing: key)
+        }
     }
 }
 #endif

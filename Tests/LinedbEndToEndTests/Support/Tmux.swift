@@ -68,6 +68,11 @@ final class TmuxSession {
 
     /// Sends tmux key names (`q`, `C-c`, `Enter`, `Up`...).
     func send(_ keys: String...) throws {
+        try send(keys)
+    }
+
+    /// Sends tmux key names (or `-l` and literal text).
+    func send(_ keys: [String]) throws {
         try tmux(["send-keys"] + keys)
     }
 
