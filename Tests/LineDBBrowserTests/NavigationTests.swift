@@ -103,7 +103,8 @@ struct NavigationTests {
         var d = Driver(try Fixture.memory())
         d.press(.character("?"))
         let screen = d.lines.joined(separator: "\n")
-        for text in ["Move", "Find", "Edit", "Database", "Ctrl-R", "PgUp", "checkpoint", "export", "filter", "undo"] {
+        for text in ["Move", "Find", "Edit", "Database", "Ctrl-R", "PgUp", "checkpoint", "export", "filter", "undo",
+                     "T S W", "NN not null"] {
             #expect(screen.contains(text), "help lacks \(text)")
         }
         d.press(.escape)

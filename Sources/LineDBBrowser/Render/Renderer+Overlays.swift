@@ -7,6 +7,7 @@ extension Renderer {
         ("Move", [
             ("↑↓←→ hjkl", "move the cursor"), ("PgUp PgDn", "page up / down"), ("g G", "first / last row"),
             ("0 $", "first / last column"), ("Tab S-Tab", "next / previous pane"), ("Enter", "open table / edit cell"),
+            ("T S W", "hide/show tables/schema/WAL"), ("Schema", "PK, UQ unique, NN not null"),
         ]),
         ("Find", [
             ("/", "search all cells (any case)"), ("n N", "next / previous match"),

@@ -32,18 +32,24 @@ extension Renderer {
         let columns = table.schema.columns
         let nameWidth = min(14, columns.map { DisplayWidth.of($0.name) }.max() ?? 4)
         for (i, c) in columns.enumerated() where i + 1 < r.height {
+            let room = r.width - nameWidth - 11
             var flags: [String] = []
             if c.primaryKey { flags.append("PK") }
             if c.unique && !c.primaryKey { flags.append("unique") }
             if !c.primaryKey { flags.append(c.nullable ? "null" : "not null") }
             if let d = c.defaultValue { flags.append("=" + ValueText.json(d)) }
+            if DisplayWidth.of(flags.joined(separator: " ")) > room {
+                // Narrow pane: the short forms (the legend is in the help).
+                flags = flags.map { $0 == "unique" ? "UQ" : $0 == "not null" ? "NN" : $0 == "null" ? "" : $0 }
+                flags.removeAll { $0.isEmpty }
+            }
             let y = r.row + 1 + i
             let style: CellStyle = i == state.column ? .selected : .normal
             field(" " + DisplayWidth.clip(c.name, to: nameWidth), row: y, column: r.column, width: nameWidth + 2,
                   style: style, on: &grid)
             field(c.type.rawValue, row: y, column: r.column + nameWidth + 2, width: 9, style: .dim, on: &grid)
-            field(flags.joined(separator: " "), row: y, column: r.column + nameWidth + 11,
-                  width: r.width - nameWidth - 11, style: .normal, on: &grid)
+            field(flags.joined(separator: " "), row: y, column: r.column + nameWidth + 11, width: room, style: .normal,
+                  on: &grid)
         }
     }
 
