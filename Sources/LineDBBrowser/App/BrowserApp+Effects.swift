@@ -31,11 +31,6 @@ extension BrowserApp {
 
     /// Writes the changes in one transaction (all or nothing), then saves the table files.
     private func save(_ changes: [Change], thenQuit: Bool, on state: inout BrowserState) -> Bool {
-        // Primary-key positions first: the transaction holds the database's lock, so no `schema(of:)` inside it.
-        var keyColumns: [String: Int] = [:]
-        for change in changes where keyColumns[change.table] == nil {
-            keyColumns[change.table] = (try? database.schema(of: change.table))?.primaryKeyIndex ?? 0
-        }
         do {
             try database.transaction { tx in
                 for change in changes {
@@ -44,8 +39,8 @@ extension BrowserApp {
                         try tx.update(change.table, key: key, set: [change.columns[column]: new])
                     case .insert(let row):
                         try tx.insert(change.table, change.record(of: row))
-                    case .delete(let row):
-                        try tx.delete(change.table, key: row[keyColumns[change.table] ?? 0])
+                    case .delete:
+                        try tx.delete(change.table, key: change.key)
                     }
                 }
             }

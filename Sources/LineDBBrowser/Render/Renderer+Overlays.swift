@@ -71,10 +71,7 @@ extension Renderer {
     }
 
     static func drawPreview(_ state: BrowserState, in layout: Layout, on grid: inout ScreenGrid) {
-        let lines = state.pending.map { change -> String in
-            let pk = state.table?.name == change.table ? state.table?.keyColumn : nil
-            return change.summary(primaryKey: pk ?? 0)
-        }
+        let lines = state.pending.map(\.summary)
         let r = box("\(lines.count) pending change\(lines.count == 1 ? "" : "s") → WAL entries on save (Esc closes)",
                     height: min(lines.count, grid.rows - 5), width: grid.columns - 8, in: layout, on: &grid)
         for (i, line) in lines.suffix(r.height).enumerated() {

@@ -45,9 +45,7 @@ extension BrowserState {
             }
             mode = .normal
             if value == old { return say("\(column.name) unchanged") }
-            record(Change(
-                table: table.name, kind: .update(key: edit.key, column: edit.column, old: old, new: value),
-                columns: table.schema.columns.map(\.name)))
+            record(Change(.update(key: edit.key, column: edit.column, old: old, new: value), in: table))
             say("\(column.name) changed (pending: s saves, u undoes)")
         }
     }
@@ -146,7 +144,7 @@ extension BrowserState {
         }
         mode = .normal
         filter = nil
-        record(Change(table: table.name, kind: .insert(row: values), columns: table.schema.columns.map(\.name)))
+        record(Change(.insert(row: values), in: table))
         focus = .grid
         say("record \(ValueText.display(values[pk])) added (pending: s saves, u undoes)")
     }
@@ -162,7 +160,7 @@ extension BrowserState {
 
     mutating func delete(key: JSONValue) {
         guard let table, let r = table.rowIndex(forKey: key) else { return }
-        record(Change(table: table.name, kind: .delete(row: table.rows[r]), columns: table.schema.columns.map(\.name)))
+        record(Change(.delete(row: table.rows[r]), in: table))
         say("record \(ValueText.display(key)) deleted (pending: s saves, u undoes)")
     }
 
@@ -170,14 +168,14 @@ extension BrowserState {
         guard let change = pending.popLast() else { return say("nothing to undo") }
         redoStack.append(change)
         replayPending(focusing: change)
-        say("undone: \(change.summary(primaryKey: table?.keyColumn))")
+        say("undone: \(change.summary)")
     }
 
     mutating func redo() {
         guard let change = redoStack.popLast() else { return say("nothing to redo") }
         pending.append(change)
         replayPending(focusing: change)
-        say("redone: \(change.summary(primaryKey: table?.keyColumn))")
+        say("redone: \(change.summary)")
     }
 
     mutating func discardAll() {
@@ -194,7 +192,7 @@ extension BrowserState {
         guard var data = table else { return }
         var key = currentKey
         if let change, change.table == data.name {
-            key = change.key(primaryKey: data.keyColumn)
+            key = change.key
             if case .update(_, let c, _, _) = change.kind { column = c }
         }
         data.replay(pending)

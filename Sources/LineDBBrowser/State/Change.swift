@@ -18,6 +18,22 @@ public struct Change: Sendable, Equatable {
     public var kind: Kind
     /// The column names of the table, to build records.
     public var columns: [String]
+    /// The position of the table's primary key.
+    public var keyColumn: Int
+
+    /// A change of `table` (whose columns are `columns`, the key at `keyColumn`).
+    public init(table: String, kind: Kind, columns: [String], keyColumn: Int) {
+        self.table = table
+        self.kind = kind
+        self.columns = columns
+        self.keyColumn = keyColumn
+    }
+
+    /// A change of the open table.
+    init(_ kind: Kind, in table: TableData) {
+        self.init(
+            table: table.name, kind: kind, columns: table.schema.columns.map(\.name), keyColumn: table.keyColumn ?? 0)
+    }
 
     /// The record the change writes, as the engine's API takes it.
     func record(of row: [JSONValue]) -> Record {
@@ -35,17 +51,17 @@ public struct Change: Sendable, Equatable {
         }
     }
 
-    /// The key of the record it touches.
-    func key(primaryKey pk: Int?) -> JSONValue {
+    /// The key of the record it touches (before the change).
+    public var key: JSONValue {
         switch kind {
         case .update(let key, _, _, _): return key
-        case .insert(let row), .delete(let row): return pk.map { row[$0] } ?? .null
+        case .insert(let row), .delete(let row): return keyColumn < row.count ? row[keyColumn] : .null
         }
     }
 
     /// A one-line view of the change, like the WAL pane shows entries.
-    func summary(primaryKey pk: Int?) -> String {
-        let key = ValueText.display(self.key(primaryKey: pk))
+    public var summary: String {
+        let key = ValueText.display(self.key)
         switch kind {
         case .update(_, let c, let old, let new):
             return "\(operation) \(table) key=\(key) \(columns[c]): \(ValueText.json(old)) → \(ValueText.json(new))"
