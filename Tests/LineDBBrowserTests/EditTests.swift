@@ -200,4 +200,25 @@ struct EditTests {
         d.press(.character("u"))
         #expect(d.state.table?.rows.first?[0] == 1 && d.state.currentRow?[1] == "Alice")
     }
+
+    @Test("changes to several tables stay pending together; the preview names each record by its own key")
+    func severalTables() throws {
+        let db = try Fixture.memory()
+        try db.createTable(TableSchema("room", columns: [Column("seats", .int), Column("code", .str, primaryKey: true)]))
+        try db.insert("room", ["seats": 30, "code": "R1"])
+        var d = Driver(db)
+        d.press(.enter, .character("d"), .character("y"))  // room R1 (tables by name: room, student, teacher)
+        d.press(.tab, .tab, .character("j"), .enter)  // back to the Tables pane, open student
+        #expect(d.state.table?.name == "student")
+        d.press(.right, .character("e"))
+        d.type("!")
+        d.press(.enter, .character("p"))
+        let screen = d.lines.joined(separator: "\n")
+        #expect(screen.contains("DELETE room key=R1"))
+        #expect(screen.contains("UPDATE student key=1 name: \"Alice\" → \"Alice!\""))
+        #expect(d.lines[1].hasPrefix("*room") && d.lines[2].hasPrefix("*student"))
+        d.press(.escape, .character("s"))
+        guard case .save(let changes, false) = try #require(d.effects.last) else { Issue.record("no save"); return }
+        #expect(changes.map(\.key) == ["R1", 1])
+    }
 }
