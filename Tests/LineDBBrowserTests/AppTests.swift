@@ -163,4 +163,26 @@ struct AppTests {
         let refused = terminal.frames.contains { $0.text.contains("read-only: this browser cannot change") }
         #expect(refused)
     }
+
+    @Test("the WAL pane tails the log (time, operation, table, key, change) and scrolls back when focused")
+    func walPane() throws {
+        let dir = BrowserTempDir()
+        let db = try database(in: dir)
+        try db.update("teacher", key: "T2", set: ["name": "Grace Hopper"])
+        let terminal = MemoryTerminal(rows: 24, columns: 100)
+        let app = BrowserApp(database: db)
+        _ = try app.run(on: terminal)
+        var lines = terminal.screen.split(separator: "\n").map(String.init)
+        let title = try #require(lines.firstIndex { $0.hasPrefix(" WAL: ") })
+        let last = lines[21]
+        #expect(last.contains("UPDATE  teacher      code=T2  name: \"Hopper\" → \"Grace Hopper\""))
+        #expect(last.range(of: #"^ \d\d:\d\d:\d\d UPDATE"#, options: .regularExpression) != nil)
+        #expect(title == 16)
+        terminal.type([.tab, .tab, .character("k"), .character("k")])
+        let scrolled = BrowserApp(database: db)
+        _ = try scrolled.run(on: terminal)
+        lines = terminal.screen.split(separator: "\n").map(String.init)
+        #expect(scrolled.state?.focus == .wal && scrolled.state?.walScroll == 2)
+        #expect(!lines[21].contains("Grace Hopper") && lines[21].contains("INSERT  teacher      code=T1"))
+    }
 }
