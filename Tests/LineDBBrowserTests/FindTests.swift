@@ -25,6 +25,8 @@ struct FindTests {
         d.press(.enter)
         #expect(d.state.message.contains("no match for \"nobody-has-this\"") && d.state.messageIsError)
         #expect(d.state.row == 16)  // did not move
+        d.press(.escape)
+        #expect(d.state.search == nil && d.state.message.isEmpty && !d.status.contains("/"))
     }
 
     @Test("f filters on the current column with = != < > <= >= or contains; F clears")

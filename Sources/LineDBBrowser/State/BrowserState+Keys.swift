@@ -32,6 +32,8 @@ extension BrowserState {
             mode = .confirm(.quit)
             return []
         case .character("?"): mode = .help
+        case .escape:
+            search = nil  // and the message, cleared above
         case .tab: cycleFocus(by: 1)
         case .backTab: cycleFocus(by: -1)
         case .character("/"): mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
