@@ -7,18 +7,23 @@ import Testing
     "linedb browse: refusals, read-only, demo", .serialized,
     .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the end-to-end terminal tests need it"))
 struct RefusalTests {
-    @Test("an unknown TERM gives one clear line and exit 2, with no curses output and the terminal untouched")
-    func unknownTerminal() throws {
+    @Test(
+        "an unknown or empty TERM gives one clear line and exit 2, with no curses output and the terminal untouched",
+        arguments: [
+            ("nosuchterm", "unknown terminal type TERM=nosuchterm (no terminfo entry for it)"),
+            ("", "TERM is not set, so the terminal is unknown"),
+        ])
+    func unknownTerminal(term: String, reason: String) throws {
         let scratch = Scratch()
         let db = try scratch.demoDatabase()
         let session = try TmuxSession(
-            [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["TERM": "nosuchterm"])
+            [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["TERM": term])
         defer { session.stop() }
         #expect(try session.exitStatus() == 2)
         let screen = try session.screen(joiningWrappedLines: true).filter { !$0.isEmpty }
         #expect(screen == [
-            "linedb: unknown terminal type TERM=nosuchterm (no terminfo entry for it); the browser needs a "
-                + "terminal. For scripts use `linedb stats \(db)` or `linedb select \(db) TABLE`.",
+            "linedb: \(reason); the browser needs a terminal. "
+                + "For scripts use `linedb stats \(db)` or `linedb select \(db) TABLE`.",
             "EXIT=2",
         ], "\(screen.joined(separator: "\n"))")
         #expect(session.stty.before == session.stty.after)

@@ -40,8 +40,10 @@ final class TmuxSession {
         let command = (["env"] + assignments + arguments.map(shellQuote)).joined(separator: " ")
         let script = """
             #!/bin/sh
-            # TERM as most terminals have it in terminfo; backtraces never wait for a key.
+            # TERM as most terminals have it in terminfo; backtraces never wait for a key; NO_COLOR only when a test
+            # sets it (`swift test` sets NO_COLOR=1 for the tests when its output is not a terminal).
             export TERM=screen SWIFT_BACKTRACE=interactive=no
+            unset NO_COLOR
             cd \(d)
             stty -a > \(d)/stty.before
             sh -c 'echo $$ > \(d)/pid; exec "$@"' sh \(command) \(shellSuffix)
@@ -86,6 +88,11 @@ final class TmuxSession {
             lines = lines.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
         }
         return lines
+    }
+
+    /// The visible screen with its attributes as SGR escape sequences (`capture-pane -e`).
+    func screenWithAttributes() throws -> String {
+        try tmux(["capture-pane", "-p", "-e"])
     }
 
     /// Everything the pane showed, scrolled-off lines included (wrapped lines joined, trailing spaces removed).
