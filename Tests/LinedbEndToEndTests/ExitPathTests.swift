@@ -90,6 +90,25 @@ struct ExitPathTests {
         }
     }
 
+    @Test("resizing down to tiny terminals and back never crashes, and the browser still answers keys")
+    func tinyResizes() throws {
+        let scratch = Scratch()
+        let (session, db) = try openBrowser(scratch)
+        defer { session.stop() }
+        #expect(try session.waitForText("Tables (4)").met)
+        let pid = try session.pid()
+        for (width, height) in [(40, 10), (20, 5), (10, 3), (1, 1), (80, 24), (200, 60), (100, 30)] {
+            try session.resize(width: width, height: height)
+            try session.send("j")  // a key at every size: it must not crash the layout
+            usleep(100_000)
+            #expect(kill(pid, 0) == 0, "the browser died at \(width)x\(height)")
+        }
+        let back = try session.waitForScreen { $0.count == 30 && isBrowser($0, database: db, mode: "RW") }
+        #expect(back.met, "\(back.screen.joined(separator: "\n"))")
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+    }
+
     #if DEBUG
     @Test("a crash restores the terminal first: the fatal error and what went to stderr meanwhile are shown after")
     func crash() throws {

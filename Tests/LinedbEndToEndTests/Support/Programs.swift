@@ -52,7 +52,9 @@ enum Programs {
 
     /// Starts a program in the background, stdin empty, stdout and stderr in `<output>/stdout` and `stderr`.
     static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
-        for name in ["stdout", "stderr"] { FileManager.default.createFile(atPath: output + "/" + name, contents: nil) }
+        for name in ["stdout", "stderr"] {
+            _ = FileManager.default.createFile(atPath: output + "/" + name, contents: nil)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
