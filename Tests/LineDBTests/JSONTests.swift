@@ -49,18 +49,6 @@ private func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so the fuzz test is reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A value that exercises every kind, escapes and number spellings.
 private let sampleValue: JSONValue = [
     "null": nil,

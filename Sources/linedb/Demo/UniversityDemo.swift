@@ -4,19 +4,11 @@ import LineDB
 /// scripts, nulls, every column type, a WAL of a few hundred entries (inserts, updates, deletes) and one archived
 /// WAL. Deterministic: the same seed gives the same records, so the demo can be rebuilt and reviewed.
 enum UniversityDemo {
-    /// A tiny deterministic generator (SplitMix64).
+    /// Deterministic choices over the engine's SplitMix64.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int {
-            range.lowerBound + Int(next() % UInt64(range.count))
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(seed: state) }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + random.below(range.count) }
         mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
         mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
     }

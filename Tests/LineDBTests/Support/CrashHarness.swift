@@ -329,14 +329,8 @@ final class CrashHarness {
 
 /// A small deterministic generator for the tests' random choices (fixed seeds).
 struct TestRandom {
-    var state: UInt64
-    init(_ seed: Int) { state = UInt64(truncatingIfNeeded: seed) &* 0x2545_F491_4F6C_DD1D &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    private var generator: SplitMix64
+    init(_ seed: Int) { generator = SplitMix64(seed: UInt64(truncatingIfNeeded: seed) &* 0x2545_F491_4F6C_DD1D &+ 1) }
+    mutating func next() -> UInt64 { generator.next() }
+    mutating func below(_ n: Int) -> Int { generator.below(n) }
 }
