@@ -36,8 +36,8 @@ extension Database {
         }
     }
 
-    /// The number of records changed since the last save, by table (inserts pending append count one each;
-    /// a table that must be rewritten counts its changes as at least one).
+    /// The tables whose records files do not hold their current records yet (what the next ``save()`` writes),
+    /// sorted by name.
     public var unsavedTables: [String] {
         state.withLock { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
     }
