@@ -3,8 +3,10 @@ import LineDB
 /// Carrying out the state's effects against the database.
 extension BrowserApp {
     /// Performs one effect; returns `true` when the browser must quit.
-    func perform(_ effect: Effect, on state: inout BrowserState) -> Bool {
+    func perform(_ effect: Effect, on state: inout BrowserState, terminal: Terminal) -> Bool {
         switch effect {
+        case .editRecord(let key, let text):
+            editRecord(key: key, text: text, on: &state, terminal: terminal)
         case .quit:
             return true
         case .save(let changes, let thenQuit):

@@ -50,7 +50,7 @@ public final class BrowserApp {
             }
             idle = 0
             let effects = state.handle(key, context: database)
-            for effect in effects where perform(effect, on: &state) { return .quit }
+            for effect in effects where perform(effect, on: &state, terminal: terminal) { return .quit }
             if !effects.isEmpty { pollWAL(&state, follow: false) }
         }
     }

@@ -7,6 +7,13 @@ public protocol Terminal: AnyObject {
     func draw(_ grid: ScreenGrid)
     /// Waits up to `timeoutMilliseconds` for a key; `nil` when none came (the event loop then polls the WAL).
     func nextKey(timeoutMilliseconds: Int) -> Key?
+    /// Runs `body` with the terminal given back to the shell (for `$EDITOR`), then takes it again and repaints.
+    func suspend<T>(_ body: () throws -> T) rethrows -> T
+}
+
+extension Terminal {
+    /// By default, just runs `body` (a terminal with nothing to give back).
+    public func suspend<T>(_ body: () throws -> T) rethrows -> T { try body() }
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
@@ -24,6 +31,15 @@ public final class MemoryTerminal: Terminal {
 
     public func nextKey(timeoutMilliseconds: Int) -> Key? {
         keys.isEmpty ? nil : keys.removeFirst()
+    }
+
+    /// How many times ``suspend(_:)`` gave the terminal away.
+    public private(set) var suspensions = 0
+
+    /// Runs `body` (there is no real terminal to give back) and counts it.
+    public func suspend<T>(_ body: () throws -> T) rethrows -> T {
+        suspensions += 1
+        return try body()
     }
 
     /// Queues more keys.

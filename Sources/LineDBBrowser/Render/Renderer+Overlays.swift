@@ -15,7 +15,7 @@ extension Renderer {
             ("[ ]", "sort by this column ↑ / ↓"),
         ]),
         ("Edit (pending until saved)", [
-            ("e Enter", "edit the cell"), ("a", "add a record"), ("d", "delete the record"), ("u", "undo"),
+            ("e Enter", "edit the cell"), ("E", "edit the record in $EDITOR"), ("a", "add a record"), ("d", "delete the record"), ("u", "undo"),
             ("Ctrl-R", "redo"), ("p", "preview as WAL entries"), ("D", "discard pending changes"),
         ]),
         ("Database", [

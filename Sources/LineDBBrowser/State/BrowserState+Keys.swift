@@ -45,6 +45,7 @@ extension BrowserState {
         case .character("["): sortBy(descending: false)
         case .character("]"): sortBy(descending: true)
         case .character("e"): beginEdit()
+        case .character("E"): return beginRecordEdit()
         case .character("a"): beginAdd()
         case .character("d"): beginDelete()
         case .character("u"): undo()

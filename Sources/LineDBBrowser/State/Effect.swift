@@ -11,4 +11,7 @@ public enum Effect: Sendable, Equatable {
     case checkpoint
     /// Export a table to a file.
     case export(table: String, path: String, format: ExportFormat)
+    /// Open the record with key `key` of the open table, as `text` (pretty JSON), in `$EDITOR`; the edited text
+    /// comes back through ``BrowserState/finishRecordEdit(key:original:edited:)``.
+    case editRecord(key: JSONValue, text: String)
 }

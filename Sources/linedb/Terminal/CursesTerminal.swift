@@ -115,6 +115,20 @@ final class CursesTerminal: Terminal {
         doupdate()
     }
 
+    /// Leaves curses mode (the shell's terminal settings, the normal screen) while `body` runs — an editor, say —
+    /// then returns to it and repaints everything.
+    func suspend<T>(_ body: () throws -> T) rethrows -> T {
+        def_prog_mode()
+        endwin()
+        defer {
+            reset_prog_mode()
+            lastDrawn = nil
+            clearok(window, true)
+            wrefresh(window)
+        }
+        return try body()
+    }
+
     func nextKey(timeoutMilliseconds: Int) -> Key? {
         if ccs_take_interrupt() { return .control("c") }
         // Wait in slices so an interrupt (kill -INT) is seen within 100 ms even if the read is restarted.
