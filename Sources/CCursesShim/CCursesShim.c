@@ -120,8 +120,36 @@ static bool installed = false;
 /// shell sees 128+n (143 for SIGTERM, 129 for SIGHUP). The previous handler is called directly rather than
 /// re-raised to it: Swift's handler returns when the signal did not come from a fault (`kill -SEGV`), expecting the
 /// fault to happen again, and the process would go on without its terminal.
+static volatile sig_atomic_t defer_ending = 0;
+static volatile sig_atomic_t ending_signal = 0;
+
+void ccs_defer_ending_signals(bool defer) { defer_ending = defer ? 1 : 0; }
+
+int ccs_ending_signal(void) { return ending_signal; }
+
+void ccs_die_of(int signal_number) {
+    ccs_restore();
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(signal_number, &fallback, NULL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, signal_number);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+    raise(signal_number);
+    _exit(128 + signal_number);  // not reached: the default action of SIGTERM and SIGHUP ends the process
+}
+
 static void on_fatal_signal(int signal_number, siginfo_t *info, void *context) {
     int saved_errno = errno;
+    if (defer_ending && ending_signal == 0 && (signal_number == SIGTERM || signal_number == SIGHUP)) {
+        // The event loop saves the unsaved changes first (see ccs_defer_ending_signals).
+        ending_signal = signal_number;
+        errno = saved_errno;
+        return;
+    }
     ccs_restore();
     struct sigaction *old = &previous[signal_number];
     if (old->sa_flags & SA_SIGINFO) {

@@ -61,4 +61,17 @@ bool ccs_is_active(void);
 /// Returns whether SIGINT arrived since the last call, and clears the flag.
 bool ccs_take_interrupt(void);
 
+// MARK: - SIGTERM and SIGHUP with unsaved edits
+
+/// While deferred (the browser's event loop runs), a first SIGTERM or SIGHUP only sets a flag — the loop then
+/// writes the unsaved changes to a recovery file, restores the terminal and calls `ccs_die_of`; a second one (the
+/// loop is stuck) restores and ends the process at once, as when not deferred.
+void ccs_defer_ending_signals(bool defer);
+
+/// The SIGTERM or SIGHUP that arrived while deferred, or 0.
+int ccs_ending_signal(void);
+
+/// Ends the process with `signal_number`'s default action (so the shell sees 128+n), after restoring the terminal.
+void ccs_die_of(int signal_number);
+
 #endif

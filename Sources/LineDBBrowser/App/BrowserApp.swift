@@ -10,6 +10,9 @@ public final class BrowserApp {
         case quit
         /// The terminal's input ended.
         case inputClosed
+        /// SIGTERM or SIGHUP: the unsaved changes, if any, were written to `recoveryFile` (see
+        /// ``PendingRecovery``); the front end restores the terminal, says where they are and dies of `signal`.
+        case terminated(signal: Int32, recoveryFile: String?)
     }
 
     public let database: Database
@@ -37,12 +40,17 @@ public final class BrowserApp {
         if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }
         follower = database.path.map { WALFollower(databasePath: $0) }
         pollWAL(&state, follow: false)
+        if let path = database.path, let notice = PendingRecovery.notice(in: path) {
+            state.say(state.message.isEmpty ? notice : state.message + "; " + notice)
+        }
         defer { self.state = state }
         var idle = 0
         while true {
             draw(&state, on: terminal)
             self.state = state
-            guard let key = terminal.nextKey(timeoutMilliseconds: tickMilliseconds) else {
+            let next = terminal.nextKey(timeoutMilliseconds: tickMilliseconds)
+            if let signal = terminal.pendingTermination() { return terminated(by: signal, state: state) }
+            guard let key = next else {
                 idle += 1
                 if terminal is MemoryTerminal && idle > 3 { return .inputClosed }
                 pollWAL(&state, follow: true)
@@ -53,6 +61,15 @@ public final class BrowserApp {
             for effect in effects where perform(effect, on: &state, terminal: terminal) { return .quit }
             if !effects.isEmpty { pollWAL(&state, follow: false) }
         }
+    }
+
+    /// SIGTERM/SIGHUP: writes the pending changes (if any) to a recovery file beside the database.
+    func terminated(by signal: Int32, state: BrowserState) -> Exit {
+        guard !state.pending.isEmpty, let path = database.path else {
+            return .terminated(signal: signal, recoveryFile: nil)
+        }
+        let file = try? PendingRecovery.write(state.pending, databasePath: path, signal: signal)
+        return .terminated(signal: signal, recoveryFile: file)
     }
 
     /// Lays out for the terminal's current size, scrolls to the cursor and draws.

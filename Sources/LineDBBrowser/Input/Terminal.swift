@@ -9,11 +9,17 @@ public protocol Terminal: AnyObject {
     func nextKey(timeoutMilliseconds: Int) -> Key?
     /// Runs `body` with the terminal given back to the shell (for `$EDITOR`), then takes it again and repaints.
     func suspend<T>(_ body: () throws -> T) rethrows -> T
+    /// The SIGTERM or SIGHUP that asked the browser to end (it then writes its unsaved changes to a recovery file
+    /// and returns ``BrowserApp/Exit/terminated(signal:recoveryFile:)``), or `nil`.
+    func pendingTermination() -> Int32?
 }
 
 extension Terminal {
     /// By default, just runs `body` (a terminal with nothing to give back).
     public func suspend<T>(_ body: () throws -> T) rethrows -> T { try body() }
+
+    /// By default, no signal ends the browser through its event loop.
+    public func pendingTermination() -> Int32? { nil }
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.

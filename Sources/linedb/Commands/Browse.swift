@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import CCursesShim
 import LineDB
 import LineDBBrowser
 
@@ -56,10 +57,21 @@ struct Browse: ParsableCommand {
             #if DEBUG
             if getenv("LINEDB_BROWSE_KEYS") != nil { return KeyEcho.run(on: terminal) }
             #endif
+            // SIGTERM/SIGHUP reach the event loop, which saves the unsaved changes before the process ends.
+            ccs_defer_ending_signals(true)
+            defer { ccs_defer_ending_signals(false) }
             return try BrowserApp(database: db).run(on: Self.testHook(terminal))
         }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)
+        if case .success(.terminated(let signal, let file)) = outcome {
+            let name = signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "signal \(signal)"
+            if let file {
+                Output.writeError("linedb: \(name): the unsaved changes were written to \(file)\n")
+            }
+            try? db.close()
+            ccs_die_of(signal)
+        }
         try db.close()
         _ = try outcome.get()
     }

@@ -129,8 +129,14 @@ final class CursesTerminal: Terminal {
         return try body()
     }
 
+    func pendingTermination() -> Int32? {
+        let signal = ccs_ending_signal()
+        return signal == 0 ? nil : signal
+    }
+
     func nextKey(timeoutMilliseconds: Int) -> Key? {
         if ccs_take_interrupt() { return .control("c") }
+        if ccs_ending_signal() != 0 { return nil }
         // Wait in slices so an interrupt (kill -INT) is seen within 100 ms even if the read is restarted.
         var remaining = timeoutMilliseconds
         while true {
@@ -139,6 +145,7 @@ final class CursesTerminal: Terminal {
             var character: wint_t = 0
             let result = wget_wch(window, &character)
             if ccs_take_interrupt() { return .control("c") }
+            if ccs_ending_signal() != 0 { return nil }
             if result == KEY_CODE_YES {
                 let key = Self.key(forCode: Int32(character))
                 if key == .resize {
