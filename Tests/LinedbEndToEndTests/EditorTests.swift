@@ -19,7 +19,8 @@ struct EditorTests {
             """)
         chmod(scratch.path + "/editor.sh", 0o755)
         let session = try TmuxSession(
-            [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["EDITOR": scratch.path + "/editor.sh"])
+            [try Programs.linedb.get(), "browse", db], in: scratch,
+            environment: ["EDITOR": scratch.path + "/editor.sh"])
         defer { session.stop() }
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
         try #require(first.met, "\(first.screen.joined(separator: "\n"))")
@@ -28,7 +29,8 @@ struct EditorTests {
         let edited = try session.waitForText("1 pending")
         #expect(edited.met && edited.screen.contains { $0.contains("MA101E") },
             "\(edited.screen.joined(separator: "\n"))")
-        #expect(scratch.read("seen.json").hasPrefix("{\n  \"id\": 1,\n  \"code\": \"MA101\","), "\(scratch.read("seen.json"))")
+        let seen = scratch.read("seen.json")
+        #expect(seen.hasPrefix("{\n  \"id\": 1,\n  \"code\": \"MA101\","), "\(seen)")
         // While the editor ran, the terminal was in the shell's mode (canonical, echo), not the browser's raw mode.
         #expect(scratch.read("stty.editor") == session.stty.before)
         #expect(!scratch.read("uni/data/course.records").contains("MA101E"))

@@ -53,7 +53,7 @@ struct RefusalTests {
         #expect(result.stderr.contains("linedb stats \(db)"))
     }
 
-    @Test("while another process holds the writer lock, the browser opens read-only and says so")
+    @Test("beside a writer (lock held) the browser opens read-only, says so, refuses e a d s E and changes no file")
     func followsAnotherWriter() throws {
         let scratch = Scratch()
         let db = try scratch.demoDatabase()
@@ -75,12 +75,26 @@ struct RefusalTests {
         while !holderOutput.read("stdout").hasPrefix("HOLDING") && Date() < deadline { usleep(20_000) }
         try #require(holderOutput.read("stdout").hasPrefix("HOLDING"), "no lock holder: \(holderOutput.read("stderr"))")
 
-        let session = try TmuxSession([try Programs.linedb.get(), "browse", db], in: scratch)
+        let filesBefore = snapshot(db)
+        let session = try TmuxSession([try Programs.linedb.get(), "browse", db], in: scratch, width: 160)
         defer { session.stop() }
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RO") }
         #expect(first.met, "not read-only beside a writer:\n\(first.screen.joined(separator: "\n"))")
-        // TODO (browser core): an edit key (`e`) refused with a read-only message, and a write by the other
-        // process appearing live (needs a real writer instead of this lock holder).
+        // Every key that would change the database is refused with the read-only message in the status line.
+        let refusal = "read-only: this browser cannot change the database (another process writes it)"
+        try session.send("Enter")  // the first table, focus on the grid
+        for key in ["e", "a", "d", "s", "E"] {
+            try session.send("Escape")  // clears the last message
+            let cleared = try session.waitForScreen { !$0.contains { $0.contains(refusal) } }
+            try #require(cleared.met, "\(cleared.screen.joined(separator: "\n"))")
+            try session.send(key)
+            let refused = try session.waitForText(refusal)
+            #expect(refused.met, "'\(key)' not refused:\n\(refused.screen.joined(separator: "\n"))")
+            #expect(!refused.screen.contains { $0.contains("pending") || $0.contains("Delete record") },
+                "\(refused.screen.joined(separator: "\n"))")
+        }
+        // (A write by another process appearing live is tested in ChangesTests with a real writer.)
+        #expect(snapshot(db) == filesBefore, "a read-only browser changed a file of the database")
         try session.send("q")
         #expect(try session.exitStatus() == 0)
         #expect(session.stty.before == session.stty.after)
@@ -88,6 +102,17 @@ struct RefusalTests {
         let after = try session.waitForText("opened read-only")
         #expect(after.met, "\(after.screen.joined(separator: "\n"))")
         #expect(kill(holder, 0) == 0, "the writer must be untouched")
+    }
+
+    /// Every file under `directory` (relative path → contents), the lock file aside.
+    private func snapshot(_ directory: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let relative = enumerator?.nextObject() as? String {
+            if relative == ".lock" { continue }
+            if let data = FileManager.default.contents(atPath: directory + "/" + relative) { files[relative] = data }
+        }
+        return files
     }
 
     @Test("linedb demo DIR in a terminal creates the database and opens the browser on it")

@@ -7,7 +7,7 @@ import Testing
     .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the end-to-end terminal tests need it"))
 struct SignalRecoveryTests {
     @Test(
-        "an edited cell, then kill: the signal's exit status, stty restored, the edit in <db>/.linedb-pending-<pid>.json",
+        "edited cell, then kill: the signal's exit status, stty restored, the edit in <db>/.linedb-pending-<pid>.json",
         arguments: [(SIGTERM, Int32(143), "SIGTERM"), (SIGHUP, Int32(129), "SIGHUP")])
     func signalWritesRecoveryFile(signal: Int32, status: Int32, name: String) throws {
         let scratch = Scratch()
