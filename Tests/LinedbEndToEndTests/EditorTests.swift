@@ -43,3 +43,34 @@ struct EditorTests {
         #expect(scratch.read("uni/wal/transaction.log").contains("MA101E"))
     }
 }
+
+extension EditorTests {
+    @Test("Ctrl-C typed in the editor (SIGINT to the browser too) does not quit the browser afterwards")
+    func interruptInEditor() throws {
+        let scratch = Scratch()
+        let db = try scratch.demoDatabase()
+        // The editor: the terminal sends SIGINT to the whole foreground group; here, to the browser by its pid.
+        scratch.write("editor.sh", """
+            #!/bin/sh
+            kill -INT "$(cat \(scratch.path)/pid)"
+            sleep 0.3
+            """)
+        chmod(scratch.path + "/editor.sh", 0o755)
+        let session = try TmuxSession(
+            [try Programs.linedb.get(), "browse", db], in: scratch,
+            environment: ["EDITOR": scratch.path + "/editor.sh"])
+        defer { session.stop() }
+        let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
+        try #require(first.met, "\(first.screen.joined(separator: "\n"))")
+        try session.send("Enter")
+        try session.send("E")
+        let back = try session.waitForText("record 1 unchanged")
+        #expect(back.met, "\(back.screen.joined(separator: "\n"))")
+        usleep(500_000)  // the loop polls the interrupt flag every 100 ms
+        let screen = try session.screen().joined(separator: "\n")
+        #expect(!scratch.exists("exit"), "the browser quit after the editor:\n\(screen)")
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+        #expect(session.stty.before == session.stty.after)
+    }
+}

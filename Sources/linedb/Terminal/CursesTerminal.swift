@@ -116,11 +116,13 @@ final class CursesTerminal: Terminal {
     }
 
     /// Leaves curses mode (the shell's terminal settings, the normal screen) while `body` runs — an editor, say —
-    /// then returns to it and repaints everything.
+    /// then returns to it and repaints everything. A Ctrl-C typed meanwhile was the editor's (the terminal sends
+    /// SIGINT to the whole foreground group): it is forgotten, not taken as a quit.
     func suspend<T>(_ body: () throws -> T) rethrows -> T {
         def_prog_mode()
         endwin()
         defer {
+            _ = ccs_take_interrupt()
             reset_prog_mode()
             lastDrawn = nil
             clearok(window, true)
