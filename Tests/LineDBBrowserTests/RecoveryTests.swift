@@ -68,3 +68,21 @@ struct RecoveryTests {
         #expect(app.state?.message.contains("ended by a signal") == false)
     }
 }
+
+extension RecoveryTests {
+    @Test("a database in memory keeps its unsaved changes in the temporary directory")
+    func inMemoryFallsBackToTemporaryDirectory() throws {
+        let db = try Database.inMemory()
+        try Fixture.fill(db)
+        let keys: [Key] = [.enter, .character("d"), .character("y")]
+        let app = BrowserApp(database: db)
+        let exit = try app.run(on: SignalledTerminal(keys))
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let path = directory + "/.linedb-pending-\(getpid()).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(exit == .terminated(signal: SIGTERM, recoveryFile: path))
+        #expect(app.recoveryFailure == nil)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(#""database": null"#) && text.contains(#""operation": "DELETE""#), "\(text)")
+    }
+}

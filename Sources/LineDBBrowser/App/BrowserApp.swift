@@ -20,6 +20,9 @@ public final class BrowserApp {
     public internal(set) var state: BrowserState?
     /// Follows `wal/transaction.log` for the WAL pane and, read-only, for the writer's changes.
     var follower: WALFollower?
+    /// Set when SIGTERM/SIGHUP ended the browser with unsaved changes and no recovery file could be written: what
+    /// the front end says after restoring the terminal.
+    public internal(set) var recoveryFailure: String?
     /// How long the loop waits for a key before polling the WAL (ms).
     public var tickMilliseconds = 150
 
@@ -63,13 +66,19 @@ public final class BrowserApp {
         }
     }
 
-    /// SIGTERM/SIGHUP: writes the pending changes (if any) to a recovery file beside the database.
+    /// SIGTERM/SIGHUP: writes the pending changes (if any) to a recovery file beside the database (in the temporary
+    /// directory for a database in memory or one whose directory cannot be written).
     func terminated(by signal: Int32, state: BrowserState) -> Exit {
-        guard !state.pending.isEmpty, let path = database.path else {
+        guard !state.pending.isEmpty else { return .terminated(signal: signal, recoveryFile: nil) }
+        do {
+            let file = try PendingRecovery.write(state.pending, databasePath: database.path, signal: signal)
+            return .terminated(signal: signal, recoveryFile: file)
+        } catch {
+            let n = state.pending.count
+            recoveryFailure = "\(n) unsaved change\(n == 1 ? " was" : "s were") lost: cannot write a recovery file: "
+                + "\(error)"
             return .terminated(signal: signal, recoveryFile: nil)
         }
-        let file = try? PendingRecovery.write(state.pending, databasePath: path, signal: signal)
-        return .terminated(signal: signal, recoveryFile: file)
     }
 
     /// Lays out for the terminal's current size, scrolls to the cursor and draws.

@@ -19,27 +19,25 @@ public enum PendingRecovery {
     public static let prefix = ".linedb-pending-"
     public static let suffix = ".json"
 
-    /// Writes `changes` to `<databasePath>/.linedb-pending-<pid>.json` (or, if that fails, the same name in the
-    /// temporary directory) and returns the path.
-    public static func write(_ changes: [Change], databasePath: String, signal: Int32) throws -> String {
+    /// Writes `changes` to `<databasePath>/.linedb-pending-<pid>.json` (or, for a database in memory or when that
+    /// fails, the same name in the temporary directory) and returns the path.
+    public static func write(_ changes: [Change], databasePath: String?, signal: Int32) throws -> String {
         var object = JSONObject()
-        object["database"] = .string(databasePath)
+        object["database"] = databasePath.map(JSONValue.string) ?? .null
         object["pid"] = .int(Int(getpid()))
         object["signal"] = .string(signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "signal \(signal)")
         object["written"] = .string(ISO8601DateFormatter().string(from: Date()))
         object["changes"] = .array(changes.map(json))
         let data = Data((JSONWriter.encodePretty(.object(object)) + "\n").utf8)
         let name = prefix + "\(getpid())" + suffix
-        let path = databasePath + "/" + name
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            return path
-        } catch {
-            let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            let fallback = directory + "/" + name
-            try data.write(to: URL(fileURLWithPath: fallback), options: .atomic)
-            return fallback
+        if let databasePath {
+            let path = databasePath + "/" + name
+            if (try? data.write(to: URL(fileURLWithPath: path), options: .atomic)) != nil { return path }
         }
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let fallback = directory + "/" + name
+        try data.write(to: URL(fileURLWithPath: fallback), options: .atomic)
+        return fallback
     }
 
     /// One change as the recovery file holds it.

@@ -53,6 +53,7 @@ struct Browse: ParsableCommand {
             try? db.close()
             throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
         }
+        var recoveryFailure: String?
         let outcome = Result { () throws -> BrowserApp.Exit in
             #if DEBUG
             if getenv("LINEDB_BROWSE_KEYS") != nil { return KeyEcho.run(on: terminal) }
@@ -60,7 +61,9 @@ struct Browse: ParsableCommand {
             // SIGTERM/SIGHUP reach the event loop, which saves the unsaved changes before the process ends.
             ccs_defer_ending_signals(true)
             defer { ccs_defer_ending_signals(false) }
-            return try BrowserApp(database: db).run(on: Self.testHook(terminal))
+            let app = BrowserApp(database: db)
+            defer { recoveryFailure = app.recoveryFailure }
+            return try app.run(on: Self.testHook(terminal))
         }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)
@@ -68,6 +71,8 @@ struct Browse: ParsableCommand {
             let name = signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "signal \(signal)"
             if let file {
                 Output.writeError("linedb: \(name): the unsaved changes were written to \(file)\n")
+            } else if let recoveryFailure {
+                Output.writeError("linedb: \(name): \(recoveryFailure)\n")
             }
             try? db.close()
             ccs_die_of(signal)
