@@ -48,14 +48,26 @@ struct RecordEditorTests {
         #expect(records.first == #"{"id":1,"name":"Ada","email":"s1@uni.edu","gpa":3.0,"born":"2001-02-01"}"#)
     }
 
-    @Test("the pending updates name the changed columns and u undoes them one by one")
+    @Test("the pending updates name the changed columns; u undoes the edit as a whole and Ctrl-R redoes it")
     func pendingAndUndo() throws {
-        let (app, _, _) = try edit(with: #"sed -i 's/"Alice"/"Ada"/; s/"born": "2001-02-01"/"born": null/' "$1""#)
+        let script = #"sed -i 's/"Alice"/"Ada"/; s/"born": "2001-02-01"/"born": null/' "$1""#
+        let (app, _, _) = try edit(with: script)
         let state = try #require(app.state)
-        #expect(state.pending.map(\.summary) == [
+        let summaries = [
             #"UPDATE student key=1 name: "Alice" → "Ada""#, #"UPDATE student key=1 born: "2001-02-01" → null"#,
-        ])
-        #expect(state.message == "record 1: name, born changed (pending: s saves, u undoes one column)")
+        ]
+        #expect(state.pending.map(\.summary) == summaries)
+        #expect(state.message == "record 1: name, born changed (pending: s saves, u undoes)")
+
+        let (undone, _, _) = try edit(with: script, then: [.character("u")])
+        #expect(undone.state?.pending.isEmpty == true)
+        #expect(undone.state?.redoStack.count == 2)
+        #expect(undone.state?.message.hasPrefix("undone: ") == true)
+        #expect(undone.state?.currentRow?[1] == "Alice")
+
+        let (redone, _, _) = try edit(with: script, then: [.character("u"), .control("r")])
+        #expect(redone.state?.pending.map(\.summary) == summaries)
+        #expect(redone.state?.currentRow?[1] == "Ada")
     }
 
     @Test(

@@ -164,18 +164,31 @@ extension BrowserState {
         say("record \(ValueText.display(key)) deleted (pending: s saves, u undoes)")
     }
 
+    /// Undoes the last change, or the last group of changes made together.
     mutating func undo() {
-        guard let change = pending.popLast() else { return say("nothing to undo") }
-        redoStack.append(change)
+        let moved = Self.moveLastGroup(from: &pending, to: &redoStack)
+        guard let change = moved.first else { return say("nothing to undo") }
         replayPending(focusing: change)
-        say("undone: \(change.summary)")
+        say("undone: " + moved.map(\.summary).joined(separator: "; "))
     }
 
     mutating func redo() {
-        guard let change = redoStack.popLast() else { return say("nothing to redo") }
-        pending.append(change)
+        let moved = Self.moveLastGroup(from: &redoStack, to: &pending)
+        guard let change = moved.first else { return say("nothing to redo") }
         replayPending(focusing: change)
-        say("redone: \(change.summary)")
+        say("redone: " + moved.map(\.summary).joined(separator: "; "))
+    }
+
+    /// Moves the last change of `source`, with the changes of its group before it, to `destination` (last first);
+    /// returns them in the order moved.
+    private static func moveLastGroup(from source: inout [Change], to destination: inout [Change]) -> [Change] {
+        guard let last = source.popLast() else { return [] }
+        var moved = [last]
+        while let group = last.group, let previous = source.last, previous.group == group {
+            moved.append(source.removeLast())
+        }
+        destination += moved
+        return moved
     }
 
     mutating func discardAll() {

@@ -68,11 +68,14 @@ extension BrowserState {
         // The other columns first, while the record still has its old key; the key last.
         let pk = table.keyColumn
         updates.sort { ($0.column == pk ? 1 : 0) < ($1.column == pk ? 1 : 0) }
+        lastChangeGroup += 1
         for update in updates {
             guard let current = self.table else { break }
-            record(Change(.update(key: key, column: update.column, old: update.old, new: update.new), in: current))
+            var change = Change(.update(key: key, column: update.column, old: update.old, new: update.new), in: current)
+            change.group = updates.count > 1 ? lastChangeGroup : nil
+            record(change)
         }
         let names = updates.map { columns[$0.column].name }.joined(separator: ", ")
-        say("record \(shown): \(names) changed (pending: s saves, u undoes one column)")
+        say("record \(shown): \(names) changed (pending: s saves, u undoes)")
     }
 }

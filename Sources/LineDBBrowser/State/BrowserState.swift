@@ -38,6 +38,8 @@ public struct BrowserState: Sendable {
     /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
     public internal(set) var pending: [Change] = []
     public internal(set) var redoStack: [Change] = []
+    /// The last ``Change/group`` number given out.
+    var lastChangeGroup = 0
     /// The last message for the status line, and whether it reports a refusal or a failure.
     public var message = ""
     public var messageIsError = false

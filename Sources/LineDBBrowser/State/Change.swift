@@ -20,6 +20,9 @@ public struct Change: Sendable, Equatable {
     public var columns: [String]
     /// The position of the table's primary key.
     public var keyColumn: Int
+    /// Changes made by one action (the columns of a record edited in `$EDITOR`) share a group and are undone and
+    /// redone together; `nil` for a change of its own.
+    public var group: Int?
 
     /// A change of `table` (whose columns are `columns`, the key at `keyColumn`).
     public init(table: String, kind: Kind, columns: [String], keyColumn: Int) {
