@@ -91,6 +91,17 @@ struct RecordEditorTests {
         #expect(dir.read("db/data/student.records").hasPrefix(#"{"id":1,"name":"Alice","#))
     }
 
+    @Test("the help overlay lists E")
+    func help() throws {
+        let dir = BrowserTempDir()
+        let db = try Database(path: dir.db)
+        try Fixture.fill(db)
+        let terminal = MemoryTerminal(rows: 40, columns: 100, keys: [.character("?")])
+        _ = try BrowserApp(database: db).run(on: terminal)
+        let lines = terminal.screen.split(separator: "\n")
+        #expect(lines.contains { $0.contains("E") && $0.contains("edit the record in $EDITOR") }, "\(terminal.screen)")
+    }
+
     @Test("a file left as it was changes nothing")
     func unchanged() throws {
         let (app, terminal, _) = try edit(with: "touch \"$1\"")
