@@ -44,7 +44,9 @@ let package = Package(
         .executableTarget(name: "linedb-crash-writer", dependencies: ["LineDB"], path: "Tests/CrashWriter"),
         // Benchmarks: `swift run -c release linedb-bench` (LineDB and SQLite on the same workload).
         .systemLibrary(name: "CSQLite", path: "Benchmarks/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .executableTarget(name: "linedb-bench", dependencies: ["LineDB", "CSQLite"], path: "Benchmarks/linedb-bench"),
+        .executableTarget(
+            name: "linedb-bench", dependencies: ["LineDB", "LineDBBrowser", "CSQLite"],
+            path: "Benchmarks/linedb-bench"),
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB"]),
         .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB"]),

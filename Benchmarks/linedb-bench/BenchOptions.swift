@@ -35,6 +35,10 @@ struct BenchOptions {
     var walOnly = false
     /// `--profile-checkpoint PATH`: internal; rounds of insert + save, update + save, insert + checkpoint.
     var profileCheckpoint: String? = nil
+    /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
+    var browser = false
+    /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
+    var browserChild: (path: String, spawnedAt: UInt64)? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -42,6 +46,8 @@ struct BenchOptions {
           --quick      100,000 records and fewer repeats: a smoke run of about a minute
           --dir PATH   where to create the databases (default $TMPDIR or /tmp); must not be tmpfs
           --keep       leave the databases there afterwards
+          --browser    only the terminal browser on the big table: first frame, RSS, per-key latency, search,
+                       filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
@@ -75,6 +81,11 @@ struct BenchOptions {
             case "--profile-bulk": o.profileBulk = value()
             case "--wal-only": o.walOnly = true
             case "--profile-checkpoint": o.profileCheckpoint = value()
+            case "--browser": o.browser = true
+            case "--browser-child":
+                let path = value()
+                guard let spawn = UInt64(value()) else { fail("--browser-child needs PATH and a time in ns") }
+                o.browserChild = (path, spawn)
             case "--inserts":
                 guard let n = Int(value()), n > 0 else { fail("--inserts needs a positive number") }
                 o.singleInserts = n

@@ -17,6 +17,21 @@ if let path = options.openChild { Benchmark.runOpenChild(path) }
 if let path = options.profileBulk { Benchmark.runProfileBulk(path, count: options.records, walOnly: options.walOnly) }
 if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
+if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
+if options.browser {
+    do {
+        let bench = try Benchmark(options: options)
+        defer { bench.cleanUp() }
+        bench.printHeader()
+        try bench.browser()
+        bench.report.printSummary()
+        print("\nload average at the end: \(bench.loadAverage())")
+    } catch {
+        printError("linedb-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 
 do {
     let bench = try Benchmark(options: options)
