@@ -78,6 +78,8 @@ struct Browse: ParsableCommand {
             ccs_die_of(signal)
         }
         try db.close()
+        // A SIGTERM/SIGHUP that came as the loop was ending (after q) still ends the process with its status.
+        if ccs_ending_signal() != 0, case .success = outcome { ccs_die_of(ccs_ending_signal()) }
         _ = try outcome.get()
     }
 
