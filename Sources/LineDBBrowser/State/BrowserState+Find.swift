@@ -37,9 +37,11 @@ extension BrowserState {
         guard total > 0 else { return }
         let start = row * width + column
         let matcher = TextMatcher(search)
+        let rows = table.rows  // bound once: the loop must not copy the table per cell
+        let order = view
         for step in 1...total {
             let p = ((start + (forward ? step : -step)) % total + total) % total
-            if cellMatches(row: p / width, column: p % width, matcher) {
+            if matcher.matches(rows[order[p / width]][p % width]) {
                 row = p / width
                 column = p % width
                 say("\"\(search)\": \(searchMatches) matching row\(searchMatches == 1 ? "" : "s")")
