@@ -43,16 +43,32 @@ struct Browse: ParsableCommand {
         try Self.requireTerminal(path: database.path)
         var options = DatabaseOptions(syncMode: .full, readOnly: readOnly)
         options.readOnlyIfLocked = true
-        let db = try Database(path: database.path, options: options)
-        // Said after the session (during it, stderr goes to a log that is printed when the terminal is restored).
-        let warnings = db.warnings
+        // The database opens on another thread while the terminal shows a first screen read cheaply from the files
+        // (see BrowseLoading.swift); a fast open (or a fast failure) goes straight on as if opened here.
+        let opening = BackgroundOpen(path: database.path, options: options)
+        if let early = opening.wait(milliseconds: 30), case .failure(let error) = early { throw error }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal.start()
         } catch let error as CursesTerminal.Unavailable {
-            try? db.close()
+            if case .success(let db) = opening.waitForever() { try? db.close() }
             throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
         }
+        let db: Database
+        switch Loading.show(opening, path: database.path, on: terminal) {
+        case .opened(let opened):
+            db = opened
+        case .failed(let error):
+            terminal.stop()
+            throw error
+        case .quit:
+            // q or Ctrl-C while loading: the terminal is restored at once, then the open finishes and is closed.
+            terminal.stop()
+            if case .success(let opened) = opening.waitForever() { try opened.close() }
+            return
+        }
+        // Said after the session (during it, stderr goes to a log that is printed when the terminal is restored).
+        let warnings = db.warnings
         var recoveryFailure: String?
         let outcome = Result { () throws -> BrowserApp.Exit in
             #if DEBUG

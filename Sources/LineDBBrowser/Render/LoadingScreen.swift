@@ -1,0 +1,118 @@
+import Foundation
+import LineDB
+
+/// What the browser can show before the database has finished opening, read cheaply from the files: the table
+/// names (`schema/*.schema.json`), the first table's schema and its first records (read straight from its records
+/// file, in constant memory), and the records file's size. Reading never fails: what cannot be read is left out.
+public struct LoadingPreview: Sendable {
+    /// The name shown in the status line (the database directory as given).
+    public var databaseName: String
+    /// The table names, sorted.
+    public var tableNames: [String]
+    /// The first table's schema, when it could be read.
+    public var schema: TableSchema?
+    /// The first records of the first table, in file order (before the WAL is replayed).
+    public var records: [Record]
+    /// The size in bytes of the first table's records file (0 when missing).
+    public var recordsFileBytes: Int
+
+    public init(
+        databaseName: String, tableNames: [String], schema: TableSchema?, records: [Record], recordsFileBytes: Int
+    ) {
+        self.databaseName = databaseName
+        self.tableNames = tableNames
+        self.schema = schema
+        self.records = records
+        self.recordsFileBytes = recordsFileBytes
+    }
+
+    /// Reads the preview of the database at `path`: at most `rows` records of the first table.
+    public static func read(databasePath path: String, rows: Int) -> LoadingPreview {
+        let schemaDirectory = (path as NSString).appendingPathComponent("schema")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: schemaDirectory)) ?? []
+        let suffix = ".schema.json"
+        let names = files.filter { $0.hasSuffix(suffix) && $0.count > suffix.count }
+            .map { String($0.dropLast(suffix.count)) }.sorted()
+        var preview = LoadingPreview(
+            databaseName: path, tableNames: names, schema: nil, records: [], recordsFileBytes: 0)
+        guard let first = names.first, let reader = try? RecordsFileReader(databasePath: path, table: first) else {
+            return preview
+        }
+        preview.schema = reader.schema
+        let attributes = try? FileManager.default.attributesOfItem(atPath: reader.path)
+        preview.recordsFileBytes = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        preview.records = (try? reader.first(max(0, rows))) ?? []
+        return preview
+    }
+
+    /// The status line: `loading DB… (records file N MB)` (KB under a megabyte).
+    public var statusText: String {
+        let megabytes = Double(recordsFileBytes) / 1_000_000
+        let size =
+            recordsFileBytes < 1_000_000 ? "\((recordsFileBytes + 999) / 1000) KB"
+            : megabytes >= 10 ? "\(Int(megabytes.rounded())) MB" : String(format: "%.1f MB", megabytes)
+        return "loading \(databaseName)… (records file \(size))"
+    }
+}
+
+/// Draws a ``LoadingPreview`` like the browser's main view (tables pane, records grid, status and key-hint
+/// lines) while the database opens. Pure: the same preview and size give the same grid.
+public enum LoadingScreen {
+    /// How many records fill the grid of a terminal of `rows` lines (what ``LoadingPreview/read(databasePath:rows:)``
+    /// should read).
+    public static func recordRows(terminalRows rows: Int) -> Int { max(0, rows - 3) }
+
+    public static func render(_ preview: LoadingPreview, rows: Int, columns: Int) -> ScreenGrid {
+        var grid = ScreenGrid(rows: rows, columns: columns)
+        guard rows >= 6, columns >= 20 else {
+            _ = grid.put("Loading…", row: 0, column: 0, style: .title)
+            return grid
+        }
+        let body = rows - 2
+        // Tables pane.
+        let longest = preview.tableNames.map(DisplayWidth.of).max() ?? 6
+        let tablesWidth = min(max(longest + 2, 14), max(10, columns / 4))
+        // No count in the title: the counts come with the open (and "Tables (n)" means the browser is ready).
+        Renderer.title("Tables", focused: true,
+                       in: Rect(row: 0, column: 0, height: body, width: tablesWidth), on: &grid)
+        for (i, name) in preview.tableNames.prefix(body - 1).enumerated() {
+            Renderer.field(" " + name, row: 1 + i, column: 0, width: tablesWidth,
+                           style: i == 0 ? .cursor : .normal, on: &grid)
+        }
+        Renderer.drawSeparator(at: tablesWidth, from: 0, height: body, on: &grid)
+        // Records grid.
+        let left = tablesWidth + 1, width = columns - left
+        let title = preview.schema.map { "\($0.name) (loading…)" } ?? "Records"
+        Renderer.title(title, focused: false, in: Rect(row: 0, column: left, height: body, width: width), on: &grid)
+        if let schema = preview.schema, body >= 3 {
+            drawRecords(preview.records, schema: schema, top: 1, left: left, width: width,
+                        height: body - 1, on: &grid)
+        }
+        Renderer.field(" " + preview.statusText, row: rows - 2, column: 0, width: columns, style: .title, on: &grid)
+        Renderer.field(" q quit (the browser starts when the database is open)", row: rows - 1, column: 0,
+                       width: columns, style: .keyHint, on: &grid)
+        return grid
+    }
+
+    private static func drawRecords(
+        _ records: [Record], schema: TableSchema, top: Int, left: Int, width: Int, height: Int,
+        on grid: inout ScreenGrid
+    ) {
+        let shown = Array(records.prefix(height - 1))
+        var x = left
+        for column in schema.columns {
+            guard x < left + width else { break }
+            let texts = shown.map { ValueText.display($0[column.name] ?? .null) }
+            let natural = ([column.name] + texts).map(DisplayWidth.of).max() ?? 1
+            let w = min(min(max(natural, 3), 24), left + width - x)
+            Renderer.field(column.name, row: top, column: x, width: w, style: .header, on: &grid)
+            for (i, text) in texts.enumerated() {
+                let value = shown[i][column.name] ?? .null
+                let style: CellStyle = value == .null ? .null : .normal
+                Renderer.field(text, row: top + 1 + i, column: x, width: w, style: style,
+                               right: ValueText.isNumber(value), on: &grid)
+            }
+            x += w + 1
+        }
+    }
+}
