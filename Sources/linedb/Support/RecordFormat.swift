@@ -1,5 +1,6 @@
 import ArgumentParser
 import LineDB
+import LineDBBrowser
 
 /// How `select` prints records.
 enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
@@ -85,23 +86,6 @@ struct TextTable {
 
     /// Terminal cells a text takes.
     static func width(_ text: String) -> Int {
-        var total = 0
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue
-            default: break
-            }
-            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
-                || (0x20000...0x3FFFD).contains(v)
-            {
-                total += 2
-            } else {
-                total += 1
-            }
-        }
-        return total
+        DisplayWidth.of(text)  // the browser's width table: one place knows wide and combining characters
     }
 }
