@@ -7,11 +7,14 @@ let package = Package(
     products: [
         .library(name: "LineDB", targets: ["LineDB"]),
         .executable(name: "linedb", targets: ["linedb"]),
+        .executable(name: "persistence-example", targets: ["persistence-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // `swift package generate-documentation --target LineDB` (the DocC catalog in Sources/LineDB/LineDB.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The storage engine. Knows nothing of terminals.
@@ -36,14 +39,18 @@ let package = Package(
         .executableTarget(
             name: "linedb",
             dependencies: [
-                "LineDB", "LineDBBrowser", "CNcursesw", "CCursesShim",
+                "LineDB", "LineDBBrowser", "CNcursesw", "CCursesShim", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // A writer process for the crash tests: writes, prints an ACK per durable write, gets SIGKILLed.
         .executableTarget(name: "linedb-crash-writer", dependencies: ["LineDB"], path: "Tests/CrashWriter"),
+        // The seed's example_persistence.py as a Swift program: `swift run persistence-example`.
+        .executableTarget(name: "persistence-example", dependencies: ["LineDB"], path: "Examples/persistence-example"),
+        // libsqlite3, as the system provides it (`libsqlite3-dev`): `linedb export-sqlite`/`import-sqlite` and the
+        // benchmark's peer.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Benchmarks: `swift run -c release linedb-bench` (LineDB and SQLite on the same workload).
-        .systemLibrary(name: "CSQLite", path: "Benchmarks/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .executableTarget(
             name: "linedb-bench", dependencies: ["LineDB", "LineDBBrowser", "CSQLite"],
             path: "Benchmarks/linedb-bench"),
