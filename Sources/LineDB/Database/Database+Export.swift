@@ -35,15 +35,22 @@ extension Database {
     ///   non-ASCII text as UTF-8 and a final newline): `table`, `records` (keys in column order, then any fields
     ///   the schema does not know), `count` and `exported_at` (local time, ISO 8601).
     /// - ``ExportFormat/jsonl``: one compact record per line, exactly as a records file holds it.
-    /// - ``ExportFormat/csv``: a header of the column names, then one row per record (see ``CSVCodec``); fields the
-    ///   schema does not know are not exported.
+    /// - ``ExportFormat/csv``: a header of the column names, then one row per record (RFC 4180 quoting; `null` is
+    ///   an empty field, `json` columns hold their compact JSON text); fields the schema does not know are not
+    ///   exported.
     ///
     /// Missing parent directories are created. The records are taken at one instant (under the database's lock);
     /// writing the file happens outside it, so writers are not held up. Works on a read-only database too.
     ///
+    /// - Parameters:
+    ///   - table: the table to export.
+    ///   - path: the file to write (relative to the current directory, or absolute).
+    ///   - format: the file format; the seed's JSON by default.
     /// - Returns: the number of records written.
     /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/io(operation:path:errno:)``
     ///   naming the file; an existing file at `path` is then left as it was.
+    /// > Important: The export file is durable when this returns (temporary file, `fsync`, `rename`, directory
+    /// > `fsync`), whatever the sync mode. The database itself is not changed.
     @discardableResult
     public func export(_ table: String, to path: String, format: ExportFormat = .json) throws(LineDBError) -> Int {
         let (schema, rows) = try state.withLock { () throws(LineDBError) -> (TableSchema, [Row]) in
@@ -74,7 +81,15 @@ extension Database {
     ///
     /// The same as ``export(_:to:format:)`` with ``ExportFormat/json``.
     ///
+    /// ```swift
+    /// try db.exportTable("student", "exports/students.json")
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: the table to export.
+    ///   - path: the JSON file to write.
     /// - Returns: the number of records written.
+    /// - Throws: as ``export(_:to:format:)``.
     @discardableResult
     public func exportTable(_ table: String, _ path: String) throws(LineDBError) -> Int {
         try export(table, to: path, format: .json)

@@ -48,14 +48,17 @@ extension Database {
     ///   of objects; `count`, when present, their number), or a bare array of objects.
     /// - ``ExportFormat/jsonl``: one object per line; blank lines are skipped.
     /// - ``ExportFormat/csv``: a header row naming columns of the table (in any order, not necessarily all), then
-    ///   one row per record. Empty fields are `null`; see ``CSVCodec`` for how fields become values.
+    ///   one row per record. Empty fields are `null`; other fields are read as the column's type.
     ///
     /// Each record is checked as ``insert(_:_:)`` checks it (unknown columns, types, NOT NULL, primary key and
     /// UNIQUE values, against the table and against the other records of the file); a record whose primary key
     /// is already in the table is an error, not an update. Records without an integer primary key get one from
     /// the table's counter.
     ///
-    /// - Parameter format: the file's format; `nil` guesses from its extension.
+    /// - Parameters:
+    ///   - table: the table to import into; it must exist.
+    ///   - path: the file to read.
+    ///   - format: the file's format; `nil` guesses from its extension.
     /// - Returns: the number of records imported.
     /// - Throws: ``LineDBError/invalidInput(reason:)`` naming the file, the record (line) and the column of the
     ///   first problem; ``LineDBError/io(operation:path:errno:)`` when the file cannot be read. Nothing is written

@@ -25,7 +25,7 @@ public struct Column: Sendable, Hashable {
     ///   - primaryKey: whether this is the primary key (at most one per table).
     ///   - nullable: whether `null` is allowed (the seed's default is `true`).
     ///   - unique: whether values must be distinct.
-    ///   - default: the value an insert gets when it gives none.
+    ///   - defaultValue: the value an insert gets when it gives none (argument label `default:`).
     public init(
         _ name: String, _ type: ColumnType, primaryKey: Bool = false, nullable: Bool = true, unique: Bool = false,
         default defaultValue: JSONValue? = nil
