@@ -6,16 +6,31 @@ extension Database {
     }
 
     /// The schema of a table.
+    ///
+    /// - Parameter table: the table's name.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``, with a close name as suggestion.
     public func schema(of table: String) throws(LineDBError) -> TableSchema {
         try state.withLock { () throws(LineDBError) in try self.table(table).schema }
     }
 
-    /// The number of records in a table.
+    /// The number of records in a table, unsaved changes included.
+    ///
+    /// - Parameter table: the table's name.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``.
     public func count(_ table: String) throws(LineDBError) -> Int {
         try state.withLock { () throws(LineDBError) in try self.table(table).count }
     }
 
     /// The record with primary key `key`, found in O(1); `nil` when there is none.
+    ///
+    /// ```swift
+    /// if let alice = try db.get("student", key: 1) { print(alice["name"]!) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: a primary key.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``.
     public func get(_ table: String, key: JSONValue) throws(LineDBError) -> Record? {
         try state.withLock { () throws(LineDBError) in
             let t = try self.table(table)
@@ -24,6 +39,18 @@ extension Database {
     }
 
     /// The records whose `column` equals `value`. O(1) for the primary key and UNIQUE columns, a scan otherwise.
+    ///
+    /// ```swift
+    /// let alice = try db.find("student", where: "email", equals: "alice@university.edu").first
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - column: the column to compare.
+    ///   - value: the value wanted (normalised to the column's type first).
+    /// - Returns: the matching records in file (insertion) order.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``,
+    ///   ``LineDBError/unknownColumn(table:column:suggestion:)``.
     public func find(_ table: String, where column: String, equals value: JSONValue) throws(LineDBError) -> [Record] {
         try state.withLock { () throws(LineDBError) in
             let t = try self.table(table)
@@ -47,6 +74,20 @@ extension Database {
     /// let best = try db.select("student", where: { ($0["gpa"]?.doubleValue ?? 0) > 3.5 },
     ///                          orderBy: "gpa", descending: true, limit: 10)
     /// ```
+    ///
+    /// Sorting uses ``JSONValue/compare(_:_:)``: `null` < `false` < `true` < numbers < strings < arrays < objects.
+    /// To read a table without building an array, see <doc:Streaming>.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - predicate: which records to keep; `nil` keeps all.
+    ///   - column: the column to sort by; `nil` keeps file (insertion) order.
+    ///   - descending: sort from largest to smallest.
+    ///   - offset: how many matching records to skip.
+    ///   - limit: the most records to return; `nil` for all.
+    /// - Returns: the records, in order.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``,
+    ///   ``LineDBError/unknownColumn(table:column:suggestion:)``, or what `predicate` throws.
     public func select(
         _ table: String, where predicate: ((Record) throws -> Bool)? = nil, orderBy column: String? = nil,
         descending: Bool = false, offset: Int = 0, limit: Int? = nil

@@ -9,11 +9,19 @@ extension Database {
     /// let id = try db.insert("student", ["name": "Alice", "email": "alice@university.edu"])
     /// ```
     ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - record: column name to value; values are checked against the column types (an `int` in a `float`
+    ///     column is stored as a float).
     /// - Returns: the record's primary key.
     /// - Throws: ``LineDBError/typeMismatch(table:column:expected:value:)``, ``LineDBError/notNull(table:column:)``,
-    ///   ``LineDBError/duplicateValue(table:column:value:)``, ``LineDBError/unknownColumn(table:column:suggestion:)``;
-    ///   nothing is changed then.
-    /// > Important: Durable when it returns under ``SyncMode/full``: the WAL line is synced.
+    ///   ``LineDBError/duplicateValue(table:column:value:)``, ``LineDBError/unknownColumn(table:column:suggestion:)``,
+    ///   ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/readOnly(reason:)``; nothing is changed
+    ///   then.
+    /// > Important: Durable when it returns under ``SyncMode/full``: the WAL line is synced. Under
+    /// > ``SyncMode/normal`` it survives a crash of the process and reaches the disk within 100 ms; under
+    /// > ``SyncMode/off`` at the next ``checkpoint()`` or ``close()``. The records file gets it at the next
+    /// > ``save()``. See <doc:DurabilityAndRecovery>.
     @discardableResult
     public func insert(_ table: String, _ record: Record) throws(LineDBError) -> JSONValue {
         var key: JSONValue = .null
@@ -24,9 +32,20 @@ extension Database {
     /// Updates the record with primary key `key`, changing only the columns in `changes`.
     /// Changing the primary key itself is allowed when the new key is free.
     ///
+    /// ```swift
+    /// let bob = try db.update("student", key: 2, set: ["gpa": 3.7])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: the primary key of the record to change.
+    ///   - changes: the columns to change and their new values; other columns keep theirs.
     /// - Returns: the record as it is now.
-    /// - Throws: ``LineDBError/recordNotFound(table:key:)`` and the errors of ``insert(_:_:)``.
-    /// > Important: Durable when it returns under ``SyncMode/full``.
+    /// - Throws: ``LineDBError/recordNotFound(table:key:)`` and the errors of ``insert(_:_:)``; nothing is changed
+    ///   then.
+    /// > Important: Durable when it returns under ``SyncMode/full`` (the `UPDATE` line, holding the whole new and
+    /// > old record, is synced); other modes as for ``insert(_:_:)``. The records file is rewritten at the next
+    /// > ``save()``.
     @discardableResult
     public func update(_ table: String, key: JSONValue, set changes: Record) throws(LineDBError) -> Record {
         var result = Record()
@@ -39,9 +58,19 @@ extension Database {
 
     /// Deletes the record with primary key `key`.
     ///
+    /// ```swift
+    /// let removed = try db.delete("student", key: 3)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: the primary key of the record to delete.
     /// - Returns: the deleted record.
-    /// - Throws: ``LineDBError/recordNotFound(table:key:)``.
-    /// > Important: Durable when it returns under ``SyncMode/full``.
+    /// - Throws: ``LineDBError/recordNotFound(table:key:)``, ``LineDBError/tableNotFound(table:suggestion:)``,
+    ///   ``LineDBError/readOnly(reason:)``.
+    /// > Important: Durable when it returns under ``SyncMode/full`` (the `DELETE` line is synced); other modes as
+    /// > for ``insert(_:_:)``. Its key is never given to a later insert. The records file is rewritten at the next
+    /// > ``save()``.
     @discardableResult
     public func delete(_ table: String, key: JSONValue) throws(LineDBError) -> Record {
         var result = Record()
@@ -54,7 +83,22 @@ extension Database {
 
     /// Inserts many records in one transaction: all of them or none.
     ///
+    /// ```swift
+    /// let ids = try db.insert("student", records: [
+    ///     ["name": "Alice", "email": "alice@university.edu"],
+    ///     ["name": "Bob", "email": "bob@university.edu"],
+    /// ])
+    /// ```
+    ///
+    /// The fast path for bulk loads: the WAL lines are encoded on several threads and synced once.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - records: the records, checked as ``insert(_:_:)`` checks one, also against each other.
     /// - Returns: their primary keys, in order.
+    /// - Throws: the errors of ``insert(_:_:)`` for the first record that fails; nothing is inserted then.
+    /// > Important: Durable when it returns under ``SyncMode/full``: the `txn`-tagged lines and their `COMMIT`
+    /// > are synced once; a crash before the `COMMIT` is on disk loses the whole batch, never a part of it.
     @discardableResult
     public func insert(_ table: String, records: [Record]) throws(LineDBError) -> [JSONValue] {
         var keys: [JSONValue] = []
@@ -78,6 +122,10 @@ extension Database {
     ///
     /// If `body` throws, every write it made is undone and the error is rethrown. The transaction holds the
     /// database for its duration; other threads wait.
+    ///
+    /// - Parameter body: the writes, made through the ``Transaction`` it receives (use it only inside `body`).
+    /// - Returns: what `body` returns.
+    /// - Throws: what `body` throws, or the ``LineDBError`` of a write or of the WAL; nothing is changed then.
     ///
     /// > Important: Durable when it returns under ``SyncMode/full``: its lines and a closing `COMMIT` line are
     /// > written with one `write()` and synced; recovery drops a transaction whose `COMMIT` is missing.
@@ -147,6 +195,12 @@ public final class Transaction {
     }
 
     /// Inserts a record; see ``Database/insert(_:_:)``.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - record: column name to value.
+    /// - Returns: the record's primary key (usable by the next writes of the transaction).
+    /// - Throws: as ``Database/insert(_:_:)``; the transaction is undone if the error leaves the closure.
     @discardableResult
     public func insert(_ table: String, _ record: Record) throws(LineDBError) -> JSONValue {
         try check()
@@ -154,6 +208,13 @@ public final class Transaction {
     }
 
     /// Updates a record; see ``Database/update(_:key:set:)``.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: the primary key of the record to change.
+    ///   - changes: the columns to change and their new values.
+    /// - Returns: the record as the transaction sees it now.
+    /// - Throws: as ``Database/update(_:key:set:)``.
     @discardableResult
     public func update(_ table: String, key: JSONValue, set changes: Record) throws(LineDBError) -> Record {
         try check()
@@ -162,6 +223,12 @@ public final class Transaction {
     }
 
     /// Deletes a record; see ``Database/delete(_:key:)``.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: the primary key of the record to delete.
+    /// - Returns: the deleted record.
+    /// - Throws: as ``Database/delete(_:key:)``.
     @discardableResult
     public func delete(_ table: String, key: JSONValue) throws(LineDBError) -> Record {
         try check()
@@ -169,7 +236,13 @@ public final class Transaction {
         return t.record(try batch.delete(t, key: key))
     }
 
-    /// The record with this key, as the transaction sees it.
+    /// The record with this key, as the transaction sees it (its own writes included).
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - key: a primary key.
+    /// - Returns: the record, or `nil` when there is none.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``.
     public func get(_ table: String, key: JSONValue) throws(LineDBError) -> Record? {
         try check()
         let t = try database.table(table)
