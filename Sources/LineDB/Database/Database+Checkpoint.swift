@@ -23,7 +23,19 @@ extension Database {
     /// The steps (STORAGE.md): sync the WAL; save; `link` the WAL to the archive name; write the new WAL as a
     /// temporary file and sync it; `rename` it over `transaction.log`; sync `wal/`.
     ///
+    /// ```swift
+    /// let done = try db.checkpoint()
+    /// print(done.archive ?? "-")   // transaction.20260122_203117.log
+    /// ```
+    ///
+    /// Archives are kept, never deleted by LineDB. A checkpoint also runs by itself when the WAL grows past
+    /// ``DatabaseOptions/autoCheckpointBytes``.
+    ///
     /// - Returns: the archive name and the last LSN it holds.
+    /// - Throws: ``LineDBError/io(operation:path:errno:)`` naming the file; the WAL then stays live and nothing
+    ///   is lost. ``LineDBError/readOnly(reason:)`` on a read-only database.
+    /// > Important: Durable when it returns, whatever the sync mode: every table is saved and synced before the
+    /// > WAL is retired, and the new WAL is synced before it takes the name `transaction.log`.
     @discardableResult
     public func checkpoint() throws(LineDBError) -> CheckpointSummary {
         try state.withLock { () throws(LineDBError) in

@@ -14,6 +14,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
 
     /// The format a file name's extension implies (`.json`, `.jsonl`/`.ndjson`/`.records`, `.csv`).
+    ///
+    /// - Parameter path: a file name or path; the extension is compared without regard to case.
+    /// - Returns: `nil` for any other extension.
     public init?(pathExtensionOf path: String) {
         let lower = path.lowercased()
         if lower.hasSuffix(".json") { self = .json }

@@ -26,8 +26,18 @@ extension Database {
     /// temporary file, `fsync` and `rename`, so the file is always either the old or the new version. Unchanged
     /// tables are not touched. The WAL is synced first and is not truncated (that is ``checkpoint()``).
     ///
+    /// ```swift
+    /// try db.insert("student", ["name": "Carol", "email": "carol@university.edu"])
+    /// let summary = try db.save()   // summary.appended == ["student": 1]
+    /// ```
+    ///
     /// - Returns: which tables were appended to or rewritten.
     /// - Throws: ``LineDBError/io(operation:path:errno:)`` naming the file; the old file is then intact.
+    ///   ``LineDBError/readOnly(reason:)`` on a read-only database.
+    /// > Important: When it returns, the records files hold every change and are on stable storage (files and
+    /// > directories synced), whatever the sync mode. A save is not needed for durability under
+    /// > ``SyncMode/full``: the WAL already holds every write. It bounds what the next open must replay only
+    /// > together with ``checkpoint()``.
     @discardableResult
     public func save() throws(LineDBError) -> SaveSummary {
         try state.withLock { () throws(LineDBError) in

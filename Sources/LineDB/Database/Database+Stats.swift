@@ -64,12 +64,26 @@ extension Database {
 
     /// The entries of the current WAL, oldest first: the seed's `storage.replay_wal()`, for inspection.
     /// Only the valid prefix is returned; a torn last line is left out.
+    ///
+    /// ```swift
+    /// for entry in try db.walEntries() {
+    ///     print("\(entry.timestamp): \(entry.operation) on \(entry.table ?? "-")")
+    /// }
+    /// ```
+    ///
+    /// - Returns: nothing for an in-memory database.
+    /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` for a damaged line followed by
+    ///   valid ones; ``LineDBError/io(operation:path:errno:)``.
     public func walEntries() throws(LineDBError) -> [WALEntry] {
         guard let paths else { return [] }
         return try Database.readWAL(io: io, path: paths.wal)
     }
 
     /// Reads the valid entries of a WAL file (current or archived) without opening a database.
+    ///
+    /// - Parameter path: the WAL file, e.g. `data/university/wal/transaction.20260122_203117.log`.
+    /// - Returns: its entries, oldest first; nothing when the file does not exist.
+    /// - Throws: as ``walEntries()``.
     public static func readWAL(path: String) throws(LineDBError) -> [WALEntry] {
         try readWAL(io: RealFileIO.shared, path: path)
     }

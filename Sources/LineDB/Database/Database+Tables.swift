@@ -12,9 +12,19 @@ extension Database {
     /// Every table LineDB creates has a primary key: when `schema` names none, an integer `id` primary key is
     /// added as the first column (the returned schema shows it).
     ///
+    /// ```swift
+    /// try db.createTable(TableSchema("course", columns: [
+    ///     Column("id", .int, primaryKey: true),
+    ///     Column("code", .str, nullable: false, unique: true),
+    /// ]))
+    /// ```
+    ///
+    /// - Parameter schema: the table's name and columns.
     /// - Returns: the schema as created.
-    /// - Throws: ``LineDBError/tableExists(table:)``, ``LineDBError/invalidSchema(path:reason:)``.
-    /// > Important: Durable when it returns, whatever the sync mode.
+    /// - Throws: ``LineDBError/tableExists(table:)``, ``LineDBError/invalidSchema(path:reason:)``,
+    ///   ``LineDBError/readOnly(reason:)``.
+    /// > Important: Durable when it returns, whatever the sync mode: the `CREATE_TABLE` line is synced, and the
+    /// > schema file and an empty records file are written by durable replace.
     @discardableResult
     public func createTable(_ schema: TableSchema) throws(LineDBError) -> TableSchema {
         let final = try Database.withImplicitKey(schema)
@@ -58,7 +68,10 @@ extension Database {
 
     /// Drops a table and its records. Logged as `DROP_TABLE`; the files are removed at once.
     ///
-    /// > Important: Durable when it returns, whatever the sync mode.
+    /// - Parameter name: the table's name.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/readOnly(reason:)``.
+    /// > Important: Durable when it returns, whatever the sync mode. Archived WAL files still hold the table's
+    /// > history.
     public func dropTable(_ name: String) throws(LineDBError) {
         try state.withLock { () throws(LineDBError) in
             try requireWritable()

@@ -79,12 +79,26 @@ public final class Database: @unchecked Sendable {
 
     /// Opens (or creates, unless read-only) the database in directory `path`.
     ///
+    /// ```swift
+    /// let db = try Database(path: "data/university", options: DatabaseOptions(syncMode: .normal))
+    /// ```
+    ///
+    /// Opening is recovery: see <doc:DurabilityAndRecovery>. Read ``warnings`` afterwards for what it repaired.
+    ///
+    /// - Parameters:
+    ///   - path: the database directory; its parent must exist. Created with `schema/`, `data/` and `wal/` when
+    ///     missing (unless ``DatabaseOptions/readOnly``).
+    ///   - options: sync mode, read-only, auto-checkpoint.
     /// - Throws: as ``init(name:persist:basePath:options:)``.
     public convenience init(path: String, options: DatabaseOptions = DatabaseOptions()) throws(LineDBError) {
         try self.init(path: path, options: options, createParent: false)
     }
 
     /// An in-memory database: same API, no files, nothing survives the process.
+    ///
+    /// ``save()`` and ``checkpoint()`` do nothing on it; ``stats()`` has no `disk` part.
+    ///
+    /// - Parameter options: the options (only ``DatabaseOptions/readOnly`` matters without files).
     public static func inMemory(options: DatabaseOptions = DatabaseOptions()) -> Database {
         Database(inMemoryWith: options)
     }
@@ -128,6 +142,12 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Syncs the WAL and releases the writer lock. Unsaved changes stay in the WAL and come back at the next open.
+    ///
+    /// Later writes throw ``LineDBError/closed``; closing twice is harmless. A database that is not closed is
+    /// closed when it is deinitialised.
+    ///
+    /// - Throws: ``LineDBError/io(operation:path:errno:)`` when the final sync fails.
+    /// > Important: After `close()` every write made before it is on stable storage, whatever the sync mode.
     public func close() throws(LineDBError) {
         try state.withLock { () throws(LineDBError) in
             guard !isClosed else { return }
@@ -144,6 +164,8 @@ public final class Database: @unchecked Sendable {
     /// Reads the database from disk again, as a new open would: the seed's `db.load()`.
     ///
     /// Every acknowledged write is in the WAL, so nothing is lost; unsaved changes come back from it.
+    ///
+    /// - Throws: as ``init(path:options:)``, for a file that cannot be trusted.
     public func load() throws(LineDBError) {
         try state.withLock { () throws(LineDBError) in try loadLocked() }
     }

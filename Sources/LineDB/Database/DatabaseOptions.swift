@@ -26,6 +26,14 @@ public struct DatabaseOptions: Sendable {
     public init() {}
 
     /// Options with a sync mode.
+    ///
+    /// ```swift
+    /// let db = try Database(path: "data/bulk", options: DatabaseOptions(syncMode: .off))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - syncMode: how hard writes wait for the disk; see <doc:DurabilityAndRecovery>.
+    ///   - readOnly: open without the writer lock and refuse every write.
     public init(syncMode: SyncMode, readOnly: Bool = false) {
         self.syncMode = syncMode
         self.readOnly = readOnly
