@@ -15,6 +15,8 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
     /// Reads a type name as written in a schema file: the seed's names, common aliases (`string`, `integer`,
     /// `double`, `boolean`, `text`, ...), Python's (`dict`, `list`, `Optional[int]`). Returns `nil` for an
     /// unknown name (the loader then uses ``json`` and warns).
+    ///
+    /// - Parameter typeName: the name, in any case, with surrounding spaces allowed.
     public init?(typeName: String) {
         var name = typeName.trimmingSpaces().lowercased()
         // Python annotations: Optional[X], typing.Optional[X], X | None
@@ -44,6 +46,13 @@ public enum ColumnType: String, Sendable, Hashable, CaseIterable {
 
     /// Checks `value` against this type and returns it in stored form (an `int` in a `float` column becomes a
     /// float). Returns `nil` when the value does not have this type. `null` is handled by the caller.
+    ///
+    /// ```swift
+    /// ColumnType.float.normalize(3)          // .double(3.0)
+    /// ColumnType.date.normalize("2026-13-01") // nil
+    /// ```
+    ///
+    /// - Parameter value: a value for a column of this type.
     public func normalize(_ value: JSONValue) -> JSONValue? {
         switch (self, value) {
         case (.int, .int): return value

@@ -27,6 +27,11 @@ public struct TableSchema: Sendable, Hashable {
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.
     ///
+    /// - Parameters:
+    ///   - name: the table name (letters, digits, `_`, `-`, `.`; see ``isValidTableName(_:)``).
+    ///   - columns: the columns in table order. Without a primary key, ``Database/createTable(_:)`` adds an
+    ///     integer `id` key first.
+    ///   - createdAt: the schema file's `created_at`; now (local time) by default.
     /// - Throws: ``LineDBError/invalidSchema(path:reason:)`` naming the problem.
     public init(_ name: String, columns: [Column], createdAt: String? = nil) throws(LineDBError) {
         try self.init(name: name, columns: columns, createdAt: createdAt ?? Timestamp.now(), extra: [:], path: nil)
@@ -83,9 +88,13 @@ public struct TableSchema: Sendable, Hashable {
     }
 
     /// The position of a column by name.
+    ///
+    /// - Parameter column: a column name.
     public func index(of column: String) -> Int? { positions[column] }
 
     /// A column by name.
+    ///
+    /// - Parameter name: a column name.
     public func column(named name: String) -> Column? { positions[name].map { columns[$0] } }
 
     /// The primary-key column, if any.
@@ -95,6 +104,8 @@ public struct TableSchema: Sendable, Hashable {
     public var hasAutoIncrementKey: Bool { primaryKey?.type == .int }
 
     /// Table names are file stems: letters, digits, `_`, `-` and `.` (not first), at most 128 bytes.
+    ///
+    /// - Parameter name: a proposed table name.
     public static func isValidTableName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 128, name.first != ".", !name.hasSuffix(".tmp") else { return false }
         return name.unicodeScalars.allSatisfy {

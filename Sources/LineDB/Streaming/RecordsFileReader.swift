@@ -24,7 +24,14 @@ public struct RecordsFileReader: Sendable {
     /// The records file.
     public let path: String
 
-    /// - Throws: ``LineDBError`` when the schema file is missing or invalid.
+    /// A reader of `<databasePath>/data/<table>.records`, with the table's schema read from its schema file.
+    ///
+    /// - Parameters:
+    ///   - databasePath: the database directory (e.g. `data/university`).
+    ///   - table: the table's name.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)`` when the schema file is missing;
+    ///   ``LineDBError/invalidSchema(path:reason:)`` or
+    ///   ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` when it is invalid.
     public init(databasePath: String, table: String) throws(LineDBError) {
         let paths = DatabasePaths(root: databasePath)
         let schemaPath = paths.schemaFile(table)
@@ -43,6 +50,20 @@ public struct RecordsFileReader: Sendable {
 
     /// Calls `body` for each record `predicate` accepts, in file order, stopping after `limit` of them (or when
     /// `body` returns `false`). Memory stays flat whatever the file's size.
+    ///
+    /// ```swift
+    /// try reader.forEach(where: { $0["gpa"]?.doubleValue ?? 0 > 3.5 }, limit: 10) { student in
+    ///     print(student["name"]!)
+    ///     return true   // false stops early
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - predicate: which records to pass to `body`.
+    ///   - limit: the most records to pass; reading stops there.
+    ///   - body: called with each record; return `false` to stop.
+    /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` for an invalid line,
+    ///   ``LineDBError/io(operation:path:errno:)``, or what `body` throws.
     public func forEach(
         where predicate: (Record) -> Bool = { _ in true }, limit: Int? = nil, _ body: (Record) throws -> Bool
     ) throws {
@@ -57,6 +78,9 @@ public struct RecordsFileReader: Sendable {
     }
 
     /// The first `n` records of the file.
+    ///
+    /// - Parameter n: how many records, at most.
+    /// - Throws: as ``RecordsCursor/next()``.
     public func first(_ n: Int) throws(LineDBError) -> [Record] {
         var cursor = try makeCursor()
         var out: [Record] = []
@@ -65,6 +89,12 @@ public struct RecordsFileReader: Sendable {
     }
 
     /// The last `n` records of the file, read from its end (fast on a file of any size).
+    ///
+    /// Lines that are not valid records are skipped here, not reported.
+    ///
+    /// - Parameter n: how many records, at most.
+    /// - Returns: the records in file order; nothing when the file does not exist.
+    /// - Throws: ``LineDBError/io(operation:path:errno:)``.
     public func last(_ n: Int) throws(LineDBError) -> [Record] {
         guard n > 0 else { return [] }
         let io = RealFileIO.shared

@@ -7,10 +7,15 @@
 public struct WALEntry: Sendable, Hashable {
     /// The operations a WAL line can carry.
     public enum Operation: String, Sendable, Hashable {
+        /// A table was created; `record` holds its schema object (`null` in lines written by the seed).
         case createTable = "CREATE_TABLE"
+        /// A table and its records were dropped.
         case dropTable = "DROP_TABLE"
+        /// `record` was inserted.
         case insert = "INSERT"
+        /// `old_record` was replaced by `record` (both whole records).
         case update = "UPDATE"
+        /// `old_record` was deleted.
         case delete = "DELETE"
         /// Closes a multi-entry transaction (`record.txn` is not used; the line's ``txn`` names it).
         case commit = "COMMIT"

@@ -81,6 +81,16 @@ public final class WALFollower {
 
     /// A follower of `<databasePath>/wal/transaction.log`. Nothing is opened until the first ``poll()``; a missing
     /// file is not an error (polls return nothing until it appears).
+    ///
+    /// ```swift
+    /// let follower = WALFollower(databasePath: "data/university")
+    /// while true {
+    ///     for entry in try follower.poll() { print(entry.lsn, entry.operation, entry.table ?? "") }
+    ///     usleep(100_000)
+    /// }
+    /// ```
+    ///
+    /// - Parameter databasePath: the database directory.
     public convenience init(databasePath: String) {
         self.init(databasePath: databasePath, io: RealFileIO.shared)
     }
