@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LineDB
 
 /// The version `linedb --version` prints.
 let linedbVersion = "0.1.0 (on-disk format 1, linedb-wal/1)"
@@ -10,10 +12,14 @@ struct LinedbCommand: ParsableCommand {
         abstract: "Browse (`linedb DB`), inspect and change a LineDB database (a directory of JSON Lines files).",
         discussion: """
             DB is the database directory: schema/<table>.schema.json, data/<table>.records (JSON Lines) and \
-            wal/transaction.log.
+            wal/transaction.log. Without arguments, `linedb` lists the databases in the current directory (and \
+            one level below).
 
             Exit codes: 0 success; 1 a data problem (a constraint violation, a corrupt or locked database, \
-            `check` found a problem); 2 a usage error (a bad option or value, an unknown table).
+            `check` found a problem, a file that is not what it should be); 2 a usage error (a bad option or \
+            value, an unknown table or column, a missing file).
+
+            Shell completions: `linedb --generate-completion-script bash|zsh|fish`.
 
             Example:
               linedb init uni
@@ -24,9 +30,92 @@ struct LinedbCommand: ParsableCommand {
         version: linedbVersion,
         subcommands: [
             Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
-            Save.self, Checkpoint.self, Export.self, Import.self, WAL.self, Check.self, Recover.self,
+            Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, WAL.self,
+            Check.self, Recover.self,
         ],
         // `linedb DB` opens the browser.
         defaultSubcommand: Browse.self
     )
+
+    /// Parses the command line like ArgumentParser's `parseAsRoot`, except that plain `linedb` (no arguments) in a
+    /// directory holding databases becomes ``ListDatabases`` instead of the help text.
+    ///
+    /// main.swift calls `LinedbCommand.parseAsRoot()`; this static method is the one that call finds (a concrete
+    /// type's member is preferred over the protocol extension's), and it hands everything else to ArgumentParser.
+    static func parseAsRoot(_ arguments: [String]? = nil) throws -> ParsableCommand {
+        let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty {
+            if !ListDatabases.find(in: ".").isEmpty { return ListDatabases() }
+        }
+        let root: any ParsableCommand.Type = LinedbCommand.self
+        return try root.parseAsRoot(arguments)
+    }
+}
+
+/// `linedb` without arguments where there are databases: their paths, table counts and sizes, and how to open one.
+struct ListDatabases: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", shouldDisplay: false)
+
+    /// One database found: its path (relative to the current directory), tables and bytes on disk.
+    struct Found: Equatable {
+        var path: String
+        var tables: Int
+        var bytes: Int
+    }
+
+    func run() throws {
+        let databases = Self.find(in: ".")
+        guard !databases.isEmpty else { throw CleanExit.helpRequest(LinedbCommand.self) }
+        let rows = databases.map { [$0.path, plural($0.tables, "table"), Stats.size($0.bytes)] }
+        Output.line(databases.count == 1 ? "A LineDB database here:" : "LineDB databases here:")
+        for line in TextTable(header: ["database", "tables", "size"], rows: rows).lines() { Output.line("  " + line) }
+        let first = databases[0].path
+        Output.line("")
+        Output.line("Open one in the browser with `linedb \(first)`; inspect it with `linedb stats \(first)`.")
+        Output.line("All commands: `linedb --help`.")
+    }
+
+    /// The databases at `directory` itself, its subdirectories and theirs (not hidden ones, not `.build*`), sorted.
+    static func find(in directory: String) -> [Found] {
+        let fm = FileManager.default
+        var found: [Found] = []
+        func visit(_ path: String, depth: Int) {
+            if let database = inspect(path) {
+                found.append(database)
+                return
+            }
+            guard depth < 2, let children = try? fm.contentsOfDirectory(atPath: path) else { return }
+            for child in children.sorted() where !child.hasPrefix(".") {
+                var isDirectory: ObjCBool = false
+                let full = path == "." ? child : path + "/" + child
+                if fm.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                    visit(full, depth: depth + 1)
+                }
+            }
+        }
+        visit(directory, depth: 0)
+        return found
+    }
+
+    /// A database's table count and size, or `nil` when `path` is no database (it needs `schema/` and `wal/` or
+    /// `data/`, so a stray directory called `schema` is not taken for one).
+    static func inspect(_ path: String) -> Found? {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path + "/schema", isDirectory: &isDirectory), isDirectory.boolValue,
+            fm.fileExists(atPath: path + "/wal") || fm.fileExists(atPath: path + "/data")
+        else { return nil }
+        let schemas = (try? fm.contentsOfDirectory(atPath: path + "/schema")) ?? []
+        let tables = schemas.filter { $0.hasSuffix(".schema.json") && !$0.hasPrefix(".") }.count
+        var bytes = 0
+        if let walker = fm.enumerator(atPath: path) {
+            for case let relative as String in walker {
+                let attributes = try? fm.attributesOfItem(atPath: path + "/" + relative)
+                if attributes?[.type] as? FileAttributeType == .typeRegular {
+                    bytes += (attributes?[.size] as? NSNumber)?.intValue ?? 0
+                }
+            }
+        }
+        return Found(path: path, tables: tables, bytes: bytes)
+    }
 }
