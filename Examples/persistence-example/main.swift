@@ -1,2 +1,245 @@
-// The seed's example_persistence.py, in Swift. Being written (issue 5); run: swift run persistence-example
-print("persistence-example: not written yet")
+// The seed's example_persistence.py, in Swift: a short tour of LineDB's persistence.
+//
+//     swift run persistence-example
+//
+// Run from any directory: it works in ./data/university (removed first, so every run starts the same) and exports
+// into ./exports/. Each section is one use case the seed lists for its example.
+
+import Foundation
+import LineDB
+
+let basePath = "./data"
+let databasePath = "./data/university"
+
+// MARK: - Printing
+
+func heading(_ number: Int, _ title: String) {
+    print("")
+    print("\(number). \(title)")
+    print(String(repeating: "-", count: title.count + 3))
+}
+
+/// A value as JSON text, for showing records.
+func text(_ value: JSONValue?) -> String {
+    switch value {
+    case nil, .null?: return "null"
+    case .bool(let b)?: return b ? "true" : "false"
+    case .int(let i)?: return String(i)
+    case .double(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : String(d)
+    case .string(let s)?: return "\"" + s + "\""
+    case .array(let a)?: return "[" + a.map { text($0) }.joined(separator: ", ") + "]"
+    case .object(let o)?: return "{" + o.map { "\"\($0.key)\": \(text($0.value))" }.joined(separator: ", ") + "}"
+    }
+}
+
+/// `1 record`, `2 records`.
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+func show(_ record: Record) {
+    print("   " + record.map { "\($0.key)=\(text($0.value))" }.joined(separator: "  "))
+}
+
+/// Every file under `path`, with its size, as `ls -R` would list it.
+func tree(_ path: String, indent: String = "   ") {
+    let fm = FileManager.default
+    for name in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+        let full = path + "/" + name
+        var isDirectory: ObjCBool = false
+        _ = fm.fileExists(atPath: full, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            print("\(indent)\(name)/")
+            tree(full, indent: indent + "   ")
+        } else {
+            let size = (try? fm.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
+            print("\(indent)\(name)  (\(size) bytes)")
+        }
+    }
+}
+
+func lines(of path: String) -> [String] {
+    let contents = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return contents.split(separator: "\n").map(String.init)
+}
+
+// MARK: - The tour
+
+func createDatabase() throws -> Database {
+    heading(1, "Create a persistent database")
+    if FileManager.default.fileExists(atPath: databasePath) {
+        try FileManager.default.removeItem(atPath: databasePath)
+        print("   removed \(databasePath) from an earlier run")
+    }
+    let db = try Database(name: "university", persist: true, basePath: basePath)
+    print("   opened \(db.path!) (sync mode: \(db.options.syncMode.rawValue))")
+    return db
+}
+
+func defineTables(_ db: Database) throws {
+    heading(2, "Define tables")
+    try db.createTable(TableSchema("student", columns: [
+        Column("id", .int, primaryKey: true),
+        Column("name", .str, nullable: false),
+        Column("email", .str, unique: true),
+        Column("gpa", .float, default: 0.0),
+    ]))
+    try db.createTable(TableSchema("course", columns: [
+        Column("id", .int, primaryKey: true),
+        Column("code", .str, nullable: false, unique: true),
+        Column("title", .str),
+    ]))
+    for table in db.tableNames {
+        let columns = try db.schema(of: table).columns.map { "\($0.name): \($0.type.rawValue)" }
+        print("   \(table)(\(columns.joined(separator: ", ")))  -> schema/\(table).schema.json written at once")
+    }
+}
+
+func saveAndLoad(_ db: Database) throws {
+    heading(3, "Save and load")
+    let students: [Record] = [
+        ["name": "Alice Johnson", "email": "alice@university.edu", "gpa": 3.8],
+        ["name": "Bob Smith", "email": "bob@university.edu", "gpa": 3.5],
+        ["name": "Carol White", "email": "carol@university.edu", "gpa": 3.9],
+    ]
+    for student in students {
+        let id = try db.insert("student", student)
+        print("   inserted student \(text(id)): \(text(student["name"]))")
+    }
+    try db.insert("course", ["code": "CS101", "title": "Introduction to Programming"])
+    try db.insert("course", ["code": "CS201", "title": "Data Structures"])
+    print("   inserted 2 courses")
+    let summary = try db.save()
+    for (table, count) in summary.appended.sorted(by: { $0.key < $1.key }) {
+        print("   save(): appended \(count) records to data/\(table).records")
+    }
+    try db.close()
+    print("   closed the database")
+
+    let again = try Database(name: "university", persist: true, basePath: basePath)
+    try again.load()
+    print("   a new Database instance loaded \(again.tableNames.count) tables from disk: \(again.tableNames)")
+    for record in try again.select("student") { show(record) }
+    try again.close()
+}
+
+func inspectFiles() {
+    heading(4, "Inspect the file structure")
+    print("   \(databasePath)/")
+    tree(databasePath, indent: "      ")
+    print("")
+    print("   schema/student.schema.json:")
+    for line in lines(of: databasePath + "/schema/student.schema.json").prefix(9) { print("      " + line) }
+    print("      ...")
+    print("   data/student.records (one JSON object per line; `wc -l` counts the records):")
+    for line in lines(of: databasePath + "/data/student.records") { print("      " + line) }
+}
+
+func updatesAcrossSessions() throws {
+    heading(5, "Updates across sessions")
+    let session1 = try Database(name: "university", persist: true, basePath: basePath)
+    let bob = try session1.find("student", where: "email", equals: "bob@university.edu")[0]
+    try session1.update("student", key: bob["id"]!, set: ["gpa": 3.7])
+    print("   session 1: Bob's GPA 3.5 -> 3.7")
+    let dan = try session1.insert("student", ["name": "Dan Brown", "email": "dan@university.edu", "gpa": 3.2])
+    print("   session 1: inserted Dan Brown (id \(text(dan)))")
+    try session1.delete("course", key: 2)
+    print("   session 1: deleted course 2 (CS201)")
+    try session1.save()
+    print("   session 1: saved and closed")
+    try session1.close()
+
+    let session2 = try Database(name: "university", persist: true, basePath: basePath)
+    let bobNow = try session2.get("student", key: bob["id"]!)
+    print("   session 2: Bob's GPA is \(text(bobNow?["gpa"])), \(try session2.count("student")) students, "
+        + "\(try session2.count("course")) course")
+    try session2.update("student", key: dan, set: ["gpa": 3.4])
+    print("   session 2: Dan's GPA 3.2 -> 3.4, NOT saved; closing")
+    try session2.close()
+
+    let session3 = try Database(name: "university", persist: true, basePath: basePath)
+    let danNow = try session3.get("student", key: dan)
+    print("   session 3: Dan's GPA is \(text(danNow?["gpa"])) (the unsaved update came back from the WAL)")
+    try session3.save()
+    try session3.close()
+}
+
+func walAndCheckpoint() throws {
+    heading(6, "WAL inspection and checkpointing")
+    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let entries = try db.walEntries()
+    print("   wal/transaction.log holds \(entries.count) entries (the seed's storage.replay_wal()):")
+    for entry in entries {
+        print("      lsn \(entry.lsn)  \(entry.timestamp): \(entry.operation) on \(entry.table ?? "-")")
+    }
+    let done = try db.checkpoint()
+    print("   checkpoint(): saved every table, archived the WAL as wal/\(done.archive ?? "?") "
+        + "(through lsn \(done.throughLSN))")
+    let after = try db.walEntries()
+    print("   the new wal/transaction.log holds \(plural(after.count, "line")): "
+        + after.map { "\($0.operation) (lsn \($0.lsn))" }.joined(separator: ", "))
+    let walFiles = ((try? FileManager.default.contentsOfDirectory(atPath: databasePath + "/wal")) ?? []).sorted()
+    print("   wal/: \(walFiles.joined(separator: ", "))")
+    try db.close()
+}
+
+func exportAndStats() throws {
+    heading(7, "Export")
+    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let count = try db.exportTable("student", "exports/students.json")
+    print("   exported \(count) students to ./exports/students.json:")
+    for line in lines(of: "exports/students.json").prefix(8) { print("      " + line) }
+    print("      ...")
+    let csv = try db.export("course", to: "exports/courses.csv", format: .csv)
+    print("   exported \(plural(csv, "course")) to ./exports/courses.csv")
+
+    heading(8, "Statistics")
+    let stats = db.stats()
+    if case .object(let tables)? = stats["tables"] {
+        print("   tables: \(tables.count)")
+    }
+    if case .object(let disk)? = stats["disk"] {
+        print("   total size on disk: \(text(disk["total_size_bytes"])) bytes")
+        if case .object(let tables)? = disk["tables"] {
+            for (name, info) in tables {
+                let records = info.objectValue?["records"]?.intValue ?? 0
+                print("      \(name): \(plural(records, "record")), \(text(info.objectValue?["size_bytes"])) bytes")
+            }
+        }
+        if case .object(let wal)? = disk["wal"] {
+            let entries = wal["entries"]?.intValue ?? 0
+            let archived = wal["archived"]?.arrayValue?.count ?? 0
+            print("      wal: \(entries) \(entries == 1 ? "entry" : "entries"), "
+                + "\(plural(archived, "archived file"))")
+        }
+    }
+
+    heading(9, "Handle errors")
+    do {
+        try db.insert("student", ["name": "Eve Adams", "email": "alice@university.edu"])
+    } catch {
+        print("   refused: \(error)")
+    }
+    do {
+        try db.insert("student", ["email": "nobody@university.edu"])
+    } catch {
+        print("   refused: \(error)")
+    }
+    print("   nothing was written by either: \(try db.count("student")) students")
+    try db.close()
+}
+
+do {
+    print("LineDB persistence tour (the seed's example_persistence.py)")
+    let db = try createDatabase()
+    try defineTables(db)
+    try saveAndLoad(db)
+    inspectFiles()
+    try updatesAcrossSessions()
+    try walAndCheckpoint()
+    try exportAndStats()
+    print("")
+    print("Done. Look around: cat \(databasePath)/data/student.records, cat \(databasePath)/wal/transaction.log,")
+    print("linedb stats \(databasePath), linedb browse \(databasePath)")
+} catch {
+    FileHandle.standardError.write(Data("persistence-example: \(error)\n".utf8))
+    exit(1)
+}
