@@ -56,7 +56,7 @@ struct PersistenceExampleTests {
         #expect(!out.contains("removed ./data/university from an earlier run"))
     }
 
-    @Test("it leaves the seed's files: schema types named as the seed names them, the records, an archived WAL, the export")
+    @Test("it leaves the seed's files: schema types as the seed names them, the records, an archived WAL, the export")
     func files() throws {
         let dir = Scratch()
         try expectOK(Self.run(in: dir.path))
