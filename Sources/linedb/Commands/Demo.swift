@@ -6,9 +6,11 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the demo university database (when absent) and open it in the browser.",
         discussion: """
-            Creates a small university database in DIR (default ./data/university): students, instructors, \
-            courses and enrolments, with names in many scripts, nulls, every column type, a WAL of a few hundred \
-            entries and one archived WAL. An existing database in DIR is left untouched. Then opens it in the \
+            Copies the demo university database into DIR (default ./data/university) when DIR is absent or empty: \
+            students, instructors, courses and enrolments, with names in many scripts, nulls, every column type, a \
+            WAL of a few hundred entries and one archived WAL. It is the package resource next to the linedb \
+            executable (LineDB_linedb.resources); a linedb without it generates the same bytes. An existing \
+            database in DIR is left untouched. Then opens it in the \
             terminal browser when standard input and output are a terminal, and prints its statistics otherwise \
             (in scripts and CI).
 
@@ -27,7 +29,21 @@ struct Demo: ParsableCommand {
             Output.line("Using the existing database in \(directory) (left untouched).")
         } else {
             Output.line("Creating the demo database in \(directory) ...")
-            try UniversityDemo.create(at: directory).close()
+            let source: DemoInstaller.Source
+            do {
+                source = try DemoInstaller.install(into: directory)
+            } catch let failure as DemoInstaller.Failure {
+                if failure.isUsage { throw UsageError(failure.description) }
+                throw DataError(failure.description)
+            } catch {
+                throw DataError("creating the demo database in \(directory): \(error)")
+            }
+            switch source {
+            case .resource(let path):
+                Output.line("Copied the bundled demo database (\(path)).")
+            case .generated:
+                Output.line("Generated the demo database (no resource bundle LineDB_linedb.resources next to linedb).")
+            }
         }
         if Browse.hasTerminal {
             Output.flush()

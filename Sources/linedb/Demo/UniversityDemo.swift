@@ -1,9 +1,40 @@
+import Foundation
 import LineDB
 
 /// Builds the demo database: a small university (students, instructors, courses, enrolments) with names in many
-/// scripts, nulls, every column type, a WAL of a few hundred entries (inserts, updates, deletes) and one archived
-/// WAL. Deterministic: the same seed gives the same records, so the demo can be rebuilt and reviewed.
+/// scripts (accents, Greek, Cyrillic, CJK, Arabic, emoji, combining marks), nulls, every column type, a WAL of a few
+/// hundred entries (inserts, updates, deletes) and one archived WAL.
+///
+/// Deterministic: the same bytes on every run, on any machine. The records come from a fixed-seed SplitMix64; the
+/// tables' `created_at` are fixed; the WAL runs with `syncMode = .full` (so every line's `synced` follows from the
+/// order of the writes, not from a flusher thread); and ``DemoWALStamps`` then replaces the clock's timestamps in
+/// the WAL and the archive's name with fixed ones. Nothing depends on the clock, the time zone or the locale.
+///
+/// Compiled into `linedb` (the fallback when its resource bundle is missing) and into `make-demo` (which writes the
+/// package resource `Sources/linedb/Resources/university`), through the symbolic link `Tools/make-demo/Demo`.
 enum UniversityDemo {
+    /// The number of students before the WAL's additions (enrolments are three times as many).
+    static let studentCount = 2_000
+
+    /// Writes the demo database into `path`, which must not exist or be an empty directory; its parent directories
+    /// are created. Leaves no `.lock` behind: the result is ready to be copied.
+    static func generate(into path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var options = DatabaseOptions()
+        options.syncMode = .full
+        options.autoCheckpointBytes = nil
+        let db = try Database(path: path, options: options)
+        do {
+            try fill(db)
+            try db.close()
+        } catch {
+            try? db.close()
+            throw error
+        }
+        try DemoWALStamps.rewrite(databaseAt: path)
+        try? FileManager.default.removeItem(atPath: path + "/.lock")
+    }
+
     /// Deterministic choices over the engine's SplitMix64.
     struct Generator {
         var random: SplitMix64
@@ -22,6 +53,8 @@ enum UniversityDemo {
         "Johnson", "Smith", "García", "Müller", "Dubois", "Rossi", "Kowalski", "O'Brien", "Ng", "Tanaka", "王",
         "김", "Ivanova", "Haddad", "Nakamura", "da Silva", "Øvergaard", "Núñez", "Björk", "Şahin", "Van der Berg",
     ]
+    /// Nicknames some people go by, written between the given and the family name.
+    static let nicknames = ["🦊", "🌻", "🐼", "🚀", "🎸", "🌈", "👩‍🔬", "🧑🏽‍🎓"]
     static let subjects = [
         ("CS", "Computer Science"), ("MA", "Mathematics"), ("PH", "Physics"), ("LI", "Linguistics"),
         ("HI", "History"), ("MU", "Music"), ("BI", "Biology"), ("EC", "Economics"),
@@ -31,18 +64,12 @@ enum UniversityDemo {
     ]
     static let emoji = ["📚", "🎓", "🧪", "🎻", "🌍", "💡", "🧮", "✨"]
 
-    /// Creates the demo database in `path` (which must not hold a database yet) and returns it open.
-    static func create(at path: String, students: Int = 2_000) throws -> Database {
-        var options = DatabaseOptions()
-        options.syncMode = .normal
-        options.autoCheckpointBytes = nil
-        // Database(name:basePath:) creates missing parent directories (./data for the default ./data/university).
-        var trimmed = path
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        let slash = trimmed.lastIndex(of: "/")
-        let base = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
-        let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
-        let db = try Database(name: name, basePath: base, options: options)
+    /// The tables' `created_at`: the timestamps ``DemoWALStamps`` gives their `CREATE_TABLE` lines (the first four
+    /// writes).
+    static func createdAt(_ table: Int) -> String { DemoWALStamps.timestamp(group: table) }
+
+    /// Creates the tables and writes the records, the checkpoint and the WAL's updates and deletes.
+    private static func fill(_ db: Database) throws {
         var g = Generator(state: 20_260_122)
         try db.createTable(TableSchema("instructor", columns: [
             Column("id", .int, primaryKey: true),
@@ -51,7 +78,7 @@ enum UniversityDemo {
             Column("department", .str),
             Column("hired", .date),
             Column("office", .json),
-        ]))
+        ], createdAt: createdAt(0)))
         try db.createTable(TableSchema("course", columns: [
             Column("id", .int, primaryKey: true),
             Column("code", .str, nullable: false, unique: true),
@@ -60,7 +87,7 @@ enum UniversityDemo {
             Column("instructor_id", .int),
             Column("online", .bool, default: false),
             Column("tags", .json),
-        ]))
+        ], createdAt: createdAt(1)))
         try db.createTable(TableSchema("student", columns: [
             Column("id", .int, primaryKey: true),
             Column("name", .str, nullable: false),
@@ -70,7 +97,7 @@ enum UniversityDemo {
             Column("enrolled", .datetime),
             Column("birthday", .date),
             Column("profile", .json),
-        ]))
+        ], createdAt: createdAt(2)))
         try db.createTable(TableSchema("enrolment", columns: [
             Column("id", .int, primaryKey: true),
             Column("student_id", .int, nullable: false),
@@ -78,26 +105,26 @@ enum UniversityDemo {
             Column("term", .str, nullable: false),
             Column("grade", .float),
             Column("registered_at", .datetime, nullable: false),
-        ]))
+        ], createdAt: createdAt(3)))
 
-        func person(_ i: Int) -> String { "\(g.pick(givenNames)) \(g.pick(familyNames))" }
+        func person() -> String {
+            let given = g.pick(givenNames)
+            let nickname = g.chance(4) ? " \(g.pick(nicknames))" : ""
+            return "\(given)\(nickname) \(g.pick(familyNames))"
+        }
         func email(_ name: String, _ i: Int, _ domain: String) -> String {
-            let ascii = name.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic) }
+            let ascii = name.lowercased().unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }
             let stem = String(String.UnicodeScalarView(ascii.prefix(12)))
             return "\(stem.isEmpty ? "user" : stem)\(i)@\(domain)"
         }
         func date(_ year: ClosedRange<Int>) -> String {
-            let y = g.int(year), m = g.int(1...12), d = g.int(1...28)
-            return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+            "\(g.int(year))-\(two(g.int(1...12)))-\(two(g.int(1...28)))"
         }
-        func time() -> String {
-            let h = g.int(8...18), m = g.int(0...59), s = g.int(0...59)
-            return String(format2(h)) + ":" + format2(m) + ":" + format2(s)
-        }
+        func time() -> String { "\(two(g.int(8...18))):\(two(g.int(0...59))):\(two(g.int(0...59)))" }
 
         var instructors: [Record] = []
         for i in 1...40 {
-            let name = person(i)
+            let name = person()
             let (code, dept) = g.pick(subjects)
             instructors.append([
                 "name": .string(name), "email": .string(email(name, i, "faculty.example.edu")),
@@ -120,14 +147,17 @@ enum UniversityDemo {
         }
         try db.insert("course", records: courses)
 
+        let students = studentCount
         var studentRecords: [Record] = []
         for i in 1...students {
-            let name = person(i)
+            let name = person()
             var profile: JSONValue = nil
             if g.chance(60) {
-                profile = ["languages": .array([.string(g.pick(["en", "fr", "de", "zh", "ja", "ko", "ar", "es"]))]),
-                           "mentor": g.chance(50) ? .int(g.int(1...40)) : nil,
-                           "motto": g.chance(20) ? .string("\(g.pick(emoji)) \(g.pick(topics)) life") : nil]
+                profile = [
+                    "languages": .array([.string(g.pick(["en", "fr", "de", "zh", "ja", "ko", "ar", "es"]))]),
+                    "mentor": g.chance(50) ? .int(g.int(1...40)) : nil,
+                    "motto": g.chance(20) ? .string("\(g.pick(emoji)) \(g.pick(topics)) life") : nil,
+                ]
             }
             studentRecords.append([
                 "name": .string(name), "email": g.chance(3) ? nil : .string(email(name, i, "students.example.edu")),
@@ -143,7 +173,8 @@ enum UniversityDemo {
         let terms = ["2024-autumn", "2025-spring", "2025-autumn"]
         for _ in 1...(students * 3) {
             enrolments.append([
-                "student_id": .int(g.int(1...students)), "course_id": .int(g.int(1...60)), "term": .string(g.pick(terms)),
+                "student_id": .int(g.int(1...students)), "course_id": .int(g.int(1...60)),
+                "term": .string(g.pick(terms)),
                 "grade": g.chance(40) ? nil : .double(Double(g.int(10...60)) / 10),
                 "registered_at": .string("\(date(2024...2025))T\(time()).\(100_000 + g.int(0...899_999))"),
             ])
@@ -155,7 +186,7 @@ enum UniversityDemo {
 
         // A WAL of a few hundred entries: new students, grade changes, withdrawals.
         for i in 0..<120 {
-            let name = person(students + i)
+            let name = person()
             try db.insert("student", [
                 "name": .string(name), "email": .string(email(name, students + 1 + i, "students.example.edu")),
                 "gpa": .double(Double(g.int(200...400)) / 100), "enrolled": .string("2025-09-0\(1 + i % 9)T09:00:00"),
@@ -178,8 +209,8 @@ enum UniversityDemo {
             if try db.get("enrolment", key: .int(key)) != nil { try db.delete("enrolment", key: .int(key)) }
         }
         try db.save()
-        return db
     }
 
-    private static func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    /// `n` as two digits.
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }
