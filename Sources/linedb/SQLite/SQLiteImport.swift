@@ -50,9 +50,9 @@ enum SQLiteImport {
         var plan = Plan()
         for name in names {
             let table = try reader.table(name)
-            plan.tables.append((table.schema, try records(of: table, connection: connection)))
+            plan.tables.append((table.schema, try records(of: table, connection: connection, notes: &plan.notes)))
         }
-        plan.notes = reader.notes
+        plan.notes = reader.notes + plan.notes
         try dryRun(plan, file: file)
         return plan
     }
@@ -95,7 +95,9 @@ enum SQLiteImport {
     }
 
     /// Every row of a table as LineDB records, converted by the column types.
-    private static func records(of table: SQLiteSchemaReader.Table, connection: SQLiteConnection) throws -> [Record] {
+    private static func records(
+        of table: SQLiteSchemaReader.Table, connection: SQLiteConnection, notes: inout [String]
+    ) throws -> [Record] {
         let schema = table.schema
         let columns = table.sourceColumns.map { name in schema.column(named: name)! }
         let statement = try connection.prepare(
@@ -103,12 +105,17 @@ enum SQLiteImport {
                 + SQLiteConnection.quote(schema.name))
         var result: [Record] = []
         var rowNumber = 0
+        var blobs = [Int](repeating: 0, count: columns.count)
         while try statement.step() {
             rowNumber += 1
             var record = Record()
             record.reserveCapacity(columns.count)
             for (i, column) in columns.enumerated() {
-                switch SQLiteTypeMapping.lineDBValue(statement.value(i), type: column.type) {
+                let value = statement.value(i)
+                if case .blob = value { blobs[i] += 1 }
+                switch SQLiteTypeMapping.lineDBValue(
+                    value, type: column.type, textIsJSON: table.textIsJSON[i])
+                {
                 case .success(let value): record[column.name] = value
                 case .failure(let failure):
                     throw DataError(
@@ -117,6 +124,10 @@ enum SQLiteImport {
                 }
             }
             result.append(record)
+        }
+        for (i, count) in blobs.enumerated() where count > 0 {
+            notes.append(
+                "\(schema.name).\(columns[i].name): \(plural(count, "BLOB value")) imported as base64 text (JSON has no bytes)")
         }
         return result
     }

@@ -10,6 +10,8 @@ struct SQLiteSchemaReader {
         var schema: TableSchema
         /// The SQLite column of each schema column (the implicit `id` LineDB adds has none).
         var sourceColumns: [String]
+        /// For each source column: whether its TEXT holds JSON (see ``SQLiteTypeMapping/textHoldsJSON``).
+        var textIsJSON: [Bool]
     }
 
     /// Things a user should know: composite keys or UNIQUE constraints not kept, defaults not carried over.
@@ -62,8 +64,10 @@ struct SQLiteSchemaReader {
             }
         }
         var columns: [Column] = []
+        var textIsJSON: [Bool] = []
         for info in infos {
             let hasJSONCheck = Self.jsonCheckNames(info.name).contains { compactSQL.contains($0) }
+            textIsJSON.append(SQLiteTypeMapping.textHoldsJSON(declared: info.type, hasJSONCheck: hasJSONCheck))
             let type = SQLiteTypeMapping.columnType(declared: info.type, hasJSONCheck: hasJSONCheck)
             var isKey = keyColumns.count == 1 && info.pk > 0
             if isKey && type != .int && type != .str {
@@ -95,7 +99,7 @@ struct SQLiteSchemaReader {
             if schema.primaryKeyIndex == nil && keyColumns.count <= 1 {
                 notes.append("\(name): no INTEGER or TEXT primary key; LineDB adds an integer key 'id'")
             }
-            return Table(schema: schema, sourceColumns: infos.map(\.name))
+            return Table(schema: schema, sourceColumns: infos.map(\.name), textIsJSON: textIsJSON)
         } catch {
             throw ContextError("\(connection.path): table '\(name)'", error)
         }

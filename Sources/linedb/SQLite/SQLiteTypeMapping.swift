@@ -61,6 +61,13 @@ enum SQLiteTypeMapping {
         return .float
     }
 
+    /// Whether TEXT in a json column holds JSON (declared JSON, or checked with `json_valid`) rather than being a
+    /// plain string (a column without a declared type, or BLOB, which LineDB also reads as json).
+    static func textHoldsJSON(declared: String, hasJSONCheck: Bool) -> Bool {
+        let base = declared.uppercased().split(whereSeparator: { $0 == "(" || $0 == " " }).first ?? ""
+        return hasJSONCheck || base == "JSON" || base == "JSONB"
+    }
+
     // MARK: Values
 
     /// A LineDB value (already of the column's type) as SQLite stores it.
@@ -77,7 +84,10 @@ enum SQLiteTypeMapping {
     }
 
     /// A value read from SQLite as a value of a LineDB column, or a reason why it cannot be one.
-    static func lineDBValue(_ value: SQLiteValue, type: ColumnType) -> Result<JSONValue, ConversionFailure> {
+    /// In a json column, TEXT is parsed as JSON when `textIsJSON`, else kept as a string.
+    static func lineDBValue(_ value: SQLiteValue, type: ColumnType, textIsJSON: Bool = true)
+        -> Result<JSONValue, ConversionFailure>
+    {
         switch (type, value) {
         case (_, .null): return .success(.null)
         case (.int, .integer(let i)): return .success(.int(Int(i)))
@@ -92,6 +102,7 @@ enum SQLiteTypeMapping {
             return .success(.bool(s.lowercased() == "true"))
         case (.json, .integer(let i)): return .success(.int(Int(i)))
         case (.json, .real(let d)) where d.isFinite: return .success(.double(d))
+        case (.json, .text(let s)) where !textIsJSON: return .success(.string(s))
         case (.json, .text(let s)):
             if let parsed = try? JSONParser.parse(s) { return .success(parsed) }
             return .failure(ConversionFailure(reason: "TEXT \(brief(s)) is not valid JSON"))
