@@ -1,0 +1,121 @@
+/// The one place where the typed API reads the engine's rows (``TableState`` and `Row.values`), under the state
+/// lock. Everything else in `Typed/` works on `[JSONValue]` in table column order and on ``Record``s, so a change
+/// of the in-memory row layout is adapted here only.
+extension Database {
+    /// The table's state, checked to be the one `binding` was made for (a table dropped and created again with
+    /// other columns must be registered again). State lock held.
+    private func boundTable(_ binding: RecordBinding) throws -> TableState {
+        let t = try table(binding.table)
+        if t.schema.columns != binding.tableSchema.columns {
+            throw TypedRecordError.schemaMismatch(
+                table: binding.table, path: nil, column: nil,
+                difference: "the table was created again with other columns since \(binding.layout.typeName) was "
+                    + "registered; register it again")
+        }
+        return t
+    }
+
+    /// The rows (values in table column order) that `predicate` accepts, decoded; in insertion order or sorted by
+    /// the table column at `orderIndex`; from `offset`, at most `limit`.
+    func typedRows<R: TableRecord>(
+        _ binding: RecordBinding, where predicate: ((R) throws -> Bool)?, orderIndex: Int?, descending: Bool,
+        offset: Int, limit: Int?
+    ) throws -> [R] {
+        try state.withLock { () throws -> [R] in
+            let t = try boundTable(binding)
+            let decoder = RowDecoder<R>(binding: binding)
+            var out: [R] = []
+            if predicate == nil && offset == 0 { out.reserveCapacity(min(limit ?? t.count, t.count)) }
+            var skipped = 0
+            func visit(_ row: Row) throws -> Bool {
+                if let limit, out.count >= limit { return false }
+                let record = try decoder.decode(row.values)
+                if let predicate, try !predicate(record) { return true }
+                if skipped < offset {
+                    skipped += 1
+                    return true
+                }
+                out.append(record)
+                return true
+            }
+            if let c = orderIndex {
+                var rows = Array(t.rows)
+                rows.sort { a, b in
+                    let r = JSONValue.compare(a.values[c], b.values[c])
+                    return descending ? r > 0 : r < 0
+                }
+                for row in rows where try !visit(row) { break }
+            } else {
+                for row in t.rows where try !visit(row) { break }
+            }
+            return out
+        }
+    }
+
+    /// The record with primary key `key`, decoded.
+    func typedRow<R: TableRecord>(_ binding: RecordBinding, key: JSONValue, as type: R.Type) throws -> R? {
+        try state.withLock { () throws -> R? in
+            let t = try boundTable(binding)
+            guard let row = t.row(forKey: key) else { return nil }
+            return try RowDecoder<R>(binding: binding).decode(row.values)
+        }
+    }
+
+    /// The records whose table column `column` equals `value`: O(1) for the primary key and UNIQUE columns.
+    func typedRows<R: TableRecord>(_ binding: RecordBinding, column name: String, equals value: JSONValue, limit: Int?)
+        throws -> [R]
+    {
+        try state.withLock { () throws -> [R] in
+            let t = try boundTable(binding)
+            guard let c = t.schema.index(of: name) else {
+                throw LineDBError.unknownColumn(
+                    table: binding.table, column: name, suggestion: Suggest.closest(name, in: t.schema.columns.map(\.name)))
+            }
+            let wanted = (try? t.normalize(value, column: c)) ?? value
+            let decoder = RowDecoder<R>(binding: binding)
+            if t.schema.columns[c].isIndexed && !wanted.isNull {
+                guard let slot = t.slot(column: c, equals: wanted), let row = t.slots[slot] else { return [] }
+                return [try decoder.decode(row.values)]
+            }
+            var out: [R] = []
+            for row in t.rows where row.values[c] == wanted {
+                if let limit, out.count >= limit { break }
+                out.append(try decoder.decode(row.values))
+            }
+            return out
+        }
+    }
+
+    /// A consistent view of the table's rows for streaming: taken in O(1) (the rows are shared, copied only if the
+    /// table changes while the view lives), read without the lock.
+    func rowSnapshot(_ binding: RecordBinding) throws -> RowSnapshot {
+        try state.withLock { () throws -> RowSnapshot in RowSnapshot(slots: try boundTable(binding).slots) }
+    }
+
+    /// A view of the rows of the table named `table`, for dynamic streaming.
+    func rowSnapshot(table name: String) throws(LineDBError) -> (TableSchema, RowSnapshot) {
+        try state.withLock { () throws(LineDBError) -> (TableSchema, RowSnapshot) in
+            let t = try table(name)
+            return (t.schema, RowSnapshot(slots: t.slots))
+        }
+    }
+}
+
+/// The rows of a table at one moment, in insertion order; see ``Database/rowSnapshot(_:)``.
+struct RowSnapshot: @unchecked Sendable {
+    fileprivate let slots: [Row?]
+
+    /// Position `i`'s values (table column order), or nil for a deleted row; `count` positions.
+    var count: Int { slots.count }
+    func values(at i: Int) -> [JSONValue]? { slots[i]?.values }
+}
+
+extension RecordBinding {
+    /// A ``Record`` (from the dynamic API, or a records file) as values in table column order.
+    func values(of record: Record) -> [JSONValue] {
+        tableSchema.columns.map { record[$0.name] ?? .null }
+    }
+
+    /// A row parsed from a records file, as values in table column order.
+    func values(of row: Row) -> [JSONValue] { row.values }
+}

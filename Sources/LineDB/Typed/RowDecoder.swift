@@ -1,0 +1,147 @@
+/// Decodes a ``TableRecord`` straight from a row's values (``JSONValue``s in the table's column order), without
+/// building a ``Record`` or JSON text. One decoder is reused for many rows: set ``values`` and call ``decode``.
+final class RowDecoder<R: TableRecord>: Decoder {
+    let binding: RecordBinding
+    /// The row being decoded, in the table's column order.
+    var values: [JSONValue] = []
+    var codingPath: [CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    /// The type's column most likely asked next (a synthesised `init(from:)` asks in order).
+    fileprivate var hint = 0
+
+    init(binding: RecordBinding) {
+        self.binding = binding
+    }
+
+    /// Decodes one row; errors name the table, the record's key and the column.
+    func decode(_ row: [JSONValue]) throws -> R {
+        values = row
+        hint = 0
+        do {
+            return try R(from: self)
+        } catch {
+            throw binding.decodingError(error, key: binding.key(ofRowValues: row).brief)
+        }
+    }
+
+    /// The position in the row of the column named by `key`, or -1.
+    @inline(__always)
+    fileprivate func position(_ key: some CodingKey) -> Int {
+        let name = key.stringValue
+        let names = binding.names
+        let i: Int
+        if hint < names.count && names[hint] == name {
+            i = hint
+        } else if let found = binding.positions[name] {
+            i = found
+        } else {
+            return -1
+        }
+        hint = i + 1
+        return binding.tableIndex[i]
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(RowContainer<Key, R>(decoder: self))
+    }
+
+    func unkeyedContainer() throws -> UnkeyedDecodingContainer {
+        throw DecodingError.typeMismatch(
+            [Any].self, .init(codingPath: [], debugDescription: "a record is an object of columns, not an array"))
+    }
+
+    func singleValueContainer() throws -> SingleValueDecodingContainer {
+        throw DecodingError.typeMismatch(
+            JSONValue.self, .init(codingPath: [], debugDescription: "a record is an object of columns, not one value"))
+    }
+}
+
+private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContainerProtocol {
+    let decoder: RowDecoder<R>
+    var codingPath: [CodingKey] { [] }
+    var allKeys: [Key] { decoder.binding.names.compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { decoder.binding.positions[key.stringValue] != nil }
+
+    @inline(__always)
+    private func value(_ key: Key) throws -> JSONValue {
+        let p = decoder.position(key)
+        guard p >= 0 else {
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: [], debugDescription: "table '\(decoder.binding.table)' has no such column"))
+        }
+        return decoder.values[p]
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        let v = try value(key)
+        if case .bool(let b) = v { return b }
+        return try ValueDecoder.bool(v, [key])
+    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let v = try value(key)
+        if case .string(let s) = v { return s }
+        return try ValueDecoder.string(v, [key])
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        let v = try value(key)
+        if case .double(let d) = v { return d }
+        return try ValueDecoder.double(v, [key])
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try ValueDecoder.double(try value(key), [key])) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        let v = try value(key)
+        if case .int(let i) = v { return i }
+        return try ValueDecoder.integer(type, v, [key])
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try ValueDecoder.decode(T.self, from: try value(key), codingPath: [key])
+    }
+
+    // decodeIfPresent: a column that is null (or not in the table) is nil.
+    private func present(_ key: Key) -> JSONValue? {
+        let p = decoder.position(key)
+        guard p >= 0 else { return nil }
+        let v = decoder.values[p]
+        return v.isNull ? nil : v
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key).map { try ValueDecoder.string($0, [key]) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try present(key).map { try ValueDecoder.integer(type, $0, [key]) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key).map { try ValueDecoder.double($0, [key]) }
+    }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key).map { try ValueDecoder.bool($0, [key]) }
+    }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try present(key).map { try ValueDecoder.decode(T.self, from: $0, codingPath: [key]) }
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        try ValueDecoder(try value(key), codingPath: [key]).container(keyedBy: type)
+    }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
+        try ValueDecoder(try value(key), codingPath: [key]).unkeyedContainer()
+    }
+    func superDecoder() throws -> Decoder {
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "records have no super decoder"))
+    }
+    func superDecoder(forKey key: Key) throws -> Decoder { ValueDecoder(try value(key), codingPath: [key]) }
+}
