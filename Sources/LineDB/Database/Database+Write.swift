@@ -169,6 +169,7 @@ extension Database {
             }
         }
         if let lsn, let wal, options.syncMode == .full { try wal.waitDurable(lsn) }
+        if options.autoSave != .off { autoSaveAfterWrite() }  // Typed/Database+AutoSave.swift
         try autoCheckpointIfNeeded()
     }
 

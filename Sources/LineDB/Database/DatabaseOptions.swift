@@ -11,6 +11,10 @@ public struct DatabaseOptions: Sendable {
     public var autoCheckpointBytes: Int? = 64 << 20
     /// Lines larger than this are refused at insert (a record is one line of the records file and the WAL).
     public var maxLineBytes = 16 << 20
+    /// Save the records files automatically (the seed's "auto-save mode"): after every write, or every interval.
+    /// Default ``AutoSave/off``: the records files change only at ``Database/save()`` and ``Database/checkpoint()``
+    /// (writes are durable in the WAL either way). See ``AutoSave`` for what each mode costs.
+    public var autoSave: AutoSave = .off
 
     /// What recovery does with damage it would otherwise refuse (used by `linedb recover`): records lines that
     /// cannot be loaded, records that break a UNIQUE or key rule, and WAL entries that cannot be replayed are moved

@@ -104,10 +104,26 @@ extension Database {
 /// The rows of a table at one moment, in insertion order; see ``Database/rowSnapshot(_:)``.
 struct RowSnapshot: @unchecked Sendable {
     fileprivate let slots: [Row?]
+    static let empty = RowSnapshot(slots: [])
 
-    /// Position `i`'s values (table column order), or nil for a deleted row; `count` positions.
+    /// Position `i`'s row, or nil for a deleted row; `count` positions.
     var count: Int { slots.count }
-    func values(at i: Int) -> [JSONValue]? { slots[i]?.values }
+    func row(at i: Int) -> Row? { slots[i] }
+}
+
+/// How streams turn rows into elements.
+enum RowConversion {
+    /// A row as a typed record.
+    static func typed<R: TableRecord>(_ binding: RecordBinding, _ type: R.Type) -> (Row) throws -> R {
+        let decoder = RowDecoder<R>(binding: binding)
+        return { row in try decoder.decode(row.values) }
+    }
+
+    /// A row as a dynamic record (with the fields the schema does not know, as ``Database/select(_:where:orderBy:descending:offset:limit:)``
+    /// returns them).
+    static func dynamic(_ schema: TableSchema) -> (Row) throws -> Record {
+        { row in TableState.record(row, schema: schema) }
+    }
 }
 
 extension RecordBinding {

@@ -64,7 +64,7 @@ extension RecordTable {
     /// > save (an update cannot be appended).
     @discardableResult
     public func update(_ record: R) throws -> R {
-        let (key, changes) = try changesForUpdate(record)
+        let (key, changes) = try binding.changesForUpdate(record)
         return try decode(try database.update(name, key: key, set: changes))
     }
 
@@ -83,14 +83,5 @@ extension RecordTable {
     @discardableResult
     public func delete(key: JSONValue) throws -> R {
         try decode(try database.delete(name, key: key))
-    }
-
-    /// The key and the full set of columns an update writes.
-    func changesForUpdate(_ record: R) throws -> (JSONValue, Record) {
-        var changes = try encode(record)
-        let key = binding.tableSchema.primaryKey.flatMap { changes[$0.name] } ?? .null
-        if key.isNull { throw LineDBError.recordNotFound(table: name, key: "null (the record has no key yet)") }
-        for column in binding.names where changes[column] == nil { changes[column] = .null }
-        return (key, changes)
     }
 }

@@ -86,7 +86,7 @@ public struct RecordTable<R: TableRecord>: Sendable {
 
     /// `record` as the dynamic API's ``Record`` (what ``insert(_:)-(R)`` stores). A nil Optional is left out.
     public func encode(_ record: R) throws -> Record {
-        try RowEncoder<R>(binding: binding).encode(record)
+        try binding.encode(record)
     }
 
     /// A dynamic ``Record`` (from ``Database/select(_:where:orderBy:descending:offset:limit:)``, a records file...)
@@ -99,8 +99,7 @@ public struct RecordTable<R: TableRecord>: Sendable {
 
     /// The primary-key value of `record` as stored (`.null` for an `Int?` key that is still nil).
     public func key(of record: R) throws -> JSONValue {
-        guard let pk = binding.tableSchema.primaryKey else { return .null }
-        return try encode(record)[pk.name] ?? .null
+        try binding.key(of: record)
     }
 
     func columnIndex(_ column: String) throws(LineDBError) -> Int {
