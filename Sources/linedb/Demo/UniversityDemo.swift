@@ -53,8 +53,9 @@ enum UniversityDemo {
         "Johnson", "Smith", "García", "Müller", "Dubois", "Rossi", "Kowalski", "O'Brien", "Ng", "Tanaka", "王",
         "김", "Ivanova", "Haddad", "Nakamura", "da Silva", "Øvergaard", "Núñez", "Björk", "Şahin", "Van der Berg",
     ]
-    /// Nicknames some people go by, written between the given and the family name.
-    static let nicknames = ["🦊", "🌻", "🐼", "🚀", "🎸", "🌈", "👩‍🔬", "🧑🏽‍🎓"]
+    /// Nicknames some people go by, written between the given and the family name. One code point each: terminals
+    /// disagree on the width of joined sequences (👩‍🔬) and skin tones, so the demo's columns would not line up.
+    static let nicknames = ["🦊", "🌻", "🐼", "🚀", "🎸", "🌈", "🦉", "🎨"]
     static let subjects = [
         ("CS", "Computer Science"), ("MA", "Mathematics"), ("PH", "Physics"), ("LI", "Linguistics"),
         ("HI", "History"), ("MU", "Music"), ("BI", "Biology"), ("EC", "Economics"),
