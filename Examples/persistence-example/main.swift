@@ -11,6 +11,32 @@ import LineDB
 let basePath = "./data"
 let databasePath = "./data/university"
 
+// MARK: - The tables, as the seed's @table @dataclass
+
+/// The seed's `Student`: `id` the primary key (assigned on insert), `name` NOT NULL, `email` UNIQUE, `gpa`
+/// defaulting to 0.0.
+struct Student: TableRecord {
+    var id: Int?
+    var name: String
+    var email: String
+    var gpa: Double = 0.0
+
+    static let columnOptions: [ColumnOption] = [
+        .primaryKey(CodingKeys.id),
+        .unique(CodingKeys.email),
+        .default(CodingKeys.gpa, 0.0),
+    ]
+}
+
+/// The seed's `Course`, with an optional title.
+struct Course: TableRecord {
+    var id: Int?
+    var code: String
+    var title: String?
+
+    static let columnOptions: [ColumnOption] = [.primaryKey(CodingKeys.id), .unique(CodingKeys.code)]
+}
+
 // MARK: - Printing
 
 func heading(_ number: Int, _ title: String) {
@@ -35,8 +61,9 @@ func text(_ value: JSONValue?) -> String {
 /// `1 record`, `2 records`.
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
-func show(_ record: Record) {
-    print("   " + record.map { "\($0.key)=\(text($0.value))" }.joined(separator: "  "))
+func show(_ student: Student) {
+    print("   id=\(student.id.map(String.init) ?? "nil")  name=\"\(student.name)\"  email=\"\(student.email)\"  "
+        + "gpa=\(student.gpa)")
 }
 
 /// Every file under `path`, with its size, as `ls -R` would list it.
@@ -76,37 +103,31 @@ func createDatabase() throws -> Database {
 
 func defineTables(_ db: Database) throws {
     heading(2, "Define tables")
-    try db.createTable(TableSchema("student", columns: [
-        Column("id", .int, primaryKey: true),
-        Column("name", .str, nullable: false),
-        Column("email", .str, unique: true),
-        Column("gpa", .float, default: 0.0),
-    ]))
-    try db.createTable(TableSchema("course", columns: [
-        Column("id", .int, primaryKey: true),
-        Column("code", .str, nullable: false, unique: true),
-        Column("title", .str),
-    ]))
-    for table in db.tableNames {
-        let columns = try db.schema(of: table).columns.map { "\($0.name): \($0.type.rawValue)" }
-        print("   \(table)(\(columns.joined(separator: ", ")))  -> schema/\(table).schema.json written at once")
+    // Registering a type writes its schema file at once, as the seed's @table decorator does.
+    let schemas = [try db.register(Student.self).schema, try db.register(Course.self).schema]
+    for schema in schemas {
+        let columns = schema.columns.map { "\($0.name): \($0.type.rawValue)\($0.isRequired ? "" : "?")" }
+        print("   \(schema.name)(\(columns.joined(separator: ", ")))  -> schema/\(schema.name).schema.json written")
     }
 }
 
 func saveAndLoad(_ db: Database) throws {
     heading(3, "Save and load")
-    let students: [Record] = [
-        ["name": "Alice Johnson", "email": "alice@university.edu", "gpa": 3.8],
-        ["name": "Bob Smith", "email": "bob@university.edu", "gpa": 3.5],
-        ["name": "Carol White", "email": "carol@university.edu", "gpa": 3.9],
-    ]
-    for student in students {
-        let id = try db.insert("student", student)
-        print("   inserted student \(text(id)): \(text(student["name"]))")
+    let students = try db.register(Student.self)
+    for var student in [
+        Student(name: "Alice Johnson", email: "alice@university.edu", gpa: 3.8),
+        Student(name: "Bob Smith", email: "bob@university.edu", gpa: 3.5),
+        Student(name: "Carol White", email: "carol@university.edu", gpa: 3.9),
+    ] {
+        try students.insert(&student)
+        print("   inserted student \(student.id!): \(student.name)")
     }
-    try db.insert("course", ["code": "CS101", "title": "Introduction to Programming"])
-    try db.insert("course", ["code": "CS201", "title": "Data Structures"])
-    print("   inserted 2 courses")
+    let courses = try db.register(Course.self)
+    try courses.insert(contentsOf: [
+        Course(code: "CS101", title: "Introduction to Programming"),
+        Course(code: "CS201", title: "Data Structures"),
+    ])
+    print("   inserted 2 courses (in one transaction)")
     let summary = try db.save()
     for (table, count) in summary.appended.sorted(by: { $0.key < $1.key }) {
         print("   save(): appended \(count) records to data/\(table).records")
@@ -117,7 +138,7 @@ func saveAndLoad(_ db: Database) throws {
     let again = try Database(name: "university", persist: true, basePath: basePath)
     try again.load()
     print("   a new Database instance loaded \(again.tableNames.count) tables from disk: \(again.tableNames)")
-    for record in try again.select("student") { show(record) }
+    for student in try again.table(Student.self).all() { show(student) }
     try again.close()
 }
 
@@ -136,28 +157,33 @@ func inspectFiles() {
 func updatesAcrossSessions() throws {
     heading(5, "Updates across sessions")
     let session1 = try Database(name: "university", persist: true, basePath: basePath)
-    let bob = try session1.find("student", where: "email", equals: "bob@university.edu")[0]
-    try session1.update("student", key: bob["id"]!, set: ["gpa": 3.7])
+    let students1 = try session1.table(Student.self)
+    var bob = try students1.first("email", equals: "bob@university.edu")!
+    bob.gpa = 3.7
+    try students1.update(bob)
     print("   session 1: Bob's GPA 3.5 -> 3.7")
-    let dan = try session1.insert("student", ["name": "Dan Brown", "email": "dan@university.edu", "gpa": 3.2])
-    print("   session 1: inserted Dan Brown (id \(text(dan)))")
-    try session1.delete("course", key: 2)
-    print("   session 1: deleted course 2 (CS201)")
+    var dan = Student(name: "Dan Brown", email: "dan@university.edu", gpa: 3.2)
+    try students1.insert(&dan)
+    print("   session 1: inserted Dan Brown (id \(dan.id!))")
+    let cs201 = try session1.table(Course.self).delete(key: 2)
+    print("   session 1: deleted course 2 (\(cs201.code))")
     try session1.save()
     print("   session 1: saved and closed")
     try session1.close()
 
     let session2 = try Database(name: "university", persist: true, basePath: basePath)
-    let bobNow = try session2.get("student", key: bob["id"]!)
-    print("   session 2: Bob's GPA is \(text(bobNow?["gpa"])), \(try session2.count("student")) students, "
-        + "\(try session2.count("course")) course")
-    try session2.update("student", key: dan, set: ["gpa": 3.4])
+    let students2 = try session2.table(Student.self)
+    let bobNow = try students2.get(bob.id!)!
+    print("   session 2: Bob's GPA is \(bobNow.gpa), \(try students2.count) students, "
+        + "\(try session2.table(Course.self).count) course")
+    dan.gpa = 3.4
+    try students2.update(dan)
     print("   session 2: Dan's GPA 3.2 -> 3.4, NOT saved; closing")
     try session2.close()
 
     let session3 = try Database(name: "university", persist: true, basePath: basePath)
-    let danNow = try session3.get("student", key: dan)
-    print("   session 3: Dan's GPA is \(text(danNow?["gpa"])) (the unsaved update came back from the WAL)")
+    let danNow = try session3.table(Student.self).get(dan.id!)!
+    print("   session 3: Dan's GPA is \(danNow.gpa) (the unsaved update came back from the WAL)")
     try session3.save()
     try session3.close()
 }
@@ -213,8 +239,10 @@ func exportAndStats() throws {
     }
 
     heading(9, "Handle errors")
+    let students = try db.table(Student.self)
     do {
-        try db.insert("student", ["name": "Eve Adams", "email": "alice@university.edu"])
+        var eve = Student(name: "Eve Adams", email: "alice@university.edu")
+        try students.insert(&eve)
     } catch {
         print("   refused: \(error)")
     }
@@ -223,8 +251,24 @@ func exportAndStats() throws {
     } catch {
         print("   refused: \(error)")
     }
-    print("   nothing was written by either: \(try db.count("student")) students")
+    do {
+        _ = try db.register(StudentWithTextGPA.self)
+    } catch {
+        print("   refused: \(error)")
+    }
+    print("   nothing was written by any of them: \(try students.count) students")
     try db.close()
+}
+
+/// A second definition of the student table that does not match its schema file: registering it is refused.
+struct StudentWithTextGPA: TableRecord {
+    static let tableName = "student"
+    var id: Int?
+    var name: String
+    var email: String
+    var gpa: String
+
+    static let columnOptions: [ColumnOption] = [.primaryKey(CodingKeys.id), .unique(CodingKeys.email)]
 }
 
 do {

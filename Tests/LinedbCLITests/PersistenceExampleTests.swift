@@ -47,12 +47,15 @@ struct PersistenceExampleTests {
         #expect(out.contains(#"{"id":2,"name":"Bob Smith","email":"bob@university.edu","gpa":3.5}"#))
         #expect(out.contains("session 2: Bob's GPA is 3.7, 4 students, 1 course"))
         #expect(out.contains("session 3: Dan's GPA is 3.4 (the unsaved update came back from the WAL)"))
-        #expect(out.contains("lsn 11"))
+        #expect(out.contains("student(id: int, name: str, email: str, gpa: float)"))
+        #expect(out.contains("course(id: int, code: str, title: str?)"))
+        #expect(out.contains("lsn 12"))
         #expect(out.contains("UPDATE on student"))
-        #expect(out.contains("the new wal/transaction.log holds 1 line: CHECKPOINT (lsn 12)"))
+        #expect(out.contains("the new wal/transaction.log holds 1 line: CHECKPOINT (lsn 13)"))
         #expect(out.contains("exported 4 students to ./exports/students.json"))
         #expect(out.contains(#"refused: student.email: the value "alice@university.edu" is already used"#))
-        #expect(out.contains("nothing was written by either: 4 students"))
+        #expect(out.contains("column 'gpa' of table 'student' does not match the Swift type"))
+        #expect(out.contains("nothing was written by any of them: 4 students"))
         #expect(!out.contains("removed ./data/university from an earlier run"))
     }
 
@@ -88,7 +91,8 @@ struct PersistenceExampleTests {
             #"{"id":1,"code":"CS101","title":"Introduction to Programming"}"#,
         ])
 
-        // The WAL: one archive holding the 11 writes, and a new log that starts with the CHECKPOINT line.
+        // The WAL: one archive holding the writes (the two courses in one transaction), and a new log that starts
+        // with the CHECKPOINT line.
         let wal = dir.list("\(db)/wal")
         let archives = wal.filter { $0 != "transaction.log" }
         #expect(wal.contains("transaction.log"))
@@ -99,15 +103,15 @@ struct PersistenceExampleTests {
             try #require(try foundationJSON(line) as? [String: Any])["operation"] as? String
         }
         #expect(operations == [
-            "CREATE_TABLE", "CREATE_TABLE", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT", "UPDATE", "INSERT",
-            "DELETE", "UPDATE",
+            "CREATE_TABLE", "CREATE_TABLE", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT", "COMMIT", "UPDATE",
+            "INSERT", "DELETE", "UPDATE",
         ])
         let live = dir.lines("\(db)/wal/transaction.log")
         try #require(live.count == 1, "\(live)")
         let checkpoint = try #require(try foundationJSON(live[0]) as? [String: Any])
         #expect(checkpoint["operation"] as? String == "CHECKPOINT")
         #expect((checkpoint["record"] as? [String: Any])?["previous"] as? String == archives[0])
-        #expect(checkpoint["lsn"] as? Int == 12)
+        #expect(checkpoint["lsn"] as? Int == 13)
 
         // The export: the seed's format.
         let export = try Self.json(dir, "exports/students.json")
