@@ -28,10 +28,12 @@ struct DemoResourceTests {
     static func expectSameAsResource(_ directory: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let expected = tree(resource)
         let actual = tree(directory)
-        #expect(expected.count == 10, "the committed resource has \(expected.keys.sorted())", sourceLocation: sourceLocation)
+        #expect(expected.count == 10, "the committed resource has \(expected.keys.sorted())",
+            sourceLocation: sourceLocation)
         #expect(actual.keys.sorted() == expected.keys.sorted(), sourceLocation: sourceLocation)
         let differing = expected.keys.filter { actual[$0] != nil && actual[$0] != expected[$0] }.sorted()
-        #expect(differing.isEmpty, "files differ from the committed resource: \(differing)", sourceLocation: sourceLocation)
+        #expect(differing.isEmpty, "files differ from the committed resource: \(differing)",
+            sourceLocation: sourceLocation)
     }
 
     @Test("make-demo regenerates exactly the committed resource (run `swift run make-demo` when this fails)")
@@ -73,6 +75,11 @@ struct DemoResourceTests {
         try FileManager.default.createDirectory(atPath: dir.path + "/empty", withIntermediateDirectories: true)
         let empty = try CLI.run(["demo", dir.path + "/empty"])
         #expect(empty.status == 0 && dir.exists("empty/schema/student.schema.json"), "\(empty)")
+        #expect(dir.list("empty") == ["data", "schema", "wal"])  // no .demo.tmp-PID left, and no .lock
+        try FileManager.default.createDirectory(atPath: dir.path + "/here", withIntermediateDirectories: true)
+        let here = try CLI.runProgram("/bin/sh", ["-c", "cd '\(dir.path)/here' && '\(try CLI.binary.get())' demo ."],
+            stdin: nil)
+        #expect(here.status == 0 && dir.list("here") == ["data", "schema", "wal"], "\(here)")
 
         dir.write("notes.txt", "mine")
         try FileManager.default.createDirectory(atPath: dir.path + "/other", withIntermediateDirectories: true)
@@ -91,7 +98,7 @@ struct DemoResourceTests {
         #expect(dir.read("empty/data/course.records").contains("MA999"))
     }
 
-    @Test("the demo holds what issue 6 asks for: thousands of records, many scripts, nulls, every type, a WAL, an archive")
+    @Test("the demo holds what issue 6 asks for: thousands of records, many scripts, nulls, all types, WAL, archive")
     func content() throws {
         let files = Self.tree(Self.resource)
         let text = { (name: String) in String(decoding: files[name] ?? Data(), as: UTF8.self) }
