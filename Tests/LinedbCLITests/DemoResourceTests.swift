@@ -98,6 +98,26 @@ struct DemoResourceTests {
         #expect(dir.read("empty/data/course.records").contains("MA999"))
     }
 
+    @Test(
+        "the README's demo examples run on a fresh linedb demo and print what they promise",
+        .enabled(if: ReadmeTests.readme.contains("## The demo database"), "README.md has no demo section yet"))
+    func readmeExamples() throws {
+        let block = try #require(ReadmeTests.shellBlock(after: "## The demo database"))
+        let dir = Scratch()
+        let binary = try CLI.binary.get()
+        let script = """
+            set -euo pipefail
+            cd '\(dir.path)'
+            linedb() { '\(binary)' "$@"; }
+            linedb demo >/dev/null
+            \(block)
+            """
+        let result = try CLI.runProgram("/bin/bash", ["-c", script], stdin: nil)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("Seminar in Mathematics") && result.stdout.contains("Zoë Øvergaard"), "\(result)")
+        #expect(result.stdout.contains("DELETE"), "\(result)")
+    }
+
     @Test("the demo holds what issue 6 asks for: thousands of records, many scripts, nulls, all types, WAL, archive")
     func content() throws {
         let files = Self.tree(Self.resource)
