@@ -2,14 +2,17 @@
 //
 //     swift run persistence-example
 //
-// Run from any directory: it works in ./data/university (removed first, so every run starts the same) and exports
-// into ./exports/. Each section is one use case the seed lists for its example.
+// Run from any directory: it works in ./data/university and exports into ./exports/. A ./data/university that an
+// earlier run left is removed first, so every run starts the same; any other one (the `linedb demo` database, say) is
+// left alone and the example stops. Each section is one use case the seed lists for its example.
 
 import Foundation
 import LineDB
 
 let basePath = "./data"
 let databasePath = "./data/university"
+/// Marks a database this example made, so that a later run may remove it and no other.
+let marker = databasePath + "/.persistence-example"
 
 // MARK: - The tables, as the seed's @table @dataclass
 
@@ -35,6 +38,10 @@ struct Course: TableRecord {
     var title: String?
 
     static let columnOptions: [ColumnOption] = [.primaryKey(CodingKeys.id), .unique(CodingKeys.code)]
+}
+
+struct TourError: Error, CustomStringConvertible {
+    var description: String
 }
 
 // MARK: - Printing
@@ -69,7 +76,7 @@ func show(_ student: Student) {
 /// Every file under `path`, with its size, as `ls -R` would list it.
 func tree(_ path: String, indent: String = "   ") {
     let fm = FileManager.default
-    for name in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+    for name in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() where name != ".persistence-example" {
         let full = path + "/" + name
         var isDirectory: ObjCBool = false
         _ = fm.fileExists(atPath: full, isDirectory: &isDirectory)
@@ -92,12 +99,17 @@ func lines(of path: String) -> [String] {
 
 func createDatabase() throws -> Database {
     heading(1, "Create a persistent database")
-    if FileManager.default.fileExists(atPath: databasePath) {
-        try FileManager.default.removeItem(atPath: databasePath)
+    let fm = FileManager.default
+    if fm.fileExists(atPath: marker) {
+        try fm.removeItem(atPath: databasePath)
         print("   removed \(databasePath) from an earlier run")
+    } else if !((try? fm.contentsOfDirectory(atPath: databasePath)) ?? []).isEmpty {
+        throw TourError(description: "\(databasePath) exists and was not made by this example (the `linedb demo` "
+            + "database?); it is left as it is. Run the example in another directory, or remove it first.")
     }
     let db = try Database(name: "university", persist: true, basePath: basePath)
-    print("   opened \(db.path!) (sync mode: \(db.options.syncMode.rawValue))")
+    _ = fm.createFile(atPath: marker, contents: Data("made by persistence-example\n".utf8))
+    print("   created \(db.path!) (sync mode: \(db.options.syncMode.rawValue))")
     return db
 }
 

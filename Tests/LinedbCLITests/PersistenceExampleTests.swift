@@ -123,6 +123,36 @@ struct PersistenceExampleTests {
         #expect(dir.read("exports/courses.csv") == "id,code,title\n1,CS101,Introduction to Programming\n")
     }
 
+    @Test("a database it did not make (the demo's, say) is left byte for byte as it was, and the example stops")
+    func foreignDatabase() throws {
+        let dir = Scratch()
+        let db = dir.path + "/data/university"
+        try FileManager.default.createDirectory(atPath: dir.path + "/data", withIntermediateDirectories: true)
+        try expectOK(CLI.run(["init", db]))
+        try expectOK(CLI.run(["create-table", db, "student", "--column", "id:int:pk", "--column", "name:str"]))
+        try expectOK(CLI.run(["insert", db, "student"], stdin: #"{"name": "Zoë"}"# + "\n"))
+        let before = try Self.files(under: db)
+        let result = try Self.run(in: dir.path)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("./data/university exists and was not made by this example"), "\(result)")
+        #expect(try Self.files(under: db) == before)
+        #expect(!dir.exists("exports"))
+    }
+
+    /// Every file under `path` (but the lock) with its bytes.
+    static func files(under path: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue && relative != ".lock" {
+                result[relative] = try Data(contentsOf: URL(fileURLWithPath: path + "/" + relative))
+            }
+        }
+        return result
+    }
+
     @Test("a second run in the same directory starts afresh and leaves the same records and one archive")
     func secondRun() throws {
         let dir = Scratch()
