@@ -16,8 +16,6 @@ import Foundation
 /// Hand-written (no `DateFormatter`/`ISO8601DateFormatter`): the typed fetch of a 1M-record table decodes one
 /// date per record, and the formatters cost microseconds each.
 enum DateCoding {
-    private static let unixToReference: Int = 978_307_200
-
     // MARK: - Writing
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]`, local time.
@@ -53,15 +51,26 @@ enum DateCoding {
 
     /// Whole Unix seconds and microseconds (0...999_999) of a date, rounded to the microsecond.
     private static func split(_ date: Date) -> (Int, Int) {
-        let r = date.timeIntervalSinceReferenceDate
-        let whole = r.rounded(.down)
-        var micros = Int(((r - whole) * 1e6).rounded())
-        var seconds = Int(whole) + unixToReference
+        let t = date.timeIntervalSince1970
+        let whole = t.rounded(.down)
+        var micros = Int(((t - whole) * 1e6).rounded())
+        var seconds = Int(whole)
         if micros >= 1_000_000 {
             micros -= 1_000_000
             seconds += 1
         }
         return (seconds, micros)
+    }
+
+    /// The date `seconds + micros / 10^6` after 1970, rounded once from the decimal (as the literal
+    /// `Date(timeIntervalSince1970: 1769113877.592172)` is), so that a date written and read back is equal to one
+    /// made from the same decimal.
+    private static func date(seconds: Int, micros: Int) -> Date {
+        if micros == 0 { return Date(timeIntervalSince1970: Double(seconds)) }
+        var text = seconds < 0 ? "-\(-(seconds + 1))." : "\(seconds)."
+        let fraction = String(seconds < 0 ? 1_000_000 - micros : micros)
+        text += String(repeating: "0", count: 6 - fraction.count) + fraction
+        return Date(timeIntervalSince1970: Double(text) ?? Double(seconds) + Double(micros) / 1e6)
     }
 
     // MARK: - Reading
@@ -124,7 +133,7 @@ enum DateCoding {
             }
         }
         let utc = seconds - (offset ?? LocalOffset.offset(local: seconds))
-        return Date(timeIntervalSinceReferenceDate: Double(utc - unixToReference) + Double(micros) / 1e6)
+        return date(seconds: utc, micros: micros)
     }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)

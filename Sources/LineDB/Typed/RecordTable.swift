@@ -18,6 +18,7 @@ extension Database {
     ///   naming the column that differs and how; the ``LineDBError``s of ``createTable(_:)`` (a read-only database
     ///   cannot create the table).
     /// > Important: A table it creates is durable when it returns, whatever the sync mode (as ``createTable(_:)``).
+    @discardableResult
     public func register<R: TableRecord>(_ type: R.Type) throws -> RecordTable<R> {
         let layout = try RecordLayout.of(R.self)
         let name = layout.schema.name

@@ -114,7 +114,8 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
         let p = decoder.position(key)
         guard p >= 0 else { return nil }
         let v = decoder.values[p]
-        return v.isNull ? nil : v
+        if v.isNull { return Optional.none }  // not `? nil :`, which JSONValue's nil literal would make .null
+        return v
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
         try present(key).map { try ValueDecoder.string($0, [key]) }
