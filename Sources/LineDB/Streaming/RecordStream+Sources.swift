@@ -10,6 +10,10 @@ extension Database {
     ///
     /// The stream sees the table as it was when it was made; see ``RecordStream``.
     ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - predicate: which records to return; `nil` returns all.
+    ///   - limit: the most records to return; reading stops there.
     /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``.
     public func stream(
         _ table: String, where predicate: ((Record) throws -> Bool)? = nil, limit: Int? = nil
@@ -31,6 +35,9 @@ extension RecordTable {
     /// The stream sees the table as it was when it was made, and holds no lock while it is read; see
     /// ``RecordStream``.
     ///
+    /// - Parameters:
+    ///   - predicate: which records to return; `nil` returns all.
+    ///   - limit: the most records to return; reading stops there.
     /// - Throws: ``TypedRecordError/cannotDecode(table:key:column:value:reason:)`` from ``RecordStream/next()``.
     public func stream(where predicate: ((R) throws -> Bool)? = nil, limit: Int? = nil) throws -> RecordStream<R> {
         let snapshot = try database.rowSnapshot(binding)
@@ -43,6 +50,9 @@ extension RecordsFileReader {
     /// Opens `data/<table>.records` of the database at `databasePath` for the table of `R`, without opening the
     /// database (no lock, nothing changed; works while another process writes it).
     ///
+    /// - Parameters:
+    ///   - databasePath: the database directory.
+    ///   - type: the record type; its ``TableRecord/tableName`` names the table.
     /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)`` when the schema file is missing.
     public init<R: TableRecord>(databasePath: String, for type: R.Type) throws {
         try self.init(databasePath: databasePath, table: try RecordLayout.of(R.self).schema.name)
@@ -60,6 +70,9 @@ extension RecordsFileReader {
     /// It reads what the file holds: changes still only in the WAL are not included, and a torn last line is
     /// skipped.
     ///
+    /// - Parameters:
+    ///   - predicate: which records to return; `nil` returns all.
+    ///   - limit: the most records to return; reading stops there.
     /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` from ``RecordStream/next()``
     ///   for a line that is not a valid record.
     public func stream(where predicate: ((Record) throws -> Bool)? = nil, limit: Int? = nil) throws -> RecordStream<Record> {
@@ -76,6 +89,10 @@ extension RecordsFileReader {
     /// while let student = try stream.next() { print(student.name) }
     /// ```
     ///
+    /// - Parameters:
+    ///   - type: the record type to decode each line as.
+    ///   - predicate: which records to return; `nil` returns all.
+    ///   - limit: the most records to return; reading stops there.
     /// - Throws: ``TypedRecordError/schemaMismatch(table:path:column:difference:)`` when the file's schema does not
     ///   fit `R`; from ``RecordStream/next()``, decoding errors naming the record and column.
     public func stream<R: TableRecord>(

@@ -74,6 +74,9 @@ public struct RecordStream<Element> {
     }
 
     /// Calls `body` with each remaining record.
+    ///
+    /// - Parameter body: called with each record the stream returns, in order.
+    /// - Throws: what ``next()`` or `body` throws; the stream stops there.
     public mutating func forEach(_ body: (Element) throws -> Void) throws {
         while let element = try next() { try body(element) }
     }

@@ -38,6 +38,8 @@ public enum LineDBError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database was closed.
     case closed
 
+    /// The message for a user: what went wrong and where, in one line, e.g.
+    /// `student.email: the value "bob@u.edu" is already used by another record`.
     public var description: String {
         switch self {
         case .tableNotFound(let table, let suggestion):
