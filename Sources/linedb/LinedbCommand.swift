@@ -37,8 +37,10 @@ struct LinedbCommand: ParsableCommand {
         defaultSubcommand: Browse.self
     )
 
-    /// Parses the command line like ArgumentParser's `parseAsRoot`, except that plain `linedb` (no arguments) in a
-    /// directory holding databases becomes ``ListDatabases`` instead of the help text.
+    /// Parses the command line like ArgumentParser's `parseAsRoot`, with two additions: plain `linedb` (no
+    /// arguments) in a directory holding databases becomes ``ListDatabases`` instead of the help text, and a
+    /// mistyped command (`linedb selct uni student`) is named as such, with a suggestion, instead of being taken
+    /// for a database directory given to the default command.
     ///
     /// main.swift calls `LinedbCommand.parseAsRoot()`; this static method is the one that call finds (a concrete
     /// type's member is preferred over the protocol extension's), and it hands everything else to ArgumentParser.
@@ -46,9 +48,26 @@ struct LinedbCommand: ParsableCommand {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         if arguments.isEmpty {
             if !ListDatabases.find(in: ".").isEmpty { return ListDatabases() }
+        } else if let first = arguments.first, let message = unknownCommand(first) {
+            throw UsageError(message)
         }
         let root: any ParsableCommand.Type = LinedbCommand.self
         return try root.parseAsRoot(arguments)
+    }
+
+    /// The names of the subcommands, as typed.
+    static var commandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+
+    /// A message when `word` (the first argument) is no command, no option and no existing path, but close to a
+    /// command's name; `nil` otherwise (then it may be a database for the default command, `browse`).
+    static func unknownCommand(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), !word.contains("/"), !commandNames.contains(word),
+            !FileManager.default.fileExists(atPath: word),
+            let suggestion = DidYouMean.suggestion(for: word, among: commandNames)
+        else { return nil }
+        return "unknown command '\(word)' (did you mean '\(suggestion)'?); see 'linedb --help'"
     }
 }
 

@@ -26,7 +26,7 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         let db = try database.openForWriting(sync: sync.mode)
-        let keyValue = try ValueParsing.key(key, schema: try db.schema(of: table))
+        let keyValue = try ValueParsing.key(key, schema: try db.schemaForCommand(table))
         let deleted = try db.delete(table, key: keyValue)
         try db.close()
         Output.line(JSONWriter.encode(.object(deleted)))

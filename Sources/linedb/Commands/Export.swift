@@ -30,6 +30,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let db = try database.openForReading()
         let chosen = format?.exportFormat ?? ExportFormat(pathExtensionOf: file) ?? .json
+        _ = try db.schemaForCommand(table)  // an unknown table: a suggestion, or the tables there are
         let n = try db.export(table, to: file, format: chosen)
         Output.line("exported \(plural(n, "record")) of \(table) to \(file) (\(chosen.rawValue))")
     }

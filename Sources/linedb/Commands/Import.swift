@@ -31,6 +31,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let db = try database.openForWriting(sync: sync.mode)
+        _ = try db.schemaForCommand(table)  // an unknown table: a suggestion, or the tables there are
         let n = try db.importRecords(into: table, from: file, format: format?.exportFormat)
         try db.close()
         Output.line("imported \(plural(n, "record")) into \(table) from \(file)")

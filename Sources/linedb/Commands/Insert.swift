@@ -31,7 +31,7 @@ struct Insert: ParsableCommand {
 
     func run() throws {
         let db = try database.openForWriting(sync: sync.mode)
-        _ = try db.schema(of: table)  // an unknown table fails before reading any input
+        _ = try db.schemaForCommand(table)  // an unknown table fails before reading any input
         if records.isEmpty {
             var lineNumber = 0
             while let line = readLine(strippingNewline: true) {

@@ -38,7 +38,7 @@ struct Select: ParsableCommand {
 
     func run() throws {
         let db = try database.openForReading()
-        let schema = try db.schema(of: table)
+        let schema = try db.schemaForCommand(table)
         var wanted: [(String, JSONValue)] = []
         for text in conditions {
             let (column, value) = try ValueParsing.assignment(text, schema: schema, option: "--where")

@@ -36,7 +36,7 @@ struct Update: ParsableCommand {
 
     func run() throws {
         let db = try database.openForWriting(sync: sync.mode)
-        let schema = try db.schema(of: table)
+        let schema = try db.schemaForCommand(table)
         let keyValue = try ValueParsing.key(key, schema: schema)
         var changes = Record()
         for text in assignments {

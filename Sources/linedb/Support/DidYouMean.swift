@@ -25,3 +25,20 @@ enum DidYouMean {
             + (tables.isEmpty ? "none" : tables.sorted().joined(separator: ", "))
     }
 }
+
+extension Database {
+    /// The schema of `table`; for a table that does not exist, a usage error (exit 2) with the closest name, or
+    /// else the names there are: `no table named 'stud' (did you mean 'student'?)`.
+    func schemaForCommand(_ table: String) throws -> TableSchema {
+        let names = tableNames
+        guard names.contains(table) else {
+            if let close = DidYouMean.suggestion(for: table, among: names) {
+                throw UsageError("no table named '\(table)' (did you mean '\(close)'?)")
+            }
+            throw UsageError(
+                "no table named '\(table)' (" + (names.isEmpty ? "the database has no tables yet" : "tables: "
+                    + names.sorted().joined(separator: ", ")) + ")")
+        }
+        return try schema(of: table)
+    }
+}
