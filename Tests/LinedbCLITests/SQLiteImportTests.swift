@@ -62,6 +62,17 @@ struct SQLiteImportTests {
         #expect(duplicate.status == 1 && duplicate.stderr.contains("already used"), "\(duplicate)")
     }
 
+    @Test("a column named id becomes the key when SQLite declares no primary key")
+    func idBecomesTheKey() throws {
+        let dir = Scratch()
+        let file = try makeSQLite(dir, "p.sqlite", "CREATE TABLE people (id INTEGER, name TEXT); INSERT INTO people VALUES (5, 'a'), (9, 'b');")
+        try expectOK(CLI.run(["init", dir.db]))
+        let result = try expectOK(CLI.run(["import-sqlite", file, dir.db]))
+        #expect(result.stderr == "linedb: note: people.id: becomes the LineDB key (SQLite declares no one-column primary key)\n")
+        #expect(try CLI.run(["select", dir.db, "people"]).lines == [#"{"id":5,"name":"a"}"#, #"{"id":9,"name":"b"}"#])
+        #expect(try expectOK(CLI.run(["delete", dir.db, "people", "9"])).stdout.contains(#""name":"b""#))
+    }
+
     @Test("--tables imports only the tables named")
     func someTables() throws {
         let dir = Scratch()
@@ -86,6 +97,10 @@ struct SQLiteImportTests {
             CREATE TABLE k (code TEXT PRIMARY KEY, v INT); INSERT INTO k VALUES ('x', 1), (NULL, 2);
             """)
         let badJSON = try makeSQLite(dir, "bad-json.sqlite", "CREATE TABLE j (doc JSON); INSERT INTO j VALUES ('{no');")
+        let oddNames = try makeSQLite(dir, "odd.sqlite", """
+            CREATE TABLE [my table] (a); CREATE TABLE realid (id REAL, x);
+            CREATE TABLE dup (id INT, v); INSERT INTO dup VALUES (1, 1), (1, 2);
+            """)
         dir.write("text.sqlite", "SQLite format 3? no, just text\n")
         let cases: [([String], Int32, String)] = [
             (["import-sqlite", dir.path + "/text.sqlite", dir.db], 1, "is not a SQLite database"),
@@ -98,6 +113,9 @@ struct SQLiteImportTests {
             (["import-sqlite", nullKey, dir.db], 1, "table 'k': k.code may not be null"),
             (["import-sqlite", badJSON, dir.db], 1, "TEXT '{no' is not valid JSON"),
             (["import-sqlite", shop, dir.path + "/nodb"], 2, "no database at"),
+            (["import-sqlite", oddNames, dir.db, "--tables", "my table"], 1, "'my table' cannot be a LineDB table name"),
+            (["import-sqlite", oddNames, dir.db, "--tables", "realid"], 1, "its column 'id' (the name LineDB gives"),
+            (["import-sqlite", oddNames, dir.db, "--tables", "dup"], 1, "dup.id: the value 1 is already used"),
         ]
         let before = snapshot(dir)
         for (args, code, message) in cases {

@@ -28,6 +28,11 @@ struct SQLiteSchemaReader {
 
     /// Reads one table.
     mutating func table(_ name: String) throws -> Table {
+        guard TableSchema.isValidTableName(name) else {
+            throw DataError(
+                "\(connection.path): '\(name)' cannot be a LineDB table name (use letters, digits, '_', '-', '.'); "
+                    + "rename it in SQLite, or leave it out with --tables; nothing imported")
+        }
         let quoted = SQLiteConnection.quote(name)
         let sqlRows = try connection.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])
         let createSQL: String
@@ -63,13 +68,21 @@ struct SQLiteSchemaReader {
                 notes.append("\(name): the UNIQUE constraint \(what) is not kept (LineDB has single-column ones only)")
             }
         }
+        // No usable key but a column 'id' (the name LineDB would give the key it adds): that column is the key.
+        let idPromoted = keyColumns.count != 1 && infos.contains { info in
+            info.name == "id"
+                && [.int, .str].contains(SQLiteTypeMapping.columnType(declared: info.type, hasJSONCheck: false))
+        }
+        if idPromoted {
+            notes.append("\(name).id: becomes the LineDB key (SQLite declares no one-column primary key)")
+        }
         var columns: [Column] = []
         var textIsJSON: [Bool] = []
         for info in infos {
             let hasJSONCheck = Self.jsonCheckNames(info.name).contains { compactSQL.contains($0) }
             textIsJSON.append(SQLiteTypeMapping.textHoldsJSON(declared: info.type, hasJSONCheck: hasJSONCheck))
             let type = SQLiteTypeMapping.columnType(declared: info.type, hasJSONCheck: hasJSONCheck)
-            var isKey = keyColumns.count == 1 && info.pk > 0
+            var isKey = (keyColumns.count == 1 && info.pk > 0) || (idPromoted && info.name == "id")
             if isKey && type != .int && type != .str {
                 notes.append(
                     "\(name).\(info.name): a \(info.type) primary key cannot be a LineDB key (int or str); "
@@ -89,20 +102,28 @@ struct SQLiteSchemaReader {
                     info.name, type, primaryKey: isKey, nullable: !(info.notNull || isKey || demotedKey),
                     unique: !isKey && (uniqueColumns.contains(info.name) || demotedKey), default: defaultValue))
         }
-        if keyColumns.count > 1 {
+        if keyColumns.count > 1 && !idPromoted {
             notes.append(
                 "\(name): the primary key (" + keyColumns.sorted { $0.pk < $1.pk }.map(\.name).joined(separator: ", ")
                     + ") spans several columns; LineDB keys by one, so it adds an integer key 'id'")
         }
+        let schema: TableSchema
         do {
-            let schema = try TableSchema(name, columns: columns)
-            if schema.primaryKeyIndex == nil && keyColumns.count <= 1 {
-                notes.append("\(name): no INTEGER or TEXT primary key; LineDB adds an integer key 'id'")
-            }
-            return Table(schema: schema, sourceColumns: infos.map(\.name), textIsJSON: textIsJSON)
+            schema = try TableSchema(name, columns: columns)
         } catch {
             throw ContextError("\(connection.path): table '\(name)'", error)
         }
+        if schema.primaryKeyIndex == nil {
+            if infos.contains(where: { $0.name == "id" }) {
+                throw DataError(
+                    "\(connection.path): table '\(name)' has no one-column INTEGER or TEXT primary key, and its column "
+                        + "'id' (the name LineDB gives the key it adds) cannot be one; rename that column in SQLite")
+            }
+            if keyColumns.count <= 1 {
+                notes.append("\(name): no INTEGER or TEXT primary key; LineDB adds an integer key 'id'")
+            }
+        }
+        return Table(schema: schema, sourceColumns: infos.map(\.name), textIsJSON: textIsJSON)
     }
 
     private func pkPosition(_ value: SQLiteValue) -> Int {
