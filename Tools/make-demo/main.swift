@@ -3,8 +3,9 @@ import Foundation
 // make-demo: writes the demo database of `linedb demo` into the package resource, the same bytes every run.
 //
 //   swift run make-demo                 # rewrites Sources/linedb/Resources/university
-//   swift run make-demo OUTPUT          # writes it to OUTPUT instead (which is replaced)
-//   swift run make-demo --check         # exit 1 (and name the files) when the committed resource is stale
+//   swift run make-demo OUTPUT          # writes it to OUTPUT instead (replaced if empty or a database)
+//   swift run make-demo --check         # exit 1 (naming the files) when the committed resource is stale;
+//                                       # exit 2 on a usage error
 //
 // The generator is Sources/linedb/Demo/UniversityDemo.swift (compiled here through the link Tools/make-demo/Demo),
 // the same code `linedb demo` runs when its resource bundle is missing. Regenerate and commit after changing it or
@@ -28,6 +29,12 @@ if arguments.contains(where: { $0.hasPrefix("-") }) || arguments.count > 1 {
 }
 let output = arguments.first ?? resource
 let fm = FileManager.default
+// OUTPUT is replaced as a whole: refuse anything but a database (schema/ or wal/) or an empty directory.
+if !check, let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty,
+    !existing.contains("schema") && !existing.contains("wal")
+{
+    fail("\(output) is not empty and is not a database; not replacing it")
+}
 let staging = output.hasSuffix("/") ? String(output.dropLast()) + ".tmp-\(getpid())" : output + ".tmp-\(getpid())"
 try? fm.removeItem(atPath: staging)
 do {
