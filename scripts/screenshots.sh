@@ -22,7 +22,8 @@
 #   edit.png       editing a cell in place (course MA101's title)
 #   pending.png    `p`: pending changes previewed as the WAL entries a save would write
 #   help.png       `?`: every key
-#   live.png       read-only, following another process (`linedb insert` fed one record a second) live
+#   live.png       read-only, following another process (`linedb insert` fed one record a second) live;
+#                  its WAL times are the clock's, so this one picture changes on every run
 #   narrow.png     the same database in an 80x24 terminal
 #
 # Environment: LINEDB_BIN=path uses that linedb instead of building one; SHOTS_FONT (default "DejaVu Sans Mono")
@@ -187,7 +188,7 @@ wait_for main "row 4 of"
 capture main main
 close main
 
-# Editing a cell: course MA101's title, half typed.
+# Editing a cell: course MA101's title, typed but not yet accepted (Enter would make it a pending edit).
 open edit 120 32 "$LINEDB" browse "$DB"
 wait_for edit "│ RW"
 keys edit Enter Right Right e C-u
