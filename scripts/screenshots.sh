@@ -94,9 +94,9 @@ XVFB_PID=""
 cleanup() {
     local status=$?
     tmux -L "$SOCKET" kill-server 2>/dev/null || true
-    [ -n "${WRITER_PID:-}" ] && kill "$WRITER_PID" 2>/dev/null || true
-    [ -n "${FEEDER_PID:-}" ] && kill "$FEEDER_PID" 2>/dev/null || true
-    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+    if [ -n "${WRITER_PID:-}" ]; then kill "$WRITER_PID" 2>/dev/null || true; fi
+    if [ -n "${FEEDER_PID:-}" ]; then kill "$FEEDER_PID" 2>/dev/null || true; fi
+    if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
     if [ "${SHOTS_KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
     exit $status
 }
@@ -163,11 +163,14 @@ open() {
     WINDOW=$(xdotool search --sync --name "^linedb-$session\$" | head -1)
 }
 
+PICTURES=0
+
 # capture SESSION NAME: a PNG of the session's xterm as OUT/NAME.png.
 capture() {
     sleep 0.4  # let xterm draw what tmux sent
     import -window "$WINDOW" -strip "$OUT/$2.png"  # -strip: no creation date, so unchanged screens give unchanged files
     say "$2.png: $(identify -format '%wx%h' "$OUT/$2.png")"
+    PICTURES=$((PICTURES + 1))
 }
 
 # close SESSION: quits the browser as a user would (Esc, q, and d to discard pending edits when it asks), which
@@ -250,4 +253,4 @@ kill "$WRITER_PID" "$FEEDER_PID" 2>/dev/null || true
 wait "$WRITER_PID" "$FEEDER_PID" 2>/dev/null || true
 WRITER_PID="" FEEDER_PID=""
 
-say "wrote $(ls "$OUT"/*.png | wc -l) pictures in $OUT"
+say "wrote $PICTURES pictures in $OUT"
