@@ -52,18 +52,8 @@ func heading(_ number: Int, _ title: String) {
     print(String(repeating: "-", count: title.count + 3))
 }
 
-/// A value as JSON text, for showing records.
-func text(_ value: JSONValue?) -> String {
-    switch value {
-    case nil, .null?: return "null"
-    case .bool(let b)?: return b ? "true" : "false"
-    case .int(let i)?: return String(i)
-    case .double(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : String(d)
-    case .string(let s)?: return "\"" + s + "\""
-    case .array(let a)?: return "[" + a.map { text($0) }.joined(separator: ", ") + "]"
-    case .object(let o)?: return "{" + o.map { "\"\($0.key)\": \(text($0.value))" }.joined(separator: ", ") + "}"
-    }
-}
+/// A number from the stats object.
+func number(_ value: JSONValue?) -> Int { value?.intValue ?? 0 }
 
 /// `1 record`, `2 records`.
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
@@ -235,15 +225,15 @@ func exportAndStats() throws {
         print("   tables: \(tables.count)")
     }
     if case .object(let disk)? = stats["disk"] {
-        print("   total size on disk: \(text(disk["total_size_bytes"])) bytes")
+        print("   total size on disk: \(number(disk["total_size_bytes"])) bytes")
         if case .object(let tables)? = disk["tables"] {
             for (name, info) in tables {
-                let records = info.objectValue?["records"]?.intValue ?? 0
-                print("      \(name): \(plural(records, "record")), \(text(info.objectValue?["size_bytes"])) bytes")
+                let records = number(info.objectValue?["records"])
+                print("      \(name): \(plural(records, "record")), \(number(info.objectValue?["size_bytes"])) bytes")
             }
         }
         if case .object(let wal)? = disk["wal"] {
-            let entries = wal["entries"]?.intValue ?? 0
+            let entries = number(wal["entries"])
             let archived = wal["archived"]?.arrayValue?.count ?? 0
             print("      wal: \(entries) \(entries == 1 ? "entry" : "entries"), "
                 + "\(plural(archived, "archived file"))")
