@@ -24,6 +24,10 @@ final class ScriptedTerminal: Terminal {
     func draw(_ grid: ScreenGrid) { frames.append(grid) }
 
     func nextKey(timeoutMilliseconds: Int) -> Key? {
+        // A look for keys typed ahead (no wait) does not run the code between keys.
+        if timeoutMilliseconds == 0, let step = steps.first, case .key = step {} else if timeoutMilliseconds == 0 {
+            return nil
+        }
         while !steps.isEmpty {
             switch steps.removeFirst() {
             case .key(let key): return key

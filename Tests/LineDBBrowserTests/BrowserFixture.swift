@@ -87,6 +87,7 @@ struct Driver {
     mutating func press(_ keys: [Key]) {
         for key in keys {
             effects += state.handle(key, context: source)
+            state.finishWork()  // a search, filter or sort runs to its end (the app runs it in slices)
             state.scrollToCursor()
         }
     }

@@ -25,6 +25,12 @@ public final class BrowserApp {
     public internal(set) var recoveryFailure: String?
     /// How long the loop waits for a key before polling the WAL (ms).
     public var tickMilliseconds = 150
+    /// How long a search, filter or sort works between two looks at the keyboard (ms).
+    public var sliceMilliseconds = 8
+    /// Units of work (rows, cells, keys) between two looks at the clock while a task runs.
+    var workChunk = 20_000
+    /// The most keys handled before a frame is drawn.
+    var maxKeysPerFrame = 1024
 
     /// - Parameter database: the open database (read-only when another process writes it).
     public init(database: Database) {
@@ -51,18 +57,46 @@ public final class BrowserApp {
         while true {
             draw(&state, on: terminal)
             self.state = state
-            let next = terminal.nextKey(timeoutMilliseconds: tickMilliseconds)
+            // While a search, filter or sort runs, only look for keys; otherwise wait for one.
+            let next = terminal.nextKey(timeoutMilliseconds: state.isWorking ? 0 : tickMilliseconds)
             if let signal = terminal.pendingTermination() { return terminated(by: signal, state: state) }
-            guard let key = next else {
+            guard let first = next else {
+                if state.isWorking {
+                    state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
+                    continue
+                }
                 idle += 1
                 if terminal is MemoryTerminal && idle > 3 { return .inputClosed }
                 pollWAL(&state, follow: true)
                 continue
             }
             idle = 0
-            let effects = state.handle(key, context: database)
-            for effect in effects where perform(effect, on: &state, terminal: terminal) { return .quit }
-            if !effects.isEmpty { pollWAL(&state, follow: false) }
+            // Everything typed meanwhile (a held key repeats faster than frames are drawn) is handled before the
+            // next frame, repeated moves as one move: no queue of moves keeps running after the key is released.
+            var batch = [first]
+            while batch.count < maxKeysPerFrame, let more = terminal.nextKey(timeoutMilliseconds: 0) {
+                batch.append(more)
+            }
+            // (A SIGTERM/SIGHUP that came meanwhile is seen at the next read: these keys were typed before it.)
+            var changed = false
+            for (key, count) in KeyBatch.runs(batch) {
+                var left = count
+                while left > 0 {
+                    let n = state.movesInOne(key) ? left : 1
+                    left -= n
+                    let effects = state.handle(key, repeat: n, context: database)
+                    for effect in effects where perform(effect, on: &state, terminal: terminal) { return .quit }
+                    if !effects.isEmpty { changed = true }
+                    // A search, filter or sort that a key started gets its first slice at once: on a small table it
+                    // is done before the next key (typed ahead) is handled, and the first match shows in the next
+                    // frame.
+                    if state.task != nil {
+                        state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
+                    }
+                    state.scrollToCursor()
+                }
+            }
+            if changed { pollWAL(&state, follow: false) }
         }
     }
 

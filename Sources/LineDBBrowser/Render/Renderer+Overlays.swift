@@ -10,7 +10,8 @@ extension Renderer {
             ("T S W", "hide/show tables/schema/WAL"), ("Schema", "PK, UQ unique, NN not null"),
         ]),
         ("Find", [
-            ("/", "search all cells (any case)"), ("n N", "next / previous match"), ("Esc", "forget the search"),
+            ("/", "search all cells (any case)"), ("n N", "next / previous match"),
+            ("Esc", "stop find; forget search"),
             ("f", "filter: = != < > <= >= text"), ("F", "clear the filter"),
             ("[ ]", "sort by this column ↑ / ↓"),
         ]),

@@ -83,14 +83,30 @@ extension Renderer {
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
-        if let search = state.search { parts.append("/\(search): \(state.searchMatches) match") }
+        if let search = state.search {
+            if let counter = state.counter, counter.search == search {
+                parts.append("/\(search): ≥\(counter.matches) match, counting \(percent(counter.progress))")
+            } else {
+                parts.append("/\(search): \(state.searchMatches) match")
+            }
+        }
         let left = parts.joined(separator: " │ ")
         field(left, row: r.row, column: r.column, width: r.width, style: .title, on: &grid)
-        if !state.message.isEmpty {
+        if let task = state.task {
+            // A running search, filter or sort says how far it is instead of the last message.
+            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
+            field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
+                  width: r.width - x, style: .pending, on: &grid)
+        } else if !state.message.isEmpty {
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field(state.message, row: r.row, column: x, width: r.width - x,
                   style: state.messageIsError ? .error : .title, on: &grid)
         }
+    }
+
+    /// "43%".
+    static func percent(_ fraction: Double) -> String {
+        "\(Int((max(0, min(1, fraction)) * 100).rounded(.down)))%"
     }
 
     static func drawHints(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {

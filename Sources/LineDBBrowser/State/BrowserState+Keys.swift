@@ -23,7 +23,29 @@ extension BrowserState {
         }
     }
 
+    /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
+    /// a vertical move in the grid.
+    public func movesInOne(_ key: Key) -> Bool {
+        mode == .normal && (focus == .grid || focus == .schema)
+            && [.up, .down, .pageUp, .pageDown, .character("j"), .character("k")].contains(key)
+    }
+
+    /// Applies a key pressed `count` times in a row (keys queued while a frame was drawn). A vertical move in the
+    /// grid (``movesInOne(_:)``) is done once, by `count` rows or pages; anything else is handled `count` times.
+    public mutating func handle(_ key: Key, repeat count: Int, context: BrowserDataSource) -> [Effect] {
+        if count > 1 && movesInOne(key) {
+            message = ""
+            messageIsError = false
+            moveGridCursor(key, times: count)
+            return []
+        }
+        var effects: [Effect] = []
+        for _ in 0..<max(1, count) { effects += handle(key, context: context) }
+        return effects
+    }
+
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
+        if task != nil && !keyWhileBusy(key) { return [] }
         message = ""
         messageIsError = false
         switch key {
@@ -34,6 +56,7 @@ extension BrowserState {
         case .character("?"): mode = .help
         case .escape:
             search = nil  // and the message, cleared above
+            counter = nil
         case .tab: cycleFocus(by: 1)
         case .backTab: cycleFocus(by: -1)
         case .character("/"): mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
@@ -81,6 +104,26 @@ extension BrowserState {
             }
         }
         return []
+    }
+
+    /// While a search, filter or sort runs: Esc cancels it (the view stays as it was), q and Ctrl-C cancel it and
+    /// go on as usual, moves and the help work on the current view; other keys wait for the task (ignored).
+    /// Returns whether `key` is handled as usual.
+    private mutating func keyWhileBusy(_ key: Key) -> Bool {
+        switch key {
+        case .escape:
+            cancelTask()
+            return false
+        case .character("q"), .control("c"):
+            task = nil
+            return true
+        case .up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .tab, .backTab,
+             .character("h"), .character("j"), .character("k"), .character("l"), .character("g"),
+             .character("G"), .character("0"), .character("$"), .character("?"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// The panes that are on screen at the current size, in Tab order.
@@ -134,22 +177,22 @@ extension BrowserState {
         max(1, layout.grid.height - 2)
     }
 
-    mutating func moveGridCursor(_ key: Key) {
+    mutating func moveGridCursor(_ key: Key, times: Int = 1) {
         guard let table else { return }
         let lastColumn = table.schema.columns.count - 1
         switch key {
-        case .up, .character("k"): row -= 1
-        case .down, .character("j"): row += 1
+        case .up, .character("k"): row -= times
+        case .down, .character("j"): row += times
         case .left, .character("h"):
             if column == 0 && focus == .grid && visibleFocuses.contains(.tables) { focus = .tables }
             column -= 1
         case .right, .character("l"): column += 1
         case .pageUp:
-            row -= pageSize
-            top -= pageSize
+            row -= pageSize * times
+            top -= pageSize * times
         case .pageDown:
-            row += pageSize
-            top += pageSize
+            row += pageSize * times
+            top += pageSize * times
         case .character("g"), .home: row = 0
         case .character("G"), .end: row = view.count - 1
         case .character("0"):

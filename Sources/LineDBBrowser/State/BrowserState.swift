@@ -20,9 +20,24 @@ public struct BrowserState: Sendable {
     /// The pane the movement keys act on.
     public var focus: Focus = .tables
     /// The open table (with pending changes applied).
-    public internal(set) var table: TableData?
+    public internal(set) var table: TableData? {
+        didSet {
+            // A task or count of the rows it started from is out of date: the count starts again, a task is
+            // dropped (the view is rebuilt from the current filter and sort by whoever changed the table).
+            viewGeneration &+= 1
+            task = nil
+        }
+    }
     /// Positions in `table.rows` of the rows shown, after filter and sort.
-    public internal(set) var view: [Int] = []
+    public internal(set) var view: [Int] = [] {
+        didSet { viewGeneration &+= 1 }
+    }
+    /// Changes with every change of ``view`` or ``table`` (a count of search matches in progress starts again).
+    var viewGeneration = 0
+    /// The search, filter or sort running in slices (``work(until:chunk:)``); Esc cancels it.
+    public internal(set) var task: ViewTask?
+    /// The count of rows matching the search, running in slices after the first match was shown.
+    var counter: MatchCounter?
     /// Cursor: index into ``view`` and column position.
     public internal(set) var row = 0
     public internal(set) var column = 0
@@ -133,17 +148,13 @@ public struct BrowserState: Sendable {
             return
         }
         var indices = Array(table.rows.indices)
-        if let filter {
-            let type = table.schema.columns[filter.column].type
-            indices = indices.filter { filter.matches(table.rows[$0], type: type) }
-        }
-        if let sort {
-            let c = sort.column
-            indices.sort { a, b in
-                let r = JSONValue.compare(table.rows[a][c], table.rows[b][c])
-                if r != 0 { return sort.descending ? r > 0 : r < 0 }
-                return a < b
-            }
+        let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
+        if let goal = filter.map({ ViewTask.Goal.filter($0, sort: order) }) ?? order.map({ .sort($0) }) {
+            let types = table.schema.columns.map(\.type)
+            var task = ViewTask(goal, rows: table.rows, types: types, keyColumn: table.keyColumn, input: indices,
+                                cursor: (0, 0))
+            task.finish()
+            if case .view(let v) = task.outcome { indices = v }
         }
         view = indices
         if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {

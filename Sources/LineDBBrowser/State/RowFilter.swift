@@ -33,8 +33,11 @@ public struct RowFilter: Sendable, Equatable {
 
     /// Whether a row passes.
     func matches(_ row: [JSONValue], type: ColumnType) -> Bool {
-        let value = row[column]
-        if op == .contains { return TextMatcher(operand).matches(value) }
+        compiled(type: type).matches(row[column])
+    }
+
+    /// The filter with its operand parsed once, to test many rows.
+    func compiled(type: ColumnType) -> CompiledFilter {
         let wanted: JSONValue
         if operand == "null" {
             wanted = .null
@@ -45,6 +48,24 @@ public struct RowFilter: Sendable, Equatable {
         } else {
             wanted = .string(operand)
         }
+        return CompiledFilter(column: column, op: op, wanted: wanted, matcher: TextMatcher(operand))
+    }
+
+    func describe(_ columnName: String) -> String {
+        "\(columnName) \(op.rawValue) \(operand)"
+    }
+}
+
+/// A ``RowFilter`` ready to test values: the operand parsed for the column's type.
+struct CompiledFilter: Sendable {
+    let column: Int
+    let op: RowFilter.Operator
+    let wanted: JSONValue
+    let matcher: TextMatcher
+
+    /// Whether a value of the filter's column passes.
+    func matches(_ value: JSONValue) -> Bool {
+        if op == .contains { return matcher.matches(value) }
         if !wanted.isNull && value.isNull && op != .notEqual { return false }
         let c = JSONValue.compare(value, wanted)
         switch op {
@@ -56,9 +77,5 @@ public struct RowFilter: Sendable, Equatable {
         case .greaterOrEqual: return c >= 0
         case .contains: return true
         }
-    }
-
-    func describe(_ columnName: String) -> String {
-        "\(columnName) \(op.rawValue) \(operand)"
     }
 }

@@ -1,0 +1,242 @@
+import LineDB
+import Testing
+@testable import LineDBBrowser
+
+/// A terminal that hands out groups of keys (the keys of a group are typed ahead together), each when the app
+/// waits for a key with nothing running (`.idle`) or once some frames were drawn since the previous group
+/// (`.frames(n)`, also while a task runs); `q` when the groups are used up. Records every frame.
+final class PacedTerminal: Terminal {
+    enum Wait { case idle, frames(Int) }
+
+    let size: (rows: Int, columns: Int)
+    private var groups: [(wait: Wait, keys: [Key])]
+    private var queued: [Key] = []
+    private var framesSinceGroup = 0
+    private(set) var frames: [ScreenGrid] = []
+    /// How many frames had been drawn when each group was handed out.
+    private(set) var groupFrames: [Int] = []
+
+    init(rows: Int = 24, columns: Int = 140, _ groups: [(wait: Wait, keys: [Key])]) {
+        size = (rows, columns)
+        self.groups = groups
+    }
+
+    func draw(_ grid: ScreenGrid) {
+        frames.append(grid)
+        framesSinceGroup += 1
+    }
+
+    func nextKey(timeoutMilliseconds: Int) -> Key? {
+        if queued.isEmpty, let group = groups.first {
+            let due: Bool
+            switch group.wait {
+            case .idle: due = timeoutMilliseconds > 0
+            case .frames(let n): due = framesSinceGroup >= n
+            }
+            if due {
+                groups.removeFirst()
+                queued = group.keys
+                framesSinceGroup = 0
+                groupFrames.append(frames.count)
+            }
+        }
+        if queued.isEmpty && groups.isEmpty && timeoutMilliseconds > 0 { return .character("q") }
+        return queued.isEmpty ? nil : queued.removeFirst()
+    }
+
+    /// The status line of each frame.
+    var statusLines: [String] { frames.map { $0.lines[size.rows - 2] } }
+}
+
+@Suite("Browser: search, filter and sort run in slices with progress; Esc cancels")
+struct TaskTests {
+    /// An app over `count` students that works in tiny slices (`chunk` units, one chunk per slice).
+    func app(_ count: Int, chunk: Int = 50) throws -> BrowserApp {
+        let app = BrowserApp(database: try Fixture.memory(studentCount: count))
+        app.sliceMilliseconds = 0
+        app.workChunk = chunk
+        return app
+    }
+
+    func rowNumber(_ status: String) -> Int? {
+        status.split(separator: " ").drop { $0 != "row" }.dropFirst().first.flatMap { Int($0) }
+    }
+
+    @Test("a search far from the cursor shows 'searching… N%' frames, then jumps to the match and counts the rest")
+    func searchProgress() throws {
+        let app = try app(3000, chunk: 200)
+        let terminal = PacedTerminal([(.idle, [.enter, .character("/")] + keys("s2990@UNI") + [.enter])])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        #expect(state.row == 2989 && state.column == 2)
+        #expect(state.search == "s2990@UNI" && state.searchMatches == 1)
+        let progress = terminal.statusLines.filter { $0.contains("searching… ") && $0.contains("(Esc cancels)") }
+        #expect(progress.count > 10)
+        // The percentages only grow.
+        let percents = progress.compactMap { line -> Int? in
+            line.range(of: "searching… ").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+        #expect(percents == percents.sorted() && percents.first! < percents.last!)
+        // The match is shown while the count goes on, then the total.
+        let firstHit = try #require(terminal.statusLines.firstIndex { rowNumber($0) == 2990 })
+        #expect(terminal.statusLines[firstHit].contains("counting"))
+        #expect(terminal.statusLines.last!.contains("/s2990@UNI: 1 match"))
+    }
+
+    @Test("the first match is shown at once: the frame after Enter has the cursor on it while the count goes on")
+    func firstMatchAtOnce() throws {
+        let app = try app(3000, chunk: 200)
+        let terminal = PacedTerminal([(.idle, [.enter, .character("/")] + keys("carol") + [.enter])])
+        _ = try app.run(on: terminal)
+        // Frame 0 is the first screen; frame 1 follows the keys: cursor on "Carol" (row 7), counting.
+        #expect(rowNumber(terminal.statusLines[1]) == 7)
+        #expect(terminal.statusLines[1].contains("/carol: ≥") && terminal.statusLines[1].contains("counting"))
+        let state = try #require(app.state)
+        #expect(state.searchMatches == 300)
+        #expect(terminal.statusLines.last!.contains("\"carol\": 300 matching rows"))
+    }
+
+    @Test("Esc during a sort cancels it: the grid stays as it was, no sort is set, the status says so")
+    func cancelSort() throws {
+        let app = try app(3000)
+        let terminal = PacedTerminal([(.idle, [.enter, .character("l")]), (.idle, [.character("]")]),
+                                      (.frames(4), [.escape])])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        #expect(state.sort == nil && state.task == nil)
+        #expect(state.view == Array(0..<3000))
+        #expect(terminal.statusLines.last!.contains("sorting cancelled"))
+        let before = terminal.frames[terminal.groupFrames[1] - 1].lines.dropLast(2)
+        let after = terminal.frames[terminal.groupFrames[2]].lines.dropLast(2)
+        #expect(before == after)
+        #expect(terminal.statusLines[terminal.groupFrames[2] - 1].contains("sorting… "))
+    }
+
+    @Test("Esc during a filter keeps the previous filter and view; during a search, the cursor and the old search")
+    func cancelFilterAndSearch() throws {
+        let app = try app(3000)
+        let terminal = PacedTerminal([
+            (.idle, [.enter, .character("l"), .character("f")] + keys("li") + [.enter]),
+            (.idle, [.character("f")] + keys("= Bob") + [.enter]), (.frames(3), [.escape]),
+            (.idle, [.character("/")] + keys("alice") + [.enter]),
+            (.idle, [.character("G"), .character("/")] + keys("no such text") + [.enter]), (.frames(3), [.escape]),
+        ])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        #expect(state.filter?.operand == "li")
+        let table = try #require(state.table)
+        #expect(!state.view.isEmpty)
+        #expect(state.view.allSatisfy { table.rows[$0][1].stringValue!.lowercased().contains("li") })
+        #expect(state.search == "alice" && state.row == state.view.count - 1)
+        #expect(terminal.statusLines.last!.contains("searching cancelled"))
+    }
+
+    @Test("while a sort runs, moves act on the current view and other keys are ignored; q still quits")
+    func keysWhileBusy() throws {
+        let app = try app(3000)
+        let terminal = PacedTerminal([
+            (.idle, [.enter, .character("l")]), (.idle, [.character("[")]),
+            (.frames(2), [.character("j"), .character("j"), .character("e"), .character("/")]),
+        ])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        #expect(state.mode == .normal)  // e and / were ignored
+        #expect(state.sort?.column == 1)  // the sort finished afterwards; the cursor went to its first row
+        #expect(terminal.statusLines.contains { rowNumber($0) == 3 && $0.contains("sorting… ") })
+        let quitting = PacedTerminal([
+            (.idle, [.enter, .character("l")]), (.idle, [.character("]")]), (.frames(2), [.character("q")]),
+        ])
+        #expect(try self.app(3000).run(on: quitting) == .quit)
+    }
+
+    @Test("a filter replacing another starts from every row and keeps the sort; results equal a synchronous rebuild")
+    func filterThenSort() throws {
+        var d = Driver(try Fixture.memory(studentCount: 500))
+        d.press(.enter, .character("l"), .character("l"), .character("l"), .character("]"))  // gpa descending
+        d.press(.character("f"))
+        d.type(">= 3")
+        d.press(.enter, .character("f"))
+        d.type("< 3.5")
+        d.press(.enter)
+        let table = try #require(d.state.table)
+        let expected = table.rows.indices.filter { (table.rows[$0][3].doubleValue ?? 0) < 3.5 }.sorted { a, b in
+            let c = JSONValue.compare(table.rows[a][3], table.rows[b][3])
+            return c != 0 ? c > 0 : a < b
+        }
+        #expect(d.state.view == expected)
+        var again = d.state
+        again.recomputeView()
+        #expect(again.view == expected)
+    }
+
+    @Test("F with a sort set sorts every row again in slices (Esc keeps the filter); sorting by the key is row order")
+    func clearFilterWhileSorted() throws {
+        let app = try app(3000)
+        let terminal = PacedTerminal([
+            (.idle, [.enter, .character("l"), .character("f")] + keys("li") + [.enter]), (.idle, [.character("]")]),
+            (.idle, [.character("F")]), (.frames(2), [.escape]),
+        ])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        #expect(state.filter?.operand == "li" && state.view.count == 300)
+        #expect(terminal.statusLines.last!.contains("sorting cancelled"))
+        var d = Driver(try Fixture.memory(studentCount: 300))
+        d.press(.enter, .character("l"), .character("f"))
+        d.type("li")
+        d.press(.enter, .character("]"), .character("F"))
+        let table = try #require(d.state.table)
+        #expect(d.state.filter == nil && d.state.view.count == 300)
+        let names = table.rows.map { $0[1] }.sorted { JSONValue.compare($0, $1) > 0 }
+        #expect(d.state.view.map { table.rows[$0][1] } == names)
+        d.press(.character("0"), .character("]"))
+        #expect(d.state.view == Array((0..<300).reversed()))
+        d.press(.character("["))
+        #expect(d.state.view == Array(0..<300))
+    }
+
+    @Test("sort keys order values exactly as JSONValue.compare: nulls, bools, numbers, ASCII and other strings")
+    func sortKeys() {
+        let values: [JSONValue] = [
+            .null, .bool(true), .bool(false), .int(3), .int(-7), .double(2.5), .double(3), .int(Int.max),
+            .string("b"), .string("abcdefghij"), .string("abcdefgh"), .string("abcdefghi"), .string("Zoë"),
+            .string("Zoe"), .string("e\u{301}"), .string("é"), .string(""), .string("李雷"), .array([1]),
+            .object(["a": 1]), .string("abcdefgh\u{0}"),
+        ]
+        for type in [ColumnType.int, .float, .str, .json, .bool] {
+            var keys = SortKeys(type: type, capacity: values.count)
+            values.forEach { keys.append($0) }
+            for i in values.indices {
+                for j in values.indices {
+                    #expect(keys.compare(i, j) == JSONValue.compare(values[i], values[j]),
+                            "\(type): \(values[i]) vs \(values[j])")
+                }
+            }
+        }
+        // Typed columns without surprises keep their fast storage and still order correctly.
+        let strings = (0..<300).map { JSONValue.string("name \(($0 * 7919) % 300)") } + [.null]
+        var keys = SortKeys(type: .str, capacity: strings.count)
+        strings.forEach { keys.append($0) }
+        var sort = SlicedMergeSort(count: strings.count)
+        while !sort.step(budget: 7, less: { keys.compare($0, $1) < 0 || keys.compare($0, $1) == 0 && $0 < $1 }) {}
+        #expect(sort.order.map { strings[$0] } == strings.sorted(by: JSONValue.ascending))
+    }
+
+    @Test("the sliced merge sort gives the sorted permutation for any budget and size")
+    func slicedMergeSort() {
+        var generator = SplitMix64(seed: 7)
+        for count in [0, 1, 5, 1023, 1024, 1025, 5000] {
+            let values = (0..<count).map { _ in Int(generator.next() % 100) }
+            for budget in [1, 333, 1 << 30] {
+                var sort = SlicedMergeSort(count: count)
+                var steps = 0
+                let less = { (a: Int, b: Int) in values[a] < values[b] || values[a] == values[b] && a < b }
+                while !sort.step(budget: budget, less: less) {
+                    steps += 1
+                    #expect(sort.progress < 1)
+                }
+                #expect(sort.order == Array(0..<count).sorted { (values[$0], $0) < (values[$1], $1) })
+                if budget == 1 && count > 1024 { #expect(steps > 10) }
+            }
+        }
+    }
+}
