@@ -36,7 +36,7 @@ extension RecordTable {
         return found
     }
 
-    /// The records whose column `key` equals `value`; see ``find(_:equals:)-(String,_)``.
+    /// The records whose column `key` equals `value`; see `find(_:equals:)` with a column name.
     public func find(_ key: some CodingKey, equals value: some Encodable) throws -> [R] {
         try find(key.stringValue, equals: value)
     }
@@ -51,7 +51,7 @@ extension RecordTable {
         return found.first
     }
 
-    /// The first record whose column `key` equals `value`; see ``first(_:equals:)-(String,_)``.
+    /// The first record whose column `key` equals `value`; see `first(_:equals:)` with a column name.
     public func first(_ key: some CodingKey, equals value: some Encodable) throws -> R? {
         try first(key.stringValue, equals: value)
     }

@@ -22,7 +22,7 @@ extension RecordTable {
         return key
     }
 
-    /// Inserts `record` and returns it as stored (with its assigned key and defaults); see ``insert(_:)-(R)``.
+    /// Inserts `record` and returns it as stored (with its assigned key and defaults); see ``insert(_:)``.
     ///
     /// > Important: Durable when it returns under ``SyncMode/full``.
     public func insertAndFetch(_ record: R) throws -> R {
@@ -38,7 +38,7 @@ extension RecordTable {
     /// ```
     ///
     /// - Returns: their primary keys, in order.
-    /// - Throws: as ``insert(_:)-(R)``; nothing is inserted then.
+    /// - Throws: as ``insert(_:)``; nothing is inserted then.
     /// > Important: Durable when it returns under ``SyncMode/full``: the whole batch is one transaction in the WAL.
     @discardableResult
     public func insert(contentsOf records: some Sequence<R>) throws -> [JSONValue] {
@@ -59,7 +59,7 @@ extension RecordTable {
     ///
     /// - Returns: the record as stored now.
     /// - Throws: ``LineDBError/recordNotFound(table:key:)`` (also when the record's key is nil), and the errors of
-    ///   ``insert(_:)-(R)``; nothing is changed then.
+    ///   ``insert(_:)``; nothing is changed then.
     /// > Important: Durable when it returns under ``SyncMode/full``. The records file is rewritten at the next
     /// > save (an update cannot be appended).
     @discardableResult

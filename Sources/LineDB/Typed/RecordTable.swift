@@ -43,13 +43,16 @@ extension Database {
 /// Get one from ``Database/register(_:)``.
 ///
 /// Records are decoded straight from the engine's rows and encoded straight into them (no JSON text in between).
+/// Look records up with `get(_:)` (by a ``JSONValue``, `Int` or `String` primary key), `find(_:equals:)` and
+/// `first(_:equals:)` (by a column name or a coding key; O(1) for a UNIQUE column).
+///
 /// Every write goes through the dynamic API (``Database/insert(_:_:)`` and the rest), so it has the same checks,
 /// errors and durability, and the table stays readable by the dynamic API, the `linedb` command and the seed's
 /// Python design.
 ///
 /// ## Topics
 /// ### Writing
-/// - ``insert(_:)-(R)``
+/// - ``insert(_:)``
 /// - ``insertAndFetch(_:)``
 /// - ``insert(contentsOf:)``
 /// - ``update(_:)``
@@ -57,10 +60,8 @@ extension Database {
 /// - ``delete(key:)``
 /// ### Reading
 /// - ``all()``
-/// - ``get(_:)-(JSONValue)``
-/// - ``find(_:equals:)-(String,_)``
-/// - ``first(_:equals:)-(String,_)``
 /// - ``fetch(where:orderBy:descending:offset:limit:)``
+/// - ``stream(where:limit:)``
 /// - ``count``
 public struct RecordTable<R: TableRecord>: Sendable {
     /// The database the table belongs to.
@@ -85,7 +86,7 @@ public struct RecordTable<R: TableRecord>: Sendable {
 
     // MARK: - Conversions
 
-    /// `record` as the dynamic API's ``Record`` (what ``insert(_:)-(R)`` stores). A nil Optional is left out.
+    /// `record` as the dynamic API's ``Record`` (what ``insert(_:)`` stores). A nil Optional is left out.
     public func encode(_ record: R) throws -> Record {
         try binding.encode(record)
     }

@@ -17,7 +17,7 @@
 /// > every write it made is undone.
 extension Transaction {
     /// Inserts `record` and sets it to the record as stored (with its assigned key); see
-    /// ``RecordTable/insert(_:)-(R)``.
+    /// ``RecordTable/insert(_:)``.
     ///
     /// - Returns: the primary key.
     @discardableResult
