@@ -124,6 +124,19 @@ struct SQLiteRoundTripTests {
         #expect(dir.list("").filter { $0.contains("linedb-tmp") }.isEmpty, "a temporary file was left: \(dir.list(""))")
     }
 
+    @Test("fields that are not columns of the schema are not exported, and a warning says how many records had them")
+    func extraFieldsWarn() throws {
+        let dir = try Scratch().studentDatabase(count: 2)
+        try expectOK(CLI.run(["checkpoint", dir.db]))  // the records file alone holds the records now
+        dir.replace("db/data/student.records", #""name":"Bob""#, with: #""name":"Bob","nick":"Bobby""#)
+        #expect(try CLI.run(["select", dir.db, "student"]).stdout.contains("Bobby"), "the engine keeps the field")
+        let file = dir.path + "/s.sqlite"
+        let result = try expectOK(CLI.run(["export-sqlite", dir.db, file]))
+        #expect(result.stderr == "linedb: warning: table 'student': 1 record has fields that are not columns of the "
+            + "schema; SQLite has no place for them and they were not exported\n", "\(result)")
+        #expect(try CLI.runTool("sqlite3", [file, "SELECT count(*) FROM student"]).stdout == "2\n")
+    }
+
     /// A table's columns as its schema file defines them (without `created_at`), read with Foundation.
     private func columns(of table: String, in database: String) throws -> [String] {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(database)/schema/\(table).schema.json"))

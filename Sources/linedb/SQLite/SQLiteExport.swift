@@ -53,27 +53,28 @@ enum SQLiteExport {
                 "INSERT INTO \(SQLiteConnection.quote(name)) ("
                     + columns.map { SQLiteConnection.quote($0.name) }.joined(separator: ", ") + ") VALUES ("
                     + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
-            let records = try db.select(name)
-            var withExtraFields = 0
-            for record in records {
+            // The rows as value arrays in column order (no Record built per row), in primary-key order.
+            let rows = try db.browseSnapshot(of: name).rows
+            // Fields outside the schema (a hand-edited or older file) have no SQLite column: count them to say so.
+            let withExtraFields = try db.select(name, where: { $0.count > columns.count }).count
+            for row in rows {
                 for (i, column) in columns.enumerated() {
-                    try insert.bind(SQLiteTypeMapping.sqliteValue(record[column.name] ?? .null, type: column.type), at: i + 1)
+                    try insert.bind(SQLiteTypeMapping.sqliteValue(row[i], type: column.type), at: i + 1)
                 }
                 do {
                     try insert.step()
                 } catch let error as SQLiteError {
-                    let key = schema.primaryKey.flatMap { record[$0.name] }.map { " (key \(JSONWriter.encode($0)))" }
+                    let key = schema.primaryKeyIndex.map { " (key \(JSONWriter.encode(row[$0])))" }
                     throw SQLiteError(code: error.code, description: "table '\(name)'\(key ?? ""): \(error.description)")
                 }
                 insert.reset()
-                if record.count > columns.count { withExtraFields += 1 }
             }
             if withExtraFields > 0 {
                 summary.warnings.append(
                     "table '\(name)': \(plural(withExtraFields, "record has", "records have")) fields that are not "
                         + "columns of the schema; SQLite has no place for them and they were not exported")
             }
-            summary.tables.append((name, records.count))
+            summary.tables.append((name, rows.count))
         }
         try sqlite.execute("COMMIT")
         sqlite.close()
