@@ -123,9 +123,10 @@ public struct ViewTask: Sendable {
             case .extracting:
                 guard let column = order?.column else { return true }
                 if column == keyColumn {
-                    // Rows are kept in primary-key order: the row positions are the sort keys.
-                    let ascending = list.sorted()
-                    outcome = .view(order?.descending == true ? ascending.reversed() : ascending)
+                    // Rows are kept in primary-key order: the row positions are the sort keys (no keys to extract).
+                    keys = nil
+                    phase = .sorting
+                    sorter = SlicedMergeSort(count: list.count)
                     continue
                 }
                 let before = keys!.count
@@ -138,9 +139,15 @@ public struct ViewTask: Sendable {
                 }
             case .sorting:
                 let descending = order?.descending ?? false
-                let keys = keys!
+                let keys = self.keys
                 let finished = list.withUnsafeBufferPointer { positions in
-                    sorter!.step(budget: left) { a, b in
+                    guard let keys else {
+                        // By the key column: by row position.
+                        return sorter!.step(budget: left) { a, b in
+                            descending ? positions[a] > positions[b] : positions[a] < positions[b]
+                        }
+                    }
+                    return sorter!.step(budget: left) { a, b in
                         let c = keys.compare(a, b)
                         if c != 0 { return descending ? c > 0 : c < 0 }
                         return positions[a] < positions[b]
