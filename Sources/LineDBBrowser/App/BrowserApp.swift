@@ -32,9 +32,14 @@ public final class BrowserApp {
     /// The most keys handled before a frame is drawn.
     var maxKeysPerFrame = 1024
 
+    /// Key bindings and colours: the config file's (``Configuration/load(environment:)``), read when the app is
+    /// created; set it before ``run(on:)`` to use others.
+    public var configuration: Configuration
+
     /// - Parameter database: the open database (read-only when another process writes it).
     public init(database: Database) {
         self.database = database
+        configuration = Configuration.load()
     }
 
     /// The name the status line shows: the database directory's last component.
@@ -46,7 +51,11 @@ public final class BrowserApp {
     /// Runs until the user quits. Draws the first frame at once, then one after each key or WAL change.
     public func run(on terminal: Terminal) throws -> Exit {
         var state = BrowserState(databaseName: databaseName, isReadOnly: database.isReadOnly, context: database)
+        state.keyMap = configuration.keyMap
+        terminal.apply(configuration.theme)
         if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }
+        // An invalid config file: said first (the defaults are in use), before anything else.
+        if let problem = configuration.problem { state.fail(problem) }
         follower = database.path.map { WALFollower(databasePath: $0) }
         pollWAL(&state, follow: false)
         if let path = database.path, let notice = PendingRecovery.notice(in: path) {

@@ -12,6 +12,8 @@ public protocol Terminal: AnyObject {
     /// The SIGTERM or SIGHUP that asked the browser to end (it then writes its unsaved changes to a recovery file
     /// and returns ``BrowserApp/Exit/terminated(signal:recoveryFile:)``), or `nil`.
     func pendingTermination() -> Int32?
+    /// Uses `theme`'s colours from now on (the browser passes the config file's at start).
+    func apply(_ theme: Theme)
 }
 
 extension Terminal {
@@ -20,6 +22,9 @@ extension Terminal {
 
     /// By default, no signal ends the browser through its event loop.
     public func pendingTermination() -> Int32? { nil }
+
+    /// By default, colours are the terminal's business (nothing to do).
+    public func apply(_ theme: Theme) {}
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
@@ -47,6 +52,11 @@ public final class MemoryTerminal: Terminal {
         suspensions += 1
         return try body()
     }
+
+    /// The theme the browser asked for.
+    public private(set) var theme = Theme.standard
+
+    public func apply(_ theme: Theme) { self.theme = theme }
 
     /// Queues more keys.
     public func type(_ more: [Key]) { keys += more }

@@ -2,29 +2,38 @@ import LineDB
 
 /// Overlays: help, the pending-changes preview, the add form and the cell editor.
 extension Renderer {
-    /// Every key, grouped, as the help overlay shows it.
-    public static let helpGroups: [(String, [(String, String)])] = [
-        ("Move", [
-            ("↑↓←→ hjkl", "move the cursor"), ("PgUp PgDn", "page up / down"), ("g G", "first / last row"),
-            ("0 $", "first / last column"), ("Tab S-Tab", "next / previous pane"), ("Enter", "open table / edit cell"),
-            ("T S W", "hide/show tables/schema/WAL"), ("Schema", "PK, UQ unique, NN not null"),
-        ]),
-        ("Find", [
-            ("/", "search all cells (any case)"), ("n N", "next / previous match"),
-            ("Esc", "stop find; forget search"),
-            ("f", "filter: = != < > <= >= text"), ("F", "clear the filter"),
-            ("[ ]", "sort by this column ↑ / ↓"),
-        ]),
-        ("Edit (pending until saved)", [
-            ("e Enter", "edit the cell"), ("E", "edit the record in $EDITOR"), ("a", "add a record"), ("d", "delete the record"), ("u", "undo"),
-            ("Ctrl-R", "redo"), ("p", "preview as WAL entries"), ("D", "discard pending changes"),
-        ]),
-        ("Database", [
-            ("s Ctrl-S", "save: WAL, then files"),
-            ("c", "checkpoint: archive WAL"), ("x", "export JSON / JSONL / CSV"),
-            ("?", "this help"), ("q Ctrl-C", "quit (asks if unsaved)"),
-        ]),
+    /// One line of the help: the actions it covers (their keys are shown) and what they do.
+    static let helpEntries: [(Action.Group, [Action], String)] = [
+        (.move, [.up, .down, .left, .right], "move the cursor"), (.move, [.pageUp, .pageDown], "page up / down"),
+        (.move, [.firstRow, .lastRow], "first / last row"), (.move, [.firstColumn, .lastColumn], "first / last column"),
+        (.move, [.nextPane, .previousPane], "next / previous pane"), (.move, [.open], "open table / edit cell"),
+        (.move, [.toggleTables, .toggleSchema, .toggleWAL], "hide/show tables/schema/WAL"),
+        (.find, [.search], "search all cells (any case)"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
+        (.find, [.cancel], "stop find; forget search"), (.find, [.filter], "filter: = != < > <= >= text"),
+        (.find, [.clearFilter], "clear the filter"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
+        (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit the record in $EDITOR"),
+        (.edit, [.add], "add a record"), (.edit, [.delete], "delete the record"), (.edit, [.undo], "undo"),
+        (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
+        (.edit, [.discard], "discard pending changes"),
+        (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
+        (.database, [.export], "export JSON / JSONL / CSV"), (.database, [.help], "this help"),
+        (.database, [.quit], "quit (asks if unsaved)"),
     ]
+
+    /// Every key of `keyMap`, grouped, as the help overlay shows it.
+    public static func helpGroups(_ keyMap: KeyMap) -> [(String, [(String, String)])] {
+        Action.Group.allCases.map { group in
+            var lines = helpEntries.filter { $0.0 == group }.map { _, actions, what in
+                let keys = actions.map { keyMap.names(for: $0, limit: actions.count == 1 ? 2 : 1) }
+                return (keys.joined(separator: " "), what)
+            }
+            if group == .move { lines.append(("Schema", "PK, UQ unique, NN not null")) }
+            return (group.rawValue, lines)
+        }
+    }
+
+    /// The help of the standard keys.
+    public static var helpGroups: [(String, [(String, String)])] { helpGroups(.standard) }
 
     static func box(
         _ titleText: String, height: Int, width: Int, in layout: Layout, on grid: inout ScreenGrid
@@ -43,9 +52,9 @@ extension Renderer {
         return Rect(row: r.row + 1, column: r.column + 2, height: r.height - 2, width: r.width - 4)
     }
 
-    static func drawHelp(in layout: Layout, on grid: inout ScreenGrid) {
+    static func drawHelp(_ keyMap: KeyMap, in layout: Layout, on grid: inout ScreenGrid) {
         var lines: [(String, String, Bool)] = []
-        for (group, keys) in helpGroups {
+        for (group, keys) in helpGroups(keyMap) {
             lines.append((group, "", true))
             for (k, what) in keys { lines.append((k, what, false)) }
         }

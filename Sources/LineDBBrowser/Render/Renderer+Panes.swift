@@ -113,13 +113,24 @@ extension Renderer {
         let text: String
         switch state.mode {
         case .normal:
+            let keys = state.keyMap
+            func hint(_ actions: [Action], _ what: String) -> String? {
+                let names = actions.compactMap { keys.keys(for: $0).first.map(KeyName.symbol) }
+                return names.isEmpty ? nil : names.joined(separator: " ") + " " + what
+            }
+            let parts: [String?]
             switch state.focus {
             case .tables:
-                text = "? help  q quit  Enter open  ↑↓ move  Tab pane  / search  s save  x export  c checkpoint"
+                parts = [hint([.help], "help"), hint([.quit], "quit"), hint([.open], "open"), "↑↓ move",
+                         hint([.nextPane], "pane"), hint([.search], "search"), hint([.save], "save"),
+                         hint([.export], "export"), hint([.checkpoint], "checkpoint")]
             default:
-                text = "? help  q quit  e edit  a add  d delete  u undo  / search  f filter  [ ] sort  s save  "
-                    + "p preview"
+                parts = [hint([.help], "help"), hint([.quit], "quit"), hint([.edit], "edit"), hint([.add], "add"),
+                         hint([.delete], "delete"), hint([.undo], "undo"), hint([.search], "search"),
+                         hint([.filter], "filter"), hint([.sortAscending, .sortDescending], "sort"),
+                         hint([.save], "save"), hint([.preview], "preview")]
             }
+            text = parts.compactMap { $0 }.joined(separator: "  ")
         case .help, .preview: text = "Esc close"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)

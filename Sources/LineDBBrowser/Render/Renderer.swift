@@ -23,7 +23,7 @@ public enum Renderer {
         drawStatus(state, in: layout.status, on: &grid)
         drawHints(state, in: layout.hints, on: &grid)
         switch state.mode {
-        case .help: drawHelp(in: layout, on: &grid)
+        case .help: drawHelp(state.keyMap, in: layout, on: &grid)
         case .preview: drawPreview(state, in: layout, on: &grid)
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)

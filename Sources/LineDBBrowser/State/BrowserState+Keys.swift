@@ -8,7 +8,9 @@ extension BrowserState {
         switch mode {
         case .normal: return handleNormal(key, context: context)
         case .help, .preview:
-            if [.escape, .character("q"), .character("?"), .character("p"), .enter].contains(key) {
+            let closing: [Action] = [.cancel, .quit, .help, .preview]
+            if [.escape, .character("q"), .character("?"), .character("p"), .enter].contains(key)
+                || keyMap[key].map(closing.contains) == true {
                 mode = .normal
             }
             return []
@@ -23,20 +25,26 @@ extension BrowserState {
         }
     }
 
+    /// The action of a key in the panes: its binding in ``keyMap``; Ctrl-C always quits (it is also how SIGINT
+    /// arrives).
+    func action(of key: Key) -> Action? {
+        key == .control("c") ? .quit : keyMap[key]
+    }
+
     /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
     /// a vertical move in the grid.
     public func movesInOne(_ key: Key) -> Bool {
-        mode == .normal && (focus == .grid || focus == .schema)
-            && [.up, .down, .pageUp, .pageDown, .character("j"), .character("k")].contains(key)
+        guard mode == .normal, focus == .grid || focus == .schema, let action = action(of: key) else { return false }
+        return [.up, .down, .pageUp, .pageDown].contains(action)
     }
 
     /// Applies a key pressed `count` times in a row (keys queued while a frame was drawn). A vertical move in the
     /// grid (``movesInOne(_:)``) is done once, by `count` rows or pages; anything else is handled `count` times.
     public mutating func handle(_ key: Key, repeat count: Int, context: BrowserDataSource) -> [Effect] {
-        if count > 1 && movesInOne(key) {
+        if count > 1 && movesInOne(key), let action = action(of: key) {
             message = ""
             messageIsError = false
-            moveGridCursor(key, times: count)
+            moveGridCursor(action, times: count)
             return []
         }
         var effects: [Effect] = []
@@ -45,44 +53,54 @@ extension BrowserState {
     }
 
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
-        if task != nil && !keyWhileBusy(key) { return [] }
+        let action = action(of: key)
+        if task != nil && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
-        switch key {
-        case .character("q"), .control("c"):
+        guard let action else {
+            if case .unknown(let code) = key {
+                fail("unknown key (code \(code)); ? shows the keys")
+            } else if case .character = key {
+                // A character with no action: said, so a user who rebound keys sees why nothing happened.
+                fail("\(KeyName.symbol(key)): no action (? shows the keys)")
+            }
+            return []
+        }
+        switch action {
+        case .quit:
             if pending.isEmpty { return [.quit] }
             mode = .confirm(.quit)
             return []
-        case .character("?"): mode = .help
-        case .escape:
+        case .help: mode = .help
+        case .cancel:
             search = nil  // and the message, cleared above
             counter = nil
-        case .tab: cycleFocus(by: 1)
-        case .backTab: cycleFocus(by: -1)
-        case .character("/"): mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
-        case .character("n"): findNext(forward: true)
-        case .character("N"): findNext(forward: false)
-        case .character("f"):
+        case .nextPane: cycleFocus(by: 1)
+        case .previousPane: cycleFocus(by: -1)
+        case .search: mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
+        case .nextMatch: findNext(forward: true)
+        case .previousMatch: findNext(forward: false)
+        case .filter:
             if table != nil { mode = .prompt(Prompt(purpose: .filter(column: column), editor: LineEditor())) }
-        case .character("F"): clearFilter()
-        case .character("["): sortBy(descending: false)
-        case .character("]"): sortBy(descending: true)
-        case .character("e"): beginEdit()
-        case .character("E"): return beginRecordEdit()
-        case .character("a"): beginAdd()
-        case .character("d"): beginDelete()
-        case .character("u"): undo()
-        case .control("r"): redo()
-        case .character("p"):
+        case .clearFilter: clearFilter()
+        case .sortAscending: sortBy(descending: false)
+        case .sortDescending: sortBy(descending: true)
+        case .edit: beginEdit()
+        case .editRecord: return beginRecordEdit()
+        case .add: beginAdd()
+        case .delete: beginDelete()
+        case .undo: undo()
+        case .redo: redo()
+        case .preview:
             if pending.isEmpty { say("no pending changes") } else { mode = .preview }
-        case .character("D"):
+        case .discard:
             if pending.isEmpty { say("no pending changes") } else { mode = .confirm(.discard) }
-        case .character("s"), .control("s"): return save(thenQuit: false)
-        case .character("c"):
+        case .save: return save(thenQuit: false)
+        case .checkpoint:
             if isReadOnly { fail("read-only: only the writer can checkpoint") } else { mode = .confirm(.checkpoint) }
-        case .character("x"):
+        case .export:
             if table != nil { mode = .confirm(.exportFormat) }
-        case .enter:
+        case .open:
             if focus == .tables {
                 if tableCursor < tables.count {
                     open(tables[tableCursor].name, context: context)
@@ -91,38 +109,33 @@ extension BrowserState {
             } else if focus == .grid {
                 beginEdit()
             }
-        case .character("T"): toggle(.tables)
-        case .character("S"): toggle(.schema)
-        case .character("W"): toggle(.wal)
-        case .unknown(let code):
-            fail("unknown key (code \(code)); ? shows the keys")
-        default:
+        case .toggleTables: toggle(.tables)
+        case .toggleSchema: toggle(.schema)
+        case .toggleWAL: toggle(.wal)
+        case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn:
             switch focus {
-            case .tables: moveTableCursor(key)
-            case .grid, .schema: moveGridCursor(key)
-            case .wal: scrollWAL(key)
+            case .tables: moveTableCursor(action)
+            case .grid, .schema: moveGridCursor(action)
+            case .wal: scrollWAL(action)
             }
         }
         return []
     }
 
-    /// While a search, filter or sort runs: Esc cancels it (the view stays as it was), q and Ctrl-C cancel it and
-    /// go on as usual, moves and the help work on the current view; other keys wait for the task (ignored).
-    /// Returns whether `key` is handled as usual.
-    private mutating func keyWhileBusy(_ key: Key) -> Bool {
-        switch key {
-        case .escape:
+    /// While a search, filter or sort runs: Esc (``Action/cancel``) cancels it (the view stays as it was), quit
+    /// cancels it and goes on as usual, moves and the help work on the current view; other keys wait for the task
+    /// (ignored). Returns whether the key is handled as usual.
+    private mutating func actionWhileBusy(_ action: Action?) -> Bool {
+        switch action {
+        case .cancel?:
             cancelTask()
             return false
-        case .character("q"), .control("c"):
+        case .quit?:
             task = nil
             return true
-        case .up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .tab, .backTab,
-             .character("h"), .character("j"), .character("k"), .character("l"), .character("g"),
-             .character("G"), .character("0"), .character("$"), .character("?"):
-            return true
-        default:
-            return false
+        case .help?: return true
+        case let action?: return action.isMove || action == .nextPane || action == .previousPane
+        case nil: return false
         }
     }
 
@@ -157,16 +170,16 @@ extension BrowserState {
         focus = order[(i + step + order.count) % order.count]
     }
 
-    private mutating func moveTableCursor(_ key: Key) {
+    private mutating func moveTableCursor(_ action: Action) {
         guard !tables.isEmpty else { return }
-        switch key {
-        case .up, .character("k"): tableCursor -= 1
-        case .down, .character("j"): tableCursor += 1
-        case .character("g"), .home: tableCursor = 0
-        case .character("G"), .end: tableCursor = tables.count - 1
+        switch action {
+        case .up: tableCursor -= 1
+        case .down: tableCursor += 1
+        case .firstRow: tableCursor = 0
+        case .lastRow: tableCursor = tables.count - 1
         case .pageUp: tableCursor -= pageSize
         case .pageDown: tableCursor += pageSize
-        case .right, .character("l"): focus = .grid
+        case .right: focus = .grid
         default: return
         }
         tableCursor = max(0, min(tableCursor, tables.count - 1))
@@ -177,43 +190,43 @@ extension BrowserState {
         max(1, layout.grid.height - 2)
     }
 
-    mutating func moveGridCursor(_ key: Key, times: Int = 1) {
+    mutating func moveGridCursor(_ action: Action, times: Int = 1) {
         guard let table else { return }
         let lastColumn = table.schema.columns.count - 1
-        switch key {
-        case .up, .character("k"): row -= times
-        case .down, .character("j"): row += times
-        case .left, .character("h"):
+        switch action {
+        case .up: row -= times
+        case .down: row += times
+        case .left:
             if column == 0 && focus == .grid && visibleFocuses.contains(.tables) { focus = .tables }
             column -= 1
-        case .right, .character("l"): column += 1
+        case .right: column += 1
         case .pageUp:
             row -= pageSize * times
             top -= pageSize * times
         case .pageDown:
             row += pageSize * times
             top += pageSize * times
-        case .character("g"), .home: row = 0
-        case .character("G"), .end: row = view.count - 1
-        case .character("0"):
+        case .firstRow: row = 0
+        case .lastRow: row = view.count - 1
+        case .firstColumn:
             column = 0
             left = 0
-        case .character("$"): column = lastColumn
+        case .lastColumn: column = lastColumn
         default: return
         }
         clampCursor()
         top = max(0, min(top, max(0, view.count - pageSize)))
     }
 
-    private mutating func scrollWAL(_ key: Key) {
+    private mutating func scrollWAL(_ action: Action) {
         let height = max(1, (layout.wal?.height ?? 2) - 1)
-        switch key {
-        case .up, .character("k"): walScroll += 1
-        case .down, .character("j"): walScroll -= 1
+        switch action {
+        case .up: walScroll += 1
+        case .down: walScroll -= 1
         case .pageUp: walScroll += height
         case .pageDown: walScroll -= height
-        case .character("g"), .home: walScroll = wal.count
-        case .character("G"), .end: walScroll = 0
+        case .firstRow: walScroll = wal.count
+        case .lastRow: walScroll = 0
         default: return
         }
         walScroll = max(0, min(walScroll, max(0, wal.count - height)))

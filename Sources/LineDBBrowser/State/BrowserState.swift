@@ -66,6 +66,8 @@ public struct BrowserState: Sendable {
     public var mode: Mode = .normal
     /// Panes the user hid (`T`, `S`, `W`).
     public internal(set) var hiddenPanes: Set<Focus> = []
+    /// Which action each key does in the panes (the config file's `"keys"` change it).
+    public var keyMap = KeyMap.standard
     /// The screen size of the last frame (rows, columns); page sizes and pane visibility follow it.
     public var viewport = (rows: 24, columns: 80)
 

@@ -28,7 +28,7 @@ final class CursesTerminal: Terminal {
     }
 
     private let window: UnsafeMutablePointer<WINDOW>
-    private let styles: StyleTable
+    private var styles: StyleTable
     /// Whether ``stop()`` ran.
     private var stopped = false
     /// The last grid copied to curses: an identical frame (the event loop redraws after every idle tick) is skipped.
@@ -131,6 +131,13 @@ final class CursesTerminal: Terminal {
         return try body()
     }
 
+    /// Colours from the browser's config: the style table is rebuilt and everything repainted.
+    func apply(_ theme: Theme) {
+        styles = StyleTable.make(theme: theme)
+        lastDrawn = nil
+        clearok(window, true)
+    }
+
     func pendingTermination() -> Int32? {
         let signal = ccs_ending_signal()
         return signal == 0 ? nil : signal
@@ -215,8 +222,10 @@ struct StyleTable {
 
     subscript(style: CellStyle) -> Look { looks[Int(style.rawValue)] }
 
-    /// Starts colours when the terminal has them and `NO_COLOR` is not set, and builds the table.
-    static func make() -> StyleTable {
+    /// Starts colours when the terminal has them and `NO_COLOR` is not set, and builds the table: with colours,
+    /// `theme`'s (LineDBBrowser's ``Theme``, which the config file can change); without, fixed monochrome
+    /// attributes.
+    static func make(theme: Theme = .standard) -> StyleTable {
         let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         var useColor = false
         if !noColor && has_colors() {
@@ -225,30 +234,41 @@ struct StyleTable {
         }
         let bold = attr_t(ccs_attr_bold()), reverse = attr_t(ccs_attr_reverse())
         let dim = attr_t(ccs_attr_dim()), underline = attr_t(ccs_attr_underline())
-        let defaultColor: Int16 = -1
+        /// A colour the terminal has: a bright or 256-colour one falls back to its basic colour on 8 colours.
+        let available = max(8, Int(tigetnum("colors")))
+        func color(_ c: Theme.Color) -> Int16 {
+            let n = c.number
+            return Int16(n < 0 ? -1 : n < available ? n : n % 8)
+        }
         var looks: [Look] = []
         for style in CellStyle.allCases {
             let pair = Int16(style.rawValue) + 1
-            // (foreground, background, attributes with colour, attributes without)
-            let (fg, bg, colorAttributes, monoAttributes): (Int32, Int32, attr_t, attr_t) = {
+            let look = theme[style]
+            var colorAttributes: attr_t = 0
+            if look.attributes.contains(.bold) { colorAttributes |= bold }
+            if look.attributes.contains(.dim) { colorAttributes |= dim }
+            if look.attributes.contains(.reverse) { colorAttributes |= reverse }
+            if look.attributes.contains(.underline) { colorAttributes |= underline }
+            let monoAttributes: attr_t = {
                 switch style {
-                case .normal: return (-1, -1, 0, 0)
-                case .header: return (COLOR_CYAN, -1, bold, bold | underline)
-                case .selected: return (COLOR_WHITE, COLOR_BLUE, 0, reverse)
-                case .cursor: return (COLOR_BLACK, COLOR_CYAN, bold, reverse | bold)
-                case .pending: return (COLOR_YELLOW, -1, bold, bold | underline)
-                case .error: return (COLOR_WHITE, COLOR_RED, bold, reverse | bold)
-                case .dim: return (-1, -1, dim, dim)
-                case .title: return (COLOR_BLACK, COLOR_CYAN, bold, reverse | bold)
-                case .border: return (COLOR_BLUE, -1, 0, dim)
-                case .keyHint: return (COLOR_BLACK, COLOR_WHITE, 0, reverse)
-                case .number: return (COLOR_GREEN, -1, 0, 0)
-                case .null: return (COLOR_MAGENTA, -1, dim, dim)
-                case .focusBorder: return (COLOR_CYAN, -1, bold, bold)
+                case .normal: return 0
+                case .header: return bold | underline
+                case .selected: return reverse
+                case .cursor: return reverse | bold
+                case .pending: return bold | underline
+                case .error: return reverse | bold
+                case .dim: return dim
+                case .title: return reverse | bold
+                case .border: return dim
+                case .keyHint: return reverse
+                case .number: return 0
+                case .null: return dim
+                case .focusBorder: return bold
                 }
             }()
-            if useColor && style != .normal {
-                _ = init_pair(pair, Int16(fg), Int16(bg == -1 ? Int32(defaultColor) : bg))
+            let isDefault = look.foreground == .terminalDefault && look.background == .terminalDefault
+            if useColor && !(style == .normal && isDefault) {
+                _ = init_pair(pair, color(look.foreground), color(look.background))
                 looks.append(Look(pair: pair, attributes: colorAttributes))
             } else {
                 looks.append(Look(pair: 0, attributes: useColor ? colorAttributes : monoAttributes))
