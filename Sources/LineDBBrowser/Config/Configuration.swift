@@ -180,10 +180,12 @@ public struct Configuration: Sendable, Equatable {
         return look
     }
 
-    /// `; did you mean "x"?` for the closest name (at most two edits away), or nothing.
+    /// `; did you mean "x"?` for the closest name (one edit away per three letters, or starting with `name`), or
+    /// nothing.
     static func suggestion(_ name: String, among names: [String]) -> String {
         let scored = names.map { ($0, editDistance(name.lowercased(), $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= 2 || best.hasPrefix(name.lowercased()) && name.count >= 3
+        guard let (best, distance) = scored,
+              distance <= max(1, name.count / 3) || best.hasPrefix(name.lowercased()) && name.count >= 3
         else { return "" }
         return "; did you mean \"\(best)\"?"
     }
