@@ -39,6 +39,10 @@ struct BenchOptions {
     var browser = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
+    /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
+    var typed = false
+    /// `--typed-stream-child PATH`: internal; stream PATH's student table in this fresh process, print RSS.
+    var typedStreamChild: String? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -48,6 +52,8 @@ struct BenchOptions {
           --keep       leave the databases there afterwards
           --browser    only the terminal browser on the big table: first frame, RSS, per-key latency, search,
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
+          --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
+                       streaming the table (also part of the default run)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
@@ -82,6 +88,8 @@ struct BenchOptions {
             case "--wal-only": o.walOnly = true
             case "--profile-checkpoint": o.profileCheckpoint = value()
             case "--browser": o.browser = true
+            case "--typed": o.typed = true
+            case "--typed-stream-child": o.typedStreamChild = value()
             case "--browser-child":
                 let path = value()
                 guard let spawn = UInt64(value()) else { fail("--browser-child needs PATH and a time in ns") }

@@ -18,6 +18,22 @@ if let path = options.profileBulk { Benchmark.runProfileBulk(path, count: option
 if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
+if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
+if options.typed {
+    do {
+        let bench = try Benchmark(options: options)
+        defer { bench.cleanUp() }
+        bench.printHeader()
+        bench.generateRecords()
+        try bench.typedVsDynamic()
+        bench.report.printSummary()
+        print("\nload average at the end: \(bench.loadAverage())")
+    } catch {
+        printError("linedb-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if options.browser {
     do {
         let bench = try Benchmark(options: options)
@@ -49,6 +65,7 @@ do {
         try bench.lookups()
         try bench.groupCommit()
         try bench.recoveryOfLongWAL()
+        try bench.typedVsDynamic()
     }
     bench.report.printSummary()
     print("\nload average at the end: \(bench.loadAverage())")

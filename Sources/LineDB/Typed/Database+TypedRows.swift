@@ -6,13 +6,20 @@ extension Database {
     /// other columns must be registered again). State lock held.
     private func boundTable(_ binding: RecordBinding) throws -> TableState {
         let t = try table(binding.table)
-        if t.schema.columns != binding.tableSchema.columns {
+        if !sameColumns(t.schema.columns, binding.tableSchema.columns) {
             throw TypedRecordError.schemaMismatch(
                 table: binding.table, path: nil, column: nil,
                 difference: "the table was created again with other columns since \(binding.layout.typeName) was "
                     + "registered; register it again")
         }
         return t
+    }
+
+    /// Whether two column lists are equal; O(1) when they share storage (the usual case: the binding's schema is
+    /// a copy of the table's).
+    private func sameColumns(_ a: [Column], _ b: [Column]) -> Bool {
+        let same = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        return same || a == b
     }
 
     /// The rows (values in table column order) that `predicate` accepts, decoded; in insertion order or sorted by

@@ -22,18 +22,51 @@ enum DateCoding {
     static func dateTimeString(_ date: Date) -> String {
         let (seconds, micros) = split(date)
         let local = seconds + LocalOffset.offset(utc: seconds)
+        let days = floorDiv(local, 86_400)
+        let (year, month, day) = civil(days: days)
+        guard (0...9999).contains(year) else {
+            var bytes = [UInt8]()
+            appendDate(days: days, into: &bytes)
+            return String(decoding: bytes, as: UTF8.self) + "T" + timeOfDay(local - days * 86_400, micros)
+        }
+        let secondOfDay = local - days * 86_400
+        return String(unsafeUninitializedCapacity: 26) { b in
+            func two(_ v: Int, _ at: Int) {
+                b[at] = UInt8(48 + v / 10)
+                b[at + 1] = UInt8(48 + v % 10)
+            }
+            two(year / 100, 0)
+            two(year % 100, 2)
+            b[4] = 45
+            two(month, 5)
+            b[7] = 45
+            two(day, 8)
+            b[10] = 84
+            two(secondOfDay / 3600, 11)
+            b[13] = 58
+            two(secondOfDay / 60 % 60, 14)
+            b[16] = 58
+            two(secondOfDay % 60, 17)
+            guard micros != 0 else { return 19 }
+            b[19] = 46
+            var m = micros
+            for k in stride(from: 25, through: 20, by: -1) {
+                b[k] = UInt8(48 + m % 10)
+                m /= 10
+            }
+            return 26
+        }
+    }
+
+    private static func timeOfDay(_ secondOfDay: Int, _ micros: Int) -> String {
         var bytes = [UInt8]()
-        bytes.reserveCapacity(26)
-        appendDate(days: floorDiv(local, 86_400), into: &bytes)
-        let secondOfDay = local - floorDiv(local, 86_400) * 86_400
-        bytes.append(UInt8(ascii: "T"))
         put(secondOfDay / 3600, 2, &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(58)
         put(secondOfDay / 60 % 60, 2, &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(58)
         put(secondOfDay % 60, 2, &bytes)
         if micros != 0 {
-            bytes.append(UInt8(ascii: "."))
+            bytes.append(46)
             put(micros, 6, &bytes)
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -147,6 +180,19 @@ enum DateCoding {
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
+    }
+
+    /// Year, month, day of a day number (days since 1970-01-01).
+    static func civil(days z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = floorDiv(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func appendDate(days z0: Int, into bytes: inout [UInt8]) {

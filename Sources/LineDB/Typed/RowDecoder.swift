@@ -106,7 +106,9 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try ValueDecoder.integer(type, try value(key), [key]) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try ValueDecoder.integer(type, try value(key), [key]) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try ValueDecoder.decode(T.self, from: try value(key), codingPath: [key])
+        let v = try value(key)
+        if let special = try SpecialValues.decode(T.self, from: v, codingPath: [key]) { return special }
+        return try T(from: ValueDecoder(v, codingPath: [key]))
     }
 
     // decodeIfPresent: a column that is null (or not in the table) is nil.
@@ -130,7 +132,9 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
         try present(key).map { try ValueDecoder.bool($0, [key]) }
     }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try present(key).map { try ValueDecoder.decode(T.self, from: $0, codingPath: [key]) }
+        guard let v = present(key) else { return nil }
+        if let special = try SpecialValues.decode(T.self, from: v, codingPath: [key]) { return special }
+        return try T(from: ValueDecoder(v, codingPath: [key]))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws

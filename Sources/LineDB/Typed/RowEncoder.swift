@@ -36,13 +36,23 @@ final class RowEncoder<R: TableRecord>: Encoder {
         } catch {
             throw TypedRecordError.cannotEncode(table: binding.table, column: nil, reason: "\(error)")
         }
-        var out = Record(minimumCapacity: values.count)
-        for i in values.indices where given[i] { out[binding.names[i]] = values[i] }
-        return out
+        if !given.contains(false) {
+            return Record(uncheckedUniqueKeys: binding.names, values: values)  // no hashing, no search
+        }
+        var keys: [String] = []
+        var present: [JSONValue] = []
+        keys.reserveCapacity(values.count)
+        present.reserveCapacity(values.count)
+        for i in values.indices where given[i] {
+            keys.append(binding.names[i])
+            present.append(values[i])
+        }
+        return Record(uncheckedUniqueKeys: keys, values: present)
     }
 
+    /// The type's column index of `key` (a synthesised `encode(to:)` writes in order, so the hint usually hits).
     @inline(__always)
-    fileprivate func set(_ value: JSONValue, _ key: some CodingKey) throws {
+    fileprivate func index(_ key: some CodingKey) throws -> Int {
         let name = key.stringValue
         let names = binding.names
         let i: Int
@@ -57,17 +67,21 @@ final class RowEncoder<R: TableRecord>: Encoder {
                     + "(its init(from:) does not decode it)")
         }
         hint = i + 1
+        return i
+    }
+
+    @inline(__always)
+    fileprivate func set(_ value: JSONValue, _ key: some CodingKey) throws {
+        let i = try index(key)
         values[i] = value
         given[i] = true
     }
 
     fileprivate func encodeGeneric<T: Encodable>(_ value: T, _ key: some CodingKey) throws {
-        let i = binding.positions[key.stringValue]
-        if let special = SpecialValues.encode(value, dateOnly: i.map { binding.dateOnly[$0] } ?? false) {
-            try set(special, key)
-        } else {
-            try set(try ValueEncoder.encode(value, codingPath: [key]), key)
-        }
+        let i = try index(key)
+        values[i] = try SpecialValues.encode(value, dateOnly: binding.dateOnly[i])
+            ?? ValueEncoder.encode(value, codingPath: [key])
+        given[i] = true
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
