@@ -200,7 +200,10 @@ struct TaskTests {
             .null, .bool(true), .bool(false), .int(3), .int(-7), .double(2.5), .double(3), .int(Int.max),
             .string("b"), .string("abcdefghij"), .string("abcdefgh"), .string("abcdefghi"), .string("Zoë"),
             .string("Zoe"), .string("e\u{301}"), .string("é"), .string(""), .string("李雷"), .array([1]),
-            .object(["a": 1]), .string("abcdefgh\u{0}"),
+            .object(["a": 1]), .string("abcdefgh\u{0}"), .string("Łukasz"), .string("Lukasz"), .string("Żaneta"),
+            .string("Søren Øberg"), .string("Søren Obrist"), .string("\u{212B}ngström"), .string("\u{C5}ngström"),
+            .string("A\u{30A}ngström"), .string("Yılmaz"), .string("Yilmaz"), .string("Zoë Émile"),
+            .string("Zoe\u{308} Emile"),
         ]
         for type in [ColumnType.int, .float, .str, .json, .bool] {
             var keys = SortKeys(type: type, capacity: values.count)

@@ -6,12 +6,14 @@ import LineDB
 ///
 /// Keys are stored by kind: integers, doubles or strings when every non-null value of the column is of that kind
 /// (the usual case: columns are typed), the values themselves otherwise. Strings carry their first eight UTF-8
-/// bytes as an integer, so two ASCII strings that differ early are ordered by one integer comparison.
+/// bytes as an integer, so two strings that differ early are ordered by one integer comparison when byte order is
+/// String order: for strings of scalars below U+0300 (ASCII, Latin, IPA), which are always in NFC, Swift's order
+/// (scalars of the NFC form) is their UTF-8 byte order.
 struct SortKeys: Sendable {
     private enum Kind: Sendable { case ints, doubles, strings, values }
 
     /// ``JSONValue/compare(_:_:)``'s rank of each key (0 null, 1 bool, 2 number, 3 string, 4 array, 5 object),
-    /// times two, plus one for an ASCII string.
+    /// times two, plus one for a string whose byte order is its String order (see ``prefix(_:)``).
     private var ranks: [UInt8] = []
     private var kind: Kind
     private var ints: [Int] = []
@@ -50,10 +52,10 @@ struct SortKeys: Sendable {
         case (.doubles, .double(let d)): doubles.append(d)
         case (.doubles, .int(let i)): doubles.append(Double(i))
         case (.strings, .string(let s)):
-            let (prefix, ascii) = SortKeys.prefix(s)
+            let (prefix, byteOrdered) = SortKeys.prefix(s)
             strings.append(s)
             prefixes.append(prefix)
-            ranks.append(rank * 2 + (ascii ? 1 : 0))
+            ranks.append(rank * 2 + (byteOrdered ? 1 : 0))
             return
         case (.values, _): values.append(value)
         case (.ints, .null): ints.append(0)  // a filler: the rank decides before it is looked at
@@ -102,7 +104,7 @@ struct SortKeys: Sendable {
             return x == y ? 0 : (x < y ? -1 : 1)
         case .strings:
             if ri & rj & 1 == 1 {
-                // Both ASCII: byte order is String order; the prefixes decide unless equal.
+                // Byte order is String order for both: the prefixes decide unless equal.
                 let x = prefixes[i], y = prefixes[j]
                 if x != y { return x < y ? -1 : 1 }
             }
@@ -124,20 +126,22 @@ struct SortKeys: Sendable {
         }
     }
 
-    /// The first eight UTF-8 bytes, big-endian (so integer order is byte order), and whether `s` is ASCII.
+    /// The first eight UTF-8 bytes, big-endian (so integer order is byte order), and whether every scalar of `s`
+    /// is below U+0300 (UTF-8 bytes below 0xCC): such a string is in NFC (no combining marks, no character that
+    /// NFC changes), so its byte order is its String order.
     static func prefix(_ s: String) -> (UInt64, Bool) {
         var s = s
         return s.withUTF8 { bytes in
             var prefix: UInt64 = 0
-            var ascii = true
+            var ordered = true
             for (k, b) in bytes.enumerated() {
-                if b >= 0x80 {
-                    ascii = false
+                if b >= 0xCC {
+                    ordered = false
                     break
                 }
                 if k < 8 { prefix |= UInt64(b) << (56 - 8 * UInt64(k)) }
             }
-            return (prefix, ascii)
+            return (prefix, ordered)
         }
     }
 }
