@@ -29,9 +29,9 @@ struct LinedbCommand: ParsableCommand {
             """,
         version: linedbVersion,
         subcommands: [
-            Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self, Stats.self,
-            Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, WAL.self,
-            Check.self, Recover.self,
+            Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self,
+            Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self,
+            WAL.self, Check.self, Recover.self,
         ],
         // `linedb DB` opens the browser.
         defaultSubcommand: Browse.self

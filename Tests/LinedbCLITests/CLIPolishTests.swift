@@ -56,7 +56,8 @@ struct CLIPolishTests {
             (["import", dir.db, "studnt", dir.path + "/s.json"], "(did you mean 'student'?)"),
             (["select", dir.db, "student", "--where", "emial=x"], "has no column 'emial' (did you mean 'email'?)"),
             (["update", dir.db, "student", "1", "--set", "GPA=1"], "has no column 'GPA' (did you mean 'gpa'?)"),
-            (["import-sqlite", sqlite, dir.db, "--tables", "studnt"], "has no table 'studnt' (did you mean 'student'?)"),
+            (["import-sqlite", sqlite, dir.db, "--tables", "studnt"],
+             "has no table 'studnt' (did you mean 'student'?)"),
             (["selct", dir.db, "student"], "unknown command 'selct' (did you mean 'select'?)"),
             (["export-sqlit", dir.db, sqlite], "unknown command 'export-sqlit' (did you mean 'export-sqlite'?)"),
         ]
@@ -77,7 +78,8 @@ struct CLIPolishTests {
         try expectOK(CLI.run(["init", dir.path + "/projects/empty"]))
         try expectOK(CLI.run(["create-table", dir.path + "/projects/empty", "a", "--column", "x:int:pk"]))
         try expectOK(CLI.run(["create-table", dir.path + "/projects/empty", "b", "--column", "y:str:pk"]))
-        try FileManager.default.createDirectory(atPath: dir.path + "/not-a-db/schema", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir.path + "/not-a-db/schema", withIntermediateDirectories: true)
         let result = try runInDirectory(dir.path, [])
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
         let lines = result.lines
@@ -137,7 +139,7 @@ struct CLIPolishTests {
     /// Runs the built `linedb` with `args` in `directory`.
     private func runInDirectory(_ directory: String, _ args: [String]) throws -> CommandResult {
         let binary = try CLI.binary.get()
-        return try CLI.runProgram("/bin/sh", ["-c", "cd \"$1\" && shift && exec \"$@\"", "sh", directory, binary] + args,
-                                  stdin: nil)
+        let script = "cd \"$1\" && shift && exec \"$@\""
+        return try CLI.runProgram("/bin/sh", ["-c", script, "sh", directory, binary] + args, stdin: nil)
     }
 }

@@ -36,14 +36,16 @@ struct SQLiteImportTests {
         // What could not be kept is said, one note per line.
         for note in [
             "link: the primary key (a, b) spans several columns", "log: the UNIQUE constraint (msg, n) is not kept",
-            "product.added: the default CURRENT_TIMESTAMP is not a constant", "product.pic: 1 BLOB value imported as base64",
+            "product.added: the default CURRENT_TIMESTAMP is not a constant",
+            "product.pic: 1 BLOB value imported as base64",
         ] {
             #expect(result.stderr.contains("linedb: note: " + note), "\(result.stderr)")
         }
         #expect(try CLI.run(["select", dir.db, "product"]).lines == [
             #"{"sku":"A1","name":"Pen ✒️","price":1.25,"qty":3,"added":"2026-01-02 10:00:00","meta":{"c":[1,2]},"#
                 + #""flag":true,"pic":"AP8=","anything":"x"}"#,
-            #"{"sku":"B2","name":"Ink","price":9.5,"qty":0,"added":"# + #""\#(try addedOfB2(file))","meta":5,"flag":null,"#
+            #"{"sku":"B2","name":"Ink","price":9.5,"qty":0,"added":"#
+                + #""\#(try addedOfB2(file))","meta":5,"flag":null,"#
                 + #""pic":null,"anything":7}"#,
         ])
         let schema = try schemaColumns(dir, "product")
@@ -56,7 +58,8 @@ struct SQLiteImportTests {
         #expect(schema["flag"] == "bool")
         #expect(schema["anything"] == "json")
         #expect(try CLI.run(["select", dir.db, "link"]).lines == [#"{"id":1,"a":1,"b":2}"#, #"{"id":2,"a":2,"b":3}"#])
-        #expect(try CLI.run(["select", dir.db, "log"]).lines == [#"{"id":1,"msg":"hi","n":1.5}"#, #"{"id":2,"msg":null,"n":null}"#])
+        #expect(try CLI.run(["select", dir.db, "log"]).lines
+            == [#"{"id":1,"msg":"hi","n":1.5}"#, #"{"id":2,"msg":null,"n":null}"#])
         // LineDB enforces what it kept.
         let duplicate = try CLI.run(["insert", dir.db, "product"], stdin: #"{"sku": "C3", "name": "Ink"}"# + "\n")
         #expect(duplicate.status == 1 && duplicate.stderr.contains("already used"), "\(duplicate)")
@@ -65,10 +68,13 @@ struct SQLiteImportTests {
     @Test("a column named id becomes the key when SQLite declares no primary key")
     func idBecomesTheKey() throws {
         let dir = Scratch()
-        let file = try makeSQLite(dir, "p.sqlite", "CREATE TABLE people (id INTEGER, name TEXT); INSERT INTO people VALUES (5, 'a'), (9, 'b');")
+        let file = try makeSQLite(
+            dir, "p.sqlite",
+            "CREATE TABLE people (id INTEGER, name TEXT); INSERT INTO people VALUES (5, 'a'), (9, 'b');")
         try expectOK(CLI.run(["init", dir.db]))
         let result = try expectOK(CLI.run(["import-sqlite", file, dir.db]))
-        #expect(result.stderr == "linedb: note: people.id: becomes the LineDB key (SQLite declares no one-column primary key)\n")
+        #expect(result.stderr
+            == "linedb: note: people.id: becomes the LineDB key (SQLite declares no one-column primary key)\n")
         #expect(try CLI.run(["select", dir.db, "people"]).lines == [#"{"id":5,"name":"a"}"#, #"{"id":9,"name":"b"}"#])
         #expect(try expectOK(CLI.run(["delete", dir.db, "people", "9"])).stdout.contains(#""name":"b""#))
     }
@@ -105,15 +111,19 @@ struct SQLiteImportTests {
         let cases: [([String], Int32, String)] = [
             (["import-sqlite", dir.path + "/text.sqlite", dir.db], 1, "is not a SQLite database"),
             (["import-sqlite", dir.path + "/none.sqlite", dir.db], 2, "no file '\(dir.path)/none.sqlite'"),
-            (["import-sqlite", shop, dir.db, "--tables", "prodcut"], 2, "has no table 'prodcut' (did you mean 'product'?)"),
-            (["import-sqlite", shop, dir.db, "--tables", "zzz"], 2, "has no table 'zzz'; its tables: link, log, product"),
+            (["import-sqlite", shop, dir.db, "--tables", "prodcut"], 2,
+             "has no table 'prodcut' (did you mean 'product'?)"),
+            (["import-sqlite", shop, dir.db, "--tables", "zzz"], 2,
+             "has no table 'zzz'; its tables: link, log, product"),
             (["import-sqlite", shop, dir.db, "--tables", ","], 2, "--tables needs at least one table name"),
             (["import-sqlite", clash, dir.db], 1, "table 'student' already exists in \(dir.db); nothing imported"),
-            (["import-sqlite", badValue, dir.db], 1, "table 't', row 2, column 'n' (int): TEXT 'five' is not an integer"),
+            (["import-sqlite", badValue, dir.db], 1,
+             "table 't', row 2, column 'n' (int): TEXT 'five' is not an integer"),
             (["import-sqlite", nullKey, dir.db], 1, "table 'k': k.code may not be null"),
             (["import-sqlite", badJSON, dir.db], 1, "TEXT '{no' is not valid JSON"),
             (["import-sqlite", shop, dir.path + "/nodb"], 2, "no database at"),
-            (["import-sqlite", oddNames, dir.db, "--tables", "my table"], 1, "'my table' cannot be a LineDB table name"),
+            (["import-sqlite", oddNames, dir.db, "--tables", "my table"], 1,
+             "'my table' cannot be a LineDB table name"),
             (["import-sqlite", oddNames, dir.db, "--tables", "realid"], 1, "its column 'id' (the name LineDB gives"),
             (["import-sqlite", oddNames, dir.db, "--tables", "dup"], 1, "dup.id: the value 1 is already used"),
         ]

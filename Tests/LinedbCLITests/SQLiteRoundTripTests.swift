@@ -41,8 +41,12 @@ struct SQLiteRoundTripTests {
         ]))
         try expectOK(CLI.run(["create-table", dir.db, "word", "--column", "w:str:pk", "--column", "len:int"]))
         let kinds = [
-            #"{"id": 1, "n": 9223372036854775807, "x": 0.1, "s": "plain", "b": false, "at": "2026-01-22T20:31:17.592172", "day": "2026-01-22", "doc": {"a": [1, 2.5, "three", null, true], "b": {"c": {}}}, "opt": null}"#,
-            #"{"id": 2, "n": -9223372036854775808, "x": -1e300, "s": "Zoë Ålström — 王小明 👩🏽‍🔬 e\u0301", "b": true, "at": "2026-01-22 20:31", "day": "1999-12-31", "doc": "just a string", "opt": "line\nbreak \"quoted\" 'single' \\ tab\t"}"#,
+            #"{"id": 1, "n": 9223372036854775807, "x": 0.1, "s": "plain", "b": false, "#
+                + #""at": "2026-01-22T20:31:17.592172", "day": "2026-01-22", "#
+                + #""doc": {"a": [1, 2.5, "three", null, true], "b": {"c": {}}}, "opt": null}"#,
+            #"{"id": 2, "n": -9223372036854775808, "x": -1e300, "s": "Zoë Ålström — 王小明 👩🏽‍🔬 e\u0301", "#
+                + #""b": true, "at": "2026-01-22 20:31", "day": "1999-12-31", "doc": "just a string", "#
+                + #""opt": "line\nbreak \"quoted\" 'single' \\ tab\t"}"#,
             #"{"id": 7, "n": 0, "x": 3, "s": null, "b": null, "at": null, "day": null, "doc": 1.0, "opt": ""}"#,
             #"{"id": 8, "n": 1, "s": "", "doc": [], "at": "2026-01-22T20:31:17+01:00"}"#,
             #"{"id": 9, "n": 2, "doc": 42}"#,
@@ -104,7 +108,8 @@ struct SQLiteRoundTripTests {
         #expect(schema.contains(#""name" TEXT NOT NULL"#), "\(schema)")
         #expect(schema.contains(#""email" TEXT UNIQUE"#), "\(schema)")
         #expect(schema.contains(#""gpa" REAL DEFAULT 0.0"#), "\(schema)")
-        let duplicate = try CLI.runTool("sqlite3", [file, "INSERT INTO student (name, email) VALUES ('X', 'bob@u.edu')"])
+        let duplicate = try CLI.runTool(
+            "sqlite3", [file, "INSERT INTO student (name, email) VALUES ('X', 'bob@u.edu')"])
         #expect(duplicate.status != 0 && duplicate.stderr.contains("UNIQUE constraint failed"), "\(duplicate)")
         let null = try CLI.runTool("sqlite3", [file, "INSERT INTO student (email) VALUES ('x@u.edu')"])
         #expect(null.status != 0 && null.stderr.contains("NOT NULL constraint failed"), "\(null)")

@@ -65,7 +65,8 @@ enum SQLiteExport {
                     try insert.step()
                 } catch let error as SQLiteError {
                     let key = schema.primaryKeyIndex.map { " (key \(JSONWriter.encode(row[$0])))" }
-                    throw SQLiteError(code: error.code, description: "table '\(name)'\(key ?? ""): \(error.description)")
+                    throw SQLiteError(
+                        code: error.code, description: "table '\(name)'\(key ?? ""): \(error.description)")
                 }
                 insert.reset()
             }

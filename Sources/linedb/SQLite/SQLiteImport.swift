@@ -127,7 +127,8 @@ enum SQLiteImport {
         }
         for (i, count) in blobs.enumerated() where count > 0 {
             notes.append(
-                "\(schema.name).\(columns[i].name): \(plural(count, "BLOB value")) imported as base64 text (JSON has no bytes)")
+                "\(schema.name).\(columns[i].name): \(plural(count, "BLOB value")) imported as base64 text "
+                    + "(JSON has no bytes)")
         }
         return result
     }

@@ -22,7 +22,8 @@ struct SQLiteSchemaReader {
     /// The names of the ordinary tables (not SQLite's own `sqlite_*` ones, not views), sorted.
     func tableNames() throws -> [String] {
         try connection.rows(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                + "ORDER BY name"
         ).compactMap { if case .text(let name) = $0[0] { return name } else { return nil } }
     }
 
@@ -34,7 +35,8 @@ struct SQLiteSchemaReader {
                     + "rename it in SQLite, or leave it out with --tables; nothing imported")
         }
         let quoted = SQLiteConnection.quote(name)
-        let sqlRows = try connection.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])
+        let sqlRows = try connection.rows(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])
         let createSQL: String
         if case .text(let s)? = sqlRows.first?.first { createSQL = s } else { createSQL = "" }
         let compactSQL = String(createSQL.lowercased().filter { !$0.isWhitespace })
