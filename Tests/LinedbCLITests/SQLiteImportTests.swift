@@ -108,9 +108,15 @@ struct SQLiteImportTests {
             CREATE TABLE dup (id INT, v); INSERT INTO dup VALUES (1, 1), (1, 2);
             """)
         dir.write("text.sqlite", "SQLite format 3? no, just text\n")
+        // A real SQLite file whose pages after the first (the schema) are overwritten: SQLite reports it malformed.
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: shop))
+        #expect(damaged.count > 4096)
+        damaged.replaceSubrange(4096..<damaged.count, with: Data(repeating: 0xff, count: damaged.count - 4096))
+        try damaged.write(to: URL(fileURLWithPath: dir.path + "/damaged.sqlite"))
         let cases: [([String], Int32, String)] = [
             (["import-sqlite", dir.path + "/text.sqlite", dir.db], 1, "is not a SQLite database"),
             (["import-sqlite", dir.path + "/none.sqlite", dir.db], 2, "no file '\(dir.path)/none.sqlite'"),
+            (["import-sqlite", dir.path + "/damaged.sqlite", dir.db], 1, "malformed"),
             (["import-sqlite", shop, dir.db, "--tables", "prodcut"], 2,
              "has no table 'prodcut' (did you mean 'product'?)"),
             (["import-sqlite", shop, dir.db, "--tables", "zzz"], 2,

@@ -11,10 +11,10 @@ struct SQLiteRoundTripTests {
         let demo = dir.path + "/uni"
         try expectOK(CLI.run(["demo", demo]))  // stdin is a file, not a terminal: no browser
         let tables = dir.list("uni/schema").map { String($0.dropLast(".schema.json".count)) }
-        #expect(tables == ["course", "enrolment", "instructor", "student"])
+        #expect(Set(["course", "enrolment", "instructor", "student"]).isSubset(of: tables), "\(tables)")
         let file = dir.path + "/uni.sqlite"
         let export = try expectOK(CLI.run(["export-sqlite", demo, file]))
-        #expect(export.stdout.contains("exported 4 tables"), "\(export)")
+        #expect(export.stdout.contains("exported \(tables.count) tables"), "\(export)")
         #expect(try CLI.runTool("sqlite3", [file, "PRAGMA integrity_check"]).stdout == "ok\n")
         let back = dir.path + "/back"
         try expectOK(CLI.run(["init", back]))

@@ -48,6 +48,9 @@ struct ExportSQLite: ParsableCommand {
             guard rename(temporary, file) == 0 else {
                 throw LineDBError.io(operation: "rename to", path: file, errno: errno)
             }
+        } catch let error as SQLiteError {
+            unlink(temporary)
+            throw DataError(error.description)  // the file could not be written: exit 1
         } catch {
             unlink(temporary)
             throw error

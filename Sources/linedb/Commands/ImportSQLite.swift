@@ -40,7 +40,12 @@ struct ImportSQLite: ParsableCommand {
         try database.requireDatabase()
         let db = try database.openForWriting(sync: sync.mode)
         defer { try? db.close() }
-        let plan = try SQLiteImport.read(file: file, tables: tables, into: db)
+        let plan: SQLiteImport.Plan
+        do {
+            plan = try SQLiteImport.read(file: file, tables: tables, into: db)
+        } catch let error as SQLiteError {
+            throw DataError(error.description)  // a damaged file: exit 1, like any data problem
+        }
         plan.notes.forEach(ErrorReporting.printNote)
         let written = try SQLiteImport.apply(plan, to: db)
         try db.close()

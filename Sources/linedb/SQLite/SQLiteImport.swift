@@ -34,7 +34,8 @@ enum SQLiteImport {
             for name in wanted where !available.contains(name) {
                 throw UsageError(DidYouMean.unknownTable(name, among: available, in: file))
             }
-            names = wanted
+            var seen = Set<String>()
+            names = wanted.filter { seen.insert($0).inserted }
         } else {
             names = available
         }
