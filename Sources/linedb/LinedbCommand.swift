@@ -12,12 +12,12 @@ struct LinedbCommand: ParsableCommand {
         abstract: "Browse (`linedb DB`), inspect and change a LineDB database (a directory of JSON Lines files).",
         discussion: """
             DB is the database directory: schema/<table>.schema.json, data/<table>.records (JSON Lines) and \
-            wal/transaction.log. Without arguments, `linedb` lists the databases in the current directory (and \
-            one level below).
+            wal/transaction.log. Without arguments, `linedb` lists the databases in the current directory and up \
+            to two levels below it.
 
             Exit codes: 0 success; 1 a data problem (a constraint violation, a corrupt or locked database, \
             `check` found a problem, a file that is not what it should be); 2 a usage error (a bad option or \
-            value, an unknown table or column, a missing file).
+            value; an unknown command, table, or column named in an option; a missing database).
 
             Shell completions: `linedb --generate-completion-script bash|zsh|fish`.
 
