@@ -99,7 +99,8 @@ extension RecordsFileReader {
         _ type: R.Type, where predicate: ((R) throws -> Bool)? = nil, limit: Int? = nil
     ) throws -> RecordStream<R> {
         let layout = try RecordLayout.of(R.self)
-        try SchemaMatch.check(existing: schema, layout: layout, path: nil)
+        let schemaPath = DatabasePaths(root: Database.parent(of: Database.parent(of: path))).schemaFile(schema.name)
+        try SchemaMatch.check(existing: schema, layout: layout, path: schemaPath)
         let binding = RecordBinding(layout: layout, tableSchema: schema)
         return RecordStream(
             file: try RecordsFileRowCursor(schema: schema, path: path), decode: RowConversion.typed(binding, R.self),

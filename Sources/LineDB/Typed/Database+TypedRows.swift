@@ -93,6 +93,43 @@ extension Database {
         }
     }
 
+    /// Inserts many records in one transaction, as ``insert(_:records:)`` does, but converting them to dynamic
+    /// records a slice at a time (`encode`), so that a million typed values never exist as a million ``Record``s
+    /// at once (that costs memory and, through the cache, time).
+    func insertEncoded<S: Sequence>(
+        _ table: String, _ records: S, sliceSize: Int = 65_536, encode: (S.Element) throws -> Record
+    ) throws -> [JSONValue] {
+        var keys: [JSONValue] = []
+        keys.reserveCapacity(records.underestimatedCount)
+        var thrown: (any Error)? = nil
+        do {
+            try write(transaction: true) { (batch) throws(LineDBError) in
+                let t = try writableTable(table)
+                t.reserve(records.underestimatedCount)
+                var slice: [Record] = []
+                slice.reserveCapacity(Swift.min(sliceSize, records.underestimatedCount))
+                for record in records {
+                    do {
+                        slice.append(try encode(record))
+                    } catch let error as LineDBError {
+                        throw error
+                    } catch {
+                        thrown = error
+                        throw LineDBError.invalidInput(reason: "typed insert aborted")
+                    }
+                    if slice.count == sliceSize {
+                        keys += try batch.insertMany(t, slice)
+                        slice.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !slice.isEmpty { keys += try batch.insertMany(t, slice) }
+            }
+        } catch {
+            throw thrown ?? error
+        }
+        return keys
+    }
+
     /// A consistent view of the table's rows for streaming: taken in O(1) (the rows are shared, copied only if the
     /// table changes while the view lives), read without the lock.
     func rowSnapshot(_ binding: RecordBinding) throws -> RowSnapshot {

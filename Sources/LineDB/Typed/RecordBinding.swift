@@ -31,8 +31,9 @@ final class RecordBinding: Sendable {
         tableSchema.primaryKeyIndex.map { values[$0] } ?? .null
     }
 
-    /// Turns an error from decoding a row into one that names the table, the record's key and the column.
-    func decodingError(_ error: Error, key: String?) -> Error {
+    /// Turns an error from decoding a row into one that names the table, the record's key, the column and its
+    /// stored value (`row`: the row's values in table column order).
+    func decodingError(_ error: Error, key: String?, row: [JSONValue]? = nil) -> Error {
         if error is TypedRecordError || error is LineDBError { return error }
         guard let e = error as? DecodingError else {
             return TypedRecordError.cannotDecode(table: table, key: key, column: nil, value: nil, reason: "\(error)")
@@ -57,6 +58,8 @@ final class RecordBinding: Sendable {
         }
         let path = context.codingPath.map(\.stringValue)
         if path.count > 1 { reason += " (at \(path.joined(separator: ".")))" }
-        return TypedRecordError.cannotDecode(table: table, key: key, column: path.first, value: nil, reason: reason)
+        var value: String? = nil
+        if let row, let column = path.first, let c = tableSchema.index(of: column), c < row.count { value = row[c].brief }
+        return TypedRecordError.cannotDecode(table: table, key: key, column: path.first, value: value, reason: reason)
     }
 }

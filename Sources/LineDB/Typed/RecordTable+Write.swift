@@ -43,10 +43,7 @@ extension RecordTable {
     @discardableResult
     public func insert(contentsOf records: some Sequence<R>) throws -> [JSONValue] {
         let encoder = RowEncoder<R>(binding: binding)
-        var encoded: [Record] = []
-        encoded.reserveCapacity(records.underestimatedCount)
-        for record in records { encoded.append(try encoder.encode(record)) }
-        return try database.insert(name, records: encoded)
+        return try database.insertEncoded(name, records) { try encoder.encode($0) }
     }
 
     /// Replaces the stored record that has `record`'s primary key with `record`: every column is set, a nil

@@ -20,7 +20,7 @@ final class RowDecoder<R: TableRecord>: Decoder {
         do {
             return try R(from: self)
         } catch {
-            throw binding.decodingError(error, key: binding.key(ofRowValues: row).brief)
+            throw binding.decodingError(error, key: binding.key(ofRowValues: row).brief, row: row)
         }
     }
 

@@ -176,10 +176,11 @@ struct TypedSchemaTests {
         #expect {
             try students.all()
         } throws: { error in
-            guard case TypedRecordError.cannotDecode(let table, let key, let column, _, let reason) = error else {
+            guard case TypedRecordError.cannotDecode(let table, let key, let column, let value, let reason) = error else {
                 return false
             }
-            return table == "student" && key == "1" && column == "email" && reason.contains("got null")
+            return table == "student" && key == "1" && column == "email" && value == "null" && reason.contains("got null")
+                && error.localizedDescription.isEmpty == false
         }
     }
 

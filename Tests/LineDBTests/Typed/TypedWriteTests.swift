@@ -125,4 +125,28 @@ struct TypedWriteTests {
             try students.fetch(orderBy: "gpaa")
         }
     }
+
+    @Test("a bulk insert larger than one slice is one transaction: an encoding error in the last record undoes all")
+    func bulkInsertIsAtomic() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        let students = try db.register(Student.self)
+        var batch = (0..<3_000).map { Student(name: "n\($0)", email: "e\($0)") }
+        batch.append(Student(name: "bad", email: "bad", gpa: .infinity))
+        #expect {
+            try db.insertEncoded("student", batch, sliceSize: 1_000) { try students.encode($0) }  // 4 slices
+        } throws: { error in
+            guard case TypedRecordError.cannotEncode("student", "gpa", _) = error else { return false }
+            return true
+        }
+        #expect(try students.count == 0)
+        batch.removeLast()
+        let keys = try db.insertEncoded("student", batch, sliceSize: 1_000) { try students.encode($0) }
+        #expect(keys.count == 3_000 && keys.last == 3_000)
+        #expect(try students.insert(contentsOf: [Student(name: "x", email: "x")]) == [3_001])
+        try db.close()
+        let reopened = try Database(path: dir.db)
+        #expect(try reopened.count("student") == 3_001)
+        #expect(dir.read("db/wal/transaction.log").components(separatedBy: "\"COMMIT\"").count == 3)
+    }
 }
