@@ -36,7 +36,10 @@ TIMEOUT=${FIRST_SCREEN_TIMEOUT:-60}
 SIZES=${FIRST_SCREEN_SIZES:-80x24 120x40}
 PROMPT='first-screen$ '
 PROMPT_SHOWN=${PROMPT% }  # capture-pane drops trailing spaces
-SOCKET="linedb-first-screen-$$"
+# One private tmux server per terminal size (a server whose last session ends exits, racing the next new-session).
+SOCKET_BASE="linedb-first-screen-$$"
+SOCKET=""
+SOCKETS=()
 # The demo has these four tables; their counts and contents come from the database itself (linedb stats/select).
 DEMO_TABLES="course enrolment instructor student"
 
@@ -57,8 +60,8 @@ t() { tmux -L "$SOCKET" "$@"; }
 
 WORKS=()
 cleanup() {
-    t kill-server 2>/dev/null || true
-    local work
+    local socket work
+    for socket in "${SOCKETS[@]}"; do tmux -L "$socket" kill-server 2>/dev/null || true; done
     for work in "${WORKS[@]}"; do
         if [ "${FIRST_SCREEN_KEEP:-0}" = 1 ]; then say "ci-first-screen: kept $work"; else rm -rf "$work"; fi
     done
@@ -125,6 +128,8 @@ csv_field() {
 run_size() {
     local cols=${1%x*} rows=${1#*x}
     local work session="s$cols"
+    SOCKET="$SOCKET_BASE-$1"
+    SOCKETS+=("$SOCKET")
     work=$(mktemp -d "${TMPDIR:-/tmp}/linedb-first-screen.XXXXXX")
     WORKS+=("$work")
     local failures=() passes=()
@@ -167,7 +172,7 @@ EOF
         say "  ---"
     }
     # Polls until the first prompt is there.
-    deadline=$(($(date +%s) + 20))
+    deadline=$(($(date +%s) + 30))
     until [ -f "$work/status.1" ] && capture && [[ $screen == *"$PROMPT_SHOWN"* ]]; do
         [ "$(date +%s)" -lt "$deadline" ] || { capture; show "screen" "$screen"; die "bash did not start in tmux"; }
         sleep 0.1
@@ -232,7 +237,7 @@ EOF
 
     # --- 2. ? shows the help overlay. ------------------------------------------------------------------------
     t send-keys -t "$session" '?'
-    deadline=$(($(date +%s) + 15))
+    deadline=$(($(date +%s) + 30))
     local help=""
     while [ "$(date +%s)" -lt "$deadline" ]; do
         capture
@@ -253,12 +258,13 @@ EOF
 
     # --- 3. q quits (a first q may only close the help, as Esc does). --------------------------------------
     t send-keys -t "$session" q
-    deadline=$(($(date +%s) + 20))
+    deadline=$(($(date +%s) + 30))
     local presses=1
     while [ "$(date +%s)" -lt "$deadline" ]; do
         [ -f "$work/status.2" ] && break
         capture
-        if [ $presses = 1 ] && [ -n "$help" ] && [[ $screen != *Keys* ]] && [[ $screen =~ row\ 1\ of ]]; then
+        if [ $presses = 1 ] && [ -n "$help" ] && [[ $screen != *Keys* ]] && [[ $screen =~ row\ 1\ of ]] \
+            && [ "$(flag alternate_on)" = 1 ]; then
             t send-keys -t "$session" q  # the help closed; now quit
             presses=2
         fi
@@ -271,7 +277,7 @@ EOF
         return 1
     fi
     # The prompt is drawn just after PROMPT_COMMAND wrote status.2: wait for it.
-    deadline=$(($(date +%s) + 10))
+    deadline=$(($(date +%s) + 30))
     local last=""
     while [ "$(date +%s)" -lt "$deadline" ]; do
         capture
@@ -404,7 +410,7 @@ EOF
         show "after q" "$after"
         return 1
     fi
-    t kill-session -t "$session" 2>/dev/null || true
+    t kill-server 2>/dev/null || true
     return 0
 }
 
