@@ -206,6 +206,9 @@ EOF
     if [ $ready = 0 ]; then
         if [ -f "$work/status.2" ]; then
             bad "the command ended (exit $(cat "$work/status.2")) instead of showing the browser"
+        elif [ "$alternate" = 1 ]; then
+            bad "within ${TIMEOUT} s the alternate screen never showed the browser's first screen (a 'Tables (n)'" \
+                "title, 'row 1 of N' in the status line, key hints with 'q quit' on the last line)"
         else
             bad "no browser screen within ${TIMEOUT} s (raise FIRST_SCREEN_TIMEOUT for a first build)"
         fi
@@ -226,7 +229,8 @@ EOF
     local leftovers=()
     [[ $first == *"$PROMPT_SHOWN"* ]] && leftovers+=("the shell prompt")
     [[ $first == *"linedb demo"* ]] && leftovers+=("the typed command")
-    for word in "error" "Error" "linedb:" "warning" "Fatal" "not found" "No such" "Building" "Compiling"; do
+    for word in "error:" "Error:" "linedb:" "warning:" "Fatal error" "command not found" "No such file" \
+        "Building for" "Compiling"; do
         [[ $first == *"$word"* ]] && leftovers+=("'$word'")
     done
     if [ ${#leftovers[@]} -eq 0 ]; then
