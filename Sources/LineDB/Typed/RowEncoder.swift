@@ -8,6 +8,10 @@ final class RowEncoder<R: TableRecord>: Encoder {
     fileprivate var given: [Bool]
     fileprivate var hint = 0
     fileprivate var nested: [(String, ValueEncoder)] = []
+    /// The keys of the last record that did not give every column, and which columns it gave: records of one
+    /// type usually leave out the same columns (a nil key), so their ``Record``s can share one keys array.
+    private var partialKeys: [String] = []
+    private var partialGiven: [Bool] = []
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -39,15 +43,14 @@ final class RowEncoder<R: TableRecord>: Encoder {
         if !given.contains(false) {
             return Record(uncheckedUniqueKeys: binding.names, values: values)  // no hashing, no search
         }
-        var keys: [String] = []
-        var present: [JSONValue] = []
-        keys.reserveCapacity(values.count)
-        present.reserveCapacity(values.count)
-        for i in values.indices where given[i] {
-            keys.append(binding.names[i])
-            present.append(values[i])
+        if given != partialGiven {
+            partialGiven = given
+            partialKeys = given.indices.filter { given[$0] }.map { binding.names[$0] }
         }
-        return Record(uncheckedUniqueKeys: keys, values: present)
+        var present: [JSONValue] = []
+        present.reserveCapacity(partialKeys.count)
+        for i in values.indices where given[i] { present.append(values[i]) }
+        return Record(uncheckedUniqueKeys: partialKeys, values: present)
     }
 
     /// The type's column index of `key` (a synthesised `encode(to:)` writes in order, so the hint usually hits).

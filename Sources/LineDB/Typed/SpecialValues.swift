@@ -6,6 +6,11 @@ import Foundation
 enum SpecialValues {
     /// The stored form of `value` if it is one of the special types; `dateOnly` writes a `Date` as `YYYY-MM-DD`.
     static func encode<T>(_ value: T, dateOnly: Bool = false) -> JSONValue? {
+        if T.self == Date.self {  // the common case, without a dynamic cast
+            let date = reinterpret(value, as: Date.self)
+            return .string(dateOnly ? DateCoding.dateString(date) : DateCoding.dateTimeString(date))
+        }
+        guard isSpecial(T.self) else { return nil }
         switch value {
         case let date as Date: return .string(dateOnly ? DateCoding.dateString(date) : DateCoding.dateTimeString(date))
         case let uuid as UUID: return .string(uuid.uuidString)
@@ -13,6 +18,12 @@ enum SpecialValues {
         case let data as Data: return .string(data.base64EncodedString())
         default: return nil
         }
+    }
+
+    /// `value` as `U`, which the caller has checked `T` is.
+    @inline(__always)
+    private static func reinterpret<T, U>(_ value: T, as type: U.Type) -> U {
+        withUnsafePointer(to: value) { $0.withMemoryRebound(to: U.self, capacity: 1) { $0.pointee } }
     }
 
     /// Whether `T` is one of the special types.
@@ -54,7 +65,7 @@ enum SpecialValues {
         }
         if T.self == Date.self {
             guard let d = DateCoding.parse(s) else { throw fail("an ISO 8601 date or datetime") }
-            return d as? T
+            return reinterpret(d, as: T.self)
         }
         if T.self == UUID.self {
             guard let u = UUID(uuidString: s) else { throw fail("a UUID") }
