@@ -161,7 +161,7 @@ extension Benchmark {
     }
 
     /// The child side (`--typed-stream-child PATH`): stream the table from its file (typed), then open the
-    /// database and stream it from memory, sampling RSS every 50,000 records; then, for contrast, `all()`.
+    /// database and stream it from memory, sampling RSS every 50,000 records.
     static func runTypedStreamChild(_ path: String) -> Never {
         do {
             func streamed<E>(_ stream: inout RecordStream<E>) throws -> (count: Int, seconds: Double, start: Double, peak: Double) {
@@ -189,10 +189,6 @@ extension Benchmark {
             print("table stream (RecordTable.stream, database open): \(grouped(Double(m.count))) records in "
                 + "\(duration(m.seconds)); RSS \(fixed(m.start, 1)) MiB with the table loaded, peak "
                 + "\(fixed(m.peak, 1)) MiB: +\(fixed(m.peak - m.start, 1)) MiB")
-            let before = currentRSSMiB()
-            let (all, ta) = try timed { try students.all() }
-            print("for contrast, all() materialises \(grouped(Double(all.count))) values in \(duration(ta)): "
-                + "RSS +\(fixed(currentRSSMiB() - before, 1)) MiB")
             exit(0)
         } catch {
             printError("streaming child: \(error)")
