@@ -20,6 +20,10 @@ extension Transaction {
     /// ``RecordTable/insert(_:)``.
     ///
     /// - Returns: the primary key.
+    /// - Throws: the errors of ``RecordTable/insert(_:)``; the transaction is undone if the closure lets it
+    ///   escape.
+    /// > Important: Durable when ``Database/transaction(_:)`` returns under ``SyncMode/full``, with the
+    /// > transaction's other writes.
     @discardableResult
     public func insert<R: TableRecord>(_ record: inout R) throws -> JSONValue {
         let binding = try RecordBinding.ofLayout(R.self)
@@ -31,6 +35,10 @@ extension Transaction {
     }
 
     /// Replaces the stored record with `record`'s key by `record`; see ``RecordTable/update(_:)``.
+    ///
+    /// - Returns: the record as stored now.
+    /// - Throws: ``LineDBError/recordNotFound(table:key:)`` and the errors of ``RecordTable/insert(_:)``.
+    /// > Important: Durable when ``Database/transaction(_:)`` returns under ``SyncMode/full``.
     @discardableResult
     public func update<R: TableRecord>(_ record: R) throws -> R {
         let binding = try RecordBinding.ofLayout(R.self)
@@ -42,13 +50,16 @@ extension Transaction {
     /// Deletes the stored record with `record`'s key.
     ///
     /// - Throws: ``LineDBError/recordNotFound(table:key:)``.
+    /// > Important: Durable when ``Database/transaction(_:)`` returns under ``SyncMode/full``.
     public func delete<R: TableRecord>(_ record: R) throws {
         let binding = try RecordBinding.ofLayout(R.self)
         let key = try binding.key(of: record)
         try delete(binding.table, key: key)
     }
 
-    /// The record of type `R` with primary key `key`, as the transaction sees it.
+    /// The record of type `R` with primary key `key`, as the transaction sees it (its own writes included).
+    ///
+    /// - Throws: ``TypedRecordError/cannotDecode(table:key:column:value:reason:)``.
     public func get<R: TableRecord>(_ type: R.Type, key: JSONValue) throws -> R? {
         let binding = try RecordBinding.ofLayout(R.self)
         guard let stored = try get(binding.table, key: key) else { return nil }

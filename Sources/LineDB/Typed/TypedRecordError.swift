@@ -16,6 +16,7 @@ public enum TypedRecordError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A Swift value cannot become a record (a property the table has no column for, a non-finite Double...).
     case cannotEncode(table: String, column: String?, reason: String)
 
+    /// The message for a user: what failed, naming the table (or type), the column and the value.
     public var description: String {
         switch self {
         case .invalidDefinition(let type, let reason):

@@ -102,4 +102,21 @@ struct StreamingTests {
         var fromFile = try RecordsFileReader(databasePath: dir.db, table: "student").stream()
         #expect(try fromFile.next() == record)
     }
+
+    @Test("a database opened read-only beside its writer registers the type and streams it typed")
+    func readOnlyBesideWriter() throws {
+        let dir = TempDir()
+        let writer = try savedTable(dir, 50)
+        var students = try writer.register(Student.self)
+        var late = Student(name: "Late", email: "late@uni.edu", gpa: 3.5)
+        try students.insert(&late)  // in the WAL only
+        let reader = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
+        students = try reader.register(Student.self)
+        var stream = try students.stream(where: { $0.gpa == 3.5 }, limit: 20)
+        var names: [String] = []
+        try stream.forEach { names.append($0.name) }
+        #expect(names.count == 13 && names.last == "Late")
+        #expect(throws: LineDBError.self) { try students.insert(&late) }
+        try writer.close()
+    }
 }
