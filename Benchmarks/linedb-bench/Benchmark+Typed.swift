@@ -2,7 +2,7 @@ import Foundation
 import LineDB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The benchmark's student as a typed record (issue 5): the same table as `Students.schema()`.
@@ -35,8 +35,9 @@ private func timedCPU<T>(_ body: () throws -> T) rethrows -> (T, wall: Double, c
 /// memory of streaming 1M records.
 extension Benchmark {
     func typedVsDynamic() throws {
-        report.section("Typed API (Codable TableRecord) vs dynamic API (Record = ordered [String: JSONValue]), "
-            + "\(grouped(Double(n))) records")
+        report.section(
+            "Typed API (Codable TableRecord) vs dynamic API (Record = ordered [String: JSONValue]), "
+                + "\(grouped(Double(n))) records")
         report.line("Same table, same records, same options (sync .full, auto-checkpoint off so that neither side")
         report.line("pays a checkpoint inside the call). Typed values are encoded to and decoded from the engine's")
         report.line("rows by LineDB's own Encoder/Decoder; the dynamic side's records are built before the clock")
@@ -70,7 +71,9 @@ extension Benchmark {
                 _ = try d.insert(Students.table, records: records)
             } typed: {
                 let keys = try students.insert(contentsOf: typed)
-                guard keys.count == n, keys.last == .int(n) else { throw BenchError("typed insert: \(keys.count) keys") }
+                guard keys.count == n, keys.last == .int(n) else {
+                    throw BenchError("typed insert: \(keys.count) keys")
+                }
             }
             m.add("insert", pair)
             report.line("#\(rep) insert(records:) \(pair.dynamicText)   insert(contentsOf:) \(pair.typedText)")
@@ -110,8 +113,9 @@ extension Benchmark {
             }
             guard found == 2 * lookups else { throw BenchError("lookups found \(found) of \(2 * lookups)") }
             m.add("get", pair)
-            report.line("#\(rep) get(key:) \(pair.dynamicText)/op   typed get \(pair.typedText)/op   "
-                + "(\(grouped(Double(lookups))) random keys)")
+            report.line(
+                "#\(rep) get(key:) \(pair.dynamicText)/op   typed get \(pair.typedText)/op   "
+                    + "(\(grouped(Double(lookups))) random keys)")
         }
         try d.close()
         try t.close()
@@ -121,13 +125,15 @@ extension Benchmark {
             ("get", "fetch by key (per op)"),
         ] {
             let (dw, tw, dc, tc) = m.medians(key)
-            report.line("median \(label): wall dynamic \(duration(dw)), typed \(duration(tw)) (\(ratio(tw, dw))); "
-                + "CPU dynamic \(duration(dc)), typed \(duration(tc)) (\(ratio(tc, dc)))")
-            report.add(SummaryRow(
-                measurement: "typed \(label), CPU (wall)", lineDB: "\(duration(tc)) (\(duration(tw))) typed",
-                sqlite: "\(duration(dc)) (\(duration(dw))) dynamic",
-                ratio: "\(ratio(tc, dc)) (\(ratio(tw, dw))) vs dynamic", target: "≤ 1.5× dynamic CPU",
-                met: tc <= 1.5 * dc))
+            report.line(
+                "median \(label): wall dynamic \(duration(dw)), typed \(duration(tw)) (\(ratio(tw, dw))); "
+                    + "CPU dynamic \(duration(dc)), typed \(duration(tc)) (\(ratio(tc, dc)))")
+            report.add(
+                SummaryRow(
+                    measurement: "typed \(label), CPU (wall)", lineDB: "\(duration(tc)) (\(duration(tw))) typed",
+                    sqlite: "\(duration(dc)) (\(duration(dw))) dynamic",
+                    ratio: "\(ratio(tc, dc)) (\(ratio(tw, dw))) vs dynamic", target: "≤ 1.5× dynamic CPU",
+                    met: tc <= 1.5 * dc))
         }
 
         try streamingMemory(typDir)
@@ -153,10 +159,11 @@ extension Benchmark {
         for line in text.split(separator: "\n") { report.line(String(line)) }
         for line in text.split(separator: "\n") where line.hasPrefix("file stream") {
             let growth = line.split(separator: "+").last.flatMap { Double($0.split(separator: " ")[0]) } ?? .nan
-            report.add(SummaryRow(
-                measurement: "typed stream of \(grouped(Double(n))) from the file: RSS growth",
-                lineDB: "+\(fixed(growth, 1)) MiB", sqlite: "", ratio: "", target: "flat (< 16 MiB)",
-                met: growth < 16))
+            report.add(
+                SummaryRow(
+                    measurement: "typed stream of \(grouped(Double(n))) from the file: RSS growth",
+                    lineDB: "+\(fixed(growth, 1)) MiB", sqlite: "", ratio: "", target: "flat (< 16 MiB)",
+                    met: growth < 16))
         }
     }
 
@@ -164,7 +171,9 @@ extension Benchmark {
     /// database and stream it from memory, sampling RSS every 50,000 records.
     static func runTypedStreamChild(_ path: String) -> Never {
         do {
-            func streamed<E>(_ stream: inout RecordStream<E>) throws -> (count: Int, seconds: Double, start: Double, peak: Double) {
+            func streamed<E>(_ stream: inout RecordStream<E>) throws -> (
+                count: Int, seconds: Double, start: Double, peak: Double
+            ) {
                 let start = currentRSSMiB()
                 var peak = start
                 var count = 0
@@ -179,16 +188,18 @@ extension Benchmark {
             let reader = try RecordsFileReader(databasePath: path, for: TypedStudent.self)
             var fileStream = try reader.stream(TypedStudent.self, where: { $0.gpa >= 0 })
             let f = try streamed(&fileStream)
-            print("file stream (RecordsFileReader, typed, filtered): \(grouped(Double(f.count))) records in "
-                + "\(duration(f.seconds)); RSS \(fixed(f.start, 1)) MiB at start, peak \(fixed(f.peak, 1)) MiB: "
-                + "+\(fixed(f.peak - f.start, 1)) MiB")
+            print(
+                "file stream (RecordsFileReader, typed, filtered): \(grouped(Double(f.count))) records in "
+                    + "\(duration(f.seconds)); RSS \(fixed(f.start, 1)) MiB at start, peak \(fixed(f.peak, 1)) MiB: "
+                    + "+\(fixed(f.peak - f.start, 1)) MiB")
             let db = try Database(path: path, options: DatabaseOptions(syncMode: .full, readOnly: true))
             let students = try db.register(TypedStudent.self)
             var memoryStream = try students.stream()
             let m = try streamed(&memoryStream)
-            print("table stream (RecordTable.stream, database open): \(grouped(Double(m.count))) records in "
-                + "\(duration(m.seconds)); RSS \(fixed(m.start, 1)) MiB with the table loaded, peak "
-                + "\(fixed(m.peak, 1)) MiB: +\(fixed(m.peak - m.start, 1)) MiB")
+            print(
+                "table stream (RecordTable.stream, database open): \(grouped(Double(m.count))) records in "
+                    + "\(duration(m.seconds)); RSS \(fixed(m.start, 1)) MiB with the table loaded, peak "
+                    + "\(fixed(m.peak, 1)) MiB: +\(fixed(m.peak - m.start, 1)) MiB")
             exit(0)
         } catch {
             printError("streaming child: \(error)")
@@ -218,7 +229,8 @@ private struct Pair {
 
     var dynamicText: String { "\(right(duration(dynamicWall), 9)) (CPU \(right(duration(dynamicCPU), 9)))" }
     var typedText: String {
-        "\(right(duration(typedWall), 9)) (CPU \(right(duration(typedCPU), 9)))   ratio \(ratio(typedWall, dynamicWall))"
+        "\(right(duration(typedWall), 9)) (CPU \(right(duration(typedCPU), 9)))   "
+            + "ratio \(ratio(typedWall, dynamicWall))"
             + " (CPU \(ratio(typedCPU, dynamicCPU)))"
     }
 }

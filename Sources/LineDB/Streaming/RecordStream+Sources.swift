@@ -41,7 +41,8 @@ extension RecordTable {
     /// - Throws: ``TypedRecordError/cannotDecode(table:key:column:value:reason:)`` from ``RecordStream/next()``.
     public func stream(where predicate: ((R) throws -> Bool)? = nil, limit: Int? = nil) throws -> RecordStream<R> {
         let snapshot = try database.rowSnapshot(binding)
-        return RecordStream(snapshot: snapshot, decode: RowConversion.typed(binding, R.self), where: predicate, limit: limit)
+        return RecordStream(
+            snapshot: snapshot, decode: RowConversion.typed(binding, R.self), where: predicate, limit: limit)
     }
 }
 
@@ -75,7 +76,9 @@ extension RecordsFileReader {
     ///   - limit: the most records to return; reading stops there.
     /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` from ``RecordStream/next()``
     ///   for a line that is not a valid record.
-    public func stream(where predicate: ((Record) throws -> Bool)? = nil, limit: Int? = nil) throws -> RecordStream<Record> {
+    public func stream(where predicate: ((Record) throws -> Bool)? = nil, limit: Int? = nil) throws -> RecordStream<
+        Record
+    > {
         RecordStream(
             file: try RecordsFileRowCursor(schema: schema, path: path), decode: RowConversion.dynamic(schema),
             where: predicate, limit: limit)

@@ -59,7 +59,8 @@ public struct RecordStream<Element> {
 
     /// The next record the filter accepts, or `nil` at the end (or once `limit` records were returned).
     ///
-    /// - Throws: what decoding or the predicate throws; for a file, ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)``
+    /// - Throws: what decoding or the predicate throws; for a file,
+    ///   ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)``
     ///   for a line that is not a valid record.
     public mutating func next() throws -> Element? {
         if let limit, returned >= limit { return nil }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads the rows of a records file one by one, in 1 MiB pieces (the row-level twin of ``RecordsCursor``: it
@@ -58,7 +58,8 @@ struct RecordsFileRowCursor {
                     case .json(let e): reason = "invalid JSON: \(e.message)"
                     case .constraint(let e): reason = e.description
                     }
-                    throw .corrupt(path: path, line: line, column: nil, byteOffset: lineStart, reason: reason, hint: nil)
+                    throw .corrupt(
+                        path: path, line: line, column: nil, byteOffset: lineStart, reason: reason, hint: nil)
                 }
             }
             if atEnd { return nil }  // what is left has no newline: a torn last line

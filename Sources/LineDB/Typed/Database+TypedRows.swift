@@ -76,7 +76,8 @@ extension Database {
             let t = try boundTable(binding)
             guard let c = t.schema.index(of: name) else {
                 throw LineDBError.unknownColumn(
-                    table: binding.table, column: name, suggestion: Suggest.closest(name, in: t.schema.columns.map(\.name)))
+                    table: binding.table, column: name,
+                    suggestion: Suggest.closest(name, in: t.schema.columns.map(\.name)))
             }
             let wanted = (try? t.normalize(value, column: c)) ?? value
             let decoder = RowDecoder<R>(binding: binding)
@@ -163,7 +164,8 @@ enum RowConversion {
         return { row in try decoder.decode(row.values) }
     }
 
-    /// A row as a dynamic record (with the fields the schema does not know, as ``Database/select(_:where:orderBy:descending:offset:limit:)``
+    /// A row as a dynamic record (with the fields the schema does not know, as
+    /// ``Database/select(_:where:orderBy:descending:offset:limit:)``
     /// returns them).
     static func dynamic(_ schema: TableSchema) -> (Row) throws -> Record {
         { row in TableState.record(row, schema: schema) }

@@ -59,7 +59,9 @@ final class RecordBinding: Sendable {
         let path = context.codingPath.map(\.stringValue)
         if path.count > 1 { reason += " (at \(path.joined(separator: ".")))" }
         var value: String? = nil
-        if let row, let column = path.first, let c = tableSchema.index(of: column), c < row.count { value = row[c].brief }
+        if let row, let column = path.first, let c = tableSchema.index(of: column), c < row.count {
+            value = row[c].brief
+        }
         return TypedRecordError.cannotDecode(table: table, key: key, column: path.first, value: value, reason: reason)
     }
 }

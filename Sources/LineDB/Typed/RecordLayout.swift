@@ -41,8 +41,9 @@ final class RecordLayout: Sendable {
         for option in R.columnOptions {
             guard names.contains(option.column) else {
                 let hint = Suggest.closest(option.column, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw invalid("an option names '\(option.column)', which is not one of its columns "
-                    + "(\(names.joined(separator: ", ")))\(hint)")
+                throw invalid(
+                    "an option names '\(option.column)', which is not one of its columns "
+                        + "(\(names.joined(separator: ", ")))\(hint)")
             }
             switch option.kind {
             case .primaryKey:
@@ -58,8 +59,9 @@ final class RecordLayout: Sendable {
         }
         if primaryKey == nil {
             guard names.contains("id") else {
-                throw invalid("no primary key: add .primaryKey(\"<column>\") to its columnOptions, or a property "
-                    + "named 'id' (an Int? is assigned on insert)")
+                throw invalid(
+                    "no primary key: add .primaryKey(\"<column>\") to its columnOptions, or a property "
+                        + "named 'id' (an Int? is assigned on insert)")
             }
             primaryKey = "id"
         }

@@ -32,7 +32,8 @@ extension RecordTable {
     ///
     /// - Throws: ``LineDBError/unknownColumn(table:column:suggestion:)``.
     public func find(_ column: String, equals value: some Encodable) throws -> [R] {
-        let found: [R] = try database.typedRows(binding, column: column, equals: try comparable(value, column), limit: nil)
+        let found: [R] = try database.typedRows(
+            binding, column: column, equals: try comparable(value, column), limit: nil)
         return found
     }
 
@@ -47,7 +48,8 @@ extension RecordTable {
     /// let alice = try students.first("email", equals: "alice@university.edu")
     /// ```
     public func first(_ column: String, equals value: some Encodable) throws -> R? {
-        let found: [R] = try database.typedRows(binding, column: column, equals: try comparable(value, column), limit: 1)
+        let found: [R] = try database.typedRows(
+            binding, column: column, equals: try comparable(value, column), limit: 1)
         return found.first
     }
 

@@ -10,7 +10,8 @@ extension RecordTable {
     ///
     /// - Returns: the primary key.
     /// - Throws: ``LineDBError/duplicateValue(table:column:value:)``, ``LineDBError/notNull(table:column:)``,
-    ///   ``LineDBError/typeMismatch(table:column:expected:value:)``, ``TypedRecordError/cannotEncode(table:column:reason:)``;
+    ///   ``LineDBError/typeMismatch(table:column:expected:value:)``,
+    ///   ``TypedRecordError/cannotEncode(table:column:reason:)``;
     ///   nothing is changed then, and `record` is left as it was.
     /// > Important: Durable when it returns under ``SyncMode/full`` (the WAL line is synced), as
     /// > ``Database/insert(_:_:)``; in the records file after the next ``Database/save()`` (or at once with

@@ -14,7 +14,8 @@ extension Database {
     /// repeated; each handle is a small value that can be passed between threads.
     ///
     /// - Throws: ``TypedRecordError/invalidDefinition(type:reason:)`` when the type cannot describe a table (an
-    ///   option names an unknown property, two primary keys...); ``TypedRecordError/schemaMismatch(table:path:column:difference:)``
+    ///   option names an unknown property, two primary keys...);
+    ///   ``TypedRecordError/schemaMismatch(table:path:column:difference:)``
     ///   naming the column that differs and how; the ``LineDBError``s of ``createTable(_:)`` (a read-only database
     ///   cannot create the table).
     /// > Important: A table it creates is durable when it returns, whatever the sync mode (as ``createTable(_:)``).
@@ -107,7 +108,8 @@ public struct RecordTable<R: TableRecord>: Sendable {
     func columnIndex(_ column: String) throws(LineDBError) -> Int {
         guard let c = binding.tableSchema.index(of: column) else {
             throw .unknownColumn(
-                table: name, column: column, suggestion: Suggest.closest(column, in: binding.tableSchema.columns.map(\.name)))
+                table: name, column: column,
+                suggestion: Suggest.closest(column, in: binding.tableSchema.columns.map(\.name)))
         }
         return c
     }

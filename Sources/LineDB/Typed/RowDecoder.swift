@@ -90,21 +90,41 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
         if case .double(let d) = v { return d }
         return try ValueDecoder.double(v, [key])
     }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try ValueDecoder.double(try value(key), [key])) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        Float(try ValueDecoder.double(try value(key), [key]))
+    }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
         let v = try value(key)
         if case .int(let i) = v { return i }
         return try ValueDecoder.integer(type, v, [key])
     }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try ValueDecoder.integer(type, try value(key), [key]) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try ValueDecoder.integer(type, try value(key), [key]) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try ValueDecoder.integer(type, try value(key), [key])
+    }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let v = try value(key)
         if let special = try SpecialValues.decode(T.self, from: v, codingPath: [key]) { return special }

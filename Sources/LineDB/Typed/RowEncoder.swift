@@ -34,7 +34,8 @@ final class RowEncoder<R: TableRecord>: Encoder {
         } catch let error as EncodingError {
             if case .invalidValue(_, let context) = error {
                 throw TypedRecordError.cannotEncode(
-                    table: binding.table, column: context.codingPath.first?.stringValue, reason: context.debugDescription)
+                    table: binding.table, column: context.codingPath.first?.stringValue,
+                    reason: context.debugDescription)
             }
             throw TypedRecordError.cannotEncode(table: binding.table, column: nil, reason: "\(error)")
         } catch {
@@ -82,7 +83,8 @@ final class RowEncoder<R: TableRecord>: Encoder {
 
     fileprivate func encodeGeneric<T: Encodable>(_ value: T, _ key: some CodingKey) throws {
         let i = try index(key)
-        values[i] = try SpecialValues.encode(value, dateOnly: binding.dateOnly[i])
+        values[i] =
+            try SpecialValues.encode(value, dateOnly: binding.dateOnly[i])
             ?? ValueEncoder.encode(value, codingPath: [key])
         given[i] = true
     }

@@ -20,12 +20,15 @@ enum SchemaMatch {
                 throw mismatch(
                     column.name,
                     "the table has no such column, but \(property) needs one of type \(column.type.rawValue)"
-                        + (near.map { " (the table has '\($0)'; rename the property or give it that coding key)" } ?? ""))
+                        + (near.map { " (the table has '\($0)'; rename the property or give it that coding key)" }
+                            ?? "")
+                )
             }
             if found.type != column.type {
                 throw mismatch(
                     column.name,
-                    "the table says \(found.type.rawValue) (\"\(found.typeName)\"), \(property) is \(column.type.rawValue)"
+                    "the table says \(found.type.rawValue) (\"\(found.typeName)\"), "
+                        + "\(property) is \(column.type.rawValue)"
                         + "; change the property's type, or declare .type(\"\(column.name)\", .\(found.type.rawValue))")
             }
             if found.primaryKey != column.primaryKey {

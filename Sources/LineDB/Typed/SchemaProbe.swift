@@ -139,7 +139,8 @@ private final class ProbeDecoder: Decoder {
 
     func singleValueContainer() throws -> SingleValueDecodingContainer {
         throw TypedRecordError.invalidDefinition(
-            type: "the record type", reason: "a record must decode from a keyed container (an object), not a single value")
+            type: "the record type",
+            reason: "a record must decode from a keyed container (an object), not a single value")
     }
 }
 
@@ -213,7 +214,8 @@ private struct ProbeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder(forKey key: Key) throws -> Decoder {
-        throw TypedRecordError.invalidDefinition(type: owner, reason: "superDecoder(forKey:) is not supported in a record")
+        throw TypedRecordError.invalidDefinition(
+            type: owner, reason: "superDecoder(forKey:) is not supported in a record")
     }
 }
 

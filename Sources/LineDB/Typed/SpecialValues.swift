@@ -49,13 +49,16 @@ enum SpecialValues {
 
     /// Decodes a special type from its stored form. Returns `nil` when `T` is not special; throws when it is but
     /// the value does not fit.
-    static func decode<T>(_ type: T.Type, from value: JSONValue, codingPath: @autoclosure () -> [CodingKey]) throws -> T? {
+    static func decode<T>(_ type: T.Type, from value: JSONValue, codingPath: @autoclosure () -> [CodingKey]) throws
+        -> T?
+    {
         guard isSpecial(T.self) else { return nil }
         func fail(_ expected: String) -> DecodingError {
             DecodingError.typeMismatch(
                 T.self,
                 DecodingError.Context(
-                    codingPath: codingPath(), debugDescription: "expected \(expected), got \(value.kindName) \(value.brief)"))
+                    codingPath: codingPath(),
+                    debugDescription: "expected \(expected), got \(value.kindName) \(value.brief)"))
         }
         guard case .string(let s) = value else {
             if T.self == Date.self, let seconds = value.doubleValue {

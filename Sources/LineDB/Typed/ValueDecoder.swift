@@ -30,17 +30,22 @@ struct ValueDecoder: Decoder {
         return UnkeyedContainer(array: array, codingPath: codingPath)
     }
 
-    func singleValueContainer() throws -> SingleValueDecodingContainer { SingleContainer(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> SingleValueDecodingContainer {
+        SingleContainer(value: value, codingPath: codingPath)
+    }
 
     // MARK: - Scalars (shared with the row decoder)
 
-    static func mismatch(_ type: Any.Type, _ value: JSONValue, _ path: [CodingKey], _ expected: String) -> DecodingError {
+    static func mismatch(_ type: Any.Type, _ value: JSONValue, _ path: [CodingKey], _ expected: String) -> DecodingError
+    {
         if value.isNull {
             return DecodingError.valueNotFound(
                 type, DecodingError.Context(codingPath: path, debugDescription: "expected \(expected), got null"))
         }
         return DecodingError.typeMismatch(
-            type, DecodingError.Context(codingPath: path, debugDescription: "expected \(expected), got \(value.kindName) \(value.brief)"))
+            type,
+            DecodingError.Context(
+                codingPath: path, debugDescription: "expected \(expected), got \(value.kindName) \(value.brief)"))
     }
 
     static func bool(_ v: JSONValue, _ path: [CodingKey]) throws -> Bool {
@@ -89,14 +94,17 @@ struct ValueDecoder: Decoder {
         private func value(_ key: Key) throws -> JSONValue {
             guard let v = object[key.stringValue] else {
                 throw DecodingError.keyNotFound(
-                    key, DecodingError.Context(codingPath: codingPath, debugDescription: "no member '\(key.stringValue)'"))
+                    key,
+                    DecodingError.Context(codingPath: codingPath, debugDescription: "no member '\(key.stringValue)'"))
             }
             return v
         }
         private func path(_ key: Key) -> [CodingKey] { codingPath + [key] }
 
         func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try ValueDecoder.bool(try value(key), path(key)) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+            try ValueDecoder.bool(try value(key), path(key))
+        }
         func decode(_ type: String.Type, forKey key: Key) throws -> String {
             try ValueDecoder.string(try value(key), path(key))
         }
@@ -109,15 +117,33 @@ struct ValueDecoder: Decoder {
         func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
             try ValueDecoder.integer(Int.self, try value(key), path(key))
         }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try ValueDecoder.integer(type, try value(key), path(key)) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try ValueDecoder.integer(type, try value(key), path(key)) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+            try ValueDecoder.integer(type, try value(key), path(key))
+        }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             try ValueDecoder.generic(T.self, try value(key), path(key))
         }
@@ -153,7 +179,8 @@ struct ValueDecoder: Decoder {
             let path = codingPath + [IndexKey(currentIndex)]
             guard !isAtEnd else {
                 throw DecodingError.valueNotFound(
-                    JSONValue.self, DecodingError.Context(codingPath: path, debugDescription: "the array has no more elements"))
+                    JSONValue.self,
+                    DecodingError.Context(codingPath: path, debugDescription: "the array has no more elements"))
             }
             defer { currentIndex += 1 }
             return (array[currentIndex], path)
@@ -167,7 +194,10 @@ struct ValueDecoder: Decoder {
             }
             return false
         }
-        mutating func decode(_ type: Bool.Type) throws -> Bool { let (v, p) = try next(); return try ValueDecoder.bool(v, p) }
+        mutating func decode(_ type: Bool.Type) throws -> Bool {
+            let (v, p) = try next()
+            return try ValueDecoder.bool(v, p)
+        }
         mutating func decode(_ type: String.Type) throws -> String {
             let (v, p) = try next()
             return try ValueDecoder.string(v, p)
@@ -180,16 +210,46 @@ struct ValueDecoder: Decoder {
             let (v, p) = try next()
             return Float(try ValueDecoder.double(v, p))
         }
-        mutating func decode(_ type: Int.Type) throws -> Int { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (v, p) = try next(); return try ValueDecoder.integer(type, v, p) }
+        mutating func decode(_ type: Int.Type) throws -> Int {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: UInt.Type) throws -> UInt {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 {
+            let (v, p) = try next()
+            return try ValueDecoder.integer(type, v, p)
+        }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             let (v, p) = try next()
             return try ValueDecoder.generic(T.self, v, p)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 @Suite("Auto-save: records files kept up to date without save()")

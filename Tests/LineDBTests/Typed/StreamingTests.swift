@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 @Suite("Streaming: records one at a time, filtered and limited")
@@ -8,9 +9,10 @@ struct StreamingTests {
     private func savedTable(_ dir: TempDir, _ n: Int) throws -> Database {
         let db = try Database(path: dir.db)
         let students = try db.register(Student.self)
-        try students.insert(contentsOf: (0..<n).map { i in
-            Student(name: "Student \(i)", email: "s\(i)@uni.edu", gpa: 2.0 + Double(i % 4) * 0.5)
-        })
+        try students.insert(
+            contentsOf: (0..<n).map { i in
+                Student(name: "Student \(i)", email: "s\(i)@uni.edu", gpa: 2.0 + Double(i % 4) * 0.5)
+            })
         try db.save()
         return db
     }
@@ -56,10 +58,11 @@ struct StreamingTests {
         let students = try db.register(Student.self)
         try students.insert(contentsOf: (0..<1000).map { Student(name: "n\($0)", email: "e\($0)") })
         var examined = 0
-        var stream = try students.stream(where: { s in
-            examined += 1
-            return s.id! % 10 == 0
-        }, limit: 2)
+        var stream = try students.stream(
+            where: { s in
+                examined += 1
+                return s.id! % 10 == 0
+            }, limit: 2)
         var ids: [Int] = []
         while let s = try stream.next() { ids.append(s.id!) }
         #expect(ids == [10, 20])
@@ -93,7 +96,8 @@ struct StreamingTests {
     func dynamicStreamKeepsExtras() throws {
         let dir = TempDir()
         dir.write("db/schema/student.schema.json", SeedFiles.studentSchema)
-        dir.write("db/data/student.records", #"{"id": 1, "name": "A", "email": "a@u", "gpa": 3.0, "club": "chess"}"# + "\n")
+        dir.write(
+            "db/data/student.records", #"{"id": 1, "name": "A", "email": "a@u", "gpa": 3.0, "club": "chess"}"# + "\n")
         let db = try Database(path: dir.db)
         var stream = try db.stream("student")
         let record = try #require(try stream.next())

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 @Suite("Typed records: register, insert, fetch")
@@ -53,10 +54,11 @@ struct TypedBasicsTests {
             try db.save()
             try db.close()
         }
-        #expect(dir.lines("db/data/student.records") == [
-            #"{"id":1,"name":"Zoë 😀 李","email":"zoe@university.edu","gpa":3.9}"#,
-            #"{"id":2,"name":"Bob","email":"bob@university.edu","gpa":0.0}"#,
-        ])
+        #expect(
+            dir.lines("db/data/student.records") == [
+                #"{"id":1,"name":"Zoë 😀 李","email":"zoe@university.edu","gpa":3.9}"#,
+                #"{"id":2,"name":"Bob","email":"bob@university.edu","gpa":0.0}"#,
+            ])
         let db = try Database(path: dir.db)
         let students = try db.register(Student.self)
         #expect(try students.all().map(\.name) == ["Zoë 😀 李", "Bob"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 @Suite("Typed records: every Swift type through save and reopen")
@@ -9,7 +10,8 @@ struct TypedRoundTripTests {
         let when = Date(timeIntervalSince1970: 1_769_113_877 + Double(i) * 86_400 + 0.592_172)
         let day = DateCoding.parse("2026-01-2\(i)")!
         return Everything(
-            id: nil, int8: -8, uint32: 4_000_000_000, float: 1.5, double: 0.1 + 0.2, text: "Zoë 😀 李 \"q\" \\ \n tab\t",
+            id: nil, int8: -8, uint32: 4_000_000_000, float: 1.5, double: 0.1 + 0.2,
+            text: "Zoë 😀 李 \"q\" \\ \n tab\t",
             flag: i % 2 == 0, when: when, day: day, uuid: UUID(uuidString: "E621E1F8-C36C-495A-93FC-0C247A3E6E5F")!,
             url: URL(string: "https://example.com/a?b=c")!, bytes: Data([0, 1, 2, 255]), level: .high,
             address: .init(street: "Rue de l'Église", tags: ["a", "b"], since: optionals ? when : nil),
@@ -24,12 +26,13 @@ struct TypedRoundTripTests {
         try db.register(Everything.self)
         let schema = try db.schema(of: "everything")
         let types = Dictionary(uniqueKeysWithValues: schema.columns.map { ($0.name, $0.type.rawValue) })
-        #expect(types == [
-            "id": "int", "int8": "int", "uint32": "int", "float": "float", "double": "float", "text": "str",
-            "flag": "bool", "when": "datetime", "day": "date", "uuid": "str", "url": "str", "bytes": "str",
-            "level": "str", "address": "json", "scores": "json", "list": "json", "maybe": "str",
-            "maybeDate": "datetime", "maybeNested": "json",
-        ])
+        #expect(
+            types == [
+                "id": "int", "int8": "int", "uint32": "int", "float": "float", "double": "float", "text": "str",
+                "flag": "bool", "when": "datetime", "day": "date", "uuid": "str", "url": "str", "bytes": "str",
+                "level": "str", "address": "json", "scores": "json", "list": "json", "maybe": "str",
+                "maybeDate": "datetime", "maybeNested": "json",
+            ])
         let nullable = schema.columns.filter(\.nullable).map(\.name)
         #expect(nullable == ["maybe", "maybeDate", "maybeNested"])
     }

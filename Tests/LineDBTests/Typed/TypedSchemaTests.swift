@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 private struct StudentTextGPA: TableRecord {
@@ -176,10 +177,12 @@ struct TypedSchemaTests {
         #expect {
             try students.all()
         } throws: { error in
-            guard case TypedRecordError.cannotDecode(let table, let key, let column, let value, let reason) = error else {
+            guard case TypedRecordError.cannotDecode(let table, let key, let column, let value, let reason) = error
+            else {
                 return false
             }
-            return table == "student" && key == "1" && column == "email" && value == "null" && reason.contains("got null")
+            return table == "student" && key == "1" && column == "email" && value == "null"
+                && reason.contains("got null")
                 && error.localizedDescription.isEmpty == false
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 /// Runs a program to completion and returns its exit status and stdout (stderr appended on failure).
@@ -16,7 +17,10 @@ private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, 
     let errors = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
-    return (process.terminationStatus, process.terminationStatus == 0 ? text : text + String(decoding: errors, as: UTF8.self))
+    return (
+        process.terminationStatus,
+        process.terminationStatus == 0 ? text : text + String(decoding: errors, as: UTF8.self)
+    )
 }
 
 /// The built `linedb`, next to the test bundle (as the CLI tests find it).
@@ -46,11 +50,12 @@ struct TypedSeedCompatibilityTests {
         let dir = seedDatabase()
         let db = try Database(path: dir.db)
         let students = try db.register(Student.self)
-        #expect(try students.all() == [
-            Student(id: 1, name: "Alice Johnson", email: "alice@university.edu", gpa: 3.8),
-            Student(id: 2, name: "Bob Smith", email: "bob@university.edu", gpa: 3.5),
-            Student(id: 3, name: "Zoë 😀 李", email: "zoe@university.edu", gpa: 3.9),
-        ])
+        #expect(
+            try students.all() == [
+                Student(id: 1, name: "Alice Johnson", email: "alice@university.edu", gpa: 3.8),
+                Student(id: 2, name: "Bob Smith", email: "bob@university.edu", gpa: 3.5),
+                Student(id: 3, name: "Zoë 😀 李", email: "zoe@university.edu", gpa: 3.9),
+            ])
         var dan = Student(name: "Dan", email: "dan@university.edu")
         try students.insert(&dan)
         #expect(dan.id == 4)
@@ -97,10 +102,11 @@ struct TypedSeedCompatibilityTests {
             """
         let (pyStatus, pyOutput) = try run("/usr/bin/env", ["python3", "-c", script, dir.db])
         #expect(pyStatus == 0, "\(pyOutput)")
-        #expect(pyOutput == """
-            {'id': 'int', 'name': 'str', 'email': 'str', 'gpa': 'float'}
-            [(1, 'Zoë 😀 李', 3.9, 'float'), (2, 'Bob', 0.0, 'float')]
+        #expect(
+            pyOutput == """
+                {'id': 'int', 'name': 'str', 'email': 'str', 'gpa': 'float'}
+                [(1, 'Zoë 😀 李', 3.9, 'float'), (2, 'Bob', 0.0, 'float')]
 
-            """)
+                """)
     }
 }

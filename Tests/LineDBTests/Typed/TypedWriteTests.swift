@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LineDB
 
 private struct Course: TableRecord, Equatable {
@@ -112,9 +113,10 @@ struct TypedWriteTests {
         let db = Database.inMemory()
         let students = try db.register(Student.self)
         let names = ["Ann", "Bob", "Cid", "Dee", "Eve", "Fay"]
-        try students.insert(contentsOf: names.enumerated().map { i, n in
-            Student(name: n, email: "\(n.lowercased())@u", gpa: Double(i % 3) + 2.0)
-        })
+        try students.insert(
+            contentsOf: names.enumerated().map { i, n in
+                Student(name: n, email: "\(n.lowercased())@u", gpa: Double(i % 3) + 2.0)
+            })
         let top = try students.fetch(where: { $0.gpa >= 3.0 }, orderBy: "gpa", descending: true, offset: 1, limit: 2)
         #expect(top.map(\.name) == ["Fay", "Bob"])
         #expect(try students.fetch(orderBy: "name", descending: true, limit: 2).map(\.name) == ["Fay", "Eve"])
