@@ -48,7 +48,9 @@ public final class BrowserApp {
         return path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// Runs until the user quits. Draws the first frame at once, then one after each key or WAL change.
+    /// Runs until the user quits. Draws the first frame at once, then one after the keys typed meanwhile (all of
+    /// them: a held key never leaves a queue behind), after each WAL change, and between the slices of a running
+    /// search, filter or sort (with its progress; only a look for keys, no wait, happens then).
     public func run(on terminal: Terminal) throws -> Exit {
         var state = BrowserState(databaseName: databaseName, isReadOnly: database.isReadOnly, context: database)
         state.keyMap = configuration.keyMap

@@ -6,6 +6,7 @@ public protocol Terminal: AnyObject {
     /// Shows `grid` (the terminal may draw only what changed).
     func draw(_ grid: ScreenGrid)
     /// Waits up to `timeoutMilliseconds` for a key; `nil` when none came (the event loop then polls the WAL).
+    /// With 0, only looks: the event loop reads every key typed ahead this way before it draws.
     func nextKey(timeoutMilliseconds: Int) -> Key?
     /// Runs `body` with the terminal given back to the shell (for `$EDITOR`), then takes it again and repaints.
     func suspend<T>(_ body: () throws -> T) rethrows -> T
