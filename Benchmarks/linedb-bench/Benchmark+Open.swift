@@ -22,6 +22,9 @@ extension Benchmark {
             let count = try db.count(Students.table)
             let rss = peakRSSMiB()
             print("OPEN \(t) \(count) \(rss) \(db.warnings.count)")
+            if ProcessInfo.processInfo.environment["LINEDB_BENCH_MEM"] != nil {
+                printError("now \(currentRSSMiB()) MiB; JSONValue stride \(MemoryLayout<JSONValue>.stride)")
+            }
             try db.close()
             exit(0)
         } catch {

@@ -56,12 +56,19 @@ extension Database {
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
             let path = paths.recordsFile(name)
-            guard let bytes = try io.readFile(path) else {
-                t.needsRewrite = true  // the next save creates the file
-                continue
+            let fd: Int32
+            do {
+                fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+            } catch {
+                if case .io(_, _, let code) = error, code == ENOENT {
+                    t.needsRewrite = true  // the next save creates the file
+                    continue
+                }
+                throw error
             }
+            defer { try? io.close(fd, path: path) }
             var bad: [UInt8] = []
-            if let torn = try loadRecords(into: t, bytes: bytes, path: path, quarantined: &bad) {
+            if let torn = try loadRecords(into: t, fd: fd, path: path, quarantined: &bad) {
                 tornAppends[name] = torn
             }
             if !bad.isEmpty { salvaged[name] = bad }
@@ -180,99 +187,102 @@ extension Database {
 
     /// Reads one records file into `t`. A torn last line is ignored with a warning; a bad line elsewhere refuses
     /// the open (or, when salvaging, is moved to `quarantined`).
-    private func loadRecords(into t: TableState, bytes: [UInt8], path: String, quarantined: inout [UInt8])
+    private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
         throws(LineDBError) -> TornAppend?
     {
         var torn: TornAppend? = nil
-        try bytes.withBuffer { (buffer) throws(LineDBError) in
-            var start = 0
-            if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-                start = 3
-                t.needsRewrite = true
+        let size = io.fstat(fd)?.size ?? 0
+        let report = options.loadProgress
+        let table = t.schema.name
+        report?(LoadProgress(table: table, bytesRead: 0, totalBytes: size))
+        var lineBase = 0
+        var reserved = false
+        try RecordsFileParser.parse(
+            io: io, fd: fd, path: path, schema: t.schema,
+            progress: report.map { report in { report(LoadProgress(table: table, bytesRead: $0, totalBytes: size)) } }
+        ) { (chunk) throws(LineDBError) in
+            if !reserved {
+                reserved = true
+                // Room for the whole file's rows, estimated from the first segment's lines.
+                let lines = chunk.lines
+                t.reserve(chunk.bytes.isEmpty ? lines : Int(Double(lines) * Double(size) / Double(chunk.bytes.count)))
             }
-            var estimate = 0
-            for b in buffer[start..<min(buffer.count, start + (1 << 16))] where b == 10 { estimate += 1 }
-            if buffer.count - start > 1 << 16 { estimate = estimate * (buffer.count - start) / (1 << 16) }
-            t.reserve(estimate)
-            var lineBase = 0
-            try RecordsFileParser.parse(buffer, start: start, schema: t.schema) { (chunk) throws(LineDBError) in
-                if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
-                var r = 0
-                func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
-                    while r < limit {
-                        let row = chunk.rows[r]
-                        let key = t.key(of: row)
-                        if torn != nil { torn!.laterKeys.append(key) }
-                        if !t.appendLoaded(row) {
-                            if torn != nil { r += 1; continue }  // part of the torn region: judged with it
-                            let line = lineBase + r + eventsBefore + 1
-                            let error = LineDBError.duplicateValue(
-                                table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
-                            if options.salvage {
-                                var w = JSONWriter()
-                                t.encode(row, into: &w)
-                                quarantined += w.bytes + [10]
-                                warnings.append("\(path):\(line): \(error); moved the line to quarantine/")
-                                t.needsRewrite = true
-                            } else {
-                                throw .corrupt(
-                                    path: path, line: line, column: nil, byteOffset: nil, reason: error.description,
-                                    hint: Database.recordsHint)
-                            }
-                        }
-                        r += 1
-                    }
-                }
-                for (e, event) in chunk.events.enumerated() {
-                    try addRows(upTo: event.rowsBefore, eventsBefore: e)
-                    let line = lineBase + event.line
-                    t.needsRewrite = true
-                    switch event.kind {
-                    case .blank(let bytes):
-                        if !event.complete && bytes > 0 {
-                            warnings.append("\(path) line \(line): ignored \(bytes) trailing NUL or blank bytes (torn write)")
-                        }
-                    case .bad(let error):
-                        if !event.complete {
-                            // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
-                            quarantined.append(contentsOf: buffer[event.start..<event.end])
-                            quarantined.append(10)
-                            warnings.append(
-                                "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline); saved to quarantine/")
-                            continue
-                        }
-                        let (column, reason): (Int?, String)
-                        switch error {
-                        case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
-                        case .constraint(let e): (column, reason) = (nil, e.description)
-                        }
+            if chunk.hadBOM { t.needsRewrite = true }
+            if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
+            var r = 0
+            func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
+                while r < limit {
+                    let row = chunk.rows[r]
+                    let key = t.key(of: row)
+                    if torn != nil { torn!.laterKeys.append(key) }
+                    if !t.appendLoaded(row) {
+                        if torn != nil { r += 1; continue }  // part of the torn region: judged with it
+                        let line = lineBase + r + eventsBefore + 1
+                        let error = LineDBError.duplicateValue(
+                            table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
                         if options.salvage {
-                            quarantined.append(contentsOf: buffer[event.start..<event.end])
-                            quarantined.append(10)
-                            warnings.append("\(path):\(line): \(reason); moved the line to quarantine/")
-                            continue
-                        }
-                        // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of
-                        // order (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from
-                        // here on. A damaged line without NULs (an edit, a bit flip) is refused at once.
-                        if torn == nil && buffer[event.start..<event.end].contains(0) {
-                            torn = TornAppend(
-                                rowsBefore: t.slots.count, line: line,
-                                error: .corrupt(
-                                    path: path, line: line, column: column,
-                                    byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason,
-                                    hint: Database.recordsHint))
-                        } else if torn == nil {
+                            var w = JSONWriter()
+                            t.encode(row, into: &w)
+                            quarantined += w.bytes + [10]
+                            warnings.append("\(path):\(line): \(error); moved the line to quarantine/")
+                            t.needsRewrite = true
+                        } else {
                             throw .corrupt(
-                                path: path, line: line, column: column,
-                                byteOffset: event.start + (column.map { $0 - 1 } ?? 0), reason: reason,
+                                path: path, line: line, column: nil, byteOffset: nil, reason: error.description,
                                 hint: Database.recordsHint)
                         }
                     }
+                    r += 1
                 }
-                try addRows(upTo: chunk.rows.count, eventsBefore: chunk.events.count)
-                lineBase += chunk.lines
             }
+            for (e, event) in chunk.events.enumerated() {
+                try addRows(upTo: event.rowsBefore, eventsBefore: e)
+                let line = lineBase + event.line
+                t.needsRewrite = true
+                switch event.kind {
+                case .blank(let bytes):
+                    if !event.complete && bytes > 0 {
+                        warnings.append("\(path) line \(line): ignored \(bytes) trailing NUL or blank bytes (torn write)")
+                    }
+                case .bad(let error):
+                    if !event.complete {
+                        // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
+                        quarantined.append(contentsOf: chunk.bytes[event.start..<event.end])
+                        quarantined.append(10)
+                        warnings.append(
+                            "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline); saved to quarantine/")
+                        continue
+                    }
+                    let (column, reason): (Int?, String)
+                    switch error {
+                    case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
+                    case .constraint(let e): (column, reason) = (nil, e.description)
+                    }
+                    if options.salvage {
+                        quarantined.append(contentsOf: chunk.bytes[event.start..<event.end])
+                        quarantined.append(10)
+                        warnings.append("\(path):\(line): \(reason); moved the line to quarantine/")
+                        continue
+                    }
+                    // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of
+                    // order (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from
+                    // here on. A damaged line without NULs (an edit, a bit flip) is refused at once.
+                    let byteOffset = chunk.base + event.start + (column.map { $0 - 1 } ?? 0)
+                    if torn == nil && chunk.bytes[event.start..<event.end].contains(0) {
+                        torn = TornAppend(
+                            rowsBefore: t.slots.count, line: line,
+                            error: .corrupt(
+                                path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
+                                hint: Database.recordsHint))
+                    } else if torn == nil {
+                        throw .corrupt(
+                            path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
+                            hint: Database.recordsHint)
+                    }
+                }
+            }
+            try addRows(upTo: chunk.rows.count, eventsBefore: chunk.events.count)
+            lineBase += chunk.lines
         }
         t.savedSlots = t.slots.count
         return torn

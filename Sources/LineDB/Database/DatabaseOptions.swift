@@ -15,6 +15,9 @@ public struct DatabaseOptions: Sendable {
     /// Default ``AutoSave/off``: the records files change only at ``Database/save()`` and ``Database/checkpoint()``
     /// (writes are durable in the WAL either way). See ``AutoSave`` for what each mode costs.
     public var autoSave: AutoSave = .off
+    /// Called while opening, from the opening thread, as each table's records file is read (at least at its start
+    /// and its end, and about every 4 MiB between): for a progress display.
+    public var loadProgress: (@Sendable (LoadProgress) -> Void)? = nil
 
     /// What recovery does with damage it would otherwise refuse (used by `linedb recover`): records lines that
     /// cannot be loaded, records that break a UNIQUE or key rule, and WAL entries that cannot be replayed are moved

@@ -74,7 +74,7 @@ extension TableState {
         for u in uniqueColumns.indices {
             let c = uniqueColumns[u]
             let v = row.values[c]
-            if !v.isNull, let other = uniqueIndexes[u][v], other != slot {
+            if !v.isNull, let other = uniqueIndexes[u].slot(for: v, valueAt: { slots[$0]!.values[c] }), other != slot {
                 throw .duplicateValue(table: schema.name, column: schema.columns[c].name, value: v.brief)
             }
         }

@@ -13,7 +13,7 @@ package final class TableState {
     /// Two parallel arrays, mutated by position, so an update never copies an index (a dictionary of
     /// dictionaries iterated while mutated copies the inner one on every write).
     private(set) var uniqueColumns: [Int] = []
-    private(set) var uniqueIndexes: [[JSONValue: Int]] = []
+    private(set) var uniqueIndexes: [UniqueIndex] = []
     /// Set when two rows claimed the same UNIQUE value while constraints were not checked (loading, replay):
     /// the indexes may then be wrong, and ``buildUniqueIndexes()`` rebuilds and checks them.
     private var uniqueCollision = false
@@ -33,7 +33,7 @@ package final class TableState {
         self.schema = schema
         for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey {
             uniqueColumns.append(i)
-            uniqueIndexes.append([:])
+            uniqueIndexes.append(UniqueIndex())
         }
     }
 
@@ -56,7 +56,7 @@ package final class TableState {
     package func slot(column: Int, equals value: JSONValue) -> Int? {
         if column == schema.primaryKeyIndex { return keyIndex[normalizedKey(value, column)] }
         guard let u = uniqueColumns.firstIndex(of: column) else { return nil }
-        return uniqueIndexes[u][value]
+        return uniqueIndexes[u].slot(for: value) { slots[$0]!.values[column] }
     }
 
     package func key(of row: Row) -> JSONValue {
@@ -126,18 +126,27 @@ package final class TableState {
             if case .int(let i) = key, i >= nextAutoKey { nextAutoKey = i &+ 1 }
         }
         for u in uniqueColumns.indices {
-            let v = row.values[uniqueColumns[u]]
-            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, forKey: v), other != slot {
+            let c = uniqueColumns[u]
+            let v = row.values[c]
+            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, for: v, valueAt: { slots[$0]!.values[c] }),
+                other != slot
+            {
                 uniqueCollision = true
             }
         }
     }
 
+    /// Reads column `c` of `slot`, where `slot` may be the one `pending` is about to take (claims, releases).
+    private func value(_ c: Int, _ slot: Int, pending: Row?) -> JSONValue {
+        slot < slots.count ? slots[slot]!.values[c] : pending!.values[c]
+    }
+
     fileprivate func unindex(_ row: Row, at slot: Int) {
         if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
         for u in uniqueColumns.indices {
-            let v = row.values[uniqueColumns[u]]
-            if !v.isNull, uniqueIndexes[u][v] == slot { uniqueIndexes[u].removeValue(forKey: v) }
+            let c = uniqueColumns[u]
+            let v = row.values[c]
+            if !v.isNull { uniqueIndexes[u].remove(v, ifSlot: slot) { value(c, $0, pending: row) } }
         }
     }
 
@@ -149,13 +158,13 @@ package final class TableState {
         uniqueCollision = false
         for u in uniqueColumns.indices {
             let c = uniqueColumns[u]
-            var index: [JSONValue: Int] = [:]
+            var index = UniqueIndex()
             index.reserveCapacity(count)
             for (slot, row) in slots.enumerated() {
                 guard let row else { continue }
                 let v = row.values[c]
                 if v.isNull { continue }
-                if index.updateValue(slot, forKey: v) != nil {
+                if index.updateValue(slot, for: v, valueAt: { slots[$0]!.values[c] }) != nil {
                     uniqueIndexes[u] = index
                     return (schema.columns[c].name, v)
                 }
@@ -189,20 +198,14 @@ package final class TableState {
             throw .duplicateValue(table: schema.name, column: schema.columns[pk].name, value: row.values[pk].brief)
         }
         for u in uniqueColumns.indices {
-            let v = row.values[uniqueColumns[u]]
+            let c = uniqueColumns[u]
+            let v = row.values[c]
             if v.isNull { continue }
-            var isNew = false
-            func take(_ value: inout Int) {
-                if value == -1 {
-                    value = slot
-                    isNew = true
-                }
-            }
-            take(&uniqueIndexes[u][v, default: -1])
-            if !isNew {
+            if !uniqueIndexes[u].insertIfAbsent(slot, for: v, valueAt: { value(c, $0, pending: row) }) {
                 for earlier in uniqueColumns.indices[..<u] {
-                    let e = row.values[uniqueColumns[earlier]]
-                    if !e.isNull { uniqueIndexes[earlier].removeValue(forKey: e) }
+                    let ec = uniqueColumns[earlier]
+                    let e = row.values[ec]
+                    if !e.isNull { uniqueIndexes[earlier].remove(e, ifSlot: slot) { value(ec, $0, pending: row) } }
                 }
                 if let pk = schema.primaryKeyIndex { keyIndex.removeValue(forKey: row.values[pk]) }
                 throw .duplicateValue(table: schema.name, column: schema.columns[uniqueColumns[u]].name, value: v.brief)
@@ -215,8 +218,9 @@ package final class TableState {
         let slot = slots.count
         if let pk = schema.primaryKeyIndex, keyIndex[row.values[pk]] == slot { keyIndex.removeValue(forKey: row.values[pk]) }
         for u in uniqueColumns.indices {
-            let v = row.values[uniqueColumns[u]]
-            if !v.isNull, uniqueIndexes[u][v] == slot { uniqueIndexes[u].removeValue(forKey: v) }
+            let c = uniqueColumns[u]
+            let v = row.values[c]
+            if !v.isNull { uniqueIndexes[u].remove(v, ifSlot: slot) { value(c, $0, pending: row) } }
         }
     }
 
@@ -240,8 +244,11 @@ package final class TableState {
         slots.append(row)
         count += 1
         for u in uniqueColumns.indices {
-            let v = row.values[uniqueColumns[u]]
-            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, forKey: v), other != slot {
+            let c = uniqueColumns[u]
+            let v = row.values[c]
+            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, for: v, valueAt: { slots[$0]!.values[c] }),
+                other != slot
+            {
                 uniqueCollision = true
             }
         }
@@ -256,10 +263,11 @@ extension TableState {
     /// Drops every row from slot `k` on (a torn append found at load, before any index but the key's is built).
     package func dropSlots(from k: Int) {
         while slots.count > k {
-            if let row = slots.removeLast() {
-                unindex(row, at: slots.count)
+            if let row = slots[slots.count - 1] {
+                unindex(row, at: slots.count - 1)  // before removing it: the index reads the row through its slot
                 count -= 1
             }
+            slots.removeLast()
         }
         savedSlots = min(savedSlots, k)
         needsRewrite = true

@@ -15,6 +15,14 @@ public struct LoadingPreview: Sendable {
     public var records: [Record]
     /// The size in bytes of the first table's records file (0 when missing).
     public var recordsFileBytes: Int
+    /// How far the open has read (set as the open reports it).
+    public var progress: LoadProgress?
+    /// `records` are the file's last records (after `G`), not its first.
+    public var showsEnd = false
+    /// The row of `records` the cursor is on.
+    public var cursor = 0
+    /// Where the preview was read from (to read the last records on `G`).
+    public var databasePath = ""
 
     public init(
         databaseName: String, tableNames: [String], schema: TableSchema?, records: [Record], recordsFileBytes: Int
@@ -35,6 +43,7 @@ public struct LoadingPreview: Sendable {
             .map { String($0.dropLast(suffix.count)) }.sorted()
         var preview = LoadingPreview(
             databaseName: path, tableNames: names, schema: nil, records: [], recordsFileBytes: 0)
+        preview.databasePath = path
         guard let first = names.first, let reader = try? RecordsFileReader(databasePath: path, table: first) else {
             return preview
         }
@@ -45,13 +54,54 @@ public struct LoadingPreview: Sendable {
         return preview
     }
 
-    /// The status line: `loading DB… (records file N MB)` (KB under a megabyte).
+    /// The status line: `loading DB… (records file N MB)` (KB under a megabyte), then with the open's progress:
+    /// `loading DB… table 43% of N MB`; after `G`: `… · the file's last records`.
     public var statusText: String {
-        let megabytes = Double(recordsFileBytes) / 1_000_000
-        let size =
-            recordsFileBytes < 1_000_000 ? "\((recordsFileBytes + 999) / 1000) KB"
-            : megabytes >= 10 ? "\(Int(megabytes.rounded())) MB" : String(format: "%.1f MB", megabytes)
-        return "loading \(databaseName)… (records file \(size))"
+        func size(_ bytes: Int) -> String {
+            let megabytes = Double(bytes) / 1_000_000
+            return bytes < 1_000_000 ? "\((bytes + 999) / 1000) KB"
+                : megabytes >= 10 ? "\(Int(megabytes.rounded())) MB" : String(format: "%.1f MB", megabytes)
+        }
+        var text = "loading \(databaseName)… "
+        if let progress, progress.totalBytes > 0 {
+            text += "\(progress.table) \(Int(progress.fraction * 100))% of \(size(progress.totalBytes))"
+        } else {
+            text += "(records file \(size(recordsFileBytes)))"
+        }
+        if showsEnd { text += " · the file's last records" }
+        return text
+    }
+
+    /// Applies a navigation key to the preview: j/k and the arrows move the cursor, PgUp/PgDn by `page` rows, `G`
+    /// and End show the records file's true last records (read from its end, whatever has loaded), `g` and Home
+    /// its first. Returns whether the key was one of these.
+    public mutating func navigate(_ key: Key, page: Int) -> Bool {
+        let last = max(0, records.count - 1)
+        switch key {
+        case .character("j"), .down: cursor = min(last, cursor + 1)
+        case .character("k"), .up: cursor = max(0, cursor - 1)
+        case .pageDown: cursor = min(last, cursor + max(1, page))
+        case .pageUp: cursor = max(0, cursor - max(1, page))
+        case .character("G"), .end:
+            if !showsEnd, let schema, let reader = try? RecordsFileReader(databasePath: databasePath, table: schema.name),
+                let end = try? reader.last(max(records.count, page))
+            {
+                records = end
+                showsEnd = true
+            }
+            cursor = max(0, records.count - 1)
+        case .character("g"), .home:
+            if showsEnd, let schema,
+                let reader = try? RecordsFileReader(databasePath: databasePath, table: schema.name),
+                let start = try? reader.first(max(records.count, page))
+            {
+                records = start
+                showsEnd = false
+            }
+            cursor = 0
+        default: return false
+        }
+        return true
     }
 }
 
@@ -85,20 +135,28 @@ public enum LoadingScreen {
         let title = preview.schema.map { "\($0.name) (loading…)" } ?? "Records"
         Renderer.title(title, focused: false, in: Rect(row: 0, column: left, height: body, width: width), on: &grid)
         if let schema = preview.schema, body >= 3 {
-            drawRecords(preview.records, schema: schema, top: 1, left: left, width: width,
+            drawRecords(preview.records, cursor: preview.cursor, schema: schema, top: 1, left: left, width: width,
                         height: body - 1, on: &grid)
         }
         Renderer.field(" " + preview.statusText, row: rows - 2, column: 0, width: columns, style: .title, on: &grid)
-        Renderer.field(" q quit (the browser starts when the database is open)", row: rows - 1, column: 0,
+        Renderer.field(" q quit · j k PgUp PgDn g G move (the browser starts when the database is open)",
+                       row: rows - 1, column: 0,
                        width: columns, style: .keyHint, on: &grid)
         return grid
     }
 
     private static func drawRecords(
-        _ records: [Record], schema: TableSchema, top: Int, left: Int, width: Int, height: Int,
+        _ records: [Record], cursor: Int, schema: TableSchema, top: Int, left: Int, width: Int, height: Int,
         on grid: inout ScreenGrid
     ) {
-        let shown = Array(records.prefix(height - 1))
+        // The window of records that holds the cursor.
+        let visible = max(1, height - 1)
+        let first = max(0, min(cursor - visible + 1, records.count - visible))
+        let shown = Array(records[min(first, records.count)...].prefix(visible))
+        let cursorRow = cursor - first
+        if cursorRow >= 0 && cursorRow < shown.count {
+            grid.fill(row: top + 1 + cursorRow, column: left, height: 1, width: width, style: .selected)
+        }
         var x = left
         for column in schema.columns {
             guard x < left + width else { break }
@@ -108,7 +166,7 @@ public enum LoadingScreen {
             Renderer.field(column.name, row: top, column: x, width: w, style: .header, on: &grid)
             for (i, text) in texts.enumerated() {
                 let value = shown[i][column.name] ?? .null
-                let style: CellStyle = value == .null ? .null : .normal
+                let style: CellStyle = i == cursorRow ? .selected : value == .null ? .null : .normal
                 Renderer.field(text, row: top + 1 + i, column: x, width: w, style: style,
                                right: ValueText.isNumber(value), on: &grid)
             }

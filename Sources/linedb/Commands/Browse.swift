@@ -55,7 +55,8 @@ struct Browse: ParsableCommand {
             throw UsageError("\(error.description); the browser needs a terminal. " + Self.scriptHint(database.path))
         }
         let db: Database
-        switch Loading.show(opening, path: database.path, on: terminal) {
+        var moves: [Key] = []
+        switch Loading.show(opening, path: database.path, on: terminal, moves: &moves) {
         case .opened(let opened):
             db = opened
         case .failed(let error):
@@ -79,7 +80,11 @@ struct Browse: ParsableCommand {
             defer { ccs_defer_ending_signals(false) }
             let app = BrowserApp(database: db)
             defer { recoveryFailure = app.recoveryFailure }
-            return try app.run(on: Self.testHook(terminal))
+            // Moves made on the loading screen go on in the browser: Enter opens the first table with the grid
+            // focused (as the preview showed it), then the same moves.
+            let replayed: Terminal =
+                moves.isEmpty ? Self.testHook(terminal) : ReplayTerminal(Self.testHook(terminal), keys: [.enter] + moves)
+            return try app.run(on: replayed)
         }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)

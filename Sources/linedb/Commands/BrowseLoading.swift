@@ -13,14 +13,19 @@ final class BackgroundOpen: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<Database, any Error>?
 
-    init(path: String, options: DatabaseOptions) {
+    init(path: String, options given: DatabaseOptions) {
+        let progressBox = ProgressBox()
+        var reporting = given
+        reporting.loadProgress = { progressBox.set($0) }
+        let options = reporting
+        self.progressBox = progressBox
         var delay: UInt32 = 0
         #if DEBUG
         // Debug builds, `LINEDB_BROWSE_OPEN_DELAY_MS=n`: the open starts n ms late (the end-to-end test of the
         // loading screen on a database that would otherwise open too fast to see it).
         if let value = getenv("LINEDB_BROWSE_OPEN_DELAY_MS"), let ms = UInt32(String(cString: value)) { delay = ms }
         #endif
-        let thread = Thread { [self, delay] in
+        let thread = Thread { [self, delay, options] in
             if delay > 0 { usleep(delay * 1000) }
             let opened = Result { () throws -> Database in try Database(path: path, options: options) }
             lock.lock()
@@ -30,6 +35,11 @@ final class BackgroundOpen: @unchecked Sendable {
         thread.stackSize = 16 << 20
         thread.start()
     }
+
+    private let progressBox: ProgressBox
+
+    /// How far the open has read the records files (the latest report).
+    var progress: LoadProgress? { progressBox.get() }
 
     /// The outcome of the open, if it has finished.
     var outcome: Result<Database, any Error>? {
@@ -67,24 +77,46 @@ extension Browse {
             case quit
         }
 
-        /// Draws the loading screen and polls, every 50 ms, for the open to finish and for q/Ctrl-C (which quit);
-        /// other keys are ignored. A resize redraws at the new size.
-        static func show(_ opening: BackgroundOpen, path: String, on terminal: Terminal) -> Outcome {
+        /// Draws the loading screen and polls, every 20 ms, for the open to finish, for its progress (shown in the
+        /// status line) and for keys: q/Ctrl-C quit; moves (j k arrows PgUp PgDn g G Home End) move in the preview
+        /// at once (`G` reads the file's true last records from its end) and are kept in `moves`, to be replayed
+        /// into the browser when it starts so that it shows the same place; other keys are ignored. A resize
+        /// redraws at the new size.
+        static func show(_ opening: BackgroundOpen, path: String, on terminal: Terminal, moves: inout [Key])
+            -> Outcome
+        {
             var size = terminal.size
-            let preview = LoadingPreview.read(
+            var preview = LoadingPreview.read(
                 databasePath: path, rows: max(LoadingScreen.recordRows(terminalRows: size.rows), 60))
             if let done = opening.outcome { return outcome(done) }
+            preview.progress = opening.progress
             terminal.draw(LoadingScreen.render(preview, rows: size.rows, columns: size.columns))
             while true {
                 if let done = opening.outcome { return outcome(done) }
-                switch terminal.nextKey(timeoutMilliseconds: 50) {
-                case .character("q"), .control("c"): return .quit
-                default: break
+                var changed = false
+                if let key = terminal.nextKey(timeoutMilliseconds: 20) {
+                    switch key {
+                    case .character("q"), .control("c"): return .quit
+                    default:
+                        let page = max(1, LoadingScreen.recordRows(terminalRows: size.rows) - 1)
+                        if preview.navigate(key, page: page) {
+                            moves.append(key)
+                            changed = true
+                        }
+                    }
+                }
+                let progress = opening.progress
+                if progress.map({ Int($0.fraction * 100) }) != preview.progress.map({ Int($0.fraction * 100) })
+                    || progress?.table != preview.progress?.table
+                {
+                    preview.progress = progress
+                    changed = true
                 }
                 if terminal.size != size {
                     size = terminal.size
-                    terminal.draw(LoadingScreen.render(preview, rows: size.rows, columns: size.columns))
+                    changed = true
                 }
+                if changed { terminal.draw(LoadingScreen.render(preview, rows: size.rows, columns: size.columns)) }
             }
         }
 
@@ -95,4 +127,38 @@ extension Browse {
             }
         }
     }
+}
+
+/// The latest ``LoadProgress`` an open reported (written by the opening thread, read by the drawing one).
+private final class ProgressBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: LoadProgress?
+    func set(_ progress: LoadProgress) {
+        lock.lock()
+        value = progress
+        lock.unlock()
+    }
+    func get() -> LoadProgress? {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
+
+/// A terminal whose first keys are given (the moves made on the loading screen), then the real terminal's.
+final class ReplayTerminal: Terminal {
+    let base: Terminal
+    private var queued: [Key]
+    init(_ base: Terminal, keys: [Key]) {
+        self.base = base
+        queued = keys
+    }
+    var size: (rows: Int, columns: Int) { base.size }
+    func draw(_ grid: ScreenGrid) { base.draw(grid) }
+    func nextKey(timeoutMilliseconds: Int) -> Key? {
+        if !queued.isEmpty { return queued.removeFirst() }
+        return base.nextKey(timeoutMilliseconds: timeoutMilliseconds)
+    }
+    func suspend<T>(_ body: () throws -> T) rethrows -> T { try base.suspend(body) }
+    func pendingTermination() -> Int32? { base.pendingTermination() }
 }
