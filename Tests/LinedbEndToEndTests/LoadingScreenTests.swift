@@ -56,5 +56,32 @@ struct LoadingScreenEndToEndTests {
         let final = try session.waitForText("EXIT=0")
         #expect(!final.screen.contains { $0.contains("MA101") }, "\(final.screen.joined(separator: "\n"))")
     }
+
+    @Test("G while loading shows the records file's true last records at once; the browser then opens there")
+    func lastRecordsWhileLoading() throws {
+        let scratch = Scratch()
+        let (session, db) = try openSlowly(scratch)
+        defer { session.stop() }
+        // The first table's last record, as its records file holds it.
+        let lines = try String(contentsOfFile: db + "/data/course.records", encoding: .utf8)
+            .split(separator: "\n")
+        let lastCode = try #require(lines.last?.split(separator: "\"").dropFirst(5).first.map(String.init))
+        let loading = try session.waitForScreen(seconds: 2.5) { isLoading($0, database: db) }
+        #expect(loading.met, "no loading screen:\n\(loading.screen.joined(separator: "\n"))")
+        #expect(!loading.screen.contains { $0.contains(lastCode) })
+        try session.send("G")
+        let end = try session.waitForScreen(seconds: 2) { screen in
+            screen.contains { $0.contains("the file's last records") } && screen.contains { $0.contains(lastCode) }
+                && !screen.contains { $0.contains("Tables (") }
+        }
+        #expect(end.met, "G did not show the last records while loading:\n\(end.screen.joined(separator: "\n"))")
+        // The browser replays the move: it opens on the last row of the first table.
+        let browser = try session.waitForScreen { screen in
+            isBrowser(screen, database: db, mode: "RW") && screen.contains { $0.contains("row \(lines.count) of \(lines.count)") }
+        }
+        #expect(browser.met, "the browser did not open on the last row:\n\(browser.screen.joined(separator: "\n"))")
+        try session.send("q")
+        #expect(try session.exitStatus() == 0)
+    }
 }
 #endif

@@ -71,6 +71,7 @@ struct Browse: ParsableCommand {
         // Said after the session (during it, stderr goes to a log that is printed when the terminal is restored).
         let warnings = db.warnings
         var recoveryFailure: String?
+        var configProblem: String?
         let outcome = Result { () throws -> BrowserApp.Exit in
             #if DEBUG
             if getenv("LINEDB_BROWSE_KEYS") != nil { return KeyEcho.run(on: terminal) }
@@ -79,6 +80,7 @@ struct Browse: ParsableCommand {
             ccs_defer_ending_signals(true)
             defer { ccs_defer_ending_signals(false) }
             let app = BrowserApp(database: db)
+            configProblem = app.configuration.problem
             defer { recoveryFailure = app.recoveryFailure }
             // Moves made on the loading screen go on in the browser: Enter opens the first table with the grid
             // focused (as the preview showed it), then the same moves.
@@ -88,6 +90,8 @@ struct Browse: ParsableCommand {
         }
         terminal.stop()
         warnings.forEach(ErrorReporting.printWarning)
+        // Shown in the status line at start; said again here, where it stays readable.
+        if let configProblem { ErrorReporting.printWarning(configProblem) }
         if case .success(.terminated(let signal, let file)) = outcome {
             let name = signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "signal \(signal)"
             if let file {
