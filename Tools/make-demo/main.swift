@@ -54,12 +54,13 @@ func files(under directory: String) -> [String] {
 
 let generated = files(under: staging)
 if check {
-    defer { try? fm.removeItem(atPath: staging) }
     let committed = files(under: output)
     var stale = Set(generated).symmetricDifference(committed).sorted()
     for name in generated where committed.contains(name) {
         if fm.contents(atPath: staging + "/" + name) != fm.contents(atPath: output + "/" + name) { stale.append(name) }
     }
+    // Removed here, not in a `defer`: `exit` runs no defers (which left a staging copy beside the resource).
+    try? fm.removeItem(atPath: staging)
     if stale.isEmpty {
         print("make-demo: \(output) is up to date (\(generated.count) files)")
         exit(0)
