@@ -53,7 +53,8 @@ extension Benchmark {
                 + "table snapshot + first render \(duration(r.firstFrameSinceMain - r.openSeconds))); "
                 + "peak RSS after Database open \(fixed(r.rssAfterOpen, 0)) MiB, at first frame "
                 + "\(fixed(r.rssAtFirstFrame, 0)) MiB (resident then \(fixed(r.rssNowAtFirstFrame, 0)) MiB), "
-                + "at exit \(fixed(r.rssAtEnd, 0)) MiB")
+                + "when the browser quit \(fixed(r.rssBrowserAtEnd, 0)) MiB, at exit (after the kernels) "
+                + "\(fixed(r.rssAtEnd, 0)) MiB")
         }
         let first = Samples(runs.map(\.firstFrameSinceSpawn))
         let rss = runs.map(\.rssAtEnd).max() ?? .nan
@@ -101,6 +102,16 @@ extension Benchmark {
                 + "max \(right(duration(s.max), 9))")
         }
         for note in last.notes { report.line("  screen: \(note)") }
+        report.line("memory per operation (every run; MiB: the peak while it ran, the high-water mark reset at its "
+            + "start; resident before and after):")
+        let memoryLabels = BrowserProbe.opLabels + BrowserProbe.cancelLabels + ["kernels (not the browser)"]
+        for label in memoryLabels {
+            let m = runs.flatMap { $0.memory[label] ?? [] }
+            guard !m.isEmpty else { continue }
+            report.line("  \(pad(label, 44)) peak max \(right(fixed(m.map(\.peak).max()!, 0), 4))   "
+                + "before median \(right(fixed(Samples(m.map(\.before)).median, 0), 4))   "
+                + "after median \(right(fixed(Samples(m.map(\.after)).median, 0), 4))")
+        }
 
         let peers = browserPeers()
         for (label, t) in peers { report.line("peer: \(pad(label, 50)) \(right(duration(t), 9))") }
@@ -178,7 +189,13 @@ extension Benchmark {
                 sawFirst = true
             case "KEY" where f.count >= 3:
                 run.keys[f[1].replacingOccurrences(of: "_", with: " "), default: []].append(Double(f[2]) ?? .nan)
-            case "END" where f.count >= 2: run.rssAtEnd = Double(f[1]) ?? .nan
+            case "END" where f.count >= 3:
+                run.rssAtEnd = Double(f[1]) ?? .nan
+                run.rssBrowserAtEnd = Double(f[2]) ?? .nan
+            case "MEM" where f.count >= 5:
+                let label = f[4].replacingOccurrences(of: "_", with: " ")
+                run.memory[label, default: []].append((Double(f[1]) ?? .nan, Double(f[2]) ?? .nan,
+                                                       Double(f[3]) ?? .nan))
             case "NOTE": run.notes.append(String(line.dropFirst(5)))
             default: break
             }
@@ -208,14 +225,20 @@ extension Benchmark {
                 print("KEY \(label.replacingOccurrences(of: " ", with: "_")) \(seconds)")
             }
             for note in probe.notes { print("NOTE \(note)") }
+            for m in probe.memory {
+                print("MEM \(m.peak) \(m.before) \(m.after) \(m.label.replacingOccurrences(of: " ", with: "_"))")
+            }
+            let browserPeak = RSSMeter.peak
+            let kernelBefore = RSSMeter.startSpan()
             kernels(db)
+            print("MEM \(peakRSSMiB()) \(kernelBefore) \(currentRSSMiB()) kernels_(not_the_browser)")
             let bursts = 10 * BrowserProbe.burst + 1
             print("NOTE after 10 bursts of \(BrowserProbe.burst) j typed ahead: row \(probe.burstRow ?? -1) "
                 + "(expected \(bursts))")
             for line in probe.lastFrame.split(separator: "\n").suffix(2) {
                 print("NOTE \(line.trimmingCharacters(in: .whitespaces))")
             }
-            print("END \(peakRSSMiB())")
+            print("END \(RSSMeter.peak) \(browserPeak)")
             try db.close()
             exit(0)
         } catch {
@@ -262,7 +285,12 @@ struct BrowserRun {
     var rssNowAtFirstFrame = Double.nan
     /// Peak RSS once the Database is open, before the browser takes its snapshot of the table.
     var rssAfterOpen = Double.nan
+    /// Peak RSS at exit, over the whole child (the browser, then the kernels).
     var rssAtEnd = Double.nan
+    /// Peak RSS when the browser quit (before the kernels run in the same process).
+    var rssBrowserAtEnd = Double.nan
+    /// Per operation label: (peak while it ran, resident before, resident after), MiB, one per repetition.
+    var memory: [String: [(peak: Double, before: Double, after: Double)]] = [:]
     /// Latencies by key label (seconds).
     var keys: [String: [Double]] = [:]
     /// The last frame's bottom lines (to see that the script did what it meant).
@@ -300,6 +328,8 @@ final class BrowserProbe: Terminal {
     var onFirstFrame: (() -> Void)?
     private(set) var latencies: [(String, Double)] = []
     private(set) var notes: [String] = []
+    /// Per operation: peak RSS while it ran, resident before and after (MiB).
+    private(set) var memory: [(label: String, peak: Double, before: Double, after: Double)] = []
     private(set) var lastFrame = ""
     private var script: [Step] = []
     private var next = 0
@@ -322,6 +352,8 @@ final class BrowserProbe: Terminal {
         var cancelAfter: Int?
         var escAt: UInt64?
         var gridBefore: [Substring]
+        /// Resident MiB when the operation started (the high-water mark was reset then).
+        var rssBefore = RSSMeter.startSpan()
     }
     private var active: Active?
     private var gridNow: [Substring] = []
@@ -420,12 +452,14 @@ final class BrowserProbe: Terminal {
             }
             if let esc = a.escAt {
                 latencies.append((a.label, Double(now - esc) / 1e9))
+                memory.append((a.label, peakRSSMiB(), a.rssBefore, currentRSSMiB()))
                 if busy { notes.append("\(a.label): still busy after Esc") }
                 if gridNow != a.gridBefore { notes.append("\(a.label): the records grid changed") }
                 active = nil
             } else if !busy && !counting {
                 if a.cancelAfter != nil { notes.append("\(a.label): finished before Esc") }
                 latencies.append((a.label + ": whole operation", seconds))
+                memory.append((a.label, peakRSSMiB(), a.rssBefore, currentRSSMiB()))
                 active = nil
             } else {
                 active = a
@@ -482,4 +516,24 @@ func realtimeNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// Peak RSS over spans: the kernel's high-water mark (`VmHWM`) is reset at the start of each span (writing 5 to
+/// `/proc/self/clear_refs`) so that `peakRSSMiB()` is the span's own peak; ``peak`` is the peak since launch.
+enum RSSMeter {
+    /// The highest `VmHWM` seen before a reset.
+    nonisolated(unsafe) private static var earlierPeak = 0.0
+
+    /// Starts a span: remembers the peak so far, resets the high-water mark; returns the resident MiB now.
+    static func startSpan() -> Double {
+        earlierPeak = max(earlierPeak, peakRSSMiB())
+        if let f = fopen("/proc/self/clear_refs", "w") {
+            fputs("5", f)
+            fclose(f)
+        }
+        return currentRSSMiB()
+    }
+
+    /// The peak RSS since launch, in MiB.
+    static var peak: Double { max(earlierPeak, peakRSSMiB()) }
 }
