@@ -30,13 +30,13 @@ extension Database {
     ) throws -> [R] {
         try state.withLock { () throws -> [R] in
             let t = try boundTable(binding)
-            let decoder = RowDecoder<R>(binding: binding)
+            let decoder = RowDecoder(binding: binding)
             var out: [R] = []
             if predicate == nil && offset == 0 { out.reserveCapacity(min(limit ?? t.count, t.count)) }
             var skipped = 0
             func visit(_ row: Row) throws -> Bool {
                 if let limit, out.count >= limit { return false }
-                let record = try decoder.decode(row.values)
+                let record: R = try decoder.decode(row.values, as: R.self)
                 if let predicate, try !predicate(record) { return true }
                 if skipped < offset {
                     skipped += 1
@@ -64,7 +64,7 @@ extension Database {
         try state.withLock { () throws -> R? in
             let t = try boundTable(binding)
             guard let row = t.row(forKey: key) else { return nil }
-            return try RowDecoder<R>(binding: binding).decode(row.values)
+            return try binding.withSpareDecoder { try $0.decode(row.values, as: R.self) }
         }
     }
 
@@ -80,15 +80,15 @@ extension Database {
                     suggestion: Suggest.closest(name, in: t.schema.columns.map(\.name)))
             }
             let wanted = (try? t.normalize(value, column: c)) ?? value
-            let decoder = RowDecoder<R>(binding: binding)
+            let decoder = RowDecoder(binding: binding)
             if t.schema.columns[c].isIndexed && !wanted.isNull {
                 guard let slot = t.slot(column: c, equals: wanted), let row = t.slots[slot] else { return [] }
-                return [try decoder.decode(row.values)]
+                return [try decoder.decode(row.values, as: R.self)]
             }
             var out: [R] = []
             for row in t.rows where row.values[c] == wanted {
                 if let limit, out.count >= limit { break }
-                out.append(try decoder.decode(row.values))
+                out.append(try decoder.decode(row.values, as: R.self))
             }
             return out
         }
@@ -96,9 +96,12 @@ extension Database {
 
     /// Inserts many records in one transaction, as ``insert(_:records:)`` does, but converting them to dynamic
     /// records a slice at a time (`encode`), so that a million typed values never exist as a million ``Record``s
-    /// at once (that costs memory and, through the cache, time).
+    /// at once (that costs memory and, through the cache, time). The slice's records are reused: `encode` gets
+    /// the record at the same place in the previous slice and its shape (see ``RowEncoder/encode(_:into:shape:)``)
+    /// and overwrites it, which saves allocating and freeing one values array per record.
     func insertEncoded<S: Sequence>(
-        _ table: String, _ records: S, sliceSize: Int = 65_536, encode: (S.Element) throws -> Record
+        _ table: String, _ records: S, sliceSize: Int = 65_536,
+        encode: (S.Element, inout Record, inout Int) throws -> Void
     ) throws -> [JSONValue] {
         var keys: [JSONValue] = []
         keys.reserveCapacity(records.underestimatedCount)
@@ -108,22 +111,29 @@ extension Database {
                 let t = try writableTable(table)
                 t.reserve(records.underestimatedCount)
                 var slice: [Record] = []
+                var shapes: [Int] = []
                 slice.reserveCapacity(Swift.min(sliceSize, records.underestimatedCount))
+                var used = 0
                 for record in records {
                     do {
-                        slice.append(try encode(record))
+                        if used == slice.count {
+                            slice.append(Record())
+                            shapes.append(-1)
+                        }
+                        try encode(record, &slice[used], &shapes[used])
                     } catch let error as LineDBError {
                         throw error
                     } catch {
                         thrown = error
                         throw LineDBError.invalidInput(reason: "typed insert aborted")
                     }
-                    if slice.count == sliceSize {
+                    used += 1
+                    if used == sliceSize {
                         keys += try batch.insertMany(t, slice)
-                        slice.removeAll(keepingCapacity: true)
+                        used = 0
                     }
                 }
-                if !slice.isEmpty { keys += try batch.insertMany(t, slice) }
+                if used > 0 { keys += try batch.insertMany(t, used == slice.count ? slice : Array(slice[..<used])) }
             }
         } catch {
             throw thrown ?? error
@@ -160,8 +170,8 @@ struct RowSnapshot: @unchecked Sendable {
 enum RowConversion {
     /// A row as a typed record.
     static func typed<R: TableRecord>(_ binding: RecordBinding, _ type: R.Type) -> (Row) throws -> R {
-        let decoder = RowDecoder<R>(binding: binding)
-        return { row in try decoder.decode(row.values) }
+        let decoder = RowDecoder(binding: binding)
+        return { row in try decoder.decode(row.values, as: R.self) }
     }
 
     /// A row as a dynamic record (with the fields the schema does not know, as

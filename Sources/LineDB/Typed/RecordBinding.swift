@@ -15,6 +15,19 @@ final class RecordBinding: Sendable {
 
     var table: String { tableSchema.name }
 
+    /// A decoder kept for fetches by key, so that they do not make one each; used only under the database's
+    /// state lock (``withSpareDecoder(_:)``), so never by two threads at once.
+    nonisolated(unsafe) private var spareDecoder: RowDecoder?
+
+    /// Runs `body` with this binding's spare decoder. Call it only under the state lock of the database that the
+    /// binding was registered with.
+    func withSpareDecoder<T>(_ body: (RowDecoder) throws -> T) rethrows -> T {
+        let decoder = spareDecoder ?? RowDecoder(binding: self, ownedByBinding: true)
+        spareDecoder = nil  // taken: a nested use (from a custom init(from:)) makes its own
+        defer { spareDecoder = decoder }
+        return try body(decoder)
+    }
+
     init(layout: RecordLayout, tableSchema: TableSchema) {
         self.layout = layout
         self.tableSchema = tableSchema

@@ -43,8 +43,8 @@ extension RecordTable {
     /// > Important: Durable when it returns under ``SyncMode/full``: the whole batch is one transaction in the WAL.
     @discardableResult
     public func insert(contentsOf records: some Sequence<R>) throws -> [JSONValue] {
-        let encoder = RowEncoder<R>(binding: binding)
-        return try database.insertEncoded(name, records) { try encoder.encode($0) }
+        let encoder = RowEncoder(binding: binding)
+        return try database.insertEncoded(name, records) { try encoder.encode($0, into: &$1, shape: &$2) }
     }
 
     /// Replaces the stored record that has `record`'s primary key with `record`: every column is set, a nil

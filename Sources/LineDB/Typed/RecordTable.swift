@@ -97,7 +97,7 @@ public struct RecordTable<R: TableRecord>: Sendable {
     ///
     /// - Throws: ``TypedRecordError/cannotDecode(table:key:column:value:reason:)`` naming the column.
     public func decode(_ record: Record) throws -> R {
-        try RowDecoder<R>(binding: binding).decode(binding.values(of: record))
+        try RowDecoder(binding: binding).decode(binding.values(of: record), as: R.self)
     }
 
     /// The primary-key value of `record` as stored (`.null` for an `Int?` key that is still nil).

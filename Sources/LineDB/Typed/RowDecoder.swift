@@ -1,24 +1,50 @@
 /// Decodes a ``TableRecord`` straight from a row's values (``JSONValue``s in the table's column order), without
-/// building a ``Record`` or JSON text. One decoder is reused for many rows: set ``values`` and call ``decode``.
-final class RowDecoder<R: TableRecord>: Decoder {
-    let binding: RecordBinding
-    /// The row being decoded, in the table's column order.
-    var values: [JSONValue] = []
+/// building a ``Record`` or JSON text. One decoder is reused for many rows (not at the same time): call ``decode``.
+///
+/// Not generic over the record type, so that the containers it hands out are generic over their key type only
+/// (one metadata lookup fewer per row), and so that a ``RecordBinding`` can keep one for fetches by key. The row
+/// and the name hint are kept behind a pointer: the hot path reads them without exclusivity checks.
+final class RowDecoder: Decoder {
+    unowned(unsafe) let binding: RecordBinding
+    /// Keeps `binding` alive, except in the decoder that the binding itself keeps (which would be a cycle).
+    private let owner: RecordBinding?
+    /// The binding's lists, copied once (reading a `let` of this class costs no retain of the binding).
+    fileprivate let names: [String]
+    fileprivate let tableIndex: [Int]
+    fileprivate let cursor: UnsafeMutablePointer<Cursor>
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-    /// The type's column most likely asked next (a synthesised `init(from:)` asks in order).
-    fileprivate var hint = 0
 
-    init(binding: RecordBinding) {
-        self.binding = binding
+    /// The row being decoded and the type's column most likely asked next (a synthesised `init(from:)` asks in
+    /// order).
+    fileprivate struct Cursor {
+        var row: UnsafePointer<JSONValue>?
+        var hint: Int
     }
 
-    /// Decodes one row; errors name the table, the record's key and the column.
-    func decode(_ row: [JSONValue]) throws -> R {
-        values = row
-        hint = 0
+    init(binding: RecordBinding, ownedByBinding: Bool = false) {
+        self.binding = binding
+        owner = ownedByBinding ? nil : binding
+        names = binding.names
+        tableIndex = binding.tableIndex
+        cursor = .allocate(capacity: 1)
+        cursor.initialize(to: Cursor(row: nil, hint: 0))
+    }
+
+    deinit {
+        cursor.deinitialize(count: 1)
+        cursor.deallocate()
+    }
+
+    /// Decodes one row (values in table column order); errors name the table, the record's key and the column.
+    func decode<R: Decodable>(_ row: [JSONValue], as type: R.Type) throws -> R {
+        let saved = cursor.pointee
+        defer { cursor.pointee = saved }  // a decode inside a decode (a custom init(from:)) leaves ours intact
         do {
-            return try R(from: self)
+            return try row.withUnsafeBufferPointer { buffer in
+                cursor.pointee = Cursor(row: buffer.baseAddress, hint: 0)
+                return try R(from: self)
+            }
         } catch {
             throw binding.decodingError(error, key: binding.key(ofRowValues: row).brief, row: row)
         }
@@ -28,7 +54,7 @@ final class RowDecoder<R: TableRecord>: Decoder {
     @inline(__always)
     fileprivate func position(_ key: some CodingKey) -> Int {
         let name = key.stringValue
-        let names = binding.names
+        let hint = cursor.pointee.hint
         let i: Int
         if hint < names.count && names[hint] == name {
             i = hint
@@ -37,12 +63,16 @@ final class RowDecoder<R: TableRecord>: Decoder {
         } else {
             return -1
         }
-        hint = i + 1
-        return binding.tableIndex[i]
+        cursor.pointee.hint = i + 1
+        return tableIndex[i]
     }
 
+    /// The value at row position `p` (from ``position(_:)``, not -1).
+    @inline(__always)
+    fileprivate func value(at p: Int) -> JSONValue { cursor.pointee.row.unsafelyUnwrapped[p] }
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(RowContainer<Key, R>(decoder: self))
+        KeyedDecodingContainer(RowContainer<Key>(decoder: self))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
@@ -56,10 +86,10 @@ final class RowDecoder<R: TableRecord>: Decoder {
     }
 }
 
-private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContainerProtocol {
-    let decoder: RowDecoder<R>
+private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: RowDecoder
     var codingPath: [CodingKey] { [] }
-    var allKeys: [Key] { decoder.binding.names.compactMap { Key(stringValue: $0) } }
+    var allKeys: [Key] { decoder.names.compactMap { Key(stringValue: $0) } }
 
     func contains(_ key: Key) -> Bool { decoder.binding.positions[key.stringValue] != nil }
 
@@ -70,7 +100,7 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
             throw DecodingError.keyNotFound(
                 key, .init(codingPath: [], debugDescription: "table '\(decoder.binding.table)' has no such column"))
         }
-        return decoder.values[p]
+        return decoder.value(at: p)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
@@ -135,21 +165,29 @@ private struct RowContainer<Key: CodingKey, R: TableRecord>: KeyedDecodingContai
     private func present(_ key: Key) -> JSONValue? {
         let p = decoder.position(key)
         guard p >= 0 else { return nil }
-        let v = decoder.values[p]
+        let v = decoder.value(at: p)
         if v.isNull { return Optional.none }  // not `? nil :`, which JSONValue's nil literal would make .null
         return v
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        try present(key).map { try ValueDecoder.string($0, [key]) }
+        guard let v = present(key) else { return nil }
+        if case .string(let s) = v { return s }
+        return try ValueDecoder.string(v, [key])
     }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        try present(key).map { try ValueDecoder.integer(type, $0, [key]) }
+        guard let v = present(key) else { return nil }
+        if case .int(let i) = v { return i }
+        return try ValueDecoder.integer(type, v, [key])
     }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        try present(key).map { try ValueDecoder.double($0, [key]) }
+        guard let v = present(key) else { return nil }
+        if case .double(let d) = v { return d }
+        return try ValueDecoder.double(v, [key])
     }
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        try present(key).map { try ValueDecoder.bool($0, [key]) }
+        guard let v = present(key) else { return nil }
+        if case .bool(let b) = v { return b }
+        return try ValueDecoder.bool(v, [key])
     }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let v = present(key) else { return nil }

@@ -1,31 +1,85 @@
 /// Encodes a ``TableRecord`` straight into column values, without JSON text. One encoder is reused for many
 /// records. A nil Optional is left out (so the column gets its default, or null), as the dynamic API treats a
 /// missing key.
-final class RowEncoder<R: TableRecord>: Encoder {
+///
+/// Not generic over the record type, so that its containers are generic over their key type only (one metadata
+/// lookup fewer per record). The values, the written flags and the name hint are kept behind pointers: the hot
+/// path writes them without exclusivity checks or copy-on-write checks.
+final class RowEncoder: Encoder {
     let binding: RecordBinding
-    /// The values, in the type's column order; `given[i]` says whether column `i` was written.
-    fileprivate var values: [JSONValue]
-    fileprivate var given: [Bool]
-    fileprivate var hint = 0
+    /// The binding's lists, copied once.
+    private let names: [String]
+    fileprivate let dateOnly: [Bool]
+    private let width: Int
+    /// The values, in the type's column order (`width` of them, initialised); `given[i]` says whether column `i`
+    /// was written for the current record.
+    private let values: UnsafeMutablePointer<JSONValue>
+    private let given: UnsafeMutablePointer<Bool>
+    private let hint: UnsafeMutablePointer<Int>
     fileprivate var nested: [(String, ValueEncoder)] = []
     /// The keys of the last record that did not give every column, and which columns it gave: records of one
     /// type usually leave out the same columns (a nil key), so their ``Record``s can share one keys array.
     private var partialKeys: [String] = []
     private var partialGiven: [Bool] = []
+    /// Counts the changes of `partialGiven` (see ``encode(_:into:shape:)``).
+    private var partialVersion = 0
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     init(binding: RecordBinding) {
         self.binding = binding
-        values = Array(repeating: .null, count: binding.names.count)
-        given = Array(repeating: false, count: binding.names.count)
+        names = binding.names
+        dateOnly = binding.dateOnly
+        width = binding.names.count
+        values = .allocate(capacity: width)
+        values.initialize(repeating: .null, count: width)
+        given = .allocate(capacity: width)
+        given.initialize(repeating: false, count: width)
+        hint = .allocate(capacity: 1)
+        hint.initialize(to: 0)
+    }
+
+    deinit {
+        values.deinitialize(count: width)
+        values.deallocate()
+        given.deallocate()
+        hint.deallocate()
     }
 
     /// The record as the dynamic API takes it: the written columns, in the type's order.
-    func encode(_ record: R) throws -> Record {
-        for i in given.indices { given[i] = false }
-        hint = 0
-        nested.removeAll()
+    func encode<R: Encodable>(_ record: R) throws -> Record {
+        build(given: try fill(record))
+    }
+
+    /// Encodes `record` into `target` as ``encode(_:)`` does, overwriting `target`'s values in place (no
+    /// allocation) when it already has the same columns. `shape` says which columns `target` has: start with -1
+    /// for a new `target`, and pass the same `shape` back with it each time (bulk inserts reuse their records).
+    func encode<R: Encodable>(_ record: R, into target: inout Record, shape: inout Int) throws {
+        let count = try fill(record)
+        let wanted = count == width ? 0 : partialShape(count)
+        guard shape == wanted, target.count == count else {
+            target = build(given: count)
+            shape = wanted
+            return
+        }
+        target.values.withUnsafeMutableBufferPointer { buffer in
+            if count == width {
+                for i in 0..<width { buffer[i] = values[i] }
+            } else {
+                var j = 0
+                for i in 0..<width where given[i] {
+                    buffer[j] = values[i]
+                    j += 1
+                }
+            }
+        }
+    }
+
+    /// Runs the record's `encode(to:)` into `values` and `given`; returns how many columns it gave.
+    private func fill<R: Encodable>(_ record: R) throws -> Int {
+        given.update(repeating: false, count: width)
+        hint.pointee = 0
+        if !nested.isEmpty { nested.removeAll() }
         do {
             try record.encode(to: self)
             for (name, child) in nested { try set(child.result, NameKey(name)) }
@@ -41,16 +95,37 @@ final class RowEncoder<R: TableRecord>: Encoder {
         } catch {
             throw TypedRecordError.cannotEncode(table: binding.table, column: nil, reason: "\(error)")
         }
-        if !given.contains(false) {
-            return Record(uncheckedUniqueKeys: binding.names, values: values)  // no hashing, no search
+        var count = 0
+        for i in 0..<width where given[i] { count += 1 }
+        return count
+    }
+
+    /// The shape number (≥ 1) of the columns given now, when not all are; a new number each time they change.
+    private func partialShape(_ count: Int) -> Int {
+        let flags = UnsafeBufferPointer(start: given, count: width)
+        if !partialGiven.elementsEqual(flags) {
+            partialGiven = Array(flags)
+            partialKeys = (0..<width).filter { given[$0] }.map { names[$0] }
+            partialVersion += 1
         }
-        if given != partialGiven {
-            partialGiven = given
-            partialKeys = given.indices.filter { given[$0] }.map { binding.names[$0] }
+        return partialVersion
+    }
+
+    /// A new ``Record`` of the given columns (`count` of them).
+    private func build(given count: Int) -> Record {
+        if count == width {
+            // no hashing, no search
+            return Record(uncheckedUniqueKeys: names, values: Array(UnsafeBufferPointer(start: values, count: width)))
         }
-        var present: [JSONValue] = []
-        present.reserveCapacity(partialKeys.count)
-        for i in values.indices where given[i] { present.append(values[i]) }
+        _ = partialShape(count)
+        let present = [JSONValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var j = 0
+            for i in 0..<width where given[i] {
+                (buffer.baseAddress! + j).initialize(to: values[i])
+                j += 1
+            }
+            initialized = j
+        }
         return Record(uncheckedUniqueKeys: partialKeys, values: present)
     }
 
@@ -58,10 +133,10 @@ final class RowEncoder<R: TableRecord>: Encoder {
     @inline(__always)
     fileprivate func index(_ key: some CodingKey) throws -> Int {
         let name = key.stringValue
-        let names = binding.names
+        let h = hint.pointee
         let i: Int
-        if hint < names.count && names[hint] == name {
-            i = hint
+        if h < width && names[h] == name {
+            i = h
         } else if let found = binding.positions[name] {
             i = found
         } else {
@@ -70,7 +145,7 @@ final class RowEncoder<R: TableRecord>: Encoder {
                 reason: "\(binding.layout.typeName) encodes '\(name)', which is not a column of the table "
                     + "(its init(from:) does not decode it)")
         }
-        hint = i + 1
+        hint.pointee = i + 1
         return i
     }
 
@@ -84,13 +159,13 @@ final class RowEncoder<R: TableRecord>: Encoder {
     fileprivate func encodeGeneric<T: Encodable>(_ value: T, _ key: some CodingKey) throws {
         let i = try index(key)
         values[i] =
-            try SpecialValues.encode(value, dateOnly: binding.dateOnly[i])
+            try SpecialValues.encode(value, dateOnly: dateOnly[i])
             ?? ValueEncoder.encode(value, codingPath: [key])
         given[i] = true
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(RowEncodingContainer<Key, R>(encoder: self))
+        KeyedEncodingContainer(RowEncodingContainer<Key>(encoder: self))
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
@@ -102,8 +177,8 @@ final class RowEncoder<R: TableRecord>: Encoder {
     }
 }
 
-private struct RowEncodingContainer<Key: CodingKey, R: TableRecord>: KeyedEncodingContainerProtocol {
-    let encoder: RowEncoder<R>
+private struct RowEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let encoder: RowEncoder
     var codingPath: [CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws { try encoder.set(.null, key) }

@@ -27,9 +27,9 @@ extension Transaction {
     @discardableResult
     public func insert<R: TableRecord>(_ record: inout R) throws -> JSONValue {
         let binding = try RecordBinding.ofLayout(R.self)
-        let key = try insert(binding.table, try RowEncoder<R>(binding: binding).encode(record))
+        let key = try insert(binding.table, try RowEncoder(binding: binding).encode(record))
         if let stored = try get(binding.table, key: key) {
-            record = try RowDecoder<R>(binding: binding).decode(binding.values(of: stored))
+            record = try RowDecoder(binding: binding).decode(binding.values(of: stored), as: R.self)
         }
         return key
     }
@@ -44,7 +44,7 @@ extension Transaction {
         let binding = try RecordBinding.ofLayout(R.self)
         let (key, changes) = try binding.changesForUpdate(record)
         let stored = try update(binding.table, key: key, set: changes)
-        return try RowDecoder<R>(binding: binding).decode(binding.values(of: stored))
+        return try RowDecoder(binding: binding).decode(binding.values(of: stored), as: R.self)
     }
 
     /// Deletes the stored record with `record`'s key.
@@ -63,7 +63,7 @@ extension Transaction {
     public func get<R: TableRecord>(_ type: R.Type, key: JSONValue) throws -> R? {
         let binding = try RecordBinding.ofLayout(R.self)
         guard let stored = try get(binding.table, key: key) else { return nil }
-        return try RowDecoder<R>(binding: binding).decode(binding.values(of: stored))
+        return try RowDecoder(binding: binding).decode(binding.values(of: stored), as: R.self)
     }
 }
 
@@ -79,7 +79,7 @@ extension RecordBinding {
 extension RecordBinding {
     /// `record` as a dynamic ``Record``: the columns it gives, a nil Optional left out.
     func encode<R: TableRecord>(_ record: R) throws -> Record {
-        try RowEncoder<R>(binding: self).encode(record)
+        try RowEncoder(binding: self).encode(record)
     }
 
     /// The primary-key value of `record` as stored (`.null` for a nil `Int?` key).

@@ -135,20 +135,53 @@ struct TypedWriteTests {
         let students = try db.register(Student.self)
         var batch = (0..<3_000).map { Student(name: "n\($0)", email: "e\($0)") }
         batch.append(Student(name: "bad", email: "bad", gpa: .infinity))
+        let encoder = RowEncoder(binding: students.binding)
         #expect {
-            try db.insertEncoded("student", batch, sliceSize: 1_000) { try students.encode($0) }  // 4 slices
+            try db.insertEncoded("student", batch, sliceSize: 1_000) {  // 4 slices
+                try encoder.encode($0, into: &$1, shape: &$2)
+            }
         } throws: { error in
             guard case TypedRecordError.cannotEncode("student", "gpa", _) = error else { return false }
             return true
         }
         #expect(try students.count == 0)
         batch.removeLast()
-        let keys = try db.insertEncoded("student", batch, sliceSize: 1_000) { try students.encode($0) }
+        let keys = try db.insertEncoded("student", batch, sliceSize: 1_000) {
+            try encoder.encode($0, into: &$1, shape: &$2)
+        }
         #expect(keys.count == 3_000 && keys.last == 3_000)
         #expect(try students.insert(contentsOf: [Student(name: "x", email: "x")]) == [3_001])
         try db.close()
         let reopened = try Database(path: dir.db)
         #expect(try reopened.count("student") == 3_001)
         #expect(dir.read("db/wal/transaction.log").components(separatedBy: "\"COMMIT\"").count == 3)
+    }
+
+    @Test("a bulk insert reuses its slice's records: records of other shapes (a key given or not) are stored as given")
+    func bulkInsertReusesRecordsOfOtherShapes() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        let students = try db.register(Student.self)
+        // Slices of 4: the same place in the next slice gets a record with the key given, then without, and so on.
+        let batch = (0..<10).map { i in
+            Student(id: i % 3 == 0 ? 100 + i : nil, name: "n\(i)", email: "e\(i)", gpa: Double(i))
+        }
+        let encoder = RowEncoder(binding: students.binding)
+        let keys = try db.insertEncoded("student", batch, sliceSize: 4) {
+            try encoder.encode($0, into: &$1, shape: &$2)
+        }
+        let stored = try students.all()
+        #expect(stored.map(\.name) == batch.map(\.name))
+        #expect(stored.map(\.email) == batch.map(\.email))
+        #expect(stored.map(\.gpa) == batch.map(\.gpa))
+        for (s, b) in zip(stored, batch) where b.id != nil { #expect(s.id == b.id) }
+        #expect(Set(stored.compactMap(\.id)).count == 10)
+        #expect(keys == stored.map { .int($0.id!) })
+        // The records file after a save holds each record with its own values, in the table's column order.
+        try db.save()
+        let lines = dir.lines("db/data/student.records")
+        #expect(lines.count == 10)
+        #expect(lines[3] == #"{"id":103,"name":"n3","email":"e3","gpa":3.0}"#)
+        #expect(lines[4] == "{\"id\":\(stored[4].id!),\"name\":\"n4\",\"email\":\"e4\",\"gpa\":4.0}")
     }
 }
