@@ -206,8 +206,11 @@ struct TaskTests {
             .string("Zoe\u{308} Emile"),
         ]
         for type in [ColumnType.int, .float, .str, .json, .bool] {
-            var keys = SortKeys(type: type, capacity: values.count)
-            values.forEach { keys.append($0) }
+            // Keys of rows in another order than the values' (positions map keys to rows).
+            let rows = values.reversed().map { [JSONValue.int(0), $0] }
+            var keys = SortKeys(rows: rows, positions: values.indices.map { values.count - 1 - $0 }, column: 1,
+                                type: type)
+            while !keys.isComplete { #expect(keys.extract(budget: 5) <= 5) }
             for i in values.indices {
                 for j in values.indices {
                     #expect(keys.compare(i, j) == JSONValue.compare(values[i], values[j]),
@@ -217,11 +220,95 @@ struct TaskTests {
         }
         // Typed columns without surprises keep their fast storage and still order correctly.
         let strings = (0..<300).map { JSONValue.string("name \(($0 * 7919) % 300)") } + [.null]
-        var keys = SortKeys(type: .str, capacity: strings.count)
-        strings.forEach { keys.append($0) }
+        var keys = SortKeys(rows: strings.map { [$0] }, positions: Array(strings.indices), column: 0, type: .str)
+        keys.extractAll()
         var sort = SlicedMergeSort(count: strings.count)
         while !sort.step(budget: 7, less: { keys.compare($0, $1) < 0 || keys.compare($0, $1) == 0 && $0 < $1 }) {}
         #expect(sort.order.map { strings[$0] } == strings.sorted(by: JSONValue.ascending))
+    }
+
+    @Test("strings that share their first eight or sixteen bytes are ordered by the rest, as JSONValue.compare does")
+    func sortKeysLongTies() {
+        let stems = ["abcdefgh", "Søren Ø", "Zoë Émil", "李雷李雷", "Anna-Mar", "abcdefghijklmno", "abcdefghijklmnop",
+                     "Gökhan Kowalsk", "Gökhan Kowalski", "abc\u{0}", ""]
+        let tails = ["", "a", "b", "ab", "B", "\u{0}", "é", "e\u{301}", "z", "Ł", "ı", "zz", "a ", "ä"]
+        var values: [JSONValue] = []
+        for stem in stems {
+            for tail in tails { values.append(.string(stem + tail)) }
+        }
+        values.append(.null)
+        let rows = values.map { [$0] }
+        var keys = SortKeys(rows: rows, positions: Array(values.indices), column: 0, type: .str)
+        keys.extractAll()
+        for i in values.indices {
+            for j in values.indices {
+                #expect(keys.compare(i, j) == JSONValue.compare(values[i], values[j]), "\(values[i]) vs \(values[j])")
+            }
+        }
+    }
+
+    @Test("a finished sort hands over the list in sorted order and releases its buffers")
+    func takeSortedList() {
+        let values = [5, 3, 9, 3, 1]
+        var sort = SlicedMergeSort(count: values.count)
+        while !sort.step(budget: 2, less: { values[$0] < values[$1] || values[$0] == values[$1] && $0 < $1 }) {}
+        #expect(sort.order == [4, 1, 3, 0, 2])
+        #expect(sort.take(from: [50, 30, 90, 31, 10]) == [10, 30, 31, 50, 90])
+        #expect(sort.order.isEmpty)
+    }
+
+    @Test("sorting a view already in key order by the key column gives it as it is, or reversed")
+    func sortByKeyInRowOrder() throws {
+        var d = Driver(try Fixture.memory(studentCount: 300))
+        d.press(.enter)
+        #expect(d.state.view == Array(0..<300))
+        d.press(.character("]"))
+        #expect(d.state.view == Array((0..<300).reversed()))
+        #expect(d.state.sort?.column == 0 && d.state.sort?.descending == true && d.state.row == 0)
+        d.press(.character("["))
+        #expect(d.state.view == Array(0..<300))
+        // A filter keeps the row order: sorting it by the key keeps it, or reverses it.
+        d.press(.character("l"), .character("f"))
+        d.type("li")
+        d.press(.enter)
+        let table = try #require(d.state.table)
+        let filtered = table.rows.indices.filter { TextMatcher("li").matches(table.rows[$0][1]) }
+        #expect(!filtered.isEmpty && d.state.view == filtered)
+        d.press(.character("0"), .character("]"))
+        #expect(d.state.view == filtered.reversed())
+        d.press(.character("["))
+        #expect(d.state.view == filtered)
+    }
+
+    @Test("a page buffer starts as zeros, and a copy that is written to gets its own values")
+    func pageBuffer() {
+        var a = PageBuffer<Int32>(zeros: 5000)
+        #expect(a.count == 5000 && a[0] == 0 && a[4999] == 0)
+        a[4999] = 7
+        var b = a
+        b[4999] = 8
+        b.withUnsafeMutableBufferPointer { $0[0] = 9 }
+        #expect(a[4999] == 7 && a[0] == 0 && b[4999] == 8 && b[0] == 9)
+        #expect(PageBuffer<Double>().count == 0)
+    }
+
+    @Test("copies of a task are the same task: stepping one finishes the other, with the same view")
+    func taskCopiesShareWork() throws {
+        let db = try Fixture.memory(studentCount: 2000)
+        let table = try db.loadTable("student")
+        var task = ViewTask(.sort(.init(column: 1, descending: false)), rows: table.rows,
+                            types: table.schema.columns.map(\.type), keyColumn: table.keyColumn,
+                            input: Array(table.rows.indices), cursor: (0, 0))
+        let copy = task
+        #expect(!copy.isFinished)
+        task.finish()
+        #expect(copy.isFinished)
+        guard case .view(let v) = try #require(copy.outcome) else {
+            Issue.record("a sort gives a view")
+            return
+        }
+        let names = table.rows.map { $0[1] }.sorted { JSONValue.compare($0, $1) < 0 }
+        #expect(v.map { table.rows[$0][1] } == names)
     }
 
     @Test("the sliced merge sort gives the sorted permutation for any budget and size")

@@ -3,7 +3,8 @@ import LineDB
 /// A search, filter or sort over the open table that may take long (hundreds of milliseconds at 1M rows), run
 /// in slices between key reads: ``step(budget:)`` does a bounded amount of work and returns. It works on a
 /// snapshot of the rows and the view it started from; the state applies the ``Outcome`` when it is finished,
-/// and keeps its view untouched when the task is cancelled.
+/// and keeps its view untouched when the task is cancelled. Copies of a task are the same task (its work in
+/// progress is shared, not copied).
 public struct ViewTask: Sendable {
     /// What the task is for.
     public enum Goal: Sendable, Equatable {
@@ -30,6 +31,53 @@ public struct ViewTask: Sendable {
     }
 
     public let goal: Goal
+    /// The work in progress. Shared by every copy of the task: the app keeps a copy of the state between frames,
+    /// and a task that were a value would copy its megabytes of keys and buffers at every slice (copy-on-write)
+    /// and hold them twice.
+    private let work: ViewTaskWork
+
+    /// - Parameters:
+    ///   - rows: the table's rows.
+    ///   - types: the column types.
+    ///   - input: the positions in `rows` to filter, sort or search, in order.
+    ///   - cursor: for a seek, the cursor's (index into `input`, column).
+    ///   - keyColumn: the primary key's position: sorting by it is sorting by row position (rows are in key order).
+    init(_ goal: Goal, rows: [[JSONValue]], types: [ColumnType], keyColumn: Int?, input: [Int],
+         cursor: (row: Int, column: Int)) {
+        self.goal = goal
+        work = ViewTaskWork(goal, rows: rows, types: types, keyColumn: keyColumn, input: input, cursor: cursor)
+    }
+
+    /// What the status line says it is doing.
+    public var label: String { work.label }
+
+    /// Fraction done, 0...1 (of the current phase; a filter that sorts afterwards starts again at 0 to sort).
+    public var progress: Double { work.progress }
+
+    public var isFinished: Bool { work.outcome != nil }
+
+    /// What the task found, once finished.
+    var outcome: Outcome? { work.outcome }
+
+    /// Does about `budget` units of work (a row tested, a key extracted, an element merged, a cell searched).
+    /// Returns whether the task is finished.
+    mutating func step(budget: Int) -> Bool {
+        work.step(budget: budget)
+    }
+
+    /// Runs the task to its end at once (small tables, and views rebuilt after an edit or a reload).
+    mutating func finish() {
+        while !step(budget: 1 << 30) {}
+    }
+}
+
+/// The state of a ``ViewTask`` in progress (a class: see ``ViewTask``'s `work`). Used from the one thread that
+/// runs the browser.
+private final class ViewTaskWork: @unchecked Sendable {
+    typealias Goal = ViewTask.Goal
+    typealias SortOrder = ViewTask.SortOrder
+    typealias Outcome = ViewTask.Outcome
+
     private let rows: [[JSONValue]]
     private let types: [ColumnType]
     /// Positions in `rows` the task works on, in order.
@@ -47,6 +95,8 @@ public struct ViewTask: Sendable {
     private var keys: SortKeys?
     private var sorter: SlicedMergeSort?
     private var cellScan: CellScan?
+    /// Whether the heap is to be trimmed in the first slice (a filter or sort: see ``HeapTrim``).
+    private var trimsHeap: Bool
 
     /// - Parameters:
     ///   - rows: the table's rows.
@@ -56,11 +106,11 @@ public struct ViewTask: Sendable {
     ///   - keyColumn: the primary key's position: sorting by it is sorting by row position (rows are in key order).
     init(_ goal: Goal, rows: [[JSONValue]], types: [ColumnType], keyColumn: Int?, input: [Int],
          cursor: (row: Int, column: Int)) {
-        self.goal = goal
         self.rows = rows
         self.types = types
         self.keyColumn = keyColumn
         self.input = input
+        if case .seek = goal { trimsHeap = false } else { trimsHeap = true }
         switch goal {
         case .filter(let filter, let sort):
             phase = .filtering
@@ -70,7 +120,6 @@ public struct ViewTask: Sendable {
             phase = .extracting
             order = sort
             list = input
-            keys = SortKeys(type: types[sort.column], capacity: input.count)
         case .seek(let search, let forward, let inclusive, _):
             phase = .seeking
             cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
@@ -79,7 +128,7 @@ public struct ViewTask: Sendable {
     }
 
     /// What the status line says it is doing.
-    public var label: String {
+    var label: String {
         switch phase {
         case .filtering: return "filtering"
         case .extracting, .sorting: return "sorting"
@@ -88,7 +137,7 @@ public struct ViewTask: Sendable {
     }
 
     /// Fraction done, 0...1 (of the current phase; a filter that sorts afterwards starts again at 0 to sort).
-    public var progress: Double {
+    var progress: Double {
         if outcome != nil { return 1 }
         switch phase {
         case .filtering: return filterScan?.progress ?? 0
@@ -100,11 +149,13 @@ public struct ViewTask: Sendable {
         }
     }
 
-    public var isFinished: Bool { outcome != nil }
-
     /// Does about `budget` units of work (a row tested, a key extracted, an element merged, a cell searched).
     /// Returns whether the task is finished.
-    mutating func step(budget: Int) -> Bool {
+    func step(budget: Int) -> Bool {
+        if trimsHeap {
+            trimsHeap = false
+            HeapTrim.beforeOperation(rows: input.count)
+        }
         var left = max(1, budget)
         while left > 0 && outcome == nil {
             switch phase {
@@ -113,52 +164,47 @@ public struct ViewTask: Sendable {
                 guard filterScan!.isFinished else { continue }
                 let passed = filterScan!.passed
                 filterScan = nil
-                if let order {
+                if order != nil {
                     phase = .extracting
                     list = passed
-                    keys = SortKeys(type: types[order.column], capacity: passed.count)
                 } else {
                     outcome = .view(passed)
                 }
             case .extracting:
-                guard let column = order?.column else { return true }
-                if column == keyColumn {
+                guard let order else { return true }
+                if order.column == keyColumn {
                     // Rows are kept in primary-key order: the row positions are the sort keys (no keys to extract).
+                    // The list is usually in that order already (every row, or a filter of them): then it is the
+                    // result as it is, or reversed, with no sort and no buffers.
                     keys = nil
+                    left -= list.count / 8
+                    if isAscending(list) {
+                        outcome = .view(order.descending ? Array(list.reversed()) : list)
+                        list = []
+                        continue
+                    }
                     phase = .sorting
                     sorter = SlicedMergeSort(count: list.count)
                     continue
                 }
-                let before = keys!.count
-                let end = min(list.count, before + left)
-                for k in before..<end { keys!.append(rows[list[k]][column]) }
-                left -= max(1, end - before)
-                if end == list.count {
+                if keys == nil {
+                    keys = SortKeys(rows: rows, positions: list, column: order.column, type: types[order.column])
+                }
+                left -= max(1, keys!.extract(budget: left))
+                if keys!.isComplete {
                     phase = .sorting
                     sorter = SlicedMergeSort(count: list.count)
                 }
             case .sorting:
-                let descending = order?.descending ?? false
-                let keys = self.keys
-                let finished = list.withUnsafeBufferPointer { positions in
-                    guard let keys else {
-                        // By the key column: by row position.
-                        return sorter!.step(budget: left) { a, b in
-                            descending ? positions[a] > positions[b] : positions[a] < positions[b]
-                        }
-                    }
-                    return sorter!.step(budget: left) { a, b in
-                        let c = keys.compare(a, b)
-                        if c != 0 { return descending ? c > 0 : c < 0 }
-                        return positions[a] < positions[b]
-                    }
-                }
+                let finished = sortStep(budget: left)
                 left = 0
                 if finished {
-                    let list = self.list
-                    outcome = .view(sorter!.order.map { list[$0] })
-                    sorter = nil
+                    // Released before the result is built: the keys (17 MB for strings at 1M rows), then the sort's
+                    // spare buffer; its result is the one new array.
                     self.keys = nil
+                    outcome = .view(sorter!.take(from: list))
+                    sorter = nil
+                    list = []
                 }
             case .seeking:
                 left -= cellScan!.step(budget: left, rows: rows, input: input)
@@ -172,9 +218,35 @@ public struct ViewTask: Sendable {
         return outcome != nil
     }
 
-    /// Runs the task to its end at once (small tables, and views rebuilt after an edit or a reload).
-    mutating func finish() {
-        while !step(budget: 1 << 30) {}
+    /// One slice of the sort (in a function of its own, so that nothing it holds outlives it).
+    private func sortStep(budget: Int) -> Bool {
+        let descending = order?.descending ?? false
+        let keys = self.keys
+        return list.withUnsafeBufferPointer { positions in
+            guard let keys else {
+                // By the key column: by row position.
+                return sorter!.step(budget: budget) { a, b in
+                    descending ? positions[a] > positions[b] : positions[a] < positions[b]
+                }
+            }
+            return sorter!.step(budget: budget) { a, b in
+                let c = keys.compare(a, b)
+                if c != 0 { return descending ? c > 0 : c < 0 }
+                return positions[a] < positions[b]
+            }
+        }
+    }
+
+    /// Whether the positions are in increasing order.
+    private func isAscending(_ positions: [Int]) -> Bool {
+        positions.withUnsafeBufferPointer { p in
+            var k = 1
+            while k < p.count {
+                if p[k - 1] >= p[k] { return false }
+                k += 1
+            }
+            return true
+        }
     }
 }
 
