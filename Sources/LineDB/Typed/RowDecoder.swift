@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decodes a ``TableRecord`` straight from a row's values (``JSONValue``s in the table's column order), without
 /// building a ``Record`` or JSON text. One decoder is reused for many rows (not at the same time): call ``decode``.
 ///
@@ -156,9 +158,20 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try ValueDecoder.integer(type, try value(key), [key])
     }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        if T.self == Date.self { return SpecialValues.reinterpret(try decodeDate(key), as: T.self) }
         let v = try value(key)
         if let special = try SpecialValues.decode(T.self, from: v, codingPath: [key]) { return special }
         return try T(from: ValueDecoder(v, codingPath: [key]))
+    }
+
+    /// A `Date` column, without the `Optional<T>` of the generic path (its metadata is looked up under a lock).
+    private func decodeDate(_ key: Key) throws -> Date {
+        let v = try value(key)
+        if case .string(let s) = v, let date = DateCoding.parse(s) { return date }
+        guard let date = try SpecialValues.decode(Date.self, from: v, codingPath: [key]) else {
+            throw DecodingError.typeMismatch(Date.self, .init(codingPath: [key], debugDescription: "not a date"))
+        }
+        return date
     }
 
     // decodeIfPresent: a column that is null (or not in the table) is nil.

@@ -22,7 +22,7 @@ enum SpecialValues {
 
     /// `value` as `U`, which the caller has checked `T` is.
     @inline(__always)
-    private static func reinterpret<T, U>(_ value: T, as type: U.Type) -> U {
+    static func reinterpret<T, U>(_ value: T, as type: U.Type) -> U {
         withUnsafePointer(to: value) { $0.withMemoryRebound(to: U.self, capacity: 1) { $0.pointee } }
     }
 
