@@ -34,7 +34,7 @@ extension Benchmark {
             }
             let ts = try sqliteBulk(path: browserSQLite, synchronous: "NORMAL")
             records = []
-            FileManager.default.createFile(atPath: browserDB + "/.complete", contents: Data("ok\n".utf8))
+            _ = FileManager.default.createFile(atPath: browserDB + "/.complete", contents: Data("ok\n".utf8))
             report.line("built \(browserDB) in \(duration(t)) (SQLite copy in \(duration(ts)))")
         } else {
             report.line("reusing \(browserDB)")

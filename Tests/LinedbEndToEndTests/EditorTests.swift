@@ -20,7 +20,8 @@ struct EditorTests {
         chmod(scratch.path + "/editor.sh", 0o755)
         let session = try TmuxSession(
             [try Programs.linedb.get(), "browse", db], in: scratch,
-            environment: ["EDITOR": scratch.path + "/editor.sh"])
+            // Through sh: exec of a file just written fails with ETXTBSY if another test forked meanwhile.
+            environment: ["EDITOR": "sh " + scratch.path + "/editor.sh"])
         defer { session.stop() }
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
         try #require(first.met, "\(first.screen.joined(separator: "\n"))")
@@ -58,7 +59,8 @@ extension EditorTests {
         chmod(scratch.path + "/editor.sh", 0o755)
         let session = try TmuxSession(
             [try Programs.linedb.get(), "browse", db], in: scratch,
-            environment: ["EDITOR": scratch.path + "/editor.sh"])
+            // Through sh: exec of a file just written fails with ETXTBSY if another test forked meanwhile.
+            environment: ["EDITOR": "sh " + scratch.path + "/editor.sh"])
         defer { session.stop() }
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
         try #require(first.met, "\(first.screen.joined(separator: "\n"))")
