@@ -169,15 +169,7 @@ extension Benchmark {
 
     /// Runs `linedb-bench --browser-child path spawnNanos` and reads what it printed.
     func browserInChild(_ path: String) throws -> BrowserRun {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Benchmark.executablePath())
-        let out = Pipe()
-        p.standardOutput = out
-        p.arguments = ["--browser-child", path, String(realtimeNanos())]
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let (status, text) = try Benchmark.runChild(["--browser-child", path, String(realtimeNanos())])
         var run = BrowserRun()
         var sawFirst = false
         for line in text.split(separator: "\n") {
@@ -204,8 +196,8 @@ extension Benchmark {
             default: break
             }
         }
-        guard p.terminationStatus == 0, sawFirst else {
-            throw BenchError("the browser child failed (status \(p.terminationStatus)): \(text.suffix(2000))")
+        guard status == 0, sawFirst else {
+            throw BenchError("the browser child failed (status \(status)): \(text.suffix(2000))")
         }
         return run
     }

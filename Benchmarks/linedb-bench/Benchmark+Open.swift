@@ -35,20 +35,26 @@ extension Benchmark {
 
     /// Runs `linedb-bench --open-child path` and reads what it printed.
     func openInChild(_ path: String) throws -> OpenResult {
+        let (status, text) = try Benchmark.runChild(["--open-child", path])
+        let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard status == 0, f.count >= 5, f[0] == "OPEN", let t = Double(f[1]), let c = Int(f[2]),
+            let rss = Double(f[3]), let w = Int(f[4])
+        else { throw BenchError("the open child for \(path) failed (status \(status)): \(text)") }
+        return OpenResult(seconds: t, records: c, peakRSSMiB: rss, warnings: w)
+    }
+
+    /// Runs this benchmark binary again with `arguments` (a fresh process, so that its time and RSS are its own)
+    /// and returns its exit status and standard output.
+    static func runChild(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Benchmark.executablePath())
-        p.arguments = ["--open-child", path]
+        p.executableURL = URL(fileURLWithPath: executablePath())
+        p.arguments = arguments
         let out = Pipe()
         p.standardOutput = out
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard p.terminationStatus == 0, f.count >= 5, f[0] == "OPEN", let t = Double(f[1]), let c = Int(f[2]),
-            let rss = Double(f[3]), let w = Int(f[4])
-        else { throw BenchError("the open child for \(path) failed (status \(p.terminationStatus)): \(text)") }
-        return OpenResult(seconds: t, records: c, peakRSSMiB: rss, warnings: w)
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     static func executablePath() -> String {

@@ -146,16 +146,8 @@ extension Benchmark {
     /// Streams the saved 1M-record table in a fresh child process and reports its RSS.
     func streamingMemory(_ path: String) throws {
         report.section("Streaming \(grouped(Double(n))) records in constant memory (fresh child process, RSS = VmRSS)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Benchmark.executablePath())
-        p.arguments = ["--typed-stream-child", path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw BenchError("the streaming child failed: \(text)") }
+        let (status, text) = try Benchmark.runChild(["--typed-stream-child", path])
+        guard status == 0 else { throw BenchError("the streaming child failed: \(text)") }
         for line in text.split(separator: "\n") { report.line(String(line)) }
         for line in text.split(separator: "\n") where line.hasPrefix("file stream") {
             let growth = line.split(separator: "+").last.flatMap { Double($0.split(separator: " ")[0]) } ?? .nan

@@ -62,8 +62,19 @@ struct KeyIndex {
         }
     }
 
-    /// Sets `key` to `slot` unless the key is taken; returns whether it was free.
+    /// Sets `key` to `slot` unless the key is taken; returns whether it was free. One hash for a non-integer key.
     mutating func claim(_ key: JSONValue, slot: Int) -> Bool {
+        guard case .int = key else {
+            var isNew = false
+            func take(_ value: inout Int) {
+                if value == -1 {
+                    value = slot
+                    isNew = true
+                }
+            }
+            take(&others[key, default: -1])
+            return isNew
+        }
         if self[key] != nil { return false }
         self[key] = slot
         return true

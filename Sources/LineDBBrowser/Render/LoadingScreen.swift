@@ -83,25 +83,24 @@ public struct LoadingPreview: Sendable {
         case .pageDown: cursor = min(last, cursor + max(1, page))
         case .pageUp: cursor = max(0, cursor - max(1, page))
         case .character("G"), .end:
-            if !showsEnd, let schema, let reader = try? RecordsFileReader(databasePath: databasePath, table: schema.name),
-                let end = try? reader.last(max(records.count, page))
-            {
-                records = end
-                showsEnd = true
-            }
+            if !showsEnd { reread(fromEnd: true, count: max(records.count, page)) }
             cursor = max(0, records.count - 1)
         case .character("g"), .home:
-            if showsEnd, let schema,
-                let reader = try? RecordsFileReader(databasePath: databasePath, table: schema.name),
-                let start = try? reader.first(max(records.count, page))
-            {
-                records = start
-                showsEnd = false
-            }
+            if showsEnd { reread(fromEnd: false, count: max(records.count, page)) }
             cursor = 0
         default: return false
         }
         return true
+    }
+
+    /// Replaces `records` with the first or the last `count` records of the file (kept as they are when it cannot
+    /// be read).
+    private mutating func reread(fromEnd: Bool, count: Int) {
+        guard let schema, let reader = try? RecordsFileReader(databasePath: databasePath, table: schema.name),
+            let read = try? (fromEnd ? reader.last(count) : reader.first(count))
+        else { return }
+        records = read
+        showsEnd = fromEnd
     }
 }
 
