@@ -32,10 +32,11 @@
 /// | `Int`, `Int8`…`Int64`, `UInt`…`UInt64` | `int` |
 /// | `Double`, `Float` | `float` |
 /// | `String`, `UUID`, `URL`, `Character` | `str` |
+/// | `Data` | `str` (Base64) |
 /// | `Bool` | `bool` |
 /// | `Date` | `datetime` (ISO 8601 local time, as Python's `datetime.isoformat()` writes it) |
 /// | an enum whose raw value is one of the above (`CaseIterable`) | that type |
-/// | anything else `Codable` (structs, arrays, dictionaries, `Data`…) | `json` |
+/// | anything else `Codable` (structs, arrays, dictionaries…) | `json` |
 ///
 /// An `Optional` property is a nullable column; any other property is NOT NULL.
 ///
