@@ -24,6 +24,21 @@ struct LayoutAndRenderTests {
         #expect(!lines.joined().contains("Schema:"))  // 80 columns: the schema pane is the first to go
     }
 
+    @Test("the key hints fit the width: at 80 columns the least needed give way, help, quit and save stay")
+    func hintsFit() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.enter)  // the grid's hints
+        #expect(d.hints.contains("? help  q quit  e edit") && d.hints.contains("s save"), "\(d.hints)")
+        #expect(!d.hints.contains("…") && DisplayWidth.of(String(d.hints.reversed().drop { $0 == " " }.reversed())) <= 79)
+        #expect(!d.hints.contains("preview"))  // the first to go
+        var wide = Driver(try Fixture.memory(), rows: 24, columns: 160)
+        wide.press(.enter)
+        #expect(wide.hints.contains("p preview") && wide.hints.contains("[ ] sort"))
+        let tables = Driver(try Fixture.memory())
+        #expect(tables.hints.contains("s save") && tables.hints.contains("c checkpoint"), "\(tables.hints)")
+        #expect(!tables.hints.contains("…"))
+    }
+
     @Test("a wide terminal shows the schema pane with type, key, unique, nullable and default")
     func wideLayout() throws {
         let d = Driver(try Fixture.memory(), rows: 50, columns: 160)

@@ -60,4 +60,27 @@ struct LoadingScreenTests {
         #expect(grid.lines[8].contains("loading"))
         #expect(LoadingScreen.render(preview, rows: 3, columns: 10).text.contains("Loading"))
     }
+
+    @Test("moves on the loading screen follow the key map: the standard keys, or the config file's")
+    func navigateWithKeyMap() throws {
+        let dir = BrowserTempDir()
+        try savedDatabase(dir)
+        var preview = LoadingPreview.read(databasePath: dir.db, rows: 4)
+        var moved = preview.navigate(.character("j"), page: 3)
+        #expect(moved && preview.cursor == 1)
+        moved = preview.navigate(.end, page: 3)
+        #expect(moved && preview.showsEnd && preview.cursor == 3)
+        moved = preview.navigate(.character("J"), page: 3)
+        #expect(!moved)  // not bound by default
+        var keyMap = KeyMap.standard
+        keyMap.bind(.character("J"), to: .pageDown)
+        keyMap.bind(.character("j"), to: nil)
+        var rebound = LoadingPreview.read(databasePath: dir.db, rows: 4)
+        moved = rebound.navigate(.character("j"), page: 2, keyMap: keyMap)
+        #expect(!moved && rebound.cursor == 0)
+        moved = rebound.navigate(.character("J"), page: 2, keyMap: keyMap)
+        #expect(moved && rebound.cursor == 2)
+        moved = rebound.navigate(.character("G"), page: 2, keyMap: keyMap)
+        #expect(moved && rebound.showsEnd)
+    }
 }

@@ -104,9 +104,13 @@ struct NavigationTests {
         d.press(.character("?"))
         let screen = d.lines.joined(separator: "\n")
         for text in ["Move", "Find", "Edit", "Database", "Ctrl-R", "PgUp", "checkpoint", "export", "filter", "undo",
-                     "T S W", "NN not null"] {
+                     "T S W", "NN=not null", "k j h l", "↑ ↓ ← →", "g G", "Home End", "s Ctrl-S",
+                     "In the editor and prompts", "Ctrl-U/K", "Tab ↓ ↑"] {
             #expect(screen.contains(text), "help lacks \(text)")
         }
+        // Every line of every group is on the screen at 80x24 (two columns), none cut off at the bottom.
+        let shown = Renderer.helpGroups.flatMap { [$0.0] + $0.1.map(\.1) }
+        for text in shown { #expect(screen.contains(text), "help at 80x24 lacks \(text)") }
         d.press(.escape)
         #expect(d.state.mode == .normal)
         #expect(!d.lines.joined().contains("Ctrl-R"))

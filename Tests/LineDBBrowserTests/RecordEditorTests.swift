@@ -101,7 +101,7 @@ struct RecordEditorTests {
         let terminal = MemoryTerminal(rows: 40, columns: 100, keys: [.character("?")])
         _ = try BrowserApp(database: db).run(on: terminal)
         let lines = terminal.screen.split(separator: "\n")
-        #expect(lines.contains { $0.contains("E") && $0.contains("edit the record in $EDITOR") }, "\(terminal.screen)")
+        #expect(lines.contains { $0.contains("E") && $0.contains("edit record in $EDITOR") }, "\(terminal.screen)")
     }
 
     @Test("a file left as it was changes nothing")

@@ -27,8 +27,8 @@ extension Database {
         return BrowseSnapshot(schema: schema, rows: sorted, nextAutoKey: next)
     }
 
-    /// Every table's name and record count, sorted by name, under one lock.
-    package var browseTableCounts: [(name: String, count: Int)] {
-        state.withLock { tables.keys.sorted().map { ($0, tables[$0]!.count) } }
+    /// Every table's name, record count and primary key column's name, sorted by name, under one lock.
+    package var browseTableCounts: [(name: String, count: Int, key: String?)] {
+        state.withLock { tables.keys.sorted().map { ($0, tables[$0]!.count, tables[$0]!.schema.primaryKey?.name) } }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LineDB
 
 /// Carrying out the state's effects against the database.
@@ -20,15 +21,34 @@ extension BrowserApp {
             } catch {
                 state.fail("checkpoint failed: \(error)")
             }
-        case .export(let table, let path, let format):
+        case .export(let table, let path, let format, let overwrite):
+            let file = BrowserApp.absolutePath(path)
+            if !overwrite && FileManager.default.fileExists(atPath: file) {
+                state.mode = .confirm(.overwriteExport(table: table, path: file, format: format))
+                return false
+            }
             do {
-                let n = try database.export(table, to: path, format: format)
-                state.say("exported \(n) record\(n == 1 ? "" : "s") of \(table) to \(path) (\(format.rawValue))")
+                let n = try database.export(table, to: file, format: format)
+                var text = "exported \(n) record\(n == 1 ? "" : "s") of \(table) to \(file) (\(format.rawValue))"
+                let unsaved = state.pendingCount(of: table)
+                if unsaved > 0 { text += "; \(unsaved) unsaved change\(unsaved == 1 ? "" : "s") not included" }
+                state.say(text)
             } catch {
                 state.fail("export failed: \(error)")
             }
         }
         return false
+    }
+
+    /// `path` as an absolute path: `~` and `~/…` are the home directory, a relative path is from the current
+    /// directory; `.` and `..` are resolved.
+    static func absolutePath(_ path: String) -> String {
+        var p = path
+        if p == "~" || p.hasPrefix("~/") {
+            p = FileManager.default.homeDirectoryForCurrentUser.path + p.dropFirst()
+        }
+        if !p.hasPrefix("/") { p = FileManager.default.currentDirectoryPath + "/" + p }
+        return URL(fileURLWithPath: p).standardizedFileURL.path
     }
 
     /// Writes the changes in one transaction (all or nothing), then saves the table files.

@@ -65,6 +65,16 @@ public final class BrowserApp {
         }
         defer { self.state = state }
         var idle = 0
+        // The WAL is polled when the wait for a key times out, and at least every tick while keys keep coming or
+        // a task runs, so that a writer's lines show within a tick also under a held key.
+        var lastPoll = ContinuousClock.now
+        func pollIfDue() {
+            guard ContinuousClock.now - lastPoll >= .milliseconds(tickMilliseconds) else { return }
+            // (While a search, filter or sort runs, only the WAL pane: reloading the table would cancel it; the
+            // writer's changes reach the grid at the next poll after it.)
+            pollWAL(&state, follow: !state.isWorking)
+            lastPoll = .now
+        }
         while true {
             draw(&state, on: terminal)
             self.state = state
@@ -74,11 +84,13 @@ public final class BrowserApp {
             guard let first = next else {
                 if state.isWorking {
                     state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
+                    pollIfDue()
                     continue
                 }
                 idle += 1
                 if terminal is MemoryTerminal && idle > 3 { return .inputClosed }
                 pollWAL(&state, follow: true)
+                lastPoll = .now
                 continue
             }
             idle = 0
@@ -108,6 +120,7 @@ public final class BrowserApp {
                 }
             }
             if changed { pollWAL(&state, follow: false) }
+            pollIfDue()
         }
     }
 

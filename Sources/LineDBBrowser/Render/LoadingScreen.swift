@@ -72,20 +72,21 @@ public struct LoadingPreview: Sendable {
         return text
     }
 
-    /// Applies a navigation key to the preview: j/k and the arrows move the cursor, PgUp/PgDn by `page` rows, `G`
-    /// and End show the records file's true last records (read from its end, whatever has loaded), `g` and Home
+    /// Applies a navigation key to the preview, as `keyMap` binds it (the browser's keys: the config file's when
+    /// it has some): down/up (j/k, the arrows) move the cursor, page down/up by `page` rows, last row (`G`, End)
+    /// shows the records file's true last records (read from its end, whatever has loaded), first row (`g`, Home)
     /// its first. Returns whether the key was one of these.
-    public mutating func navigate(_ key: Key, page: Int) -> Bool {
+    public mutating func navigate(_ key: Key, page: Int, keyMap: KeyMap = .standard) -> Bool {
         let last = max(0, records.count - 1)
-        switch key {
-        case .character("j"), .down: cursor = min(last, cursor + 1)
-        case .character("k"), .up: cursor = max(0, cursor - 1)
-        case .pageDown: cursor = min(last, cursor + max(1, page))
-        case .pageUp: cursor = max(0, cursor - max(1, page))
-        case .character("G"), .end:
+        switch keyMap[key] {
+        case .down?: cursor = min(last, cursor + 1)
+        case .up?: cursor = max(0, cursor - 1)
+        case .pageDown?: cursor = min(last, cursor + max(1, page))
+        case .pageUp?: cursor = max(0, cursor - max(1, page))
+        case .lastRow?:
             if !showsEnd { reread(fromEnd: true, count: max(records.count, page)) }
             cursor = max(0, records.count - 1)
-        case .character("g"), .home:
+        case .firstRow?:
             if showsEnd { reread(fromEnd: false, count: max(records.count, page)) }
             cursor = 0
         default: return false

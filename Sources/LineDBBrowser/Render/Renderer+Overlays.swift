@@ -7,29 +7,48 @@ extension Renderer {
         (.move, [.up, .down, .left, .right], "move the cursor"), (.move, [.pageUp, .pageDown], "page up / down"),
         (.move, [.firstRow, .lastRow], "first / last row"), (.move, [.firstColumn, .lastColumn], "first / last column"),
         (.move, [.nextPane, .previousPane], "next / previous pane"), (.move, [.open], "open table / edit cell"),
-        (.move, [.toggleTables, .toggleSchema, .toggleWAL], "hide/show tables/schema/WAL"),
-        (.find, [.search], "search all cells (any case)"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
-        (.find, [.cancel], "stop find; forget search"), (.find, [.filter], "filter: = != < > <= >= text"),
+        (.move, [.toggleTables, .toggleSchema, .toggleWAL], "hide tables/schema/WAL"),
+        (.find, [.search], "search every cell"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
+        (.find, [.cancel], "stop find; forget search"), (.find, [.filter], "filter: = != < > <= >= ~"),
         (.find, [.clearFilter], "clear the filter"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
-        (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit the record in $EDITOR"),
+        (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit record in $EDITOR"),
         (.edit, [.add], "add a record"), (.edit, [.delete], "delete the record"), (.edit, [.undo], "undo"),
         (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
         (.edit, [.discard], "discard pending changes"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
-        (.database, [.export], "export JSON / JSONL / CSV"), (.database, [.help], "this help"),
+        (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
         (.database, [.quit], "quit (asks if unsaved)"),
     ]
 
-    /// Every key of `keyMap`, grouped, as the help overlay shows it.
+    /// The keys of the cell editor, the add form and the prompts (fixed: the config file does not change them).
+    static let editorHelp: (String, [(String, String)]) = (
+        "In the editor and prompts",
+        [("← → Home End", "move; also Ctrl-A/E"), ("Bksp Del", "delete a character"),
+         ("Ctrl-U/K", "delete to start / end"), ("Enter Esc", "accept / cancel"),
+         ("Tab ↓ ↑", "form: next/prev field")]
+    )
+
+    /// Every key of `keyMap`, grouped, as the help overlay shows it. A line of several actions (`k j h l`) shows
+    /// each action's first key, and a second line their second keys (`↑ ↓ ← →`) when they have some.
     public static func helpGroups(_ keyMap: KeyMap) -> [(String, [(String, String)])] {
-        Action.Group.allCases.map { group in
-            var lines = helpEntries.filter { $0.0 == group }.map { _, actions, what in
-                let keys = actions.map { keyMap.names(for: $0, limit: actions.count == 1 ? 2 : 1) }
-                return (keys.joined(separator: " "), what)
+        var groups = Action.Group.allCases.map { group in
+            var lines: [(String, String)] = []
+            for (g, actions, what) in helpEntries where g == group {
+                if actions.count == 1 {
+                    lines.append((keyMap.names(for: actions[0], limit: 2), what))
+                    continue
+                }
+                let keys = actions.map { keyMap.keys(for: $0) }
+                for rank in 0..<2 where rank == 0 || keys.contains(where: { $0.count > rank }) {
+                    let names = keys.map { $0.count > rank ? KeyName.symbol($0[rank]) : ($0.isEmpty ? "(none)" : "·") }
+                    lines.append((names.joined(separator: " "), what))
+                }
             }
-            if group == .move { lines.append(("Schema", "PK, UQ unique, NN not null")) }
+            if group == .move { lines.append(("Schema", "PK UQ=unique NN=not null")) }
             return (group.rawValue, lines)
         }
+        groups.append(editorHelp)
+        return groups
     }
 
     /// The help of the standard keys.
@@ -63,7 +82,8 @@ extension Renderer {
         let half = twoColumns ? (lines.firstIndex { $0.0 == "Edit (pending until saved)" } ?? lines.count) : lines.count
         let left = Array(lines[..<half])
         let right = Array(lines[half...])
-        let colWidth = 38
+        let colWidth = 37
+        let keyWidth = 12
         let r = box("Keys (Esc closes)", height: max(left.count, right.count),
                     width: twoColumns ? colWidth * 2 + 1 : colWidth, in: layout, on: &grid)
         for (side, part) in [left, right].enumerated() {
@@ -72,9 +92,9 @@ extension Renderer {
                 if line.2 {
                     field(line.0, row: r.row + i, column: x, width: min(colWidth, r.width), style: .header, on: &grid)
                 } else {
-                    field(line.0, row: r.row + i, column: x, width: 10, style: .keyHint, on: &grid)
-                    field(line.1, row: r.row + i, column: x + 11, width: min(colWidth, r.width) - 11, style: .normal,
-                          on: &grid)
+                    field(line.0, row: r.row + i, column: x, width: keyWidth, style: .keyHint, on: &grid)
+                    field(line.1, row: r.row + i, column: x + keyWidth + 1, width: min(colWidth, r.width) - keyWidth - 1,
+                          style: .normal, on: &grid)
                 }
             }
         }

@@ -69,7 +69,8 @@ extension Renderer {
             x += 8
             field(entry.table ?? "-", row: y, column: x, width: 12, style: .normal, on: &grid)
             x += 13
-            grid.put(DisplayWidth.clip(WALText.change(entry), to: r.width - x), row: y, column: x,
+            let key = state.tables.first { $0.name == entry.table }?.keyColumn
+            grid.put(DisplayWidth.clip(WALText.change(entry, keyColumn: key), to: r.width - x), row: y, column: x,
                      width: r.column + r.width - x)
         }
     }
@@ -118,19 +119,23 @@ extension Renderer {
                 let names = actions.compactMap { keys.keys(for: $0).first.map(KeyName.symbol) }
                 return names.isEmpty ? nil : names.joined(separator: " ") + " " + what
             }
-            let parts: [String?]
+            // Hints in the order shown, each with its rank: when the line is too narrow for all of them, the
+            // lowest ranks (higher numbers) give way first, so `? help`, `q quit` and `s save` always show.
+            let parts: [(String?, Int)]
             switch state.focus {
             case .tables:
-                parts = [hint([.help], "help"), hint([.quit], "quit"), hint([.open], "open"), "↑↓ move",
-                         hint([.nextPane], "pane"), hint([.search], "search"), hint([.save], "save"),
-                         hint([.export], "export"), hint([.checkpoint], "checkpoint")]
+                parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.open], "open"), 1),
+                         ("↑↓ move", 4), (hint([.nextPane], "pane"), 5), (hint([.search], "search"), 3),
+                         (hint([.save], "save"), 1), (hint([.export], "export"), 2),
+                         (hint([.checkpoint], "checkpoint"), 2)]
             default:
-                parts = [hint([.help], "help"), hint([.quit], "quit"), hint([.edit], "edit"), hint([.add], "add"),
-                         hint([.delete], "delete"), hint([.undo], "undo"), hint([.search], "search"),
-                         hint([.filter], "filter"), hint([.sortAscending, .sortDescending], "sort"),
-                         hint([.save], "save"), hint([.preview], "preview")]
+                parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.edit], "edit"), 1),
+                         (hint([.add], "add"), 2), (hint([.delete], "delete"), 2), (hint([.undo], "undo"), 2),
+                         (hint([.search], "search"), 1), (hint([.filter], "filter"), 3),
+                         (hint([.sortAscending, .sortDescending], "sort"), 3), (hint([.save], "save"), 1),
+                         (hint([.preview], "preview"), 4)]
             }
-            text = parts.compactMap { $0 }.joined(separator: "  ")
+            text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
         case .help, .preview: text = "Esc close"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
@@ -145,6 +150,17 @@ extension Renderer {
         }
         let style: CellStyle = if case .confirm = state.mode { .error } else { .keyHint }
         field(text, row: r.row, column: r.column, width: r.width, style: style, on: &grid)
+    }
+
+    /// The hints joined by two spaces, leaving out those of the lowest rank (then the next) until they fit `width`.
+    static func fitting(_ hints: [(String, Int)], width: Int) -> String {
+        var kept = hints
+        func joined() -> String { kept.map(\.0).joined(separator: "  ") }
+        while DisplayWidth.of(joined()) > width, let worst = kept.map(\.1).max(), worst > 0 {
+            // Drop the last hint of the lowest rank.
+            if let i = kept.lastIndex(where: { $0.1 == worst }) { kept.remove(at: i) }
+        }
+        return joined()
     }
 
     /// The editor's text with the cursor cell highlighted, scrolled so the cursor is visible.
@@ -170,8 +186,10 @@ extension Renderer {
 
 /// The compact text of a WAL entry's change.
 enum WALText {
-    static func change(_ entry: WALEntry) -> String {
-        let key = keyText(entry)
+    /// "id=7  name: "A" → "B"": the entry's key (by `keyColumn`, the table's primary key; else its record's
+    /// first field), then what changed.
+    static func change(_ entry: WALEntry, keyColumn: String? = nil) -> String {
+        let key = keyText(entry, keyColumn: keyColumn)
         switch entry.operationKind {
         case .update:
             guard case .object(let new) = entry.record, case .object(let old) = entry.oldRecord else {
@@ -188,9 +206,11 @@ enum WALText {
         }
     }
 
-    static func keyText(_ entry: WALEntry) -> String {
+    static func keyText(_ entry: WALEntry, keyColumn: String?) -> String {
         let record = entry.record.objectValue ?? entry.oldRecord.objectValue
-        guard let record, let name = record.keys.first, let value = record.values.first else { return "" }
+        guard let record else { return "" }
+        if let keyColumn, let value = record[keyColumn] { return "\(keyColumn)=\(ValueText.display(value))  " }
+        guard let name = record.keys.first, let value = record.values.first else { return "" }
         return "\(name)=\(ValueText.display(value))  "
     }
 }

@@ -39,7 +39,12 @@ extension BrowserState {
             return "Checkpoint: write every table's records file, then archive the WAL and start a new one"
                 + "\(unsaved)? y yes, n no"
         case .exportFormat:
-            return "Export \(table?.name ?? ""): j JSON, l JSON Lines, c CSV, Esc cancel"
+            guard let table else { return "" }
+            let unsaved = pendingCount(of: table.name)
+            let note = unsaved == 0 ? "" : " (as saved: \(unsaved) unsaved change\(unsaved == 1 ? "" : "s") not included)"
+            return "Export all of \(table.name)\(note): j JSON, l JSON Lines, c CSV, Esc cancel"
+        case .overwriteExport(_, let path, _):
+            return "\(path) exists: replace it? y yes, n no"
         }
     }
 
@@ -97,6 +102,16 @@ extension BrowserState {
                 mode = .prompt(Prompt(purpose: .exportPath(format: format), editor: LineEditor(path)))
             } else if cancel || key == .character("q") {
                 mode = .normal
+                say("export cancelled")
+            }
+        case .overwriteExport(let table, let path, let format):
+            if yes {
+                mode = .normal
+                say("exporting \(table)…")
+                return [.export(table: table, path: path, format: format, overwrite: true)]
+            } else if cancel {
+                mode = .normal
+                say("export cancelled: \(path) left as it was")
             }
         }
         return []

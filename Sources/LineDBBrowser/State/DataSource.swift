@@ -6,11 +6,14 @@ public struct TableSummary: Sendable, Equatable {
     public var name: String
     /// Its record count.
     public var count: Int
+    /// The name of its primary key column (the WAL pane shows each entry's key by it).
+    public var keyColumn: String?
 
     /// A summary line.
-    public init(name: String, count: Int) {
+    public init(name: String, count: Int, keyColumn: String? = nil) {
         self.name = name
         self.count = count
+        self.keyColumn = keyColumn
     }
 }
 
@@ -26,7 +29,7 @@ public protocol BrowserDataSource {
 extension Database: BrowserDataSource {
     /// The tables and their counts, under one lock.
     public func tableSummaries() -> [TableSummary] {
-        browseTableCounts.map { TableSummary(name: $0.name, count: $0.count) }
+        browseTableCounts.map { TableSummary(name: $0.name, count: $0.count, keyColumn: $0.key) }
     }
 
     /// The table's rows in key order (``Database/browseSnapshot(of:)``).

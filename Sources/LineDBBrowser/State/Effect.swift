@@ -9,8 +9,9 @@ public enum Effect: Sendable, Equatable {
     case save(changes: [Change], thenQuit: Bool)
     /// Save every table and archive the WAL.
     case checkpoint
-    /// Export a table to a file.
-    case export(table: String, path: String, format: ExportFormat)
+    /// Export a table to a file (as saved: pending changes are not in it). An existing file is only replaced when
+    /// `overwrite` is set; otherwise the browser asks first (``Question/overwriteExport(table:path:format:)``).
+    case export(table: String, path: String, format: ExportFormat, overwrite: Bool = false)
     /// Open the record with key `key` of the open table, as `text` (pretty JSON), in `$EDITOR`; the edited text
     /// comes back through ``BrowserState/finishRecordEdit(key:original:edited:)``.
     case editRecord(key: JSONValue, text: String)

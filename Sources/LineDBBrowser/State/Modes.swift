@@ -62,4 +62,6 @@ public enum Question: Sendable, Equatable {
     case checkpoint
     /// Export the current table: which format.
     case exportFormat
+    /// The export's file exists (`path`, absolute): replace it?
+    case overwriteExport(table: String, path: String, format: ExportFormat)
 }

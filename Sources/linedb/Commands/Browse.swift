@@ -56,7 +56,10 @@ struct Browse: ParsableCommand {
         }
         let db: Database
         var moves: [Key] = []
-        switch Loading.show(opening, path: database.path, on: terminal, moves: &moves) {
+        // The config file's keys (and colours) apply from the loading screen on.
+        let configuration = Configuration.load()
+        terminal.apply(configuration.theme)
+        switch Loading.show(opening, path: database.path, on: terminal, keyMap: configuration.keyMap, moves: &moves) {
         case .opened(let opened):
             db = opened
         case .failed(let error):
@@ -80,6 +83,7 @@ struct Browse: ParsableCommand {
             ccs_defer_ending_signals(true)
             defer { ccs_defer_ending_signals(false) }
             let app = BrowserApp(database: db)
+            app.configuration = configuration
             configProblem = app.configuration.problem
             defer { recoveryFailure = app.recoveryFailure }
             // Moves made on the loading screen go on in the browser: Enter opens the first table with the grid

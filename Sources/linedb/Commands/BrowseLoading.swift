@@ -78,13 +78,13 @@ extension Browse {
         }
 
         /// Draws the loading screen and polls, every 20 ms, for the open to finish, for its progress (shown in the
-        /// status line) and for keys: q/Ctrl-C quit; moves (j k arrows PgUp PgDn g G Home End) move in the preview
-        /// at once (`G` reads the file's true last records from its end) and are kept in `moves`, to be replayed
-        /// into the browser when it starts so that it shows the same place; other keys are ignored. A resize
-        /// redraws at the new size.
-        static func show(_ opening: BackgroundOpen, path: String, on terminal: Terminal, moves: inout [Key])
-            -> Outcome
-        {
+        /// status line) and for keys, as `keyMap` binds them: quit (q) and Ctrl-C quit; moves (j k arrows PgUp PgDn
+        /// g G Home End) move in the preview at once (`G` reads the file's true last records from its end) and are
+        /// kept in `moves`, to be replayed into the browser when it starts so that it shows the same place; other
+        /// keys are ignored. A resize redraws at the new size.
+        static func show(
+            _ opening: BackgroundOpen, path: String, on terminal: Terminal, keyMap: KeyMap, moves: inout [Key]
+        ) -> Outcome {
             var size = terminal.size
             var preview = LoadingPreview.read(
                 databasePath: path, rows: max(LoadingScreen.recordRows(terminalRows: size.rows), 60))
@@ -95,14 +95,11 @@ extension Browse {
                 if let done = opening.outcome { return outcome(done) }
                 var changed = false
                 if let key = terminal.nextKey(timeoutMilliseconds: 20) {
-                    switch key {
-                    case .character("q"), .control("c"): return .quit
-                    default:
-                        let page = max(1, LoadingScreen.recordRows(terminalRows: size.rows) - 1)
-                        if preview.navigate(key, page: page) {
-                            moves.append(key)
-                            changed = true
-                        }
+                    if key == .control("c") || keyMap[key] == .quit { return .quit }
+                    let page = max(1, LoadingScreen.recordRows(terminalRows: size.rows) - 1)
+                    if preview.navigate(key, page: page, keyMap: keyMap) {
+                        moves.append(key)
+                        changed = true
                     }
                 }
                 let progress = opening.progress
