@@ -4,10 +4,18 @@
 //
 // Run from any directory: it works in ./data/university and exports into ./exports/. A ./data/university that an
 // earlier run left is removed first, so every run starts the same; any other one (the `linedb demo` database, say) is
-// left alone and the example stops. Each section is one use case the seed lists for its example.
+// left alone and the example stops. Each section is one use case the seed lists for its example; the last one,
+// "Handle save errors", makes a save fail for real without touching anything outside the example's process (a
+// file size limit on the process itself, as a full disk would fail the write).
 
 import Foundation
 import LineDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 let basePath = "./data"
 let databasePath = "./data/university"
@@ -49,7 +57,7 @@ struct TourError: Error, CustomStringConvertible {
 func heading(_ number: Int, _ title: String) {
     print("")
     print("\(number). \(title)")
-    print(String(repeating: "-", count: title.count + 3))
+    print(String(repeating: "-", count: "\(number). \(title)".count))
 }
 
 /// A number from the stats object.
@@ -262,6 +270,75 @@ func exportAndStats() throws {
     try db.close()
 }
 
+func handleSaveErrors() throws {
+    heading(10, "Handle save errors")
+    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let students = try db.table(Student.self)
+    var frank = Student(name: "Frank Green", email: "frank@university.edu", gpa: 3.1)
+    try students.insert(&frank)
+    print("   inserted Frank Green (id \(frank.id!)): durable in the WAL, not yet in data/student.records")
+    let recordsFile = databasePath + "/data/student.records"
+    let size = (try? FileManager.default.attributesOfItem(atPath: recordsFile)[.size] as? Int) ?? 0
+    print("   a full disk, simulated: during one save(), no file may grow past \(size) bytes (RLIMIT_FSIZE)")
+    // The seed's `try: db.save() except IOError`. A save that fails leaves the records files as they were and
+    // keeps every change in memory and in the WAL, so the same handle can save again later.
+    let failed = withFileSizeLimit(size) { () -> LineDBError? in
+        do throws(LineDBError) {
+            try db.save()
+            return nil
+        } catch {
+            return error
+        }
+    }
+    guard let failed else { throw TourError(description: "the save was expected to fail") }
+    print("   save() failed: \(failed)")
+    switch failed {
+    case .io:
+        // A write, open or rename failed (disk full, permissions): the old file is intact, nothing is lost.
+        let after = (try? FileManager.default.attributesOfItem(atPath: recordsFile)[.size] as? Int) ?? 0
+        print("   data/student.records is as it was (\(plural(lines(of: recordsFile).count, "record")), "
+            + "\(after) bytes); unsaved tables: \(db.unsavedTables)")
+        print("   Frank is still in the table (\(try students.count) students) and in the WAL "
+            + "(lsn \(try db.walEntries().last!.lsn)):")
+        print("   nothing is lost; the next open replays him even if no save ever succeeds")
+        let summary = try db.save()
+        print("   with room again, the same handle saves: appended \(summary.appended["student"] ?? 0) record "
+            + "to data/student.records (\(plural(lines(of: recordsFile).count, "record")) now)")
+    case .needsReopen:
+        // An fsync failed: what reached the disk is unknown. Open the database again; recovery replays the WAL.
+        try? db.close()
+        try Database(name: "university", persist: true, basePath: basePath).save()
+    default:
+        // .readOnly (opened read-only, or another writer holds the lock), .closed
+        throw failed
+    }
+    try db.close()
+}
+
+/// Runs `body` while this process may not make any file larger than `bytes` (`RLIMIT_FSIZE`): a write past that
+/// fails with `EFBIG`, as one fails on a full disk, whoever runs the example (root too) and without touching
+/// anything outside the process. `SIGXFSZ` is ignored meanwhile, so that the write fails rather than the process
+/// being killed; the limit and the signal are restored before it returns.
+func withFileSizeLimit<T>(_ bytes: Int, _ body: () -> T) -> T {
+    fflush(nil)  // flush stdout: nothing may be written to a redirected stdout under the limit
+    #if os(Linux)
+    let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+    #else
+    let resource = RLIMIT_FSIZE
+    #endif
+    var original = rlimit()
+    getrlimit(resource, &original)
+    var limited = original
+    limited.rlim_cur = min(rlim_t(bytes), original.rlim_max)
+    let handler = signal(SIGXFSZ, SIG_IGN)
+    setrlimit(resource, &limited)
+    defer {
+        setrlimit(resource, &original)
+        signal(SIGXFSZ, handler)
+    }
+    return body()
+}
+
 /// A second definition of the student table that does not match its schema file: registering it is refused.
 struct StudentWithTextGPA: TableRecord {
     static let tableName = "student"
@@ -282,6 +359,7 @@ do {
     try updatesAcrossSessions()
     try walAndCheckpoint()
     try exportAndStats()
+    try handleSaveErrors()
     print("")
     print("Done. Look around: cat \(databasePath)/data/student.records, cat \(databasePath)/wal/transaction.log,")
     print("linedb stats \(databasePath), linedb browse \(databasePath)")

@@ -35,7 +35,7 @@ struct PersistenceExampleTests {
         let headings = [
             "1. Create a persistent database", "2. Define tables", "3. Save and load", "4. Inspect the file structure",
             "5. Updates across sessions", "6. WAL inspection and checkpointing", "7. Export", "8. Statistics",
-            "9. Handle errors",
+            "9. Handle errors", "10. Handle save errors",
         ]
         var rest = result.stdout[...]
         for heading in headings {
@@ -56,6 +56,13 @@ struct PersistenceExampleTests {
         #expect(out.contains(#"refused: student.email: the value "alice@university.edu" is already used"#))
         #expect(out.contains("column 'gpa' of table 'student' does not match the Swift type"))
         #expect(out.contains("nothing was written by any of them: 4 students"))
+        // A save that really fails (a file size limit on the example's own process), the state it leaves, a retry.
+        #expect(out.contains("inserted Frank Green (id 5): durable in the WAL, not yet in data/student.records"))
+        #expect(out.contains(
+            "save() failed: write ./data/university/data/student.records: file too large (File too large)"), "\(out)")
+        #expect(out.contains(#"data/student.records is as it was (4 records, 278 bytes); unsaved tables: ["student"]"#))
+        #expect(out.contains("Frank is still in the table (5 students) and in the WAL (lsn 14)"))
+        #expect(out.contains("the same handle saves: appended 1 record to data/student.records (5 records now)"))
         #expect(!out.contains("removed ./data/university from an earlier run"))
     }
 
@@ -86,13 +93,14 @@ struct PersistenceExampleTests {
             #"{"id":2,"name":"Bob Smith","email":"bob@university.edu","gpa":3.7}"#,
             #"{"id":3,"name":"Carol White","email":"carol@university.edu","gpa":3.9}"#,
             #"{"id":4,"name":"Dan Brown","email":"dan@university.edu","gpa":3.4}"#,
+            #"{"id":5,"name":"Frank Green","email":"frank@university.edu","gpa":3.1}"#,
         ])
         #expect(dir.lines("\(db)/data/course.records") == [
             #"{"id":1,"code":"CS101","title":"Introduction to Programming"}"#,
         ])
 
         // The WAL: one archive holding the writes (the two courses in one transaction), and a new log that starts
-        // with the CHECKPOINT line.
+        // with the CHECKPOINT line, then Frank's insert (the one whose first save failed).
         let wal = dir.list("\(db)/wal")
         let archives = wal.filter { $0 != "transaction.log" }
         #expect(wal.contains("transaction.log"))
@@ -107,11 +115,14 @@ struct PersistenceExampleTests {
             "INSERT", "DELETE", "UPDATE",
         ])
         let live = dir.lines("\(db)/wal/transaction.log")
-        try #require(live.count == 1, "\(live)")
+        try #require(live.count == 2, "\(live)")
         let checkpoint = try #require(try foundationJSON(live[0]) as? [String: Any])
         #expect(checkpoint["operation"] as? String == "CHECKPOINT")
         #expect((checkpoint["record"] as? [String: Any])?["previous"] as? String == archives[0])
         #expect(checkpoint["lsn"] as? Int == 13)
+        let frank = try #require(try foundationJSON(live[1]) as? [String: Any])
+        #expect(frank["operation"] as? String == "INSERT" && frank["lsn"] as? Int == 14)
+        #expect((frank["record"] as? [String: Any])?["name"] as? String == "Frank Green")
 
         // The export: the seed's format.
         let export = try Self.json(dir, "exports/students.json")
