@@ -6,8 +6,8 @@ import Darwin
 import ArgumentParser
 import LineDB
 
-/// An argument that parsed but cannot be used: a value that does not fit its column, a bad `--column` spec, a
-/// malformed JSON record. Exit code 2, like the parser's own errors.
+/// An argument that parsed but cannot be used: a value that does not fit its column, a column the table does not
+/// have, a bad `--column` spec, a malformed JSON record. Exit code 2, like the parser's own errors.
 struct UsageError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -33,9 +33,12 @@ struct ContextError: Error {
 enum ExitStatus {
     /// Success.
     static let ok: Int32 = 0
-    /// A data problem: a constraint violation, a corrupt or locked database, `check` found a problem.
+    /// A data problem: a constraint violation, a record that does not exist, a corrupt or locked database, `check`
+    /// found a problem, a bad record in a file given to `import`.
     static let dataProblem: Int32 = 1
-    /// A usage error: a bad option or value, an unknown table. (ArgumentParser's default, 64, is mapped to this.)
+    /// A usage error: a bad option, an unknown table, a value the user typed that does not fit its column's type or
+    /// a column the user named that the table does not have (in a record given to `insert`, in `--set`, `--where`
+    /// or KEY). (ArgumentParser's default, 64, is mapped to this.)
     static let usage: Int32 = 2
 }
 
@@ -75,6 +78,19 @@ enum ErrorReporting {
             }
             return (prefix + message, code)
         default: return nil
+        }
+    }
+
+    /// An engine error about input the user typed (a record given to `insert`, a `--set` change): a value that does
+    /// not fit its column's type or a column the table does not have is a usage error (exit 2), as the same mistake
+    /// in `--set`, `--where` or KEY is when the command line is parsed. Any other error is returned as it is: a
+    /// constraint (NOT NULL, UNIQUE, a duplicate key) is about the data (1). Records read from a file by `import`
+    /// do not pass through here: a bad record in a file is a data problem.
+    static func userInput(_ error: Error) -> Error {
+        guard let e = error as? LineDBError else { return error }
+        switch e {
+        case .typeMismatch, .unknownColumn: return UsageError(e.description)
+        default: return error
         }
     }
 

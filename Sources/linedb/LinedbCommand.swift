@@ -16,8 +16,9 @@ struct LinedbCommand: ParsableCommand {
             to two levels below it.
 
             Exit codes: 0 success; 1 a data problem (a constraint violation, a corrupt or locked database, \
-            `check` found a problem, a file that is not what it should be); 2 a usage error (a bad option or \
-            value; an unknown command, table, or column named in an option; a missing database).
+            `check` found a problem, a file that is not what it should be, a bad record in a file to import); 2 a \
+            usage error (a bad option; an unknown command or table; a value that does not fit its column's type or \
+            an unknown column, in a record given to insert, --set, --where or a KEY; a missing database).
 
             Shell completions: `linedb --generate-completion-script bash|zsh|fish`.
 

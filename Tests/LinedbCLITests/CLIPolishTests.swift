@@ -105,8 +105,12 @@ struct CLIPolishTests {
         broken.write("db/data/t.records", "{\"id\": 1}\n{oops\n")
         dir.write("notjson.txt", "this is not JSON")
         let cases: [([String], Int32)] = [
-            (["insert", dir.db, "student"], 2),  // no input at all? (see below: reads stdin, which is empty)
             (["insert", dir.db, "student", "{not json"], 2),
+            (["insert", dir.db, "student", #"{"name": "A", "gpa": "high"}"#], 2),
+            (["insert", dir.db, "student", #"{"name": "A", "emial": "a@u.edu"}"#], 2),
+            (["update", dir.db, "student", "1", "--set", "gpa=high"], 2),
+            (["update", dir.db, "student", "1", "--set", "emial=a@u.edu"], 2),
+            (["select", dir.db, "student", "--where", "gpa=high"], 2),
             (["insert", dir.db, "student", #"{"name": null}"#], 1),
             (["insert", dir.db, "student", #"{"id": 1, "name": "Twin"}"#], 1),
             (["update", dir.db, "student", "99", "--set", "gpa=1"], 1),
@@ -119,13 +123,11 @@ struct CLIPolishTests {
             (["browse", dir.db], 2),
             (["select", dir.db, "student", "--limit", "-1"], 2),
         ]
+        // Empty standard input is no error: nothing to insert, nothing printed.
+        let empty = try CLI.run(["insert", dir.db, "student"], stdin: "")
+        #expect(!empty.signaled && empty.status == 0 && empty.stdout.isEmpty && empty.stderr.isEmpty, "\(empty)")
         for (args, code) in cases {
             let result = try CLI.run(args, stdin: "")
-            if args == ["insert", dir.db, "student"] {
-                // Empty standard input is no error: nothing to insert.
-                #expect(result.status == 0 || result.status == 2, "\(result)")
-                continue
-            }
             #expect(!result.signaled && result.status == code, "\(args): \(result)")
             #expect(result.stderr.hasPrefix("linedb: "), "\(args): \(result.stderr)")
             #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(args): not one line: \(result.stderr)")

@@ -51,5 +51,14 @@ struct ExportAndImportTests {
         #expect(again.status == 1, "\(again)")
         #expect(again.stderr.hasPrefix("linedb: "))
         #expect(expectOK(try CLI.run(["select", target.db, "student"])).lines.count == 3)
+        // A wrongly typed value or an unknown column in a file is a data problem too (in a record typed on the
+        // command line, `insert`, it is a usage error, 2).
+        for (name, line) in [("typed", #"{"id": 20, "name": "T", "gpa": "high"}"#),
+                             ("column", #"{"id": 21, "name": "C", "emial": "c@u.edu"}"#)] {
+            target.write("\(name).jsonl", line + "\n")
+            let bad = try CLI.run(["import", target.db, "student", target.path + "/\(name).jsonl"])
+            #expect(bad.status == 1 && bad.stderr.hasPrefix("linedb: "), "\(bad)")
+        }
+        #expect(expectOK(try CLI.run(["select", target.db, "student"])).lines.count == 3)
     }
 }

@@ -79,17 +79,20 @@ struct InsertTests {
         #expect(key.stderr.contains("student.id: the value 1 is already used"))
     }
 
-    @Test("type and NOT NULL violations exit 1 naming table and column; malformed JSON exits 2 naming the line")
+    @Test("a wrongly typed value or unknown column exits 2 (as in --set); NOT NULL 1; malformed JSON 2 naming the line")
     func badRecords() throws {
         let dir = try Scratch().studentDatabase()
         let type = try CLI.run(["insert", dir.db, "student", #"{"name": "A", "gpa": "high"}"#])
-        #expect(type.status == 1)
+        #expect(type.status == 2, "\(type)")
         #expect(type.stderr == "linedb: student.gpa: expected a float, got str \"high\"\n")
+        let key = try CLI.run(["insert", dir.db, "student", #"{"id": "one", "name": "A"}"#])
+        #expect(key.status == 2 && key.stderr.contains("student.id"), "\(key)")
         let missing = try CLI.run(["insert", dir.db, "student", #"{"email": "x@u"}"#])
         #expect(missing.status == 1)
         #expect(missing.stderr == "linedb: student.name may not be null\n")
         let column = try CLI.run(["insert", dir.db, "student", #"{"name": "A", "emial": "x@u"}"#])
-        #expect(column.status == 1 && column.stderr.contains("emial"), "\(column)")
+        #expect(column.status == 2, "\(column)")
+        #expect(column.stderr == "linedb: table 'student' has no column 'emial' (did you mean 'email'?)\n")
         let json = try CLI.run(["insert", dir.db, "student"], stdin: "{\"name\": \"A\"}\n{\"name\": \n")
         #expect(json.status == 2)
         #expect(json.stdout == "1\n")
@@ -97,6 +100,10 @@ struct InsertTests {
         let array = try CLI.run(["insert", dir.db, "student", "[1]", "{}"])
         #expect(array.status == 2)
         #expect(array.stderr == "linedb: record 1: expected a JSON object, got [1]\n")
-        #expect(expectOK(try CLI.run(["select", dir.db, "student"])).lines.count == 1)
+        let lines = #"{"name": "B"}"# + "\n" + #"{"name": "C", "gpa": true}"# + "\n"
+        let stdin = try CLI.run(["insert", dir.db, "student"], stdin: lines)
+        #expect(stdin.status == 2 && stdin.stdout == "2\n", "\(stdin)")
+        #expect(stdin.stderr == "linedb: stdin line 2: student.gpa: expected a float, got bool true\n")
+        #expect(expectOK(try CLI.run(["select", dir.db, "student"])).lines.count == 2)
     }
 }

@@ -10,7 +10,9 @@ struct Insert: ParsableCommand {
             lines are skipped). Columns left out get their default or null; an integer primary key left out is \
             assigned. Each record is its own write: its key is printed on its own line (and flushed) only once \
             the write is durable (--sync full: synced to the WAL on disk). The command stops at the first record \
-            that fails, with exit code 1 (2 if it is not a JSON object); every key printed before it was inserted.
+            that fails: with exit code 2 if it is not a JSON object, names a column the table does not have or \
+            gives a value that does not fit its column's type; with 1 if it breaks a constraint (NOT NULL, UNIQUE, \
+            a duplicate key). Every key printed before it was inserted. Empty input inserts nothing and exits 0.
 
             Example:
               linedb insert uni student '{"name": "Alice", "gpa": 3.8}'
@@ -63,7 +65,7 @@ struct Insert: ParsableCommand {
         do {
             key = try db.insert(table, object)
         } catch {
-            throw ContextError(place, error)
+            throw ContextError(place, ErrorReporting.userInput(error))
         }
         // Durable now (under --sync full): acknowledge it at once.
         Output.line(Self.keyText(key))

@@ -43,7 +43,12 @@ struct Update: ParsableCommand {
             let (column, value) = try ValueParsing.assignment(text, schema: schema, option: "--set")
             changes[column.name] = value
         }
-        let updated = try db.update(table, key: keyValue, set: changes)
+        let updated: Record
+        do {
+            updated = try db.update(table, key: keyValue, set: changes)
+        } catch {
+            throw ErrorReporting.userInput(error)  // --set values are checked above; this is the engine's word
+        }
         try db.close()
         Output.line(JSONWriter.encode(.object(updated)))
     }
