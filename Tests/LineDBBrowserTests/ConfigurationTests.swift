@@ -45,6 +45,75 @@ struct ConfigurationTests {
         #expect(config.theme[.header] == Theme.standard[.header])
     }
 
+    /// The ```json block of README.md's config-file section, found from this file's place in the repository.
+    static func readmeExample() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "config.json"), "README.md no longer mentions config.json")
+        let open = try #require(readme.range(of: "\n```json\n", range: section.lowerBound..<readme.endIndex),
+                                "no ```json block after README.md's first mention of config.json")
+        let close = try #require(readme.range(of: "\n```\n", range: open.upperBound..<readme.endIndex))
+        return String(readme[open.upperBound..<close.lowerBound])
+    }
+
+    @Test("README.md's example config loads without a problem, and every key and colour it gives takes effect")
+    func readmeExampleLoads() throws {
+        let text = try Self.readmeExample()
+        let dir = BrowserTempDir()
+        let config = Configuration.load(environment: try environment(text, in: dir))
+        #expect(config.problem == nil, "\(config.problem ?? "")")
+        #expect(config.path == dir.path + "/xdg/linedb/config.json")
+        #expect(config != .standard)
+
+        // Read the example again with Foundation (not with the browser's parser) and check each setting in it.
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let keys = try #require(json["keys"] as? [String: Any], "the example binds no keys")
+        let colors = try #require(json["colors"] as? [String: Any], "the example sets no colours")
+        #expect(!keys.isEmpty && !colors.isEmpty)
+        var named = Set<Key>()
+        for (name, value) in keys {
+            let key = try #require(KeyName.parse(name), "README key \(name)")
+            named.insert(key)
+            if let action = value as? String, action != "none" {
+                #expect(config.keyMap[key] == Action(rawValue: action), "README key \(name): \(action)")
+                #expect(config.keyMap[key] != nil, "README key \(name): \(action) is not an action")
+            } else {
+                #expect(value is NSNull || value as? String == "none", "README key \(name): \(value)")
+                #expect(config.keyMap[key] == nil, "README key \(name) is still bound")
+            }
+        }
+        for (key, action) in KeyMap.standard.bindings where !named.contains(key) {
+            #expect(config.keyMap[key] == action, "\(key) lost its default binding")
+        }
+        func color(_ value: Any) -> Theme.Color? {
+            if let name = value as? String { return Theme.Color(name: name) }
+            if let number = value as? Int { return Theme.Color(name: String(number)) }
+            return nil
+        }
+        for (name, value) in colors {
+            let style = try #require(Theme.style(named: name), "README style \(name)")
+            let look = config.theme[style], standard = Theme.standard[style]
+            if let fields = value as? [String: Any] {
+                let fg = try fields["fg"].map { try #require(color($0), "README \(name).fg") }
+                let bg = try fields["bg"].map { try #require(color($0), "README \(name).bg") }
+                #expect(look.foreground == fg ?? standard.foreground, "README \(name).fg")
+                #expect(look.background == bg ?? standard.background, "README \(name).bg")
+                for (field, attribute) in Theme.Attributes.names {
+                    let on = (fields[field] as? Bool) ?? standard.attributes.contains(attribute)
+                    #expect(look.attributes.contains(attribute) == on, "README \(name).\(field)")
+                }
+            } else {
+                let fg = try #require(color(value), "README \(name): \(value)")
+                #expect(look.foreground == fg, "README \(name): \(value)")
+                #expect(look.background == standard.background && look.attributes == standard.attributes)
+            }
+        }
+        for style in CellStyle.allCases where colors[Theme.name(of: style)] == nil {
+            #expect(config.theme[style] == Theme.standard[style], "\(style) lost its default look")
+        }
+    }
+
     @Test("the file is $XDG_CONFIG_HOME/linedb/config.json, else ~/.config/linedb/config.json; none: the defaults")
     func location() throws {
         #expect(Configuration.filePath(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/linedb/config.json")
@@ -158,7 +227,7 @@ struct ConfigurationTests {
         let help = MemoryTerminal(rows: 24, columns: 80, keys: [.function(1)])
         _ = try app.run(on: help)
         let lines = help.screen.split(separator: "\n")
-        #expect(lines.contains { $0.contains("Ctrl-F") && $0.contains("search all cells") }, "\(help.screen)")
+        #expect(lines.contains { $0.contains("Ctrl-F") && $0.contains("search every cell") }, "\(help.screen)")
         #expect(lines.contains { $0.contains("F1") && $0.contains("this help") } && !help.screen.contains("? "))
     }
 
