@@ -11,12 +11,19 @@ public typealias JSONObject = OrderedDictionary<String, JSONValue>
 /// Integers and floating-point numbers are distinct: `3` is an ``int(_:)`` and `3.0` a ``double(_:)``,
 /// as Python's `json` module reads them. A number too large for `Int` is read as a `double`.
 public enum JSONValue: Hashable, Sendable {
+    /// JSON `null`: an absent value in a nullable column.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number written without a fraction or exponent that fits in `Int`, such as `3` or `-12`.
     case int(Int)
+    /// Any other number, such as `3.0`, `1e3` or an integer too large for `Int`.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, its members in the order they were read or inserted.
     case object(JSONObject)
 }
 
@@ -85,12 +92,20 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
+    /// `nil` written where a `JSONValue` is expected: ``null``.
     public init(nilLiteral: ()) { self = .null }
+    /// `true` or `false` written where a `JSONValue` is expected: ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal such as `3`: ``int(_:)``.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A floating-point literal such as `3.8`: ``double(_:)``.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// A string literal: ``string(_:)``.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal such as `[1, "two", nil]`: ``array(_:)``.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal such as `["name": "Alice", "gpa": 3.8]`: an ``object(_:)`` whose members keep the order
+    /// written (a later duplicate key replaces the earlier value in place).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         var object = JSONObject()
         for (key, value) in elements { object[key] = value }

@@ -10,7 +10,20 @@
 /// | `date` | ISO 8601 date, e.g. `2026-01-22` | JSON string |
 /// | `json` | any JSON value | JSON |
 public enum ColumnType: String, Sendable, Hashable, CaseIterable {
-    case int, float, str, bool, datetime, date, json
+    /// Integers (`Int`).
+    case int
+    /// Numbers; an `int` value is accepted and stored as a float.
+    case float
+    /// Text.
+    case str
+    /// `true` or `false`.
+    case bool
+    /// An ISO 8601 date and time as a JSON string, such as `2026-01-22T20:31:17.592172`.
+    case datetime
+    /// An ISO 8601 date as a JSON string, such as `2026-01-22`.
+    case date
+    /// Any JSON value: a number, string, Boolean, array or object.
+    case json
 
     /// Reads a type name as written in a schema file: the seed's names, common aliases (`string`, `integer`,
     /// `double`, `boolean`, `text`, ...), Python's (`dict`, `list`, `Optional[int]`). Returns `nil` for an
