@@ -80,7 +80,7 @@ struct TaskTests {
         // The match is shown while the count goes on, then the total.
         let firstHit = try #require(terminal.statusLines.firstIndex { rowNumber($0) == 2990 })
         #expect(terminal.statusLines[firstHit].contains("counting"))
-        #expect(terminal.statusLines.last!.contains("/s2990@UNI: 1 match"))
+        #expect(terminal.statusLines.last!.contains("/s2990@UNI: 1 matching"))
     }
 
     @Test("the first match is shown at once: the frame after Enter has the cursor on it while the count goes on")

@@ -86,9 +86,9 @@ extension Renderer {
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
         if let search = state.search {
             if let counter = state.counter, counter.search == search {
-                parts.append("/\(search): ≥\(counter.matches) match, counting \(percent(counter.progress))")
+                parts.append("/\(search): ≥\(counter.matches) matching, counting \(percent(counter.progress))")
             } else {
-                parts.append("/\(search): \(state.searchMatches) match")
+                parts.append("/\(search): \(state.searchMatches) matching")
             }
         }
         let left = parts.joined(separator: " │ ")

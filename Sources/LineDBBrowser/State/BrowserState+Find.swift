@@ -32,6 +32,8 @@ extension BrowserState {
             return
         }
         let f = RowFilter(column: c, text: text)
+        let column = table.schema.columns[c]
+        if let problem = f.problem(column: column.name, type: column.type) { return fail(problem + "; nothing filtered") }
         if filter == nil {
             // The view is every row (in the sort's order, if any): filtering it keeps that order.
             start(.filter(f, sort: nil))

@@ -60,8 +60,8 @@ extension BrowserState {
         guard let action else {
             if case .unknown(let code) = key {
                 fail("unknown key (code \(code)); ? shows the keys")
-            } else if case .character = key {
-                // A character with no action: said, so a user who rebound keys sees why nothing happened.
+            } else if key != .resize {
+                // A key with no action: said, so a user who rebound keys sees why nothing happened.
                 fail("\(KeyName.symbol(key)): no action (? shows the keys)")
             }
             return []

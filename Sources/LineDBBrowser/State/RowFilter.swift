@@ -31,6 +31,21 @@ public struct RowFilter: Sendable, Equatable {
         operand = String(rest).trimmingCharacters(in: " ")
     }
 
+    /// Why the filter cannot apply to a column named `name` of type `type` (a comparison with nothing, or with a
+    /// value that is not of the column's type), or nil when it can.
+    func problem(column name: String, type: ColumnType) -> String? {
+        guard op != .contains else { return nil }
+        if operand.isEmpty { return "filter \(name) \(op.rawValue): nothing to compare with (e.g. \(op.rawValue) 3)" }
+        if operand == "null" { return nil }
+        switch type {
+        case .int where Double(operand) == nil, .float where Double(operand) == nil:
+            return "filter \(describe(name)): \"\(operand)\" is not a number (\(name) is \(type.rawValue))"
+        case .bool where Bool(operand.lowercased()) == nil:
+            return "filter \(describe(name)): \"\(operand)\" is not true or false (\(name) is bool)"
+        default: return nil
+        }
+    }
+
     /// Whether a row passes.
     func matches(_ row: [JSONValue], type: ColumnType) -> Bool {
         compiled(type: type).matches(row[column])
