@@ -59,8 +59,8 @@ extension Benchmark {
         let first = Samples(runs.map(\.firstFrameSinceSpawn))
         let rss = runs.map(\.rssAtEnd).max() ?? .nan
         let last = runs[runs.count - 1]
-        report.line("median first frame \(duration(first.median)); it is also the full load (no progressive "
-            + "loading yet: the frame is drawn after the whole table is in memory)")
+        report.line("median first frame of BrowserApp \(duration(first.median)): the browser complete, after the "
+            + "whole table is in memory (linedb browse draws its loading screen before: Benchmarks/loading-screen.py)")
         report.line("per key (last run):")
         var keyRows: [(String, Samples)] = []
         for label in BrowserProbe.keyLabels {
