@@ -78,5 +78,7 @@ extension Benchmark {
         report.add(SummaryRow(
             measurement: "  same, against SQLite WAL+FULL", lineDB: duration(lineMean), sqlite: duration(walMean),
             ratio: ratio(lineMean, walMean), target: "≤ 1.2 × SQLite WAL+FULL", met: lineMean <= 1.2 * walMean))
+
+        try autoSaveCost()  // the same kind of insert, with and without auto-save (Benchmark+AutoSave.swift)
     }
 }

@@ -23,8 +23,10 @@ public enum AutoSave: Sendable, Hashable {
 
     /// Save after every write call (an insert, update, delete, or a whole transaction), before it returns.
     ///
-    /// Cost: an insert appends its line to the records file and syncs it (`fdatasync`): about one more sync per
-    /// write, so durable single inserts take about twice as long. An update or a delete cannot be appended: the
+    /// Cost: an insert appends its line to the records file and syncs it (`fdatasync`): one more sync per write,
+    /// so a durable single insert takes about twice as long. Measured by `linedb-bench --quick` (1,000 inserts
+    /// each way, alternating, sync ``SyncMode/full``, ext4 on a shared 2-core VM): median 375 µs per insert with
+    /// auto-save after every write against 185 µs without, 2.0×. An update or a delete cannot be appended: the
     /// records file of that table is rewritten whole (temporary file, fsync, rename), O(table size) per write;
     /// for a large table that is updated often, prefer ``every(_:)`` or explicit saves. Many writes in one
     /// ``Database/transaction(_:)`` or ``Database/insert(_:records:)`` are saved once.
