@@ -117,4 +117,24 @@ struct ExportAndFollowTests {
         #expect(seen, "the WAL pane never showed the writer's insert while keys kept coming")
         #expect(app.state?.table?.rows.count == 11)
     }
+
+    @Test("a refused edit says why the browser is read-only: another process writes, or read-only was asked for")
+    func readOnlyReason() throws {
+        let dir = BrowserTempDir()
+        let writer = try database(in: dir)
+        var locked = DatabaseOptions()
+        locked.readOnlyIfLocked = true
+        let beside = MemoryTerminal(rows: 24, columns: 120)
+        beside.type([.enter, .character("e")])
+        let besideApp = BrowserApp(database: try Database(path: dir.db, options: locked))
+        _ = try besideApp.run(on: beside)
+        #expect(besideApp.state?.message
+            == "read-only: this browser cannot change the database (another process writes it)")
+        try writer.close()
+        let asked = MemoryTerminal(rows: 24, columns: 120)
+        asked.type([.enter, .character("e")])
+        let askedApp = BrowserApp(database: try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true)))
+        _ = try askedApp.run(on: asked)
+        #expect(askedApp.state?.message == "read-only: this browser cannot change the database (opened read-only)")
+    }
 }

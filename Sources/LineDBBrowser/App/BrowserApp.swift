@@ -53,6 +53,7 @@ public final class BrowserApp {
     /// search, filter or sort (with its progress; only a look for keys, no wait, happens then).
     public func run(on terminal: Terminal) throws -> Exit {
         var state = BrowserState(databaseName: databaseName, isReadOnly: database.isReadOnly, context: database)
+        if database.options.readOnly { state.readOnlyReason = "opened read-only" }
         state.keyMap = configuration.keyMap
         terminal.apply(configuration.theme)
         if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }

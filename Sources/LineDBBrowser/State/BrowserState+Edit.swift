@@ -4,7 +4,7 @@ import LineDB
 extension BrowserState {
     /// Why the open table cannot be edited, if it cannot.
     var editRefusal: String? {
-        if isReadOnly { return "read-only: this browser cannot change the database (another process writes it)" }
+        if isReadOnly { return "read-only: this browser cannot change the database (\(readOnlyReason))" }
         guard let table else { return "no table is open" }
         if table.keyColumn == nil { return "\(table.name) has no primary key: its records cannot be edited here" }
         return nil

@@ -13,6 +13,8 @@ public struct BrowserState: Sendable {
     public var databaseName: String
     /// Whether edits are refused (the database was opened read-only).
     public var isReadOnly: Bool
+    /// Why, as the refusals say it: another process holds the writer lock, or read-only was asked for.
+    public var readOnlyReason = "another process writes it"
     /// The Tables pane: every table and its record count, by name.
     public var tables: [TableSummary] = []
     /// The highlighted line of the Tables pane.
