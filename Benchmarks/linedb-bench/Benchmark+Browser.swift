@@ -60,7 +60,7 @@ extension Benchmark {
         let rss = runs.map(\.rssAtEnd).max() ?? .nan
         let last = runs[runs.count - 1]
         report.line("median first frame of BrowserApp \(duration(first.median)): the browser complete, after the "
-            + "whole table is in memory (linedb browse draws its loading screen before: Benchmarks/loading-screen.py)")
+            + "whole table is in memory (linedb browse draws its loading screen before: see the real terminal below)")
         report.line("per key (last run):")
         var keyRows: [(String, Samples)] = []
         for label in BrowserProbe.keyLabels {
@@ -115,12 +115,40 @@ extension Benchmark {
 
         let peers = browserPeers()
         for (label, t) in peers { report.line("peer: \(pad(label, 50)) \(right(duration(t), 9))") }
+        let real = loadingScreens(runs: 6)
 
-        report.add(SummaryRow(measurement: "browser: first frame after launch", lineDB: duration(first.median),
-            sqlite: peers.first.map { duration($0.1) } ?? "", ratio: "", target: "< 250 ms",
-            met: first.median < 0.25))
-        report.add(SummaryRow(measurement: "browser: whole table loaded", lineDB: duration(first.median),
-            sqlite: "", ratio: "", target: "< 1 s", met: first.median < 1))
+        // The first screen and the whole load as a user sees them: the real linedb in tmux when it could run,
+        // else BrowserApp's first frame in the child (which comes only once the whole table is in memory).
+        let sqlitePeer = peers.first.map { duration($0.1) } ?? ""
+        let loading = Samples(real.compactMap(\.loading)), complete = Samples(real.compactMap(\.browser))
+        if loading.values.isEmpty {
+            report.add(SummaryRow(measurement: "browser: first frame after launch (BrowserApp)",
+                lineDB: duration(first.median), sqlite: sqlitePeer, ratio: "", target: "< 250 ms",
+                met: first.median < 0.25))
+        } else {
+            report.add(SummaryRow(measurement: "linedb browse in tmux: first screen (loading screen)",
+                lineDB: "\(duration(loading.median)) (max \(duration(loading.max)))", sqlite: sqlitePeer, ratio: "",
+                target: "< 250 ms", met: loading.median < 0.25))
+            let g = Samples(real.compactMap(\.lastRecords))
+            if !g.values.isEmpty {
+                report.add(SummaryRow(measurement: "linedb browse in tmux: G on the loading screen → last records",
+                    lineDB: duration(g.median), sqlite: "", ratio: "", target: "immediate", met: nil))
+            }
+        }
+        let whole = complete.values.isEmpty ? first : complete
+        report.add(SummaryRow(
+            measurement: complete.values.isEmpty ? "browser: whole table loaded (BrowserApp)"
+                : "linedb browse in tmux: whole table loaded (browser complete)",
+            lineDB: "\(duration(whole.median)) (min \(duration(whole.min)))", sqlite: "", ratio: "", target: "< 1 s",
+            met: whole.median < 1))
+        if !complete.values.isEmpty {
+            report.add(SummaryRow(measurement: "browser: BrowserApp complete in the child (open + first frame)",
+                lineDB: duration(first.median), sqlite: "", ratio: "", target: "", met: nil))
+        }
+        if let peak = real.compactMap(\.peakMiB).max() {
+            report.add(SummaryRow(measurement: "linedb browse in tmux: peak RSS once loaded", lineDB: "\(fixed(peak, 0)) MiB",
+                sqlite: "", ratio: "", target: "< 400 MB", met: peak * 1_048_576 < 400e6))
+        }
         report.add(SummaryRow(measurement: "browser: peak RSS", lineDB: "\(fixed(rss, 0)) MiB", sqlite: "",
             ratio: "", target: "< 400 MB", met: rss * 1_048_576 < 400e6))
         let alone = runs.map(\.rssBrowserAtEnd).max() ?? .nan

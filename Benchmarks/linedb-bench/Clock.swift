@@ -34,6 +34,7 @@ struct Samples {
     var median: Double { percentile(50) }
     var p99: Double { percentile(99) }
     var max: Double { values.max() ?? .nan }
+    var min: Double { values.min() ?? .nan }
     var total: Double { values.reduce(0, +) }
 
     /// Nearest-rank percentile.
