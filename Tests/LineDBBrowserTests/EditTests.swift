@@ -166,8 +166,9 @@ struct EditTests {
         #expect(d.state.table?.rows[1][1] == "Two" && d.state.pending.count == 2)
         d.press(.character("p"))
         let preview = d.lines.joined(separator: "\n")
-        #expect(preview.contains("UPDATE student key=1 name: \"Alice\" → \"One\""))
-        #expect(preview.contains("UPDATE student key=2 name: \"李雷\" → \"Two\""))
+        #expect(preview.contains("UPDATE student id=1 name: \"Alice\" → \"One\""))
+        #expect(preview.contains("UPDATE student id=2 name: \"李雷\" → \"Two\""))
+        #expect(preview.contains("COMMIT  (s writes these 2 as one transaction"))
         d.press(.escape, .character("D"), .character("y"))
         #expect(d.state.pending.isEmpty && d.state.table?.rows[0][1] == "Alice")
     }
@@ -214,8 +215,8 @@ struct EditTests {
         d.type("!")
         d.press(.enter, .character("p"))
         let screen = d.lines.joined(separator: "\n")
-        #expect(screen.contains("DELETE room key=R1"))
-        #expect(screen.contains("UPDATE student key=1 name: \"Alice\" → \"Alice!\""))
+        #expect(screen.contains("DELETE room code=R1"))
+        #expect(screen.contains("UPDATE student id=1 name: \"Alice\" → \"Alice!\""))
         #expect(d.lines[1].hasPrefix("*room") && d.lines[2].hasPrefix("*student"))
         d.press(.escape, .character("s"))
         guard case .save(let changes, false) = try #require(d.effects.last) else { Issue.record("no save"); return }

@@ -56,7 +56,7 @@ struct RecordEditorTests {
         let (app, _, _) = try edit(with: script)
         let state = try #require(app.state)
         let summaries = [
-            #"UPDATE student key=1 name: "Alice" → "Ada""#, #"UPDATE student key=1 born: "2001-02-01" → null"#,
+            #"UPDATE student id=1 name: "Alice" → "Ada""#, #"UPDATE student id=1 born: "2001-02-01" → null"#,
         ]
         #expect(state.pending.map(\.summary) == summaries)
         #expect(state.message == "record 1: name, born changed (pending: s saves, u undoes)")

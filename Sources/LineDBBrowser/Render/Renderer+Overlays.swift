@@ -101,8 +101,10 @@ extension Renderer {
     }
 
     static func drawPreview(_ state: BrowserState, in layout: Layout, on grid: inout ScreenGrid) {
+        let n = state.pending.count
         let lines = state.pending.map(\.summary)
-        let r = box("\(lines.count) pending change\(lines.count == 1 ? "" : "s") → WAL entries on save (Esc closes)",
+            + ["COMMIT  (s writes these \(n) as one transaction, all or none, then the records files)"]
+        let r = box("\(n) pending change\(n == 1 ? "" : "s") → WAL entries on save (Esc closes)",
                     height: min(lines.count, grid.rows - 5), width: grid.columns - 8, in: layout, on: &grid)
         for (i, line) in lines.suffix(r.height).enumerated() {
             field(line, row: r.row + i, column: r.column, width: r.width, style: .normal, on: &grid)

@@ -62,16 +62,16 @@ public struct Change: Sendable, Equatable {
         }
     }
 
-    /// A one-line view of the change, like the WAL pane shows entries.
+    /// A one-line view of the change, like the WAL pane shows entries: `UPDATE student id=1 name: "A" → "B"`.
     public var summary: String {
-        let key = ValueText.display(self.key)
+        let key = (keyColumn < columns.count ? columns[keyColumn] : "key") + "=" + ValueText.display(self.key)
         switch kind {
         case .update(_, let c, let old, let new):
-            return "\(operation) \(table) key=\(key) \(columns[c]): \(ValueText.json(old)) → \(ValueText.json(new))"
+            return "\(operation) \(table) \(key) \(columns[c]): \(ValueText.json(old)) → \(ValueText.json(new))"
         case .insert(let row):
-            return "\(operation) \(table) key=\(key) \(ValueText.json(.object(record(of: row))))"
+            return "\(operation) \(table) \(key) \(ValueText.json(.object(record(of: row))))"
         case .delete:
-            return "\(operation) \(table) key=\(key)"
+            return "\(operation) \(table) \(key)"
         }
     }
 }
