@@ -125,6 +125,32 @@ struct WALFollowerTests {
         #expect(try follower.poll().isEmpty)
     }
 
+    @Test("pollEvents(decodingLast:) returns only the latest lines at first; later polls and truncations as usual")
+    func decodingLast() throws {
+        let dir = try Scratch().studentDatabase(count: 6)  // CREATE_TABLE + 6 inserts: lsn 1...7
+        let other = WALFollower(databasePath: dir.db)
+        let first = try other.pollEvents(decodingLast: 2).compactMap { if case .entry(let e) = $0 { e } else { nil } }
+        #expect(first.map(\.lsn) == [6, 7])
+        #expect(try WALFollower(databasePath: dir.db).pollEvents(decodingLast: 0).isEmpty)
+        #expect(try WALFollower(databasePath: dir.db).pollEvents(decodingLast: 100).count == 7)
+        let db = try Database(path: dir.db)
+        try db.insert("student", ["name": "Zed", "email": "zed@u.edu"])
+        try db.close()
+        #expect(try other.pollEvents(decodingLast: 2).compactMap { if case .entry(let e) = $0 { e.lsn } else { nil } }
+            == [8])  // not the first poll: every new entry
+        // The skipped lines still count: cutting off the last line and writing another is a truncation that
+        // returns only the new line, not the history.
+        let lines = dir.lines("db/wal/transaction.log")
+        dir.write("db/wal/transaction.log", lines.prefix(7).map { $0 + "\n" }.joined())
+        let again = try Database(path: dir.db)
+        try again.insert("student", ["name": "Ann", "email": "ann@u.edu"])
+        try again.close()
+        let events = try other.pollEvents()
+        #expect(events.first == .rotated(.truncated))
+        let entries = events.compactMap { if case .entry(let e) = $0 { e } else { nil } }
+        #expect(entries.map(\.lsn) == [8] && entries.first?.record.objectValue?["name"] == "Ann")
+    }
+
     @Test("no WAL file yet: polls return nothing until it appears")
     func missingFile() throws {
         let dir = Scratch()

@@ -117,14 +117,31 @@ public final class WALFollower {
 
     /// Like ``poll()``, with the rotations in their place among the entries.
     public func pollEvents() throws(LineDBError) -> [Event] {
+        try pollEvents(decodingLast: nil)
+    }
+
+    /// Like the first ``pollEvents()``, but of the lines already in the file only the last `count` are read as
+    /// entries and returned: the ones before are consumed unread (checksummed and counted, not parsed), so that a
+    /// follower that shows only the latest entries does not pay for parsing a long log's history. An entry of a
+    /// transaction whose earlier lines were skipped comes without them. Later polls return every new entry, as
+    /// ``pollEvents()`` does; called after the first poll, this is ``pollEvents()``.
+    ///
+    /// ```swift
+    /// let follower = WALFollower(databasePath: "data/university")
+    /// let latest = try follower.pollEvents(decodingLast: 1000)   // a 64 MiB log: a scan, not 230,000 parses
+    /// ```
+    public func pollEvents(decodingLast count: Int?) throws(LineDBError) -> [Event] {
         var events: [Event] = []
+        var decodeLast = count
         if fd < 0 {
             guard try openCurrent() else { return [] }
+        } else {
+            decodeLast = nil
         }
         if try readLinesChanged() {
             restart(after: .truncated, into: &events)
         }
-        try readAvailable(into: &events)
+        try readAvailable(into: &events, decodingLast: decodeLast)
         if let current = io.stat(walPath), let identity,
             current.inode != identity.inode || current.device != identity.device
         {
@@ -183,8 +200,9 @@ public final class WALFollower {
 
     // MARK: - Lines
 
-    /// Reads from `offset` to the end of the file and turns every complete line into entries.
-    private func readAvailable(into events: inout [Event]) throws(LineDBError) {
+    /// Reads from `offset` to the end of the file and turns every complete line into entries (with `decodingLast`,
+    /// only the last that many lines; the ones before are consumed unread).
+    private func readAvailable(into events: inout [Event], decodingLast: Int? = nil) throws(LineDBError) {
         var bytes: [UInt8] = []
         while true {
             let chunk = try io.pread(fd, count: 1 << 20, offset: offset + bytes.count, path: walPath)
@@ -192,6 +210,20 @@ public final class WALFollower {
             bytes += chunk
         }
         guard let lastNewline = bytes.lastIndex(of: 10) else { return }
+        // Where the last `decodingLast` lines start: after the decodingLast-th `\n` before the last one.
+        var decodeFrom = 0
+        if let wanted = decodingLast {
+            var seen = 0
+            var i = lastNewline
+            while i > 0 && seen < max(0, wanted) {
+                i -= 1
+                if bytes[i] == 10 {
+                    seen += 1
+                    if seen == wanted { decodeFrom = i + 1 }
+                }
+            }
+            if wanted <= 0 { decodeFrom = lastNewline + 1 }
+        }
         try bytes.withBuffer { (buffer) throws(LineDBError) in
             var start = 0
             while start <= lastNewline {
@@ -202,7 +234,7 @@ public final class WALFollower {
                 if contentEnd > start && buffer[contentEnd - 1] == 13 { contentEnd -= 1 }
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
                 let checksum = CRC32C.checksum(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                if !isBlank(line) {
+                if start >= decodeFrom && !isBlank(line) {
                     switch decode(line, lineNumber: lineNumber + 1, byteOffset: fileOffset) {
                     case .success(let entry):
                         suspect = nil

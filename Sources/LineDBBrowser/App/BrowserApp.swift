@@ -60,7 +60,8 @@ public final class BrowserApp {
         // An invalid config file: said first (the defaults are in use), before anything else.
         if let problem = configuration.problem { state.fail(problem) }
         follower = database.path.map { WALFollower(databasePath: $0) }
-        pollWAL(&state, follow: false)
+        // The pane keeps the latest entries only: a long log's history is skipped unparsed.
+        pollWAL(&state, follow: false, decodingLast: BrowserState.walLimit)
         if let path = database.path, let notice = PendingRecovery.notice(in: path) {
             state.say(state.message.isEmpty ? notice : state.message + "; " + notice)
         }
@@ -150,12 +151,12 @@ public final class BrowserApp {
 
     /// Reads new WAL entries into the pane. When following a writer (read-only), brings the database up to date
     /// (``Database/refresh()``) and redraws the grid from it, keeping the cursor on the same record.
-    func pollWAL(_ state: inout BrowserState, follow: Bool) {
+    func pollWAL(_ state: inout BrowserState, follow: Bool, decodingLast: Int? = nil) {
         guard let follower else { return }
         do {
             var changed = false
             var batch: [WALEntry] = []
-            for event in try follower.pollEvents() {
+            for event in try follower.pollEvents(decodingLast: decodingLast) {
                 switch event {
                 case .entry(let entry):
                     batch.append(entry)
