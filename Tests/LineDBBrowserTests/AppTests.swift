@@ -43,17 +43,10 @@ final class ScriptedTerminal: Terminal {
 
 @Suite("Browser app against a database on disk")
 struct AppTests {
-    func database(in dir: BrowserTempDir) throws -> Database {
-        let db = try Database(path: dir.db)
-        try Fixture.fill(db)
-        _ = try db.save()
-        return db
-    }
-
     @Test("editing a cell and pressing s writes one transaction to the WAL and the records file")
     func editAndSave() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let terminal = MemoryTerminal(rows: 24, columns: 80)
         terminal.type([.enter, .right, .character("e"), .control("u")] + keys("Ada") + [.enter, .character("s")])
         let app = BrowserApp(database: db)
@@ -79,7 +72,7 @@ struct AppTests {
     @Test("add and delete are saved together; a refused save writes nothing")
     func addDeleteSave() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let terminal = MemoryTerminal(rows: 24, columns: 80)
         terminal.type([.enter, .character("a")] + keys("Grace") + [.enter, .character("g"), .character("d"),
                                                                     .character("y"), .control("s")])
@@ -95,7 +88,7 @@ struct AppTests {
     @Test("q with unsaved changes asks; s saves and quits")
     func quitSaving() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let terminal = MemoryTerminal(rows: 24, columns: 80)
         terminal.type([.enter, .right, .character("e")] + keys("!") + [.enter, .character("q")])
         let app = BrowserApp(database: db)
@@ -112,7 +105,7 @@ struct AppTests {
     @Test("x exports the table in the chosen format to a path with a default; c checkpoints after confirmation")
     func exportAndCheckpoint() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let path = dir.path + "/out/students.csv"
         let terminal = MemoryTerminal(rows: 24, columns: 80)
         terminal.type([.character("x"), .character("c")])
@@ -137,7 +130,7 @@ struct AppTests {
     @Test("read-only: follows another writer live, keeping the cursor on the same record")
     func followWriter() throws {
         let dir = BrowserTempDir()
-        let writer = try database(in: dir)
+        let writer = try Fixture.saved(in: dir)
         var options = DatabaseOptions()
         options.readOnlyIfLocked = true
         let reader = try Database(path: dir.db, options: options)
@@ -171,7 +164,7 @@ struct AppTests {
     @Test("the WAL pane tails the log (time, operation, table, key, change) and scrolls back when focused")
     func walPane() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         try db.update("teacher", key: "T2", set: ["name": "Grace Hopper"])
         let terminal = MemoryTerminal(rows: 24, columns: 100)
         let app = BrowserApp(database: db)

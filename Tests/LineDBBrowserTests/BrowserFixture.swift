@@ -62,6 +62,14 @@ enum Fixture {
         try database.insert("teacher", ["code": "T2", "name": "Hopper"])
     }
 
+    /// A database on disk in `dir` (`dir.db`) with the fixture's tables, saved.
+    static func saved(in dir: BrowserTempDir) throws -> Database {
+        let db = try Database(path: dir.db)
+        try fill(db)
+        _ = try db.save()
+        return db
+    }
+
     static func memory(studentCount: Int = 10) throws -> Database {
         let db = Database.inMemory()
         try fill(db, studentCount: studentCount)

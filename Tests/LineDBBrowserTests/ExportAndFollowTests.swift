@@ -6,17 +6,10 @@ import Testing
 
 @Suite("Export questions, the WAL pane's keys and following the WAL while keys keep coming")
 struct ExportAndFollowTests {
-    func database(in dir: BrowserTempDir) throws -> Database {
-        let db = try Database(path: dir.db)
-        try Fixture.fill(db)
-        _ = try db.save()
-        return db
-    }
-
     @Test("x to an existing file asks before replacing it: n leaves it, y replaces it; the status names the absolute path")
     func exportOverwrite() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let path = dir.path + "/students.jsonl"
         try "keep me\n".write(toFile: path, atomically: true, encoding: .utf8)
         // A relative path with `..` is resolved against the current directory.
@@ -47,7 +40,7 @@ struct ExportAndFollowTests {
     @Test("export says what it leaves out: the question and the result count the unsaved changes of the table")
     func exportWithPendingChanges() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let path = dir.path + "/out.csv"
         let deleteOne: [Key] = [.enter, .character("d"), .character("y")]
         let terminal = MemoryTerminal(rows: 24, columns: 140)
@@ -78,7 +71,7 @@ struct ExportAndFollowTests {
     @Test("the WAL pane names an entry by its table's primary key, also when the key is not the first column")
     func walPaneKeyColumn() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         try db.createTable(TableSchema("room", columns: [Column("seats", .int), Column("code", .str, primaryKey: true)]))
         try db.insert("room", ["seats": 30, "code": "R1"])
         try db.update("room", key: "R1", set: ["seats": 40])
@@ -93,7 +86,7 @@ struct ExportAndFollowTests {
     @Test("while keys keep coming (a held j), the WAL pane and a read-only grid still follow the writer within a tick")
     func followWhileTyping() throws {
         let dir = BrowserTempDir()
-        let writer = try database(in: dir)
+        let writer = try Fixture.saved(in: dir)
         var options = DatabaseOptions()
         options.readOnlyIfLocked = true
         let reader = try Database(path: dir.db, options: options)
@@ -121,7 +114,7 @@ struct ExportAndFollowTests {
     @Test("a refused edit says why the browser is read-only: another process writes, or read-only was asked for")
     func readOnlyReason() throws {
         let dir = BrowserTempDir()
-        let writer = try database(in: dir)
+        let writer = try Fixture.saved(in: dir)
         var locked = DatabaseOptions()
         locked.readOnlyIfLocked = true
         let beside = MemoryTerminal(rows: 24, columns: 120)

@@ -20,17 +20,10 @@ private final class SignalledTerminal: Terminal {
 
 @Suite("Browser: SIGTERM/SIGHUP keep the unsaved changes in a recovery file")
 struct RecoveryTests {
-    func database(in dir: BrowserTempDir) throws -> Database {
-        let db = try Database(path: dir.db)
-        try Fixture.fill(db)
-        _ = try db.save()
-        return db
-    }
-
     @Test("with pending changes, SIGTERM writes them to <db>/.linedb-pending-<pid>.json; the next browser says so")
     func pendingChangesWritten() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         // Rename Alice to Ada, delete the second record.
         let keys: [Key] = [.enter, .right, .character("e"), .control("u")] + "Ada".map { .character($0) }
             + [.enter, .down, .character("d"), .character("y")]
@@ -59,7 +52,7 @@ struct RecoveryTests {
     @Test("without pending changes SIGTERM writes no file")
     func nothingPending() throws {
         let dir = BrowserTempDir()
-        let db = try database(in: dir)
+        let db = try Fixture.saved(in: dir)
         let exit = try BrowserApp(database: db).run(on: SignalledTerminal([.enter, .down]))
         #expect(exit == .terminated(signal: SIGTERM, recoveryFile: nil))
         #expect(PendingRecovery.files(in: dir.db).isEmpty)

@@ -115,15 +115,4 @@ struct ReadOnlyFollowTests {
         #expect(try session.exitStatus() == 0)
         #expect(session.stty.before == session.stty.after)
     }
-
-    /// Every file under `directory` (relative path → contents), the lock file aside.
-    private func snapshot(_ directory: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: directory)
-        while let relative = enumerator?.nextObject() as? String {
-            if relative == ".lock" { continue }
-            if let data = FileManager.default.contents(atPath: directory + "/" + relative) { files[relative] = data }
-        }
-        return files
-    }
 }

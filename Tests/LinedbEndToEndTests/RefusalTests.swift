@@ -104,17 +104,6 @@ struct RefusalTests {
         #expect(kill(holder, 0) == 0, "the writer must be untouched")
     }
 
-    /// Every file under `directory` (relative path → contents), the lock file aside.
-    private func snapshot(_ directory: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: directory)
-        while let relative = enumerator?.nextObject() as? String {
-            if relative == ".lock" { continue }
-            if let data = FileManager.default.contents(atPath: directory + "/" + relative) { files[relative] = data }
-        }
-        return files
-    }
-
     @Test("linedb demo DIR in a terminal creates the database and opens the browser on it")
     func demoOpensBrowser() throws {
         let scratch = Scratch()

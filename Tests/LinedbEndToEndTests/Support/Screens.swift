@@ -194,3 +194,15 @@ func openDemoBrowser(
     }
     return (session, db)
 }
+
+/// Every file under `directory` (relative path → contents), the lock file aside: compared before and after to show
+/// that the browser changed nothing.
+func snapshot(_ directory: String) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: directory)
+    while let relative = enumerator?.nextObject() as? String {
+        if relative == ".lock" { continue }
+        if let data = FileManager.default.contents(atPath: directory + "/" + relative) { files[relative] = data }
+    }
+    return files
+}
