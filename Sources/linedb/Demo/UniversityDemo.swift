@@ -114,7 +114,10 @@ enum UniversityDemo {
             return "\(given)\(nickname) \(g.pick(familyNames))"
         }
         func email(_ name: String, _ i: Int, _ domain: String) -> String {
-            let ascii = name.lowercased().unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }
+            // Latin letters lose their accents (é → e, ł → l, ø → o); other scripts are left out.
+            let special: [Character: String] = ["ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d"]
+            let latin = name.lowercased().decomposedStringWithCanonicalMapping.map { special[$0] ?? String($0) }
+            let ascii = latin.joined().unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }
             let stem = String(String.UnicodeScalarView(ascii.prefix(12)))
             return "\(stem.isEmpty ? "user" : stem)\(i)@\(domain)"
         }
