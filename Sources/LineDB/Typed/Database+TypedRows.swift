@@ -31,6 +31,9 @@ extension Database {
         try state.withLock { () throws -> [R] in
             let t = try boundTable(binding)
             let decoder = RowDecoder(binding: binding)
+            if predicate == nil && orderIndex == nil {
+                return try decodedRows(t, decoder, offset: offset, limit: limit)
+            }
             var out: [R] = []
             if predicate == nil && offset == 0 { out.reserveCapacity(min(limit ?? t.count, t.count)) }
             var skipped = 0
@@ -56,6 +59,33 @@ extension Database {
                 for row in t.rows where try !visit(row) { break }
             }
             return out
+        }
+    }
+
+    /// The live rows of `t` in insertion order from `offset`, at most `limit`, decoded: `all()` and `fetch` without
+    /// a predicate or an order. This code is not specialised for `R` (the caller's module cannot see it), so the
+    /// array is sized once and each record decoded into its place: appending looked up `Array<R>`'s metadata in the
+    /// runtime's cache for every record. State lock held.
+    private func decodedRows<R: TableRecord>(_ t: TableState, _ decoder: RowDecoder, offset: Int, limit: Int?) throws
+        -> [R]
+    {
+        let offset = Swift.max(offset, 0)
+        let wanted = Swift.max(0, Swift.min(limit ?? Int.max, t.count - offset))
+        if wanted == 0 { return [] }
+        let slots = t.slots
+        return try [R](unsafeUninitializedCapacity: wanted) { buffer, initialized in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            var skipped = 0
+            for slot in slots {
+                guard let row = slot else { continue }
+                if skipped < offset {
+                    skipped += 1
+                    continue
+                }
+                (base + initialized).initialize(to: try decoder.decode(row.values, as: R.self))
+                initialized += 1
+                if initialized == wanted { break }
+            }
         }
     }
 

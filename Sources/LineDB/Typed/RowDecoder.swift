@@ -3,78 +3,67 @@ import Foundation
 /// Decodes a ``TableRecord`` straight from a row's values (``JSONValue``s in the table's column order), without
 /// building a ``Record`` or JSON text. One decoder is reused for many rows (not at the same time): call ``decode``.
 ///
-/// Not generic over the record type, so that the containers it hands out are generic over their key type only
-/// (one metadata lookup fewer per row), and so that a ``RecordBinding`` can keep one for fetches by key. The row
-/// and the name hint are kept behind a pointer: the hot path reads them without exclusivity checks.
+/// Not generic over the record type, so that the containers it hands out are generic over their key type only,
+/// and so that a ``RecordBinding`` can keep one for fetches by key. What the containers read (the row, the name
+/// hint) is in a ``RowCursor`` that they share with the decoder.
+///
+/// The keyed container is made once per key type and handed out again for every later row: the decoder is called
+/// from the record's `init(from:)` through the `Decoder` protocol, so this code is never specialised, and making
+/// a `KeyedDecodingContainer<Key>` anew costs lookups in the runtime's generic metadata and conformance caches
+/// (`RowContainer<Key>`, its conformance, the container's box class) and the allocation of the box, per row:
+/// about an eighth of a typed fetch of all records in a profile of the benchmark. Reusing it costs one lookup (of
+/// `KeyedDecodingContainer<Key>`, to copy it).
 final class RowDecoder: Decoder {
-    unowned(unsafe) let binding: RecordBinding
-    /// Keeps `binding` alive, except in the decoder that the binding itself keeps (which would be a cycle).
-    private let owner: RecordBinding?
-    /// The binding's lists, copied once (reading a `let` of this class costs no retain of the binding).
-    fileprivate let names: [String]
-    fileprivate let tableIndex: [Int]
-    fileprivate let cursor: UnsafeMutablePointer<Cursor>
+    fileprivate let cursor: RowCursor
+    var binding: RecordBinding { cursor.binding }
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    /// The row being decoded and the type's column most likely asked next (a synthesised `init(from:)` asks in
-    /// order).
-    fileprivate struct Cursor {
-        var row: UnsafePointer<JSONValue>?
-        var hint: Int
-    }
+    /// The key type of the cached container, and the container (a `KeyedDecodingContainer<Key>` of that key type)
+    /// with the function that destroys it.
+    private var cachedKey: ObjectIdentifier?
+    private var cached: UnsafeMutableRawPointer?
+    private var destroyCached: ((UnsafeMutableRawPointer) -> Void)?
 
     init(binding: RecordBinding, ownedByBinding: Bool = false) {
-        self.binding = binding
-        owner = ownedByBinding ? nil : binding
-        names = binding.names
-        tableIndex = binding.tableIndex
-        cursor = .allocate(capacity: 1)
-        cursor.initialize(to: Cursor(row: nil, hint: 0))
+        cursor = RowCursor(binding: binding, ownedByBinding: ownedByBinding)
     }
 
     deinit {
-        cursor.deinitialize(count: 1)
-        cursor.deallocate()
+        if let cached, let destroyCached { destroyCached(cached) }
     }
 
     /// Decodes one row (values in table column order); errors name the table, the record's key and the column.
     func decode<R: Decodable>(_ row: [JSONValue], as type: R.Type) throws -> R {
-        let saved = cursor.pointee
-        defer { cursor.pointee = saved }  // a decode inside a decode (a custom init(from:)) leaves ours intact
+        let saved = cursor.state.pointee
+        defer { cursor.state.pointee = saved }  // a decode inside a decode (a custom init(from:)) leaves ours intact
         do {
-            return try row.withUnsafeBufferPointer { buffer in
-                cursor.pointee = Cursor(row: buffer.baseAddress, hint: 0)
-                return try R(from: self)
-            }
+            // The row's storage is not moved while `row` (borrowed for this call) lives: its address is kept in
+            // the cursor for the containers, without a generic closure around `R(from:)`.
+            cursor.state.pointee = RowCursor.State(row: row.withUnsafeBufferPointer { $0.baseAddress }, hint: 0)
+            return try R(from: self)
         } catch {
+            let binding = cursor.binding
             throw binding.decodingError(error, key: binding.key(ofRowValues: row).brief, row: row)
         }
     }
 
-    /// The position in the row of the column named by `key`, or -1.
-    @inline(__always)
-    fileprivate func position(_ key: some CodingKey) -> Int {
-        let name = key.stringValue
-        let hint = cursor.pointee.hint
-        let i: Int
-        if hint < names.count && names[hint] == name {
-            i = hint
-        } else if let found = binding.positions[name] {
-            i = found
-        } else {
-            return -1
-        }
-        cursor.pointee.hint = i + 1
-        return tableIndex[i]
-    }
-
-    /// The value at row position `p` (from ``position(_:)``, not -1).
-    @inline(__always)
-    fileprivate func value(at p: Int) -> JSONValue { cursor.pointee.row.unsafelyUnwrapped[p] }
-
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(RowContainer<Key>(decoder: self))
+        if let cached, cachedKey == ObjectIdentifier(Key.self) {
+            return cached.assumingMemoryBound(to: KeyedDecodingContainer<Key>.self).pointee
+        }
+        let container = KeyedDecodingContainer(RowContainer<Key>(cursor: cursor))
+        if let cached, let destroyCached { destroyCached(cached) }
+        let p = UnsafeMutablePointer<KeyedDecodingContainer<Key>>.allocate(capacity: 1)
+        p.initialize(to: container)
+        cached = UnsafeMutableRawPointer(p)
+        cachedKey = ObjectIdentifier(Key.self)
+        destroyCached = { raw in
+            let p = raw.assumingMemoryBound(to: KeyedDecodingContainer<Key>.self)
+            p.deinitialize(count: 1)
+            p.deallocate()
+        }
+        return container
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
@@ -88,21 +77,76 @@ final class RowDecoder: Decoder {
     }
 }
 
-private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let decoder: RowDecoder
-    var codingPath: [CodingKey] { [] }
-    var allKeys: [Key] { decoder.names.compactMap { Key(stringValue: $0) } }
+/// What a ``RowDecoder``'s containers read: the binding's lists and the row being decoded. A class of its own
+/// (not the decoder) so that the container the decoder caches does not keep the decoder alive.
+final class RowCursor {
+    unowned(unsafe) let binding: RecordBinding
+    /// Keeps `binding` alive, except in the decoder that the binding itself keeps (which would be a cycle).
+    private let owner: RecordBinding?
+    /// The binding's lists, copied once (reading a `let` of this class costs no retain of the binding).
+    let names: [String]
+    let tableIndex: [Int]
+    /// Behind a pointer: the hot path reads and writes it without exclusivity checks.
+    let state: UnsafeMutablePointer<State>
 
-    func contains(_ key: Key) -> Bool { decoder.binding.positions[key.stringValue] != nil }
+    /// The row being decoded and the type's column most likely asked next (a synthesised `init(from:)` asks in
+    /// order).
+    struct State {
+        var row: UnsafePointer<JSONValue>?
+        var hint: Int
+    }
+
+    init(binding: RecordBinding, ownedByBinding: Bool) {
+        self.binding = binding
+        owner = ownedByBinding ? nil : binding
+        names = binding.names
+        tableIndex = binding.tableIndex
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(row: nil, hint: 0))
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// The position in the row of the column named by `key`, or -1.
+    @inline(__always)
+    func position(_ key: some CodingKey) -> Int {
+        let name = key.stringValue
+        let hint = state.pointee.hint
+        let i: Int
+        if hint < names.count && names[hint] == name {
+            i = hint
+        } else if let found = binding.positions[name] {
+            i = found
+        } else {
+            return -1
+        }
+        state.pointee.hint = i + 1
+        return tableIndex[i]
+    }
+
+    /// The value at row position `p` (from ``position(_:)``, not -1).
+    @inline(__always)
+    func value(at p: Int) -> JSONValue { state.pointee.row.unsafelyUnwrapped[p] }
+}
+
+private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let cursor: RowCursor
+    var codingPath: [CodingKey] { [] }
+    var allKeys: [Key] { cursor.names.compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { cursor.binding.positions[key.stringValue] != nil }
 
     @inline(__always)
     private func value(_ key: Key) throws -> JSONValue {
-        let p = decoder.position(key)
+        let p = cursor.position(key)
         guard p >= 0 else {
             throw DecodingError.keyNotFound(
-                key, .init(codingPath: [], debugDescription: "table '\(decoder.binding.table)' has no such column"))
+                key, .init(codingPath: [], debugDescription: "table '\(cursor.binding.table)' has no such column"))
         }
-        return decoder.value(at: p)
+        return cursor.value(at: p)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
@@ -158,7 +202,15 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try ValueDecoder.integer(type, try value(key), [key])
     }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        if T.self == Date.self { return SpecialValues.reinterpret(try decodeDate(key), as: T.self) }
+        // A `Date` without touching `Optional<T>`, whose metadata the path below looks up (on entry) in the
+        // runtime's cache, once per row.
+        if T.self == Date.self { return unsafeBitCast(try decodeDate(key), to: T.self) }
+        return try decodeOther(type, key)
+    }
+
+    /// Any other `Decodable`: a special value (`UUID`, `URL`, `Data`) or the type's own `init(from:)`.
+    @inline(never)
+    private func decodeOther<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
         let v = try value(key)
         if let special = try SpecialValues.decode(T.self, from: v, codingPath: [key]) { return special }
         return try T(from: ValueDecoder(v, codingPath: [key]))
@@ -176,9 +228,9 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     // decodeIfPresent: a column that is null (or not in the table) is nil.
     private func present(_ key: Key) -> JSONValue? {
-        let p = decoder.position(key)
+        let p = cursor.position(key)
         guard p >= 0 else { return nil }
-        let v = decoder.value(at: p)
+        let v = cursor.value(at: p)
         if v.isNull { return Optional.none }  // not `? nil :`, which JSONValue's nil literal would make .null
         return v
     }
