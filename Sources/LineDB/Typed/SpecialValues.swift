@@ -23,7 +23,7 @@ enum SpecialValues {
     /// `value` as `U`, which the caller has checked `T` is.
     @inline(__always)
     static func reinterpret<T, U>(_ value: T, as type: U.Type) -> U {
-        withUnsafePointer(to: value) { $0.withMemoryRebound(to: U.self, capacity: 1) { $0.pointee } }
+        unsafeBitCast(value, to: U.self)  // not withUnsafePointer, which unspecialised code calls as a generic function
     }
 
     /// Whether `T` is one of the special types.
