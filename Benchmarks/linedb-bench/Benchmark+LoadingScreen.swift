@@ -95,6 +95,49 @@ extension Benchmark {
         return run
     }
 
+    /// VisiData (`vd`, the tool the issue compares with) on the same records file in the same terminal, `runs`
+    /// times: when its first screen shows the first record, when it has read the whole file (the row count in its
+    /// status line is the table's and "reading" is gone), and its peak RSS then. Skipped when `vd` is not
+    /// installed (Debian's `visidata`).
+    func visiData(runs: Int) -> [LoadingScreenRun] {
+        guard system("command -v vd >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1") == 0 else {
+            report.line("peer VisiData: skipped (no vd on the PATH: apt-get install visidata)")
+            return []
+        }
+        let version = shellOutput("vd --version 2>&1").split(separator: "\n").first.map(String.init) ?? "vd"
+        let file = browserDB + "/data/student.records"
+        report.line("peer \(version): vd -f jsonl \(file), in the same tmux 120x40")
+        var out: [LoadingScreenRun] = []
+        for i in 1...runs {
+            var run = LoadingScreenRun()
+            let session = "linedb-bench-vd-\(getpid())-\(i)"
+            let start = nowNanos()
+            func since() -> Double { Double(nowNanos() - start) / 1e9 }
+            guard system("tmux new-session -d -s \(session) -x 120 -y 40 'exec vd -f jsonl \(file)'") == 0 else { break }
+            while since() < 120 {
+                let screen = shellOutput("tmux capture-pane -p -t \(session)")
+                let t = since()
+                if run.loading == nil, screen.contains("s0@uni.edu") { run.loading = t }
+                if screen.contains(" \(n) rows"), !screen.contains("reading") {
+                    run.browser = t
+                    break
+                }
+                usleep(run.loading == nil ? 1000 : 20_000)
+            }
+            if let pid = Int32(shellOutput("tmux display -p -t \(session) '#{pane_pid}'")
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                run.peakMiB = peakRSSMiB(pid: pid)
+            }
+            _ = system("tmux kill-session -t \(session) 2>/dev/null")
+            func t(_ v: Double?) -> String { v.map(duration) ?? "never" }
+            report.line("vd #\(i) first screen \(t(run.loading)), whole file read \(t(run.browser))"
+                + (run.peakMiB.map { ", peak RSS \(fixed($0, 0)) MiB" } ?? ""))
+            out.append(run)
+        }
+        return out
+    }
+
     /// `VmHWM` of a process, MiB.
     private func peakRSSMiB(pid: Int32) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
