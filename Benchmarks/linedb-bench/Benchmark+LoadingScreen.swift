@@ -19,6 +19,13 @@ struct LoadingScreenRun {
     var peakMiB: Double?
 }
 
+/// The bench's own tmux server (`-L`), without the user's `.tmux.conf` (`-f /dev/null`): no status line, no other
+/// sessions, nothing of the user's setup in the figures; killed when the runs end.
+private let tmux = "tmux -L linedb-bench-\(getpid()) -f /dev/null"
+
+/// `text` as one single-quoted shell word.
+private func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
 extension Benchmark {
     /// The `linedb` executable beside this one, if it was built.
     var linedbBinary: String? {
@@ -37,10 +44,11 @@ extension Benchmark {
             report.line("real terminal: skipped (no linedb beside linedb-bench: swift build -c release --product linedb)")
             return []
         }
+        defer { _ = system("\(tmux) kill-server 2>/dev/null") }
         report.line("real terminal: \(linedb) browse in tmux 120x40, the screen read with capture-pane every ~3 ms "
             + "until the loading screen shows, then every ~20 ms")
         var out: [LoadingScreenRun] = []
-        for i in 1...runs {
+        for i in 1...max(1, runs) {
             let r = loadingScreenOnce(linedb: linedb, session: "linedb-bench-\(getpid())-\(i)", pressG: i % 2 == 0)
             out.append(r)
             func t(_ v: Double?) -> String { v.map(duration) ?? "never" }
@@ -57,19 +65,21 @@ extension Benchmark {
         var run = LoadingScreenRun()
         let start = nowNanos()
         func since() -> Double { Double(nowNanos() - start) / 1e9 }
-        guard system("tmux new-session -d -s \(session) -x 120 -y 40 'exec \(linedb) browse \(browserDB)'") == 0 else {
+        let command = "exec \(shellQuoted(linedb)) browse \(shellQuoted(browserDB))"
+        guard system("\(tmux) new-session -d -s \(session) -x 120 -y 40 \(shellQuoted(command))") == 0 else {
             report.line("real terminal: tmux new-session failed")
             return run
         }
-        defer { _ = system("tmux kill-session -t \(session) 2>/dev/null") }
+        defer { _ = system("\(tmux) kill-session -t \(session) 2>/dev/null") }
         var sentG: Double?
         while since() < 30 {
-            let screen = shellOutput("tmux capture-pane -p -t \(session)")
+            let screen = shellOutput("\(tmux) capture-pane -p -t \(session) 2>/dev/null")
+            if screen.isEmpty && system("\(tmux) has-session -t \(session) 2>/dev/null") != 0 { break }  // it died
             let t = since()
             if run.loading == nil, screen.contains("loading") {
                 run.loading = t
                 if pressG {
-                    _ = system("tmux send-keys -t \(session) G")
+                    _ = system("\(tmux) send-keys -t \(session) G")
                     sentG = since()
                 }
             }
@@ -86,12 +96,11 @@ extension Benchmark {
             let waitingForG = sentG != nil && run.lastRecords == nil
             usleep(run.loading == nil || waitingForG ? 1000 : 20_000)
         }
-        if let pid = Int32(shellOutput("tmux display -p -t \(session) '#{pane_pid}'")
+        if let pid = Int32(shellOutput("\(tmux) display -p -t \(session) '#{pane_pid}'")
             .trimmingCharacters(in: .whitespacesAndNewlines))
         {
             run.peakMiB = peakRSSMiB(pid: pid)
         }
-        _ = system("tmux send-keys -t \(session) q")
         return run
     }
 
@@ -107,15 +116,18 @@ extension Benchmark {
         let version = shellOutput("vd --version 2>&1").split(separator: "\n").first.map(String.init) ?? "vd"
         let file = browserDB + "/data/student.records"
         report.line("peer \(version): vd -f jsonl \(file), in the same tmux 120x40")
+        defer { _ = system("\(tmux) kill-server 2>/dev/null") }
         var out: [LoadingScreenRun] = []
-        for i in 1...runs {
+        for i in 1...max(1, runs) {
             var run = LoadingScreenRun()
             let session = "linedb-bench-vd-\(getpid())-\(i)"
             let start = nowNanos()
             func since() -> Double { Double(nowNanos() - start) / 1e9 }
-            guard system("tmux new-session -d -s \(session) -x 120 -y 40 'exec vd -f jsonl \(file)'") == 0 else { break }
+            let command = "exec vd -f jsonl \(shellQuoted(file))"
+            guard system("\(tmux) new-session -d -s \(session) -x 120 -y 40 \(shellQuoted(command))") == 0 else { break }
             while since() < 120 {
-                let screen = shellOutput("tmux capture-pane -p -t \(session)")
+                let screen = shellOutput("\(tmux) capture-pane -p -t \(session) 2>/dev/null")
+                if screen.isEmpty && system("\(tmux) has-session -t \(session) 2>/dev/null") != 0 { break }
                 let t = since()
                 if run.loading == nil, screen.contains("s0@uni.edu") { run.loading = t }
                 if screen.contains(" \(n) rows"), !screen.contains("reading") {
@@ -124,12 +136,12 @@ extension Benchmark {
                 }
                 usleep(run.loading == nil ? 1000 : 20_000)
             }
-            if let pid = Int32(shellOutput("tmux display -p -t \(session) '#{pane_pid}'")
+            if let pid = Int32(shellOutput("\(tmux) display -p -t \(session) '#{pane_pid}'")
                 .trimmingCharacters(in: .whitespacesAndNewlines))
             {
                 run.peakMiB = peakRSSMiB(pid: pid)
             }
-            _ = system("tmux kill-session -t \(session) 2>/dev/null")
+            _ = system("\(tmux) kill-session -t \(session) 2>/dev/null")
             func t(_ v: Double?) -> String { v.map(duration) ?? "never" }
             report.line("vd #\(i) first screen \(t(run.loading)), whole file read \(t(run.browser))"
                 + (run.peakMiB.map { ", peak RSS \(fixed($0, 0)) MiB" } ?? ""))

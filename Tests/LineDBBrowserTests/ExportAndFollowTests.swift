@@ -60,6 +60,19 @@ struct ExportAndFollowTests {
         #expect(cancelled.state?.message == "export cancelled")
     }
 
+    @Test("x to a directory is refused with a message; nothing is asked or written")
+    func exportToDirectory() throws {
+        let dir = BrowserTempDir()
+        let db = try Fixture.saved(in: dir)
+        let terminal = MemoryTerminal(rows: 24, columns: 140)
+        terminal.type([.character("x"), .character("c"), .control("u")] + keys(dir.path) + [.enter])
+        let app = BrowserApp(database: db)
+        _ = try app.run(on: terminal)
+        #expect(app.state?.mode == .normal)
+        #expect(app.state?.message == "export: \(dir.path) is a directory; give a file name (x to try again)")
+        #expect(app.state?.messageIsError == true)
+    }
+
     @Test("~ in the export path is the home directory")
     func exportTilde() {
         let home = FileManager.default.homeDirectoryForCurrentUser.path

@@ -151,6 +151,21 @@ struct WALFollowerTests {
         #expect(entries.map(\.lsn) == [8] && entries.first?.record.objectValue?["name"] == "Ann")
     }
 
+    @Test("pollEvents(decodingLast:) on a seed-format log (no lsn): the latest entries keep their implied LSNs")
+    func decodingLastLegacy() throws {
+        let dir = Scratch()
+        let lines = (1...5).map { i in
+            #"{"timestamp": "2025-01-0\#(i)T10:00:00", "operation": "INSERT", "table": "t", "record": {"id": \#(i)}, "old_record": null}"#
+        }
+        try FileManager.default.createDirectory(atPath: dir.db + "/wal", withIntermediateDirectories: true)
+        dir.write("db/wal/transaction.log", lines.map { $0 + "\n" }.joined())
+        let follower = WALFollower(databasePath: dir.db)
+        let entries = try follower.pollEvents(decodingLast: 2).compactMap { if case .entry(let e) = $0 { e } else { nil } }
+        #expect(entries.map(\.lsn) == [4, 5])
+        #expect(entries.map { $0.record.objectValue?["id"] } == [.int(4), .int(5)])
+        #expect(follower.lastLSN == 5)
+    }
+
     @Test("no WAL file yet: polls return nothing until it appears")
     func missingFile() throws {
         let dir = Scratch()

@@ -74,6 +74,10 @@ public final class WALFollower {
     private var alreadyReturned: [UInt32]?
     /// LSN of the last valid line of the current file.
     private var previousLSN: Int?
+    /// Entry lines consumed unread by ``pollEvents(decodingLast:)`` (a legacy line's implied LSN counts them).
+    private var skippedLines = 0
+    /// Whether a poll has run (``pollEvents(decodingLast:)`` skips history only at the first).
+    private var hasPolled = false
     /// Entries of open transactions, by `txn`.
     private var pending: [Int: [WALEntry]] = [:]
     /// The invalid line that stopped the last poll, and how many polls found it invalid.
@@ -132,12 +136,11 @@ public final class WALFollower {
     /// ```
     public func pollEvents(decodingLast count: Int?) throws(LineDBError) -> [Event] {
         var events: [Event] = []
-        var decodeLast = count
+        let decodeLast = hasPolled ? nil : count
         if fd < 0 {
             guard try openCurrent() else { return [] }
-        } else {
-            decodeLast = nil
         }
+        hasPolled = true
         if try readLinesChanged() {
             restart(after: .truncated, into: &events)
         }
@@ -192,6 +195,7 @@ public final class WALFollower {
         offset = 0
         lineNumber = 0
         previousLSN = nil
+        skippedLines = 0
         pending.removeAll()
         suspect = nil
         rotationCount += 1
@@ -234,7 +238,9 @@ public final class WALFollower {
                 if contentEnd > start && buffer[contentEnd - 1] == 13 { contentEnd -= 1 }
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
                 let checksum = CRC32C.checksum(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                if start >= decodeFrom && !isBlank(line) {
+                if start < decodeFrom {
+                    if !isBlank(line) { skippedLines += 1 }
+                } else if !isBlank(line) {
                     switch decode(line, lineNumber: lineNumber + 1, byteOffset: fileOffset) {
                     case .success(let entry):
                         suspect = nil
@@ -270,7 +276,7 @@ public final class WALFollower {
     private func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int)
         -> Result<WALEntry, WALLine.Problem>
     {
-        let expected = (previousLSN ?? 0) + 1
+        let expected = (previousLSN ?? skippedLines) + 1
         let decoded = WALLine.decode(line, lineNumber: lineNumber, byteOffset: byteOffset, impliedLSN: expected)
         if case .success(let entry) = decoded, !entry.isLegacy, let previousLSN, entry.lsn != previousLSN + 1 {
             return .failure(WALLine.Problem(

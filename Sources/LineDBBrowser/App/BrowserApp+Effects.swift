@@ -23,9 +23,17 @@ extension BrowserApp {
             }
         case .export(let table, let path, let format, let overwrite):
             let file = BrowserApp.absolutePath(path)
-            if !overwrite && FileManager.default.fileExists(atPath: file) {
-                state.mode = .confirm(.overwriteExport(table: table, path: file, format: format))
-                return false
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) {
+                if isDirectory.boolValue {
+                    state.fail("export: \(file) is a directory; give a file name (x to try again)")
+                    return false
+                }
+                if !overwrite {
+                    state.say("")
+                    state.mode = .confirm(.overwriteExport(table: table, path: file, format: format))
+                    return false
+                }
             }
             do {
                 let n = try database.export(table, to: file, format: format)

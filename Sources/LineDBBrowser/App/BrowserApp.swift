@@ -36,10 +36,12 @@ public final class BrowserApp {
     /// created; set it before ``run(on:)`` to use others.
     public var configuration: Configuration
 
-    /// - Parameter database: the open database (read-only when another process writes it).
-    public init(database: Database) {
+    /// - Parameters:
+    ///   - database: the open database (read-only when another process writes it).
+    ///   - configuration: key bindings and colours; by default the config file's (``Configuration/load(environment:)``).
+    public init(database: Database, configuration: Configuration = Configuration.load()) {
         self.database = database
-        configuration = Configuration.load()
+        self.configuration = configuration
     }
 
     /// The name the status line shows: the database directory's last component.

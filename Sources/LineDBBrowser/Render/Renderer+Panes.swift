@@ -126,13 +126,13 @@ extension Renderer {
             case .tables:
                 parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.open], "open"), 1),
                          ("↑↓ move", 4), (hint([.nextPane], "pane"), 5), (hint([.search], "search"), 3),
-                         (hint([.save], "save"), 1), (hint([.export], "export"), 2),
+                         (hint([.save], "save"), 0), (hint([.export], "export"), 2),
                          (hint([.checkpoint], "checkpoint"), 2)]
             default:
                 parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.edit], "edit"), 1),
                          (hint([.add], "add"), 2), (hint([.delete], "delete"), 2), (hint([.undo], "undo"), 2),
                          (hint([.search], "search"), 1), (hint([.filter], "filter"), 3),
-                         (hint([.sortAscending, .sortDescending], "sort"), 3), (hint([.save], "save"), 1),
+                         (hint([.sortAscending, .sortDescending], "sort"), 3), (hint([.save], "save"), 0),
                          (hint([.preview], "preview"), 4)]
             }
             text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)

@@ -33,7 +33,9 @@ extension BrowserState {
         }
         let f = RowFilter(column: c, text: text)
         let column = table.schema.columns[c]
-        if let problem = f.problem(column: column.name, type: column.type) { return fail(problem + "; nothing filtered") }
+        if let problem = f.problem(column: column.name, type: column.type) {
+            return fail(problem + (filter == nil ? "; nothing filtered" : "; the filter is unchanged"))
+        }
         if filter == nil {
             // The view is every row (in the sort's order, if any): filtering it keeps that order.
             start(.filter(f, sort: nil))

@@ -82,8 +82,7 @@ struct Browse: ParsableCommand {
             // SIGTERM/SIGHUP reach the event loop, which saves the unsaved changes before the process ends.
             ccs_defer_ending_signals(true)
             defer { ccs_defer_ending_signals(false) }
-            let app = BrowserApp(database: db)
-            app.configuration = configuration
+            let app = BrowserApp(database: db, configuration: configuration)
             configProblem = app.configuration.problem
             defer { recoveryFailure = app.recoveryFailure }
             // Moves made on the loading screen go on in the browser: Enter opens the first table with the grid
