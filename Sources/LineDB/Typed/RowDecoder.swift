@@ -19,18 +19,11 @@ final class RowDecoder: Decoder {
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    /// The key type of the cached container, and the container (a `KeyedDecodingContainer<Key>` of that key type)
-    /// with the function that destroys it.
-    private var cachedKey: ObjectIdentifier?
-    private var cached: UnsafeMutableRawPointer?
-    private var destroyCached: ((UnsafeMutableRawPointer) -> Void)?
+    /// The container of the key type asked for last, kept for the next record.
+    private var slot = ContainerSlot()
 
     init(binding: RecordBinding, ownedByBinding: Bool = false) {
         cursor = RowCursor(binding: binding, ownedByBinding: ownedByBinding)
-    }
-
-    deinit {
-        if let cached, let destroyCached { destroyCached(cached) }
     }
 
     /// Decodes one row (values in table column order); errors name the table, the record's key and the column.
@@ -49,21 +42,7 @@ final class RowDecoder: Decoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        if let cached, cachedKey == ObjectIdentifier(Key.self) {
-            return cached.assumingMemoryBound(to: KeyedDecodingContainer<Key>.self).pointee
-        }
-        let container = KeyedDecodingContainer(RowContainer<Key>(cursor: cursor))
-        if let cached, let destroyCached { destroyCached(cached) }
-        let p = UnsafeMutablePointer<KeyedDecodingContainer<Key>>.allocate(capacity: 1)
-        p.initialize(to: container)
-        cached = UnsafeMutableRawPointer(p)
-        cachedKey = ObjectIdentifier(Key.self)
-        destroyCached = { raw in
-            let p = raw.assumingMemoryBound(to: KeyedDecodingContainer<Key>.self)
-            p.deinitialize(count: 1)
-            p.deallocate()
-        }
-        return container
+        slot.container(for: Key.self) { KeyedDecodingContainer(RowContainer<Key>(cursor: cursor)) }
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {

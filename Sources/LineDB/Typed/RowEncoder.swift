@@ -21,18 +21,11 @@ final class RowEncoder: Encoder {
     var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    /// The key type of the cached container, and the container (a `KeyedEncodingContainer<Key>` of that key type)
-    /// with the function that destroys it.
-    private var cachedKey: ObjectIdentifier?
-    private var cached: UnsafeMutableRawPointer?
-    private var destroyCached: ((UnsafeMutableRawPointer) -> Void)?
+    /// The container of the key type asked for last, kept for the next record.
+    private var slot = ContainerSlot()
 
     init(binding: RecordBinding) {
         sink = RowSink(binding: binding)
-    }
-
-    deinit {
-        if let cached, let destroyCached { destroyCached(cached) }
     }
 
     /// The record as the dynamic API takes it: the written columns, in the type's order.
@@ -129,21 +122,7 @@ final class RowEncoder: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if let cached, cachedKey == ObjectIdentifier(Key.self) {
-            return cached.assumingMemoryBound(to: KeyedEncodingContainer<Key>.self).pointee
-        }
-        let container = KeyedEncodingContainer(RowEncodingContainer<Key>(sink: sink))
-        if let cached, let destroyCached { destroyCached(cached) }
-        let p = UnsafeMutablePointer<KeyedEncodingContainer<Key>>.allocate(capacity: 1)
-        p.initialize(to: container)
-        cached = UnsafeMutableRawPointer(p)
-        cachedKey = ObjectIdentifier(Key.self)
-        destroyCached = { raw in
-            let p = raw.assumingMemoryBound(to: KeyedEncodingContainer<Key>.self)
-            p.deinitialize(count: 1)
-            p.deallocate()
-        }
-        return container
+        slot.container(for: Key.self) { KeyedEncodingContainer(RowEncodingContainer<Key>(sink: sink)) }
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
