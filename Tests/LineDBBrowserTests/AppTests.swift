@@ -131,9 +131,7 @@ struct AppTests {
     func followWriter() throws {
         let dir = BrowserTempDir()
         let writer = try Fixture.saved(in: dir)
-        var options = DatabaseOptions()
-        options.readOnlyIfLocked = true
-        let reader = try Database(path: dir.db, options: options)
+        let reader = try Fixture.reader(in: dir)
         #expect(reader.isReadOnly)
         let terminal = ScriptedTerminal([
             .key(.enter), .key(.down), .key(.down),  // cursor on Zoë (key 3)

@@ -70,6 +70,13 @@ enum Fixture {
         return db
     }
 
+    /// The database in `dir` opened a second time, beside its writer: read-only, as the browser opens it then.
+    static func reader(in dir: BrowserTempDir) throws -> Database {
+        var options = DatabaseOptions()
+        options.readOnlyIfLocked = true
+        return try Database(path: dir.db, options: options)
+    }
+
     static func memory(studentCount: Int = 10) throws -> Database {
         let db = Database.inMemory()
         try fill(db, studentCount: studentCount)

@@ -100,9 +100,7 @@ struct ExportAndFollowTests {
     func followWhileTyping() throws {
         let dir = BrowserTempDir()
         let writer = try Fixture.saved(in: dir)
-        var options = DatabaseOptions()
-        options.readOnlyIfLocked = true
-        let reader = try Database(path: dir.db, options: options)
+        let reader = try Fixture.reader(in: dir)
         #expect(reader.isReadOnly)
         // 30 keys 20 ms apart (600 ms) and never a pause for the wait to time out; the writer inserts first.
         var steps: [ScriptedTerminal.Step] = [
@@ -128,11 +126,9 @@ struct ExportAndFollowTests {
     func readOnlyReason() throws {
         let dir = BrowserTempDir()
         let writer = try Fixture.saved(in: dir)
-        var locked = DatabaseOptions()
-        locked.readOnlyIfLocked = true
         let beside = MemoryTerminal(rows: 24, columns: 120)
         beside.type([.enter, .character("e")])
-        let besideApp = BrowserApp(database: try Database(path: dir.db, options: locked))
+        let besideApp = BrowserApp(database: try Fixture.reader(in: dir))
         _ = try besideApp.run(on: beside)
         #expect(besideApp.state?.message
             == "read-only: this browser cannot change the database (another process writes it)")
