@@ -23,8 +23,11 @@ let package = Package(
             dependencies: [
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "CSV", package: "CSV.swift"),
+                "CLineDBSupport",
             ]
         ),
+        // C the engine needs: glibc's malloc.h (MallocTuning) and a prefetch hint (UniqueIndex). Headers only.
+        .systemLibrary(name: "CLineDBSupport"),
         // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
         // testable without a terminal.
         .target(name: "LineDBBrowser", dependencies: ["LineDB"]),

@@ -44,6 +44,7 @@ extension Benchmark {
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
 
+        try openTuning()
         var runs: [BrowserRun] = []
         for rep in 1...options.bigRepeats {
             let r = try browserInChild(browserDB)
@@ -184,6 +185,28 @@ extension Benchmark {
         }
     }
 
+    /// The engine's open of the browser's database in a fresh process, plain (as a program embedding LineDB opens
+    /// it) and with `MallocTuning.apply()` first (as `linedb` does), alternated.
+    func openTuning() throws {
+        var plain = Samples(), tuned = Samples(), plainCPU = Samples(), tunedCPU = Samples()
+        var rss = (0.0, 0.0)
+        for _ in 0..<5 {
+            let (p, pc) = try cpuTimed { try openInChild(browserDB) }
+            let (t, tc) = try cpuTimed { try openInChild(browserDB, tuned: true) }
+            plain.add(p.seconds)
+            tuned.add(t.seconds)
+            plainCPU.add(pc)
+            tunedCPU.add(tc)
+            rss = (max(rss.0, p.peakRSSMiB), max(rss.1, t.peakRSSMiB))
+        }
+        report.line("engine open alone, 5 alternated pairs of fresh processes: plain \(duration(plain.median)) "
+            + "(CPU \(duration(plainCPU.median)), peak RSS \(fixed(rss.0, 0)) MiB), with MallocTuning.apply() as "
+            + "linedb does \(duration(tuned.median)) (CPU \(duration(tunedCPU.median)), peak RSS \(fixed(rss.1, 0)) MiB)")
+        report.add(SummaryRow(measurement: "engine open with MallocTuning.apply() (linedb's) vs plain",
+            lineDB: "\(duration(tuned.median)) vs \(duration(plain.median))", sqlite: "",
+            ratio: "\(fixed(tuned.median / plain.median, 2))×", target: "", met: nil))
+    }
+
     /// Time to the first 30 rows of the same data with other tools (cheap peers): `sqlite3` and `jq`.
     func browserPeers() -> [(String, Double)] {
         var out: [(String, Double)] = []
@@ -246,6 +269,7 @@ extension Benchmark {
     /// The child side (`--browser-child PATH SPAWN`): open, run the browser over scripted keys, print the times.
     static func runBrowserChild(_ path: String, spawnedAt: UInt64) -> Never {
         let mainStart = nowNanos()
+        MallocTuning.apply()  // as linedb's main does
         let sinceSpawnAtMain = Double(Int64(realtimeNanos()) - Int64(spawnedAt)) / 1e9
         do {
             let (db, openSeconds) = try timed { try Database(path: path) }

@@ -1,5 +1,6 @@
 import Foundation
 import LineDB
+import LineDBBrowser
 
 #if canImport(Glibc)
 import Glibc
@@ -17,11 +18,25 @@ struct OpenResult {
 extension Benchmark {
     /// The child side (`--open-child PATH`): open, count, print one line, exit.
     static func runOpenChild(_ path: String) -> Never {
+        if ProcessInfo.processInfo.environment[tunedVariable] == "1" { MallocTuning.apply() }
         do {
             let (db, t) = try timed { try Database(path: path) }
             let count = try db.count(Students.table)
             let rss = peakRSSMiB()
             print("OPEN \(t) \(count) \(rss) \(db.warnings.count)")
+            if ProcessInfo.processInfo.environment["LINEDB_BENCH_SNAP"] != nil {
+                // What the browser does next, timed apart: the table's copy, the state over it, Enter, G, a frame.
+                let (snap, ts) = try timed { try db.browseSnapshot(of: Students.table) }
+                let (made, tb) = timed { BrowserState(databaseName: "bench", isReadOnly: false, context: db) }
+                var state = made
+                printError("snapshot \(duration(ts)) (\(snap.rows.count) rows), BrowserState \(duration(tb)); "
+                    + "RSS \(fixed(currentRSSMiB(), 0)) MiB, peak \(fixed(peakRSSMiB(), 0)) MiB")
+                let (_, te) = timed { _ = state.handle(.enter, context: db) }
+                let (_, tg) = timed { _ = state.handle(.character("G"), context: db) }
+                let (grid, tr) = timed { Renderer.render(state) }
+                printError("Enter \(duration(te)), G \(duration(tg)), render \(duration(tr)) (\(grid.rows) rows); "
+                    + "RSS \(fixed(currentRSSMiB(), 0)) MiB, peak \(fixed(peakRSSMiB(), 0)) MiB")
+            }
             if ProcessInfo.processInfo.environment["LINEDB_BENCH_MEM"] != nil {
                 printError("now \(currentRSSMiB()) MiB; JSONValue stride \(MemoryLayout<JSONValue>.stride)")
             }
@@ -33,9 +48,13 @@ extension Benchmark {
         }
     }
 
-    /// Runs `linedb-bench --open-child path` and reads what it printed.
-    func openInChild(_ path: String) throws -> OpenResult {
-        let (status, text) = try Benchmark.runChild(["--open-child", path])
+    /// Set to `1` in a child's environment: it calls `MallocTuning.apply()` first, as `linedb` does.
+    static let tunedVariable = "LINEDB_BENCH_MALLOC_TUNING"
+
+    /// Runs `linedb-bench --open-child path` and reads what it printed; `tuned`: with `MallocTuning.apply()`.
+    func openInChild(_ path: String, tuned: Bool = false) throws -> OpenResult {
+        let (status, text) = try Benchmark.runChild(
+            ["--open-child", path], environment: tuned ? [Benchmark.tunedVariable: "1"] : [:])
         let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard status == 0, f.count >= 5, f[0] == "OPEN", let t = Double(f[1]), let c = Int(f[2]),
             let rss = Double(f[3]), let w = Int(f[4])
@@ -45,10 +64,15 @@ extension Benchmark {
 
     /// Runs this benchmark binary again with `arguments` (a fresh process, so that its time and RSS are its own)
     /// and returns its exit status and standard output.
-    static func runChild(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func runChild(_ arguments: [String], environment: [String: String] = [:]) throws
+        -> (status: Int32, output: String)
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executablePath())
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         p.standardOutput = out
         try p.run()

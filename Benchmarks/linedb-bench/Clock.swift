@@ -63,6 +63,21 @@ func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User + system CPU seconds of this process's children that have been waited for.
+func childrenCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs `body` (which runs and waits for child processes) and returns its result and the children's CPU seconds.
+func cpuTimed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let before = childrenCPUSeconds()
+    let result = try body()
+    return (result, childrenCPUSeconds() - before)
+}
+
 /// Writes a line to standard error.
 func printError(_ message: String) {
     let line = message + "\n"

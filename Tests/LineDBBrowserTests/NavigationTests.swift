@@ -17,6 +17,32 @@ struct NavigationTests {
         #expect(d.status.contains("teacher  row 1 of 2"))
     }
 
+    @Test("Enter on the table already open starts its view over without reading the table again")
+    func reopenOpenTable() throws {
+        /// Counts the reads of each table.
+        final class CountingSource: BrowserDataSource {
+            let base: Database
+            var reads: [String] = []
+            init(_ base: Database) { self.base = base }
+            func tableSummaries() -> [TableSummary] { base.tableSummaries() }
+            func loadTable(_ name: String) throws -> TableData {
+                reads.append(name)
+                return try base.loadTable(name)
+            }
+        }
+        let source = CountingSource(try Fixture.memory())
+        var d = Driver(source)
+        #expect(source.reads == ["student"])
+        d.press(.enter, .down, .down, .character("l"), .character("]"), .backTab)  // moved, sorted, back to Tables
+        #expect(d.state.sort != nil && d.state.column == 1 && d.state.focus == .tables)
+        d.press(.enter)
+        #expect(source.reads == ["student"], "the open table was read again")
+        #expect(d.state.focus == .grid && d.state.row == 0 && d.state.column == 0 && d.state.sort == nil)
+        #expect(d.state.view == Array(0..<10))
+        d.press(.backTab, .down, .enter)
+        #expect(source.reads == ["student", "teacher"] && d.state.table?.name == "teacher")
+    }
+
     @Test("records are in primary-key order, not insertion order")
     func keyOrder() throws {
         let db = Database.inMemory()

@@ -60,4 +60,51 @@ struct LargeTableLoadTests {
             return text.contains("student.records:55000") && text.contains("already used")
         }
     }
+
+    @Test("a UNIQUE value repeated deep in a large file (hashed on the parsing threads) refuses the open and names it")
+    func duplicateUniqueDeepInside() throws {
+        let dir = TempDir()
+        try makeDatabase(dir)
+        var lines = dir.lines("db/data/student.records")
+        // Line 55,000 keeps its own key but takes the e-mail of line 10 (student9@...).
+        lines[54_999] = lines[54_999].replacingOccurrences(of: "student54999@", with: "student9@")
+        dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")
+        let before = dir.snapshot()
+        #expect {
+            _ = try Database(path: dir.db)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("email") && text.contains("student9@university.edu")
+        }
+        #expect(dir.snapshot() == before)
+        // Every other e-mail is still found through the index once the duplicate is gone.
+        lines[54_999] = lines[54_999].replacingOccurrences(of: "student9@", with: "student54999@")
+        dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")
+        let db = try Database(path: dir.db)
+        for i in [0, 9, 31_337, 54_999, Self.rows - 1] {
+            #expect(try db.find("student", where: "email", equals: .string("student\(i)@university.edu")).first?["id"]
+                == .int(i + 1))
+        }
+    }
+
+    @Test("the browser's copy of a large table: in slot order, its key order checked across the two halves")
+    func browseCopy() throws {
+        let dir = TempDir()
+        try makeDatabase(dir)
+        let db = try Database(path: dir.db)
+        let t = try db.state.withLock { () throws(LineDBError) in try db.table("student") }
+        let serial = Database.copyValues(of: t, parallelFrom: .max)
+        let parallel = Database.copyValues(of: t, parallelFrom: 1)
+        #expect(serial.keysAscend && parallel.keysAscend)
+        #expect(serial.rows.count == Self.rows && parallel.rows == serial.rows)
+        #expect(parallel.rows.map { $0[0] } == (1...Self.rows).map { JSONValue.int($0) })
+
+        // Keys out of order only where the halves meet: the last row of the first half gets the biggest key.
+        let half = Self.rows / 2
+        _ = try db.update("student", key: .int(half), set: ["id": .int(Self.rows + 1)])
+        let swapped = Database.copyValues(of: t, parallelFrom: 1)
+        #expect(!swapped.keysAscend)
+        #expect(try db.browseSnapshot(of: "student").rows.map { $0[0].intValue! }
+            == Array(1..<half) + Array((half + 1)...(Self.rows + 1)))
+    }
 }

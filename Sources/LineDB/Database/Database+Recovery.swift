@@ -210,12 +210,17 @@ extension Database {
             if chunk.hadBOM { t.needsRewrite = true }
             if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
             var r = 0
+            let k = chunk.uniqueColumns
+            let prefetchAhead = 8  // rows: about one cache miss's worth of indexing work
             func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
                 while r < limit {
                     let row = chunk.rows[r]
                     let key = t.key(of: row)
                     if torn != nil { torn!.laterKeys.append(key) }
-                    if !t.appendLoaded(row) {
+                    if k > 0 && r + prefetchAhead < chunk.rows.count {
+                        t.prefetchLoaded(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
+                    }
+                    if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
                         if torn != nil { r += 1; continue }  // part of the torn region: judged with it
                         let line = lineBase + r + eventsBefore + 1
                         let error = LineDBError.duplicateValue(

@@ -234,8 +234,9 @@ package final class TableState {
     }
 
     /// Appends a row read from a records file unless its key is taken (one hash of the key, not two).
-    /// Returns `false` for a duplicate key, changing nothing.
-    package func appendLoaded(_ row: Row) -> Bool {
+    /// `tags[at...]` are the row's UNIQUE columns' ``UniqueIndex/tag(_:)``s, one per entry of `uniqueColumns`
+    /// (computed while parsing). Returns `false` for a duplicate key, changing nothing.
+    package func appendLoaded(_ row: Row, tags: [UInt32], at first: Int) -> Bool {
         let slot = slots.count
         if let pk = schema.primaryKeyIndex {
             guard keyIndex.claim(row.values[pk], slot: slot) else { return false }
@@ -246,13 +247,20 @@ package final class TableState {
         for u in uniqueColumns.indices {
             let c = uniqueColumns[u]
             let v = row.values[c]
-            if !v.isNull, let other = uniqueIndexes[u].updateValue(slot, for: v, valueAt: { slots[$0]!.values[c] }),
+            if !v.isNull,
+                let other = uniqueIndexes[u].updateValue(slot, for: v, tag: tags[first + u], valueAt: { slots[$0]!.values[c] }),
                 other != slot
             {
                 uniqueCollision = true
             }
         }
         return true
+    }
+
+    /// Hints that a row with these UNIQUE tags (as for ``appendLoaded(_:tags:at:)``) is coming: starts loading
+    /// the index buckets it will probe.
+    package func prefetchLoaded(tags: [UInt32], at first: Int) {
+        for u in uniqueIndexes.indices { uniqueIndexes[u].prefetch(tag: tags[first + u]) }
     }
 
     /// Live rows in slot order.

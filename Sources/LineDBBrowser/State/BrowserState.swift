@@ -88,11 +88,20 @@ public struct BrowserState: Sendable {
     // MARK: - Table and view
 
     /// Opens a table: rows in primary-key order (pending changes applied), cursor on the first cell.
+    ///
+    /// The table already open is not read again (it is kept current by ``reload(context:)``): only its view
+    /// starts over. Reading it again would hold two copies of its rows at once (15 MB more at 1M rows, the peak of
+    /// the first Enter after launch).
     mutating func open(_ name: String, context: BrowserDataSource) {
         do {
-            var data = try context.loadTable(name)
-            data.replay(pending)
-            table = data
+            if table?.name != name {
+                var data = try context.loadTable(name)
+                data.replay(pending)
+                table = data
+            } else {
+                task = nil
+                counter = nil
+            }
             if let i = tables.firstIndex(where: { $0.name == name }) { tableCursor = i }
             search = nil
             filter = nil
@@ -151,6 +160,7 @@ public struct BrowserState: Sendable {
             view = []
             return
         }
+        view = []  // freed before its successor is built: one view in memory at a time (8 MB at 1M rows)
         var indices = Array(table.rows.indices)
         let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
         if let goal = filter.map({ ViewTask.Goal.filter($0, sort: order) }) ?? order.map({ .sort($0) }) {
