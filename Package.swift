@@ -26,11 +26,12 @@ let package = Package(
                 "CLineDBSupport",
             ]
         ),
-        // C the engine needs: glibc's malloc.h (MallocTuning) and a prefetch hint (UniqueIndex). Headers only.
+        // C the engine needs: glibc's malloc.h (MallocTuning; the browser's HeapTrim) and a prefetch hint (UniqueIndex).
+        // Headers only.
         .systemLibrary(name: "CLineDBSupport"),
         // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
         // testable without a terminal.
-        .target(name: "LineDBBrowser", dependencies: ["LineDB"]),
+        .target(name: "LineDBBrowser", dependencies: ["LineDB", "CLineDBSupport"]),
         // ncurses (wide-character build), as the system provides it: `libncurses-dev` on Debian/Ubuntu.
         // No `pkgConfig:`: SwiftPM would drop its -D flags with a warning on every build; shim.h defines what is
         // needed and `link "ncursesw"` links on its own.

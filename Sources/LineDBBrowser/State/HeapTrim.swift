@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+import CLineDBSupport
 #endif
 
 /// Gives the heap's free memory back to the system before a large filter or sort (glibc's `malloc_trim`).
@@ -14,21 +14,11 @@ enum HeapTrim {
     /// Operations on fewer rows than this leave nothing worth trimming.
     static let minimumRows = 100_000
 
-    private typealias Trim = @convention(c) (Int) -> Int32
-
-    /// `malloc_trim` when the C library has it (looked up at run time: glibc's header is not in Swift's Glibc module).
-    private static let trim: Trim? = {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-        #else
-        return nil
-        #endif
-    }()
-
     /// Trims the heap before an operation over `rows` rows (when that is many).
     static func beforeOperation(rows: Int) {
-        guard rows >= minimumRows, let trim else { return }
-        _ = trim(0)
+        guard rows >= minimumRows else { return }
+        #if canImport(Glibc)
+        _ = malloc_trim(0)
+        #endif
     }
 }
