@@ -35,8 +35,7 @@ struct ChangesTests {
         let asked = try session.waitForText("unsaved change")
         #expect(asked.met, "Ctrl-C did not ask:\n\(asked.screen.joined(separator: "\n"))")
         try session.send("s")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.expectCleanExit()
         #expect(scratch.read("uni/wal/transaction.log").contains("MA101X"))
         #expect(scratch.read("uni/data/course.records").contains(#""MA101X""#))
         // And an independent reader sees it.
@@ -61,8 +60,7 @@ struct ChangesTests {
         try session.send("q")
         #expect(try session.waitForText("unsaved change").met)
         try session.send("d")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.expectCleanExit()
         #expect(scratch.read("uni/wal/transaction.log") == walBefore)
         #expect(scratch.read("uni/data/course.records") == recordsBefore)
     }
@@ -103,8 +101,6 @@ struct ChangesTests {
         #expect(insert.status == 0, "\(insert)")
         let followed = try session.waitForText("course: 61 records")
         #expect(followed.met, "the insert did not appear:\n\(followed.screen.joined(separator: "\n"))")
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

@@ -74,9 +74,7 @@ struct EditSaveTests {
         let select = try Programs.linedb(["select", db, "course", "--where", "id=1"])
         #expect(select.stdout.contains("Seminar in Mathematics Edited"), "\(select)")
 
-        try session.send("q")  // nothing pending: quits at once
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()  // nothing pending: quits at once
     }
 
     @Test("a adds a record (a form, the key auto-assigned), d y deletes another, s saves: records file and WAL")
@@ -153,8 +151,6 @@ struct EditSaveTests {
         #expect(intValue((delete?["old_record"] as? [String: Any])?["id"]) == 5, "\(delete ?? [:])")
         #expect((delete?["old_record"] as? [String: Any])?["code"] as? String == "MU105")
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

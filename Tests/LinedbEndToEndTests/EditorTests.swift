@@ -37,9 +37,7 @@ struct EditorTests {
         #expect(!scratch.read("uni/data/course.records").contains("MA101E"))
         try session.send("s")
         #expect(try session.waitForText("saved 1 change").met)
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
         #expect(scratch.read("uni/data/course.records").contains(#""MA101E""#))
         #expect(scratch.read("uni/wal/transaction.log").contains("MA101E"))
     }
@@ -71,8 +69,6 @@ extension EditorTests {
         usleep(500_000)  // the loop polls the interrupt flag every 100 ms
         let screen = try session.screen().joined(separator: "\n")
         #expect(!scratch.exists("exit"), "the browser quit after the editor:\n\(screen)")
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

@@ -16,13 +16,6 @@ struct ExitPathTests {
         return (session, db)
     }
 
-    /// The same `stty -a` before and after: everything but the size line (which a resize changes).
-    private func expectRestored(_ session: TmuxSession, sourceLocation: SourceLocation = #_sourceLocation) {
-        let (before, after) = session.stty
-        #expect(!before.isEmpty, "no stty -a before", sourceLocation: sourceLocation)
-        #expect(before == after, "stty -a differs after the browser ended", sourceLocation: sourceLocation)
-    }
-
     @Test("the first screen shows the title and every table within 2 s; q exits 0 and restores the terminal")
     func firstScreenThenQuit() throws {
         let scratch = Scratch()
@@ -36,8 +29,7 @@ struct ExitPathTests {
         }
         #expect(first.met, "first screen not shown within 2 s:\n\(first.screen.joined(separator: "\n"))")
         try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        expectRestored(session)
+        try session.expectCleanExit()
         // The browser's screen is gone (alternate screen left): the shell's output is what remains.
         let after = try session.waitForText("EXIT=0")
         #expect(after.met)
@@ -53,8 +45,7 @@ struct ExitPathTests {
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
         #expect(first.met, "\(first.screen.joined(separator: "\n"))")
         try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        expectRestored(session)
+        try session.expectCleanExit()
     }
 
     @Test("Ctrl-C quits (nothing unsaved) with exit 0 and the terminal restored")
@@ -64,8 +55,7 @@ struct ExitPathTests {
         defer { session.stop() }
         #expect(try session.waitForText("Tables (4)").met)
         try session.send("C-c")
-        #expect(try session.exitStatus() == 0)
-        expectRestored(session)
+        try session.expectCleanExit()
     }
 
     @Test(
@@ -80,8 +70,7 @@ struct ExitPathTests {
         defer { session.stop() }
         #expect(try session.waitForText("Tables (4)").met)
         #expect(kill(try session.pid(), signal) == 0)
-        #expect(try session.exitStatus() == expectedStatus)
-        expectRestored(session)
+        try session.expectCleanExit(status: expectedStatus)
         let after = try session.waitForText("EXIT=\(expectedStatus)")
         #expect(after.met, "\(after.screen.joined(separator: "\n"))")
         if signal == SIGSEGV {
@@ -118,8 +107,7 @@ struct ExitPathTests {
         let session = try TmuxSession(
             [try Programs.linedb.get(), "browse", db], in: scratch, environment: ["LINEDB_BROWSE_FAIL": "crash"])
         defer { session.stop() }
-        #expect(try session.exitStatus() == 132)  // SIGILL: Swift's trap on x86_64
-        expectRestored(session)
+        try session.expectCleanExit(status: 132)  // SIGILL: Swift's trap on x86_64
         let shown = try session.history()
         let stderrLine = shown.firstIndex {
             $0 == "linedb: test: this line went to stderr while curses owned the screen"
@@ -194,8 +182,7 @@ struct KeyMappingTests {
         try session.send(["C-c"])
         #expect(try session.waitForText(#"key \#(cases.count + 1): control("c")"#).met)
         try session.send(["q"])
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.expectCleanExit()
     }
 }
 #endif

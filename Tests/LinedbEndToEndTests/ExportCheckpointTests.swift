@@ -84,9 +84,7 @@ struct ExportCheckpointTests {
 
         // Exporting changes no file of the database.
         #expect(!statusLine(screen).contains("pending"))
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 
     @Test("c then y checkpoints: the WAL is archived as wal/transaction.<stamp>.log and a new one starts with CHECKPOINT")
@@ -142,8 +140,6 @@ struct ExportCheckpointTests {
         let select = try Programs.linedb(["select", db, "course"])
         #expect(select.stdout.split(separator: "\n").count == 60, "\(select)")
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

@@ -102,9 +102,7 @@ struct GridNavigationTests {
         try session.send("k")
         #expect(try session.waitForScreen { statusLine($0).contains("course  row 2 of 60") }.met)
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 
     @Test("/ text Enter jumps to the first match (any case); n and N go to the next and previous match, wrapping")
@@ -136,7 +134,6 @@ struct GridNavigationTests {
             if !moved.met { break }
         }
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
+        try session.quit()
     }
 }

@@ -30,8 +30,7 @@ struct HeldKeyAndConfigTests {
         #expect(try session.waitForText("row 300 of 5970").met)
         usleep(300_000)
         #expect(try session.screen().contains { $0.contains("row 300 of 5970") })
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
+        try session.quit()
     }
 
     @Test("a config file rebinds keys: J to the last row, F2 for the help instead of ?")
@@ -65,7 +64,6 @@ struct HeldKeyAndConfigTests {
         // The defaults are used: J is not bound, j moves.
         try session.send("Enter", "j")
         #expect(try session.waitForText("row 2 of 60").met)
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
+        try session.quit()
     }
 }

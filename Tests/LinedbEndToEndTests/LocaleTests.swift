@@ -67,8 +67,6 @@ struct LocaleTests {
             #expect(terminalWidth(line) <= 120, "wider than the terminal: \(line)")
         }
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

@@ -71,9 +71,7 @@ struct ReadOnlyFollowTests {
         }
         #expect(last.met, "the inserted record is not the last row:\n\(shown(last.screen))")
 
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
         // The browser wrote nothing: the data is what the other process left.
         let select = try Programs.linedb(["select", db, "course", "--where", "id=2"])
         #expect(select.stdout.contains("Live Update"), "\(select)")
@@ -111,8 +109,6 @@ struct ReadOnlyFollowTests {
         // No writer lock held: another process can write while the browser is open.
         let insert = try Programs.linedb(["insert", db, "course", #"{"code": "ZZ555", "title": "Beside RO"}"#])
         #expect(insert.status == 0, "\(insert)")
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
     }
 }

@@ -95,9 +95,7 @@ struct RefusalTests {
         }
         // (A write by another process appearing live is tested in ChangesTests with a real writer.)
         #expect(snapshot(db) == filesBefore, "a read-only browser changed a file of the database")
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
-        #expect(session.stty.before == session.stty.after)
+        try session.quit()
         // What the engine said on open is printed once the terminal is restored.
         let after = try session.waitForText("opened read-only")
         #expect(after.met, "\(after.screen.joined(separator: "\n"))")
@@ -113,9 +111,7 @@ struct RefusalTests {
         let first = try session.waitForScreen { isBrowser($0, database: db, mode: "RW") }
         #expect(first.met && first.screen.contains { $0.contains("enrolment") },
             "\(first.screen.joined(separator: "\n"))")
-        try session.send("q")
-        #expect(try session.exitStatus() == 0)
+        try session.quit()
         #expect(scratch.exists("demo/schema/student.schema.json"))
-        #expect(session.stty.before == session.stty.after)
     }
 }

@@ -156,6 +156,21 @@ final class TmuxSession {
         (directory.read("stty.before"), directory.read("stty.after"))
     }
 
+    /// Expects the program to exit with `status` (as the shell saw it: 128+n after signal n) and to leave
+    /// `stty -a` as it was before it started.
+    func expectCleanExit(status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let got = try exitStatus()
+        #expect(got == status, "exit status \(got), not \(status)", sourceLocation: sourceLocation)
+        #expect(!stty.before.isEmpty, "no stty -a before", sourceLocation: sourceLocation)
+        #expect(stty.before == stty.after, "stty -a differs after the browser ended", sourceLocation: sourceLocation)
+    }
+
+    /// Types `q` (nothing pending: the browser quits at once) and expects a clean exit (``expectCleanExit``).
+    func quit(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try send("q")
+        try expectCleanExit(sourceLocation: sourceLocation)
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
