@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CLineDBSupport
+internal import CLineDBSupport
 #endif
 
 /// A glibc malloc setting that makes opening a large database faster: call ``apply()`` first thing in `main`.

@@ -1,4 +1,4 @@
-import CLineDBSupport
+internal import CLineDBSupport
 
 /// A UNIQUE column's index: value → slot, in an open-addressing hash table that stores slot numbers only.
 ///

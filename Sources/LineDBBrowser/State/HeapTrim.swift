@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CLineDBSupport
+internal import CLineDBSupport
 #endif
 
 /// Gives the heap's free memory back to the system before a large filter or sort (glibc's `malloc_trim`).
