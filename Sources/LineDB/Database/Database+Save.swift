@@ -127,9 +127,8 @@ extension Database {
 
     /// Appends the rows inserted since the last save; on failure cuts the file back to `size`.
     private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
-        let newRows = t.slots[t.savedSlots...].compactMap { $0 }
-        let n = newRows.count
-        let chunks = t.schema.encodeLines(newRows)
+        let n = t.slots[t.savedSlots...].lazy.filter { $0 != nil }.count
+        let chunks = t.linesToAppend(from: t.savedSlots)
         Failpoint.hit("save.beforeAppend")
         let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
         var open = true

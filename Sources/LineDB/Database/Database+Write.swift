@@ -155,9 +155,14 @@ extension Database {
     /// The common write path: lock, check, apply and log through a ``WriteBatch``, write the WAL, unlock, then
     /// wait for the sync (outside the lock, so concurrent writers share it).
     func write(transaction: Bool = false, _ body: (WriteBatch) throws(LineDBError) -> Void) throws(LineDBError) {
+        // A bulk insert's records-file lines (TableState.preEncoded) serve the saves at the end, then are dropped.
+        var kept = false
+        defer { if kept { dropPreEncoded() } }
         let lsn: Int? = try state.withLock { () throws(LineDBError) -> Int? in
             try requireWritable()
             let batch = WriteBatch(wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes)
+            batch.keepsRecordLines = options.autoCheckpointBytes != nil || options.autoSave != .off
+            defer { kept = batch.keptRecordLines }
             do throws(LineDBError) {
                 try body(batch)
                 let lsn = try batch.commit()
@@ -171,6 +176,12 @@ extension Database {
         if let lsn, let wal, options.syncMode == .full { try wal.waitDurable(lsn) }
         if options.autoSave != .off { autoSaveAfterWrite() }  // Typed/Database+AutoSave.swift
         try autoCheckpointIfNeeded()
+    }
+
+    private func dropPreEncoded() {
+        state.withLock {
+            for t in tables.values where t.preEncoded != nil { t.preEncoded = nil }
+        }
     }
 
     func autoCheckpointIfNeeded() throws(LineDBError) {

@@ -26,6 +26,12 @@ final class WriteBatch {
     private(set) var lines = 0
     private var flushedLines = 0
 
+    /// Whether a bulk insert keeps its rows' records-file lines for a save right after (an auto-checkpoint or
+    /// auto-save in the same call; see ``TableState/preEncoded``).
+    var keepsRecordLines = false
+    /// Whether it did, for some table.
+    private(set) var keptRecordLines = false
+
     init(wal: WALWriter?, isTransaction: Bool, maxLineBytes: Int) {
         self.wal = wal
         self.isTransaction = isTransaction
@@ -114,14 +120,19 @@ final class WriteBatch {
                 keys.append(t.key(of: row))
             }
             try flush()  // lines logged earlier in this batch go first
+            let keep = keepsRecordLines && rows.count >= 4_096
             let encoded = WALLine.encodeInserts(
                 rows, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
-                txn: isTransaction ? firstLSN : nil)
+                txn: isTransaction ? firstLSN : nil, recordLines: keep)
             if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
                 throw .invalidInput(
                     reason: "\(t.schema.name): record \(from + index + 1) is \(size) bytes as a line; the limit is \(maxLineBytes)")
             }
             for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
+            if keep {
+                t.keepPreEncoded(encoded.recordLines, slots: (t.slots.count - rows.count)..<t.slots.count)
+                keptRecordLines = true
+            }
             wal.addLines(rows.count)
             lines += rows.count
             flushedLines = lines

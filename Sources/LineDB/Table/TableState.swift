@@ -29,6 +29,17 @@ package final class TableState {
     /// Why writes to this table are refused (a seed table without a primary key), if they are.
     package var readOnlyReason: String?
 
+    /// Counts the changes to existing slots (replace, remove, restore, drop, compact): appends only add slots.
+    /// A ``PreEncodedLines`` taken at one value is still exact while the value and its slots are unchanged.
+    private(set) var version = 0
+
+    /// Records-file lines of slots just appended by a bulk insert, encoded once with their WAL lines, for the
+    /// save that an auto-checkpoint or auto-save runs right after (``Database`` drops them when the write call
+    /// ends). `nil` when there are none.
+    var preEncoded: PreEncodedLines?
+    /// How many saves used ``preEncoded`` (for the tests).
+    var preEncodedUses = 0
+
     package init(schema: TableSchema) {
         self.schema = schema
         for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey {
@@ -84,6 +95,7 @@ package final class TableState {
     /// Replaces the row in `slot`.
     package func replace(slot: Int, with row: Row) {
         guard let old = slots[slot] else { return }
+        version &+= 1
         unindex(old, at: slot)
         slots[slot] = row
         index(row, at: slot)
@@ -94,6 +106,7 @@ package final class TableState {
     @discardableResult
     package func remove(slot: Int) -> Row? {
         guard let old = slots[slot] else { return nil }
+        version &+= 1
         unindex(old, at: slot)
         slots[slot] = nil
         count -= 1
@@ -110,6 +123,7 @@ package final class TableState {
 
     /// Undoes the latest `append` (transaction rollback), restoring the file state too.
     package func removeLast(ifSlot slot: Int) {
+        version &+= 1
         guard slot == slots.count - 1, let old = slots[slot] else {
             _ = remove(slot: slot)
             return
@@ -177,6 +191,7 @@ package final class TableState {
     /// Drops the `nil` slots (done when the file is rewritten anyway) and re-points the indexes.
     package func compact() {
         guard count < slots.count else { return }
+        version &+= 1
         slots = slots.filter { $0 != nil }
         keyIndex.removeAll(keepingCapacity: true)
         for u in uniqueIndexes.indices { uniqueIndexes[u].removeAll(keepingCapacity: true) }
@@ -270,6 +285,7 @@ package final class TableState {
 extension TableState {
     /// Drops every row from slot `k` on (a torn append found at load, before any index but the key's is built).
     package func dropSlots(from k: Int) {
+        version &+= 1
         while slots.count > k {
             if let row = slots[slots.count - 1] {
                 unindex(row, at: slots.count - 1)  // before removing it: the index reads the row through its slot
@@ -283,10 +299,52 @@ extension TableState {
 
     /// Puts a removed row back in its slot (transaction rollback).
     package func restore(slot: Int, row: Row) {
+        version &+= 1
         while slots.count <= slot { slots.append(nil) }  // the slot may have been trimmed off the end
         guard slots[slot] == nil else { return }
         slots[slot] = row
         count += 1
         index(row, at: slot)
+    }
+}
+
+/// Records-file lines for the slots `range` of a table, taken at its ``TableState/version`` `version`.
+struct PreEncodedLines {
+    var range: Range<Int>
+    var version: Int
+    var chunks: [[UInt8]]
+
+    /// Adds the lines of the slots that follow (the next slice of the same bulk insert).
+    mutating func extend(to end: Int, with more: [[UInt8]]) {
+        range = range.lowerBound..<end
+        chunks += more
+    }
+}
+
+extension TableState {
+    /// Keeps `lines` as the records-file lines of slots `range` (just appended), joining those kept before when
+    /// they end where these start.
+    func keepPreEncoded(_ lines: [[UInt8]], slots range: Range<Int>) {
+        if var kept = preEncoded, kept.version == version, kept.range.upperBound == range.lowerBound {
+            kept.extend(to: range.upperBound, with: lines)
+            preEncoded = kept
+        } else {
+            preEncoded = PreEncodedLines(range: range, version: version, chunks: lines)
+        }
+    }
+
+    /// The records-file lines of every live slot from `start` to the end, encoded, or taken from
+    /// ``preEncoded`` for the slots it still holds exactly.
+    func linesToAppend(from start: Int) -> [[UInt8]] {
+        func encoded(_ range: Range<Int>) -> [[UInt8]] {
+            range.isEmpty ? [] : schema.encodeLines(slots[range].compactMap { $0 })
+        }
+        if let kept = preEncoded, kept.version == version, kept.range.lowerBound >= start,
+            kept.range.upperBound <= slots.count
+        {
+            preEncodedUses += 1
+            return encoded(start..<kept.range.lowerBound) + kept.chunks + encoded(kept.range.upperBound..<slots.count)
+        }
+        return encoded(start..<slots.count)
     }
 }

@@ -53,13 +53,19 @@ enum WALLine {
         var chunks: [[UInt8]]
         /// (index, size) of the largest line of each chunk.
         var largest: [(Int, Int)]
+        /// When asked for: the same rows as records-file lines (each record's JSON as the WAL line holds it, then
+        /// `\n`), in order; what ``TableSchema/encodeLines(_:)`` would give, copied instead of encoded again.
+        var recordLines: [[UInt8]] = []
 
         /// The first line over `limit`, if any: (row index, size).
         func tooLarge(limit: Int) -> (Int, Int)? { largest.first { $0.1 > limit } }
     }
 
+    /// The WAL lines of inserting `rows`, encoded on several threads when there are many; with `recordLines`,
+    /// also the rows as records-file lines (copied out of the WAL lines, where each record is encoded once).
     static func encodeInserts(
-        _ rows: [Row], schema: TableSchema, timestamp: String, firstLSN: Int, synced: Int, txn: Int?
+        _ rows: [Row], schema: TableSchema, timestamp: String, firstLSN: Int, synced: Int, txn: Int?,
+        recordLines: Bool = false
     ) -> EncodedLines {
         let parts = rows.count >= 4_096 ? 4 : 1
         let box = EncodedBox(parts: parts)
@@ -68,18 +74,34 @@ enum WALLine {
             let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
             var w = JSONWriter(reservingCapacity: range.count * 300)
             var largest = (0, 0)
+            var spans: [Range<Int>] = []
+            if recordLines { spans.reserveCapacity(range.count) }
             for i in range {
                 let before = w.bytes.count
                 append(
                     to: &w, timestamp: timestamp, operation: .insert, table: table,
-                    record: { schema.encodeRow(rows[i], into: &$0) }, oldRecord: { $0.writeRaw("null") },
-                    lsn: firstLSN + i, synced: synced, txn: txn)
+                    record: { w in
+                        let start = w.bytes.count
+                        schema.encodeRow(rows[i], into: &w)
+                        if recordLines { spans.append(start..<w.bytes.count) }
+                    },
+                    oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + i, synced: synced, txn: txn)
                 if w.bytes.count - before > largest.1 { largest = (i, w.bytes.count - before) }
             }
-            box.set(k, w.bytes, largest)
+            var lines: [UInt8] = []
+            if recordLines {
+                lines.reserveCapacity(spans.reduce(0) { $0 + $1.count + 1 })
+                w.bytes.withUnsafeBufferPointer { all in
+                    for span in spans {
+                        lines.append(contentsOf: UnsafeBufferPointer(rebasing: all[span]))
+                        lines.append(10)
+                    }
+                }
+            }
+            box.set(k, w.bytes, largest, lines)
         }
         if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
-        return EncodedLines(chunks: box.chunks, largest: box.largest)
+        return EncodedLines(chunks: box.chunks, largest: box.largest, recordLines: recordLines ? box.lines : [])
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -188,15 +210,18 @@ enum WALLine {
 private final class EncodedBox: @unchecked Sendable {
     private(set) var chunks: [[UInt8]]
     private(set) var largest: [(Int, Int)]
+    private(set) var lines: [[UInt8]]
     private let lock = PThreadMutex()
     init(parts: Int) {
         chunks = Array(repeating: [], count: parts)
         largest = Array(repeating: (0, 0), count: parts)
+        lines = Array(repeating: [], count: parts)
     }
-    func set(_ k: Int, _ bytes: [UInt8], _ big: (Int, Int)) {
+    func set(_ k: Int, _ bytes: [UInt8], _ big: (Int, Int), _ recordLines: [UInt8]) {
         lock.withLock {
             chunks[k] = bytes
             largest[k] = big
+            lines[k] = recordLines
         }
     }
 }

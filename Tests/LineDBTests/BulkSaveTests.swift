@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import LineDB
+
+/// A bulk insert encodes each record once: the records-file lines of its rows are copied out of their WAL lines
+/// and used by the save an auto-checkpoint or auto-save runs in the same call. The file must be what a plain
+/// save writes, also when the rows changed in between.
+@Suite("Bulk insert: records-file lines reused by the save that follows")
+struct BulkSaveTests {
+    static let rows = 10_000
+
+    /// Records with what encoding can get wrong: escapes, non-ASCII, emoji, doubles, nulls, a field the schema
+    /// does not know is refused, so every column is a known one.
+    static func records(_ range: Range<Int>) -> [Record] {
+        range.map { i in
+            [
+                "name": .string(i % 7 == 0 ? "Zoë \"Q\" \\ \(i) 😀" : "Student \(i)"),
+                "email": .string("s\(i)@uni.edu"),
+                "gpa": i % 5 == 0 ? .null : .double(Double(i % 400) / 100 + 0.005),
+            ]
+        }
+    }
+
+    /// `db` opened with an auto-checkpoint small enough that one bulk insert passes it.
+    static func open(_ path: String, autoCheckpoint: Int?, autoSave: AutoSave = .off) throws -> Database {
+        var options = DatabaseOptions()
+        options.syncMode = .off
+        options.autoCheckpointBytes = autoCheckpoint
+        options.autoSave = autoSave
+        return try Database(path: path, options: options)
+    }
+
+    /// The records file of the same inserts saved the plain way (no auto-checkpoint: `save()` encodes the rows).
+    static func plainRecordsFile(_ dir: TempDir, _ writes: (Database) throws -> Void) throws -> [UInt8] {
+        let db = try open(dir.path + "/plain", autoCheckpoint: nil)
+        try db.createTable(studentSchema)
+        try writes(db)
+        _ = try db.save()
+        try db.close()
+        return dir.bytes("plain/data/student.records")
+    }
+
+    static func table(_ db: Database) throws -> TableState {
+        try db.state.withLock { () throws(LineDBError) in try db.table("student") }
+    }
+
+    @Test("an auto-checkpoint after a bulk insert writes the same records file, from lines encoded once")
+    func autoCheckpointReusesLines() throws {
+        let dir = TempDir()
+        let writes: (Database) throws -> Void = { db in
+            try db.insert("student", ["name": "First", "email": "first@u"])  // saved before: a prefix
+            _ = try db.save()
+            _ = try db.insert("student", records: Self.records(0..<Self.rows))
+        }
+        let db = try Self.open(dir.db, autoCheckpoint: 1 << 20)
+        try db.createTable(studentSchema)
+        try writes(db)
+        let t = try Self.table(db)
+        #expect(t.preEncodedUses == 1, "the checkpoint's save encoded the rows again")
+        #expect(t.preEncoded == nil, "the lines outlived the call")
+        #expect(db.unsavedTables.isEmpty && dir.list("db/wal").count == 2)  // checkpointed: an archive + a new WAL
+        try db.close()
+        let file = dir.bytes("db/data/student.records")
+        #expect(file.count > 300_000)
+        #expect(file == (try Self.plainRecordsFile(dir, writes)))
+        let reopened = try Database(path: dir.db)
+        #expect(try reopened.count("student") == Self.rows + 1)
+        #expect(try reopened.find("student", where: "email", equals: "s70@uni.edu").first?["name"]
+            == .string("Zoë \"Q\" \\ 70 😀"))
+    }
+
+    @Test("kept lines serve a save only while their slots are unchanged: a replace, remove or rollback drops them")
+    func keptLinesFollowChanges() throws {
+        func table(rows: Int) -> TableState {
+            let t = TableState(schema: studentSchema)
+            for i in 0..<rows {
+                t.append(Row(values: [.int(i + 1), .string("n\(i)"), .string("e\(i)"), .double(1)]))
+            }
+            return t
+        }
+        let marker: [[UInt8]] = [Array("KEPT\n".utf8)]
+        func uses(_ t: TableState, from start: Int = 0) -> Bool {
+            t.linesToAppend(from: start).contains(marker[0])
+        }
+        var t = table(rows: 10)
+        t.keepPreEncoded(marker, slots: 4..<10)
+        #expect(uses(t), "kept lines for slots 4..<10 unused")
+        #expect(t.linesToAppend(from: 0).count == 2)  // slots 0..<4 encoded, then the kept lines
+        #expect(!uses(t, from: 5), "kept lines used for a save that starts inside them")
+        t.append(Row(values: [.int(11), .string("n"), .string("e"), .double(1)]))
+        #expect(uses(t), "an append after them made them unusable")
+        t.replace(slot: 6, with: Row(values: [.int(7), .string("changed"), .string("e6"), .double(1)]))
+        #expect(!uses(t), "kept lines used after a row in them changed")
+        t = table(rows: 10)
+        t.keepPreEncoded(marker, slots: 4..<10)
+        _ = t.remove(slot: 9)
+        #expect(!uses(t), "kept lines used after a row in them was removed")
+        t = table(rows: 10)
+        t.keepPreEncoded(marker, slots: 4..<10)
+        t.removeLast(ifSlot: 9)
+        #expect(!uses(t), "kept lines used after a rollback took a row back")
+        // Two slices of one bulk insert join up; a gap starts over.
+        t = table(rows: 10)
+        t.keepPreEncoded(marker, slots: 4..<6)
+        t.keepPreEncoded(marker, slots: 6..<10)
+        #expect(t.preEncoded?.range == 4..<10 && t.preEncoded?.chunks.count == 2)
+    }
+
+    @Test("rows changed after a bulk insert are saved as they are now")
+    func changedRowsAreEncodedAgain() throws {
+        let dir = TempDir()
+        let writes: (Database) throws -> Void = { db in
+            _ = try db.insert("student", records: Self.records(0..<Self.rows))
+            _ = try db.update("student", key: .int(5), set: ["name": "Changed"])
+            _ = try db.delete("student", key: .int(9))
+            _ = try db.insert("student", records: Self.records(Self.rows..<(2 * Self.rows)))
+        }
+        let db = try Self.open(dir.db, autoCheckpoint: 4 << 20)
+        try db.createTable(studentSchema)
+        try writes(db)
+        _ = try db.save()
+        try db.close()
+        let file = dir.bytes("db/data/student.records")
+        #expect(file == (try Self.plainRecordsFile(dir, writes)))
+        let text = String(decoding: file, as: UTF8.self)
+        #expect(text.contains(#""name":"Changed""#) && !text.contains(#""email":"s8@uni.edu""#))
+    }
+
+    @Test("a bulk insert inside a transaction that then fails leaves no lines behind and saves nothing of it")
+    func failedTransaction() throws {
+        let dir = TempDir()
+        let db = try Self.open(dir.db, autoCheckpoint: 1 << 20)
+        try db.createTable(studentSchema)
+        try db.insert("student", ["name": "Kept", "email": "taken@u"])
+        #expect(throws: LineDBError.self) {
+            _ = try db.insert("student", records: Self.records(0..<Self.rows) + [["name": "X", "email": "taken@u"]])
+        }
+        let t = try Self.table(db)
+        #expect(t.preEncoded == nil && t.preEncodedUses == 0)
+        _ = try db.save()
+        try db.close()
+        #expect(dir.lines("db/data/student.records").count == 1)
+    }
+
+    @Test("auto-save after every write appends a bulk insert from the same lines")
+    func autoSaveReusesLines() throws {
+        let dir = TempDir()
+        let db = try Self.open(dir.db, autoCheckpoint: nil, autoSave: .afterEveryWrite)
+        try db.createTable(studentSchema)
+        let writes: (Database) throws -> Void = { db in
+            _ = try db.insert("student", records: Self.records(0..<Self.rows))
+        }
+        try writes(db)
+        #expect(try Self.table(db).preEncodedUses == 1)
+        try db.close()
+        #expect(dir.bytes("db/data/student.records") == (try Self.plainRecordsFile(dir, writes)))
+    }
+}
