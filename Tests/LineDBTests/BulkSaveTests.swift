@@ -156,3 +156,71 @@ struct BulkSaveTests {
         #expect(dir.bytes("db/data/student.records") == (try Self.plainRecordsFile(dir, writes)))
     }
 }
+
+/// A bulk insert builds its rows on two threads (16,384 records: two halves of 8,192), then keys, checks and
+/// appends them in order: the outcome must be the one of inserting the records one by one.
+@Suite("Bulk insert: rows built on two threads, keyed and checked in order")
+struct BulkInsertOrderTests {
+    static let count = 16_384
+
+    /// Records without keys, except a few explicit ones that jump ahead (the counter follows them).
+    static func records() -> [Record] {
+        (0..<count).map { i in
+            var r: Record = ["name": .string("N\(i)"), "email": .string("e\(i)@u")]
+            if i == 10 { r["id"] = .int(500) }
+            if i == 12_000 { r["id"] = .int(20_000) }
+            return r
+        }
+    }
+
+    @Test("keys are assigned as one-by-one inserts assign them, across the two halves")
+    func keysAsOneByOne() throws {
+        var records = Self.records()
+        records[9_000]["id"] = .int(400)  // below the counter (past 9,000 by then) yet free: keys 1...10, then 500, 501...
+        let bulk = Database.inMemory()
+        try bulk.createTable(studentSchema)
+        let keys = try bulk.insert("student", records: records)
+        let single = Database.inMemory()
+        try single.createTable(studentSchema)
+        let expected = try records.map { try single.insert("student", $0) }
+        #expect(keys == expected)
+        #expect(keys[10] == .int(500) && keys[11] == .int(501) && keys[9_000] == .int(400) && keys[12_001] == .int(20_001))
+        #expect(try bulk.select("student") == (try single.select("student")))
+    }
+
+    @Test("the first bad record in order is the one reported, whichever half and whichever check finds it")
+    func firstErrorWins() throws {
+        func attempt(_ change: (inout [Record]) -> Void) throws -> String {
+            var records = Self.records()
+            change(&records)
+            let db = Database.inMemory()
+            try db.createTable(studentSchema)
+            try db.insert("student", ["name": "Taken", "email": "taken@u"])
+            do {
+                _ = try db.insert("student", records: records)
+                return "no error"
+            } catch {
+                #expect(try db.count("student") == 1, "a failed bulk insert left rows behind")
+                return "\(error)"
+            }
+        }
+        // A duplicate (found when claiming, in order) early; a wrong type (found while building) in the 2nd half.
+        let duplicateFirst = try attempt { r in
+            r[100]["email"] = "taken@u"
+            r[12_000]["name"] = .int(7)
+        }
+        #expect(duplicateFirst.contains("taken@u") && !duplicateFirst.contains("name"), "\(duplicateFirst)")
+        // The other way round: the wrong type comes first.
+        let typeFirst = try attempt { r in
+            r[100]["name"] = .int(7)
+            r[12_000]["email"] = "taken@u"
+        }
+        #expect(typeFirst.contains("name") && !typeFirst.contains("taken@u"), "\(typeFirst)")
+        // Within the second half: a NOT NULL miss before a duplicate.
+        let notNull = try attempt { r in
+            r[10_000]["name"] = .null
+            r[15_000]["email"] = "taken@u"
+        }
+        #expect(notNull.contains("name") && !notNull.contains("taken@u"), "\(notNull)")
+    }
+}

@@ -218,7 +218,7 @@ extension Database {
                     let key = t.key(of: row)
                     if torn != nil { torn!.laterKeys.append(key) }
                     if k > 0 && r + prefetchAhead < chunk.rows.count {
-                        t.prefetchLoaded(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
+                        t.prefetchIndexes(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
                     }
                     if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
                         if torn != nil { r += 1; continue }  // part of the torn region: judged with it

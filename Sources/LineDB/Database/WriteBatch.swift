@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The writes of one call or one transaction, under the state lock.
 ///
 /// Each write is checked and applied to memory at once (so later writes of the same transaction see it), its WAL
@@ -108,17 +110,26 @@ final class WriteBatch {
         var from = 0
         while from < inputs.count {
             let to = min(inputs.count, from + slice)
-            var rows: [Row] = []
-            rows.reserveCapacity(to - from)
-            for input in inputs[from..<to] {
-                let row = try t.rowForInsert(input)
-                try t.claimIndexes(for: row)
+            // Rows built (types, defaults, NOT NULL; UNIQUE values hashed) on several threads, then keyed,
+            // claimed and appended here in order, each row's index buckets prefetched a few rows ahead.
+            var built = BuiltRows.build(inputs[from..<to], schema: t.schema, uniqueColumns: t.uniqueColumns)
+            let k = t.uniqueColumns.count
+            let pk = t.schema.primaryKeyIndex
+            let prefetchAhead = 8
+            for i in built.rows.indices {
+                if k > 0 && i + prefetchAhead < built.rows.count {
+                    t.prefetchIndexes(tags: built.tags, at: (i + prefetchAhead) * k)
+                }
+                if built.autoKey[i], let pk { built.rows[i].values[pk] = .int(t.nextAutoKey) }
+                let row = built.rows[i]
+                try t.claimIndexes(for: row, tags: built.tags, at: i * k)
                 let autoKey = t.nextAutoKey
                 let slot = t.appendClaimed(row)
                 undo.append(.inserted(t, slot: slot, autoKey: autoKey))
-                rows.append(row)
                 keys.append(t.key(of: row))
             }
+            if let failure = built.failure { throw failure }  // the first bad record, after those before it
+            let rows = built.rows
             try flush()  // lines logged earlier in this batch go first
             let keep = keepsRecordLines && rows.count >= 4_096
             let encoded = WALLine.encodeInserts(
@@ -210,4 +221,64 @@ final class WriteBatch {
             try? wal.truncate(to: startOffset, nextLSN: firstLSN)
         }
     }
+}
+
+/// The rows of a slice of a bulk insert, built from the records on up to two threads (the schema's checks only:
+/// keys and indexes are the caller's, in order).
+struct BuiltRows: Sendable {
+    /// The rows of the records before the first bad one (all of them when none is bad).
+    var rows: [Row] = []
+    /// Per row: whether its key is to be assigned (it had none; the row holds a placeholder).
+    var autoKey: [Bool] = []
+    /// Per row, the ``UniqueIndex/tag(_:)`` of each UNIQUE non-key column (`uniqueColumns.count` a row).
+    var tags: [UInt32] = []
+    /// Why the record after the last row was refused, if one was.
+    var failure: LineDBError?
+
+    static func build(_ inputs: ArraySlice<Record>, schema: TableSchema, uniqueColumns: [Int]) -> BuiltRows {
+        let parts = inputs.count >= 8_192 ? 2 : 1
+        @Sendable func part(_ k: Int) -> BuiltRows {
+            let lower = inputs.startIndex + inputs.count * k / parts
+            let upper = inputs.startIndex + inputs.count * (k + 1) / parts
+            var out = BuiltRows()
+            out.rows.reserveCapacity(upper - lower)
+            out.autoKey.reserveCapacity(upper - lower)
+            out.tags.reserveCapacity((upper - lower) * uniqueColumns.count)
+            for i in lower..<upper {
+                var assigned = false
+                do throws(LineDBError) {
+                    let row = try schema.rowForInsert(inputs[i], autoKey: 0, assigned: &assigned)
+                    out.rows.append(row)
+                    out.autoKey.append(assigned)
+                    for c in uniqueColumns {
+                        let v = row.values[c]
+                        out.tags.append(v.isNull ? 0 : UniqueIndex.tag(v))
+                    }
+                } catch {
+                    out.failure = error
+                    break
+                }
+            }
+            return out
+        }
+        if parts == 1 { return part(0) }
+        let results = BuiltParts(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in results.set(k, part(k)) }
+        var all = results.parts[0]
+        for next in results.parts.dropFirst() where all.failure == nil {
+            all.rows += next.rows
+            all.autoKey += next.autoKey
+            all.tags += next.tags
+            all.failure = next.failure
+        }
+        return all
+    }
+}
+
+/// One ``BuiltRows`` per building thread.
+private final class BuiltParts: @unchecked Sendable {
+    private(set) var parts: [BuiltRows]
+    private let lock = PThreadMutex()
+    init(count: Int) { parts = Array(repeating: BuiltRows(), count: count) }
+    func set(_ k: Int, _ rows: BuiltRows) { lock.withLock { parts[k] = rows } }
 }

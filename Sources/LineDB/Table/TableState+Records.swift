@@ -4,45 +4,13 @@ import Dispatch
 extension TableState {
     /// Checks and converts one value for column `c`. `null` is allowed here; NOT NULL is checked by the caller.
     package func normalize(_ value: JSONValue, column c: Int) throws(LineDBError) -> JSONValue {
-        if value.isNull { return value }
-        let column = schema.columns[c]
-        guard let v = column.type.normalize(value) else {
-            throw .typeMismatch(
-                table: schema.name, column: column.name, expected: column.type.expectation,
-                value: "\(value.kindName) \(value.brief)")
-        }
-        return v
+        try schema.normalize(value, column: c)
     }
 
     /// Builds the row for an insert: every key must be a column; missing columns get their default (or null);
     /// values are type-checked; an absent integer primary key is assigned from the counter.
     package func rowForInsert(_ input: Record) throws(LineDBError) -> Row {
-        let columns = schema.columns
-        let n = columns.count
-        var values = [JSONValue](repeating: .null, count: n)
-        var given = [Bool](repeating: false, count: n)
-        var hint = 0
-        for (key, value) in input {
-            // Records usually list columns in order: try the next column before hashing the name.
-            let c: Int
-            if hint < n && columns[hint].name == key {
-                c = hint
-            } else if let found = schema.index(of: key) {
-                c = found
-            } else {
-                throw .unknownColumn(table: schema.name, column: key, suggestion: Suggest.closest(key, in: columns.map(\.name)))
-            }
-            hint = c + 1
-            values[c] = try normalize(value, column: c)
-            given[c] = true
-        }
-        for i in 0..<n where !given[i] { values[i] = columns[i].defaultValue ?? .null }
-        if let pk = schema.primaryKeyIndex, values[pk].isNull, columns[pk].type == .int {
-            values[pk] = .int(nextAutoKey)
-        }
-        let row = Row(values: values)
-        try checkRequired(row)
-        return row
+        try schema.rowForInsert(input, autoKey: nextAutoKey)
     }
 
     /// Applies `changes` (a partial record) to `row`.
@@ -59,11 +27,7 @@ extension TableState {
     }
 
     /// NOT NULL and primary key presence.
-    package func checkRequired(_ row: Row) throws(LineDBError) {
-        for (i, column) in schema.columns.enumerated() where column.isRequired && row.values[i].isNull {
-            throw .notNull(table: schema.name, column: column.name)
-        }
-    }
+    package func checkRequired(_ row: Row) throws(LineDBError) { try schema.checkRequired(row) }
 
     /// Primary-key and UNIQUE checks against the indexes, O(1) per indexed column. `slot` is the row being
     /// replaced, whose own values do not count.
@@ -260,4 +224,63 @@ private final class EncodedChunks: @unchecked Sendable {
     private let lock = PThreadMutex()
     init(count: Int) { chunks = Array(repeating: [], count: count) }
     func set(_ k: Int, _ bytes: [UInt8]) { lock.withLock { chunks[k] = bytes } }
+}
+
+/// The checks of an insert that need only the schema: pure, so a bulk insert builds its rows on several threads.
+extension TableSchema {
+    /// Checks and converts one value for column `c`. `null` is allowed here; NOT NULL is checked by the caller.
+    package func normalize(_ value: JSONValue, column c: Int) throws(LineDBError) -> JSONValue {
+        if value.isNull { return value }
+        let column = columns[c]
+        guard let v = column.type.normalize(value) else {
+            throw .typeMismatch(
+                table: name, column: column.name, expected: column.type.expectation,
+                value: "\(value.kindName) \(value.brief)")
+        }
+        return v
+    }
+
+    /// Builds the row for an insert: every key must be a column; missing columns get their default (or null);
+    /// values are type-checked; an absent integer primary key becomes `autoKey`.
+    package func rowForInsert(_ input: Record, autoKey: Int) throws(LineDBError) -> Row {
+        var assigned = false
+        return try rowForInsert(input, autoKey: autoKey, assigned: &assigned)
+    }
+
+    /// ``rowForInsert(_:autoKey:)`` that also says whether the key is `autoKey` (absent from `input`).
+    package func rowForInsert(_ input: Record, autoKey: Int, assigned: inout Bool) throws(LineDBError) -> Row {
+        let n = columns.count
+        var values = [JSONValue](repeating: .null, count: n)
+        var given = [Bool](repeating: false, count: n)
+        var hint = 0
+        for (key, value) in input {
+            // Records usually list columns in order: try the next column before hashing the name.
+            let c: Int
+            if hint < n && columns[hint].name == key {
+                c = hint
+            } else if let found = index(of: key) {
+                c = found
+            } else {
+                throw .unknownColumn(table: name, column: key, suggestion: Suggest.closest(key, in: columns.map(\.name)))
+            }
+            hint = c + 1
+            values[c] = try normalize(value, column: c)
+            given[c] = true
+        }
+        for i in 0..<n where !given[i] { values[i] = columns[i].defaultValue ?? .null }
+        if let pk = primaryKeyIndex, values[pk].isNull, columns[pk].type == .int {
+            values[pk] = .int(autoKey)
+            assigned = true
+        }
+        let row = Row(values: values)
+        try checkRequired(row)
+        return row
+    }
+
+    /// Throws for the first NOT NULL column that is null in `row`.
+    package func checkRequired(_ row: Row) throws(LineDBError) {
+        for (i, column) in columns.enumerated() where column.isRequired && row.values[i].isNull {
+            throw .notNull(table: name, column: column.name)
+        }
+    }
 }

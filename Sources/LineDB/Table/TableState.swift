@@ -12,7 +12,7 @@ package final class TableState {
     /// The UNIQUE columns other than the primary key, and for each (same position) its value → slot index.
     /// Two parallel arrays, mutated by position, so an update never copies an index (a dictionary of
     /// dictionaries iterated while mutated copies the inner one on every write).
-    private(set) var uniqueColumns: [Int] = []
+    package private(set) var uniqueColumns: [Int] = []
     private(set) var uniqueIndexes: [UniqueIndex] = []
     /// Set when two rows claimed the same UNIQUE value while constraints were not checked (loading, replay):
     /// the indexes may then be wrong, and ``buildUniqueIndexes()`` rebuilds and checks them.
@@ -207,7 +207,11 @@ package final class TableState {
 
     /// Reserves the next slot's entries in the key and UNIQUE indexes for `row`, or throws the duplicate (having
     /// released what it claimed). Follow with ``appendClaimed(_:)`` or ``releaseClaims(for:)``.
-    package func claimIndexes(for row: Row) throws(LineDBError) {
+    package func claimIndexes(for row: Row) throws(LineDBError) { try claimIndexes(for: row, tags: [], at: 0) }
+
+    /// ``claimIndexes(for:)`` with the row's UNIQUE tags known: `tags[at...]`, one per entry of
+    /// `uniqueColumns` (as ``appendLoaded(_:tags:at:)`` takes them), or `tags` empty to hash here.
+    package func claimIndexes(for row: Row, tags: [UInt32], at first: Int) throws(LineDBError) {
         let slot = slots.count
         if let pk = schema.primaryKeyIndex, !keyIndex.claim(row.values[pk], slot: slot) {
             throw .duplicateValue(table: schema.name, column: schema.columns[pk].name, value: row.values[pk].brief)
@@ -216,7 +220,8 @@ package final class TableState {
             let c = uniqueColumns[u]
             let v = row.values[c]
             if v.isNull { continue }
-            if !uniqueIndexes[u].insertIfAbsent(slot, for: v, valueAt: { value(c, $0, pending: row) }) {
+            let tag = tags.isEmpty ? nil : tags[first + u]
+            if !uniqueIndexes[u].insertIfAbsent(slot, for: v, tag: tag, valueAt: { value(c, $0, pending: row) }) {
                 for earlier in uniqueColumns.indices[..<u] {
                     let ec = uniqueColumns[earlier]
                     let e = row.values[ec]
@@ -274,7 +279,7 @@ package final class TableState {
 
     /// Hints that a row with these UNIQUE tags (as for ``appendLoaded(_:tags:at:)``) is coming: starts loading
     /// the index buckets it will probe.
-    package func prefetchLoaded(tags: [UInt32], at first: Int) {
+    package func prefetchIndexes(tags: [UInt32], at first: Int) {
         for u in uniqueIndexes.indices { uniqueIndexes[u].prefetch(tag: tags[first + u]) }
     }
 

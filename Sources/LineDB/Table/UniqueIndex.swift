@@ -74,9 +74,12 @@ struct UniqueIndex {
         return nil
     }
 
-    /// Points `value` at `slot` unless some slot holds it already; returns whether it did.
-    mutating func insertIfAbsent(_ slot: Int, for value: JSONValue, valueAt: (Int) -> JSONValue) -> Bool {
-        let tag = Self.tag(value)
+    /// Points `value` at `slot` unless some slot holds it already; returns whether it did. `tag` is `tag(value)`
+    /// when known.
+    mutating func insertIfAbsent(
+        _ slot: Int, for value: JSONValue, tag known: UInt32? = nil, valueAt: (Int) -> JSONValue
+    ) -> Bool {
+        let tag = known ?? Self.tag(value)
         if bucket(of: value, tag: tag, valueAt: valueAt) != nil { return false }
         insertNew(slot, tag: tag)
         return true
