@@ -45,6 +45,7 @@ extension Benchmark {
             return []
         }
         defer { _ = system("\(tmux) kill-server 2>/dev/null") }
+        keepServerAlive()
         report.line("real terminal: \(linedb) browse in tmux 120x40, the screen read with capture-pane every ~3 ms "
             + "until the loading screen shows, then every ~20 ms")
         var out: [LoadingScreenRun] = []
@@ -57,6 +58,13 @@ extension Benchmark {
                 + (r.peakMiB.map { ", linedb's peak RSS \(fixed($0, 0)) MiB" } ?? ""))
         }
         return out
+    }
+
+    /// Starts the bench's tmux server with an idle session that outlives the measured ones: when the last session
+    /// of a server ends, the server exits, and a `new-session` issued meanwhile failed with "server exited
+    /// unexpectedly" (one launch in six, once).
+    private func keepServerAlive() {
+        _ = system("\(tmux) new-session -d -s keeper-\(getpid()) 'sleep 86400' 2>/dev/null")
     }
 
     /// One launch. With `pressG`, `G` is typed as soon as the loading screen shows (odd runs measure the browser
@@ -117,6 +125,7 @@ extension Benchmark {
         let file = browserDB + "/data/student.records"
         report.line("peer \(version): vd -f jsonl \(file), in the same tmux 120x40")
         defer { _ = system("\(tmux) kill-server 2>/dev/null") }
+        keepServerAlive()
         var out: [LoadingScreenRun] = []
         for i in 1...max(1, runs) {
             var run = LoadingScreenRun()
