@@ -23,10 +23,13 @@ struct NavigationTests {
         final class CountingSource: BrowserDataSource {
             let base: Database
             var reads: [String] = []
+            var failing = false
+            struct Unreadable: Error {}
             init(_ base: Database) { self.base = base }
             func tableSummaries() -> [TableSummary] { base.tableSummaries() }
             func loadTable(_ name: String) throws -> TableData {
                 reads.append(name)
+                if failing { throw Unreadable() }
                 return try base.loadTable(name)
             }
         }
@@ -41,6 +44,15 @@ struct NavigationTests {
         #expect(d.state.view == Array(0..<10))
         d.press(.backTab, .down, .enter)
         #expect(source.reads == ["student", "teacher"] && d.state.table?.name == "teacher")
+
+        // A reload that failed leaves the table as it was read before: Enter on it reads it again.
+        source.failing = true
+        d.state.reload(context: source)
+        #expect(d.state.messageIsError && d.state.message.contains("cannot reload teacher"))
+        source.failing = false
+        d.press(.backTab, .enter)
+        #expect(source.reads == ["student", "teacher", "teacher", "teacher"], "\(source.reads)")
+        #expect(!d.state.tableIsStale)
     }
 
     @Test("records are in primary-key order, not insertion order")

@@ -107,4 +107,16 @@ struct LargeTableLoadTests {
         #expect(try db.browseSnapshot(of: "student").rows.map { $0[0].intValue! }
             == Array(1..<half) + Array((half + 1)...(Self.rows + 1)))
     }
+
+    @Test("the browser's copy of tiny tables: none, one row, two rows out of order (each half one row)")
+    func browseCopyTiny() throws {
+        let t = TableState(schema: studentSchema)
+        #expect(Database.copyValues(of: t, parallelFrom: 1).rows.isEmpty)
+        t.append(Row(values: [.int(2), .string("b"), .string("b@u"), .double(1)]))
+        let one = Database.copyValues(of: t, parallelFrom: 1)
+        #expect(one.keysAscend && one.rows.count == 1)
+        t.append(Row(values: [.int(1), .string("a"), .string("a@u"), .double(1)]))
+        let two = Database.copyValues(of: t, parallelFrom: 1)
+        #expect(!two.keysAscend && two.rows.map { $0[0] } == [.int(2), .int(1)])
+    }
 }

@@ -35,6 +35,7 @@ extension Database {
     static func copyValues(of t: TableState, parallelFrom: Int = 200_000) -> (rows: [[JSONValue]], keysAscend: Bool) {
         let slots = t.slots
         let pk = t.schema.primaryKeyIndex
+        let name = t.schema.name
         let n = t.count
         if n == 0 { return ([], true) }
         let parts = n == slots.count && n >= parallelFrom ? 2 : 1
@@ -44,7 +45,8 @@ extension Database {
             @Sendable func copy(part: Int) {
                 var out = base.value + (parts == 1 ? 0 : n * part / parts)
                 let range = parts == 1 ? 0..<slots.count : (n * part / parts)..<(n * (part + 1) / parts)
-                var previous: JSONValue? = part > 0 && pk != nil ? slots[range.lowerBound - 1]!.values[pk!] : nil
+                var previous: JSONValue? =
+                    part > 0 && range.lowerBound > 0 && pk != nil ? slots[range.lowerBound - 1]!.values[pk!] : nil
                 var ascending = true
                 for i in range {
                     guard let row = slots[i] else { continue }
@@ -56,6 +58,10 @@ extension Database {
                         previous = key
                     }
                 }
+                // Exactly this part's rows were written (`count` matches the live slots): anything else would
+                // leave part of the array uninitialised or write past it.
+                let end = base.value + (parts == 1 ? n : n * (part + 1) / parts)
+                precondition(out == end, "\(name): the table's count disagrees with its slots")
                 ordered.set(part, ascending)
             }
             if parts == 1 { copy(part: 0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: copy) }

@@ -161,7 +161,7 @@ extension Database {
         let lsn: Int? = try state.withLock { () throws(LineDBError) -> Int? in
             try requireWritable()
             let batch = WriteBatch(wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes)
-            batch.keepsRecordLines = options.autoCheckpointBytes != nil || options.autoSave != .off
+            batch.recordLinesPolicy = (options.autoSave == .afterEveryWrite, options.autoCheckpointBytes)
             defer { kept = batch.keptRecordLines }
             do throws(LineDBError) {
                 try body(batch)

@@ -28,9 +28,13 @@ final class WriteBatch {
     private(set) var lines = 0
     private var flushedLines = 0
 
-    /// Whether a bulk insert keeps its rows' records-file lines for a save right after (an auto-checkpoint or
-    /// auto-save in the same call; see ``TableState/preEncoded``).
-    var keepsRecordLines = false
+    /// When a bulk insert keeps its rows' records-file lines (``TableState/preEncoded``) for the save that follows
+    /// in the same call: `always` (auto-save after every write), or once the WAL is expected to pass
+    /// `checkpointAt` by the end of the call (the auto-checkpoint saves). Otherwise no save follows and keeping
+    /// them would only cost memory.
+    var recordLinesPolicy: (always: Bool, checkpointAt: Int?) = (false, nil)
+    /// A WAL line's size in bytes, as measured on the last slice encoded (a guess before the first).
+    private var averageLineBytes = 256.0
     /// Whether it did, for some table.
     private(set) var keptRecordLines = false
 
@@ -99,7 +103,8 @@ final class WriteBatch {
 
     /// Inserts many records: each is checked and indexed in order on this thread, and their WAL lines are
     /// encoded on several threads, in slices so memory stays bounded (the bulk-insert path; see `linedb-bench`).
-    func insertMany(_ t: TableState, _ inputs: [Record]) throws(LineDBError) -> [JSONValue] {
+    /// `expectedMore`: how many records the same call inserts after these (the typed path comes in slices).
+    func insertMany(_ t: TableState, _ inputs: [Record], expectedMore: Int = 0) throws(LineDBError) -> [JSONValue] {
         var keys: [JSONValue] = []
         keys.reserveCapacity(inputs.count)
         guard let wal else {
@@ -131,10 +136,13 @@ final class WriteBatch {
             if let failure = built.failure { throw failure }  // the first bad record, after those before it
             let rows = built.rows
             try flush()  // lines logged earlier in this batch go first
-            let keep = keepsRecordLines && rows.count >= 4_096
+            let projected = Double(wal.endOffset) + averageLineBytes * Double(inputs.count - from + expectedMore)
+            let keep = rows.count >= 4_096
+                && (recordLinesPolicy.always || recordLinesPolicy.checkpointAt.map { projected > Double($0) } ?? false)
             let encoded = WALLine.encodeInserts(
                 rows, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
                 txn: isTransaction ? firstLSN : nil, recordLines: keep)
+            averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, rows.count))
             if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
                 throw .invalidInput(
                     reason: "\(t.schema.name): record \(from + index + 1) is \(size) bytes as a line; the limit is \(maxLineBytes)")
@@ -217,7 +225,10 @@ final class WriteBatch {
             }
         }
         undo.removeAll()
-        if let wal, flushedLines > 0 {
+        // Cut back whatever this batch put in the WAL: also the first chunks of a bulk slice whose later chunk
+        // failed (those are not counted in `flushedLines`, yet would stay, without a COMMIT, under LSNs that the
+        // next write reuses).
+        if let wal, flushedLines > 0 || wal.endOffset != startOffset {
             try? wal.truncate(to: startOffset, nextLSN: firstLSN)
         }
     }

@@ -37,7 +37,8 @@ package final class TableState {
     /// save that an auto-checkpoint or auto-save runs right after (``Database`` drops them when the write call
     /// ends). `nil` when there are none.
     var preEncoded: PreEncodedLines?
-    /// How many saves used ``preEncoded`` (for the tests).
+    /// How many slices of bulk inserts kept their lines, and how many saves used them (for the tests).
+    var preEncodedKept = 0
     var preEncodedUses = 0
 
     package init(schema: TableSchema) {
@@ -330,6 +331,7 @@ extension TableState {
     /// Keeps `lines` as the records-file lines of slots `range` (just appended), joining those kept before when
     /// they end where these start.
     func keepPreEncoded(_ lines: [[UInt8]], slots range: Range<Int>) {
+        preEncodedKept += 1
         if var kept = preEncoded, kept.version == version, kept.range.upperBound == range.lowerBound {
             kept.extend(to: range.upperBound, with: lines)
             preEncoded = kept

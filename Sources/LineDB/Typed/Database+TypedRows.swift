@@ -167,7 +167,9 @@ extension Database {
                     }
                     used += 1
                     if used == sliceSize {
-                        keys += try batch.insertMany(t, slice)
+                        // (How many more are coming, as far as the sequence tells: see WriteBatch.recordLinesPolicy.)
+                        let more = Swift.max(0, records.underestimatedCount - keys.count - used)
+                        keys += try batch.insertMany(t, slice, expectedMore: more)
                         used = 0
                     }
                 }

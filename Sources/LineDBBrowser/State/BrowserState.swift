@@ -30,6 +30,8 @@ public struct BrowserState: Sendable {
             task = nil
         }
     }
+    /// Whether the last reading of ``table`` failed (it shows what was read before): opening it reads it again.
+    var tableIsStale = false
     /// Positions in `table.rows` of the rows shown, after filter and sort.
     public internal(set) var view: [Int] = [] {
         didSet { viewGeneration &+= 1 }
@@ -94,10 +96,11 @@ public struct BrowserState: Sendable {
     /// the first Enter after launch).
     mutating func open(_ name: String, context: BrowserDataSource) {
         do {
-            if table?.name != name {
+            if table?.name != name || tableIsStale {
                 var data = try context.loadTable(name)
                 data.replay(pending)
                 table = data
+                tableIsStale = false
             } else {
                 task = nil
                 counter = nil
@@ -135,8 +138,10 @@ public struct BrowserState: Sendable {
             var data = try context.loadTable(name)
             data.replay(pending)
             table = data
+            tableIsStale = false
             recomputeView(keeping: key)
         } catch {
+            tableIsStale = true  // Enter on it reads it again
             fail("cannot reload \(name): \(error)")
         }
         tableCursor = min(tableCursor, max(0, tables.count - 1))
