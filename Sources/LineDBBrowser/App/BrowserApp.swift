@@ -123,7 +123,11 @@ public final class BrowserApp {
                     state.scrollToCursor()
                 }
             }
-            if changed { pollWAL(&state, follow: false) }
+            if changed {
+                // An effect (a save, say) wrote to the WAL: show its lines now, and count this as the tick's poll.
+                pollWAL(&state, follow: false)
+                lastPoll = .now
+            }
             pollIfDue()
         }
     }
