@@ -86,7 +86,10 @@ struct EditSaveTests {
 
         // The form: one field per column, defaults filled in, the key already assigned (61).
         try session.send("a")
-        let form = try session.waitForText("Add a record to course")
+        // The whole form, not only its title: tmux may be read while curses is still drawing it.
+        let form = try session.waitForScreen { screen in
+            screen.contains { $0.contains("Add a record to course") } && (screen.last ?? "").contains("Enter add")
+        }
         #expect(form.met, "no form:\n\(shown(form.screen))")
         #expect(form.screen.contains { $0.contains("id (int)*") && $0.contains("61") }, "\(shown(form.screen))")
         #expect(form.screen.contains { $0.contains("credits (int)") && $0.contains("5") }, "\(shown(form.screen))")
