@@ -19,7 +19,9 @@ struct ChangesTests {
         try session.send("e")
         try session.send("-l", "X")
         try session.send("Enter")
-        let edited = try session.waitForText("1 pending")
+        let edited = try session.waitForScreen { s in  // both: tmux may be read mid-frame
+            s.contains { $0.contains("1 pending") } && s.contains { $0.contains("MA101X") }
+        }
         try #require(edited.met && edited.screen.contains { $0.contains("MA101X") },
             "\(edited.screen.joined(separator: "\n"))")
         return (session, db)

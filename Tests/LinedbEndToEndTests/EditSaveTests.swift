@@ -97,8 +97,10 @@ struct EditSaveTests {
         #expect(hint.contains("Tab") && hint.contains("Enter add"), "\(hint)")
         // Enter with the NOT NULL code and title empty is refused, naming the column.
         try session.send("Enter")
-        let refused = try session.waitForText("may not be empty")
-        #expect(refused.met && refused.screen.contains { $0.contains("code") }, "\(shown(refused.screen))")
+        let refused = try session.waitForScreen { s in  // both: tmux may be read mid-frame
+            s.contains { $0.contains("code: may not be empty") }
+        }
+        #expect(refused.met, "\(shown(refused.screen))")
         // The focus is on code (the first field after the assigned key): type it, Tab, the title, Enter.
         try session.send("-l", "ZZ900")
         let typed = try session.waitForScreen { $0.contains { $0.contains("code (str)") && $0.contains("ZZ900") } }

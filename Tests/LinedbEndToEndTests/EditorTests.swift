@@ -27,7 +27,9 @@ struct EditorTests {
         try #require(first.met, "\(first.screen.joined(separator: "\n"))")
         try session.send("Enter")  // course, first record
         try session.send("E")
-        let edited = try session.waitForText("1 pending")
+        let edited = try session.waitForScreen { s in  // both: tmux may be read mid-frame
+            s.contains { $0.contains("1 pending") } && s.contains { $0.contains("MA101E") }
+        }
         #expect(edited.met && edited.screen.contains { $0.contains("MA101E") },
             "\(edited.screen.joined(separator: "\n"))")
         let seen = scratch.read("seen.json")
