@@ -99,12 +99,12 @@ struct BulkSaveTests {
         }
         let marker: [[UInt8]] = [Array("KEPT\n".utf8)]
         func uses(_ t: TableState, from start: Int = 0) -> Bool {
-            t.linesToAppend(from: start).contains(marker[0])
+            t.linesToAppend(from: start).chunks.contains(marker[0])
         }
         var t = table(rows: 10)
         t.keepPreEncoded(marker, slots: 4..<10)
         #expect(uses(t), "kept lines for slots 4..<10 unused")
-        #expect(t.linesToAppend(from: 0).count == 2)  // slots 0..<4 encoded, then the kept lines
+        #expect(t.linesToAppend(from: 0).chunks.count == 2)  // slots 0..<4 encoded, then the kept lines
         #expect(!uses(t, from: 5), "kept lines used for a save that starts inside them")
         t.append(Row(values: [.int(11), .string("n"), .string("e"), .double(1)]))
         #expect(uses(t), "an append after them made them unusable")
@@ -197,9 +197,10 @@ struct BulkInsertOrderTests {
         }
     }
 
-    static func onDisk(_ dir: TempDir) throws -> Database {
+    static func onDisk(_ dir: TempDir, fileIO: FileIO? = nil) throws -> Database {
         var options = DatabaseOptions()
         options.syncMode = .off
+        if let fileIO { options.fileIO = fileIO }
         let db = try Database(path: dir.db, options: options)
         try db.createTable(studentSchema)
         #expect(db.state.withLock { db.wal != nil })
@@ -266,11 +267,7 @@ struct BulkInsertOrderTests {
         for next in ["bulk", "single"] {
             let dir = TempDir()
             let io = FaultyFileIO()
-            var options = DatabaseOptions()
-            options.syncMode = .off
-            options.fileIO = io
-            let db = try Database(path: dir.db, options: options)
-            try db.createTable(studentSchema)
+            let db = try Self.onDisk(dir, fileIO: io)
             let walBefore = dir.bytes("db/wal/transaction.log")
             // The slice is written in 4 chunks: the 2nd fails, after the 1st reached the file.
             io.inject(.init(.write, nth: 2, errno: ENOSPC, pathContains: "transaction.log"))

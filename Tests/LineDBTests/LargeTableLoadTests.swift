@@ -40,25 +40,27 @@ struct LargeTableLoadTests {
         var lines = dir.lines("db/data/student.records")
         let original = lines
         lines[49_999] = #"{"id": 50000, "name": "broken"#
-        dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")
-        let before = dir.snapshot()
-        #expect {
-            _ = try Database(path: dir.db)
-        } throws: { error in
-            let text = "\(error)"
-            return text.contains("student.records:50000:") && text.contains("invalid JSON")
-        }
-        #expect(dir.snapshot() == before)
+        try expectOpenRefused(dir, records: lines, mentioning: ["student.records:50000:", "invalid JSON"])
 
         lines = original
         lines[54_999] = lines[9]  // key 10 again, near the end
-        dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")
-        #expect {
+        try expectOpenRefused(dir, records: lines, mentioning: ["student.records:55000", "already used"])
+    }
+
+    /// Writes `records` as the records file, then expects the open to fail with an error that mentions each of
+    /// `texts`, and to change no file.
+    func expectOpenRefused(
+        _ dir: TempDir, records: [String], mentioning texts: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        dir.write("db/data/student.records", records.joined(separator: "\n") + "\n")
+        let before = dir.snapshot()
+        #expect(sourceLocation: sourceLocation) {
             _ = try Database(path: dir.db)
         } throws: { error in
             let text = "\(error)"
-            return text.contains("student.records:55000") && text.contains("already used")
+            return texts.allSatisfy { text.contains($0) }
         }
+        #expect(dir.snapshot() == before, "the refused open changed a file", sourceLocation: sourceLocation)
     }
 
     @Test("a UNIQUE value repeated deep in a large file (hashed on the parsing threads) refuses the open and names it")
@@ -68,15 +70,7 @@ struct LargeTableLoadTests {
         var lines = dir.lines("db/data/student.records")
         // Line 55,000 keeps its own key but takes the e-mail of line 10 (student9@...).
         lines[54_999] = lines[54_999].replacingOccurrences(of: "student54999@", with: "student9@")
-        dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")
-        let before = dir.snapshot()
-        #expect {
-            _ = try Database(path: dir.db)
-        } throws: { error in
-            let text = "\(error)"
-            return text.contains("email") && text.contains("student9@university.edu")
-        }
-        #expect(dir.snapshot() == before)
+        try expectOpenRefused(dir, records: lines, mentioning: ["email", "student9@university.edu"])
         // Every other e-mail is still found through the index once the duplicate is gone.
         lines[54_999] = lines[54_999].replacingOccurrences(of: "student9@", with: "student54999@")
         dir.write("db/data/student.records", lines.joined(separator: "\n") + "\n")

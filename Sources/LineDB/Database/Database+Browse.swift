@@ -39,7 +39,7 @@ extension Database {
         let n = t.count
         if n == 0 { return ([], true) }
         let parts = n == slots.count && n >= parallelFrom ? 2 : 1
-        let ordered = OrderFlags(count: parts)
+        let ordered = ThreadSlots(count: parts, initial: true)
         let rows = [[JSONValue]](unsafeUninitializedCapacity: n) { buffer, initialized in
             let base = UncheckedSendable(buffer.baseAddress!)
             @Sendable func copy(part: Int) {
@@ -67,21 +67,13 @@ extension Database {
             if parts == 1 { copy(part: 0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: copy) }
             initialized = n
         }
-        return (rows, ordered.all)
+        return (rows, ordered.values.allSatisfy { $0 })
     }
+
     /// Every table's name, record count and primary key column's name, sorted by name, under one lock.
     package var browseTableCounts: [(name: String, count: Int, key: String?)] {
         state.withLock { tables.keys.sorted().map { ($0, tables[$0]!.count, tables[$0]!.schema.primaryKey?.name) } }
     }
-}
-
-/// Whether each part of a parallel copy found its keys ascending.
-private final class OrderFlags: @unchecked Sendable {
-    private let lock = PThreadMutex()
-    private var flags: [Bool]
-    init(count: Int) { flags = Array(repeating: true, count: count) }
-    func set(_ part: Int, _ value: Bool) { lock.withLock { flags[part] = value } }
-    var all: Bool { lock.withLock { flags.allSatisfy { $0 } } }
 }
 
 /// A value handed to the threads of `concurrentPerform` that the caller knows is safe to share (disjoint writes).

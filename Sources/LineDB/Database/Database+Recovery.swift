@@ -210,7 +210,7 @@ extension Database {
             if chunk.hadBOM { t.needsRewrite = true }
             if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
             var r = 0
-            let k = chunk.uniqueColumns
+            let k = t.uniqueColumns.count  // the stride of chunk.uniqueTags
             let prefetchAhead = 8  // rows: about one cache miss's worth of indexing work
             func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
                 while r < limit {

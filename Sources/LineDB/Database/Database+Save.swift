@@ -127,8 +127,7 @@ extension Database {
 
     /// Appends the rows inserted since the last save; on failure cuts the file back to `size`.
     private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
-        let n = t.slots[t.savedSlots...].lazy.filter { $0 != nil }.count
-        let chunks = t.linesToAppend(from: t.savedSlots)
+        let (chunks, n) = t.linesToAppend(from: t.savedSlots)
         Failpoint.hit("save.beforeAppend")
         let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
         var open = true

@@ -261,10 +261,7 @@ struct BuiltRows: Sendable {
                     let row = try schema.rowForInsert(inputs[i], autoKey: 0, assigned: &assigned)
                     out.rows.append(row)
                     out.autoKey.append(assigned)
-                    for c in uniqueColumns {
-                        let v = row.values[c]
-                        out.tags.append(v.isNull ? 0 : UniqueIndex.tag(v))
-                    }
+                    UniqueIndex.appendTags(of: row, columns: uniqueColumns, to: &out.tags)
                 } catch {
                     out.failure = error
                     break
@@ -273,10 +270,11 @@ struct BuiltRows: Sendable {
             return out
         }
         if parts == 1 { return part(0) }
-        let results = BuiltParts(count: parts)
+        let results = ThreadSlots(count: parts, initial: BuiltRows())
         DispatchQueue.concurrentPerform(iterations: parts) { k in results.set(k, part(k)) }
-        var all = results.parts[0]
-        for next in results.parts.dropFirst() where all.failure == nil {
+        let built = results.values
+        var all = built[0]
+        for next in built.dropFirst() where all.failure == nil {
             all.rows += next.rows
             all.autoKey += next.autoKey
             all.tags += next.tags
@@ -284,12 +282,4 @@ struct BuiltRows: Sendable {
         }
         return all
     }
-}
-
-/// One ``BuiltRows`` per building thread.
-private final class BuiltParts: @unchecked Sendable {
-    private(set) var parts: [BuiltRows]
-    private let lock = PThreadMutex()
-    init(count: Int) { parts = Array(repeating: BuiltRows(), count: count) }
-    func set(_ k: Int, _ rows: BuiltRows) { lock.withLock { parts[k] = rows } }
 }

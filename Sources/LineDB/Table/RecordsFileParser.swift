@@ -28,12 +28,9 @@ struct RecordsFileParser {
     /// The parse of one chunk.
     struct Chunk {
         var rows: [Row] = []
-        /// Per row, the ``UniqueIndex/tag(_:)`` of each UNIQUE column that is not the key, in column order
-        /// (`uniqueColumns` of them per row; 0 for a null): hashed here, on the parsing threads, so that indexing
-        /// on the loading thread does not.
+        /// Per row, the ``UniqueIndex/tag(_:)`` of each of the schema's `uniqueNonKeyColumns` (0 for a null):
+        /// hashed here, on the parsing threads, so that indexing on the loading thread does not.
         var uniqueTags: [UInt32] = []
-        /// How many UNIQUE non-key columns the schema has (the stride of `uniqueTags`).
-        var uniqueColumns = 0
         var events: [Event] = []
         var lines = 0
         var sawCR = false
@@ -54,8 +51,7 @@ struct RecordsFileParser {
         let sample = min(to, from + (1 << 16))
         for i in from..<sample where buffer[i] == 10 { estimate += 1 }
         if sample > from { chunk.rows.reserveCapacity(estimate * (to - from) / (sample - from) + 16) }
-        let unique = schema.columns.indices.filter { schema.columns[$0].unique && !schema.columns[$0].primaryKey }
-        chunk.uniqueColumns = unique.count
+        let unique = schema.uniqueNonKeyColumns
         if !unique.isEmpty { chunk.uniqueTags.reserveCapacity(chunk.rows.capacity * unique.count) }
         var offset = from
         while offset < to {
@@ -84,10 +80,7 @@ struct RecordsFileParser {
             do throws(RowParseError) {
                 let row = try schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
                 chunk.rows.append(row)
-                for c in unique {
-                    let v = row.values[c]
-                    chunk.uniqueTags.append(v.isNull ? 0 : UniqueIndex.tag(v))
-                }
+                UniqueIndex.appendTags(of: row, columns: unique, to: &chunk.uniqueTags)
                 if !complete { chunk.unterminatedRow = true }
             } catch {
                 chunk.events.append(Event(

@@ -203,7 +203,7 @@ extension TableSchema {
             }
             return [w.bytes]
         }
-        let results = EncodedChunks(count: parts)
+        let results = ThreadSlots(count: parts, initial: [UInt8]())
         let schema = self
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
@@ -214,16 +214,8 @@ extension TableSchema {
             }
             results.set(k, w.bytes)
         }
-        return results.chunks
+        return results.values
     }
-}
-
-/// One slot per encoding thread.
-private final class EncodedChunks: @unchecked Sendable {
-    private(set) var chunks: [[UInt8]]
-    private let lock = PThreadMutex()
-    init(count: Int) { chunks = Array(repeating: [], count: count) }
-    func set(_ k: Int, _ bytes: [UInt8]) { lock.withLock { chunks[k] = bytes } }
 }
 
 /// The checks of an insert that need only the schema: pure, so a bulk insert builds its rows on several threads.
@@ -283,4 +275,9 @@ extension TableSchema {
             throw .notNull(table: name, column: column.name)
         }
     }
+}
+
+extension TableSchema {
+    /// The UNIQUE columns other than the primary key, in column order: those a ``UniqueIndex`` indexes.
+    package var uniqueNonKeyColumns: [Int] { columns.indices.filter { columns[$0].unique && !columns[$0].primaryKey } }
 }

@@ -43,10 +43,8 @@ package final class TableState {
 
     package init(schema: TableSchema) {
         self.schema = schema
-        for (i, c) in schema.columns.enumerated() where c.unique && !c.primaryKey {
-            uniqueColumns.append(i)
-            uniqueIndexes.append(UniqueIndex())
-        }
+        uniqueColumns = schema.uniqueNonKeyColumns
+        uniqueIndexes = uniqueColumns.map { _ in UniqueIndex() }
     }
 
     /// Whether the table has changes its records file does not hold yet.
@@ -341,17 +339,23 @@ extension TableState {
     }
 
     /// The records-file lines of every live slot from `start` to the end, encoded, or taken from
-    /// ``preEncoded`` for the slots it still holds exactly.
-    func linesToAppend(from start: Int) -> [[UInt8]] {
+    /// ``preEncoded`` for the slots it still holds exactly; and how many rows they are.
+    func linesToAppend(from start: Int) -> (chunks: [[UInt8]], rows: Int) {
+        var rows = 0
         func encoded(_ range: Range<Int>) -> [[UInt8]] {
-            range.isEmpty ? [] : schema.encodeLines(slots[range].compactMap { $0 })
+            let live = slots[range].compactMap { $0 }
+            rows += live.count
+            return live.isEmpty ? [] : schema.encodeLines(live)
         }
         if let kept = preEncoded, kept.version == version, kept.range.lowerBound >= start,
             kept.range.upperBound <= slots.count
         {
             preEncodedUses += 1
-            return encoded(start..<kept.range.lowerBound) + kept.chunks + encoded(kept.range.upperBound..<slots.count)
+            rows += kept.range.count  // (no nil slots in it: a remove would have changed the version)
+            let chunks =
+                encoded(start..<kept.range.lowerBound) + kept.chunks + encoded(kept.range.upperBound..<slots.count)
+            return (chunks, rows)
         }
-        return encoded(start..<slots.count)
+        return (encoded(start..<slots.count), rows)
     }
 }

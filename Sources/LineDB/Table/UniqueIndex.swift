@@ -35,6 +35,16 @@ struct UniqueIndex {
     /// The hash tag of `value` (the low 32 bits of its hash value: the same on every thread of the process).
     static func tag(_ value: JSONValue) -> UInt32 { UInt32(truncatingIfNeeded: value.hashValue) }
 
+    /// Appends the tags of `row`'s values in `columns` (0 for a null) to `tags`: what a loader or a bulk insert
+    /// computes on its worker threads, for ``TableState/appendLoaded(_:tags:at:)`` and
+    /// ``TableState/claimIndexes(for:tags:at:)``.
+    static func appendTags(of row: Row, columns: [Int], to tags: inout [UInt32]) {
+        for c in columns {
+            let v = row.values[c]
+            tags.append(v.isNull ? 0 : tag(v))
+        }
+    }
+
     /// Starts loading the bucket where a probe for `tag` begins (a hint, for a probe a little later).
     func prefetch(tag: UInt32) {
         guard !entries.isEmpty else { return }

@@ -68,7 +68,7 @@ enum WALLine {
         recordLines: Bool = false
     ) -> EncodedLines {
         let parts = rows.count >= 4_096 ? 4 : 1
-        let box = EncodedBox(parts: parts)
+        let box = ThreadSlots(count: parts, initial: EncodedPart())
         let table = schema.name
         let work: @Sendable (Int) -> Void = { k in
             let range = (rows.count * k / parts)..<(rows.count * (k + 1) / parts)
@@ -98,10 +98,12 @@ enum WALLine {
                     }
                 }
             }
-            box.set(k, w.bytes, largest, lines)
+            box.set(k, EncodedPart(bytes: w.bytes, largest: largest, recordLines: lines))
         }
         if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
-        return EncodedLines(chunks: box.chunks, largest: box.largest, recordLines: recordLines ? box.lines : [])
+        let done = box.values
+        return EncodedLines(
+            chunks: done.map(\.bytes), largest: done.map(\.largest), recordLines: recordLines ? done.map(\.recordLines) : [])
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -206,22 +208,10 @@ enum WALLine {
     }
 }
 
-/// One slot per encoding thread.
-private final class EncodedBox: @unchecked Sendable {
-    private(set) var chunks: [[UInt8]]
-    private(set) var largest: [(Int, Int)]
-    private(set) var lines: [[UInt8]]
-    private let lock = PThreadMutex()
-    init(parts: Int) {
-        chunks = Array(repeating: [], count: parts)
-        largest = Array(repeating: (0, 0), count: parts)
-        lines = Array(repeating: [], count: parts)
-    }
-    func set(_ k: Int, _ bytes: [UInt8], _ big: (Int, Int), _ recordLines: [UInt8]) {
-        lock.withLock {
-            chunks[k] = bytes
-            largest[k] = big
-            lines[k] = recordLines
-        }
-    }
+/// What one part of ``WALLine/encodeInserts(_:schema:timestamp:firstLSN:synced:txn:recordLines:)`` encoded.
+private struct EncodedPart {
+    var bytes: [UInt8] = []
+    /// (index, size) of its largest line.
+    var largest = (0, 0)
+    var recordLines: [UInt8] = []
 }
