@@ -131,8 +131,11 @@ private let sampleValue: JSONValue = [
     }
 
     @Test func largeExponents() throws {
-        #expect(try JSONParser.parse("1e400") == .double(.infinity))
-        #expect(try JSONParser.parse("-1e400") == .double(-.infinity))
+        // Beyond a Double: refused at the number's offset (never read as Infinity, which JSON cannot express).
+        #expect(throws: JSONParseError(offset: 1, message: "number out of range (beyond ±1.7976931348623157e308, the largest 64-bit float)")) {
+            try JSONParser.parse("[1e400]")
+        }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("-1e400") }
         #expect(try JSONParser.parse("1e-99999999999999999999") == .double(0))
         #expect(try JSONParser.parse("0e99999999999999999999") == .double(0))
     }
@@ -151,16 +154,14 @@ private let sampleValue: JSONValue = [
         #expect(try JSONParser.parse("\"\(long)\\n\(long)\"") == .string(long + "\n" + long))
     }
 
-    @Test func pythonNonFiniteLiterals() throws {
-        let value = try JSONParser.parse("[NaN, Infinity, -Infinity]")
-        guard case .array(let elements) = value, elements.count == 3 else {
-            Issue.record("not a 3-element array: \(value)")
-            return
-        }
-        #expect(elements[0].doubleValue?.isNaN == true)
-        #expect(elements[1] == .double(.infinity))
-        #expect(elements[2] == .double(-.infinity))
-        #expect(JSONWriter.encode(value) == "[NaN,Infinity,-Infinity]")
+    @Test func pythonNonFiniteLiteralsAreRefused() throws {
+        // Python's json.dumps writes them, but they are not JSON (RFC 8259): refused, at their offset.
+        let message = "NaN and Infinity are not JSON numbers (RFC 8259); write null or a string instead"
+        #expect(throws: JSONParseError(offset: 1, message: message)) { try JSONParser.parse("[NaN, 1]") }
+        #expect(throws: JSONParseError(offset: 4, message: message)) { try JSONParser.parse("[1, Infinity]") }
+        #expect(throws: JSONParseError(offset: 5, message: message)) { try JSONParser.parse(#"{"a":-Infinity}"#) }
+        // The writer, last guard, never writes them.
+        #expect(JSONWriter.encode([.double(.nan), .double(.infinity), .double(-.infinity)]) == "[null,null,null]")
     }
 
     @Test func byteOrderMarkAndWhitespace() throws {
@@ -323,8 +324,11 @@ private let errorCases: [ErrorCase] = [
     ErrorCase("[fals]", 1, "invalid literal (expected 'false')"),
     ErrorCase("nul", 0, "invalid literal (expected 'null')"),
     ErrorCase("nan", 0, "invalid literal (expected 'null')"),
-    ErrorCase("NAN", 0, "invalid literal (expected 'NaN')"),
-    ErrorCase("Infinit", 0, "invalid literal (expected 'Infinity')"),
+    ErrorCase("NAN", 0, "expected a JSON value but found 'N'"),
+    ErrorCase("Infinit", 0, "expected a JSON value but found 'I'"),
+    ErrorCase("NaN", 0, "NaN and Infinity are not JSON numbers (RFC 8259); write null or a string instead"),
+    ErrorCase("-Infinity", 0, "NaN and Infinity are not JSON numbers (RFC 8259); write null or a string instead"),
+    ErrorCase("1e400", 0, "number out of range (beyond ±1.7976931348623157e308, the largest 64-bit float)"),
     ErrorCase("-Inf", 1, "invalid literal (expected 'Infinity')"),
     ErrorCase("True", 0, "expected a JSON value but found 'T'"),
     ErrorCase("trues", 4, "trailing characters after JSON value"),
@@ -430,7 +434,8 @@ private let errorCases: [ErrorCase] = [
             (1.7976931348623157e308, "1.7976931348623157e+308"), (123_456_789.0, "123456789.0"),
             (1e22, "1e+22"), (-2.5, "-2.5"), (9_007_199_254_740_992.0, "9007199254740992.0"),
             (1.2345678901234568e+17, "1.2345678901234568e+17"), (1234567890123456.8, "1234567890123456.8"),
-            (.nan, "NaN"), (.infinity, "Infinity"), (-.infinity, "-Infinity"),
+            // Not JSON: the writer writes null (the engine refuses them before they get here).
+            (.nan, "null"), (.infinity, "null"), (-.infinity, "null"),
         ]
         for (value, text) in cases {
             var writer = JSONWriter(reservingCapacity: 0)
@@ -451,7 +456,7 @@ private let errorCases: [ErrorCase] = [
     @Test func roundTripsEveryKind() throws {
         let values: [JSONValue] = [
             nil, true, false, 0, -1, .int(Int.max), .int(Int.min), 0.0, -0.0, 3.85, 1e-05, 1e16, .double(.leastNonzeroMagnitude),
-            .double(.nan), .double(.infinity), .double(-.infinity), "", "x\ny\"z\\", "😀\u{2028}\u{7F}\u{0}",
+            "", "x\ny\"z\\", "😀\u{2028}\u{7F}\u{0}",
             [], [:], [1, "a", nil, [true]], ["k": ["n": [1.5]]], sampleValue,
         ]
         for value in values {

@@ -9,8 +9,9 @@ extension Database {
         package var schema: TableSchema
         /// The live rows' values in column order, sorted by primary key (file order when there is none).
         package var rows: [[JSONValue]]
-        /// The key the next insert without a key would get (integer primary keys), never reused.
-        package var nextAutoKey: Int
+        /// The key the next insert without a key would get (integer primary keys), never reused; `nil` when
+        /// automatic keys are exhausted (``TableState/nextAutoKey``).
+        package var nextAutoKey: Int?
     }
 
     /// The rows of `table` in primary-key order, its schema and its next auto key.

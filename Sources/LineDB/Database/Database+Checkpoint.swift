@@ -93,7 +93,8 @@ extension Database {
         record["previous"] = .string(archiveName)
         var nextIDs = JSONObject()
         for name in tables.keys.sorted() where tables[name]!.schema.hasAutoIncrementKey {
-            nextIDs[name] = .int(tables[name]!.nextAutoKey)
+            // Exhausted automatic keys: the next key would be 2^63, which is no Int; written as that number (a float).
+            nextIDs[name] = tables[name]!.nextAutoKey.map(JSONValue.int) ?? .double(9_223_372_036_854_775_808.0)
         }
         record["next_ids"] = .object(nextIDs)
         record["format"] = "linedb-wal/1"

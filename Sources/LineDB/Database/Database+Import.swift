@@ -114,12 +114,10 @@ extension Database {
         // An absent integer key is assigned from the counter, which every integer key pushes up (TableState.index).
         let autoKeyed = pk.map { schema.columns[$0].type == .int && (schema.columns[$0].defaultValue ?? .null).isNull }
             ?? false
-        var nextAutoKey = t.nextAutoKey
+        var nextAutoKey = t.nextAutoKey  // nil: exhausted (TableState.nextAutoKey)
         let indexed = schema.columns.indices.filter { schema.columns[$0].isIndexed }
         var seen = [Int: [JSONValue: ImportItem.Place]]()
         for c in indexed { seen[c] = Dictionary(minimumCapacity: items.count) }
-        // A WAL line is the record plus at most this much (timestamp, operation, table, LSNs, txn, CRC).
-        let lineOverhead = 256 + 6 * schema.name.utf8.count
         var scratch = JSONWriter(reservingCapacity: 1024)
         for item in items {
             var row: Row
@@ -130,9 +128,14 @@ extension Database {
             }
             if let pk {
                 if autoKeyed, (item.record[schema.columns[pk].name] ?? .null).isNull {
-                    row.values[pk] = .int(nextAutoKey)
+                    guard let next = nextAutoKey else {
+                        throw Database.importError(path, item.place, t.autoKeysExhausted.description)
+                    }
+                    row.values[pk] = .int(next)
                 }
-                if case .int(let k) = row.values[pk], k >= nextAutoKey { nextAutoKey = k &+ 1 }
+                if case .int(let k) = row.values[pk], let next = nextAutoKey, k >= next {
+                    nextAutoKey = k == .max ? nil : k + 1
+                }
             }
             for c in indexed {
                 let v = row.values[c]
@@ -151,11 +154,10 @@ extension Database {
             }
             scratch.bytes.removeAll(keepingCapacity: true)
             t.encode(row, into: &scratch)
-            if scratch.bytes.count + lineOverhead > options.maxLineBytes {
-                throw Database.importError(
-                    path, item.place,
-                    "the record is \(scratch.bytes.count) bytes as JSON; "
-                        + "a WAL line may be at most \(options.maxLineBytes)")
+            if scratch.bytes.count > options.maxLineBytes {
+                let error = WriteBatch.recordTooLarge(
+                    table: schema.name, size: scratch.bytes.count, limit: options.maxLineBytes)
+                throw Database.importError(path, item.place, error.description)
             }
         }
     }
@@ -174,7 +176,7 @@ extension Database {
     static func parseImportJSON(_ bytes: [UInt8], path: String, table: String) throws(LineDBError) -> [ImportItem] {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONParser.parse(bytes, maxDepth: NestingLimit.exportDocument)
         } catch {
             let (line, column) = lineAndColumn(of: error.offset, in: bytes)
             throw fileError("\(path):\(line):\(column)", "invalid JSON: \(error.message)")
@@ -243,7 +245,8 @@ extension Database {
                 if blank { continue }
                 let place = ImportItem.Place(record: items.count + 1, line: lineNumber, format: .jsonl)
                 do throws(JSONParseError) {
-                    let value = try JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                    let value = try JSONParser.parse(
+                        UnsafeBufferPointer(rebasing: buffer[start..<end]), maxDepth: NestingLimit.recordsLine)
                     guard case .object(let object) = value else {
                         problem = importError(path, place, "\(value.kindName) \(value.brief), expected an object")
                         return

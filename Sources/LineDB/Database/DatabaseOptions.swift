@@ -9,7 +9,12 @@ public struct DatabaseOptions: Sendable {
     /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
     /// which bounds the replay time at open.
     public var autoCheckpointBytes: Int? = 64 << 20
-    /// Lines larger than this are refused at insert (a record is one line of the records file and the WAL).
+    /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
+    /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
+    ///
+    /// A record already in the database is never refused: one loaded from a records file written by another
+    /// program with a larger line can always be deleted, or updated to a record within the limit (its WAL line
+    /// carries the old record; no reader limits the length of a line).
     public var maxLineBytes = 16 << 20
     /// Save the records files automatically (the seed's "auto-save mode"): after every write, or every interval.
     /// Default ``AutoSave/off``: the records files change only at ``Database/save()`` and ``Database/checkpoint()``

@@ -8,7 +8,7 @@ import Dispatch
 /// cuts the WAL back, so a failed call changes nothing.
 final class WriteBatch {
     private enum Undo {
-        case inserted(TableState, slot: Int, autoKey: Int)
+        case inserted(TableState, slot: Int, autoKey: Int?)
         case replaced(TableState, slot: Int, old: Row, needsRewrite: Bool)
         case removed(TableState, slot: Int, old: Row, needsRewrite: Bool)
     }
@@ -52,25 +52,36 @@ final class WriteBatch {
     /// Number of writes in the batch.
     var count: Int { undo.count }
 
+    /// The one rule on a record's size (``DatabaseOptions/maxLineBytes``): a record entering the database (an
+    /// insert, the new record of an update, an import) may be at most `limit` bytes as compact JSON, i.e. as its
+    /// records-file line. A record already in the database is never refused: deleting it, or updating it to a
+    /// record within the limit, always works (its WAL line carries it as `old_record`; no reader limits lines).
+    static func recordTooLarge(table: String, size: Int, limit: Int, which: String = "the record") -> LineDBError {
+        .invalidInput(reason: "\(table): \(which) is \(size) bytes as JSON; a record may be at most \(limit) bytes")
+    }
+
     private func log(
         _ op: WALEntry.Operation, table: TableState?, record: Row?, old: Row?, raw: JSONValue? = nil
     ) throws(LineDBError) {
         guard wal != nil else { return }
         let before = writer.bytes.count
+        var recordSize = 0
         WALLine.append(
             to: &writer, timestamp: timestamp, operation: op, table: table?.schema.name,
             record: { w in
+                let start = w.bytes.count
                 if let record, let table { table.encode(record, into: &w) } else { w.write(raw ?? .null) }
+                recordSize = w.bytes.count - start
             },
             oldRecord: { w in
                 if let old, let table { table.encode(old, into: &w) } else { w.writeRaw("null") }
             },
             lsn: firstLSN + lines, synced: synced, txn: isTransaction ? firstLSN : nil)
-        let size = writer.bytes.count - before
-        if size > maxLineBytes {
-            writer.bytes.removeLast(size)
-            throw .invalidInput(
-                reason: "\(table?.schema.name ?? "record"): the record is \(size) bytes as a line; the limit is \(maxLineBytes)")
+        // Only the record entering the database is limited: a DELETE, or the old_record of an UPDATE, carries a
+        // record that is already in the database, whatever its size (readers have no line limit).
+        if record != nil, let table, recordSize > maxLineBytes {
+            writer.bytes.removeLast(writer.bytes.count - before)
+            throw WriteBatch.recordTooLarge(table: table.schema.name, size: recordSize, limit: maxLineBytes)
         }
         lines += 1
         if isTransaction && writer.bytes.count >= WriteBatch.chunkBytes { try flush() }
@@ -125,7 +136,10 @@ final class WriteBatch {
                 if k > 0 && i + prefetchAhead < built.rows.count {
                     t.prefetchIndexes(tags: built.tags, at: (i + prefetchAhead) * k)
                 }
-                if built.autoKey[i], let pk { built.rows[i].values[pk] = .int(t.nextAutoKey) }
+                if built.autoKey[i], let pk {
+                    guard let next = t.nextAutoKey else { throw t.autoKeysExhausted }
+                    built.rows[i].values[pk] = .int(next)
+                }
                 let row = built.rows[i]
                 try t.claimIndexes(for: row, tags: built.tags, at: i * k)
                 let autoKey = t.nextAutoKey
@@ -144,8 +158,8 @@ final class WriteBatch {
                 txn: isTransaction ? firstLSN : nil, recordLines: keep)
             averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, rows.count))
             if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
-                throw .invalidInput(
-                    reason: "\(t.schema.name): record \(from + index + 1) is \(size) bytes as a line; the limit is \(maxLineBytes)")
+                throw WriteBatch.recordTooLarge(
+                    table: t.schema.name, size: size, limit: maxLineBytes, which: "record \(from + index + 1)")
             }
             for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
             if keep {

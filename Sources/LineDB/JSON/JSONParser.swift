@@ -4,14 +4,17 @@
 /// must load in well under a second) and builds `NSDictionary`s we would only convert again, so LineDB reads
 /// JSON itself, straight into ``JSONValue``.
 ///
-/// The grammar is exactly RFC 8259, plus the three non-standard literals Python's `json.dumps` writes for
-/// non-finite floats: `NaN`, `Infinity` and `-Infinity`. Every input either parses or throws a
-/// ``JSONParseError`` that names the byte offset of the problem; no input can make the parser trap or read out
-/// of bounds, and nesting is limited to ``JSONParser/maxDepth`` levels so deep input cannot overflow the stack.
+/// The grammar is exactly RFC 8259. Every input either parses or throws a ``JSONParseError`` that names the byte
+/// offset of the problem; no input can make the parser trap or read out of bounds, and nesting is limited (by
+/// default to ``JSONParser/maxDepth`` levels, see ``NestingLimit`` for the limit of each kind of file) so deep
+/// input cannot overflow the stack.
 ///
 /// Numbers: an integer literal (no fraction, no exponent) that fits in `Int` becomes ``JSONValue/int(_:)``,
 /// every other number becomes a correctly rounded ``JSONValue/double(_:)`` (as Python reads them, except that
-/// Python keeps huge integers exact).
+/// Python keeps huge integers exact). Nothing that is not finite is ever produced: the non-standard words
+/// Python's `json.dumps` writes for non-finite floats (`NaN`, `Infinity`, `-Infinity`) are refused, and so is a
+/// number beyond the range of a `Double` (`1e400`), each at its byte offset. A number too small for a `Double`
+/// (`1e-400`) rounds to zero, as everywhere else.
 ///
 /// Strings: all escapes are decoded, surrogate pairs are combined, and unpaired surrogates, raw control characters
 /// and invalid UTF-8 are errors (nothing is silently repaired).
@@ -33,28 +36,35 @@ package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// A JSON parser over a borrowed byte buffer. The caller keeps the memory alive for the duration of the call.
 package struct JSONParser {
-    /// The deepest nesting of arrays and objects accepted; one more level is an error.
-    package static let maxDepth = 512
+    /// The deepest nesting of arrays and objects accepted by default; one more level is an error. This is the limit
+    /// of a records-file line (``NestingLimit/recordsLine``).
+    package static let maxDepth = NestingLimit.recordsLine
 
     private let base: UnsafePointer<UInt8>
     /// The number of bytes in the input; every read checks `pos < end` first.
     private let end: Int
     private var pos: Int = 0
+    /// The deepest nesting accepted in this document.
+    private let depthLimit: Int
 
-    private init(base: UnsafePointer<UInt8>, count: Int) {
+    private init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
         self.end = count
+        self.depthLimit = maxDepth
     }
 
     // MARK: - Public entry points
 
     /// Parses one whole JSON document. Whitespace around the value and a leading UTF-8 byte order mark are allowed;
     /// anything else after the value is an error.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    /// `maxDepth`: the deepest nesting of arrays and objects accepted (see ``NestingLimit``).
+    package static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONParser.maxDepth
+    ) throws(JSONParseError) -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONParseError(offset: 0, message: "unexpected end of input")
         }
-        var parser = JSONParser(base: base, count: bytes.count)
+        var parser = JSONParser(base: base, count: bytes.count, maxDepth: maxDepth)
         parser.skipByteOrderMark()
         let value = try parser.parseValue(depth: 0)
         try parser.expectEndOfInput()
@@ -62,15 +72,17 @@ package struct JSONParser {
     }
 
     /// Parses one whole JSON document held in an array.
-    package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in try parse(buffer) }
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = JSONParser.maxDepth) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            try parse(buffer, maxDepth: maxDepth)
+        }
     }
 
     /// Parses one whole JSON document held in a string.
-    package static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ string: String, maxDepth: Int = JSONParser.maxDepth) throws(JSONParseError) -> JSONValue {
         var string = string
         let result = string.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer) }
+            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer, maxDepth: maxDepth) }
         }
         return try result.get()
     }
@@ -79,15 +91,15 @@ package struct JSONParser {
     /// order they appear, without building the object. Duplicate keys are passed through as they come.
     ///
     /// This is the hot path for record lines. Whitespace (including a trailing CR of a CRLF line ending) and a
-    /// leading byte order mark are allowed around the object.
+    /// leading byte order mark are allowed around the object. `maxDepth` counts the object itself as level 1.
     package static func parseObjectMembers(
-        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONParser.maxDepth,
         _ member: (String, JSONValue) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONParseError(offset: 0, message: "expected a JSON object")
         }
-        var parser = JSONParser(base: base, count: bytes.count)
+        var parser = JSONParser(base: base, count: bytes.count, maxDepth: maxDepth)
         parser.skipByteOrderMark()
         parser.skipWhitespace()
         guard parser.pos < parser.end, parser.base[parser.pos] == UInt8(ascii: "{") else {
@@ -145,12 +157,8 @@ package struct JSONParser {
         case UInt8(ascii: "n"):
             try expectLiteral("null")
             return .null
-        case UInt8(ascii: "N"):
-            try expectLiteral("NaN")
-            return .double(.nan)
-        case UInt8(ascii: "I"):
-            try expectLiteral("Infinity")
-            return .double(.infinity)
+        case UInt8(ascii: "N") where matches("NaN"), UInt8(ascii: "I") where matches("Infinity"):
+            throw nonFinite(at: pos)
         case let c:
             throw JSONParseError(offset: pos, message: "expected a JSON value but found \(Self.describe(c))")
         }
@@ -162,7 +170,7 @@ package struct JSONParser {
         depth: Int,
         _ member: (String, JSONValue) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
-        if depth > Self.maxDepth { throw tooDeep() }
+        if depth > depthLimit { throw tooDeep() }
         pos += 1  // "{"
         skipWhitespace()
         if pos < end && base[pos] == UInt8(ascii: "}") {
@@ -202,7 +210,7 @@ package struct JSONParser {
 
     /// Parses an array whose `[` is at `pos`.
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> [JSONValue] {
-        if depth > Self.maxDepth { throw tooDeep() }
+        if depth > depthLimit { throw tooDeep() }
         pos += 1  // "["
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -440,8 +448,8 @@ package struct JSONParser {
             p += 1
             if p < end && base[p] == UInt8(ascii: "I") {
                 pos = p
+                if matches("Infinity") { throw nonFinite(at: start) }
                 try expectLiteral("Infinity")
-                return .double(-.infinity)
             }
         }
         guard p < end, Self.isDigit(base[p]) else {
@@ -554,8 +562,9 @@ package struct JSONParser {
 
         // General case: the C library's correctly rounded conversion (locale-independent in Swift).
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)
-        guard let value = Double(text) else {
-            throw JSONParseError(offset: start, message: "number out of range")
+        guard let value = Double(text), value.isFinite else {
+            throw JSONParseError(
+                offset: start, message: "number out of range (beyond ±1.7976931348623157e308, the largest 64-bit float)")
         }
         return .double(value)
     }
@@ -567,7 +576,21 @@ package struct JSONParser {
     }
 
     private func tooDeep() -> JSONParseError {
-        JSONParseError(offset: pos, message: "nesting too deep (more than \(Self.maxDepth) levels)")
+        JSONParseError(offset: pos, message: "nesting too deep (more than \(depthLimit) levels)")
+    }
+
+    /// Whether the input at `pos` starts with `literal`.
+    private func matches(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard end - pos >= count else { return false }
+        let expected = literal.utf8Start
+        for i in 0..<count where base[pos + i] != expected[i] { return false }
+        return true
+    }
+
+    private func nonFinite(at offset: Int) -> JSONParseError {
+        JSONParseError(
+            offset: offset, message: "NaN and Infinity are not JSON numbers (RFC 8259); write null or a string instead")
     }
 
     private func invalidLiteral(_ literal: StaticString) -> JSONParseError {

@@ -6,8 +6,12 @@
 /// U+2028/U+2029 (which some line splitters treat as line ends). Everything else is written as raw UTF-8.
 ///
 /// Doubles are written as Python's `repr` writes them: the shortest representation that reads back to the same
-/// value (`3.8`, `100.0`, `1e-05`, `1e+16`), always with a `.0` or an exponent so they read back as floats, and
-/// `NaN`, `Infinity`, `-Infinity` for non-finite values (the engine refuses those before they get here).
+/// value (`3.8`, `100.0`, `1e-05`, `1e+16`), always with a `.0` or an exponent so they read back as floats.
+///
+/// Every byte it writes is RFC 8259 JSON. A non-finite double (`NaN`, `Infinity`), which JSON cannot express, is
+/// refused where data enters the engine (``JSONValue/storageProblem(maxDepth:)``) and never read from a file
+/// (``JSONParser``); should one reach the writer anyway, it writes `null` (as JavaScript's `JSON.stringify`
+/// does) rather than a word no JSON reader accepts.
 package struct JSONWriter {
     /// The UTF-8 written so far.
     package var bytes: [UInt8]
@@ -116,16 +120,11 @@ package struct JSONWriter {
         }
     }
 
-    /// Appends `d` as Python's `repr` would write it (`NaN`, `Infinity`, `-Infinity` when not finite).
+    /// Appends `d` as Python's `repr` would write it; `null` when it is not finite (JSON has no `NaN` or
+    /// `Infinity`; the engine refuses them before they get here, this is the last guard).
     package mutating func writeDouble(_ d: Double) {
         guard d.isFinite else {
-            if d.isNaN {
-                writeRaw("NaN")
-            } else if d > 0 {
-                writeRaw("Infinity")
-            } else {
-                writeRaw("-Infinity")
-            }
+            writeRaw("null")
             return
         }
         // Swift's description is the shortest round-trip form and switches to exponent notation at the same

@@ -32,8 +32,15 @@ public struct TableSchema: Sendable, Hashable {
     ///   - columns: the columns in table order. Without a primary key, ``Database/createTable(_:)`` adds an
     ///     integer `id` key first.
     ///   - createdAt: the schema file's `created_at`; now (local time) by default.
+    ///   A default is a value entering the database: it may not be `NaN` or infinite, nor nest arrays and objects
+    ///   more than ``NestingLimit/value`` levels deep.
     /// - Throws: ``LineDBError/invalidSchema(path:reason:)`` naming the problem.
     public init(_ name: String, columns: [Column], createdAt: String? = nil) throws(LineDBError) {
+        for column in columns {
+            if let d = column.defaultValue, let problem = d.storageProblem() {
+                throw .invalidSchema(path: nil, reason: "default of column '\(column.name)': \(problem)")
+            }
+        }
         try self.init(name: name, columns: columns, createdAt: createdAt ?? Timestamp.now(), extra: [:], path: nil)
     }
 

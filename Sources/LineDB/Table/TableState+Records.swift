@@ -8,9 +8,13 @@ extension TableState {
     }
 
     /// Builds the row for an insert: every key must be a column; missing columns get their default (or null);
-    /// values are type-checked; an absent integer primary key is assigned from the counter.
+    /// values are type-checked; an absent integer primary key is assigned from the counter (refused once the counter
+    /// is exhausted: see ``nextAutoKey``).
     package func rowForInsert(_ input: Record) throws(LineDBError) -> Row {
-        try schema.rowForInsert(input, autoKey: nextAutoKey)
+        var assigned = false
+        let row = try schema.rowForInsert(input, autoKey: nextAutoKey ?? .max, assigned: &assigned)
+        if assigned && nextAutoKey == nil { throw autoKeysExhausted }
+        return row
     }
 
     /// Applies `changes` (a partial record) to `row`.
@@ -51,7 +55,7 @@ extension TableState {
         var extras: JSONObject? = nil
         for (key, value) in object {
             if let c = schema.index(of: key) {
-                values[c] = try normalize(value, column: c)
+                values[c] = try schema.normalizeStored(value, column: c)
             } else {
                 if extras == nil { extras = [:] }
                 extras![key] = value
@@ -136,7 +140,7 @@ extension TableSchema {
         var hint = 0
         var typeError: LineDBError? = nil
         do {
-            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
+            try JSONParser.parseObjectMembers(line, maxDepth: NestingLimit.recordsLine) { (key, value) throws(JSONParseError) in
                 var c: Int? = nil
                 if hint < n && columns[hint].name == key { c = hint } else { c = positions[key] }
                 if let c {
@@ -220,8 +224,25 @@ extension TableSchema {
 
 /// The checks of an insert that need only the schema: pure, so a bulk insert builds its rows on several threads.
 extension TableSchema {
-    /// Checks and converts one value for column `c`. `null` is allowed here; NOT NULL is checked by the caller.
+    /// Checks and converts one value entering the database for column `c`: its type, and that it can be written
+    /// as RFC 8259 JSON and read back from every file (no `NaN` or `Infinity`, at most ``NestingLimit/value``
+    /// levels of nesting). `null` is allowed here; NOT NULL is checked by the caller.
     package func normalize(_ value: JSONValue, column c: Int) throws(LineDBError) -> JSONValue {
+        if value.isNull { return value }
+        let column = columns[c]
+        switch value {
+        case .double, .array, .object:
+            if let problem = value.storageProblem() { throw .invalidInput(reason: "\(name).\(column.name): \(problem)") }
+        default:
+            break
+        }
+        return try normalizeStored(value, column: c)
+    }
+
+    /// Checks and converts one value read back from a file (a records-file line, a WAL record) for column `c`:
+    /// its type only. Its nesting is bounded by the file's reader (``NestingLimit``), which may allow more than an
+    /// insert does: a record that is in the database stays readable, updatable and deletable.
+    package func normalizeStored(_ value: JSONValue, column c: Int) throws(LineDBError) -> JSONValue {
         if value.isNull { return value }
         let column = columns[c]
         guard let v = column.type.normalize(value) else {

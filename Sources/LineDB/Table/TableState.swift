@@ -17,8 +17,28 @@ package final class TableState {
     /// Set when two rows claimed the same UNIQUE value while constraints were not checked (loading, replay):
     /// the indexes may then be wrong, and ``buildUniqueIndexes()`` rebuilds and checks them.
     private var uniqueCollision = false
-    /// The next auto-assigned key (integer primary keys only). Never goes down, so no id is reused.
-    package var nextAutoKey = 1
+    /// The next auto-assigned key (integer primary keys only). Never goes down, so no id is reused, and never
+    /// wraps: once a record had the key `Int.max` it is `nil`, automatic keys are exhausted, and an insert without
+    /// a key is refused (``autoKeysExhausted``) rather than given a negative or already used one.
+    package var nextAutoKey: Int? = 1
+
+    /// Moves ``nextAutoKey`` past the integer key `key` (every integer key does, given or assigned).
+    @inline(__always)
+    package func notice(intKey key: Int) {
+        guard let next = nextAutoKey, key >= next else { return }
+        nextAutoKey = key == .max ? nil : key + 1
+    }
+
+    /// The refusal of an insert without a key once ``nextAutoKey`` is exhausted.
+    package var autoKeysExhausted: LineDBError {
+        TableState.autoKeysExhausted(table: schema.name, column: schema.primaryKey?.name ?? "id")
+    }
+
+    /// The refusal of an insert without a key once automatic keys are exhausted in `table`.
+    package static func autoKeysExhausted(table: String, column: String) -> LineDBError {
+        .invalidInput(
+            reason: "automatic keys are exhausted in table '\(table)': the largest \(column) is \(Int.max); give a key")
+    }
 
     // Persistence state.
     /// Slots `0..<savedSlots` are exactly what the records file holds; later slots are inserts since then.
@@ -136,7 +156,7 @@ package final class TableState {
         if let pk = schema.primaryKeyIndex {
             let key = row.values[pk]
             keyIndex[key] = slot
-            if case .int(let i) = key, i >= nextAutoKey { nextAutoKey = i &+ 1 }
+            if case .int(let i) = key { notice(intKey: i) }
         }
         for u in uniqueColumns.indices {
             let c = uniqueColumns[u]
@@ -248,7 +268,7 @@ package final class TableState {
         let slot = slots.count
         slots.append(row)
         count += 1
-        if let pk = schema.primaryKeyIndex, case .int(let i) = row.values[pk], i >= nextAutoKey { nextAutoKey = i &+ 1 }
+        if let pk = schema.primaryKeyIndex, case .int(let i) = row.values[pk] { notice(intKey: i) }
         return slot
     }
 
@@ -259,7 +279,7 @@ package final class TableState {
         let slot = slots.count
         if let pk = schema.primaryKeyIndex {
             guard keyIndex.claim(row.values[pk], slot: slot) else { return false }
-            if case .int(let i) = row.values[pk], i >= nextAutoKey { nextAutoKey = i &+ 1 }
+            if case .int(let i) = row.values[pk] { notice(intKey: i) }
         }
         slots.append(row)
         count += 1

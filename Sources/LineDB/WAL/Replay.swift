@@ -11,7 +11,8 @@ struct Replay {
     /// Tables dropped by the log whose files may still exist.
     var dropped: Set<String> = []
     private var openTransactions: [Int: [WALEntry]] = [:]
-    private var checkpointNextIDs: [String: Int] = [:]
+    /// Per table, the CHECKPOINT's next automatic key (`nil`: exhausted, see ``TableState/nextAutoKey``).
+    private var checkpointNextIDs: [String: Int?] = [:]
     private var notes: [String] = []
     private var skippedReadOnly: [String: Int] = [:]
 
@@ -47,7 +48,8 @@ struct Replay {
         }
         if !keepOpenTransactions { openTransactions.removeAll() }
         for (name, next) in checkpointNextIDs {
-            if let t = tables[name], next > t.nextAutoKey { t.nextAutoKey = next }
+            guard let t = tables[name] else { continue }
+            if let next { t.notice(intKey: next - 1) } else { t.nextAutoKey = nil }
         }
         for (name, n) in skippedReadOnly.sorted(by: { $0.key < $1.key }) {
             notes.append("\(walPath): \(n) entries for table '\(name)' were not replayed (the table has no primary key)")
@@ -83,7 +85,13 @@ struct Replay {
             return
         case .checkpoint:
             if case .object(let facts) = entry.record, case .object(let ids)? = facts["next_ids"] {
-                for (name, value) in ids { if let n = value.intValue { checkpointNextIDs[name] = n } }
+                for (name, value) in ids {
+                    switch value {
+                    case .int(let n) where n > Int.min: checkpointNextIDs[name] = .some(n)
+                    case .double(let d) where d >= 9_223_372_036_854_775_808.0: checkpointNextIDs[name] = .some(nil)
+                    default: break
+                    }
+                }
             }
         case .createTable:
             guard let name = entry.table else { throw .invalidInput(reason: "CREATE_TABLE without a table name") }

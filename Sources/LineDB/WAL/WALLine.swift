@@ -51,13 +51,13 @@ enum WALLine {
     /// INSERT lines for many rows, encoded on several threads: chunks in order, and the size of the largest line.
     struct EncodedLines: Sendable {
         var chunks: [[UInt8]]
-        /// (index, size) of the largest line of each chunk.
+        /// (index, size) of the largest record of each chunk (its JSON, as in a records file, without the newline).
         var largest: [(Int, Int)]
         /// When asked for: the same rows as records-file lines (each record's JSON as the WAL line holds it, then
         /// `\n`), in order; what ``TableSchema/encodeLines(_:)`` would give, copied instead of encoded again.
         var recordLines: [[UInt8]] = []
 
-        /// The first line over `limit`, if any: (row index, size).
+        /// The first record over `limit`, if any: (row index, size of its JSON).
         func tooLarge(limit: Int) -> (Int, Int)? { largest.first { $0.1 > limit } }
     }
 
@@ -77,16 +77,17 @@ enum WALLine {
             var spans: [Range<Int>] = []
             if recordLines { spans.reserveCapacity(range.count) }
             for i in range {
-                let before = w.bytes.count
+                var size = 0
                 append(
                     to: &w, timestamp: timestamp, operation: .insert, table: table,
                     record: { w in
                         let start = w.bytes.count
                         schema.encodeRow(rows[i], into: &w)
+                        size = w.bytes.count - start
                         if recordLines { spans.append(start..<w.bytes.count) }
                     },
                     oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + i, synced: synced, txn: txn)
-                if w.bytes.count - before > largest.1 { largest = (i, w.bytes.count - before) }
+                if size > largest.1 { largest = (i, size) }
             }
             var lines: [UInt8] = []
             if recordLines {
@@ -170,7 +171,7 @@ enum WALLine {
         var txn: Int?
         var hasCRC = false
         do {
-            try JSONParser.parseObjectMembers(line) { (key, value) throws(JSONParseError) in
+            try JSONParser.parseObjectMembers(line, maxDepth: NestingLimit.walLine) { (key, value) throws(JSONParseError) in
                 switch key {
                 case "timestamp": timestamp = value.stringValue
                 case "operation": operation = value.stringValue
@@ -211,7 +212,7 @@ enum WALLine {
 /// What one part of ``WALLine/encodeInserts(_:schema:timestamp:firstLSN:synced:txn:recordLines:)`` encoded.
 private struct EncodedPart {
     var bytes: [UInt8] = []
-    /// (index, size) of its largest line.
+    /// (index, size) of its largest record.
     var largest = (0, 0)
     var recordLines: [UInt8] = []
 }

@@ -13,8 +13,9 @@ public struct TableData: Sendable {
     public private(set) var baseRows: [[JSONValue]]
     /// The rows with the pending changes applied, in primary-key order.
     public internal(set) var rows: [[JSONValue]]
-    /// The next automatically assigned key the engine would give (never reused).
-    public let nextAutoKey: Int
+    /// The next automatically assigned key the engine would give (never reused); `nil` when automatic keys are
+    /// exhausted (a record had the largest integer key).
+    public let nextAutoKey: Int?
     /// Cells changed by pending updates: key → column positions.
     var pendingCells: [JSONValue: Set<Int>] = [:]
     /// Keys of rows inserted by pending changes.
@@ -23,7 +24,7 @@ public struct TableData: Sendable {
     var deletedKeys: Set<JSONValue> = []
 
     /// A table with no pending change applied yet.
-    public init(schema: TableSchema, rows: [[JSONValue]], nextAutoKey: Int = 1) {
+    public init(schema: TableSchema, rows: [[JSONValue]], nextAutoKey: Int? = 1) {
         self.schema = schema
         self.baseRows = rows
         self.rows = rows
@@ -110,11 +111,12 @@ public struct TableData: Sendable {
     /// The number of records once the pending changes are saved.
     var liveCount: Int { rows.count - deletedKeys.count }
 
-    /// The key the next added record gets: past every key the engine gave and every key in the rows.
+    /// The key the next added record gets: past every key the engine gave and every key in the rows; `nil` (the
+    /// user gives one) once that would be past the largest integer (keys never wrap).
     var nextKey: JSONValue? {
-        guard let pk = keyColumn, schema.columns[pk].type == .int else { return nil }
+        guard let pk = keyColumn, schema.columns[pk].type == .int, let next = nextAutoKey else { return nil }
         // Rows are in key order: the largest integer key is the last one.
-        if let last = rows.last, case .int(let i) = last[pk], i >= nextAutoKey { return .int(i + 1) }
-        return .int(nextAutoKey)
+        if let last = rows.last, case .int(let i) = last[pk], i >= next { return i == .max ? nil : .int(i + 1) }
+        return .int(next)
     }
 }
