@@ -92,9 +92,17 @@ struct WALCorruptionTests {
             dir, walBytes: full + [UInt8](repeating: 0, count: 4096), validBytes: full.count, line: lines.count + 1,
             expected: fullState, "4 KiB of NULs")
 
+        // Garbage a torn append can leave: no newline yet, or a zero-filled block before the newline (a complete
+        // line of garbage without NULs is damage, refused by `damagedLastLine`).
         var rng = SeededRandom(seed: 0xD1)
         for round in 0..<5 {
-            let garbage = (0..<(64 + round * 200)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var garbage = (0..<(64 + round * 200)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            if round % 2 == 0 {
+                garbage = garbage.map { $0 == 10 ? 11 : $0 }
+            } else {
+                garbage.replaceSubrange(8..<40, with: [UInt8](repeating: 0, count: 32))
+                garbage.append(10)
+            }
             try expectTornTail(
                 dir, walBytes: full + garbage, validBytes: full.count, line: lines.count + 1, expected: fullState,
                 "random garbage #\(round)")
@@ -250,6 +258,73 @@ struct WALCorruptionTests {
                 #expect(dir.snapshot() == before, "\(damage.name): files changed by a refused open")
             }
         }
+    }
+
+    @Test("D2: a complete last line without NUL bytes that fails its checksum or does not parse is damage, not a torn append: a writer refuses naming file, line, byte and `linedb recover`, changing nothing; a reader opens with the entries before it and warns; point-in-time salvage sets it aside")
+    func damagedLastLine() throws {
+        let dir = TempDir("d2-last")
+        let lines = try makeDatabase(dir.db)
+        let pristine = FaultHelpers.snapshot(dir.db)
+        let withoutLast = FaultHelpers.joinLines(Array(lines.dropLast()))
+        let expected = try prefixState(dir.db, lines, count: lines.count - 1)
+        let last = lines.last!
+        let zoe = last.firstRange(of: Array("Zo".utf8))!.lowerBound
+        let lsn = last.firstRange(of: Array(#""lsn":5"#.utf8))!.upperBound - 1
+        let quote = last.firstRange(of: Array(#""email""#.utf8))!.lowerBound
+        let crc = last.count - 3  // the last hex digit
+        func edited(_ edit: (inout [UInt8]) -> Void) -> [UInt8] { var l = last; edit(&l); return l }
+        let damages: [(String, [UInt8])] = [
+            ("bit flip in a value", edited { $0[zoe] ^= 0x01 }),
+            ("bit flip in the lsn", edited { $0[lsn] ^= 0x01 }),
+            ("a hex digit of the crc changed", edited { $0[crc] = $0[crc] == 0x30 ? 0x31 : 0x30 }),
+            ("a quote turned into a letter", edited { $0[quote] = 0x78 }),
+            ("a byte deleted", edited { $0.remove(at: zoe) }),
+            ("the seal cut off", Array(last.dropLast(WALLine.sealLength)) + Array("}".utf8)),
+        ]
+        var salvage = DatabaseOptions()
+        salvage.salvage = true
+        salvage.salvageWALPrefix = true
+        for (name, line) in damages {
+            for (rel, bytes) in pristine { FaultHelpers.write(dir.db + "/" + rel, bytes) }
+            try? FileManager.default.removeItem(atPath: dir.db + "/quarantine")
+            FaultHelpers.write(dir.db + "/wal/transaction.log", withoutLast + line + [10])
+            let before = dir.snapshot()
+            do {
+                let db = try Database(path: dir.db)
+                Issue.record("\(name): a writer opened with \(try FaultHelpers.state(db)) (\(db.warnings))")
+                try db.close()
+            } catch {
+                let text = FaultHelpers.text(error)
+                #expect(text.contains("wal/transaction.log:\(lines.count) (byte \(withoutLast.count))")
+                        && text.contains("linedb recover"), "\(name): \(text)")
+            }
+            #expect(dir.snapshot() == before, "\(name): files changed by a refused open")
+
+            let reader = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
+            #expect(try FaultHelpers.state(reader) == expected, "\(name)")
+            #expect(reader.warnings.contains {
+                $0.contains("line \(lines.count) (byte \(withoutLast.count))") && $0.contains("damaged")
+            }, "\(name): \(reader.warnings)")
+            try reader.close()
+            #expect(dir.snapshot() == before, "\(name): a reader changed files")
+
+            let db = try Database(path: dir.db, options: salvage)
+            #expect(try FaultHelpers.state(db) == expected, "\(name)")
+            #expect(dir.list("db/quarantine").map { dir.bytes("db/quarantine/" + $0) } == [line + [10]], "\(name)")
+            #expect(dir.bytes(wal) == withoutLast, "\(name)")
+            try db.close()
+        }
+
+        // The same damage next to a zero-filled block is what a power cut leaves: a torn tail.
+        for (rel, bytes) in pristine { FaultHelpers.write(dir.db + "/" + rel, bytes) }
+        try? FileManager.default.removeItem(atPath: dir.db + "/quarantine")
+        var zeroed = last
+        zeroed.replaceSubrange(zoe..<(zoe + 16), with: [UInt8](repeating: 0, count: 16))
+        FaultHelpers.write(dir.db + "/wal/transaction.log", withoutLast + zeroed + [10])
+        let db = try Database(path: dir.db)
+        #expect(try FaultHelpers.state(db) == expected)
+        #expect(db.warnings.contains { $0.contains("ignored torn last entry") && $0.contains("NUL") }, "\(db.warnings)")
+        try db.close()
     }
 
     @Test("D2: with salvage (linedb recover --to-point-in-time) the database opens with the entries before the damage, and the rest goes to quarantine/")

@@ -74,6 +74,47 @@ struct RecoverTests {
         expectOK(try CLI.run(["check", dir.db]))
     }
 
+    @Test("a flipped byte in the last WAL entry is damage, not a torn append: the next insert is refused (the key is not handed out again), check reports it, a reader warns, recover --to-point-in-time sets it aside")
+    func damagedLastEntry() throws {
+        let dir = try Scratch().studentDatabase()
+        let first = expectOK(try CLI.run(["insert", dir.db, "student", #"{"name": "Ann", "email": "ann@u"}"#]))
+        #expect(first.stdout == "1\n")
+        let lines = dir.lines("db/wal/transaction.log")
+        #expect(lines.last?.contains(#""name":"Ann""#) == true)
+        let offset = lines.dropLast().reduce(0) { $0 + $1.utf8.count + 1 }
+        let place = "wal/transaction.log:\(lines.count) (byte \(offset))"
+        dir.replace("db/wal/transaction.log", #""name":"Ann""#, with: #""name":"Anm""#)  // one byte: n -> m
+        let damaged = dir.read("db/wal/transaction.log")
+        let before = snapshot(dir.db)
+
+        let again = try CLI.run(["insert", dir.db, "student", #"{"name": "Bob", "email": "bob@u"}"#])
+        #expect(again.status == 1, "\(again)")
+        #expect(again.stdout.isEmpty, "the acknowledged key 1 was handed out again: \(again)")
+        #expect(again.stderr.contains(place + ": checksum mismatch") && again.stderr.contains("linedb recover"),
+                "\(again.stderr)")
+        #expect(snapshot(dir.db) == before, "a refused open changed files")
+
+        let check = try CLI.run(["check", dir.db])
+        #expect(check.status == 1, "\(check)")
+        #expect(check.stdout.contains("problem: " + place + ": checksum mismatch"), "\(check.stdout)")
+
+        let read = try CLI.run(["wal", dir.db])
+        #expect(read.status == 0, "a reader refuses instead of warning: \(read)")
+        #expect(snapshot(dir.db) == before)
+
+        let plain = try CLI.run(["recover", dir.db])
+        #expect(plain.status == 1 && plain.stderr.contains("--to-point-in-time"), "\(plain)")
+        #expect(snapshot(dir.db) == before)
+        let recovered = expectOK(try CLI.run(["recover", dir.db, "--to-point-in-time"]))
+        #expect(recovered.lines.first?.hasPrefix("wal/transaction.log line \(lines.count) (byte \(offset))") == true,
+                "\(recovered)")
+        let quarantined = dir.list("db/quarantine")
+        #expect(quarantined.count == 1)
+        #expect(quarantined.first.map { dir.read("db/quarantine/" + $0) } == String(damaged.utf8.dropFirst(offset)))
+        #expect(dir.lines("db/wal/transaction.log") == Array(lines.dropLast()))
+        expectOK(try CLI.run(["check", dir.db]))
+    }
+
     @Test("recover on a healthy database changes no record and says so")
     func nothingToRecover() throws {
         let dir = try Scratch().studentDatabase(count: 2)

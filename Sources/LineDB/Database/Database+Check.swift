@@ -369,7 +369,7 @@ private struct DatabaseChecker {
                 case .tornTail(let torn):
                     add(.warning, path, line: torn.line, byte: torn.byteOffset,
                         "archive ends in an incomplete entry (\(torn.byteCount) bytes: \(torn.reason))")
-                case .corrupt(let error):
+                case .corrupt(let error), .damagedTail(_, let error):
                     add(.problem, error: error)
                 }
                 if scan.validLines == 0 && !bytes.isEmpty { add(.problem, path, "not a WAL file: no valid entry") }
@@ -413,7 +413,7 @@ private struct DatabaseChecker {
                 add(.warning, paths.wal, line: torn.line, byte: torn.byteOffset,
                     message + "; the next writer moves it to quarantine/ and cuts it off")
             }
-        case .corrupt(let error):
+        case .corrupt(let error), .damagedTail(_, let error):
             add(.problem, error: error)
         }
         checkCheckpointHeader(entries.first, archiveLastLSN: archiveLastLSN)

@@ -108,6 +108,17 @@ extension Database {
                 droppedLines: max(0, later - 1))
         case .tornTail(let torn):
             tornTail = torn
+        case .damagedTail(let damaged, let error):
+            // A complete last entry that fails its checksum was written whole, and may have been acknowledged.
+            if writer && !(options.salvage && options.salvageWALPrefix) { throw error }
+            if writer {
+                tornTail = damaged
+                tornTail!.reason = "point-in-time recovery: \(damaged.reason)"
+            } else {
+                // A reader changes nothing and refuses nothing: it shows the entries before the damage.
+                warnings.append(
+                    "\(paths.wal) line \(damaged.line) (byte \(damaged.byteOffset)): stopped before a damaged last entry (\(damaged.reason)); a writer refuses to open until `linedb recover DB --to-point-in-time` sets it aside")
+            }
         }
         warnings += replay.finish(keepOpenTransactions: !writer)
         if let torn = tornTail, !writer {

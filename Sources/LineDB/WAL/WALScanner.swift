@@ -2,7 +2,11 @@
 ///
 /// The valid prefix `V` is every line up to the first invalid one: a line is valid when it parses, its CRC
 /// matches if it is sealed, and its `lsn` is the previous one + 1. After the first invalid line `i`:
-/// - nothing valid after it: a **torn tail** (a write that never completed), cut off by a writer;
+/// - nothing valid after it, and `i` is incomplete (no newline) or holds NUL bytes: a **torn tail** (an append
+///   that never completely reached the disk), cut off by a writer;
+/// - nothing valid after it, and `i` is complete without NUL bytes: **damage** to an entry that was written whole
+///   (a torn append leaves an incomplete line, or NULs where a block was lost; it cannot leave a complete line
+///   that fails its checksum), so a writer refuses to open rather than cut off an acknowledged write;
 /// - a valid line after it whose `synced` watermark reaches `i`'s LSN: `i` was already durable, so this is
 ///   **corruption**, and the database refuses to open;
 /// - valid lines after it that were all written before `i` was durable: part of a batch that never fully
@@ -13,6 +17,10 @@ struct WALScanner {
     enum Outcome {
         case clean
         case tornTail(TornTail)
+        /// Complete lines at the end of the file, without NUL bytes, that fail their checksum or do not parse:
+        /// media damage or an edit, not a torn append. A writer refuses to open (`error`); a reader stops before
+        /// them with a warning; point-in-time recovery cuts them off as it would a torn tail.
+        case damagedTail(TornTail, LineDBError)
         case corrupt(LineDBError)
     }
 
@@ -40,6 +48,10 @@ struct WALScanner {
         var sawSealed = false
     }
 
+    /// What to run when the last entry is damaged.
+    static let damagedTailHint =
+        "run `linedb recover DB --to-point-in-time` to keep the entries before it and move it to quarantine/; LineDB changed nothing"
+
     /// Scans `bytes` (the whole file), calling `visit` for each entry of the valid prefix, in order.
     ///
     /// - Parameters:
@@ -56,7 +68,7 @@ struct WALScanner {
         var offset = 0
         var lineNumber = 0
         let count = bytes.count
-        var invalid: (line: Int, offset: Int, reason: String, expected: Int, legacyContext: Bool)? = nil
+        var invalid: (line: Int, offset: Int, reason: String, expected: Int, tornShape: Bool)? = nil
 
         while offset < count {
             lineNumber += 1
@@ -76,7 +88,7 @@ struct WALScanner {
 
             let expected = (previousLSN ?? (firstImpliedLSN - 1)) + 1
             if !complete {
-                invalid = (lineNumber, lineStart, "incomplete last line (no newline)", expected, false)
+                invalid = (lineNumber, lineStart, "incomplete last line (no newline)", expected, true)
                 break
             }
             let decoded = WALLine.decode(
@@ -84,7 +96,10 @@ struct WALScanner {
                 byteOffset: lineStart, impliedLSN: expected)
             switch decoded {
             case .failure(let problem):
-                invalid = (lineNumber, lineStart, problem.reason, expected, false)
+                // NUL bytes are what a block lost in a power cut leaves (R4); a complete line without them was
+                // written whole.
+                let zeros = UnsafeBufferPointer(rebasing: bytes[lineStart..<end]).contains(0)
+                invalid = (lineNumber, lineStart, problem.reason + (zeros ? " (the line holds NUL bytes)" : ""), expected, zeros)
             case .success(let entry):
                 if !entry.isLegacy, previousLSN != nil, entry.lsn != expected {
                     // A checksum-valid line out of sequence: a duplicated, deleted or reordered line.
@@ -143,9 +158,18 @@ struct WALScanner {
                 hint: hint))
             return result
         }
-        result.outcome = .tornTail(TornTail(
+        let tail = TornTail(
             line: bad.line, byteOffset: bad.offset, byteCount: count - bad.offset, reason: bad.reason,
-            expectedLSN: bad.expected, droppedLines: laterValid))
+            expectedLSN: bad.expected, droppedLines: laterValid)
+        if laterValid == 0 && !bad.tornShape {
+            result.outcome = .damagedTail(tail, .corrupt(
+                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
+                reason: "\(bad.reason) in the last entry (lsn \(bad.expected)), which is complete: it was damaged after it "
+                    + "was written (a torn write leaves an incomplete line or NUL bytes), and it may hold an acknowledged write",
+                hint: damagedTailHint))
+            return result
+        }
+        result.outcome = .tornTail(tail)
         return result
     }
 }
