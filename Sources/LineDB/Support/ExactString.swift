@@ -114,7 +114,9 @@ package struct NameSet: Sequence, ExpressibleByArrayLiteral, Sendable {
     package init<S: Sequence>(_ names: S) where S.Element == String { storage = Set(names.map(ExactName.init)) }
 
     package func contains(_ name: String) -> Bool { storage.contains(ExactName(name)) }
-    package mutating func insert(_ name: String) { storage.insert(ExactName(name)) }
+    /// Adds `name`; returns whether it was not there yet.
+    @discardableResult
+    package mutating func insert(_ name: String) -> Bool { storage.insert(ExactName(name)).inserted }
     package mutating func remove(_ name: String) { storage.remove(ExactName(name)) }
     package mutating func removeAll() { storage.removeAll() }
     package var count: Int { storage.count }
