@@ -194,7 +194,7 @@ private struct DatabaseChecker {
         }
         checkLeftovers()
         let tables = loadSchemas()
-        var fileLines: [String: Int] = [:]
+        var fileLines = NameMap<Int>()
         for name in tables.keys.sorted() {
             fileLines[name] = loadRecords(into: tables[name]!)
         }
@@ -231,8 +231,8 @@ private struct DatabaseChecker {
         }
     }
 
-    mutating func loadSchemas() -> [String: TableState] {
-        var tables: [String: TableState] = [:]
+    mutating func loadSchemas() -> NameMap<TableState> {
+        var tables: NameMap<TableState> = [:]
         for file in io.listDirectory(paths.schemaDir).sorted() where !file.hasPrefix(".") {
             let path = paths.schemaDir + "/" + file
             guard file.hasSuffix(".schema.json") else {
@@ -341,7 +341,7 @@ private struct DatabaseChecker {
         return newlines
     }
 
-    mutating func checkOrphanRecordsFiles(_ tables: [String: TableState]) {
+    mutating func checkOrphanRecordsFiles(_ tables: NameMap<TableState>) {
         for file in io.listDirectory(paths.dataDir).sorted() where file.hasSuffix(".records") && !file.hasPrefix(".") {
             let name = String(file.dropLast(".records".count))
             if tables[name] == nil {
@@ -381,7 +381,7 @@ private struct DatabaseChecker {
         return newestLast
     }
 
-    mutating func replayWAL(over tables: [String: TableState], fileLines: [String: Int], archiveLastLSN: Int?) {
+    mutating func replayWAL(over tables: NameMap<TableState>, fileLines: NameMap<Int>, archiveLastLSN: Int?) {
         var entries: [WALEntry] = []
         var bytes: [UInt8] = []
         do throws(LineDBError) {
@@ -457,7 +457,7 @@ private struct DatabaseChecker {
     }
 
     /// UNIQUE after replay, and the saved-versus-replayed counts.
-    mutating func finishTables(_ tables: [String: TableState], fileLines: [String: Int]) {
+    mutating func finishTables(_ tables: NameMap<TableState>, fileLines: NameMap<Int>) {
         for name in tables.keys.sorted() {
             let t = tables[name]!
             if let (column, value) = t.buildUniqueIndexes() {

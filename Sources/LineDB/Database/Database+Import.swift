@@ -190,7 +190,7 @@ extension Database {
                 guard case .string(let name) = name else {
                     throw fileError(path, "\"table\" is \(name.kindName) \(name.brief), expected a table name")
                 }
-                if name != table {
+                if !String.exactlyEqual(name, table) {
                     throw fileError(path, "the file holds table '\(name)', not '\(table)'")
                 }
             }

@@ -2,7 +2,7 @@
 extension Database {
     /// The names of the tables, sorted.
     public var tableNames: [String] {
-        state.withLock { tables.keys.sorted() }
+        state.withLock { tables.sortedKeys }
     }
 
     /// The schema of a table.

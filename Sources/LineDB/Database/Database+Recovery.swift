@@ -34,7 +34,7 @@ extension Database {
     private func load(_ paths: DatabasePaths, writer: Bool) throws(LineDBError) {
 
         // Schemas.
-        var loaded: [String: TableState] = [:]
+        var loaded = NameMap<TableState>()
         for file in io.listDirectory(paths.schemaDir) where file.hasSuffix(".schema.json") && !file.hasPrefix(".") {
             let name = String(file.dropLast(".schema.json".count))
             let path = paths.schemaDir + "/" + file
@@ -51,8 +51,8 @@ extension Database {
         }
 
         // Records.
-        var salvaged: [String: [UInt8]] = [:]
-        var tornAppends: [String: TornAppend] = [:]
+        var salvaged = NameMap<[UInt8]>()
+        var tornAppends = NameMap<TornAppend>()
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
             let path = paths.recordsFile(name)
@@ -147,7 +147,7 @@ extension Database {
         }
         tables = replay.tables
         pendingFileRemovals = replay.dropped
-        pendingSchemaWrites = Set(replay.tables.keys.filter { io.stat(paths.schemaFile($0)) == nil })
+        pendingSchemaWrites = NameSet(replay.tables.keys.filter { io.stat(paths.schemaFile($0)) == nil })
         walEntryCount = scan.validLines
         if !writer {
             // What a read-only follower needs to apply the WAL's next lines without reading it all again.

@@ -51,9 +51,9 @@ extension Database {
     /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
     /// records back, and the next save rewrites the file. Anything else is corruption, refused as before.
     func resolveTornAppends(
-        _ torn: [String: TornAppend], tables: [String: TableState], walBytes: [UInt8], paths: DatabasePaths
+        _ torn: NameMap<TornAppend>, tables: NameMap<TableState>, walBytes: [UInt8], paths: DatabasePaths
     ) throws(LineDBError) {
-        var inserted: [String: Set<JSONValue>] = [:]
+        var inserted = NameMap<Set<JSONValue>>()
         walBytes.withUnsafeBufferPointer { buffer in
             _ = WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: 1) { entry in
                 guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,

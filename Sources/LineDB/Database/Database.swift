@@ -42,11 +42,11 @@ public final class Database: @unchecked Sendable {
     let paths: DatabasePaths?
     /// Guards every table, the WAL writer's append side and the persistence state.
     let state = PThreadMutex()
-    var tables: [String: TableState] = [:]
+    var tables = NameMap<TableState>()
     /// Tables dropped (by the API or by replay) whose files are still to be removed at the next save.
-    var pendingFileRemovals: Set<String> = []
+    var pendingFileRemovals = NameSet()
     /// Tables whose schema file must be (re)written at the next save (recreated from the WAL).
-    var pendingSchemaWrites: Set<String> = []
+    var pendingSchemaWrites = NameSet()
     var wal: WALWriter?
     var lock: WriterLock?
     /// Valid entries in the current WAL file.

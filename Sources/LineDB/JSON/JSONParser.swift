@@ -141,9 +141,12 @@ package struct JSONParser {
             return try parseNumber()
         case UInt8(ascii: "{"):
             var object = JSONObject()
+            let start = pos
             try parseMembers(depth: depth + 1) { (key, value) throws(JSONParseError) in
                 // Like Python: a repeated key keeps its first position and takes the last value.
+                let count = object.count
                 object[key] = value
+                if object.count == count { try Self.checkExactlyRepeated(key, in: object, objectAt: start) }
             }
             return .object(object)
         case UInt8(ascii: "["):
@@ -162,6 +165,21 @@ package struct JSONParser {
         case let c:
             throw JSONParseError(offset: pos, message: "expected a JSON value but found \(Self.describe(c))")
         }
+    }
+
+    /// A repeated key must be the same key: two names that Swift's `String ==` takes as equal but that differ
+    /// (`"K"` and the Kelvin sign, NFC and NFD forms) are two members in JSON and in Python, which a `JSONObject`
+    /// cannot hold both of; refused rather than one silently replacing the other.
+    private static func checkExactlyRepeated(_ key: String, in object: JSONObject, objectAt offset: Int)
+        throws(JSONParseError)
+    {
+        guard let i = object.index(forKey: key) else { return }
+        let kept = object.keys[i]
+        if String.exactlyEqual(kept, key) { return }
+        throw JSONParseError(
+            offset: offset,
+            message: "the object has keys '\(kept)' (\(kept.scalarCodes)) and '\(key)' (\(key.scalarCodes)), "
+                + "which differ only in their Unicode form; LineDB cannot hold both")
     }
 
     /// Parses an object whose `{` is at `pos`, calling `member` for each member in order.

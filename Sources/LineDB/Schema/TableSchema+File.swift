@@ -40,7 +40,7 @@ extension TableSchema {
         guard case .string(let tableName)? = object["table_name"] ?? expectedName.map({ .string($0) }) else {
             throw .invalidSchema(path: path, reason: "\"table_name\" is missing or not a string")
         }
-        if let expectedName, tableName != expectedName {
+        if let expectedName, !String.exactlyEqual(tableName, expectedName) {
             throw .invalidSchema(
                 path: path,
                 reason: "\"table_name\" is '\(tableName)' but the file is named for '\(expectedName)'")

@@ -19,13 +19,19 @@ public struct TableSchema: Sendable, Hashable {
     package var extra: JSONObject
     /// The position of the primary-key column, if the table has one.
     public let primaryKeyIndex: Int?
-    let positions: [String: Int]
+    /// Column name → position; names compared exactly (``TableSchema/init(_:columns:createdAt:)`` refuses two names
+    /// that Swift would take as equal).
+    let positions: [ExactName: Int]
     /// `{"id":`, `,"name":`, ... : each column's key as written before its value, encoded once (the writer's hot
     /// path, `TableSchema.encodeRow`, then copies bytes instead of escaping names for every record).
     let keyPrefixes: [[UInt8]]
 
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.
+    ///
+    /// Column names are compared by their exact Unicode scalars, and two names that differ but are canonically
+    /// equivalent (`"K"` and the Kelvin sign, an NFC and an NFD `"é"`) are refused: a ``Record`` is a Swift
+    /// dictionary, which would take them as one key.
     ///
     /// - Parameters:
     ///   - name: the table name (letters, digits, `_`, `-`, `.`; see ``isValidTableName(_:)``).
@@ -53,14 +59,19 @@ public struct TableSchema: Sendable, Hashable {
                 reason: "'\(name)' is not a valid table name (use letters, digits, '_' and '-', not starting with '.')")
         }
         guard !columns.isEmpty else { throw .invalidSchema(path: path, reason: "table '\(name)' has no columns") }
-        var positions: [String: Int] = [:]
+        var positions: [ExactName: Int] = [:]
+        var equivalents: [String: Int] = [:]  // canonical equivalence, as Swift's `String ==`
         var pk: Int?
         for (i, column) in columns.enumerated() {
             guard !column.name.isEmpty else { throw .invalidSchema(path: path, reason: "column \(i + 1) has an empty name") }
-            if positions[column.name] != nil {
+            if positions[ExactName(column.name)] != nil {
                 throw .invalidSchema(path: path, reason: "column '\(column.name)' appears twice")
             }
-            positions[column.name] = i
+            if let other = equivalents[column.name] {
+                throw .invalidSchema(path: path, reason: Self.equivalentColumnsReason(columns[other].name, column.name))
+            }
+            positions[ExactName(column.name)] = i
+            equivalents[column.name] = i
             if column.primaryKey {
                 if let other = pk {
                     throw .invalidSchema(
@@ -97,12 +108,12 @@ public struct TableSchema: Sendable, Hashable {
     /// The position of a column by name.
     ///
     /// - Parameter column: a column name.
-    public func index(of column: String) -> Int? { positions[column] }
+    public func index(of column: String) -> Int? { positions[ExactName(column)] }
 
     /// A column by name.
     ///
     /// - Parameter name: a column name.
-    public func column(named name: String) -> Column? { positions[name].map { columns[$0] } }
+    public func column(named name: String) -> Column? { positions[ExactName(name)].map { columns[$0] } }
 
     /// The primary-key column, if any.
     public var primaryKey: Column? { primaryKeyIndex.map { columns[$0] } }
@@ -119,5 +130,23 @@ public struct TableSchema: Sendable, Hashable {
             ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-" || $0 == ".")
                 && $0 != "/"
         }
+    }
+}
+
+extension TableSchema {
+    /// Why two column names that Swift takes as equal (canonically equivalent) but that differ are refused.
+    static func equivalentColumnsReason(_ first: String, _ second: String) -> String {
+        "columns '\(first)' (\(first.scalarCodes)) and '\(second)' (\(second.scalarCodes)) differ only in their "
+            + "Unicode form; LineDB's records cannot hold both (rename one)"
+    }
+}
+
+extension String {
+    /// The Unicode scalars as `U+XXXX` codes, for messages about names that look alike.
+    var scalarCodes: String {
+        unicodeScalars.map { scalar -> String in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }.joined(separator: " ")
     }
 }

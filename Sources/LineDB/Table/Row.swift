@@ -14,8 +14,8 @@ package struct Row: Sendable, Hashable {
 package final class ExtraFields: Sendable, Hashable {
     package let fields: JSONObject
     package init(_ fields: JSONObject) { self.fields = fields }
-    package static func == (a: ExtraFields, b: ExtraFields) -> Bool { a.fields == b.fields }
-    package func hash(into h: inout Hasher) { h.combine(fields) }
+    package static func == (a: ExtraFields, b: ExtraFields) -> Bool { JSONValue.exactlyEqual(a.fields, b.fields) }
+    package func hash(into h: inout Hasher) { h.combine(JSONValue.object(fields)) }
 }
 
 /// A record as the public API returns it: an ordered object, keys in column order.
@@ -40,7 +40,9 @@ extension JSONValue {
         switch (a, b) {
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.int(let x), .int(let y)): return x == y ? 0 : (x < y ? -1 : 1)
-        case (.string(let x), .string(let y)): return x == y ? 0 : (x < y ? -1 : 1)
+        case (.string(let x), .string(let y)):
+            if String.exactlyEqual(x, y) { return 0 }
+            return String.exactlyPrecedes(x, y) ? -1 : 1
         default:
             if let x = a.doubleValue, let y = b.doubleValue { return x == y ? 0 : (x < y ? -1 : 1) }
             let (ra, rb) = (rank(a), rank(b))

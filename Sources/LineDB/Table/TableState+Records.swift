@@ -142,7 +142,11 @@ extension TableSchema {
         do {
             try JSONParser.parseObjectMembers(line, maxDepth: NestingLimit.recordsLine) { (key, value) throws(JSONParseError) in
                 var c: Int? = nil
-                if hint < n && columns[hint].name == key { c = hint } else { c = positions[key] }
+                if hint < n && String.exactlyEqual(columns[hint].name, key) {
+                    c = hint
+                } else {
+                    c = positions[ExactName(key)]
+                }
                 if let c {
                     hint = c + 1
                     if c < 64 { seenBits |= 1 << UInt64(c) } else { seenMore[c] = true }
@@ -157,7 +161,16 @@ extension TableSchema {
                     }
                 } else {
                     if extras == nil { extras = [:] }
+                    let count = extras!.count
                     extras![key] = value
+                    if extras!.count == count, let i = extras!.index(forKey: key),
+                        !String.exactlyEqual(extras!.keys[i], key)
+                    {
+                        throw JSONParseError(
+                            offset: 0,
+                            message: "fields '\(extras!.keys[i])' (\(extras!.keys[i].scalarCodes)) and '\(key)' "
+                                + "(\(key.scalarCodes)) differ only in their Unicode form; LineDB cannot hold both")
+                    }
                 }
             }
         } catch {
@@ -269,7 +282,7 @@ extension TableSchema {
         for (key, value) in input {
             // Records usually list columns in order: try the next column before hashing the name.
             let c: Int
-            if hint < n && columns[hint].name == key {
+            if hint < n && String.exactlyEqual(columns[hint].name, key) {
                 c = hint
             } else if let found = index(of: key) {
                 c = found

@@ -24,7 +24,7 @@ extension Database {
         let layout = try RecordLayout.of(R.self)
         let name = layout.schema.name
         let schemaPath = path.map { DatabasePaths(root: $0).schemaFile(name) }
-        if !tableNames.contains(name) {
+        if !tableNames.contains(where: { String.exactlyEqual($0, name) }) {
             do {
                 try createTable(layout.schema)
             } catch {

@@ -7,16 +7,16 @@
 struct Replay {
     private let salvage: Bool
     private let walPath: String
-    var tables: [String: TableState]
+    var tables: NameMap<TableState>
     /// Tables dropped by the log whose files may still exist.
-    var dropped: Set<String> = []
+    var dropped = NameSet()
     private var openTransactions: [Int: [WALEntry]] = [:]
     /// Per table, the CHECKPOINT's next automatic key (`nil`: exhausted, see ``TableState/nextAutoKey``).
-    private var checkpointNextIDs: [String: Int?] = [:]
+    private var checkpointNextIDs = NameMap<Int?>()
     private var notes: [String] = []
-    private var skippedReadOnly: [String: Int] = [:]
+    private var skippedReadOnly = NameMap<Int>()
 
-    init(database: Database, tables: [String: TableState], walPath: String) {
+    init(database: Database, tables: NameMap<TableState>, walPath: String) {
         self.salvage = database.options.salvage
         self.tables = tables
         self.walPath = walPath

@@ -9,7 +9,7 @@ extension Renderer {
         let first = max(0, min(state.tableCursor - height + 1, state.tables.count - height))
         for (i, t) in state.tables.enumerated().dropFirst(max(0, first)).prefix(height) {
             let y = r.row + 1 + i - max(0, first)
-            let isOpen = t.name == state.table?.name
+            let isOpen = state.table.map { String.exactlyEqual($0.name, t.name) } ?? false
             let style: CellStyle =
                 i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
             let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
@@ -69,7 +69,7 @@ extension Renderer {
             x += 8
             field(entry.table ?? "-", row: y, column: x, width: 12, style: .normal, on: &grid)
             x += 13
-            let key = state.tables.first { $0.name == entry.table }?.keyColumn
+            let key = entry.table.flatMap { t in state.tables.first { String.exactlyEqual($0.name, t) }?.keyColumn }
             grid.put(DisplayWidth.clip(WALText.change(entry, keyColumn: key), to: r.width - x), row: y, column: x,
                      width: r.column + r.width - x)
         }

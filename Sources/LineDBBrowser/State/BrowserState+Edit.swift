@@ -204,7 +204,7 @@ extension BrowserState {
     private mutating func replayPending(focusing change: Change?) {
         guard var data = table else { return }
         var key = currentKey
-        if let change, change.table == data.name {
+        if let change, String.exactlyEqual(change.table, data.name) {
             key = change.key
             if case .update(_, let c, _, _) = change.kind { column = c }
         }

@@ -40,7 +40,7 @@ extension BrowserState {
             return fail("record \(shown) not changed: the file must hold one JSON object")
         }
         let columns = table.schema.columns
-        if let unknown = object.keys.first(where: { name in !columns.contains { $0.name == name } }) {
+        if let unknown = object.keys.first(where: { name in !columns.contains { String.exactlyEqual($0.name, name) } }) {
             return fail("\(unknown): no such column in \(table.name); record \(shown) not changed")
         }
         var updates: [(column: Int, old: JSONValue, new: JSONValue)] = []

@@ -96,7 +96,7 @@ public struct BrowserState: Sendable {
     /// the first Enter after launch).
     mutating func open(_ name: String, context: BrowserDataSource) {
         do {
-            if table?.name != name || tableIsStale {
+            if !(table.map { String.exactlyEqual($0.name, name) } ?? false) || tableIsStale {
                 var data = try context.loadTable(name)
                 data.replay(pending)
                 table = data
@@ -105,7 +105,7 @@ public struct BrowserState: Sendable {
                 task = nil
                 counter = nil
             }
-            if let i = tables.firstIndex(where: { $0.name == name }) { tableCursor = i }
+            if let i = tables.firstIndex(where: { String.exactlyEqual($0.name, name) }) { tableCursor = i }
             search = nil
             filter = nil
             sort = nil
@@ -127,7 +127,7 @@ public struct BrowserState: Sendable {
             if let first = tables.first { open(first.name, context: context) }
             return
         }
-        guard tables.contains(where: { $0.name == name }) else {
+        guard tables.contains(where: { String.exactlyEqual($0.name, name) }) else {
             table = nil
             view = []
             if let first = tables.first { open(first.name, context: context) }
@@ -201,7 +201,7 @@ public struct BrowserState: Sendable {
 
     /// How many pending changes concern a table.
     func pendingCount(of table: String) -> Int {
-        pending.reduce(0) { $0 + ($1.table == table ? 1 : 0) }
+        pending.reduce(0) { $0 + (String.exactlyEqual($1.table, table) ? 1 : 0) }
     }
 
     // MARK: - WAL tail

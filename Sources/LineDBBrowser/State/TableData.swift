@@ -52,7 +52,7 @@ public struct TableData: Sendable {
         pendingCells = [:]
         pendingRows = []
         deletedKeys = []
-        for change in changes where change.table == name { apply(change) }
+        for change in changes where String.exactlyEqual(change.table, name) { apply(change) }
     }
 
     /// Applies one change to ``rows`` (and marks what it changed).

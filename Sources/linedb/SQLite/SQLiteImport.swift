@@ -31,16 +31,16 @@ enum SQLiteImport {
         }
         let names: [String]
         if let wanted {
-            for name in wanted where !available.contains(name) {
+            for name in wanted where !available.contains(where: { String.exactlyEqual($0, name) }) {
                 throw UsageError(DidYouMean.unknownTable(name, among: available, in: file))
             }
-            var seen = Set<String>()
-            names = wanted.filter { seen.insert($0).inserted }
+            var seen = NameSet()  // table names compare by their exact scalars, as in SQLite
+            names = wanted.filter { seen.insert($0) }
         } else {
             names = available
         }
         guard !names.isEmpty else { throw DataError("\(file) has no tables to import") }
-        let existing = Set(db.tableNames)
+        let existing = NameSet(db.tableNames)
         let clashes = names.filter(existing.contains)
         if !clashes.isEmpty {
             let list = clashes.map { "'\($0)'" }.joined(separator: ", ")

@@ -51,7 +51,7 @@ struct SQLiteSchemaReader {
             infos.append((columnName, type, row[3] == .integer(1), defaultSQL, pkPosition(row[5])))
         }
         let keyColumns = infos.filter { $0.pk > 0 }
-        var uniqueColumns = Set<String>()
+        var uniqueColumns = NameSet()
         // PRAGMA index_list: seq, name, unique, origin, partial
         for index in try connection.rows("PRAGMA index_list(\(quoted))") {
             guard index[2] == .integer(1), case .text(let indexName) = index[1] else { continue }

@@ -31,7 +31,7 @@ extension Database {
     /// else the names there are: `no table named 'stud' (did you mean 'student'?)`.
     func schemaForCommand(_ table: String) throws -> TableSchema {
         let names = tableNames
-        guard names.contains(table) else {
+        guard names.contains(where: { String.exactlyEqual($0, table) }) else {
             if let close = DidYouMean.suggestion(for: table, among: names) {
                 throw UsageError("no table named '\(table)' (did you mean '\(close)'?)")
             }

@@ -5,7 +5,7 @@ import LineDB
 /// as `column: old → new` (UPDATE), the deleted record (DELETE) or the columns (CREATE_TABLE).
 struct WALFormatting {
     /// The primary-key column of each table, from the schema files and the `CREATE_TABLE` entries seen.
-    private var keyColumns: [String: String] = [:]
+    private var keyColumns = NameMap<String>()
 
     /// Learns the primary keys from `<databasePath>/schema/*.schema.json` (unreadable files are skipped).
     init(databasePath: String) {
