@@ -60,6 +60,7 @@ struct ExportImportTests {
     func exportJSONExact() throws {
         let dir = TempDir()
         let db = try seeded(dir)
+        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
         let n = try db.exportTable("person", dir.path + "/out/people.json")
         #expect(n == 3)
         let text = dir.read("out/people.json")
@@ -164,13 +165,14 @@ struct ExportImportTests {
 
     // MARK: - Export: files
 
-    @Test("export creates missing parent directories (the seed exports to exports/students.json)")
-    func exportCreatesDirectories() throws {
+    @Test("export never creates directories: a missing one is an error naming it (issue 12, item 6)")
+    func exportRefusesMissingDirectories() throws {
         let dir = TempDir()
         let db = try seeded(dir)
+        expectError(["the directory \(dir.path)/exports/deep/er does not exist"]) {
+            try db.export("person", to: dir.path + "/exports/deep/er/people.jsonl", format: .jsonl)
+        }
         #expect(!dir.exists("exports"))
-        try db.export("person", to: dir.path + "/exports/deep/er/people.jsonl", format: .jsonl)
-        #expect(dir.lines("exports/deep/er/people.jsonl").count == 3)
     }
 
     @Test("export over an existing file replaces it completely and leaves no temporary file")

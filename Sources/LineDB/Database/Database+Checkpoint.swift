@@ -104,7 +104,7 @@ extension Database {
             oldRecord: { $0.writeRaw("null") }, lsn: through + 1, synced: through, txn: nil)
         do throws(LineDBError) {
             if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
-            let fd = try io.open(paths.walTemp, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644)
+            let fd = try io.open(paths.walTemp, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
             var open = true
             do throws(LineDBError) {
                 try w.bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: paths.walTemp) }

@@ -42,7 +42,8 @@ extension Database {
     ///   an empty field, `json` columns hold their compact JSON text); fields the schema does not know are not
     ///   exported.
     ///
-    /// Missing parent directories are created. The records are taken at one instant (under the database's lock);
+    /// The file's directory must exist: a missing one is an error naming it, and nothing is created. A symbolic
+    /// link at `path` is refused too (the file replaces what is at `path`; it never writes through a link). The records are taken at one instant (under the database's lock);
     /// writing the file happens outside it, so writers are not held up. Works on a read-only database too.
     ///
     /// - Parameters:
@@ -50,8 +51,9 @@ extension Database {
     ///   - path: the file to write (relative to the current directory, or absolute).
     ///   - format: the file format; the seed's JSON by default.
     /// - Returns: the number of records written.
-    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/io(operation:path:errno:)``
-    ///   naming the file; an existing file at `path` is then left as it was.
+    /// - Throws: ``LineDBError/tableNotFound(table:suggestion:)``; ``LineDBError/invalidInput(reason:)`` when the
+    ///   directory is missing; ``LineDBError/io(operation:path:errno:)`` naming the file; an existing file at `path`
+    ///   is then left as it was.
     /// > Important: The export file is durable when this returns (temporary file, `fsync`, `rename`, directory
     /// > `fsync`), whatever the sync mode. The database itself is not changed.
     @discardableResult
@@ -63,7 +65,7 @@ extension Database {
         }
         // A private table object for encoding only: the live one belongs to the lock.
         let encoder = TableState(schema: schema)
-        try createParentDirectories(of: path)
+        try requireParentDirectory(of: path)
         let out = try DurableReplace(io: io, finalPath: path)
         do throws(LineDBError) {
             switch format {
@@ -155,17 +157,15 @@ extension Database {
         try out.write(buffer)
     }
 
-    /// `mkdir -p` for the directory of `path`, fsyncing the parent of each directory it creates.
-    private func createParentDirectories(of path: String) throws(LineDBError) {
-        var missing: [String] = []
-        var dir = Database.parent(of: path)
-        while io.stat(dir) == nil, dir != "/", dir != "." {
-            missing.append(dir)
-            dir = Database.parent(of: dir)
+    /// Refuses a file whose directory does not exist (or is not a directory): an export never creates directories,
+    /// so a mistyped path cannot leave new folders behind (SQLite's `.output` and the shell's `>` do the same).
+    private func requireParentDirectory(of path: String) throws(LineDBError) {
+        let dir = Database.parent(of: path)
+        guard let status = io.stat(dir) else {
+            throw .invalidInput(reason: "cannot export to \(path): the directory \(dir) does not exist (create it first); nothing was written")
         }
-        for dir in missing.reversed() {
-            try io.mkdir(dir)
-            try io.syncDirectory(Database.parent(of: dir))
+        if !status.isDirectory {
+            throw .invalidInput(reason: "cannot export to \(path): \(dir) is not a directory; nothing was written")
         }
     }
 }

@@ -10,9 +10,11 @@ import Darwin
 extension Database {
     func recover() throws(LineDBError) {
         guard let paths else { return }
+        try checkSymbolicLinks(paths, writer: !isReadOnly)  // Database+FileSafety.swift
         if !isReadOnly {
             try cleanUpAfterCrash(paths)
             try load(paths, writer: true)
+            markWriteProtectedTables(paths)
             return
         }
         // A reader takes no lock: if a checkpoint rotated the WAL while it read the records files, it may hold

@@ -79,7 +79,7 @@ extension Database {
             for name in io.listDirectory(dir) where !name.hasPrefix(".") { files.append(dir + "/" + name) }
         }
         for file in files where io.stat(file).map({ !$0.isDirectory }) ?? false {
-            let fd = try io.open(file, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+            let fd = try io.open(file, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, mode: 0)
             do throws(LineDBError) {
                 try io.fsync(fd, path: file)
             } catch {
@@ -105,7 +105,7 @@ extension Database {
         let name = "\(Timestamp.compactNow())\(suffix)"
         if !already { try writeQuarantine(paths, name: name, bytes: tail) }
         // R12: what we read is durable before we cut.
-        let fd = try io.open(paths.wal, flags: O_WRONLY | O_CLOEXEC, mode: 0)
+        let fd = try io.open(paths.wal, flags: O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode: 0)
         var open = true
         do throws(LineDBError) {
             try io.fsync(fd, path: paths.wal)

@@ -33,7 +33,8 @@ extension Database {
     ///
     /// - Returns: which tables were appended to or rewritten.
     /// - Throws: ``LineDBError/io(operation:path:errno:)`` naming the file; the old file is then intact.
-    ///   ``LineDBError/readOnly(reason:)`` on a read-only database.
+    ///   ``LineDBError/readOnly(reason:)`` on a read-only database, or when a table to be written has a
+    ///   write-protected records or schema file (`chmod a-w`): nothing is written then.
     /// > Important: When it returns, the records files hold every change and are on stable storage (files and
     /// > directories synced), whatever the sync mode. A save is not needed for durability under
     /// > ``SyncMode/full``: the WAL already holds every write. It bounds what the next open must replay only
@@ -55,6 +56,11 @@ extension Database {
     func saveLocked() throws(LineDBError) -> SaveSummary {
         var summary = SaveSummary()
         guard let paths else { return summary }
+        // One rule for a write-protected records file, whether the save would append to it or replace it: refused,
+        // before anything is written (Database+FileSafety.swift).
+        for name in tables.keys.sorted() where tables[name]!.isDirty {
+            if let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
+        }
         try wal?.syncAll()  // WAL before data (R5)
         Failpoint.hit("save.afterWalSync")
         summary.removed = pendingFileRemovals.sorted()
@@ -129,7 +135,7 @@ extension Database {
     private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
         let (chunks, n) = t.linesToAppend(from: t.savedSlots)
         Failpoint.hit("save.beforeAppend")
-        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
+        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
         var open = true
         do throws(LineDBError) {
             for chunk in chunks {

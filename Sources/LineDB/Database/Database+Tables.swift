@@ -76,6 +76,7 @@ extension Database {
         try state.withLock { () throws(LineDBError) in
             try requireWritable()
             _ = try table(name)
+            if let paths, let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
             let batch = WriteBatch(wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes)
             try batch.logTableOperation(.dropTable, name: name, record: .null)
             if let lsn = try batch.commit() {

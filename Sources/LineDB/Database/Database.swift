@@ -35,6 +35,8 @@ public final class Database: @unchecked Sendable {
     public let options: DatabaseOptions
     /// Whether writes are refused (opened read-only, or another process holds the writer lock).
     public let isReadOnly: Bool
+    /// Why writes are refused, when ``isReadOnly``; `nil` for a writable database.
+    public let readOnlyCause: ReadOnlyCause?
     /// What recovery noticed and repaired or ignored at open (torn tails, unknown types, discarded transactions).
     public internal(set) var warnings: [String] = []
 
@@ -109,6 +111,7 @@ public final class Database: @unchecked Sendable {
         self.options = options
         self.io = options.fileIO
         self.isReadOnly = options.readOnly
+        self.readOnlyCause = options.readOnly ? .asked : nil
     }
 
     private init(path: String, options: DatabaseOptions, createParent: Bool) throws(LineDBError) {
@@ -117,15 +120,26 @@ public final class Database: @unchecked Sendable {
         self.path = paths.root
         self.options = options
         self.io = options.fileIO
-        var readOnly = options.readOnly
-        if !readOnly {
-            do {
+        var cause: ReadOnlyCause? = options.readOnly ? .asked : nil
+        if cause == nil {
+            do throws(LineDBError) {
                 try Database.createLayout(io: io, paths: paths, createParent: createParent)
+                if let reason = Database.unwritableReason(io: io, paths: paths) { throw .readOnly(reason: reason) }
                 lock = try WriterLock(io: io, path: paths.lock, databasePath: paths.root)
             } catch {
+                // A read-only file system, or no permission: the files cannot be written, whoever asks.
+                let unwritable: String?
+                if case .readOnly(let reason) = error { unwritable = reason } else {
+                    unwritable = Database.unwritableReason(for: error)
+                }
                 if case .locked = error, options.readOnlyIfLocked {
-                    readOnly = true
+                    cause = .lockHeld
                     warnings.append("\(paths.root) is being written by another process; opened read-only")
+                } else if let unwritable, options.readOnlyIfLocked {
+                    cause = .unwritable(unwritable)
+                    warnings.append("\(unwritable); opened read-only")
+                } else if let unwritable {
+                    throw .readOnly(reason: unwritable)
                 } else {
                     throw error
                 }
@@ -133,7 +147,8 @@ public final class Database: @unchecked Sendable {
         } else if io.stat(paths.root)?.isDirectory != true {
             throw .io(operation: "open database", path: paths.root, errno: ENOENT)
         }
-        self.isReadOnly = readOnly
+        self.isReadOnly = cause != nil
+        self.readOnlyCause = cause
         try recover()
     }
 
@@ -219,10 +234,11 @@ public final class Database: @unchecked Sendable {
 
     func requireWritable() throws(LineDBError) {
         try requireOpen()
-        if isReadOnly {
-            throw .readOnly(reason: options.readOnly
-                ? "\(path ?? "the database") was opened read-only"
-                : "another process holds the writer lock on \(path ?? "the database")")
+        switch readOnlyCause {
+        case nil: break
+        case .asked: throw .readOnly(reason: "\(path ?? "the database") was opened read-only")
+        case .lockHeld: throw .readOnly(reason: "another process holds the writer lock on \(path ?? "the database")")
+        case .unwritable(let reason): throw .readOnly(reason: reason)
         }
         try wal?.checkHealthy()
     }

@@ -4,7 +4,9 @@ public struct DatabaseOptions: Sendable {
     public var syncMode: SyncMode = .full
     /// Open without taking the writer lock and without changing any file; every write is refused.
     public var readOnly = false
-    /// When another process holds the writer lock, open read-only instead of failing.
+    /// When another process holds the writer lock, or the files cannot be written at all (a read-only file
+    /// system, no permission to create or open `.lock` or to write the directories), open read-only instead of
+    /// failing: ``Database/readOnlyCause`` then says which, and ``Database/warnings`` says why.
     public var readOnlyIfLocked = false
     /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
     /// which bounds the replay time at open.
@@ -50,6 +52,17 @@ public struct DatabaseOptions: Sendable {
         self.syncMode = syncMode
         self.readOnly = readOnly
     }
+}
+
+/// Why a database refuses writes (``Database/readOnlyCause``).
+public enum ReadOnlyCause: Sendable, Equatable {
+    /// It was opened read-only (``DatabaseOptions/readOnly``).
+    case asked
+    /// Another process holds the writer lock (with ``DatabaseOptions/readOnlyIfLocked``).
+    case lockHeld
+    /// Its files cannot be written: a read-only file system or no permission, as the reason says (with
+    /// ``DatabaseOptions/readOnlyIfLocked``).
+    case unwritable(String)
 }
 
 /// The files of one database directory (DESIGN.md, "On-disk format").

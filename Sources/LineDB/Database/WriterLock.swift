@@ -16,7 +16,7 @@ final class WriterLock {
     init(io: FileIO, path: String, databasePath: String) throws(LineDBError) {
         self.io = io
         self.path = path
-        fd = try io.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o644)
+        fd = try io.open(path, flags: O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
         let result = io.flock(fd, LOCK_EX | LOCK_NB)
         if result != 0 {
             let (pid, host) = WriterLock.holder(io: io, path: path)

@@ -7,6 +7,9 @@ import Darwin
 /// One file being replaced durably: `.<name>.tmp-<pid>-<rand>` in the same directory, written, `fsync`ed,
 /// closed and renamed over the final name (STORAGE.md, "save()"). The old file is untouched until the rename.
 ///
+/// A symbolic link at the final name is refused with an error naming it: the replace never reads through it, and
+/// never silently turns it into a plain file.
+///
 /// The temporary name starts with `.` and does not end in `.records` or `.schema.json`, so no loader mistakes it
 /// for a table. The caller fsyncs the directory once after all renames.
 package final class DurableReplace {
@@ -24,7 +27,13 @@ package final class DurableReplace {
         let dir = slash.map { String(finalPath[..<$0]) } ?? "."
         let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
         tempPath = "\(dir)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let mode = io.stat(finalPath).map { $0.mode & 0o777 } ?? 0o644
+        // The final name is described, never followed: a symbolic link there is refused (renaming over it would
+        // quietly turn someone's link into a file, and its target's mode is none of this file's business).
+        let existing = io.lstat(finalPath)
+        if existing?.isSymbolicLink == true {
+            throw .symbolicLink(path: finalPath, target: RealFileIO.linkTarget(finalPath))
+        }
+        let mode = existing.map { $0.mode & 0o777 } ?? 0o644
         Failpoint.hit("save.beforeTemp")
         fd = try io.open(tempPath, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
         buffer.reserveCapacity(1 << 20)

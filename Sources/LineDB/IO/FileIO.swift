@@ -12,6 +12,10 @@ package struct FileStatus: Sendable, Equatable {
     package var linkCount: Int
     package var mode: mode_t
     package var isDirectory: Bool
+    /// Whether the path itself is a symbolic link (only ever true from ``FileIO/lstat(_:)``).
+    package var isSymbolicLink: Bool = false
+    /// Whether no one may write the file by its permission bits (`chmod a-w`: a write-protected file).
+    package var isWriteProtected: Bool { mode & 0o222 == 0 }
 }
 
 /// The seam through which every durable file operation goes (SQLite's VFS, LevelDB's Env).
@@ -40,6 +44,10 @@ package protocol FileIO: AnyObject, Sendable {
     /// Opens a directory and fsyncs it, so that creates, renames and unlinks in it are durable.
     func syncDirectory(_ path: String) throws(LineDBError)
     func stat(_ path: String) -> FileStatus?
+    /// As ``stat(_:)``, but a symbolic link is described itself, not followed.
+    func lstat(_ path: String) -> FileStatus?
+    /// `access(path, W_OK)`: 0 when this process may write `path`, else the errno (`EACCES`, `EROFS`, ...).
+    func writeAccess(_ path: String) -> Int32
     func fstat(_ fd: Int32) -> FileStatus?
     func flock(_ fd: Int32, _ operation: Int32) -> Int32
     func listDirectory(_ path: String) -> [String]
@@ -118,8 +126,20 @@ package final class RealFileIO: FileIO {
             let fd = Glibc.open(path, flags, mode)
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
-            throw .io(operation: "open", path: path, errno: errno)
+            let code = errno
+            if code == ELOOP, flags & O_NOFOLLOW != 0, lstat(path)?.isSymbolicLink == true {
+                throw .symbolicLink(path: path, target: Self.linkTarget(path))
+            }
+            throw .io(operation: "open", path: path, errno: code)
         }
+    }
+
+    /// Where a symbolic link points (for messages), or `nil`.
+    package static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = readlink(path, &buffer, 4096)
+        guard n >= 0 else { return nil }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     package func close(_ fd: Int32, path: String) throws(LineDBError) {
@@ -220,6 +240,16 @@ package final class RealFileIO: FileIO {
         return FileStatus(st)
     }
 
+    package func lstat(_ path: String) -> FileStatus? {
+        var st = Glibc.stat()
+        guard systemLstat(path, &st) == 0 else { return nil }
+        return FileStatus(st)
+    }
+
+    package func writeAccess(_ path: String) -> Int32 {
+        Glibc.access(path, W_OK) == 0 ? 0 : errno
+    }
+
     package func fstat(_ fd: Int32) -> FileStatus? {
         var st = Glibc.stat()
         guard systemFstat(fd, &st) == 0 else { return nil }
@@ -252,10 +282,12 @@ extension FileStatus {
         linkCount = Int(st.st_nlink)
         mode = st.st_mode
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+        isSymbolicLink = (st.st_mode & S_IFMT) == S_IFLNK
     }
 }
 
 // File-scope wrappers: inside `RealFileIO` the names `stat` and `flock` mean its own methods.
 private func systemStat(_ path: String, _ st: inout Glibc.stat) -> Int32 { stat(path, &st) }
+private func systemLstat(_ path: String, _ st: inout Glibc.stat) -> Int32 { lstat(path, &st) }
 private func systemFstat(_ fd: Int32, _ st: inout Glibc.stat) -> Int32 { fstat(fd, &st) }
 private func systemFlock(_ fd: Int32, _ op: Int32) -> Int32 { flock(fd, op) }

@@ -539,6 +539,8 @@ package final class RecordingFileIO: FileIO, @unchecked Sendable {
     }
 
     package func stat(_ path: String) -> FileStatus? { base.stat(path) }
+    package func lstat(_ path: String) -> FileStatus? { base.lstat(path) }
+    package func writeAccess(_ path: String) -> Int32 { base.writeAccess(path) }
     package func fstat(_ fd: Int32) -> FileStatus? { base.fstat(fd) }
     package func flock(_ fd: Int32, _ operation: Int32) -> Int32 { base.flock(fd, operation) }
     package func listDirectory(_ path: String) -> [String] { base.listDirectory(path) }

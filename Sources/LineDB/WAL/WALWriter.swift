@@ -52,7 +52,7 @@ final class WALWriter: @unchecked Sendable {
         self.path = path
         self.directory = directory
         self.mode = mode
-        self.fd = try io.open(path, flags: O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode: 0o644)
+        self.fd = try io.open(path, flags: O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
         self.endOffset = io.fstat(fd)?.size ?? 0
         self.nextLSN = nextLSN
         self.writtenLSN = nextLSN - 1
@@ -192,7 +192,7 @@ final class WALWriter: @unchecked Sendable {
     func reopen(endOffset: Int, nextLSN: Int) throws(LineDBError) {
         syncLock.lock()
         defer { syncLock.unlock() }
-        let newFD = try io.open(path, flags: O_WRONLY | O_APPEND | O_CLOEXEC, mode: 0o644)
+        let newFD = try io.open(path, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
         _ = Glibc.close(fd)
         fd = newFD
         self.endOffset = endOffset

@@ -56,6 +56,11 @@ public final class BrowserApp {
     public func run(on terminal: Terminal) throws -> Exit {
         var state = BrowserState(databaseName: databaseName, isReadOnly: database.isReadOnly, context: database)
         if database.options.readOnly { state.readOnlyReason = "opened read-only" }
+        if case .unwritable(let reason) = database.readOnlyCause {
+            // A read-only file system or no permission: no writer to follow, just say why.
+            state.readOnlyReason = reason
+            state.message = "read-only: \(reason); edits are refused"
+        }
         state.keyMap = configuration.keyMap
         terminal.apply(configuration.theme)
         if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }

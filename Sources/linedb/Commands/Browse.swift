@@ -14,7 +14,8 @@ struct Browse: ParsableCommand {
         abstract: "Browse and edit a database in the terminal (the default command: `linedb DB`).",
         discussion: """
             Opens the terminal browser: tables, records, schema and a live tail of the WAL. When another process \
-            holds the writer lock (or with --read-only) it opens read-only and follows that writer's changes. \
+            holds the writer lock (or with --read-only) it opens read-only and follows that writer's changes; on a \
+            read-only file system, or without permission to write the database's files, it opens read-only and says why. \
             Needs a terminal on standard input and output; scripts use `linedb stats`, `select` or `export`.
 
             Example:

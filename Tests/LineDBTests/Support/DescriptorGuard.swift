@@ -78,6 +78,8 @@ final class DescriptorGuard: FileIO, @unchecked Sendable {
     func mkdir(_ path: String) throws(LineDBError) { try base.mkdir(path) }
     func syncDirectory(_ path: String) throws(LineDBError) { try base.syncDirectory(path) }
     func stat(_ path: String) -> FileStatus? { base.stat(path) }
+    func lstat(_ path: String) -> FileStatus? { base.lstat(path) }
+    func writeAccess(_ path: String) -> Int32 { base.writeAccess(path) }
 
     func fstat(_ fd: Int32) -> FileStatus? {
         guard isOpen(fd, "fstat", "?") else { return nil }
