@@ -58,16 +58,16 @@ public struct KeyMap: Sendable, Equatable {
 /// Key names as the config file writes them, and as the help shows them.
 ///
 /// A printable character stands for itself (`"j"`, `"J"`, `"/"`, `"é"`); named keys are `space`, `enter`, `tab`,
-/// `shift-tab`, `esc`, `backspace`, `delete`, `up`, `down`, `left`, `right`, `pgup`, `pgdn`, `home`, `end`,
-/// `f1`…`f63`, and `ctrl-a`…`ctrl-z` (names ignore case; `page-up`, `page-down`, `escape`, `return`, `backtab`
-/// and `c-x` are accepted too).
+/// `shift-tab`, `esc`, `backspace`, `delete`, `insert`, `up`, `down`, `left`, `right`, `pgup`, `pgdn`, `home`,
+/// `end`, `f1`…`f63`, and `ctrl-a`…`ctrl-z` (names ignore case; `page-up`, `page-down`, `escape`, `return`,
+/// `backtab`, `ins` and `c-x` are accepted too).
 public enum KeyName {
     private static let named: [String: Key] = [
         "space": .character(" "), "enter": .enter, "return": .enter, "tab": .tab, "shift-tab": .backTab,
         "backtab": .backTab, "esc": .escape, "escape": .escape, "backspace": .backspace, "delete": .delete,
         "del": .delete, "up": .up, "down": .down, "left": .left, "right": .right, "pgup": .pageUp,
         "page-up": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "page-down": .pageDown, "pagedown": .pageDown,
-        "home": .home, "end": .end,
+        "home": .home, "end": .end, "insert": .insert, "ins": .insert,
     ]
 
     /// The key a name stands for, or `nil` when it names none.
@@ -104,6 +104,7 @@ public enum KeyName {
         case .backTab: return "shift-tab"
         case .backspace: return "backspace"
         case .delete: return "delete"
+        case .insert: return "insert"
         case .escape: return "esc"
         case .control(let c): return "ctrl-\(c)"
         case .function(let n): return "f\(n)"
@@ -128,6 +129,7 @@ public enum KeyName {
         case .backTab: return "S-Tab"
         case .backspace: return "Bksp"
         case .delete: return "Del"
+        case .insert: return "Ins"
         case .escape: return "Esc"
         case .control(let c): return "Ctrl-\(c.uppercased())"
         case .function(let n): return "F\(n)"

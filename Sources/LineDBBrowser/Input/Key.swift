@@ -5,6 +5,8 @@ public enum Key: Sendable, Hashable {
     case up, down, left, right
     case pageUp, pageDown, home, end
     case enter, tab, backTab, backspace, delete, escape
+    /// The Insert key (no action of its own; a config file may bind it).
+    case insert
     /// Ctrl plus a letter, e.g. `.control("s")` for Ctrl-S, `.control("c")` for Ctrl-C.
     case control(Character)
     case function(Int)

@@ -143,28 +143,77 @@ final class CursesTerminal: Terminal {
         return signal == 0 ? nil : signal
     }
 
+    /// What `wget_wch` gave, or an interrupt seen while waiting.
+    private enum Input {
+        case character(UInt32), code(Int32), interrupt
+    }
+
+    /// Input read from curses but not used yet: what followed an ESC that turned out not to start a sequence.
+    private var unread: [Input] = []
+
     func nextKey(timeoutMilliseconds: Int) -> Key? {
         if ccs_take_interrupt() { return .control("c") }
         if ccs_ending_signal() != 0 { return nil }
-        // Wait in slices so an interrupt (kill -INT) is seen within 100 ms even if the read is restarted.
-        var remaining = timeoutMilliseconds
+        var timeout = timeoutMilliseconds
         while true {
-            let slice = remaining < 0 ? 100 : min(remaining, 100)
-            wtimeout(window, Int32(slice))
-            var character: wint_t = 0
-            let result = wget_wch(window, &character)
-            if ccs_take_interrupt() { return .control("c") }
-            if ccs_ending_signal() != 0 { return nil }
-            if result == KEY_CODE_YES {
-                let key = Self.key(forCode: Int32(character))
+            guard let input = nextInput(timeoutMilliseconds: timeout) else { return nil }
+            switch input {
+            case .interrupt: return .control("c")
+            case .code(let code):
+                let key = Self.key(forCode: code)
                 if key == .resize {
                     // Repaint everything at the new size (tmux may leave parts of the old frame otherwise).
                     lastDrawn = nil
                     clearok(window, true)
                 }
                 return key
+            case .character(27):
+                if let key = escapeSequence() { return key }
+                timeout = 0  // a sequence that means nothing was swallowed: look for a key after it, no wait
+            case .character(let value): return Self.key(forCharacter: value)
             }
-            if result == OK { return Self.key(forCharacter: UInt32(character)) }
+        }
+    }
+
+    /// Reads what follows an ESC and decodes it (``EscapeSequence``, whatever terminfo lists): a key, a bare Esc
+    /// (what came after it is read next, as itself), or `nil` for a sequence swallowed whole.
+    private func escapeSequence() -> Key? {
+        var buffer: [UInt32] = []
+        var atEnd = false
+        while true {
+            switch EscapeSequence.decode(buffer, atEnd: atEnd) {
+            case .key(let key, let length):
+                unread.insert(contentsOf: buffer[length...].map(Input.character), at: 0)
+                return key
+            case .needMore:
+                // No wait for the first character: ncurses already waited ESCDELAY after the ESC, so a bare Esc
+                // stays prompt. A sequence split across reads gets a little time for its rest.
+                switch nextInput(timeoutMilliseconds: buffer.isEmpty ? 0 : 50) {
+                case .character(let value)?: buffer.append(value)
+                case let other?:
+                    unread.insert(other, at: 0)
+                    atEnd = true
+                case nil: atEnd = true
+                }
+            }
+        }
+    }
+
+    /// The next input: first what was read and not used, then curses', waiting up to `timeoutMilliseconds`
+    /// (for ever when negative) in slices, so that an interrupt (kill -INT) is seen within 100 ms even if the read
+    /// is restarted. `nil` when nothing came, or a terminating signal did.
+    private func nextInput(timeoutMilliseconds: Int) -> Input? {
+        if !unread.isEmpty { return unread.removeFirst() }
+        var remaining = timeoutMilliseconds
+        while true {
+            let slice = remaining < 0 ? 100 : min(remaining, 100)
+            wtimeout(window, Int32(slice))
+            var character: wint_t = 0
+            let result = wget_wch(window, &character)
+            if ccs_take_interrupt() { return .interrupt }
+            if ccs_ending_signal() != 0 { return nil }
+            if result == KEY_CODE_YES { return .code(Int32(character)) }
+            if result == OK { return .character(UInt32(character)) }
             if remaining >= 0 {
                 remaining -= slice
                 if remaining <= 0 { return nil }
@@ -187,9 +236,26 @@ final class CursesTerminal: Terminal {
         case KEY_BTAB: return .backTab
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
+        case KEY_IC: return .insert
         case KEY_RESIZE: return .resize
         case KEY_F0 + 1...KEY_F0 + 63: return .function(Int(code - KEY_F0))
-        default: return .unknown(code)
+        // Shifted keys and the keypad's corners, as terminfo may name them.
+        case KEY_SR: return .up
+        case KEY_SF: return .down
+        case KEY_SLEFT: return .left
+        case KEY_SRIGHT: return .right
+        case KEY_SHOME, KEY_A1, KEY_FIND: return .home  // xterm-r6 sends Find for ESC [1~ …
+        case KEY_SEND, KEY_C1, KEY_SELECT: return .end  // … and Select for ESC [4~
+        case KEY_SPREVIOUS, KEY_A3: return .pageUp
+        case KEY_SNEXT, KEY_C3: return .pageDown
+        case KEY_SDC: return .delete
+        case KEY_SIC: return .insert
+        default:
+            // Keys with modifiers that terminfo lists as extended capabilities (`kEND5` for Ctrl-End).
+            if let name = keyname(code).map({ String(cString: $0) }), let key = EscapeSequence.key(capability: name) {
+                return key
+            }
+            return .unknown(code)
         }
     }
 

@@ -178,11 +178,12 @@ func intValue(_ value: Any?) -> Int? {
 /// tables are course, enrolment, instructor, student, in that order) and waits for its first row.
 func openDemoBrowser(
     _ scratch: Scratch, table: String? = "course", arguments: [String] = [], width: Int = 100, height: Int = 30,
-    mode: String = "RW"
+    mode: String = "RW", environment: [String: String] = [:]
 ) throws -> (session: TmuxSession, db: String) {
     let db = try scratch.demoDatabase()
     let session = try TmuxSession(
-        [try Programs.linedb.get(), "browse", db] + arguments, in: scratch, width: width, height: height)
+        [try Programs.linedb.get(), "browse", db] + arguments, in: scratch, width: width, height: height,
+        environment: environment)
     let first = try session.waitForScreen(seconds: 15) { isBrowser($0, database: db, mode: mode) }
     try #require(first.met, "the browser did not start:\n\(shown(first.screen))")
     if let table {
