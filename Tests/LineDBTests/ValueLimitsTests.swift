@@ -203,6 +203,49 @@ struct ValueLimitsTests {
         _ = try TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("d", .json, default: Self.nested(NestingLimit.value))])
     }
 
+    @Test("hostile json values (make.py: depths 1…100000, huge numbers, NaN, bad texts): each is refused naming the column, or reads back equal after reopen, checkpoint and every export")
+    func hostileValues() throws {
+        let dir = TempDir()
+        let out = dir.path + "/hostile.jsonl"
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "/work/shared/hostile/make.py", out]
+        try python.run()
+        python.waitUntilExit()
+        let cases = dir.read("hostile.jsonl").split(separator: "\n").compactMap { line -> (String, String)? in
+            guard case .object(let o)? = try? JSONParser.parse(String(line)), o["kind"] != "str",
+                case .string(let name)? = o["name"], case .string(let text)? = o["text"] else { return nil }
+            return (name, text)
+        }
+        #expect(cases.count >= 20)
+        let db = try freshDB(dir)
+        var accepted: [Int: JSONValue] = [:]
+        for (i, (name, text)) in cases.enumerated() {
+            // A reader far more generous than LineDB's, bounded so the test itself cannot overflow the stack.
+            guard let value = try? JSONParser.parse(text, maxDepth: 1_100) else { continue }
+            do {
+                try db.insert("docs", ["id": .int(i), "doc": value])
+                accepted[i] = value
+                #expect(value.storageProblem() == nil, "\(name) was accepted")
+            } catch {
+                #expect("\(error)".contains("docs.doc"), "\(name): \(error)")
+                #expect(value.storageProblem() != nil, "\(name) was refused: \(error)")
+            }
+        }
+        #expect(accepted.count >= 10)
+        try db.close()
+        var again = try Database(path: dir.db)
+        try again.checkpoint()
+        try again.close()
+        again = try Database(path: dir.db)
+        for (i, value) in accepted { #expect(try again.get("docs", key: .int(i))?["doc"] == value, "\(cases[i].0)") }
+        for (format, result) in try exportAndImport(again, dir) {
+            let records = try result.get()
+            #expect(records.count == accepted.count, "\(format)")
+            for record in records { #expect(accepted[record["id"]!.intValue!] == record["doc"], "\(format)") }
+        }
+    }
+
     // MARK: - Item 11: non-finite numbers
 
     @Test("NaN and Infinity are refused in json and float columns, at any depth, naming table and column; nothing is written")
