@@ -76,6 +76,21 @@ struct AutoKeyTests {
         #expect(try db.count("student") == 0)
     }
 
+    @Test("a rolled-back insert of the key Int.max does not exhaust the automatic keys")
+    func rollbackRestoresCounter() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        try db.createTable(studentSchema)
+        try db.insert("student", ["name": "A", "email": "a"])
+        #expect(throws: LineDBError.self) {
+            try db.transaction { tx in
+                try tx.insert("student", ["id": .int(.max), "name": "B", "email": "b"])
+                try tx.insert("student", ["name": "C", "email": "a"])  // duplicate e-mail: the whole transaction goes
+            }
+        }
+        #expect(try db.insert("student", ["name": "D", "email": "d"]) == 2)
+    }
+
     @Test("a CHECKPOINT whose next_ids say a key below the records' is not taken over (counter never goes down)")
     func checkpointCounterNeverLowers() throws {
         let dir = TempDir()

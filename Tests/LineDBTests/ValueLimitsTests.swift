@@ -203,6 +203,71 @@ struct ValueLimitsTests {
         _ = try TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("d", .json, default: Self.nested(NestingLimit.value))])
     }
 
+    /// The "json" and "raw" cases of /work/shared/hostile/make.py (deep nesting around every limit, huge
+    /// numbers, non-JSON words, broken texts), rebuilt here so the test needs no file outside the package.
+    static let hostileTexts: [(String, String)] = {
+        var cases: [(String, String)] = []
+        for depth in [1, 64, 255, 256, 257, 500, 510, 511, 512, 513, 1000, 100_000] {
+            cases.append(("array-depth-\(depth)", String(repeating: "[", count: depth) + "0" + String(repeating: "]", count: depth)))
+            cases.append(("object-depth-\(depth)", String(repeating: "{\"k\":", count: depth) + "0" + String(repeating: "}", count: depth)))
+        }
+        cases += [
+            ("int64-max", "9223372036854775807"), ("int64-min", "-9223372036854775808"),
+            ("beyond-int64", "9223372036854775808"), ("beyond-uint64", "18446744073709551616"),
+            ("tiny-float", "5e-324"), ("max-float", "1.7976931348623157e308"), ("negative-zero", "-0.0"),
+            ("many-digits", "0.1000000000000000055511151231257827"), ("empty-object", "{}"), ("empty-array", "[]"),
+            ("number-overflow", "1e400"), ("nan", "NaN"), ("infinity", "Infinity"), ("minus-infinity", "-Infinity"),
+            ("duplicate-keys", #"{"a":1,"a":2}"#), ("trailing-comma", #"{"a":1,}"#), ("bom-prefixed", "\u{FEFF}{}"),
+            ("truncated", #"{"a": "b"#), ("lone-surrogate", #""\ud800""#),
+        ]
+        return cases
+    }()
+
+    @Test("hostile json values (as make.py: depths 1…100000 around every limit, huge numbers, NaN, bad texts): each is refused naming the column, or reads back equal after reopen, checkpoint and every export")
+    func hostileValues() throws {
+        let dir = TempDir()
+        let cases = Self.hostileTexts
+        #expect(cases.count >= 20)
+        let db = try freshDB(dir)
+        var accepted: [Int: JSONValue] = [:]
+        for (i, (name, text)) in cases.enumerated() {
+            // A reader far more generous than LineDB's, bounded so the test itself cannot overflow the stack.
+            guard let value = try? JSONParser.parse(text, maxDepth: 1_100) else { continue }
+            do {
+                try db.insert("docs", ["id": .int(i), "doc": value])
+                accepted[i] = value
+                #expect(value.storageProblem() == nil, "\(name) was accepted")
+            } catch {
+                #expect("\(error)".contains("docs.doc"), "\(name): \(error)")
+                #expect(value.storageProblem() != nil, "\(name) was refused: \(error)")
+            }
+        }
+        let index = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($0.element.0, $0.offset) })
+        for depth in [1, 64, 255, 256, 257, 500] {
+            #expect(accepted[index["array-depth-\(depth)"]!] != nil && accepted[index["object-depth-\(depth)"]!] != nil, "\(depth)")
+        }
+        for depth in [510, 511, 512, 513, 1000, 100_000] {
+            #expect(accepted[index["array-depth-\(depth)"]!] == nil && accepted[index["object-depth-\(depth)"]!] == nil, "\(depth)")
+        }
+        for name in ["number-overflow", "nan", "infinity", "minus-infinity", "trailing-comma", "truncated", "lone-surrogate"] {
+            #expect(accepted[index[name]!] == nil, "\(name)")
+        }
+        for name in ["int64-max", "int64-min", "beyond-uint64", "tiny-float", "max-float", "negative-zero", "duplicate-keys"] {
+            #expect(accepted[index[name]!] != nil, "\(name)")
+        }
+        try db.close()
+        var again = try Database(path: dir.db)
+        try again.checkpoint()
+        try again.close()
+        again = try Database(path: dir.db)
+        for (i, value) in accepted { #expect(try again.get("docs", key: .int(i))?["doc"] == value, "\(cases[i].0)") }
+        for (format, result) in try exportAndImport(again, dir) {
+            let records = try result.get()
+            #expect(records.count == accepted.count, "\(format)")
+            for record in records { #expect(accepted[record["id"]!.intValue!] == record["doc"], "\(format)") }
+        }
+    }
+
     // MARK: - Item 11: non-finite numbers
 
     @Test("NaN and Infinity are refused in json and float columns, at any depth, naming table and column; nothing is written")

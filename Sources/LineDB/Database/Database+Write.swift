@@ -3,7 +3,8 @@ extension Database {
     /// Inserts a record and returns its primary key.
     ///
     /// An integer primary key that the record does not give is assigned from the table's counter (never reused,
-    /// also across crashes). Missing columns get their default, or `null`.
+    /// also across crashes, and never wrapped: once a record has the key `Int.max`, an insert without a key is
+    /// refused). Missing columns get their default, or `null`.
     ///
     /// ```swift
     /// let id = try db.insert("student", ["name": "Alice", "email": "alice@university.edu"])
@@ -16,8 +17,11 @@ extension Database {
     /// - Returns: the record's primary key.
     /// - Throws: ``LineDBError/typeMismatch(table:column:expected:value:)``, ``LineDBError/notNull(table:column:)``,
     ///   ``LineDBError/duplicateValue(table:column:value:)``, ``LineDBError/unknownColumn(table:column:suggestion:)``,
-    ///   ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/readOnly(reason:)``; nothing is changed
-    ///   then.
+    ///   ``LineDBError/tableNotFound(table:suggestion:)``, ``LineDBError/readOnly(reason:)``;
+    ///   ``LineDBError/invalidInput(reason:)`` naming the table and column for a value that could not be read back
+    ///   from every file (`NaN` or `Infinity`, or arrays and objects nested more than 500 levels), for a record
+    ///   larger than ``DatabaseOptions/maxLineBytes`` as JSON, and when automatic keys are exhausted; nothing is
+    ///   changed then. See <doc:DurabilityAndRecovery>.
     /// > Important: Durable when it returns under ``SyncMode/full``: the WAL line is synced. Under
     /// > ``SyncMode/normal`` it survives a crash of the process and reaches the disk within 100 ms; under
     /// > ``SyncMode/off`` at the next ``checkpoint()`` or ``close()``. The records file gets it at the next

@@ -467,7 +467,7 @@ package struct JSONParser {
             if p < end && base[p] == UInt8(ascii: "I") {
                 pos = p
                 if matches("Infinity") { throw nonFinite(at: start) }
-                try expectLiteral("Infinity")
+                throw invalidLiteral("Infinity")
             }
         }
         guard p < end, Self.isDigit(base[p]) else {

@@ -39,7 +39,7 @@ public struct TableSchema: Sendable, Hashable {
     ///     integer `id` key first.
     ///   - createdAt: the schema file's `created_at`; now (local time) by default.
     ///   A default is a value entering the database: it may not be `NaN` or infinite, nor nest arrays and objects
-    ///   more than ``NestingLimit/value`` levels deep.
+    ///   more than 500 levels deep (the limit every file LineDB writes can be read back with).
     /// - Throws: ``LineDBError/invalidSchema(path:reason:)`` naming the problem.
     public init(_ name: String, columns: [Column], createdAt: String? = nil) throws(LineDBError) {
         for column in columns {
