@@ -213,4 +213,25 @@ struct FuzzTests {
         try fuzzFile("schema/student.schema.json", seed: 0xD7_0003,
                      names: ["schema/student.schema.json", "data/student.records"], setup: Self.savedStudents)
     }
+
+    /// Six saved words whose string keys and UNIQUE tags differ only in Unicode form (`K` and the Kelvin sign,
+    /// `café` NFC and NFD, `Å` and the Angstrom sign), checkpointed.
+    private static func savedLookalikes(_ path: String) throws {
+        let db = try Database(path: path)
+        try db.createTable(TableSchema("word", columns: [
+            Column("w", .str, primaryKey: true), Column("tag", .str, unique: true),
+        ], createdAt: "2026-01-22T20:31:17.592172"))
+        let words = [
+            ("K", "\u{212A}"), ("\u{212A}", "K"), ("caf\u{E9}", "cafe\u{301}"), ("cafe\u{301}", "caf\u{E9}"),
+            ("\u{C5}", "A\u{30A}"), ("\u{212B}", "\u{C5}"),
+        ]
+        for (w, tag) in words { try db.insert("word", ["w": .string(w), "tag": .string(tag)]) }
+        try db.checkpoint()
+        try db.close()
+    }
+
+    @Test("D7: 1,200 random flips, inserts and deletes in a records file of keys and UNIQUE values that differ only in Unicode form: a correct, stable open or a refusal naming the file")
+    func fuzzRecordsWithLookalikeKeys() throws {
+        try fuzzFile("data/word.records", seed: 0xD7_0004, names: ["data/word.records"], setup: Self.savedLookalikes)
+    }
 }

@@ -199,4 +199,90 @@ struct ModelPropertyTests {
             #expect(try Self.state(twice) == model, "replaying twice differs (prefix \(k))")
         }
     }
+
+    /// Strings that differ only in Unicode form: `K` and the Kelvin sign; `café` NFC and NFD; `Å` as U+00C5, as
+    /// the Angstrom sign and as `A` + a combining ring; `Ω` as omega and as the ohm sign. Swift's `String ==` takes
+    /// each group as one string; LineDB, like Python and SQLite, as several.
+    static let lookalikes = [
+        "K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "\u{C5}", "\u{212B}", "A\u{30A}", "\u{3A9}", "\u{2126}",
+    ]
+
+    struct Word {
+        var w: String
+        var tag: String
+        var n: Int
+    }
+
+    static func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+
+    static func tagTaken(_ tag: String, except key: [UInt32]?, in model: [[UInt32]: Word]) -> Bool {
+        model.contains { $0.key != key && scalars($0.value.tag) == scalars(tag) }
+    }
+
+    /// The model's records as ``FaultHelpers/state(_:)`` shows a table's.
+    static func expected(_ model: [[UInt32]: Word]) -> [String] {
+        model.values.map { r in
+            FaultHelpers.exact(JSONWriter.encode(["w": .string(r.w), "tag": .string(r.tag), "n": .int(r.n)]))
+        }.sorted()
+    }
+
+    @Test("string keys and UNIQUE values that differ only in Unicode form stay distinct through random inserts, updates, deletes, checkpoints and reopens",
+          arguments: [21, 22, 23])
+    func lookalikeKeysAndUniqueValues(seed: Int) throws {
+        var rng = SeededRandom(seed: UInt64(seed))
+        let dir = TempDir()
+        var options = DatabaseOptions()
+        options.syncMode = .off
+        var db = try Database(path: dir.db, options: options)
+        try db.createTable(TableSchema("word", columns: [
+            Column("w", .str, primaryKey: true), Column("tag", .str, unique: true), Column("n", .int),
+        ]))
+        /// Exact scalars → the record, the model's only way of comparing strings.
+        var model: [[UInt32]: Word] = [:]
+        let pool = Self.lookalikes
+        for step in 0..<200 {
+            let roll = Int.random(in: 0..<100, using: &rng)
+            let existing = model.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            if roll < 50 {
+                let w = pool[Int.random(in: 0..<pool.count, using: &rng)]
+                let tag = pool[Int.random(in: 0..<pool.count, using: &rng)] + (Bool.random(using: &rng) ? "" : "1")
+                let ok = model[Self.scalars(w)] == nil && !Self.tagTaken(tag, except: nil, in: model)
+                do {
+                    _ = try db.insert("word", ["w": .string(w), "tag": .string(tag), "n": .int(step)])
+                    #expect(ok, "seed \(seed) step \(step): insert succeeded, the model expected a violation")
+                    model[Self.scalars(w)] = Word(w: w, tag: tag, n: step)
+                } catch {
+                    #expect(!ok, "seed \(seed) step \(step): insert of \(Self.scalars(w)) failed: \(error)")
+                }
+            } else if roll < 70, let key = existing.randomElement(using: &rng) {
+                let tag = pool[Int.random(in: 0..<pool.count, using: &rng)] + (Bool.random(using: &rng) ? "" : "1")
+                let ok = !Self.tagTaken(tag, except: key, in: model)
+                do {
+                    _ = try db.update("word", key: .string(model[key]!.w), set: ["tag": .string(tag), "n": .int(step)])
+                    #expect(ok, "seed \(seed) step \(step): update succeeded, the model expected a violation")
+                    model[key]!.tag = tag
+                    model[key]!.n = step
+                } catch {
+                    #expect(!ok, "seed \(seed) step \(step): update of \(key) failed: \(error)")
+                }
+            } else if roll < 85, let key = existing.randomElement(using: &rng) {
+                let deleted = try db.delete("word", key: .string(model[key]!.w))
+                #expect(deleted["w"].flatMap(\.stringValue).map(Self.scalars) == key)
+                model[key] = nil
+            } else if roll < 90 {
+                try db.checkpoint()
+            } else {
+                try db.close()
+                db = try Database(path: dir.db, options: options)
+            }
+            let actual = try FaultHelpers.state(db)["word"] ?? []
+            let wanted = Self.expected(model)
+            #expect(actual == wanted, "seed \(seed) step \(step): database differs from the model")
+            if actual != wanted { return }
+            for (key, r) in model {
+                #expect(try db.get("word", key: .string(r.w))?["n"] == .int(r.n), "get \(key) at step \(step)")
+            }
+        }
+        try db.close()
+    }
 }

@@ -29,17 +29,25 @@ final class ScratchDir {
 
 /// Shared tools of the fault-injection, corruption, fuzz and seed-compatibility tests (STORAGE.md groups C and D).
 enum FaultHelpers {
-    /// A database's content as plain values: table name → its records, each as compact JSON, sorted.
-    /// Two states are equal exactly when the same tables hold the same records.
+    /// A database's content as plain values: table name → its records, each as compact JSON, sorted; names and
+    /// records with every non-ASCII scalar written `\u{XXXX}` (``exact(_:)``), so that two states are equal
+    /// exactly when the same tables hold the same records (Swift's `String ==` would take `K` and the Kelvin sign,
+    /// or NFC and NFD forms, as equal).
     typealias State = [String: [String]]
 
     /// The content of an open database.
     static func state(_ db: Database) throws -> State {
         var result: State = [:]
         for name in db.tableNames {
-            result[name] = try db.select(name).map { JSONWriter.encode(.object($0)) }.sorted()
+            result[exact(name)] = try db.select(name).map { exact(JSONWriter.encode(.object($0))) }.sorted()
         }
         return result
+    }
+
+    /// `text` with each non-ASCII scalar written `\u{XXXX}`: equal to another such text exactly when the
+    /// scalars are.
+    static func exact(_ text: String) -> String {
+        text.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{" + String($0.value, radix: 16) + "}" }.joined()
     }
 
     /// Opens the database at `path` (real file system), reads its content and closes it.
