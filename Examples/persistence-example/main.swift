@@ -220,6 +220,8 @@ func walAndCheckpoint() throws {
 func exportAndStats() throws {
     heading(7, "Export")
     let db = try Database(name: "university", persist: true, basePath: basePath)
+    // An export never creates directories (a mistyped path is an error, not a new folder): make ./exports first.
+    try FileManager.default.createDirectory(atPath: "exports", withIntermediateDirectories: true)
     let count = try db.exportTable("student", "exports/students.json")
     print("   exported \(count) students to ./exports/students.json:")
     for line in lines(of: "exports/students.json").prefix(8) { print("      " + line) }

@@ -106,7 +106,7 @@ struct AppTests {
     func exportAndCheckpoint() throws {
         let dir = BrowserTempDir()
         let db = try Fixture.saved(in: dir)
-        let path = dir.path + "/out/students.csv"
+        let path = dir.path + "/students.csv"
         let terminal = MemoryTerminal(rows: 24, columns: 80)
         terminal.type([.character("x"), .character("c")])
         _ = try BrowserApp(database: db).run(on: terminal)
@@ -116,7 +116,7 @@ struct AppTests {
         _ = try app.run(on: terminal)
         #expect(app.state?.message == "exported 10 records of student to \(path) (csv)")
         #expect(terminal.screen.contains("exported 10 records of student to /tmp/"))
-        let csv = dir.read("out/students.csv").split(separator: "\n")
+        let csv = dir.read("students.csv").split(separator: "\n")
         #expect(csv.first == "id,name,email,gpa,born" && csv.count == 11)
         terminal.type([.character("c")])
         _ = try BrowserApp(database: db).run(on: terminal)

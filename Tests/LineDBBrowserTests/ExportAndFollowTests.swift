@@ -73,6 +73,21 @@ struct ExportAndFollowTests {
         #expect(app.state?.messageIsError == true)
     }
 
+    @Test("x to a file in a missing directory: the engine's error in the status line, and no directory is created")
+    func exportToMissingDirectory() throws {
+        let dir = BrowserTempDir()
+        let db = try Fixture.saved(in: dir)
+        let path = dir.path + "/nonexistent/dir/out.csv"
+        let terminal = MemoryTerminal(rows: 24, columns: 240)
+        terminal.type([.character("x"), .character("c"), .control("u")] + keys(path) + [.enter])
+        let app = BrowserApp(database: db)
+        _ = try app.run(on: terminal)
+        #expect(app.state?.message == "export failed: cannot export to \(path): the directory \(dir.path)/nonexistent/dir "
+            + "does not exist (create it first); nothing was written")
+        #expect(app.state?.messageIsError == true)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/nonexistent"))
+    }
+
     @Test("~ in the export path is the home directory")
     func exportTilde() {
         let home = FileManager.default.homeDirectoryForCurrentUser.path

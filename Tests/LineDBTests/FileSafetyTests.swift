@@ -240,6 +240,7 @@ struct FileSafetyTests {
             print("skipped: \(ReadOnlyFileSystem.skipReason)")
             return
         }
+        defer { withExtendedLifetime((dir, ro)) {} }  // unmounted (or made writable) before the directory goes
         let before = FaultHelpers.snapshot(dir.db)
         var options = DatabaseOptions()
         options.readOnlyIfLocked = true

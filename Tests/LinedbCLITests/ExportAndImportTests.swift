@@ -6,10 +6,10 @@ struct ExportAndImportTests {
     @Test("export jsonl writes one record per line that jq and python3 read")
     func exportJSONLines() throws {
         let dir = try Scratch().studentDatabase(count: 3)
-        let file = dir.path + "/out/students.jsonl"
+        let file = dir.path + "/students.jsonl"
         let result = expectOK(try CLI.run(["export", dir.db, "student", file]))
         #expect(result.stdout.hasPrefix("exported 3 records of student to \(file)"))
-        #expect(dir.lines("out/students.jsonl").count == 3)
+        #expect(dir.lines("students.jsonl").count == 3)
         let jq = try CLI.runTool("jq", ["-c", ".id", file])
         #expect(jq.status == 0 && jq.stdout == "1\n2\n3\n", "\(jq)")
         let python = try CLI.runTool("python3", [

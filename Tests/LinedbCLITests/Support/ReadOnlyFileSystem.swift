@@ -1,0 +1,1 @@
+../../LineDBTests/Support/ReadOnlyFileSystem.swift
