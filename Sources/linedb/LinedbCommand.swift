@@ -86,10 +86,10 @@ struct ListDatabases: ParsableCommand {
     func run() throws {
         let databases = Self.find(in: ".")
         guard !databases.isEmpty else { throw CleanExit.helpRequest(LinedbCommand.self) }
-        let rows = databases.map { [$0.path, plural($0.tables, "table"), Stats.size($0.bytes)] }
+        let rows = databases.map { [VisibleText.escaped($0.path), plural($0.tables, "table"), Stats.size($0.bytes)] }
         Output.line(databases.count == 1 ? "A LineDB database here:" : "LineDB databases here:")
         for line in TextTable(header: ["database", "tables", "size"], rows: rows).lines() { Output.line("  " + line) }
-        let first = databases[0].path
+        let first = VisibleText.escaped(databases[0].path)
         Output.line("")
         Output.line("Open one in the browser with `linedb \(first)`; inspect it with `linedb stats \(first)`.")
         Output.line("All commands: `linedb --help`.")

@@ -5,6 +5,7 @@ import LineDB
 // ErrorReporting.swift), so parsing and running are done here and every error goes through `ErrorReporting`.
 MallocTuning.apply()
 do {
+    try RawArguments.requireUTF8()  // before Swift repairs invalid UTF-8 in CommandLine.arguments
     var command = try LinedbCommand.parseAsRoot()
     try command.run()
     Output.flush()

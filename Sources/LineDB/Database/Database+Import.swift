@@ -320,20 +320,6 @@ extension Database {
     }
 
     private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        var consumed = 0
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let s):
-                consumed += UTF8.width(s)
-                offset = consumed
-            case .emptyInput:
-                return offset
-            case .error:
-                return offset
-            }
-        }
+        UTF8Validation.firstInvalidByte(bytes) ?? bytes.count
     }
 }

@@ -21,12 +21,14 @@ extension Database {
     ///
     /// - Parameter schema: the table's name and columns.
     /// - Returns: the schema as created.
-    /// - Throws: ``LineDBError/tableExists(table:)``, ``LineDBError/invalidSchema(path:reason:)``,
+    /// - Throws: ``LineDBError/tableExists(table:)``, ``LineDBError/invalidSchema(path:reason:)`` (also for a
+    ///   column name holding a control or bidirectional formatting character: ``TableSchema/nameProblem``),
     ///   ``LineDBError/readOnly(reason:)``.
     /// > Important: Durable when it returns, whatever the sync mode: the `CREATE_TABLE` line is synced, and the
     /// > schema file and an empty records file are written by durable replace.
     @discardableResult
     public func createTable(_ schema: TableSchema) throws(LineDBError) -> TableSchema {
+        if let problem = schema.nameProblem { throw .invalidSchema(path: nil, reason: problem) }
         let final = try Database.withImplicitKey(schema)
         try state.withLock { () throws(LineDBError) in
             try requireWritable()

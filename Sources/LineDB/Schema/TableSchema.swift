@@ -56,7 +56,8 @@ public struct TableSchema: Sendable, Hashable {
         guard TableSchema.isValidTableName(name) else {
             throw .invalidSchema(
                 path: path,
-                reason: "'\(name)' is not a valid table name (use letters, digits, '_' and '-', not starting with '.')")
+                reason: TableSchema.hiddenCharacterProblem("table name", name)
+                    ?? "'\(name)' is not a valid table name (use letters, digits, '_' and '-', not starting with '.')")
         }
         guard !columns.isEmpty else { throw .invalidSchema(path: path, reason: "table '\(name)' has no columns") }
         var positions: [ExactName: Int] = [:]
@@ -120,6 +121,31 @@ public struct TableSchema: Sendable, Hashable {
 
     /// Whether new records get their integer key from the table's counter when they give none.
     public var hasAutoIncrementKey: Bool { primaryKey?.type == .int }
+
+    /// Why the table's name or a column's name cannot be given to a new table, or `nil` when they can: a name
+    /// holding a control character (C0, DEL, C1) or a bidirectional formatting character
+    /// (``VisibleText/isHidden(_:)``) is refused, since it would show as something else than it is, in a
+    /// terminal or any other program. The message names the name (its hidden characters shown visibly) and the
+    /// character. ``Database/createTable(_:)`` checks this; a schema file that already holds such a name (written
+    /// by another program) still opens.
+    public var nameProblem: String? {
+        if let p = TableSchema.hiddenCharacterProblem("table name", name) { return p }
+        for column in columns {
+            if let p = TableSchema.hiddenCharacterProblem("column name", column.name) { return "table '\(name)': " + p }
+        }
+        return nil
+    }
+
+    /// `column name 'a\u{1B}b' holds a control character (U+001B); ...`, or `nil` when `name` holds no hidden
+    /// character.
+    static func hiddenCharacterProblem(_ what: String, _ name: String) -> String? {
+        guard let c = VisibleText.firstHidden(in: name) else { return nil }
+        let kind = VisibleText.isBidiControl(c) ? "a bidirectional formatting character" : "a control character"
+        let hex = String(c.value, radix: 16, uppercase: true)
+        return "\(what) '\(VisibleText.escaped(name))' holds \(kind) "
+            + "(U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); "
+            + "names may not hold control or bidirectional formatting characters"
+    }
 
     /// Table names are file stems: letters, digits, `_`, `-` and `.` (not first), at most 128 bytes.
     ///

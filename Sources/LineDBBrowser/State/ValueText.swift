@@ -2,33 +2,19 @@ import LineDB
 
 /// How values look in the grid and in the editor, and how typed text becomes a value of a column's type.
 public enum ValueText {
-    /// The grid's text for a value: strings bare (line breaks and tabs as visible marks), numbers as JSON,
-    /// `null` as `null` (styled apart by the renderer).
+    /// The grid's text for a value: strings bare, numbers as JSON, `null` as `null` (styled apart by the
+    /// renderer); control and bidirectional formatting characters shown visibly, as ``VisibleText`` does
+    /// everywhere.
     public static func display(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
-        case .string(let s): return visible(s)
-        default: return JSONWriter.encode(value)
+        case .string(let s): return VisibleText.escaped(s)
+        default: return VisibleText.escaped(JSONWriter.encode(value))
         }
     }
 
     /// The value as compact JSON.
     public static func json(_ value: JSONValue) -> String { JSONWriter.encode(value) }
-
-    /// Replaces characters that would break a grid line.
-    static func visible(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\n": out += "↵"
-            case "\t": out += "⇥"
-            case "\r": out += "␍"
-            default: out.unicodeScalars.append(scalar.value < 0x20 || scalar.value == 0x7F ? "·" : scalar)
-            }
-        }
-        return out
-    }
 
     /// Whether a value is shown right-aligned.
     static func isNumber(_ value: JSONValue) -> Bool {

@@ -26,9 +26,9 @@ struct Check: ParsableCommand {
         try database.requireDatabase()
         let report = Database.check(path: database.path)
         if json {
-            Output.line(JSONWriter.encode(.object(report.jsonObject)))
+            Output.dataLine(JSONWriter.encode(.object(report.jsonObject)))
         } else {
-            report.findings.forEach { Output.line($0.description) }
+            report.findings.forEach { Output.line(VisibleText.escaped($0.description)) }  // one line each
             Output.line(Self.summary(report))
         }
         if !report.isHealthy { throw ExitCode(ExitStatus.dataProblem) }

@@ -46,6 +46,7 @@ struct CreateTable: ParsableCommand {
         } catch {
             throw UsageError(error.description)
         }
+        if let problem = schema.nameProblem { throw UsageError(problem) }  // the engine refuses it too
         let implicitKey = schema.primaryKeyIndex == nil
         if implicitKey, schema.index(of: "id") != nil {
             throw UsageError(

@@ -7,7 +7,7 @@ struct Insert: ParsableCommand {
         abstract: "Insert records and print their primary keys.",
         discussion: """
             Each RECORD argument is one JSON object; without arguments, each line of standard input is one (blank \
-            lines are skipped). Columns left out get their default or null; an integer primary key left out is \
+            lines are skipped). Text that is not valid UTF-8 is refused (with its byte offset), never repaired. Columns left out get their default or null; an integer primary key left out is \
             assigned. Each record is its own write: its key is printed on its own line (and flushed) only once \
             the write is durable (--sync full: synced to the WAL on disk). The command stops at the first record \
             that fails: with exit code 2 if it is not a JSON object, names a column the table does not have or \
@@ -36,10 +36,18 @@ struct Insert: ParsableCommand {
         _ = try db.schemaForCommand(table)  // an unknown table fails before reading any input
         if records.isEmpty {
             var lineNumber = 0
-            while let line = readLine(strippingNewline: true) {
+            var input = StandardInputLines()
+            while let (bytes, offset) = input.next() {
                 lineNumber += 1
-                if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
-                try insert(line, into: db, place: "stdin line \(lineNumber)")
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                let place = "stdin line \(lineNumber)"
+                // Refused, not repaired into U+FFFD: `import` refuses such a file too.
+                if let bad = UTF8Validation.firstInvalidByte(bytes) {
+                    throw ContextError(place, UsageError(
+                        "not valid UTF-8 at byte offset \(bad) of the line (byte offset \(offset + bad) of the input; "
+                            + "0x\(String(bytes[bad], radix: 16, uppercase: true))); nothing more was inserted"))
+                }
+                try insert(String(decoding: bytes, as: UTF8.self), into: db, place: place)
             }
         } else {
             for (i, text) in records.enumerated() {
@@ -72,9 +80,10 @@ struct Insert: ParsableCommand {
         Output.flush()
     }
 
-    /// A key as printed: a string as it is, anything else as JSON.
+    /// A key as printed: a string as it is (control and bidirectional formatting characters shown visibly, as
+    /// ``VisibleText`` shows them), anything else as JSON.
     static func keyText(_ key: JSONValue) -> String {
-        if case .string(let s) = key { return s }
+        if case .string(let s) = key { return VisibleText.escaped(s) }
         return JSONWriter.encode(key)
     }
 }

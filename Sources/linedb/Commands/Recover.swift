@@ -44,12 +44,12 @@ struct Recover: ParsableCommand {
         }
         let db = try database.openForWriting(
             sync: sync.mode, salvage: true, salvageWALPrefix: toPointInTime, reportWarnings: false)
-        for warning in db.warnings { Output.line(warning) }
+        for warning in db.warnings { Output.line(VisibleText.escaped(warning)) }
         let summary = try db.save()
         try db.close()
         Save.report(summary)
         let report = Database.check(path: database.path)
-        for finding in report.problems { Output.line(finding.description) }
+        for finding in report.problems { Output.line(VisibleText.escaped(finding.description)) }
         guard report.isHealthy else {
             throw DataError("\(database.path) still has \(report.problems.count) problem(s) after recovery")
         }

@@ -26,7 +26,7 @@ struct Stats: ParsableCommand {
         let db = try database.openForReading()
         let stats = db.stats()
         if json {
-            Output.line(JSONWriter.encode(.object(stats)))
+            Output.dataLine(JSONWriter.encode(.object(stats)))
             return
         }
         let disk = stats["disk"]?.objectValue ?? [:]
@@ -37,11 +37,11 @@ struct Stats: ParsableCommand {
             let file = diskTables[name]?.objectValue
             let saved = file?["records"]?.intValue ?? 0
             rows.append([
-                name, "\(records)", "\(saved)", Self.size(file?["size_bytes"]?.intValue ?? 0),
+                VisibleText.escaped(name), "\(records)", "\(saved)", Self.size(file?["size_bytes"]?.intValue ?? 0),
                 "\(info.objectValue?["columns"]?.arrayValue?.count ?? 0)",
             ])
         }
-        Output.line("Database \(db.path ?? database.path)")
+        Output.line("Database \(VisibleText.escaped(db.path ?? database.path))")
         if rows.isEmpty {
             Output.line("no tables")
         } else {
@@ -55,7 +55,7 @@ struct Stats: ParsableCommand {
             "WAL: \(entries), \(Self.size(wal["size_bytes"]?.intValue ?? 0)); \(plural(archived.count, "archive"))")
         for a in archived {
             let o = a.objectValue ?? [:]
-            Output.line("  \(o["file"]?.stringValue ?? "?")  \(Self.size(o["size_bytes"]?.intValue ?? 0))")
+            Output.line("  \(VisibleText.escaped(o["file"]?.stringValue ?? "?"))  \(Self.size(o["size_bytes"]?.intValue ?? 0))")
         }
         Output.line("Total on disk: \(Self.size(disk["total_size_bytes"]?.intValue ?? 0))")
     }

@@ -50,6 +50,6 @@ struct Update: ParsableCommand {
             throw ErrorReporting.userInput(error)  // --set values are checked above; this is the engine's word
         }
         try db.close()
-        Output.line(JSONWriter.encode(.object(updated)))
+        Output.dataLine(JSONWriter.encode(.object(updated)))
     }
 }

@@ -115,6 +115,8 @@ struct SQLiteSchemaReader {
         } catch {
             throw ContextError("\(connection.path): table '\(name)'", error)
         }
+        // Refused before anything is written, as create-table refuses it (Database.createTable checks it again).
+        if let problem = schema.nameProblem { throw DataError("\(connection.path): \(problem)") }
         if schema.primaryKeyIndex == nil {
             if infos.contains(where: { $0.name == "id" }) {
                 throw DataError(

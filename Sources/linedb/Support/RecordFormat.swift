@@ -17,22 +17,22 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
     func write(_ records: [Record], schema: TableSchema) {
         switch self {
         case .jsonl:
-            for r in records { Output.line(JSONWriter.encode(.object(r))) }
+            for r in records { Output.dataLine(JSONWriter.encode(.object(r))) }
         case .json:
-            Output.line(JSONWriter.encodePretty(.array(records.map { .object($0) })))
+            Output.dataLine(JSONWriter.encodePretty(.array(records.map { .object($0) })))
         case .csv:
             var bytes: [UInt8] = []
             CSVCodec.appendHeader(schema, to: &bytes)
             for r in records {
                 CSVCodec.appendRow(schema.columns.map { r[$0.name] ?? .null }, schema: schema, to: &bytes)
                 if bytes.count >= 1 << 16 {
-                    Output.write(String(decoding: bytes, as: UTF8.self))
+                    Output.data(String(decoding: bytes, as: UTF8.self))
                     bytes.removeAll(keepingCapacity: true)
                 }
             }
-            Output.write(String(decoding: bytes, as: UTF8.self))
+            Output.data(String(decoding: bytes, as: UTF8.self))
         case .table:
-            let header = schema.columns.map(\.name)
+            let header = schema.columns.map { VisibleText.escaped($0.name) }
             let rows = records.map { r in schema.columns.map { TextTable.cell(r[$0.name] ?? .null) } }
             TextTable(header: header, rows: rows).lines().forEach(Output.line)
         }
@@ -65,22 +65,13 @@ struct TextTable {
         return [render(header), render(widths.map { String(repeating: "-", count: $0) })] + rows.map(render)
     }
 
-    /// A value as a cell: text as it is (line breaks and tabs escaped), null empty, anything else as compact JSON.
+    /// A value as a cell: text as it is, null empty, anything else as compact JSON; control and bidirectional
+    /// formatting characters (line breaks and tabs too) shown visibly, as ``VisibleText`` shows them.
     static func cell(_ value: JSONValue) -> String {
         switch value {
         case .null: return ""
-        case .string(let s):
-            var out = ""
-            for c in s.unicodeScalars {
-                switch c {
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: out.unicodeScalars.append(c.value < 0x20 || c.value == 0x7F ? "?" : c)
-                }
-            }
-            return out
-        default: return JSONWriter.encode(value)
+        case .string(let s): return VisibleText.escaped(s)
+        default: return VisibleText.escaped(JSONWriter.encode(value))
         }
     }
 

@@ -22,7 +22,8 @@ struct WALFormatting {
         }
     }
 
-    /// The text line of an entry.
+    /// The text line of an entry. Keys, names, values and timestamps are someone's data: every control and
+    /// bidirectional formatting character in the line, line breaks included, is shown visibly (``VisibleText``).
     mutating func line(_ entry: WALEntry) -> String {
         let lsn = String(entry.lsn)
         var fields = [
@@ -38,7 +39,7 @@ struct WALFormatting {
         fields.append(text)
         var line = fields.joined(separator: "  ")
         while line.hasSuffix(" ") { line.removeLast() }
-        return line
+        return VisibleText.escaped(line)
     }
 
     /// The entry as its JSON object (the line without its `crc`), compact.

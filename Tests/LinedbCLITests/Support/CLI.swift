@@ -8,6 +8,9 @@ struct CommandResult: CustomStringConvertible {
     /// The exit code, or the signal number when ``signaled``.
     var status: Int32
     var signaled = false
+    /// stdout and stderr exactly as written (``stdout`` and ``stderr`` are empty when they are not UTF-8).
+    var stdoutBytes: [UInt8] = []
+    var stderrBytes: [UInt8] = []
 
     /// stdout split into lines (without the empty string after the final newline).
     var lines: [String] {
@@ -124,10 +127,15 @@ final class ProcessFiles: @unchecked Sendable {
     func result(of process: Process) -> CommandResult {
         CommandResult(
             stdout: read("stdout"), stderr: read("stderr"), status: process.terminationStatus,
-            signaled: process.terminationReason == .uncaughtSignal)
+            signaled: process.terminationReason == .uncaughtSignal,
+            stdoutBytes: readBytes("stdout"), stderrBytes: readBytes("stderr"))
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func readBytes(_ name: String) -> [UInt8] {
+        (try? Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)"))).map { [UInt8]($0) } ?? []
+    }
 
     private func read(_ name: String) -> String {
         (try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)) ?? ""
