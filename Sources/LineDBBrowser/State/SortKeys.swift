@@ -141,7 +141,8 @@ struct SortKeys: Sendable {
             }
             guard case .string(let x) = value(i), case .string(let y) = value(j) else { return 0 }
             if both & SortKeys.ordered != 0 { return SortKeys.compareBytes(x, y) }
-            return x == y ? 0 : (x < y ? -1 : 1)
+            if String.exactlyEqual(x, y) { return 0 }
+            return String.exactlyPrecedes(x, y) ? -1 : 1
         case .values:
             return JSONValue.compare(value(i), value(j))
         }
