@@ -117,6 +117,19 @@ struct FileSafetyTests {
         #expect(dir.lines("elsewhere/student.records").count == 4)
     }
 
+    @Test("a link that is not one of the database's files (data/notes.txt) is left alone: the writer opens")
+    func foreignLinkIgnored() throws {
+        let dir = TempDir()
+        try Self.makeDatabase(dir)
+        dir.write("notes.txt", "mine\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.db + "/data/notes.txt", withDestinationPath: dir.path + "/notes.txt")
+        let db = try Database(path: dir.db)
+        try db.insert("student", ["name": "Dee", "email": "dee@u.edu"])
+        try db.checkpoint()
+        try db.close()
+        #expect(dir.read("notes.txt") == "mine\n")
+    }
+
     @Test("a durable replace (export) refuses a symbolic link at the target and leaves its target unchanged")
     func durableReplaceRefusesLink() throws {
         let dir = TempDir()
