@@ -69,6 +69,8 @@ struct FileSafetyTests {
             let message = error.description
             #expect(message.contains(dir.db + "/" + relative) && message.contains("is a symbolic link"), "\(message)")
             #expect(message.contains(outside), "the message names the target: \(message)")
+            let hint = kind == ".lock" ? "remove the link (rm \(dir.db)/.lock)" : "replace the link with a copy of the file"
+            #expect(message.contains(hint), "the message says what to do: \(message)")
         }
         #expect(dir.bytes("outside/" + (relative as NSString).lastPathComponent) == before)
         let still = try FileManager.default.destinationOfSymbolicLink(atPath: dir.db + "/" + relative)
@@ -190,6 +192,7 @@ struct FileSafetyTests {
             try db.export("student", to: dir.path + "/link.json")
         } throws: { error in
             "\(error)".contains(dir.path + "/link.json") && "\(error)".contains("symbolic link")
+                && "\(error)".contains("give the path of the file itself")
         }
         #expect(dir.read("target.json") == "keep me\n")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir.path + "/link.json")) != nil)
