@@ -69,10 +69,60 @@ struct FileSafetyTests {
             let message = error.description
             #expect(message.contains(dir.db + "/" + relative) && message.contains("is a symbolic link"), "\(message)")
             #expect(message.contains(outside), "the message names the target: \(message)")
+            let hint = kind == ".lock" ? "remove the link (rm \(dir.db)/.lock)" : "replace the link with a copy of the file"
+            #expect(message.contains(hint), "the message says what to do: \(message)")
         }
         #expect(dir.bytes("outside/" + (relative as NSString).lastPathComponent) == before)
         let still = try FileManager.default.destinationOfSymbolicLink(atPath: dir.db + "/" + relative)
         #expect(still == outside, "the link itself is left as it was")
+    }
+
+    @Test("fuzz: 60 random sets of linked or dangling database files; a writer opens only without links, and nothing outside changes")
+    func fuzzLinks() throws {
+        let template = TempDir()
+        try Self.makeDatabase(template)
+        let archive = "wal/" + (try Self.archiveName(template))
+        let kinds = [".lock", "data/student.records", "wal/transaction.log", archive, "schema/student.schema.json"]
+        var rng = SeededRandom(seed: 12_005)
+        var refused = 0
+        for round in 0..<60 {
+            let dir = TempDir()
+            try FileManager.default.removeItem(atPath: dir.path)
+            FaultHelpers.copyTree(template.path, to: dir.path)
+            let fm = FileManager.default
+            try fm.createDirectory(atPath: dir.path + "/outside", withIntermediateDirectories: true)
+            var links: [String] = []
+            for (i, kind) in kinds.enumerated() where Int.random(in: 0..<10, using: &rng) < 3 {
+                let inside = dir.db + "/" + kind
+                let outside = dir.path + "/outside/f\(i)"
+                if Bool.random(using: &rng) {
+                    try? fm.moveItem(atPath: inside, toPath: outside)  // a link to the real content
+                } else {
+                    try? fm.removeItem(atPath: inside)  // a dangling link: its target must never be created
+                }
+                try fm.createSymbolicLink(atPath: inside, withDestinationPath: outside)
+                links.append(inside)
+            }
+            let before = FaultHelpers.snapshot(dir.path + "/outside")
+            do {
+                let db = try Database(path: dir.db)
+                #expect(links.isEmpty, "round \(round): a writer opened with links \(links)")
+                _ = try? db.insert("student", ["name": .string("R\(round)"), "email": .string("r\(round)@u.edu")])
+                if Bool.random(using: &rng) { try? db.save() } else { _ = try? db.checkpoint() }
+                try db.close()
+            } catch {
+                #expect(!links.isEmpty, "round \(round): \(error)")
+                #expect(links.contains { error.description.hasPrefix($0 + ": is a symbolic link") }, "round \(round): \(error)")
+                refused += 1
+            }
+            // A reader writes nothing either (a dangling link reads as a missing file).
+            if let reader = try? Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true)) {
+                try reader.close()
+            }
+            #expect(FaultHelpers.snapshot(dir.path + "/outside") == before, "round \(round): links \(links)")
+            #expect(FaultHelpers.list(dir.path + "/outside").count == before.count, "round \(round): a target was created")
+        }
+        #expect(refused > 20 && refused < 60, "refused \(refused) of 60: the rounds should mix both cases")
     }
 
     @Test("a dangling .lock link: refused, and its target is not created")
@@ -117,6 +167,19 @@ struct FileSafetyTests {
         #expect(dir.lines("elsewhere/student.records").count == 4)
     }
 
+    @Test("a link that is not one of the database's files (data/notes.txt) is left alone: the writer opens")
+    func foreignLinkIgnored() throws {
+        let dir = TempDir()
+        try Self.makeDatabase(dir)
+        dir.write("notes.txt", "mine\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.db + "/data/notes.txt", withDestinationPath: dir.path + "/notes.txt")
+        let db = try Database(path: dir.db)
+        try db.insert("student", ["name": "Dee", "email": "dee@u.edu"])
+        try db.checkpoint()
+        try db.close()
+        #expect(dir.read("notes.txt") == "mine\n")
+    }
+
     @Test("a durable replace (export) refuses a symbolic link at the target and leaves its target unchanged")
     func durableReplaceRefusesLink() throws {
         let dir = TempDir()
@@ -129,6 +192,7 @@ struct FileSafetyTests {
             try db.export("student", to: dir.path + "/link.json")
         } throws: { error in
             "\(error)".contains(dir.path + "/link.json") && "\(error)".contains("symbolic link")
+                && "\(error)".contains("give the path of the file itself")
         }
         #expect(dir.read("target.json") == "keep me\n")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir.path + "/link.json")) != nil)

@@ -78,7 +78,8 @@ extension Database {
         for dir in [paths.dataDir, paths.schemaDir] {
             for name in io.listDirectory(dir) where !name.hasPrefix(".") { files.append(dir + "/" + name) }
         }
-        for file in files where io.stat(file).map({ !$0.isDirectory }) ?? false {
+        // Links are not followed (a writer has refused any among the database's own files already).
+        for file in files where io.lstat(file).map({ !$0.isDirectory && !$0.isSymbolicLink }) ?? false {
             let fd = try io.open(file, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, mode: 0)
             do throws(LineDBError) {
                 try io.fsync(fd, path: file)

@@ -33,7 +33,8 @@ public final class Database: @unchecked Sendable {
     public let path: String?
     /// The options it was opened with.
     public let options: DatabaseOptions
-    /// Whether writes are refused (opened read-only, or another process holds the writer lock).
+    /// Whether writes are refused (opened read-only, another process holds the writer lock, or the files cannot be
+    /// written): ``readOnlyCause`` says which.
     public let isReadOnly: Bool
     /// Why writes are refused, when ``isReadOnly``; `nil` for a writable database.
     public let readOnlyCause: ReadOnlyCause?
@@ -135,7 +136,7 @@ public final class Database: @unchecked Sendable {
                 if case .locked = error, options.readOnlyIfLocked {
                     cause = .lockHeld
                     warnings.append("\(paths.root) is being written by another process; opened read-only")
-                } else if let unwritable, options.readOnlyIfLocked {
+                } else if let unwritable, options.readOnlyIfLocked, io.stat(paths.root)?.isDirectory == true {
                     cause = .unwritable(unwritable)
                     warnings.append("\(unwritable); opened read-only")
                 } else if let unwritable {

@@ -16,7 +16,15 @@ final class WriterLock {
     init(io: FileIO, path: String, databasePath: String) throws(LineDBError) {
         self.io = io
         self.path = path
-        fd = try io.open(path, flags: O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
+        do {
+            fd = try io.open(path, flags: O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
+        } catch {
+            // Never written through: opening and quitting would put `pid host` into whatever the link points to.
+            guard case .corrupt = error else { throw error }
+            throw .symbolicLink(
+                path: path, target: RealFileIO.linkTarget(path),
+                hint: "remove the link (rm \(path)): the writer makes its own lock file; LineDB changed nothing")
+        }
         let result = io.flock(fd, LOCK_EX | LOCK_NB)
         if result != 0 {
             let (pid, host) = WriterLock.holder(io: io, path: path)

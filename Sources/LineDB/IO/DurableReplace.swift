@@ -31,7 +31,9 @@ package final class DurableReplace {
         // quietly turn someone's link into a file, and its target's mode is none of this file's business).
         let existing = io.lstat(finalPath)
         if existing?.isSymbolicLink == true {
-            throw .symbolicLink(path: finalPath, target: RealFileIO.linkTarget(finalPath))
+            throw .symbolicLink(
+                path: finalPath, target: RealFileIO.linkTarget(finalPath),
+                hint: "give the path of the file itself (the file is replaced whole, never written through a link); nothing was written")
         }
         let mode = existing.map { $0.mode & 0o777 } ?? 0o644
         Failpoint.hit("save.beforeTemp")

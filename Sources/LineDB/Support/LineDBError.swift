@@ -83,12 +83,15 @@ public enum LineDBError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The refusal of a database file that is a symbolic link: LineDB never writes through one, since the link
     /// could make it change a file outside the database (a database directory unpacked from elsewhere).
-    static func symbolicLink(path: String, target: String?) -> LineDBError {
+    ///
+    /// - Parameter hint: what to do; by default, for a file of the database: replace the link with a copy.
+    static func symbolicLink(path: String, target: String?, hint: String? = nil) -> LineDBError {
         .corrupt(
             path: path, line: nil, column: nil, byteOffset: nil,
             reason: "is a symbolic link" + (target.map { " (to \($0))" } ?? "")
                 + "; LineDB does not write through symbolic links, which could change a file outside the database",
-            hint: "replace the link with a copy of the file it points to (cp --remove-destination \"$(readlink -f LINK)\" LINK), or open the database read-only; LineDB changed nothing")
+            hint: hint
+                ?? "replace the link with a copy of the file it points to (cp --remove-destination \"$(readlink -f LINK)\" LINK), or open the database read-only; LineDB changed nothing")
     }
 
     /// A human text for an errno value, with plain words for the cases users meet.
