@@ -16,7 +16,7 @@ extension JSONValue {
         }
     }
 
-    /// Hashes the value consistently with ``==(_:_:)``: strings and member names by their exact UTF-8 bytes.
+    /// Hashes the value consistently with `==`: strings and member names by their exact UTF-8 bytes.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null:

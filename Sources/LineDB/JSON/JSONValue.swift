@@ -11,7 +11,7 @@ public typealias JSONObject = OrderedDictionary<String, JSONValue>
 /// Integers and floating-point numbers are distinct: `3` is an ``int(_:)`` and `3.0` a ``double(_:)``,
 /// as Python's `json` module reads them. A number too large for `Int` is read as a `double`.
 ///
-/// Strings compare and hash by their exact Unicode scalars (``==(_:_:)``), as in Python and SQLite: `"K"` and the
+/// Strings compare and hash by their exact Unicode scalars (see `==`), as in Python and SQLite: `"K"` and the
 /// Kelvin sign `"K"` are two primary keys, two UNIQUE values.
 public enum JSONValue: Hashable, Sendable {
     /// JSON `null`: an absent value in a nullable column.

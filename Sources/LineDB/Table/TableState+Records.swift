@@ -160,6 +160,15 @@ extension TableSchema {
                             value: "\(value.kindName) \(value.brief)")
                     }
                 } else {
+                    // A field whose name only looks like a column's (the Kelvin sign beside `K`): a `Record` could
+                    // not hold both, and a WAL line with both could not be read back. Refused, as the parser
+                    // refuses such keys in any object.
+                    if let twin = columns.first(where: { $0.name == key }) {
+                        throw JSONParseError(
+                            offset: 0,
+                            message: "field '\(key)' (\(key.scalarCodes)) and column '\(twin.name)' "
+                                + "(\(twin.name.scalarCodes)) differ only in their Unicode form; LineDB cannot hold both")
+                    }
                     if extras == nil { extras = [:] }
                     let count = extras!.count
                     extras![key] = value
