@@ -111,7 +111,16 @@ public final class BrowserApp {
             }
             // (A SIGTERM/SIGHUP that came meanwhile is seen at the next read: these keys were typed before it.)
             var changed = false
-            for (key, count) in KeyBatch.runs(batch) {
+            var position = 0
+            while position < batch.count {
+                // Text typed or pasted into an editor: the whole run of characters in one insertion.
+                if state.isTyping, let text = KeyBatch.leadingCharacters(batch[position...]) {
+                    state.type(text)
+                    position += text.count
+                    continue
+                }
+                let (key, count) = KeyBatch.leadingRun(batch[position...])
+                position += count
                 var left = count
                 while left > 0 {
                     let n = state.movesInOne(key) ? left : 1

@@ -13,4 +13,20 @@ public enum KeyBatch {
         }
         return out
     }
+
+    /// The first key of `keys` and how many times it comes in a row there (`keys` is not empty).
+    public static func leadingRun(_ keys: ArraySlice<Key>) -> (key: Key, count: Int) {
+        let key = keys[keys.startIndex]
+        return (key, keys.prefix { $0 == key }.count)
+    }
+
+    /// The characters `keys` begins with (what a paste sends), or `nil` when it begins with another key.
+    public static func leadingCharacters(_ keys: ArraySlice<Key>) -> [Character]? {
+        var out: [Character] = []
+        for key in keys {
+            guard case .character(let c) = key else { break }
+            out.append(c)
+        }
+        return out.isEmpty ? nil : out
+    }
 }

@@ -26,7 +26,9 @@ struct GridGeometry {
             let header = min(GridGeometry.headerWidth(table.schema.columns[c]), 16)
             var w = max(header, 4)
             for r in visible {
-                w = max(w, DisplayWidth.of(ValueText.display(table.rows[r][c])))
+                // Measured only up to one column past the widest a column gets: a long value costs no more.
+                let text = ValueText.display(table.rows[r][c], width: GridGeometry.maxColumnWidth + 1)
+                w = max(w, DisplayWidth.of(text))
                 if w >= GridGeometry.maxColumnWidth { return GridGeometry.maxColumnWidth }
             }
             return w

@@ -160,7 +160,7 @@ public enum LoadingScreen {
         var x = left
         for column in schema.columns {
             guard x < left + width else { break }
-            let texts = shown.map { ValueText.display($0[column.name] ?? .null) }
+            let texts = shown.map { ValueText.display($0[column.name] ?? .null, width: 25) }  // a column is ≤ 24
             let natural = ([column.name] + texts).map(DisplayWidth.of).max() ?? 1
             let w = min(min(max(natural, 3), 24), left + width - x)
             Renderer.field(column.name, row: top, column: x, width: w, style: .header, on: &grid)

@@ -47,8 +47,9 @@ extension Renderer {
                 if table.isDeleted(row: state.view[v]) { style = .error }  // deleted, until the save
                 if isCursorRow { style = placed.index == state.column && state.focus == .grid ? .cursor : .selected }
                 if isCursorRow && placed.index == state.column && state.focus != .grid { style = .selected }
-                field(ValueText.display(value), row: y, column: r.column + placed.x - 1, width: placed.width + 2,
-                      style: style, pad: true, right: ValueText.isNumber(value), on: &grid)
+                // Only what fits is converted and measured: a 50 MB value costs what its cell shows.
+                field(ValueText.display(value, width: placed.width), row: y, column: r.column + placed.x - 1,
+                      width: placed.width + 2, style: style, pad: true, right: ValueText.isNumber(value), on: &grid)
                 separator(after: placed, in: r, row: y, on: &grid)
             }
         }

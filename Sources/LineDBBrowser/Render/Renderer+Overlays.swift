@@ -129,7 +129,9 @@ extension Renderer {
                 drawEditorText(form.fields[i], row: y, column: r.column + labelWidth + 1,
                                width: r.width - labelWidth - 1, on: &grid)
             } else {
-                field(form.fields[i].string, row: y, column: r.column + labelWidth + 1, width: r.width - labelWidth - 1,
+                // Only the start of a long field is shown (and converted).
+                let shown = String(form.fields[i].text.prefix(DisplayWidth.scalarBudget(forWidth: r.width)))
+                field(shown, row: y, column: r.column + labelWidth + 1, width: r.width - labelWidth - 1,
                       style: .normal, on: &grid)
             }
         }
@@ -148,7 +150,7 @@ extension Renderer {
         // A refused value: the reason next to the cell (below it, or above on the last row).
         if state.messageIsError && !state.message.isEmpty {
             let below = y + 1 < r.row + r.height ? y + 1 : y - 1
-            let text = " " + state.message + " "
+            let text = DisplayWidth.clip(" " + state.message + " ", to: r.width)  // (it may quote a long value)
             let start = max(r.column, min(x, r.column + r.width - DisplayWidth.of(text)))
             field(text, row: below, column: start, width: min(DisplayWidth.of(text), r.column + r.width - start),
                   style: .error, on: &grid)

@@ -91,7 +91,7 @@ extension Renderer {
                 parts.append("/\(search): \(state.searchMatches) matching")
             }
         }
-        let left = parts.joined(separator: " │ ")
+        let left = DisplayWidth.clip(parts.joined(separator: " │ "), to: r.width)  // (a pasted search may be long)
         field(left, row: r.row, column: r.column, width: r.width, style: .title, on: &grid)
         if let task = state.task {
             // A running search, filter or sort says how far it is instead of the last message.
@@ -164,23 +164,47 @@ extension Renderer {
     }
 
     /// The editor's text with the cursor cell highlighted, scrolled so the cursor is visible.
+    ///
+    /// Costs in proportion to `width`, not to the length of the text: the first character shown is found by
+    /// walking back from the cursor (at most `width` characters: every character takes at least one column, see
+    /// ``editorGlyph(_:)``), and drawing stops at the edge.
     static func drawEditorText(_ editor: LineEditor, row: Int, column: Int, width: Int, on grid: inout ScreenGrid) {
         guard width > 1 else { return }
         grid.fill(row: row, column: column, height: 1, width: width, style: .normal)
-        var start = 0
-        while DisplayWidth.of(String(editor.text[start..<editor.cursor])) > width - 1 { start += 1 }
+        let text = editor.text
+        let cursor = min(max(0, editor.cursor), text.count)
+        // The text before the cursor that fits in `width - 1` columns (the cursor's own cell is the last column).
+        var start = cursor
+        var used = 0
+        while start > 0 {
+            let w = DisplayWidth.of(editorGlyph(text[start - 1]))
+            if used + w > width - 1 { break }
+            used += w
+            start -= 1
+        }
         var x = column
-        for i in start...editor.text.count {
-            let isCursor = i == editor.cursor
-            if i == editor.text.count {
+        var i = start
+        while x < column + width {
+            let isCursor = i == cursor
+            if i == text.count {
                 if isCursor { grid.put(" ", row: row, column: x, style: .cursor) }
                 break
             }
-            let used = grid.put(String(editor.text[i]), row: row, column: x, width: column + width - x,
+            let used = grid.put(editorGlyph(text[i]), row: row, column: x, width: column + width - x,
                                 style: isCursor ? .cursor : .normal)
-            if used == 0 && DisplayWidth.of(editor.text[i]) > 0 { break }
+            if used == 0 { break }  // no room left for this character
             x += used
+            i += 1
         }
+    }
+
+    /// How the editor shows a character: as itself, or when it would take no column (a control character, a
+    /// format character such as a bidi override, a lone combining mark) as a visible mark (`↵` for a line break,
+    /// `⇥` for a tab, `·` otherwise), so that the cursor can stand on it and every character takes a column.
+    static func editorGlyph(_ character: Character) -> String {
+        if DisplayWidth.of(character) > 0 { return String(character) }
+        let mark = VisibleText.escaped(String(character))
+        return DisplayWidth.of(mark) > 0 ? mark : "·"
     }
 }
 
@@ -188,29 +212,37 @@ extension Renderer {
 enum WALText {
     /// "id=7  name: "A" → "B"": the entry's key (by `keyColumn`, the table's primary key; else its record's
     /// first field), then what changed.
+    /// A long value shows its first ``Change/summaryValueLimit`` bytes and `…`: the pane redraws its entries at
+    /// every frame, and a 50 MB insert must not cost 50 MB each time.
     static func change(_ entry: WALEntry, keyColumn: String? = nil) -> String {
         let key = keyText(entry, keyColumn: keyColumn)
+        func json(_ value: JSONValue) -> String {
+            let (text, more) = ValueText.json(value, limit: Change.summaryValueLimit)
+            return more ? text + "…" : text
+        }
         switch entry.operationKind {
         case .update:
             guard case .object(let new) = entry.record, case .object(let old) = entry.oldRecord else {
-                return key + ValueText.json(entry.record)
+                return key + json(entry.record)
             }
             let diffs = new.compactMap { (name, value) -> String? in
-                old[name] == value ? nil : "\(name): \(ValueText.json(old[name] ?? .null)) → \(ValueText.json(value))"
+                old[name] == value ? nil : "\(name): \(json(old[name] ?? .null)) → \(json(value))"
             }
             return key + diffs.joined(separator: ", ")
         case .delete: return key
-        case .insert: return key + ValueText.json(entry.record)
+        case .insert: return key + json(entry.record)
         case .commit: return "txn \(entry.txn.map(String.init) ?? "")"
-        default: return ValueText.json(entry.record)
+        default: return json(entry.record)
         }
     }
 
     static func keyText(_ entry: WALEntry, keyColumn: String?) -> String {
         let record = entry.record.objectValue ?? entry.oldRecord.objectValue
         guard let record else { return "" }
-        if let keyColumn, let value = record[keyColumn] { return "\(keyColumn)=\(ValueText.display(value))  " }
+        if let keyColumn, let value = record[keyColumn] {
+            return "\(keyColumn)=\(ValueText.display(value, width: 40))  "
+        }
         guard let name = record.keys.first, let value = record.values.first else { return "" }
-        return "\(name)=\(ValueText.display(value))  "
+        return "\(name)=\(ValueText.display(value, width: 40))  "
     }
 }

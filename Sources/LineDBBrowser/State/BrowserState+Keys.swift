@@ -5,6 +5,7 @@ extension BrowserState {
     /// Applies one key. Reads tables through `context` when one is opened; returns what the app must do.
     public mutating func handle(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if key == .resize { return [] }
+        if editInPlace(key) { return [] }  // typing: the text is changed where it is, not copied
         switch mode {
         case .normal: return handleNormal(key, context: context)
         case .help, .preview:

@@ -54,6 +54,9 @@ public struct Change: Sendable, Equatable {
         }
     }
 
+    /// How many bytes of each value a ``summary`` shows.
+    static let summaryValueLimit = 2_000
+
     /// The key of the record it touches (before the change).
     public var key: JSONValue {
         switch kind {
@@ -63,13 +66,18 @@ public struct Change: Sendable, Equatable {
     }
 
     /// A one-line view of the change, like the WAL pane shows entries: `UPDATE student id=1 name: "A" → "B"`.
+    /// A long value shows its first ``summaryValueLimit`` bytes and `…` (a line is never wider than the screen).
     public var summary: String {
         let key = (keyColumn < columns.count ? columns[keyColumn] : "key") + "=" + ValueText.display(self.key)
+        func json(_ value: JSONValue) -> String {
+            let (text, more) = ValueText.json(value, limit: Change.summaryValueLimit)
+            return more ? text + "…" : text
+        }
         switch kind {
         case .update(_, let c, let old, let new):
-            return "\(operation) \(table) \(key) \(columns[c]): \(ValueText.json(old)) → \(ValueText.json(new))"
+            return "\(operation) \(table) \(key) \(columns[c]): \(json(old)) → \(json(new))"
         case .insert(let row):
-            return "\(operation) \(table) \(key) \(ValueText.json(.object(record(of: row))))"
+            return "\(operation) \(table) \(key) \(json(.object(record(of: row))))"
         case .delete:
             return "\(operation) \(table) \(key)"
         }

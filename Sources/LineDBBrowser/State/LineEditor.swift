@@ -14,6 +14,21 @@ public struct LineEditor: Sendable, Equatable {
     /// The text as a string.
     public var string: String { String(text) }
 
+    /// Inserts `characters` at the cursor (as typing them would), in one step.
+    public mutating func insert(contentsOf characters: [Character]) {
+        text.insert(contentsOf: characters, at: cursor)
+        cursor += characters.count
+    }
+
+    /// Whether `key` only edits the text or moves the cursor (``handle(_:)`` never accepts or cancels on it).
+    public static func isEditing(_ key: Key) -> Bool {
+        switch key {
+        case .character, .left, .right, .home, .end, .backspace, .delete: return true
+        case .control(let c): return "aedku".contains(c)
+        default: return false
+        }
+    }
+
     /// What a key did to the editor.
     public enum Outcome: Equatable { case edited, accept, cancel, ignored }
 

@@ -16,6 +16,67 @@ public enum ValueText {
     /// The value as compact JSON.
     public static func json(_ value: JSONValue) -> String { JSONWriter.encode(value) }
 
+    /// ``display(_:)`` cut to `width` columns (an ellipsis at the cut), in time proportional to `width`: of a long
+    /// string or a large JSON value only the part that can show is converted and measured.
+    public static func display(_ value: JSONValue, width: Int) -> String {
+        let budget = DisplayWidth.scalarBudget(forWidth: width)
+        switch value {
+        case .string(let s):
+            let (head, more) = DisplayWidth.head(s, scalars: budget)
+            return DisplayWidth.clip(VisibleText.escaped(head), to: width, more: more)
+        case .array, .object:
+            let (text, more) = json(value, limit: budget)
+            return DisplayWidth.clip(VisibleText.escaped(text), to: width, more: more)
+        default:
+            return DisplayWidth.clip(display(value), to: width)
+        }
+    }
+
+    /// The compact JSON of `value` cut after `limit` UTF-8 bytes (at a character boundary), and whether it was
+    /// cut; costs in proportion to `limit`, whatever the size of the value.
+    public static func json(_ value: JSONValue, limit: Int) -> (text: String, more: Bool) {
+        var writer = JSONWriter(reservingCapacity: min(limit, 1024) + 16)
+        var more = !write(value, into: &writer, limit: limit)
+        var bytes = writer.bytes
+        if bytes.count > limit {
+            more = true
+            var end = max(0, limit)
+            while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+            bytes.removeSubrange(end...)
+        }
+        return (String(decoding: bytes, as: UTF8.self), more)
+    }
+
+    /// Writes `value` until `writer` holds more than `limit` bytes; `false` when it stopped before the end.
+    private static func write(_ value: JSONValue, into writer: inout JSONWriter, limit: Int) -> Bool {
+        func string(_ s: String) -> Bool {
+            let (head, more) = DisplayWidth.head(s, scalars: max(0, limit - writer.bytes.count) + 1)
+            writer.writeString(head)
+            return !more
+        }
+        switch value {
+        case .string(let s): return string(s) && writer.bytes.count <= limit
+        case .array(let elements):
+            writer.writeRaw("[")
+            for (i, element) in elements.enumerated() {
+                if i > 0 { writer.writeRaw(",") }
+                if writer.bytes.count > limit || !write(element, into: &writer, limit: limit) { return false }
+            }
+            writer.writeRaw("]")
+        case .object(let object):
+            writer.writeRaw("{")
+            for (i, (key, member)) in zip(object.keys, object.values).enumerated() {
+                if i > 0 { writer.writeRaw(",") }
+                if writer.bytes.count > limit || !string(key) { return false }
+                writer.writeRaw(":")
+                if !write(member, into: &writer, limit: limit) { return false }
+            }
+            writer.writeRaw("}")
+        default: writer.write(value)
+        }
+        return writer.bytes.count <= limit
+    }
+
     /// Whether a value is shown right-aligned.
     static func isNumber(_ value: JSONValue) -> Bool {
         switch value {
