@@ -56,6 +56,8 @@ package enum CSVCodec {
             } else {
                 appendField(s, to: &out)
             }
+        case .bool(let b):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int, .double:
             var w = JSONWriter(reservingCapacity: 32)
             w.write(value)
