@@ -57,7 +57,8 @@ extension ColumnType {
             }
             return .string(text)
         }
-        let trimmed = text.trimmingSpaces()
+        // Most fields need no trimming: no copy for them (CSV import reads every field through here).
+        let trimmed = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? text.trimmingSpaces() : text
         if trimmed.isEmpty || trimmed == "null" { return .null }
         func refused(_ expected: String) -> ValueTextError {
             ValueTextError(text: text, type: self, expected: expected)
