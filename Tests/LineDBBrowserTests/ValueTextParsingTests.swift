@@ -50,4 +50,12 @@ struct ValueTextParsingTests {
             == "filter ok = maybe: 'maybe' is not true or false (ok is bool)")
         #expect(RowFilter(column: 0, text: "< 0x1").problem(column: "n", type: .int) != nil)
     }
+
+    @Test("the grid shows control and bidi characters visibly, as the command line does (one definition)")
+    func displayShowsHiddenCharacters() {
+        let value: JSONValue = .string("a\u{1B}]0;t\u{7}\u{9B}b\u{202E}c\nd\te")
+        #expect(ValueText.display(value) == #"a\u{1B}]0;t\u{7}\u{9B}b\u{202E}c"# + "↵d⇥e")
+        #expect(ValueText.display(value) == VisibleText.escaped("a\u{1B}]0;t\u{7}\u{9B}b\u{202E}c\nd\te"))
+        #expect(ValueText.display(["k": "\u{2066}x\u{85}"]) == #"{"k":"\u{2066}x\u{85}"}"#)
+    }
 }
