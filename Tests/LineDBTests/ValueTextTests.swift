@@ -170,4 +170,39 @@ struct ValueTextTests {
             #"{"id":4,"s":"","n":null}"#, #"{"id":5,"s":"null","n":null}"#, #"{"id":6,"s":" a ","n":""}"#,
         ].map { Array($0.utf8) })
     }
+
+    @Test("fuzz: random text from a hostile alphabet reads back as itself and shows nothing hidden")
+    func fuzz() throws {
+        let alphabet: [Unicode.Scalar] = [
+            "a", " ", "\t", "\n", "\r", "\"", ",", "\\", "n", "u", "l", "0", "-", "{", "}", "\u{0}", "\u{1B}", "\u{7}",
+            "\u{7F}", "\u{85}", "\u{9B}", "\u{200E}", "\u{202E}", "\u{2066}", "\u{61C}", "\u{301}", "\u{212A}", "é",
+            "漢", "\u{1F600}", "\u{FFFD}", "\u{2028}",
+        ]
+        var random = SplitMix64(seed: 12)
+        var records: [Record] = []
+        for i in 0..<2_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int(random.next() % 12) { text.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+            let s = String(text)
+            for type in [ColumnType.str, .json] {
+                let back = try type.value(fromText: type.text(for: .string(s)))
+                #expect(bytes(back) == bytes(.string(s)), "\(type) \(s.debugDescription)")
+            }
+            let shown = VisibleText.escaped(s)
+            #expect(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+                || [0x61C, 0x200E, 0x200F].contains($0.value) || (0x202A...0x202E).contains($0.value)
+                || (0x2066...0x2069).contains($0.value) }, "\(s.debugDescription) shows as \(shown.debugDescription)")
+            records.append(["id": .int(i + 1), "s": .string(s), "sn": i % 3 == 0 ? .null : .string(s), "j": .string(s)])
+        }
+        // The same texts through a CSV file and back.
+        let dir = TempDir()
+        let source = try Database(path: dir.path + "/a")
+        try source.createTable(Self.schema)
+        try source.insert("every", records: records)
+        try source.export("every", to: dir.path + "/f.csv", format: .csv)
+        let target = try Database(path: dir.path + "/b")
+        try target.createTable(Self.schema)
+        try target.importRecords(into: "every", from: dir.path + "/f.csv")
+        #expect(try dump(source) == dump(target))
+    }
 }
