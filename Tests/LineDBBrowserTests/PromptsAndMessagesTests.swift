@@ -84,7 +84,7 @@ struct PromptsAndMessagesTests {
         d.press(.character("F"), .character("f"))
         d.type("< x")  // not a float: refused, nothing filtered
         d.press(.enter)
-        #expect(d.state.message == "filter gpa < x: \"x\" is not a number (gpa is float); nothing filtered")
+        #expect(d.state.message == "filter gpa < x: 'x' is not a number (gpa is float); nothing filtered")
         #expect(d.state.messageIsError && d.state.view.count == 20 && d.state.filter == nil)
         d.press(.character("f"))
         d.type(">=")

@@ -422,7 +422,7 @@ struct ExportImportTests {
             ("id,name,id\n9,x,9\n", ["bad.csv", "'id' twice"]),
             ("id,name,score\n9,x,1\n10,\"y\nz\",abc\n", ["bad.csv:3 (record 2)", "column 'score'", "'abc'"]),
             ("id,name\n9.5,x\n", ["bad.csv:2 (record 1)", "column 'id'", "int"]),
-            ("id,name,active\n9,x,yes\n", ["bad.csv:2", "column 'active'", "bool"]),
+            ("id,name,active\n9,x,maybe\n", ["bad.csv:2", "column 'active'", "bool"]),
             ("id,name,meta\n9,x,{oops\n", ["bad.csv:2", "column 'meta'", "JSON"]),
             ("id,name\n9,x,extra\n", ["bad.csv:2", "3 fields", "2"]),
             ("id,name\n9\n", ["bad.csv:2", "1 fields"]),

@@ -38,8 +38,8 @@ extension Database {
     ///   non-ASCII text as UTF-8 and a final newline): `table`, `records` (keys in column order, then any fields
     ///   the schema does not know), `count` and `exported_at` (local time, ISO 8601).
     /// - ``ExportFormat/jsonl``: one compact record per line, exactly as a records file holds it.
-    /// - ``ExportFormat/csv``: a header of the column names, then one row per record (RFC 4180 quoting; `null` is
-    ///   an empty field, `json` columns hold their compact JSON text); fields the schema does not know are not
+    /// - ``ExportFormat/csv``: a header of the column names, then one row per record (RFC 4180; `null` is an
+    ///   empty field, the empty string `""`, `json` values compact JSON text); fields the schema does not know are not
     ///   exported.
     ///
     /// The file's directory must exist: a missing one is an error naming it, and nothing is created. A symbolic

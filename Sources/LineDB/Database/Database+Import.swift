@@ -48,7 +48,9 @@ extension Database {
     ///   of objects; `count`, when present, their number), or a bare array of objects.
     /// - ``ExportFormat/jsonl``: one object per line; blank lines are skipped.
     /// - ``ExportFormat/csv``: a header row naming columns of the table (in any order, not necessarily all), then
-    ///   one row per record. Empty fields are `null`; other fields are read as the column's type.
+    ///   one row per record. An empty unquoted field is `null`, the quoted empty field `""` the empty string; a
+    ///   quoted field of a `str` column is its text as written; other fields are read by
+    ///   ``ColumnType/value(fromText:)``.
     ///
     /// Each record is checked as ``insert(_:_:)`` checks it (unknown columns, types, NOT NULL, primary key and
     /// UNIQUE values, against the table and against the other records of the file); a record whose primary key
@@ -296,11 +298,13 @@ extension Database {
                 throw importError(path, place, "\(row.fields.count) fields, but the header has \(columns.count)")
             }
             var record = Record(minimumCapacity: columns.count)
-            for (field, c) in zip(row.fields, columns) {
+            for (i, (field, c)) in zip(row.fields, columns).enumerated() {
                 let column = schema.columns[c]
-                switch CSVCodec.value(of: field, type: column.type) {
+                let quoted = i < row.quoted.count && row.quoted[i]
+                switch CSVCodec.value(of: field, quoted: quoted, type: column.type) {
                 case .success(let value): record[column.name] = value
-                case .failure(let e): throw importError(path, place, "column '\(column.name)': \(e.message)")
+                case .failure(let e):
+                    throw importError(path, place, "column '\(column.name)' (\(column.type.rawValue)): \(e.message)")
                 }
             }
             items.append(ImportItem(record: record, place: place))

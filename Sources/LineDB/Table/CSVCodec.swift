@@ -2,15 +2,19 @@ import CSV
 
 /// CSV as LineDB exports and imports it: a header row of column names, then one row per record.
 ///
-/// Writing follows RFC 4180 quoting: a field is quoted when it contains `,` `"` CR or LF, starts or ends with a
-/// space or tab, or is an empty string (so that readers that tell `""` from an empty field see a string); quotes
-/// inside are doubled. Rows end with `\n`. Values: `null` is an empty field, Booleans are `true`/`false`,
-/// numbers are written as in JSON (`3.0` stays `3.0`), `json` columns hold their compact JSON text, and every
-/// other string is written as it is.
+/// Writing follows RFC 4180 quoting: a field is quoted when it contains `,` `"` CR or LF or starts or ends with a
+/// space or tab; quotes inside are doubled. Rows end with `\n`. Null and the empty string differ, as in
+/// PostgreSQL's CSV format: **null is an empty unquoted field**, the empty string the quoted empty field `""`.
+/// A string that is the word `null` is quoted too (`"null"`), so it does not read back as null. Other values are
+/// written as ``ColumnType/text(for:)`` spells them: numbers as in JSON (`3.0` stays `3.0`), Booleans as
+/// `true`/`false`, dates and times as they are, `json` values as compact JSON text.
 ///
 /// Reading uses yaslab's CSV.swift for the fields; a scan of the bytes first checks the quoting (CSV.swift accepts
-/// `"ab"c` silently as `ab"`) and finds the line each record starts on, for error messages. CSV.swift does not
-/// tell `""` from an empty field, so an empty string reads back as `null` (use JSON or JSON Lines to keep it).
+/// `"ab"c` silently as `ab"`), finds the line each record starts on, for error messages, and notes which fields
+/// were quoted (CSV.swift does not say). A quoted field of a `str` column is its text exactly as written (so `""`
+/// is the empty string and `"null"` the word); every other field is read by the engine's one parser,
+/// ``ColumnType/value(fromText:)``: an empty or `null` field is null, `bool` takes `true`/`false`, `yes`/`no`,
+/// `1`/`0`, ..., `json` takes JSON text. Export followed by import gives back the same records.
 package enum CSVCodec {
     // MARK: - Writing
 
@@ -38,23 +42,28 @@ package enum CSVCodec {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends the field for `value` in a column of type `type` (nothing at all for `null`).
+    /// Appends the field for `value` in a column of type `type`: nothing at all for `null`, `""` for the empty
+    /// string, otherwise ``ColumnType/text(for:)``'s text, quoted when needed (always for the `str` value `null`).
     package static func appendValue(_ value: JSONValue, type: ColumnType, to out: inout [UInt8]) {
         switch value {
         case .null:
             return
-        case .string(let s) where type != .json:
-            appendField(s, to: &out)
-        case .bool(let b) where type != .json:
+        case .string(let s) where type == .str:
+            if s.isEmpty || s == "null" {
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: s.utf8)
+                out.append(UInt8(ascii: "\""))
+            } else {
+                appendField(s, to: &out)
+            }
+        case .bool(let b):
             out.append(contentsOf: (b ? "true" : "false").utf8)
-        default:
-            // Numbers, and anything in a json column: the compact JSON text.
+        case .int, .double:
             var w = JSONWriter(reservingCapacity: 32)
             w.write(value)
-            switch value {
-            case .int, .double: out.append(contentsOf: w.bytes)
-            default: appendField(String(decoding: w.bytes, as: UTF8.self), to: &out)
-            }
+            out.append(contentsOf: w.bytes)
+        default:
+            appendField(type.text(for: value), to: &out)
         }
     }
 
@@ -78,10 +87,11 @@ package enum CSVCodec {
 
     // MARK: - Reading
 
-    /// One record of a CSV file: its fields and the (1-based) line it starts on.
+    /// One record of a CSV file: its fields, the (1-based) line it starts on and which fields were quoted.
     package struct Row {
         package var fields: [String]
         package var line: Int
+        package var quoted: [Bool]
     }
 
     /// Why a CSV text could not be read.
@@ -106,19 +116,23 @@ package enum CSVCodec {
         while let fields = reader.next() {
             defer { index += 1 }
             // The scan and CSV.swift split records the same way; if they ever disagree, only line numbers suffer.
-            let start = index < starts.count ? starts[index] : (line: 0, blank: false)
+            let start = index < starts.count ? starts[index] : (line: 0, blank: false, quoted: [])
             if start.blank && fields == [""] { continue }
-            if header == nil { header = fields } else { rows.append(Row(fields: fields, line: start.line)) }
+            if header == nil {
+                header = fields
+            } else {
+                rows.append(Row(fields: fields, line: start.line, quoted: start.quoted))
+            }
         }
         guard let header else { throw ReadError(line: 1, message: "the file is empty; expected a header row") }
         return (header, rows)
     }
 
-    /// Checks the quoting, as CSV.swift splits records, and returns where each record starts: its line and whether
-    /// it is a blank line.
-    static func scan(_ b: [UInt8]) throws(ReadError) -> [(line: Int, blank: Bool)] {
+    /// Checks the quoting, as CSV.swift splits records, and returns where each record starts (its line and
+    /// whether it is a blank line) and which of its fields are quoted.
+    static func scan(_ b: [UInt8]) throws(ReadError) -> [(line: Int, blank: Bool, quoted: [Bool])] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
-        var records: [(line: Int, blank: Bool)] = []
+        var records: [(line: Int, blank: Bool, quoted: [Bool])] = []
         var line = 1
         var i = 0
         let n = b.count
@@ -129,9 +143,10 @@ package enum CSVCodec {
             line += 1
         }
         while i < n {
-            records.append((line, b[i] == cr || b[i] == lf))
+            records.append((line, b[i] == cr || b[i] == lf, []))
             // Fields of one record.
             fieldLoop: while true {
+                records[records.count - 1].quoted.append(i < n && b[i] == quote)
                 if i < n && b[i] == quote {
                     let openLine = line
                     i += 1
@@ -177,32 +192,16 @@ package enum CSVCodec {
         return records
     }
 
-    /// Converts one field to the value for a column: an empty field is `null`; `int` and `float` read a JSON
-    /// number; `bool` reads `true`/`false` (any case) or `1`/`0`; `json` reads JSON text; the others keep the text
-    /// (the insert checks dates and times).
+    /// Converts one field to the value for a column: a quoted field of a `str` column is its text as written;
+    /// any other field is read by ``ColumnType/value(fromText:)`` (empty or `null`: null).
     ///
     /// - Returns: the value, or a message saying what was expected.
-    package static func value(of field: String, type: ColumnType) -> Result<JSONValue, FieldError> {
-        if field.isEmpty { return .success(.null) }
-        switch type {
-        case .str, .date, .datetime:
-            return .success(.string(field))
-        case .bool:
-            switch field.trimmingSpaces().lowercased() {
-            case "true", "1": return .success(.bool(true))
-            case "false", "0": return .success(.bool(false))
-            default: return .failure(FieldError(message: "expected a bool (true or false), got \(quoted(field))"))
-            }
-        case .int, .float:
-            let parsed = try? JSONParser.parse(field)
-            if let parsed, let v = type.normalize(parsed) { return .success(v) }
-            return .failure(FieldError(message: "expected \(type.expectation), got \(quoted(field))"))
-        case .json:
-            do {
-                return .success(try JSONParser.parse(field))
-            } catch {
-                return .failure(FieldError(message: "expected JSON text, got \(quoted(field)): \(error.message)"))
-            }
+    package static func value(of field: String, quoted: Bool, type: ColumnType) -> Result<JSONValue, FieldError> {
+        if quoted && type == .str { return .success(.string(field)) }
+        do {
+            return .success(try type.value(fromText: field))
+        } catch {
+            return .failure(FieldError(message: error.description))
         }
     }
 
@@ -211,8 +210,4 @@ package enum CSVCodec {
         package var message: String
     }
 
-    private static func quoted(_ s: String) -> String {
-        let clipped = s.count > 40 ? String(s.prefix(37)) + "..." : s
-        return "'\(clipped)'"
-    }
 }

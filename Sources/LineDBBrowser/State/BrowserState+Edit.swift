@@ -14,7 +14,7 @@ extension BrowserState {
         if let refusal = editRefusal { return fail(refusal) }
         guard let key = currentKey, let values = currentRow else { return fail("no record to edit") }
         if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is deleted (pending); u undoes that") }
-        mode = .edit(CellEdit(key: key, column: column, editor: LineEditor(ValueText.editText(values[column]))))
+        mode = .edit(CellEdit(key: key, column: column, editor: LineEditor(ValueText.editText(values[column], type: table?.schema.columns[column].type ?? .json))))
     }
 
     mutating func handleEdit(_ edit: CellEdit, key: Key) {
@@ -97,8 +97,8 @@ extension BrowserState {
         if let refusal = editRefusal { return fail(refusal) }
         guard let table else { return }
         let fields = table.schema.columns.enumerated().map { (i, column) -> LineEditor in
-            if i == table.keyColumn, let next = table.nextKey { return LineEditor(ValueText.editText(next)) }
-            return LineEditor(column.defaultValue.map(ValueText.editText) ?? "")
+            if i == table.keyColumn, let next = table.nextKey { return LineEditor(ValueText.editText(next, type: column.type)) }
+            return LineEditor(column.defaultValue.map { ValueText.editText($0, type: column.type) } ?? "")
         }
         let first = table.keyColumn == 0 && fields.count > 1 ? 1 : 0
         mode = .form(RecordForm(fields: fields, active: first))

@@ -36,13 +36,20 @@ public struct RowFilter: Sendable, Equatable {
     func problem(column name: String, type: ColumnType) -> String? {
         guard op != .contains else { return nil }
         if operand.isEmpty { return "filter \(name) \(op.rawValue): nothing to compare with (e.g. \(op.rawValue) 3)" }
-        if operand == "null" { return nil }
-        switch type {
-        case .int where Double(operand) == nil, .float where Double(operand) == nil:
-            return "filter \(describe(name)): \"\(operand)\" is not a number (\(name) is \(type.rawValue))"
-        case .bool where Bool(operand.lowercased()) == nil:
-            return "filter \(describe(name)): \"\(operand)\" is not true or false (\(name) is bool)"
+        switch (type, operandValue(type: type)) {
+        case (.int, .failure(let error)), (.float, .failure(let error)), (.bool, .failure(let error)):
+            return "filter \(describe(name)): \(error.description) (\(name) is \(type.rawValue))"
         default: return nil
+        }
+    }
+
+    /// The operand read by the engine's one parser (``ColumnType/value(fromText:)``) for the column's type; an
+    /// `int` column is compared with any number, so its operand is read as a float.
+    func operandValue(type: ColumnType) -> Result<JSONValue, ValueTextError> {
+        do {
+            return .success(try (type == .int ? ColumnType.float : type).value(fromText: operand))
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -51,17 +58,13 @@ public struct RowFilter: Sendable, Equatable {
         compiled(type: type).matches(row[column])
     }
 
-    /// The filter with its operand parsed once, to test many rows.
+    /// The filter with its operand parsed once, to test many rows. An operand that is not of the column's type
+    /// (`> 2024` on a date, plain text on a json column) is compared as text.
     func compiled(type: ColumnType) -> CompiledFilter {
         let wanted: JSONValue
-        if operand == "null" {
-            wanted = .null
-        } else if let d = Double(operand), type == .int || type == .float {
-            wanted = .double(d)
-        } else if type == .bool, let b = Bool(operand.lowercased()) {
-            wanted = .bool(b)
-        } else {
-            wanted = .string(operand)
+        switch operandValue(type: type) {
+        case .success(let value): wanted = value
+        case .failure: wanted = .string(operand)
         }
         return CompiledFilter(column: column, op: op, wanted: wanted, matcher: TextMatcher(operand))
     }

@@ -85,43 +85,21 @@ public enum ValueText {
         }
     }
 
-    /// The text the line editor starts with: strings bare, `null` empty, anything else as JSON.
-    public static func editText(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return ""
-        case .string(let s): return s
-        default: return JSONWriter.encode(value)
-        }
+    /// The text the line editor starts with: empty for `null`, otherwise the text the engine's parser reads back
+    /// as the same value (``ColumnType/text(for:)``: strings bare unless they would read as something else, such
+    /// as `""` for the empty string; anything else as JSON).
+    public static func editText(_ value: JSONValue, type: ColumnType) -> String {
+        value.isNull ? "" : type.text(for: value)
     }
 
-    /// Parses typed text for a column: empty text is `null`; `""` is the empty string. Returns the value or the
-    /// reason it is refused (naming the column).
+    /// Parses typed text for a column with the engine's one parser (``ColumnType/value(fromText:)``: empty text
+    /// and `null` are null, `""` is the empty string, ...). Returns the value or the reason it is refused (naming
+    /// the column).
     public static func parse(_ text: String, for column: Column) -> Result<JSONValue, BrowserError> {
-        let trimmed = text.trimmingCharacters(in: " ")
-        if text.isEmpty || (trimmed == "null" && column.type != .str) { return .success(.null) }
-        let reason = "\"\(text)\" is not \(expectation(column.type))"
-        let refused = BrowserError.refused(column: column.name, reason: reason)
-        switch column.type {
-        case .int:
-            guard let i = Int(trimmed) else { return .failure(refused) }
-            return .success(.int(i))
-        case .float:
-            guard let d = Double(trimmed), d.isFinite else { return .failure(refused) }
-            return .success(.double(d))
-        case .bool:
-            switch trimmed.lowercased() {
-            case "true", "t", "yes", "y", "1": return .success(.bool(true))
-            case "false", "f", "no", "n", "0": return .success(.bool(false))
-            default: return .failure(refused)
-            }
-        case .str:
-            return .success(.string(text == "\"\"" ? "" : text))
-        case .date, .datetime:
-            guard let v = column.type.normalize(.string(trimmed)) else { return .failure(refused) }
-            return .success(v)
-        case .json:
-            if let v = try? JSONParser.parse(text) { return .success(v) }
-            return .success(.string(text))
+        do {
+            return .success(try column.type.value(fromText: text))
+        } catch {
+            return .failure(.refused(column: column.name, reason: error.description))
         }
     }
 

@@ -6,9 +6,10 @@ struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change columns of one record and print it as it is now.",
         discussion: """
-            KEY and each value are read by their column's type: int, float, bool (true/false), str (as written), \
-            date/datetime (ISO 8601), json (JSON text); null is null. The record is printed as one JSON line once \
-            the change is durable.
+            KEY and each value are read by their column's type: int, float, bool (true/false, yes/no, t/f, y/n, \
+            1/0), str (as written; a JSON string literal such as '"null"' or '""' is decoded), date/datetime \
+            (ISO 8601), json (JSON text); null and an empty value are null. The record is printed as one JSON line \
+            once the change is durable.
 
             Example:
               linedb update uni student 1 --set gpa=3.9 --set email=alice@new.edu

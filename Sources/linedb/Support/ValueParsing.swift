@@ -1,48 +1,15 @@
 import LineDB
 
 /// Reads command-line values (a KEY, `--set col=value`, `--where col=value`, a `default=`) by the type of their
-/// column: `int`, `float`, `bool` (`true`/`false`/`1`/`0`), `str` (as written; a JSON string literal such as
-/// `'"null"'` is decoded), `date`/`datetime` (ISO 8601), `json` (any JSON text). `null` is null in every type.
+/// column, with the engine's one parser, ``ColumnType/value(fromText:)`` (the rules are stated there): `null` and
+/// the empty text are null, `'""'` is the empty string, bool takes true/false/yes/no/t/f/y/n/1/0, json JSON text.
 enum ValueParsing {
     /// Parses `text` as a value of `column` of table `table`; the error names the column and what was expected.
     static func value(_ text: String, for column: Column, table: String) throws(UsageError) -> JSONValue {
-        let name = "\(table).\(column.name)"
-        if text == "null" { return .null }
-        switch column.type {
-        case .int:
-            guard let i = Int(text) else { throw UsageError("\(name) is int: '\(text)' is not an integer") }
-            return .int(i)
-        case .float:
-            guard let d = Double(text), d.isFinite else {
-                throw UsageError("\(name) is float: '\(text)' is not a number")
-            }
-            return .double(d)
-        case .bool:
-            switch text.lowercased() {
-            case "true", "1": return .bool(true)
-            case "false", "0": return .bool(false)
-            default: throw UsageError("\(name) is bool: '\(text)' is not true or false")
-            }
-        case .str:
-            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\""),
-                case .string(let s)? = try? JSONParser.parse(text)
-            {
-                return .string(s)
-            }
-            return .string(text)
-        case .date, .datetime:
-            guard let v = column.type.normalize(.string(text)) else {
-                let example = column.type == .date ? "2026-01-22" : "2026-01-22T20:31:17"
-                throw UsageError("\(name) is \(column.type.rawValue): '\(text)' is not ISO 8601 (e.g. \(example))")
-            }
-            return v
-        case .json:
-            do {
-                return try JSONParser.parse(text)
-            } catch {
-                throw UsageError(
-                    "\(name) is json: '\(text)' is not valid JSON (\(error.message); quote text as '\"text\"')")
-            }
+        do {
+            return try column.type.value(fromText: text)
+        } catch {
+            throw UsageError("\(table).\(column.name) is \(column.type.rawValue): \(error.description)")
         }
     }
 

@@ -1,0 +1,118 @@
+/// Why a text is not a value of a column's type.
+public struct ValueTextError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text that was read.
+    public var text: String
+    /// The type it was read as.
+    public var type: ColumnType
+    /// What the type expects, e.g. `an integer` or `true or false`.
+    public var expected: String
+
+    /// `'high' is not a number`: the text (shortened, control characters shown visibly) and what was expected.
+    public var description: String {
+        let shown = VisibleText.escaped(text)
+        let clipped = shown.count > 40 ? String(shown.prefix(37)) + "..." : shown
+        return "'\(clipped)' is not \(expected)"
+    }
+}
+
+extension ColumnType {
+    /// Reads a value of this type from text: the one parser behind every place a person or a CSV file gives a
+    /// value as text (the command line's KEY, `--set`, `--where` and `default=`, CSV import, the browser's cell
+    /// editor and its filters).
+    ///
+    /// The rules:
+    /// - **Whitespace**: surrounding spaces, tabs and line breaks are ignored, except in `str`, whose text is
+    ///   taken exactly as written.
+    /// - **Null**: the empty text and the word `null` are null, in every type.
+    /// - **`str`**: the text as written. A text that is a JSON string literal (it starts and ends with `"`) is
+    ///   decoded: `""` is the empty string, `"null"` the word null, `"\u001b"` an ESC.
+    /// - **`int`**: an optional sign and decimal digits, within 64 bits (`-12`, `+7`, `007`).
+    /// - **`float`**: a decimal number with optional sign, fraction and exponent (`3`, `-2.5`, `.5`, `1e-3`),
+    ///   finite; no hexadecimal, `nan` or `inf`. An integer is stored as a float.
+    /// - **`bool`**: `true`/`false`, `t`/`f`, `yes`/`no`, `y`/`n`, `1`/`0`, in any case.
+    /// - **`date`**, **`datetime`**: ISO 8601, as ``normalize(_:)`` checks it (`2026-01-22`,
+    ///   `2026-01-22T20:31:17.592172`).
+    /// - **`json`**: JSON text (RFC 8259): `{"a": 1}`, `[1, 2]`, `3`, `"text"`, `true`. Plain text is refused:
+    ///   quote it as a JSON string.
+    ///
+    /// ``text(for:)`` is its inverse: the text it reads back as the same value.
+    ///
+    /// ```swift
+    /// try ColumnType.bool.value(fromText: "Yes")     // .bool(true)
+    /// try ColumnType.str.value(fromText: "null")     // .null
+    /// try ColumnType.str.value(fromText: "\"null\"") // .string("null")
+    /// try ColumnType.int.value(fromText: "3.5")      // throws: '3.5' is not an integer
+    /// ```
+    ///
+    /// - Parameter text: the text.
+    /// - Returns: the value, in stored form (``normalize(_:)``).
+    /// - Throws: ``ValueTextError`` saying what was expected.
+    public func value(fromText text: String) throws(ValueTextError) -> JSONValue {
+        if self == .str {
+            if text.isEmpty || text == "null" { return .null }
+            if text.utf8.count >= 2, text.utf8.first == UInt8(ascii: "\""), text.utf8.last == UInt8(ascii: "\""),
+                case .string(let s)? = try? JSONParser.parse(text)
+            {
+                return .string(s)
+            }
+            return .string(text)
+        }
+        // Most fields need no trimming: no copy for them (CSV import reads every field through here).
+        let trimmed = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? text.trimmingSpaces() : text
+        if trimmed.isEmpty || trimmed == "null" { return .null }
+        func refused(_ expected: String) -> ValueTextError {
+            ValueTextError(text: text, type: self, expected: expected)
+        }
+        switch self {
+        case .int:
+            guard let i = Int(trimmed) else { throw refused("an integer") }
+            return .int(i)
+        case .float:
+            let allowed = trimmed.utf8.allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "e")
+                    || $0 == UInt8(ascii: "E")
+            }
+            guard allowed, let d = Double(trimmed) else { throw refused("a number") }
+            guard d.isFinite else { throw refused("a number a float can hold (it is out of range)") }
+            return .double(d)
+        case .bool:
+            switch trimmed.lowercased() {
+            case "true", "t", "yes", "y", "1": return .bool(true)
+            case "false", "f", "no", "n", "0": return .bool(false)
+            default: throw refused("true or false")
+            }
+        case .date, .datetime:
+            guard let v = normalize(.string(trimmed)) else {
+                throw refused("ISO 8601 (e.g. \(self == .date ? "2026-01-22" : "2026-01-22T20:31:17"))")
+            }
+            return v
+        case .json:
+            do {
+                return try JSONParser.parse(trimmed)
+            } catch {
+                throw refused("valid JSON (\(error.message); quote text as \"text\")")
+            }
+        case .str:
+            return .string(text)  // handled above
+        }
+    }
+
+    /// The text ``value(fromText:)`` reads back as `value`: `null`; a string as it is, or as a JSON string literal
+    /// when it would read back as something else (the empty string, the word `null`, a text in quotes);
+    /// numbers and Booleans as JSON; dates and times as they are; a `json` value as compact JSON.
+    ///
+    /// - Parameter value: a value of this type (or null).
+    public func text(for value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .string(let s) where self != .json:
+            guard self == .str else { return s }
+            let ambiguous = s.isEmpty || s == "null"
+                || (s.utf8.count >= 2 && s.utf8.first == UInt8(ascii: "\"") && s.utf8.last == UInt8(ascii: "\""))
+            return ambiguous ? JSONWriter.encode(value) : s
+        default:
+            return JSONWriter.encode(value)
+        }
+    }
+}
