@@ -144,6 +144,8 @@ private struct DatabaseChecker {
     var writerActive = false
     /// Problems reported per file are capped, so a ruined file does not bury the rest.
     let maxProblemsPerFile = 10
+    /// Records files with a NUL-holding damaged line, judged against the WAL as recovery does.
+    var tornAppends: [String: RecordsFileLoad.TornAppend] = [:]
 
     init(paths: DatabasePaths, io: FileIO) {
         self.paths = paths
@@ -205,7 +207,6 @@ private struct DatabaseChecker {
         if !quarantined.isEmpty {
             add(.note, paths.quarantineDir, "\(quarantined.count) file(s) set aside by earlier recoveries")
         }
-        if report.isHealthy { crossCheckWithOpen() }
     }
 
     // MARK: - Files
@@ -260,85 +261,53 @@ private struct DatabaseChecker {
         return tables
     }
 
-    /// Loads `data/<table>.records` as recovery does and returns its number of complete lines.
+    /// Loads `data/<table>.records` with recovery's rules (``RecordsFileLoad``) and returns its number of complete
+    /// lines.
     mutating func loadRecords(into t: TableState) -> Int {
         let path = paths.recordsFile(t.schema.name)
-        let bytes: [UInt8]
+        let fd: Int32
         do throws(LineDBError) {
-            guard let b = try io.readFile(path) else {
+            fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+        } catch {
+            if case .io(_, _, let code) = error, code == ENOENT {
                 add(.note, path, "no records file yet (the next save creates it)")
-                return 0
+            } else {
+                add(.problem, error: error)
             }
-            bytes = b
+            return 0
+        }
+        defer { try? io.close(fd, path: path) }
+        var findings: [RecordsFileLoad.Finding] = []
+        do throws(LineDBError) {
+            let outcome = try RecordsFileLoad.load(into: t, io: io, fd: fd, path: path, policy: .report) {
+                findings.append($0)
+            }
+            if let torn = outcome.tornAppend { tornAppends[t.schema.name] = torn }
+            var problems = 0
+            for f in findings {
+                switch f.kind {
+                case .tornBlankTail:
+                    add(.warning, path, line: f.line, byte: f.byteOffset,
+                        "\(f.reason); ignored, and the next save rewrites the file")
+                case .tornLastRecord:
+                    add(.warning, path, line: f.line, byte: f.byteOffset,
+                        "\(f.reason); ignored, and the next save rewrites the file without it")
+                case .bad:
+                    problems += 1
+                    if problems <= maxProblemsPerFile {
+                        add(.problem, path, line: f.line, column: f.column, byte: f.byteOffset,
+                            f.reason + "; `linedb recover DB` moves such lines to quarantine/")
+                    }
+                }
+            }
+            if problems > maxProblemsPerFile {
+                add(.problem, path, "\(problems - maxProblemsPerFile) more bad lines not listed")
+            }
+            return outcome.completeLines
         } catch {
             add(.problem, error: error)
             return 0
         }
-        var problems = 0
-        var newlines = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            let n = buffer.count
-            var offset = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            var lineNumber = 0
-            while offset < n {
-                lineNumber += 1
-                var end = offset
-                while end < n && buffer[end] != 10 { end += 1 }
-                let complete = end < n
-                if complete { newlines += 1 }
-                var lineEnd = end
-                if lineEnd > offset && buffer[lineEnd - 1] == 13 { lineEnd -= 1 }
-                let start = offset
-                offset = complete ? end + 1 : end
-                var blank = true
-                for i in start..<lineEnd where buffer[i] != 32 && buffer[i] != 9 && buffer[i] != 0 {
-                    blank = false
-                    break
-                }
-                if blank {
-                    if !complete && start < lineEnd {
-                        add(.warning, path, line: lineNumber, byte: start,
-                            "\(lineEnd - start) trailing NUL bytes (a torn write); ignored, "
-                                + "and the next save rewrites the file")
-                    }
-                    continue
-                }
-                var failure: (column: Int?, reason: String)? = nil
-                do throws(RowParseError) {
-                    let row = try t.parseStoredLine(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
-                    let key = t.key(of: row)
-                    if t.readOnlyReason == nil, t.slot(forKey: key) != nil {
-                        let duplicate = LineDBError.duplicateValue(
-                            table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
-                        failure = (nil, duplicate.description)
-                    } else {
-                        _ = t.append(row)
-                    }
-                } catch {
-                    switch error {
-                    case .json(let e): failure = (e.offset + 1, "invalid JSON: \(e.message)")
-                    case .constraint(let e): failure = (nil, e.description)
-                    }
-                }
-                guard let failure else { continue }
-                if !complete {
-                    add(.warning, path, line: lineNumber, byte: start,
-                        "torn last record (\(lineEnd - start) bytes without a newline); ignored, "
-                            + "and the next save rewrites the file without it")
-                    continue
-                }
-                problems += 1
-                if problems <= maxProblemsPerFile {
-                    add(.problem, path, line: lineNumber, column: failure.column,
-                        byte: start + (failure.column.map { $0 - 1 } ?? 0),
-                        failure.reason + "; `linedb recover DB` moves such lines to quarantine/")
-                }
-            }
-        }
-        if problems > maxProblemsPerFile {
-            add(.problem, path, "\(problems - maxProblemsPerFile) more bad lines not listed")
-        }
-        return newlines
     }
 
     mutating func checkOrphanRecordsFiles(_ tables: [String: TableState]) {
@@ -369,7 +338,7 @@ private struct DatabaseChecker {
                 case .tornTail(let torn):
                     add(.warning, path, line: torn.line, byte: torn.byteOffset,
                         "archive ends in an incomplete entry (\(torn.byteCount) bytes: \(torn.reason))")
-                case .corrupt(let error), .damagedTail(_, let error):
+                case .corrupt(let error), .damagedTail(let error):
                     add(.problem, error: error)
                 }
                 if scan.validLines == 0 && !bytes.isEmpty { add(.problem, path, "not a WAL file: no valid entry") }
@@ -389,6 +358,7 @@ private struct DatabaseChecker {
                 if io.stat(paths.walDir)?.isDirectory == true {
                     add(.note, paths.wal, "no WAL file yet (the next writer creates it)")
                 }
+                judgeTornAppends(tables, walBytes: [])
                 finishTables(tables, fileLines: fileLines)
                 return
             }
@@ -397,6 +367,7 @@ private struct DatabaseChecker {
             add(.problem, error: error)
             return
         }
+        judgeTornAppends(tables, walBytes: bytes)
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLastLSN ?? 0) + 1) { entries.append($0) }
         }
@@ -413,7 +384,7 @@ private struct DatabaseChecker {
                 add(.warning, paths.wal, line: torn.line, byte: torn.byteOffset,
                     message + "; the next writer moves it to quarantine/ and cuts it off")
             }
-        case .corrupt(let error), .damagedTail(_, let error):
+        case .corrupt(let error), .damagedTail(let error):
             add(.problem, error: error)
         }
         checkCheckpointHeader(entries.first, archiveLastLSN: archiveLastLSN)
@@ -437,6 +408,23 @@ private struct DatabaseChecker {
             add(.note, paths.recordsFile(name), "table '\(name)' was dropped; the next save removes its files")
         }
         finishTables(replay.tables, fileLines: fileLines)
+    }
+
+    /// A NUL-holding damaged records line: a warning when the WAL restores everything after it (the next writer
+    /// drops the region), a problem when not (the writer refuses).
+    mutating func judgeTornAppends(_ tables: [String: TableState], walBytes: [UInt8]) {
+        guard !tornAppends.isEmpty else { return }
+        let verdicts = RecordsFileLoad.judgeTornAppends(tornAppends, tables: tables, walBytes: walBytes, walPath: paths.wal)
+        for name in verdicts.keys.sorted() {
+            let torn = tornAppends[name]!
+            if let refusal = verdicts[name]! {
+                add(.problem, error: refusal)
+            } else {
+                add(.warning, paths.recordsFile(name), line: torn.line,
+                    "a torn append (\(torn.laterKeys.count) readable records after it) that the WAL restores; "
+                        + "the next writer ignores it and the next save rewrites the file")
+            }
+        }
     }
 
     /// The first line of a WAL after a checkpoint names the archive it follows and its last LSN.
@@ -474,17 +462,6 @@ private struct DatabaseChecker {
                     "unsaved changes: \(inFile) lines in the file, \(t.count) records after replaying the WAL "
                         + "(the next save writes them)")
             }
-        }
-    }
-
-    /// A last safety net: open read-only as a reader would; anything it refuses that the checks above missed is a
-    /// problem.
-    mutating func crossCheckWithOpen() {
-        do throws(LineDBError) {
-            let db = try Database(path: paths.root, options: DatabaseOptions(syncMode: .full, readOnly: true))
-            try db.close()
-        } catch {
-            add(.problem, error: error)
         }
     }
 }

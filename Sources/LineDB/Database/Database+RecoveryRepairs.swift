@@ -15,12 +15,12 @@ extension Database {
         let path = paths.recordsFile(t.schema.name)
         var lines: [Int] = []
         if let c = t.schema.index(of: column), let bytes = try? io.readFile(path) {
-            var number = 0
-            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
-                number += 1
-                let row = Array(line).withUnsafeBufferPointer { try? t.schema.parseStoredRow($0) }
-                if let row, row.values[c] == value { lines.append(number) }
-                if lines.count == 2 { break }
+            bytes.withUnsafeBufferPointer { buffer in
+                JSONLines.forEach(buffer) { line in
+                    let row = try? t.schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+                    if let row, row.values[c] == value { lines.append(line.number) }
+                    return lines.count < 2
+                }
             }
         }
         if lines.count == 2 {
@@ -36,39 +36,17 @@ extension Database {
             hint: "fix the records file or the WAL by hand; LineDB changed nothing")
     }
 
-    /// A damaged line in a records file, with what follows it; see ``resolveTornAppends(_:tables:walBytes:paths:)``.
-    struct TornAppend {
-        /// Rows loaded before the damaged line.
-        var rowsBefore: Int
-        var line: Int
-        /// The refusal, if the WAL does not explain the damage.
-        var error: LineDBError
-        /// Keys of the readable records after the damaged line.
-        var laterKeys: [JSONValue] = []
-    }
-
-    /// A damaged line followed only by records that the current WAL inserts is what an interrupted append whose
-    /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
-    /// records back, and the next save rewrites the file. Anything else is corruption, refused as before.
+    /// Applies ``RecordsFileLoad/judgeTornAppends(_:tables:walBytes:walPath:)``: a torn append the WAL explains
+    /// is dropped with a warning; any other is refused.
     func resolveTornAppends(
-        _ torn: [String: TornAppend], tables: [String: TableState], walBytes: [UInt8], paths: DatabasePaths
+        _ torn: [String: RecordsFileLoad.TornAppend], tables: [String: TableState], walBytes: [UInt8],
+        paths: DatabasePaths
     ) throws(LineDBError) {
-        var inserted: [String: Set<JSONValue>] = [:]
-        walBytes.withUnsafeBufferPointer { buffer in
-            _ = WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: 1) { entry in
-                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,
-                    let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
-                else { return }
-                inserted[name, default: []].insert(key)
-            }
-        }
-        for (name, region) in torn.sorted(by: { $0.key < $1.key }) {
-            let t = tables[name]!
-            let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
-            guard covered, !(inserted[name]?.isEmpty ?? true) else { throw region.error }
-            t.dropSlots(from: region.rowsBefore)
+        let verdicts = RecordsFileLoad.judgeTornAppends(torn, tables: tables, walBytes: walBytes, walPath: paths.wal)
+        for name in verdicts.keys.sorted() {
+            if let refusal = verdicts[name]! { throw refusal }
             warnings.append(
-                "\(paths.recordsFile(name)) line \(region.line): ignored a torn append (\(region.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+                "\(paths.recordsFile(name)) line \(torn[name]!.line): ignored a torn append (\(torn[name]!.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
         }
     }
 
