@@ -111,7 +111,9 @@ public struct CheckReport: Sendable, Hashable {
 extension Database {
     /// Checks every file of the database in `path` without changing any (no lock is taken, nothing is written):
     /// every schema parses; every records file loads line by line; the WAL and every archive are valid WAL files
-    /// (a torn last line is a warning, a damaged line in the middle a problem naming `file:line (byte n)`); the
+    /// (a torn last line is a warning; a damaged line, in the middle or a complete last one, a problem naming
+    /// `file:line (byte n)`). Records files and the WAL are judged by the same code as a writer's open, so what
+    /// the open would refuse is a problem here and what it repairs by itself a warning; the
     /// WAL replays over the records and the UNIQUE columns hold afterwards; leftover temporary files and an
     /// unfinished checkpoint are reported. A records file that differs from its table after replay is a note
     /// ("unsaved changes"), not a problem.
@@ -214,21 +216,15 @@ private struct DatabaseChecker {
     /// Temporary files of an interrupted save or checkpoint, and a checkpoint stopped between link and rename.
     mutating func checkLeftovers() {
         let severity: CheckReport.Severity = writerActive ? .note : .warning
-        for dir in [paths.dataDir, paths.schemaDir] {
-            for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
-                add(severity, dir + "/" + name, "temporary file of an interrupted save; the next writer removes it")
-            }
+        let leftovers = Database.CrashLeftovers.find(paths, io: io)
+        for temp in leftovers.saveTemps {
+            add(severity, temp, "temporary file of an interrupted save; the next writer removes it")
         }
-        if io.stat(paths.walTemp) != nil {
-            add(severity, paths.walTemp, "temporary file of an interrupted checkpoint; the next writer removes it")
+        if let temp = leftovers.checkpointTemp {
+            add(severity, temp, "temporary file of an interrupted checkpoint; the next writer removes it")
         }
-        if let live = io.stat(paths.wal), live.linkCount > 1 {
-            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
-                if let s = io.stat(paths.walDir + "/" + name), s.inode == live.inode, s.device == live.device {
-                    add(severity, paths.walDir + "/" + name,
-                        "the archive name of a checkpoint that did not finish; the next writer removes it")
-                }
-            }
+        for archive in leftovers.unfinishedArchives {
+            add(severity, archive, "the archive name of a checkpoint that did not finish; the next writer removes it")
         }
     }
 

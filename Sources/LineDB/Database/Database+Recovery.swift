@@ -169,22 +169,14 @@ extension Database {
 
     /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
     private func cleanUpAfterCrash(_ paths: DatabasePaths) throws(LineDBError) {
-        for dir in [paths.dataDir, paths.schemaDir] {
-            for name in io.listDirectory(dir) where name.hasPrefix(".") && name.contains(".tmp-") {
-                try io.unlink(dir + "/" + name)
-            }
+        let leftovers = CrashLeftovers.find(paths, io: io)
+        for temp in leftovers.saveTemps { try io.unlink(temp) }
+        if let temp = leftovers.checkpointTemp { try io.unlink(temp) }
+        for archive in leftovers.unfinishedArchives {
+            try io.unlink(archive)
+            warnings.append("wal/\(archive.split(separator: "/").last!): removed the archive name of a checkpoint that did not finish")
         }
-        if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
-        if let live = io.stat(paths.wal), live.linkCount > 1 {
-            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
-                let archive = paths.walDir + "/" + name
-                if let s = io.stat(archive), s.inode == live.inode, s.device == live.device {
-                    try io.unlink(archive)
-                    warnings.append("wal/\(name): removed the archive name of a checkpoint that did not finish")
-                }
-            }
-            try io.syncDirectory(paths.walDir)
-        }
+        if leftovers.walHasOtherNames { try io.syncDirectory(paths.walDir) }
     }
 
     /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a torn last line is ignored with a

@@ -50,6 +50,39 @@ extension Database {
         }
     }
 
+    /// What a crash can leave behind for the next writer to clean up: found by ``find(_:io:)``, removed by the
+    /// writer's open, reported by `linedb check`.
+    struct CrashLeftovers {
+        /// Temporary files of an interrupted save (`data/` and `schema/`).
+        var saveTemps: [String] = []
+        /// The temporary WAL of an interrupted checkpoint.
+        var checkpointTemp: String?
+        /// The archive name of a checkpoint that stopped between `link` and `rename` (it names the live WAL).
+        var unfinishedArchives: [String] = []
+        /// The live WAL has another name (`st_nlink` > 1): `wal/` is synced after the archive names are removed.
+        var walHasOtherNames = false
+
+        static func find(_ paths: DatabasePaths, io: FileIO) -> CrashLeftovers {
+            var found = CrashLeftovers()
+            for dir in [paths.dataDir, paths.schemaDir] {
+                for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
+                    found.saveTemps.append(dir + "/" + name)
+                }
+            }
+            if io.stat(paths.walTemp) != nil { found.checkpointTemp = paths.walTemp }
+            if let live = io.stat(paths.wal), live.linkCount > 1 {
+                found.walHasOtherNames = true
+                for name in io.listDirectory(paths.walDir).sorted() where DatabasePaths.isArchiveName(name) {
+                    let archive = paths.walDir + "/" + name
+                    if let s = io.stat(archive), s.inode == live.inode, s.device == live.device {
+                        found.unfinishedArchives.append(archive)
+                    }
+                }
+            }
+            return found
+        }
+    }
+
     /// Fsyncs every records, schema and WAL file and their directories (STORAGE.md R12).
     func syncEverythingRead(_ paths: DatabasePaths) throws(LineDBError) {
         var files = [paths.wal]
