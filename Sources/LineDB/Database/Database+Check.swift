@@ -238,16 +238,9 @@ private struct DatabaseChecker {
             }
             let name = String(file.dropLast(".schema.json".count))
             do throws(LineDBError) {
-                guard let bytes = try io.readFile(path) else { continue }
-                var warnings: [String] = []
-                let schema = try TableSchema.parse(
-                    fileBytes: bytes, path: path, expectedName: name, warnings: &warnings)
-                for w in warnings { add(.warning, nil, w) }
-                let t = TableState(schema: schema)
-                if schema.primaryKeyIndex == nil {
-                    t.readOnlyReason = "no primary key"
-                    add(.warning, path,
-                        "table '\(name)' has no primary key: it is read-only and its WAL entries are not replayed")
+                guard let (t, warnings) = try Database.loadSchemaFile(path, table: name, io: io) else { continue }
+                for w in warnings {
+                    if w.hasPrefix(path + ": ") { add(.warning, path, String(w.dropFirst(path.count + 2))) } else { add(.warning, nil, w) }
                 }
                 tables[name] = t
             } catch {

@@ -38,15 +38,8 @@ extension Database {
         for file in io.listDirectory(paths.schemaDir) where file.hasSuffix(".schema.json") && !file.hasPrefix(".") {
             let name = String(file.dropLast(".schema.json".count))
             let path = paths.schemaDir + "/" + file
-            guard let bytes = try io.readFile(path) else { continue }
-            var schemaWarnings: [String] = []
-            let schema = try TableSchema.parse(fileBytes: bytes, path: path, expectedName: name, warnings: &schemaWarnings)
+            guard let (t, schemaWarnings) = try Database.loadSchemaFile(path, table: name, io: io) else { continue }
             warnings += schemaWarnings
-            let t = TableState(schema: schema)
-            if schema.primaryKeyIndex == nil {
-                t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
-                warnings.append("\(path): \(t.readOnlyReason!)")
-            }
             loaded[name] = t
         }
 
@@ -165,6 +158,22 @@ extension Database {
             io: io, path: paths.wal, directory: paths.walDir, mode: options.syncMode, nextLSN: nextLSN,
             created: !walExists)
         if !walExists { try wal!.syncAll() }
+    }
+
+    /// Step 3 of recovery: one schema file as an empty table, with its warnings (unknown types; a table without a
+    /// primary key is read-only); `nil` when the file vanished.
+    static func loadSchemaFile(_ path: String, table name: String, io: FileIO)
+        throws(LineDBError) -> (TableState, [String])?
+    {
+        guard let bytes = try io.readFile(path) else { return nil }
+        var warnings: [String] = []
+        let schema = try TableSchema.parse(fileBytes: bytes, path: path, expectedName: name, warnings: &warnings)
+        let t = TableState(schema: schema)
+        if schema.primaryKeyIndex == nil {
+            t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
+            warnings.append("\(path): \(t.readOnlyReason!)")
+        }
+        return (t, warnings)
     }
 
     /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
