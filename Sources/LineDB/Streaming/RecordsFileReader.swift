@@ -151,16 +151,20 @@ public struct RecordsCursor {
     ///   record.
     public mutating func next() throws(LineDBError) -> Record? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
-                let lineBytes = buffer[start..<newline]
+            let next = buffer.withUnsafeBufferPointer { all -> (JSONLine, Bool)? in
+                guard start < all.count else { return nil }
+                let l = JSONLines.line(in: all, at: start, number: line + 1)
+                return l.complete ? (l, JSONLines.isBlank(all, l)) : nil
+            }
+            if let (l, blank) = next {
                 let lineStart = offset - (buffer.count - start)
-                start = newline + 1
+                start = l.next
                 line += 1
-                var content = lineBytes
-                if content.last == 13 { content = content.dropLast() }
-                if content.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                let parsed = Array(content).withUnsafeBufferPointer { buffer -> Result<Row, RowParseError> in
-                    do throws(RowParseError) { return .success(try schema.parseStoredRow(buffer)) } catch {
+                if blank { continue }
+                let parsed = buffer.withUnsafeBufferPointer { all -> Result<Row, RowParseError> in
+                    do throws(RowParseError) {
+                        return .success(try schema.parseStoredRow(UnsafeBufferPointer(rebasing: all[l.start..<l.end])))
+                    } catch {
                         return .failure(error)
                     }
                 }
