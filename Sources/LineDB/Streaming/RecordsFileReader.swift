@@ -112,13 +112,19 @@ public struct RecordsFileReader: Sendable {
             let from = max(0, size - window)
             let bytes = try io.pread(fd, count: size - from, offset: from, path: path)
             // Complete lines only: drop a torn last line, and the partial first line unless at the file's start.
-            var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-            if bytes.last != 10 || lines.last?.isEmpty == true { lines.removeLast() }
-            if from > 0 && !lines.isEmpty { lines.removeFirst() }
             var records: [Record] = []
-            for line in lines.suffix(n) {
-                if let row = Array(line).withUnsafeBufferPointer({ try? schema.parseStoredRow($0) }) {
-                    records.append(TableState.record(row, schema: schema))
+            bytes.withUnsafeBufferPointer { buffer in
+                var lines: [JSONLine] = []
+                JSONLines.forEach(buffer) { line in
+                    if line.complete && !(from > 0 && line.number == 1) && !JSONLines.isBlank(buffer, line) {
+                        lines.append(line)
+                    }
+                    return true
+                }
+                for line in lines.suffix(n) {
+                    if let row = try? schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])) {
+                        records.append(TableState.record(row, schema: schema))
+                    }
                 }
             }
             if records.count >= n || from == 0 { return Array(records.suffix(n)) }
