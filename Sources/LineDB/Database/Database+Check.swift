@@ -111,7 +111,9 @@ public struct CheckReport: Sendable, Hashable {
 extension Database {
     /// Checks every file of the database in `path` without changing any (no lock is taken, nothing is written):
     /// every schema parses; every records file loads line by line; the WAL and every archive are valid WAL files
-    /// (a torn last line is a warning, a damaged line in the middle a problem naming `file:line (byte n)`); the
+    /// (a torn last line is a warning; a damaged line, in the middle or a complete last one, a problem naming
+    /// `file:line (byte n)`). Records files and the WAL are judged by the same code as a writer's open, so what
+    /// the open would refuse is a problem here and what it repairs by itself a warning; the
     /// WAL replays over the records and the UNIQUE columns hold afterwards; leftover temporary files and an
     /// unfinished checkpoint are reported. A records file that differs from its table after replay is a note
     /// ("unsaved changes"), not a problem.
@@ -144,6 +146,8 @@ private struct DatabaseChecker {
     var writerActive = false
     /// Problems reported per file are capped, so a ruined file does not bury the rest.
     let maxProblemsPerFile = 10
+    /// Records files with a NUL-holding damaged line, judged against the WAL as recovery does.
+    var tornAppends = NameMap<RecordsFileLoad.TornAppend>()
 
     init(paths: DatabasePaths, io: FileIO) {
         self.paths = paths
@@ -205,7 +209,6 @@ private struct DatabaseChecker {
         if !quarantined.isEmpty {
             add(.note, paths.quarantineDir, "\(quarantined.count) file(s) set aside by earlier recoveries")
         }
-        if report.isHealthy { crossCheckWithOpen() }
     }
 
     // MARK: - Files
@@ -213,21 +216,15 @@ private struct DatabaseChecker {
     /// Temporary files of an interrupted save or checkpoint, and a checkpoint stopped between link and rename.
     mutating func checkLeftovers() {
         let severity: CheckReport.Severity = writerActive ? .note : .warning
-        for dir in [paths.dataDir, paths.schemaDir] {
-            for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
-                add(severity, dir + "/" + name, "temporary file of an interrupted save; the next writer removes it")
-            }
+        let leftovers = Database.CrashLeftovers.find(paths, io: io)
+        for temp in leftovers.saveTemps {
+            add(severity, temp, "temporary file of an interrupted save; the next writer removes it")
         }
-        if io.stat(paths.walTemp) != nil {
-            add(severity, paths.walTemp, "temporary file of an interrupted checkpoint; the next writer removes it")
+        if let temp = leftovers.checkpointTemp {
+            add(severity, temp, "temporary file of an interrupted checkpoint; the next writer removes it")
         }
-        if let live = io.stat(paths.wal), live.linkCount > 1 {
-            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
-                if let s = io.stat(paths.walDir + "/" + name), s.inode == live.inode, s.device == live.device {
-                    add(severity, paths.walDir + "/" + name,
-                        "the archive name of a checkpoint that did not finish; the next writer removes it")
-                }
-            }
+        for archive in leftovers.unfinishedArchives {
+            add(severity, archive, "the archive name of a checkpoint that did not finish; the next writer removes it")
         }
     }
 
@@ -241,16 +238,9 @@ private struct DatabaseChecker {
             }
             let name = String(file.dropLast(".schema.json".count))
             do throws(LineDBError) {
-                guard let bytes = try io.readFile(path) else { continue }
-                var warnings: [String] = []
-                let schema = try TableSchema.parse(
-                    fileBytes: bytes, path: path, expectedName: name, warnings: &warnings)
-                for w in warnings { add(.warning, nil, w) }
-                let t = TableState(schema: schema)
-                if schema.primaryKeyIndex == nil {
-                    t.readOnlyReason = "no primary key"
-                    add(.warning, path,
-                        "table '\(name)' has no primary key: it is read-only and its WAL entries are not replayed")
+                guard let (t, warnings) = try Database.loadSchemaFile(path, table: name, io: io) else { continue }
+                for w in warnings {
+                    if w.hasPrefix(path + ": ") { add(.warning, path, String(w.dropFirst(path.count + 2))) } else { add(.warning, nil, w) }
                 }
                 tables[name] = t
             } catch {
@@ -260,85 +250,53 @@ private struct DatabaseChecker {
         return tables
     }
 
-    /// Loads `data/<table>.records` as recovery does and returns its number of complete lines.
+    /// Loads `data/<table>.records` with recovery's rules (``RecordsFileLoad``) and returns its number of complete
+    /// lines.
     mutating func loadRecords(into t: TableState) -> Int {
         let path = paths.recordsFile(t.schema.name)
-        let bytes: [UInt8]
+        let fd: Int32
         do throws(LineDBError) {
-            guard let b = try io.readFile(path) else {
+            fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+        } catch {
+            if case .io(_, _, let code) = error, code == ENOENT {
                 add(.note, path, "no records file yet (the next save creates it)")
-                return 0
+            } else {
+                add(.problem, error: error)
             }
-            bytes = b
+            return 0
+        }
+        defer { try? io.close(fd, path: path) }
+        var findings: [RecordsFileLoad.Finding] = []
+        do throws(LineDBError) {
+            let outcome = try RecordsFileLoad.load(into: t, io: io, fd: fd, path: path, policy: .report) {
+                findings.append($0)
+            }
+            if let torn = outcome.tornAppend { tornAppends[t.schema.name] = torn }
+            var problems = 0
+            for f in findings {
+                switch f.kind {
+                case .tornBlankTail:
+                    add(.warning, path, line: f.line, byte: f.byteOffset,
+                        "\(f.reason); ignored, and the next save rewrites the file")
+                case .tornLastRecord:
+                    add(.warning, path, line: f.line, byte: f.byteOffset,
+                        "\(f.reason); ignored, and the next save rewrites the file without it")
+                case .bad:
+                    problems += 1
+                    if problems <= maxProblemsPerFile {
+                        add(.problem, path, line: f.line, column: f.column, byte: f.byteOffset,
+                            f.reason + "; `linedb recover DB` moves such lines to quarantine/")
+                    }
+                }
+            }
+            if problems > maxProblemsPerFile {
+                add(.problem, path, "\(problems - maxProblemsPerFile) more bad lines not listed")
+            }
+            return outcome.completeLines
         } catch {
             add(.problem, error: error)
             return 0
         }
-        var problems = 0
-        var newlines = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            let n = buffer.count
-            var offset = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            var lineNumber = 0
-            while offset < n {
-                lineNumber += 1
-                var end = offset
-                while end < n && buffer[end] != 10 { end += 1 }
-                let complete = end < n
-                if complete { newlines += 1 }
-                var lineEnd = end
-                if lineEnd > offset && buffer[lineEnd - 1] == 13 { lineEnd -= 1 }
-                let start = offset
-                offset = complete ? end + 1 : end
-                var blank = true
-                for i in start..<lineEnd where buffer[i] != 32 && buffer[i] != 9 && buffer[i] != 0 {
-                    blank = false
-                    break
-                }
-                if blank {
-                    if !complete && start < lineEnd {
-                        add(.warning, path, line: lineNumber, byte: start,
-                            "\(lineEnd - start) trailing NUL bytes (a torn write); ignored, "
-                                + "and the next save rewrites the file")
-                    }
-                    continue
-                }
-                var failure: (column: Int?, reason: String)? = nil
-                do throws(RowParseError) {
-                    let row = try t.parseStoredLine(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
-                    let key = t.key(of: row)
-                    if t.readOnlyReason == nil, t.slot(forKey: key) != nil {
-                        let duplicate = LineDBError.duplicateValue(
-                            table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
-                        failure = (nil, duplicate.description)
-                    } else {
-                        _ = t.append(row)
-                    }
-                } catch {
-                    switch error {
-                    case .json(let e): failure = (e.offset + 1, "invalid JSON: \(e.message)")
-                    case .constraint(let e): failure = (nil, e.description)
-                    }
-                }
-                guard let failure else { continue }
-                if !complete {
-                    add(.warning, path, line: lineNumber, byte: start,
-                        "torn last record (\(lineEnd - start) bytes without a newline); ignored, "
-                            + "and the next save rewrites the file without it")
-                    continue
-                }
-                problems += 1
-                if problems <= maxProblemsPerFile {
-                    add(.problem, path, line: lineNumber, column: failure.column,
-                        byte: start + (failure.column.map { $0 - 1 } ?? 0),
-                        failure.reason + "; `linedb recover DB` moves such lines to quarantine/")
-                }
-            }
-        }
-        if problems > maxProblemsPerFile {
-            add(.problem, path, "\(problems - maxProblemsPerFile) more bad lines not listed")
-        }
-        return newlines
     }
 
     mutating func checkOrphanRecordsFiles(_ tables: NameMap<TableState>) {
@@ -369,7 +327,7 @@ private struct DatabaseChecker {
                 case .tornTail(let torn):
                     add(.warning, path, line: torn.line, byte: torn.byteOffset,
                         "archive ends in an incomplete entry (\(torn.byteCount) bytes: \(torn.reason))")
-                case .corrupt(let error), .damagedTail(_, let error):
+                case .corrupt(let error), .damagedTail(let error):
                     add(.problem, error: error)
                 }
                 if scan.validLines == 0 && !bytes.isEmpty { add(.problem, path, "not a WAL file: no valid entry") }
@@ -389,6 +347,7 @@ private struct DatabaseChecker {
                 if io.stat(paths.walDir)?.isDirectory == true {
                     add(.note, paths.wal, "no WAL file yet (the next writer creates it)")
                 }
+                judgeTornAppends(tables, walBytes: [])
                 finishTables(tables, fileLines: fileLines)
                 return
             }
@@ -397,6 +356,7 @@ private struct DatabaseChecker {
             add(.problem, error: error)
             return
         }
+        judgeTornAppends(tables, walBytes: bytes)
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLastLSN ?? 0) + 1) { entries.append($0) }
         }
@@ -413,7 +373,7 @@ private struct DatabaseChecker {
                 add(.warning, paths.wal, line: torn.line, byte: torn.byteOffset,
                     message + "; the next writer moves it to quarantine/ and cuts it off")
             }
-        case .corrupt(let error), .damagedTail(_, let error):
+        case .corrupt(let error), .damagedTail(let error):
             add(.problem, error: error)
         }
         checkCheckpointHeader(entries.first, archiveLastLSN: archiveLastLSN)
@@ -437,6 +397,23 @@ private struct DatabaseChecker {
             add(.note, paths.recordsFile(name), "table '\(name)' was dropped; the next save removes its files")
         }
         finishTables(replay.tables, fileLines: fileLines)
+    }
+
+    /// A NUL-holding damaged records line: a warning when the WAL restores everything after it (the next writer
+    /// drops the region), a problem when not (the writer refuses).
+    mutating func judgeTornAppends(_ tables: NameMap<TableState>, walBytes: [UInt8]) {
+        guard !tornAppends.isEmpty else { return }
+        let verdicts = RecordsFileLoad.judgeTornAppends(tornAppends, tables: tables, walBytes: walBytes, walPath: paths.wal)
+        for name in verdicts.sortedKeys {
+            let torn = tornAppends[name]!
+            if let refusal = verdicts[name]! {
+                add(.problem, error: refusal)
+            } else {
+                add(.warning, paths.recordsFile(name), line: torn.line,
+                    "a torn append (\(torn.laterKeys.count) readable records after it) that the WAL restores; "
+                        + "the next writer ignores it and the next save rewrites the file")
+            }
+        }
     }
 
     /// The first line of a WAL after a checkpoint names the archive it follows and its last LSN.
@@ -474,17 +451,6 @@ private struct DatabaseChecker {
                     "unsaved changes: \(inFile) lines in the file, \(t.count) records after replaying the WAL "
                         + "(the next save writes them)")
             }
-        }
-    }
-
-    /// A last safety net: open read-only as a reader would; anything it refuses that the checks above missed is a
-    /// problem.
-    mutating func crossCheckWithOpen() {
-        do throws(LineDBError) {
-            let db = try Database(path: paths.root, options: DatabaseOptions(syncMode: .full, readOnly: true))
-            try db.close()
-        } catch {
-            add(.problem, error: error)
         }
     }
 }

@@ -40,21 +40,14 @@ extension Database {
         for file in io.listDirectory(paths.schemaDir) where file.hasSuffix(".schema.json") && !file.hasPrefix(".") {
             let name = String(file.dropLast(".schema.json".count))
             let path = paths.schemaDir + "/" + file
-            guard let bytes = try io.readFile(path) else { continue }
-            var schemaWarnings: [String] = []
-            let schema = try TableSchema.parse(fileBytes: bytes, path: path, expectedName: name, warnings: &schemaWarnings)
+            guard let (t, schemaWarnings) = try Database.loadSchemaFile(path, table: name, io: io) else { continue }
             warnings += schemaWarnings
-            let t = TableState(schema: schema)
-            if schema.primaryKeyIndex == nil {
-                t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
-                warnings.append("\(path): \(t.readOnlyReason!)")
-            }
             loaded[name] = t
         }
 
         // Records.
         var salvaged = NameMap<[UInt8]>()
-        var tornAppends = NameMap<TornAppend>()
+        var tornAppends = NameMap<RecordsFileLoad.TornAppend>()
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
             let path = paths.recordsFile(name)
@@ -95,32 +88,23 @@ extension Database {
                 throw .invalidInput(reason: "\(error)")
             }
         }
+        // The scanner says what is torn (cut off by a writer) and what is damage (refused, or cut off by
+        // point-in-time recovery); here that plan is applied with the open's policy.
         var tornTail: WALScanner.TornTail? = nil
         switch scan.outcome {
         case .clean: break
-        case .corrupt(let error):
-            guard options.salvage && options.salvageWALPrefix, case .corrupt(_, let line, _, let offset, let reason, _) = error
-            else { throw error }
-            // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.
-            let at = offset ?? scan.validEnd
-            let later = walBytes[at...].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-            tornTail = WALScanner.TornTail(
-                line: line ?? 0, byteOffset: at, byteCount: walBytes.count - at,
-                reason: "point-in-time recovery: \(reason)", expectedLSN: (scan.lastLSN ?? archiveLast ?? 0) + 1,
-                droppedLines: max(0, later - 1))
         case .tornTail(let torn):
             tornTail = torn
-        case .damagedTail(let damaged, let error):
-            // A complete last entry that fails its checksum was written whole, and may have been acknowledged.
-            if writer && !(options.salvage && options.salvageWALPrefix) { throw error }
-            if writer {
-                tornTail = damaged
-                tornTail!.reason = "point-in-time recovery: \(damaged.reason)"
-            } else {
-                // A reader changes nothing and refuses nothing: it shows the entries before the damage.
-                warnings.append(
-                    "\(paths.wal) line \(damaged.line) (byte \(damaged.byteOffset)): stopped before a damaged last entry (\(damaged.reason)); a writer refuses to open until `linedb recover DB --to-point-in-time` sets it aside")
-            }
+        case .damagedTail where !writer:
+            // A reader changes nothing and refuses nothing: it shows the entries before the damage.
+            let cut = scan.cut!
+            warnings.append(
+                "\(paths.wal) line \(cut.line) (byte \(cut.byteOffset)): stopped before a damaged last entry (\(cut.reason)); a writer refuses to open until `linedb recover DB --to-point-in-time` sets it aside")
+        case .damagedTail(let error), .corrupt(let error):
+            guard options.salvage && options.salvageWALPrefix, var cut = scan.cut else { throw error }
+            // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.
+            cut.reason = "point-in-time recovery: \(cut.reason)"
+            tornTail = cut
         }
         warnings += replay.finish(keepOpenTransactions: !writer)
         if let torn = tornTail, !writer {
@@ -178,132 +162,61 @@ extension Database {
         if !walExists { try wal!.syncAll() }
     }
 
-    /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
-    private func cleanUpAfterCrash(_ paths: DatabasePaths) throws(LineDBError) {
-        for dir in [paths.dataDir, paths.schemaDir] {
-            for name in io.listDirectory(dir) where name.hasPrefix(".") && name.contains(".tmp-") {
-                try io.unlink(dir + "/" + name)
-            }
+    /// Step 3 of recovery: one schema file as an empty table, with its warnings (unknown types; a table without a
+    /// primary key is read-only); `nil` when the file vanished.
+    static func loadSchemaFile(_ path: String, table name: String, io: FileIO)
+        throws(LineDBError) -> (TableState, [String])?
+    {
+        guard let bytes = try io.readFile(path) else { return nil }
+        var warnings: [String] = []
+        let schema = try TableSchema.parse(fileBytes: bytes, path: path, expectedName: name, warnings: &warnings)
+        let t = TableState(schema: schema)
+        if schema.primaryKeyIndex == nil {
+            t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
+            warnings.append("\(path): \(t.readOnlyReason!)")
         }
-        if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }
-        if let live = io.stat(paths.wal), live.linkCount > 1 {
-            for name in io.listDirectory(paths.walDir) where DatabasePaths.isArchiveName(name) {
-                let archive = paths.walDir + "/" + name
-                if let s = io.stat(archive), s.inode == live.inode, s.device == live.device {
-                    try io.unlink(archive)
-                    warnings.append("wal/\(name): removed the archive name of a checkpoint that did not finish")
-                }
-            }
-            try io.syncDirectory(paths.walDir)
-        }
+        return (t, warnings)
     }
 
-    /// Reads one records file into `t`. A torn last line is ignored with a warning; a bad line elsewhere refuses
-    /// the open (or, when salvaging, is moved to `quarantined`).
-    private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
-        throws(LineDBError) -> TornAppend?
-    {
-        var torn: TornAppend? = nil
-        let size = io.fstat(fd)?.size ?? 0
-        let report = options.loadProgress
-        let table = t.schema.name
-        report?(LoadProgress(table: table, bytesRead: 0, totalBytes: size))
-        var lineBase = 0
-        var reserved = false
-        try RecordsFileParser.parse(
-            io: io, fd: fd, path: path, schema: t.schema,
-            progress: report.map { report in { report(LoadProgress(table: table, bytesRead: $0, totalBytes: size)) } }
-        ) { (chunk) throws(LineDBError) in
-            if !reserved {
-                reserved = true
-                // Room for the whole file's rows, estimated from the first segment's lines.
-                let lines = chunk.lines
-                t.reserve(chunk.bytes.isEmpty ? lines : Int(Double(lines) * Double(size) / Double(chunk.bytes.count)))
-            }
-            if chunk.hadBOM { t.needsRewrite = true }
-            if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
-            var r = 0
-            let k = t.uniqueColumns.count  // the stride of chunk.uniqueTags
-            let prefetchAhead = 8  // rows: about one cache miss's worth of indexing work
-            func addRows(upTo limit: Int, eventsBefore: Int) throws(LineDBError) {
-                while r < limit {
-                    let row = chunk.rows[r]
-                    let key = t.key(of: row)
-                    if torn != nil { torn!.laterKeys.append(key) }
-                    if k > 0 && r + prefetchAhead < chunk.rows.count {
-                        t.prefetchIndexes(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
-                    }
-                    if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
-                        if torn != nil { r += 1; continue }  // part of the torn region: judged with it
-                        let line = lineBase + r + eventsBefore + 1
-                        let error = LineDBError.duplicateValue(
-                            table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
-                        if options.salvage {
-                            var w = JSONWriter()
-                            t.encode(row, into: &w)
-                            quarantined += w.bytes + [10]
-                            warnings.append("\(path):\(line): \(error); moved the line to quarantine/")
-                            t.needsRewrite = true
-                        } else {
-                            throw .corrupt(
-                                path: path, line: line, column: nil, byteOffset: nil, reason: error.description,
-                                hint: Database.recordsHint)
-                        }
-                    }
-                    r += 1
-                }
-            }
-            for (e, event) in chunk.events.enumerated() {
-                try addRows(upTo: event.rowsBefore, eventsBefore: e)
-                let line = lineBase + event.line
-                t.needsRewrite = true
-                switch event.kind {
-                case .blank(let bytes):
-                    if !event.complete && bytes > 0 {
-                        warnings.append("\(path) line \(line): ignored \(bytes) trailing NUL or blank bytes (torn write)")
-                    }
-                case .bad(let error):
-                    if !event.complete {
-                        // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
-                        quarantined.append(contentsOf: chunk.bytes[event.start..<event.end])
-                        quarantined.append(10)
-                        warnings.append(
-                            "\(path) line \(line): ignored a torn last record (\(event.end - event.start) bytes without a newline); saved to quarantine/")
-                        continue
-                    }
-                    let (column, reason): (Int?, String)
-                    switch error {
-                    case .json(let e): (column, reason) = (e.offset + 1, "invalid JSON: \(e.message)")
-                    case .constraint(let e): (column, reason) = (nil, e.description)
-                    }
-                    if options.salvage {
-                        quarantined.append(contentsOf: chunk.bytes[event.start..<event.end])
-                        quarantined.append(10)
-                        warnings.append("\(path):\(line): \(reason); moved the line to quarantine/")
-                        continue
-                    }
-                    // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of
-                    // order (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from
-                    // here on. A damaged line without NULs (an edit, a bit flip) is refused at once.
-                    let byteOffset = chunk.base + event.start + (column.map { $0 - 1 } ?? 0)
-                    if torn == nil && chunk.bytes[event.start..<event.end].contains(0) {
-                        torn = TornAppend(
-                            rowsBefore: t.slots.count, line: line,
-                            error: .corrupt(
-                                path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
-                                hint: Database.recordsHint))
-                    } else if torn == nil {
-                        throw .corrupt(
-                            path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
-                            hint: Database.recordsHint)
-                    }
-                }
-            }
-            try addRows(upTo: chunk.rows.count, eventsBefore: chunk.events.count)
-            lineBase += chunk.lines
+    /// Step 2 of recovery: remove temp files and undo a checkpoint that stopped between `link` and `rename`.
+    private func cleanUpAfterCrash(_ paths: DatabasePaths) throws(LineDBError) {
+        let leftovers = CrashLeftovers.find(paths, io: io)
+        for temp in leftovers.saveTemps { try io.unlink(temp) }
+        if let temp = leftovers.checkpointTemp { try io.unlink(temp) }
+        for archive in leftovers.unfinishedArchives {
+            try io.unlink(archive)
+            warnings.append("wal/\(archive.split(separator: "/").last!): removed the archive name of a checkpoint that did not finish")
         }
-        t.savedSlots = t.slots.count
-        return torn
+        if leftovers.walHasOtherNames { try io.syncDirectory(paths.walDir) }
+    }
+
+    /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a torn last line is ignored with a
+    /// warning (its bytes kept for `quarantined`); a bad line elsewhere refuses the open (or, when salvaging, is
+    /// moved to `quarantined`).
+    private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
+        throws(LineDBError) -> RecordsFileLoad.TornAppend?
+    {
+        var moved: [UInt8] = []
+        var notes: [String] = []
+        let outcome = try RecordsFileLoad.load(
+            into: t, io: io, fd: fd, path: path, policy: options.salvage ? .salvage : .refuse,
+            progress: options.loadProgress
+        ) { (finding) throws(LineDBError) in
+            switch finding.kind {
+            case .tornBlankTail:
+                notes.append("\(path) line \(finding.line): ignored \(finding.reason)")
+            case .tornLastRecord:
+                // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
+                moved += finding.bytes + [10]
+                notes.append("\(path) line \(finding.line): ignored a \(finding.reason); saved to quarantine/")
+            case .bad:
+                moved += finding.bytes + [10]
+                notes.append("\(path):\(finding.line): \(finding.reason); moved the line to quarantine/")
+            }
+        }
+        quarantined += moved
+        warnings += notes
+        return outcome.tornAppend
     }
 
     static let recordsHint =
@@ -320,15 +233,22 @@ extension Database {
         defer { try? io.close(fd, path: path) }
         let from = max(0, size - (1 << 20))
         guard let tail = try? io.pread(fd, count: size - from, offset: from, path: path) else { return nil }
-        var lines = tail.split(separator: 10, omittingEmptySubsequences: true)
-        if tail.last != 10, !lines.isEmpty { lines.removeLast() }
-        for line in lines.reversed() {
-            let entry = Array(line).withUnsafeBufferPointer {
-                WALLine.decode($0, lineNumber: 0, byteOffset: 0, impliedLSN: 0)
+        // The last sealed entry among the complete lines (the first may be cut by the window).
+        return tail.withUnsafeBufferPointer { buffer in
+            var lines: [JSONLine] = []
+            JSONLines.forEach(buffer) { line in
+                if line.complete { lines.append(line) }
+                return true
             }
-            if case .success(let e) = entry, !e.isLegacy { return e.lsn }
+            for line in lines.reversed() {
+                if case .success(let e) = WALLine.decode(
+                    UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]), lineNumber: 0, byteOffset: 0,
+                    impliedLSN: 0), !e.isLegacy
+                {
+                    return e.lsn
+                }
+            }
+            return nil  // a legacy archive: its lines are numbered from 1
         }
-        // A legacy archive: its lines are numbered from 1.
-        return nil
     }
 }

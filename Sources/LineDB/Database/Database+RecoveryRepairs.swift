@@ -15,12 +15,12 @@ extension Database {
         let path = paths.recordsFile(t.schema.name)
         var lines: [Int] = []
         if let c = t.schema.index(of: column), let bytes = try? io.readFile(path) {
-            var number = 0
-            for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
-                number += 1
-                let row = Array(line).withUnsafeBufferPointer { try? t.schema.parseStoredRow($0) }
-                if let row, row.values[c] == value { lines.append(number) }
-                if lines.count == 2 { break }
+            bytes.withUnsafeBufferPointer { buffer in
+                JSONLines.forEach(buffer) { line in
+                    let row = try? t.schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+                    if let row, row.values[c] == value { lines.append(line.number) }
+                    return lines.count < 2
+                }
             }
         }
         if lines.count == 2 {
@@ -36,39 +36,50 @@ extension Database {
             hint: "fix the records file or the WAL by hand; LineDB changed nothing")
     }
 
-    /// A damaged line in a records file, with what follows it; see ``resolveTornAppends(_:tables:walBytes:paths:)``.
-    struct TornAppend {
-        /// Rows loaded before the damaged line.
-        var rowsBefore: Int
-        var line: Int
-        /// The refusal, if the WAL does not explain the damage.
-        var error: LineDBError
-        /// Keys of the readable records after the damaged line.
-        var laterKeys: [JSONValue] = []
+    /// Applies ``RecordsFileLoad/judgeTornAppends(_:tables:walBytes:walPath:)``: a torn append the WAL explains
+    /// is dropped with a warning; any other is refused.
+    func resolveTornAppends(
+        _ torn: NameMap<RecordsFileLoad.TornAppend>, tables: NameMap<TableState>, walBytes: [UInt8],
+        paths: DatabasePaths
+    ) throws(LineDBError) {
+        let verdicts = RecordsFileLoad.judgeTornAppends(torn, tables: tables, walBytes: walBytes, walPath: paths.wal)
+        for name in verdicts.sortedKeys {
+            if let refusal = verdicts[name]! { throw refusal }
+            warnings.append(
+                "\(paths.recordsFile(name)) line \(torn[name]!.line): ignored a torn append (\(torn[name]!.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+        }
     }
 
-    /// A damaged line followed only by records that the current WAL inserts is what an interrupted append whose
-    /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
-    /// records back, and the next save rewrites the file. Anything else is corruption, refused as before.
-    func resolveTornAppends(
-        _ torn: NameMap<TornAppend>, tables: NameMap<TableState>, walBytes: [UInt8], paths: DatabasePaths
-    ) throws(LineDBError) {
-        var inserted = NameMap<Set<JSONValue>>()
-        walBytes.withUnsafeBufferPointer { buffer in
-            _ = WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: 1) { entry in
-                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,
-                    let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
-                else { return }
-                inserted[name, default: []].insert(key)
+    /// What a crash can leave behind for the next writer to clean up: found by ``find(_:io:)``, removed by the
+    /// writer's open, reported by `linedb check`.
+    struct CrashLeftovers {
+        /// Temporary files of an interrupted save (`data/` and `schema/`).
+        var saveTemps: [String] = []
+        /// The temporary WAL of an interrupted checkpoint.
+        var checkpointTemp: String?
+        /// The archive name of a checkpoint that stopped between `link` and `rename` (it names the live WAL).
+        var unfinishedArchives: [String] = []
+        /// The live WAL has another name (`st_nlink` > 1): `wal/` is synced after the archive names are removed.
+        var walHasOtherNames = false
+
+        static func find(_ paths: DatabasePaths, io: FileIO) -> CrashLeftovers {
+            var found = CrashLeftovers()
+            for dir in [paths.dataDir, paths.schemaDir] {
+                for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
+                    found.saveTemps.append(dir + "/" + name)
+                }
             }
-        }
-        for (name, region) in torn.sorted(by: { $0.key < $1.key }) {
-            let t = tables[name]!
-            let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
-            guard covered, !(inserted[name]?.isEmpty ?? true) else { throw region.error }
-            t.dropSlots(from: region.rowsBefore)
-            warnings.append(
-                "\(paths.recordsFile(name)) line \(region.line): ignored a torn append (\(region.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+            if io.stat(paths.walTemp) != nil { found.checkpointTemp = paths.walTemp }
+            if let live = io.stat(paths.wal), live.linkCount > 1 {
+                found.walHasOtherNames = true
+                for name in io.listDirectory(paths.walDir).sorted() where DatabasePaths.isArchiveName(name) {
+                    let archive = paths.walDir + "/" + name
+                    if let s = io.stat(archive), s.inode == live.inode, s.device == live.device {
+                        found.unfinishedArchives.append(archive)
+                    }
+                }
+            }
+            return found
         }
     }
 

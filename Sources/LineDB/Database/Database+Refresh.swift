@@ -47,35 +47,35 @@ extension Database {
             let bytes = try io.pread(fd, count: status.size - f.offset, offset: f.offset, path: paths.wal)
             var applied = 0
             var consumed = 0
-            var start = 0
             var mustReload = false
-            while let newline = bytes[start...].firstIndex(of: 10) {
-                var end = newline
-                if end > start && bytes[end - 1] == 13 { end -= 1 }
-                if end == start {
-                    start = newline + 1
-                    consumed = start
-                    continue
+            bytes.withUnsafeBufferPointer { buffer in
+                // Complete lines only: an incomplete last one is still being written.
+                JSONLines.forEach(buffer) { line in
+                    guard line.complete else { return false }
+                    if JSONLines.isBlank(buffer, line) {
+                        consumed = line.next
+                        return true
+                    }
+                    let expected = (f.lastLSN ?? 0) + 1
+                    let decoded = WALLine.decode(
+                        UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]), lineNumber: 0,
+                        byteOffset: f.offset + line.start, impliedLSN: expected)
+                    guard case .success(let entry) = decoded else { return false }  // being written: retry next time
+                    if !entry.isLegacy && f.lastLSN != nil && entry.lsn != expected {
+                        mustReload = true  // not the next line: read everything again rather than guess
+                        return false
+                    }
+                    do throws(LineDBError) {
+                        try f.replay.apply(entry)
+                    } catch {
+                        mustReload = true
+                        return false
+                    }
+                    f.lastLSN = entry.lsn
+                    applied += 1
+                    consumed = line.next
+                    return true
                 }
-                let expected = (f.lastLSN ?? 0) + 1
-                let decoded = Array(bytes[start..<end]).withUnsafeBufferPointer {
-                    WALLine.decode($0, lineNumber: 0, byteOffset: f.offset + start, impliedLSN: expected)
-                }
-                guard case .success(let entry) = decoded else { break }  // being written: retry next time
-                if !entry.isLegacy && f.lastLSN != nil && entry.lsn != expected {
-                    mustReload = true  // not the next line: read everything again rather than guess
-                    break
-                }
-                do throws(LineDBError) {
-                    try f.replay.apply(entry)
-                } catch {
-                    mustReload = true
-                    break
-                }
-                f.lastLSN = entry.lsn
-                applied += 1
-                start = newline + 1
-                consumed = start
             }
             if mustReload {
                 try loadLocked()

@@ -112,13 +112,19 @@ public struct RecordsFileReader: Sendable {
             let from = max(0, size - window)
             let bytes = try io.pread(fd, count: size - from, offset: from, path: path)
             // Complete lines only: drop a torn last line, and the partial first line unless at the file's start.
-            var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-            if bytes.last != 10 || lines.last?.isEmpty == true { lines.removeLast() }
-            if from > 0 && !lines.isEmpty { lines.removeFirst() }
             var records: [Record] = []
-            for line in lines.suffix(n) {
-                if let row = Array(line).withUnsafeBufferPointer({ try? schema.parseStoredRow($0) }) {
-                    records.append(TableState.record(row, schema: schema))
+            bytes.withUnsafeBufferPointer { buffer in
+                var lines: [JSONLine] = []
+                JSONLines.forEach(buffer) { line in
+                    if line.complete && !(from > 0 && line.number == 1) && !JSONLines.isBlank(buffer, line) {
+                        lines.append(line)
+                    }
+                    return true
+                }
+                for line in lines.suffix(n) {
+                    if let row = try? schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])) {
+                        records.append(TableState.record(row, schema: schema))
+                    }
                 }
             }
             if records.count >= n || from == 0 { return Array(records.suffix(n)) }
@@ -151,16 +157,20 @@ public struct RecordsCursor {
     ///   record.
     public mutating func next() throws(LineDBError) -> Record? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
-                let lineBytes = buffer[start..<newline]
+            let next = buffer.withUnsafeBufferPointer { all -> (JSONLine, Bool)? in
+                guard start < all.count else { return nil }
+                let l = JSONLines.line(in: all, at: start, number: line + 1)
+                return l.complete ? (l, JSONLines.isBlank(all, l)) : nil
+            }
+            if let (l, blank) = next {
                 let lineStart = offset - (buffer.count - start)
-                start = newline + 1
+                start = l.next
                 line += 1
-                var content = lineBytes
-                if content.last == 13 { content = content.dropLast() }
-                if content.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                let parsed = Array(content).withUnsafeBufferPointer { buffer -> Result<Row, RowParseError> in
-                    do throws(RowParseError) { return .success(try schema.parseStoredRow(buffer)) } catch {
+                if blank { continue }
+                let parsed = buffer.withUnsafeBufferPointer { all -> Result<Row, RowParseError> in
+                    do throws(RowParseError) {
+                        return .success(try schema.parseStoredRow(UnsafeBufferPointer(rebasing: all[l.start..<l.end])))
+                    } catch {
                         return .failure(error)
                     }
                 }

@@ -36,16 +36,18 @@ struct RecordsFileRowCursor {
     /// The next row, or `nil` at the end of the file.
     mutating func next() throws(LineDBError) -> Row? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
+            let next = buffer.withUnsafeBufferPointer { all -> (JSONLine, Bool)? in
+                guard start < all.count else { return nil }
+                let l = JSONLines.line(in: all, at: start, number: line + 1)
+                return l.complete ? (l, JSONLines.isBlank(all, l)) : nil
+            }
+            if let (l, blank) = next {
                 let lineStart = offset - (buffer.count - start)
-                var end = newline
-                let from = start
-                start = newline + 1
+                start = l.next
                 line += 1
-                if end > from && buffer[end - 1] == 13 { end -= 1 }
-                if buffer[from..<end].allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
+                if blank { continue }
                 let parsed = buffer.withUnsafeBufferPointer { all -> Result<Row, RowParseError> in
-                    let slice = UnsafeBufferPointer(rebasing: all[from..<end])
+                    let slice = UnsafeBufferPointer(rebasing: all[l.start..<l.end])
                     do throws(RowParseError) { return .success(try schema.parseStoredRow(slice)) } catch {
                         return .failure(error)
                     }

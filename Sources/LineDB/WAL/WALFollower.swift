@@ -229,19 +229,16 @@ public final class WALFollower {
             if wanted <= 0 { decodeFrom = lastNewline + 1 }
         }
         try bytes.withBuffer { (buffer) throws(LineDBError) in
-            var start = 0
-            while start <= lastNewline {
-                var end = start
-                while buffer[end] != 10 { end += 1 }
+            var lineStart = 0
+            while lineStart <= lastNewline {
+                let line = JSONLines.line(in: buffer, at: lineStart, limit: lastNewline + 1, number: lineNumber + 1)
                 let fileOffset = offset
-                var contentEnd = end
-                if contentEnd > start && buffer[contentEnd - 1] == 13 { contentEnd -= 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])
-                let checksum = CRC32C.checksum(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                if start < decodeFrom {
-                    if !isBlank(line) { skippedLines += 1 }
-                } else if !isBlank(line) {
-                    switch decode(line, lineNumber: lineNumber + 1, byteOffset: fileOffset) {
+                let content = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
+                let checksum = CRC32C.checksum(UnsafeBufferPointer(rebasing: buffer[line.start..<(line.next - 1)]))
+                if line.start < decodeFrom {
+                    if !JSONLines.isBlank(buffer, line) { skippedLines += 1 }
+                } else if !JSONLines.isBlank(buffer, line) {
+                    switch decode(content, lineNumber: lineNumber + 1, byteOffset: fileOffset) {
                     case .success(let entry):
                         suspect = nil
                         previousLSN = entry.lsn
@@ -261,15 +258,10 @@ public final class WALFollower {
                 lineChecksums.append(checksum)
                 lastLineStart = offset
                 lineNumber += 1
-                offset += end - start + 1
-                start = end + 1
+                offset += line.next - line.start
+                lineStart = line.next
             }
         }
-    }
-
-    private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for b in line where b != 32 && b != 9 { return false }
-        return true
     }
 
     /// Decodes a line and checks that a sealed line continues the LSN sequence of the file.

@@ -19,8 +19,8 @@ struct WALScanner {
         case tornTail(TornTail)
         /// Complete lines at the end of the file, without NUL bytes, that fail their checksum or do not parse:
         /// media damage or an edit, not a torn append. A writer refuses to open (`error`); a reader stops before
-        /// them with a warning; point-in-time recovery cuts them off as it would a torn tail.
-        case damagedTail(TornTail, LineDBError)
+        /// them with a warning; point-in-time recovery cuts them off (``Result/cut``) as it would a torn tail.
+        case damagedTail(LineDBError)
         case corrupt(LineDBError)
     }
 
@@ -46,6 +46,9 @@ struct WALScanner {
         var lastLSN: Int?
         /// Whether any valid line was sealed (written by LineDB).
         var sawSealed = false
+        /// Unless the scan was clean: the region from the first invalid line to the end of the file, which a
+        /// writer cuts off (a torn tail) or point-in-time recovery does (damage), moving it to `quarantine/`.
+        var cut: TornTail?
     }
 
     /// What to run when the last entry is damaged.
@@ -65,106 +68,92 @@ struct WALScanner {
     ) rethrows -> Result {
         var result = Result()
         var previousLSN: Int? = nil
-        var offset = 0
-        var lineNumber = 0
         let count = bytes.count
-        var invalid: (line: Int, offset: Int, reason: String, expected: Int, tornShape: Bool)? = nil
+        // The first invalid line, and whether it has the shape a torn append leaves.
+        var invalid: (line: JSONLine, reason: String, expected: Int, tornShape: Bool)? = nil
+        var outOfSequence: (line: JSONLine, reason: String)? = nil
 
-        while offset < count {
-            lineNumber += 1
-            var end = offset
-            while end < count && bytes[end] != 10 { end += 1 }
-            let complete = end < count
-            let lineStart = offset
-            let next = complete ? end + 1 : end
-            var lineEnd = end
-            if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }  // CRLF from an editor
-            defer { offset = next }
-
-            // Blank lines carry nothing.
-            var blank = true
-            for i in lineStart..<lineEnd where bytes[i] != 32 && bytes[i] != 9 { blank = false; break }
-            if blank && complete { continue }
-
+        try JSONLines.forEach(bytes) { line in
+            if line.complete && JSONLines.isBlank(bytes, line) { return true }  // blank lines carry nothing
             let expected = (previousLSN ?? (firstImpliedLSN - 1)) + 1
-            if !complete {
-                invalid = (lineNumber, lineStart, "incomplete last line (no newline)", expected, true)
-                break
+            if !line.complete {
+                invalid = (line, "incomplete last line (no newline)", expected, true)
+                return false
             }
             let decoded = WALLine.decode(
-                UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), lineNumber: lineNumber,
-                byteOffset: lineStart, impliedLSN: expected)
+                UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), lineNumber: line.number,
+                byteOffset: line.start, impliedLSN: expected)
             switch decoded {
             case .failure(let problem):
-                // NUL bytes are what a block lost in a power cut leaves (R4); a complete line without them was
-                // written whole.
-                let zeros = UnsafeBufferPointer(rebasing: bytes[lineStart..<end]).contains(0)
-                invalid = (lineNumber, lineStart, problem.reason + (zeros ? " (the line holds NUL bytes)" : ""), expected, zeros)
+                let zeros = JSONLines.holdsNUL(bytes, line)
+                invalid = (line, problem.reason + (zeros ? " (the line holds NUL bytes)" : ""), expected, zeros)
+                return false
             case .success(let entry):
                 if !entry.isLegacy, previousLSN != nil, entry.lsn != expected {
                     // A checksum-valid line out of sequence: a duplicated, deleted or reordered line.
-                    result.outcome = .corrupt(.corrupt(
-                        path: path, line: lineNumber, column: nil, byteOffset: lineStart,
-                        reason: "lsn \(entry.lsn) where \(expected) was expected (a line is missing, duplicated or out of order)",
-                        hint: hint))
-                    return result
+                    outOfSequence = (line, "lsn \(entry.lsn) where \(expected) was expected (a line is missing, duplicated or out of order)")
+                    return false
                 }
                 try visit(entry)
                 previousLSN = entry.lsn
                 result.lastLSN = entry.lsn
                 result.validLines += 1
-                result.validEnd = next
+                result.validEnd = line.next
                 if !entry.isLegacy { result.sawSealed = true }
+                return true
             }
-            if invalid != nil { break }
         }
 
+        /// The region from `line` to the end of the file.
+        func region(from line: JSONLine, reason: String, droppedLines: Int) -> TornTail {
+            TornTail(
+                line: line.number, byteOffset: line.start, byteCount: count - line.start, reason: reason,
+                expectedLSN: (previousLSN ?? (firstImpliedLSN - 1)) + 1, droppedLines: droppedLines)
+        }
+        if let (line, reason) = outOfSequence {
+            result.cut = region(from: line, reason: reason, droppedLines: JSONLines.completeLines(bytes, from: line.next))
+            result.outcome = .corrupt(.corrupt(
+                path: path, line: line.number, column: nil, byteOffset: line.start, reason: reason, hint: hint))
+            return result
+        }
         guard let bad = invalid else { return result }
 
         // Look past the first invalid line: is anything after it valid, and was the bad line already durable?
         var laterValid = 0
         var laterLegacy = 0
         var maxSynced = -1
-        var probe = offset
-        var probeLine = bad.line
-        while probe < count {
-            probeLine += 1
-            var end = probe
-            while end < count && bytes[end] != 10 { end += 1 }
-            if end >= count { break }  // an incomplete line proves nothing
-            var lineEnd = end
-            if lineEnd > probe && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-            if lineEnd > probe {
-                if case .success(let e) = WALLine.decode(
-                    UnsafeBufferPointer(rebasing: bytes[probe..<lineEnd]), lineNumber: probeLine, byteOffset: probe,
-                    impliedLSN: 0)
-                {
-                    if e.isLegacy { laterLegacy += 1 } else { laterValid += 1; maxSynced = max(maxSynced, e.synced ?? -1) }
-                }
+        JSONLines.forEach(bytes, from: bad.line.next, firstNumber: bad.line.number + 1) { line in
+            guard line.complete else { return false }  // an incomplete line proves nothing
+            guard line.end > line.start else { return true }
+            if case .success(let e) = WALLine.decode(
+                UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), lineNumber: line.number,
+                byteOffset: line.start, impliedLSN: 0)
+            {
+                if e.isLegacy { laterLegacy += 1 } else { laterValid += 1; maxSynced = max(maxSynced, e.synced ?? -1) }
             }
-            probe = end + 1
+            return true
+        }
+        let laterLines = JSONLines.completeLines(bytes, from: bad.line.next)
+        let tail = region(from: bad.line, reason: bad.reason, droppedLines: laterValid)
+        result.cut = tail
+        func corrupt(_ reason: String, hint: String = hint) -> LineDBError {
+            .corrupt(path: path, line: bad.line.number, column: nil, byteOffset: bad.line.start, reason: reason, hint: hint)
         }
         if laterLegacy > 0 && laterValid == 0 || (laterLegacy > 0 && maxSynced < bad.expected) {
             // Legacy lines carry no watermark: damage followed by a readable line is corruption.
-            result.outcome = .corrupt(.corrupt(
-                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
-                reason: "\(bad.reason); \(laterLegacy + laterValid) readable entries follow it", hint: hint))
+            result.cut!.droppedLines = laterLines
+            result.outcome = .corrupt(corrupt("\(bad.reason); \(laterLegacy + laterValid) readable entries follow it"))
             return result
         }
         if maxSynced >= bad.expected {
-            result.outcome = .corrupt(.corrupt(
-                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
-                reason: "\(bad.reason) in an entry that was already on disk (lsn \(bad.expected)); the \(laterValid) entries after it are intact",
-                hint: hint))
+            result.cut!.droppedLines = laterLines
+            result.outcome = .corrupt(corrupt(
+                "\(bad.reason) in an entry that was already on disk (lsn \(bad.expected)); the \(laterValid) entries after it are intact"))
             return result
         }
-        let tail = TornTail(
-            line: bad.line, byteOffset: bad.offset, byteCount: count - bad.offset, reason: bad.reason,
-            expectedLSN: bad.expected, droppedLines: laterValid)
         if laterValid == 0 && !bad.tornShape {
-            result.outcome = .damagedTail(tail, .corrupt(
-                path: path, line: bad.line, column: nil, byteOffset: bad.offset,
-                reason: "\(bad.reason) in the last entry (lsn \(bad.expected)), which is complete: it was damaged after it "
+            result.outcome = .damagedTail(corrupt(
+                "\(bad.reason) in the last entry (lsn \(bad.expected)), which is complete: it was damaged after it "
                     + "was written (a torn write leaves an incomplete line or NUL bytes), and it may hold an acknowledged write",
                 hint: damagedTailHint))
             return result

@@ -12,9 +12,10 @@ struct Recover: ParsableCommand {
             Nothing is deleted: what is set aside is in DB/quarantine/.
 
             A WAL damaged in the middle (a checksum mismatch in an entry that was already on disk, with intact \
-            entries after it) is refused unless --to-point-in-time is given: then the entries before the damage are \
-            kept and the damaged entry and everything after it go to quarantine/, as if the database had stopped \
-            just before it.
+            entries after it), or in a complete last entry (which a torn write cannot leave, so it may hold an \
+            acknowledged write), is refused unless --to-point-in-time is given: then the entries before the damage \
+            are kept and the damaged entry and everything after it go to quarantine/, as if the database had \
+            stopped just before it.
 
             Exit code 0 when the database is healthy afterwards, 1 if not.
 
