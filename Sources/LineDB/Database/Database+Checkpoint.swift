@@ -46,6 +46,18 @@ extension Database {
         }
     }
 
+    /// The auto-checkpoint (``DatabaseOptions/autoCheckpointBytes``): checkpoints if the WAL is still past `limit`
+    /// once the lock is held (a concurrent writer may have checkpointed meanwhile). Called after a write.
+    func autoCheckpoint(over limit: Int) throws(LineDBError) {
+        try state.withLock { () throws(LineDBError) in
+            guard !isClosed, !checkpointing, let wal, wal.endOffset > limit else { return }
+            try requireWritable()
+            checkpointing = true
+            defer { checkpointing = false }
+            _ = try checkpointLocked()
+        }
+    }
+
     private func checkpointLocked() throws(LineDBError) -> CheckpointSummary {
         guard let paths, let wal else {
             return CheckpointSummary(archive: nil, throughLSN: 0, save: SaveSummary())

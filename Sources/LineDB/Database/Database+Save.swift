@@ -49,7 +49,7 @@ extension Database {
     /// The tables whose records files do not hold their current records yet (what the next ``save()`` writes),
     /// sorted by name.
     public var unsavedTables: [String] {
-        state.withLock { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
+        state.withLockOrHeld { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
     }
 
     func saveLocked() throws(LineDBError) -> SaveSummary {

@@ -12,7 +12,7 @@ extension Database {
     /// `disk` is present for a database on disk. Its `records` count the lines of each records file (what is
     /// saved); `wal.entries` counts valid WAL entries (a torn tail is not counted).
     public func stats() -> JSONObject {
-        state.withLock {
+        state.withLockOrHeld {
             var tablesObject = JSONObject()
             for name in tables.keys.sorted() {
                 let t = tables[name]!

@@ -36,12 +36,18 @@ public final class Database: @unchecked Sendable {
     /// Whether writes are refused (opened read-only, or another process holds the writer lock).
     public let isReadOnly: Bool
     /// What recovery noticed and repaired or ignored at open (torn tails, unknown types, discarded transactions).
-    public internal(set) var warnings: [String] = []
+    /// Replaced by ``load()``; read under the state lock (another thread may be loading).
+    public internal(set) var warnings: [String] {
+        get { state.withLockOrHeld { recoveryWarnings } }
+        _modify { yield &recoveryWarnings }  // (by recovery: at open, or under the state lock)
+    }
+    private var recoveryWarnings: [String] = []
 
     let io: FileIO
     let paths: DatabasePaths?
-    /// Guards every table, the WAL writer's append side and the persistence state.
-    let state = PThreadMutex()
+    /// Guards every table, the WAL writer's append side and the persistence state. A call from the thread that
+    /// holds it throws ``LineDBError/reentrantCall``.
+    let state = DatabaseLock()
     var tables: [String: TableState] = [:]
     /// Tables dropped (by the API or by replay) whose files are still to be removed at the next save.
     var pendingFileRemovals: Set<String> = []
@@ -125,7 +131,7 @@ public final class Database: @unchecked Sendable {
             } catch {
                 if case .locked = error, options.readOnlyIfLocked {
                     readOnly = true
-                    warnings.append("\(paths.root) is being written by another process; opened read-only")
+                    recoveryWarnings.append("\(paths.root) is being written by another process; opened read-only")
                 } else {
                     throw error
                 }
