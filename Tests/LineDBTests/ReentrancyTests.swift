@@ -18,7 +18,9 @@ struct ReentrancyTests {
     private func makeDatabase(_ dir: TempDir, options: DatabaseOptions = DatabaseOptions()) throws -> Database {
         let db = try Database(path: dir.db, options: options)
         try db.createTable(Self.itemSchema)
-        for (i, tag) in ["a", "b", "c"].enumerated() { try db.insert("item", ["tag": .string(tag), "qty": .int(10 * (i + 1))]) }
+        for (i, tag) in ["a", "b", "c"].enumerated() {
+            try db.insert("item", ["tag": .string(tag), "qty": .int(10 * (i + 1))])
+        }
         return db
     }
 
@@ -45,7 +47,9 @@ struct ReentrancyTests {
         Call("update") { db, _ in try db.update("item", key: 1, set: ["qty": 1]) },
         Call("delete") { db, _ in try db.delete("item", key: 1) },
         Call("transaction") { db, _ in try db.transaction { tx in _ = try tx.insert("item", ["tag": "x"]) } },
-        Call("createTable") { db, _ in try db.createTable(TableSchema("other", columns: [Column("id", .int, primaryKey: true)])) },
+        Call("createTable") { db, _ in
+            try db.createTable(TableSchema("other", columns: [Column("id", .int, primaryKey: true)]))
+        },
         Call("dropTable") { db, _ in try db.dropTable("item") },
         Call("save") { db, _ in try db.save() },
         Call("checkpoint") { db, _ in try db.checkpoint() },

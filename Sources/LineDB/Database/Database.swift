@@ -27,7 +27,10 @@ import Darwin
 /// > table) is on stable storage in the WAL when the call returns. ``save()`` materialises the changes into the
 /// > records files; ``checkpoint()`` saves and archives the WAL.
 ///
-/// All methods are thread-safe. Concurrent writers share one WAL sync (group commit).
+/// All methods are thread-safe. Concurrent writers share one WAL sync (group commit). They are not reentrant: the
+/// thread inside a ``transaction(_:)``'s closure holds the database, and its own calls to the database's methods
+/// throw ``LineDBError/reentrantCall`` (use the ``Transaction``'s methods there). Predicates and sorts given to
+/// ``select(_:where:orderBy:descending:offset:limit:)`` and ``stream(_:where:limit:)`` run without holding it.
 public final class Database: @unchecked Sendable {
     /// The database directory, or `nil` for an in-memory database.
     public let path: String?
