@@ -203,7 +203,7 @@ struct BulkInsertOrderTests {
         if let fileIO { options.fileIO = fileIO }
         let db = try Database(path: dir.db, options: options)
         try db.createTable(studentSchema)
-        #expect(db.state.withLock { db.wal != nil })
+        #expect(db.state.withLockOrHeld { db.wal != nil })
         return db
     }
 

@@ -73,7 +73,9 @@ extension Database {
 
     /// Every table's name, record count and primary key column's name, sorted by name, under one lock.
     package var browseTableCounts: [(name: String, count: Int, key: String?)] {
-        state.withLock { tables.sortedKeys.map { ($0, tables[$0]!.count, tables[$0]!.schema.primaryKey?.name) } }
+        state.withLockOrHeld {
+            tables.sortedKeys.map { ($0, tables[$0]!.count, tables[$0]!.schema.primaryKey?.name) }
+        }
     }
 }
 

@@ -199,7 +199,7 @@ private struct DatabaseChecker {
         checkLeftovers()
         let tables = loadSchemas()
         var fileLines = NameMap<Int>()
-        for name in tables.keys.sorted() {
+        for name in tables.sortedKeys {
             fileLines[name] = loadRecords(into: tables[name]!)
         }
         checkOrphanRecordsFiles(tables)
@@ -435,7 +435,7 @@ private struct DatabaseChecker {
 
     /// UNIQUE after replay, and the saved-versus-replayed counts.
     mutating func finishTables(_ tables: NameMap<TableState>, fileLines: NameMap<Int>) {
-        for name in tables.keys.sorted() {
+        for name in tables.sortedKeys {
             let t = tables[name]!
             if let (column, value) = t.buildUniqueIndexes() {
                 add(.problem, paths.recordsFile(name),

@@ -46,6 +46,18 @@ extension Database {
         }
     }
 
+    /// The auto-checkpoint (``DatabaseOptions/autoCheckpointBytes``): checkpoints if the WAL is still past `limit`
+    /// once the lock is held (a concurrent writer may have checkpointed meanwhile). Called after a write.
+    func autoCheckpoint(over limit: Int) throws(LineDBError) {
+        try state.withLock { () throws(LineDBError) in
+            guard !isClosed, !checkpointing, let wal, wal.endOffset > limit else { return }
+            try requireWritable()
+            checkpointing = true
+            defer { checkpointing = false }
+            _ = try checkpointLocked()
+        }
+    }
+
     private func checkpointLocked() throws(LineDBError) -> CheckpointSummary {
         guard let paths, let wal else {
             return CheckpointSummary(archive: nil, throughLSN: 0, save: SaveSummary())
@@ -92,7 +104,7 @@ extension Database {
         record["through_lsn"] = .int(through)
         record["previous"] = .string(archiveName)
         var nextIDs = JSONObject()
-        for name in tables.keys.sorted() where tables[name]!.schema.hasAutoIncrementKey {
+        for name in tables.sortedKeys where tables[name]!.schema.hasAutoIncrementKey {
             // Exhausted automatic keys: the next key would be 2^63, which is no Int; written as that number (a float).
             nextIDs[name] = tables[name]!.nextAutoKey.map(JSONValue.int) ?? .double(9_223_372_036_854_775_808.0)
         }

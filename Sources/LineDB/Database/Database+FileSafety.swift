@@ -65,7 +65,7 @@ extension Database {
     /// Marks the tables whose files are write-protected read-only, with a warning each (after replay: replay
     /// skips read-only tables, and the WAL's changes to them must still be loaded).
     func markWriteProtectedTables(_ paths: DatabasePaths) {
-        for name in tables.keys.sorted() {
+        for name in tables.sortedKeys {
             guard let t = tables[name], t.readOnlyReason == nil, let reason = writeProtection(of: name, paths: paths)
             else { continue }
             t.readOnlyReason = reason

@@ -2,7 +2,7 @@
 extension Database {
     /// The names of the tables, sorted.
     public var tableNames: [String] {
-        state.withLock { tables.sortedKeys }
+        state.withLockOrHeld { tables.sortedKeys }
     }
 
     /// The schema of a table.
@@ -78,6 +78,9 @@ extension Database {
     /// Sorting uses ``JSONValue/compare(_:_:)``: `null` < `false` < `true` < numbers < strings < arrays < objects.
     /// To read a table without building an array, see <doc:Streaming>.
     ///
+    /// The table is read as it is when the call starts (a snapshot taken in O(1)); `predicate` and the sort run
+    /// without holding the database, so `predicate` may itself read and write it.
+    ///
     /// - Parameters:
     ///   - table: the table's name.
     ///   - predicate: which records to keep; `nil` keeps all.
@@ -92,43 +95,38 @@ extension Database {
         _ table: String, where predicate: ((Record) throws -> Bool)? = nil, orderBy column: String? = nil,
         descending: Bool = false, offset: Int = 0, limit: Int? = nil
     ) throws -> [Record] {
-        try state.withLock { () throws -> [Record] in
-            let t = try self.table(table)
-            var orderIndex: Int? = nil
-            if let column {
-                guard let c = t.schema.index(of: column) else {
-                    throw LineDBError.unknownColumn(
-                        table: table, column: column, suggestion: Suggest.closest(column, in: t.schema.columns.map(\.name)))
-                }
-                orderIndex = c
+        let (schema, snapshot) = try rowSnapshot(table: table)
+        var orderIndex: Int? = nil
+        if let column {
+            guard let c = schema.index(of: column) else {
+                throw LineDBError.unknownColumn(
+                    table: table, column: column, suggestion: Suggest.closest(column, in: schema.columns.map(\.name)))
             }
-            if let c = orderIndex {
-                var rows = Array(t.rows)
-                rows.sort { a, b in
-                    let r = JSONValue.compare(a.values[c], b.values[c])
-                    return descending ? r > 0 : r < 0
-                }
-                var out: [Record] = []
-                var skipped = 0
-                for row in rows {
-                    if let limit, out.count >= limit { break }
-                    let record = t.record(row)
-                    if let predicate, try !predicate(record) { continue }
-                    if skipped < offset { skipped += 1; continue }
-                    out.append(record)
-                }
-                return out
-            }
-            var out: [Record] = []
-            var skipped = 0
-            for row in t.rows {
-                if let limit, out.count >= limit { break }
-                let record = t.record(row)
-                if let predicate, try !predicate(record) { continue }
-                if skipped < offset { skipped += 1; continue }
+            orderIndex = c
+        }
+        var out: [Record] = []
+        var skipped = 0
+        func visit(_ row: Row) throws -> Bool {
+            if let limit, out.count >= limit { return false }
+            let record = TableState.record(row, schema: schema)
+            if let predicate, try !predicate(record) { return true }
+            if skipped < offset {
+                skipped += 1
+            } else {
                 out.append(record)
             }
-            return out
+            return true
         }
+        if let c = orderIndex {
+            var rows = Array(snapshot.rows)
+            rows.sort { a, b in
+                let r = JSONValue.compare(a.values[c], b.values[c])
+                return descending ? r > 0 : r < 0
+            }
+            for row in rows where try !visit(row) { break }
+        } else {
+            for row in snapshot.rows where try !visit(row) { break }
+        }
+        return out
     }
 }

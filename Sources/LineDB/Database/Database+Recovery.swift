@@ -113,7 +113,7 @@ extension Database {
         }
 
         // Constraints, once, at the end (STORAGE.md step 6).
-        for name in replay.tables.keys.sorted() {
+        for name in replay.tables.sortedKeys {
             let t = replay.tables[name]!
             while let (column, value) = t.buildUniqueIndexes() {
                 guard options.salvage, let c = t.schema.index(of: column) else {

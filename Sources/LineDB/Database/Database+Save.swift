@@ -50,7 +50,7 @@ extension Database {
     /// The tables whose records files do not hold their current records yet (what the next ``save()`` writes),
     /// sorted by name.
     public var unsavedTables: [String] {
-        state.withLock { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
+        state.withLockOrHeld { tables.values.filter { $0.isDirty }.map { $0.schema.name }.sorted() }
     }
 
     func saveLocked() throws(LineDBError) -> SaveSummary {
@@ -58,7 +58,7 @@ extension Database {
         guard let paths else { return summary }
         // One rule for a write-protected records file, whether the save would append to it or replace it: refused,
         // before anything is written (Database+FileSafety.swift).
-        for name in tables.keys.sorted() where tables[name]!.isDirty {
+        for name in tables.sortedKeys where tables[name]!.isDirty {
             if let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
         }
         try wal?.syncAll()  // WAL before data (R5)
@@ -72,7 +72,7 @@ extension Database {
             try io.durableReplace(paths.schemaFile(name), contents: t.schema.fileContents)
             renamedSchema = true
         }
-        for name in tables.keys.sorted() {
+        for name in tables.sortedKeys {
             let t = tables[name]!
             guard t.isDirty else { continue }
             let file = paths.recordsFile(name)

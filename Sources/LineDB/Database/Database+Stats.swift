@@ -12,9 +12,9 @@ extension Database {
     /// `disk` is present for a database on disk. Its `records` count the lines of each records file (what is
     /// saved); `wal.entries` counts valid WAL entries (a torn tail is not counted).
     public func stats() -> JSONObject {
-        state.withLock {
+        state.withLockOrHeld {
             var tablesObject = JSONObject()
-            for name in tables.keys.sorted() {
+            for name in tables.sortedKeys {
                 let t = tables[name]!
                 tablesObject[name] = [
                     "records": .int(t.count), "columns": .array(t.schema.columns.map { .string($0.name) }),
@@ -24,7 +24,7 @@ extension Database {
             guard let paths else { return result }
             var total = 0
             var diskTables = JSONObject()
-            for name in tables.keys.sorted() {
+            for name in tables.sortedKeys {
                 let file = paths.recordsFile(name)
                 let size = io.stat(file)?.size ?? 0
                 let schemaSize = io.stat(paths.schemaFile(name))?.size ?? 0

@@ -127,6 +127,12 @@ extension Database {
     /// If `body` throws, every write it made is undone and the error is rethrown. The transaction holds the
     /// database for its duration; other threads wait.
     ///
+    /// Inside `body`, use the ``Transaction``'s methods: a call to this database's own methods from `body` would
+    /// wait for the transaction to end, so it throws ``LineDBError/reentrantCall`` instead (GRDB's "Database
+    /// methods are not reentrant"); if that error leaves `body`, the transaction is undone. (``tableNames``,
+    /// ``stats()``, ``unsavedTables`` and ``warnings``, which cannot throw, answer as the transaction sees the
+    /// database.)
+    ///
     /// - Parameter body: the writes, made through the ``Transaction`` it receives (use it only inside `body`).
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws, or the ``LineDBError`` of a write or of the WAL; nothing is changed then.
@@ -162,7 +168,9 @@ extension Database {
         // A bulk insert's records-file lines (TableState.preEncoded) serve the saves at the end, then are dropped.
         var kept = false
         defer { if kept { dropPreEncoded() } }
-        let lsn: Int? = try state.withLock { () throws(LineDBError) -> Int? in
+        // The WAL and whether the auto-checkpoint is due are read under the lock (`close()` and `load()` replace
+        // `wal`; other writers move its end).
+        let (lsn, written, checkpointDue) = try state.withLock { () throws(LineDBError) -> (Int?, WALWriter?, Bool) in
             try requireWritable()
             let batch = WriteBatch(wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes)
             batch.recordLinesPolicy = (options.autoSave == .afterEveryWrite, options.autoCheckpointBytes)
@@ -171,27 +179,22 @@ extension Database {
                 try body(batch)
                 let lsn = try batch.commit()
                 if lsn != nil { walEntryCount += batch.lines }
-                return lsn
+                let due = options.autoCheckpointBytes.map { (self.wal?.endOffset ?? 0) > $0 && !checkpointing } ?? false
+                return (lsn, self.wal, due)
             } catch {
                 batch.rollback()
                 throw error
             }
         }
-        if let lsn, let wal, options.syncMode == .full { try wal.waitDurable(lsn) }
+        if let lsn, let written, options.syncMode == .full { try written.waitDurable(lsn) }
         if options.autoSave != .off { autoSaveAfterWrite() }  // Typed/Database+AutoSave.swift
-        try autoCheckpointIfNeeded()
+        if checkpointDue, let limit = options.autoCheckpointBytes { try autoCheckpoint(over: limit) }
     }
 
     private func dropPreEncoded() {
-        state.withLock {
+        state.withLockOrHeld {
             for t in tables.values where t.preEncoded != nil { t.preEncoded = nil }
         }
-    }
-
-    func autoCheckpointIfNeeded() throws(LineDBError) {
-        guard let limit = options.autoCheckpointBytes, let wal, wal.endOffset > limit else { return }
-        let due = state.withLock { !checkpointing && !isClosed && wal.endOffset > limit }
-        if due { _ = try checkpoint() }
     }
 }
 

@@ -27,7 +27,10 @@ import Darwin
 /// > table) is on stable storage in the WAL when the call returns. ``save()`` materialises the changes into the
 /// > records files; ``checkpoint()`` saves and archives the WAL.
 ///
-/// All methods are thread-safe. Concurrent writers share one WAL sync (group commit).
+/// All methods are thread-safe. Concurrent writers share one WAL sync (group commit). They are not reentrant: the
+/// thread inside a ``transaction(_:)``'s closure holds the database, and its own calls to the database's methods
+/// throw ``LineDBError/reentrantCall`` (use the ``Transaction``'s methods there). Predicates and sorts given to
+/// ``select(_:where:orderBy:descending:offset:limit:)`` and ``stream(_:where:limit:)`` run without holding it.
 public final class Database: @unchecked Sendable {
     /// The database directory, or `nil` for an in-memory database.
     public let path: String?
@@ -39,12 +42,18 @@ public final class Database: @unchecked Sendable {
     /// Why writes are refused, when ``isReadOnly``; `nil` for a writable database.
     public let readOnlyCause: ReadOnlyCause?
     /// What recovery noticed and repaired or ignored at open (torn tails, unknown types, discarded transactions).
-    public internal(set) var warnings: [String] = []
+    /// Replaced by ``load()``; read under the state lock (another thread may be loading).
+    public internal(set) var warnings: [String] {
+        get { state.withLockOrHeld { recoveryWarnings } }
+        _modify { yield &recoveryWarnings }  // (by recovery: at open, or under the state lock)
+    }
+    private var recoveryWarnings: [String] = []
 
     let io: FileIO
     let paths: DatabasePaths?
-    /// Guards every table, the WAL writer's append side and the persistence state.
-    let state = PThreadMutex()
+    /// Guards every table, the WAL writer's append side and the persistence state. A call from the thread that
+    /// holds it throws ``LineDBError/reentrantCall``.
+    let state = DatabaseLock()
     var tables = NameMap<TableState>()
     /// Tables dropped (by the API or by replay) whose files are still to be removed at the next save.
     var pendingFileRemovals = NameSet()
@@ -135,10 +144,10 @@ public final class Database: @unchecked Sendable {
                 }
                 if case .locked = error, options.readOnlyIfLocked {
                     cause = .lockHeld
-                    warnings.append("\(paths.root) is being written by another process; opened read-only")
+                    recoveryWarnings.append("\(paths.root) is being written by another process; opened read-only")
                 } else if let unwritable, options.readOnlyIfLocked, io.stat(paths.root)?.isDirectory == true {
                     cause = .unwritable(unwritable)
-                    warnings.append("\(unwritable); opened read-only")
+                    recoveryWarnings.append("\(unwritable); opened read-only")
                 } else if let unwritable {
                     throw .readOnly(reason: unwritable)
                 } else {

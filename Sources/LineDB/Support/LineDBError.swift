@@ -37,6 +37,11 @@ public enum LineDBError: Error, Sendable, Equatable, CustomStringConvertible {
     case needsReopen(reason: String)
     /// The database was closed.
     case closed
+    /// The thread that holds the database (running a ``Database/transaction(_:)``'s closure, or the records of a
+    /// typed bulk insert, or a ``DatabaseOptions/loadProgress`` callback during ``Database/load()``) called it
+    /// again: that call would wait for itself for ever, so it fails instead. Inside a transaction, use the
+    /// ``Transaction``'s own methods.
+    case reentrantCall
 
     /// The message for a user: what went wrong and where, in one line, e.g.
     /// `student.email: the value "bob@u.edu" is already used by another record`.
@@ -78,6 +83,11 @@ public enum LineDBError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the database must be reopened: \(reason)"
         case .closed:
             return "the database is closed"
+        case .reentrantCall:
+            return "Database methods are not reentrant: this thread holds the database (inside transaction { }, "
+                + "a typed bulk insert's records or a load progress callback) and called it again, which would wait "
+                + "for ever; inside a transaction use its own methods (tx.get, tx.insert, tx.update, tx.delete), "
+                + "or call the database after the transaction returns"
         }
     }
 

@@ -63,7 +63,7 @@ extension Database {
     @discardableResult
     fileprivate func autoSave() -> Bool {
         do {
-            let closed = state.withLock { isClosed }
+            let closed = state.withLockOrHeld { isClosed }
             if closed { return false }
             if isReadOnly { return false }
             try save()
@@ -121,7 +121,7 @@ private final class AutoSaveRegistry: @unchecked Sendable {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
             timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos))
             timer.setEventHandler { [weak db, weak e] in
-                guard let db, !db.state.withLock({ db.isClosed }) else {
+                guard let db, !db.state.withLockOrHeld({ db.isClosed }) else {
                     e?.timer?.cancel()
                     return
                 }

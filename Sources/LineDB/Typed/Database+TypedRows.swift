@@ -23,56 +23,58 @@ extension Database {
     }
 
     /// The rows (values in table column order) that `predicate` accepts, decoded; in insertion order or sorted by
-    /// the table column at `orderIndex`; from `offset`, at most `limit`.
+    /// the table column at `orderIndex`; from `offset`, at most `limit`. The rows are a snapshot taken under the
+    /// lock; decoding, `predicate` and the sort run without it (so `predicate` may use the database).
     func typedRows<R: TableRecord>(
         _ binding: RecordBinding, where predicate: ((R) throws -> Bool)?, orderIndex: Int?, descending: Bool,
         offset: Int, limit: Int?
     ) throws -> [R] {
-        try state.withLock { () throws -> [R] in
+        let (snapshot, live) = try state.withLock { () throws -> (RowSnapshot, Int) in
             let t = try boundTable(binding)
-            let decoder = RowDecoder(binding: binding)
-            if predicate == nil && orderIndex == nil {
-                return try decodedRows(t, decoder, offset: offset, limit: limit)
-            }
-            var out: [R] = []
-            if predicate == nil && offset == 0 { out.reserveCapacity(min(limit ?? t.count, t.count)) }
-            var skipped = 0
-            func visit(_ row: Row) throws -> Bool {
-                if let limit, out.count >= limit { return false }
-                let record: R = try decoder.decode(row.values, as: R.self)
-                if let predicate, try !predicate(record) { return true }
-                if skipped < offset {
-                    skipped += 1
-                    return true
-                }
-                out.append(record)
+            return (RowSnapshot(slots: t.slots), t.count)
+        }
+        let decoder = RowDecoder(binding: binding)
+        if predicate == nil && orderIndex == nil {
+            return try decodedRows(snapshot, live: live, decoder, offset: offset, limit: limit)
+        }
+        var out: [R] = []
+        if predicate == nil && offset == 0 { out.reserveCapacity(min(limit ?? live, live)) }
+        var skipped = 0
+        func visit(_ row: Row) throws -> Bool {
+            if let limit, out.count >= limit { return false }
+            let record: R = try decoder.decode(row.values, as: R.self)
+            if let predicate, try !predicate(record) { return true }
+            if skipped < offset {
+                skipped += 1
                 return true
             }
-            if let c = orderIndex {
-                var rows = Array(t.rows)
-                rows.sort { a, b in
-                    let r = JSONValue.compare(a.values[c], b.values[c])
-                    return descending ? r > 0 : r < 0
-                }
-                for row in rows where try !visit(row) { break }
-            } else {
-                for row in t.rows where try !visit(row) { break }
-            }
-            return out
+            out.append(record)
+            return true
         }
+        if let c = orderIndex {
+            var rows = Array(snapshot.rows)
+            rows.sort { a, b in
+                let r = JSONValue.compare(a.values[c], b.values[c])
+                return descending ? r > 0 : r < 0
+            }
+            for row in rows where try !visit(row) { break }
+        } else {
+            for row in snapshot.rows where try !visit(row) { break }
+        }
+        return out
     }
 
     /// The live rows of `t` in insertion order from `offset`, at most `limit`, decoded: `all()` and `fetch` without
     /// a predicate or an order. This code is not specialised for `R` (the caller's module cannot see it), so the
     /// array is sized once and each record decoded into its place: appending looked up `Array<R>`'s metadata in the
-    /// runtime's cache for every record. State lock held.
-    private func decodedRows<R: TableRecord>(_ t: TableState, _ decoder: RowDecoder, offset: Int, limit: Int?) throws
-        -> [R]
-    {
+    /// runtime's cache for every record. `live`: how many of the snapshot's rows are not deleted.
+    private func decodedRows<R: TableRecord>(
+        _ snapshot: RowSnapshot, live: Int, _ decoder: RowDecoder, offset: Int, limit: Int?
+    ) throws -> [R] {
         let offset = Swift.max(offset, 0)
-        let wanted = Swift.max(0, Swift.min(limit ?? Int.max, t.count - offset))
+        let wanted = Swift.max(0, Swift.min(limit ?? Int.max, live - offset))
         if wanted == 0 { return [] }
-        let slots = t.slots
+        let slots = snapshot.slots
         return try [R](unsafeUninitializedCapacity: wanted) { buffer, initialized in
             let base = buffer.baseAddress.unsafelyUnwrapped
             var skipped = 0
@@ -207,6 +209,8 @@ struct RowSnapshot: @unchecked Sendable {
     /// Position `i`'s row, or nil for a deleted row; `count` positions.
     var count: Int { slots.count }
     func row(at i: Int) -> Row? { slots[i] }
+    /// The live rows, in insertion order.
+    var rows: some Sequence<Row> { slots.lazy.compactMap { $0 } }
 }
 
 /// How streams turn rows into elements.

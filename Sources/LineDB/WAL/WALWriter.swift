@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// How hard a write waits for the disk before it returns (STORAGE.md, "Contract and sync modes").
 public enum SyncMode: String, Sendable, CaseIterable {
@@ -21,9 +22,11 @@ public enum SyncMode: String, Sendable, CaseIterable {
 /// The append side of `wal/transaction.log`: assigns LSNs, writes batches with one `write()`, and syncs them
 /// with group commit.
 ///
-/// Thread model: ``append(_:)`` and ``truncate(to:)`` run under the database's state lock. ``waitDurable(_:)``
-/// may run without it; concurrent callers queue on the sync lock, and one `fdatasync` covers every line written
-/// before it started (group commit).
+/// Thread model: ``append(_:)``, ``truncate(to:)``, ``reopen(endOffset:nextLSN:)`` and ``close()`` run under the
+/// database's state lock, which guards `endOffset` and `nextLSN`. ``waitDurable(_:)`` and ``syncAll()`` may run
+/// without it (a writer after unlocking; the `.normal` flusher thread): the LSN watermarks are under `infoLock`,
+/// the descriptor's syncs and `directoryNeedsSync` under `syncLock`; concurrent callers queue on the sync lock,
+/// and one `fdatasync` covers every line written before it started (group commit).
 final class WALWriter: @unchecked Sendable {
     let io: FileIO
     let path: String
@@ -37,6 +40,7 @@ final class WALWriter: @unchecked Sendable {
     /// The LSN the next line gets.
     private(set) var nextLSN: Int
     /// Set when the WAL file was just created and `wal/` must be synced before the first acknowledgement.
+    /// Under `syncLock`.
     private var directoryNeedsSync: Bool
 
     private let syncLock = PThreadMutex()
@@ -45,7 +49,8 @@ final class WALWriter: @unchecked Sendable {
     private var durable: Int
     private var poison: String?
     private var flusher: Thread?
-    private var stopFlusher = false
+    /// Set by ``close()`` (or deinit) on one thread, read by the flusher thread.
+    private let stopFlusher = Atomic<Bool>(false)
 
     init(io: FileIO, path: String, directory: String, mode: SyncMode, nextLSN: Int, created: Bool) throws(LineDBError) {
         self.io = io
@@ -62,7 +67,7 @@ final class WALWriter: @unchecked Sendable {
     }
 
     deinit {
-        stopFlusher = true
+        stopFlusher.store(true, ordering: .relaxed)
         if fd >= 0 { _ = Glibc.close(fd) }
     }
 
@@ -158,11 +163,9 @@ final class WALWriter: @unchecked Sendable {
     func syncAll() throws(LineDBError) {
         let target = infoLock.withLock { writtenLSN }
         try waitDurable(target)
-        if directoryNeedsSync {
-            syncLock.lock()
-            defer { syncLock.unlock() }
-            try syncLocked()
-        }
+        syncLock.lock()
+        defer { syncLock.unlock() }
+        if directoryNeedsSync { try syncLocked() }
     }
 
     /// Must hold `syncLock`.
@@ -205,7 +208,7 @@ final class WALWriter: @unchecked Sendable {
 
     /// Syncs and closes the file.
     func close() throws(LineDBError) {
-        stopFlusher = true
+        stopFlusher.store(true, ordering: .relaxed)
         defer {
             syncLock.withLock {
                 if fd >= 0 { _ = Glibc.close(fd) }
@@ -219,7 +222,7 @@ final class WALWriter: @unchecked Sendable {
         let thread = Thread { [weak self] in
             while true {
                 usleep(10_000)
-                guard let self, !self.stopFlusher else { return }
+                guard let self, !self.stopFlusher.load(ordering: .relaxed) else { return }
                 self.flushTick += 1
                 if self.flushTick >= 10 || self.unsyncedCount >= 1_000 {
                     self.flushTick = 0
@@ -231,5 +234,6 @@ final class WALWriter: @unchecked Sendable {
         flusher = thread
         thread.start()
     }
+    /// The flusher thread's own.
     private var flushTick = 0
 }

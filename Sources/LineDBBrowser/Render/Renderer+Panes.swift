@@ -203,8 +203,12 @@ extension Renderer {
     /// `⇥` for a tab, `·` otherwise), so that the cursor can stand on it and every character takes a column.
     static func editorGlyph(_ character: Character) -> String {
         if DisplayWidth.of(character) > 0 { return String(character) }
-        let mark = VisibleText.escaped(String(character))
-        return DisplayWidth.of(mark) > 0 ? mark : "·"
+        switch character.unicodeScalars.first {
+        case "\n": return "↵"
+        case "\t": return "⇥"
+        case "\r": return "␍"
+        default: return "·"  // one column, where VisibleText's `\u{…}` would take several
+        }
     }
 }
 
