@@ -25,6 +25,8 @@ public struct TableSchema: Sendable, Hashable {
     /// `{"id":`, `,"name":`, ... : each column's key as written before its value, encoded once (the writer's hot
     /// path, `TableSchema.encodeRow`, then copies bytes instead of escaping names for every record).
     let keyPrefixes: [[UInt8]]
+    /// Per column, whether its name is ASCII: then ``isColumn(_:named:)`` needs no byte comparison.
+    let asciiNames: [Bool]
 
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.
@@ -89,6 +91,7 @@ public struct TableSchema: Sendable, Hashable {
         self.extra = extra
         self.primaryKeyIndex = pk
         self.positions = positions
+        self.asciiNames = columns.map { $0.name.utf8.allSatisfy { $0 < 0x80 } }
         self.keyPrefixes = columns.enumerated().map { (i, column) in
             var w = JSONWriter()
             w.writeRaw(i == 0 ? "{" : ",")
@@ -96,6 +99,20 @@ public struct TableSchema: Sendable, Hashable {
             w.writeRaw(":")
             return w.bytes
         }
+    }
+
+    /// Whether `key` is exactly (scalar for scalar) the name of column `c`: the hot path of reading a record, so
+    /// as fast as `==` for an ASCII name. A string that Swift takes as equal to an ASCII string and that has as
+    /// many UTF-8 bytes is that string: the only other scalars whose canonical decomposition is ASCII are
+    /// singletons such as the Kelvin sign (U+212A → `K`), each longer than the byte it stands for.
+    @inline(__always)
+    func isColumn(_ c: Int, named key: String) -> Bool { Self.isName(columns[c].name, ascii: asciiNames[c], exactly: key) }
+
+    /// ``isColumn(_:named:)`` for a name whose ASCII-ness is known.
+    @inline(__always)
+    static func isName(_ name: String, ascii: Bool, exactly key: String) -> Bool {
+        if ascii { return name.utf8.count == key.utf8.count && name == key }
+        return String.exactlyEqual(name, key)
     }
 
     /// The position of a column by name.
