@@ -142,7 +142,9 @@ extension TableSchema {
                 if hint < n && TableSchema.isName(columns[hint].name, ascii: asciiNames[hint], exactly: key) {
                     c = hint
                 } else {
-                    c = positions[ExactName(key)]
+                    c = positions[key].flatMap {
+                        TableSchema.isName(columns[$0].name, ascii: asciiNames[$0], exactly: key) ? $0 : nil
+                    }
                 }
                 if let c {
                     hint = c + 1
