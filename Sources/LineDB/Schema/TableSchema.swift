@@ -19,12 +19,15 @@ public struct TableSchema: Sendable, Hashable {
     package var extra: JSONObject
     /// The position of the primary-key column, if the table has one.
     public let primaryKeyIndex: Int?
-    /// Column name → position; names compared exactly (``TableSchema/init(_:columns:createdAt:)`` refuses two names
-    /// that Swift would take as equal).
-    let positions: [ExactName: Int]
+    /// Column name → position, by Swift's `String ==` (canonical equivalence): the init refuses two names that
+    /// Swift takes as equal, so a name finds at most one column here, which ``index(of:)`` then checks is exactly
+    /// the name (cheaper than hashing names by their bytes: the WAL replay looks up every field).
+    let positions: [String: Int]
     /// `{"id":`, `,"name":`, ... : each column's key as written before its value, encoded once (the writer's hot
     /// path, `TableSchema.encodeRow`, then copies bytes instead of escaping names for every record).
     let keyPrefixes: [[UInt8]]
+    /// Per column, whether its name is ASCII: then ``isColumn(_:named:)`` needs no byte comparison.
+    let asciiNames: [Bool]
 
     /// Creates a schema, checking it: a valid table name, distinct column names, at most one primary key,
     /// defaults of the column's type.
@@ -60,19 +63,17 @@ public struct TableSchema: Sendable, Hashable {
                     ?? "'\(name)' is not a valid table name (use letters, digits, '_' and '-', not starting with '.')")
         }
         guard !columns.isEmpty else { throw .invalidSchema(path: path, reason: "table '\(name)' has no columns") }
-        var positions: [ExactName: Int] = [:]
-        var equivalents: [String: Int] = [:]  // canonical equivalence, as Swift's `String ==`
+        var positions: [String: Int] = [:]
         var pk: Int?
         for (i, column) in columns.enumerated() {
             guard !column.name.isEmpty else { throw .invalidSchema(path: path, reason: "column \(i + 1) has an empty name") }
-            if positions[ExactName(column.name)] != nil {
-                throw .invalidSchema(path: path, reason: "column '\(column.name)' appears twice")
-            }
-            if let other = equivalents[column.name] {
+            if let other = positions[column.name] {
+                if String.exactlyEqual(columns[other].name, column.name) {
+                    throw .invalidSchema(path: path, reason: "column '\(column.name)' appears twice")
+                }
                 throw .invalidSchema(path: path, reason: Self.equivalentColumnsReason(columns[other].name, column.name))
             }
-            positions[ExactName(column.name)] = i
-            equivalents[column.name] = i
+            positions[column.name] = i
             if column.primaryKey {
                 if let other = pk {
                     throw .invalidSchema(
@@ -97,6 +98,7 @@ public struct TableSchema: Sendable, Hashable {
         self.extra = extra
         self.primaryKeyIndex = pk
         self.positions = positions
+        self.asciiNames = columns.map { $0.name.utf8.allSatisfy { $0 < 0x80 } }
         self.keyPrefixes = columns.enumerated().map { (i, column) in
             var w = JSONWriter()
             w.writeRaw(i == 0 ? "{" : ",")
@@ -106,15 +108,32 @@ public struct TableSchema: Sendable, Hashable {
         }
     }
 
-    /// The position of a column by name.
+    /// Whether `key` is exactly (scalar for scalar) the name of column `c`: the hot path of reading a record, so
+    /// as fast as `==` for an ASCII name. A string that Swift takes as equal to an ASCII string and that has as
+    /// many UTF-8 bytes is that string: the only other scalars whose canonical decomposition is ASCII are
+    /// singletons such as the Kelvin sign (U+212A → `K`), each longer than the byte it stands for.
+    @inline(__always)
+    func isColumn(_ c: Int, named key: String) -> Bool { Self.isName(columns[c].name, ascii: asciiNames[c], exactly: key) }
+
+    /// ``isColumn(_:named:)`` for a name whose ASCII-ness is known.
+    @inline(__always)
+    static func isName(_ name: String, ascii: Bool, exactly key: String) -> Bool {
+        if ascii { return name.utf8.count == key.utf8.count && name == key }
+        return String.exactlyEqual(name, key)
+    }
+
+    /// The position of the column with exactly this name (scalar for scalar: the Kelvin sign is not `K`).
     ///
     /// - Parameter column: a column name.
-    public func index(of column: String) -> Int? { positions[ExactName(column)] }
+    public func index(of column: String) -> Int? {
+        guard let c = positions[column], isColumn(c, named: column) else { return nil }
+        return c
+    }
 
     /// A column by name.
     ///
     /// - Parameter name: a column name.
-    public func column(named name: String) -> Column? { positions[ExactName(name)].map { columns[$0] } }
+    public func column(named name: String) -> Column? { index(of: name).map { columns[$0] } }
 
     /// The primary-key column, if any.
     public var primaryKey: Column? { primaryKeyIndex.map { columns[$0] } }

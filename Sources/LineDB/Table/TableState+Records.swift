@@ -131,6 +131,7 @@ extension TableSchema {
         // Locals, so the closure below captures two references instead of copying the whole schema per row.
         let columns = self.columns
         let positions = self.positions
+        let asciiNames = self.asciiNames
         let name = self.name
         let n = columns.count
         var values = [JSONValue](repeating: .null, count: n)
@@ -142,10 +143,12 @@ extension TableSchema {
         do {
             try JSONParser.parseObjectMembers(line, maxDepth: NestingLimit.recordsLine) { (key, value) throws(JSONParseError) in
                 var c: Int? = nil
-                if hint < n && String.exactlyEqual(columns[hint].name, key) {
+                if hint < n && TableSchema.isName(columns[hint].name, ascii: asciiNames[hint], exactly: key) {
                     c = hint
                 } else {
-                    c = positions[ExactName(key)]
+                    c = positions[key].flatMap {
+                        TableSchema.isName(columns[$0].name, ascii: asciiNames[$0], exactly: key) ? $0 : nil
+                    }
                 }
                 if let c {
                     hint = c + 1
@@ -291,7 +294,7 @@ extension TableSchema {
         for (key, value) in input {
             // Records usually list columns in order: try the next column before hashing the name.
             let c: Int
-            if hint < n && String.exactlyEqual(columns[hint].name, key) {
+            if hint < n && isColumn(hint, named: key) {
                 c = hint
             } else if let found = index(of: key) {
                 c = found

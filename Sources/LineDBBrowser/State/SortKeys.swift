@@ -141,8 +141,7 @@ struct SortKeys: Sendable {
             }
             guard case .string(let x) = value(i), case .string(let y) = value(j) else { return 0 }
             if both & SortKeys.ordered != 0 { return SortKeys.compareBytes(x, y) }
-            if String.exactlyEqual(x, y) { return 0 }
-            return String.exactlyPrecedes(x, y) ? -1 : 1
+            return JSONValue.compare(.string(x), .string(y))  // Swift's order, lookalikes by their bytes
         case .values:
             return JSONValue.compare(value(i), value(j))
         }
