@@ -55,4 +55,31 @@ struct KeyRepeatTests {
         #expect(runs.map(\.key) == [j, .down, j, .enter] && runs.map(\.count) == [3, 1, 1, 2])
         #expect(KeyBatch.runs([]).isEmpty)
     }
+
+    @Test("in one batch, characters go to the editor as one insertion until a key ends the edit; later ones move")
+    func typedTextInOneBatch() throws {
+        // e opens the editor on a name, Ctrl-U empties it, "Zed" is typed, Enter accepts, then j j move and
+        // e l l o Esc is typed into (then cancelled in) a new editor: all of it read before one frame.
+        let script: [Key] = [.enter, .right, .character("e"), .control("u")] + keys("Zed")
+            + [.enter, .character("j"), .character("j"), .character("e")] + keys("llo") + [.escape]
+        let memory = MemoryTerminal(rows: 24, columns: 80, keys: script)
+        let app = BrowserApp(database: try Fixture.memory(studentCount: 20))
+        _ = try app.run(on: memory)
+        let state = try #require(app.state)
+        #expect(state.row == 2 && state.mode == .normal)
+        #expect(state.pending.count == 1)
+        #expect(state.table?.rows[0][1] == "Zed")
+        #expect(state.table?.rows[2][1] == "Zoë")  // the second editor was cancelled
+        var one = Driver(try Fixture.memory(studentCount: 20))
+        one.press(script)
+        #expect(one.state.row == state.row && one.state.table?.rows == state.table?.rows)
+    }
+
+    @Test("the leading run of a key, and the leading characters of a batch")
+    func leadingRuns() {
+        let j = Key.character("j")
+        #expect(KeyBatch.leadingRun([j, j, .down, j][...]) == (j, 2))
+        #expect(KeyBatch.leadingCharacters([j, .character("é"), .enter, j][...]) == ["j", "é"])
+        #expect(KeyBatch.leadingCharacters([.enter, j][...]) == nil)
+    }
 }

@@ -216,6 +216,7 @@ extension Renderer {
 enum WALText {
     /// "id=7  name: "A" → "B"": the entry's key (by `keyColumn`, the table's primary key; else its record's
     /// first field), then what changed.
+    ///
     /// A long value shows its first ``Change/summaryValueLimit`` bytes and `…`: the pane redraws its entries at
     /// every frame, and a 50 MB insert must not cost 50 MB each time.
     static func change(_ entry: WALEntry, keyColumn: String? = nil) -> String {

@@ -66,7 +66,7 @@ public struct Change: Sendable, Equatable {
     }
 
     /// A one-line view of the change, like the WAL pane shows entries: `UPDATE student id=1 name: "A" → "B"`.
-    /// A long value shows its first ``summaryValueLimit`` bytes and `…` (a line is never wider than the screen).
+    /// A long value shows its first 2,000 bytes and `…` (a change is one line, drawn at every frame of the preview).
     public var summary: String {
         let key = (keyColumn < columns.count ? columns[keyColumn] : "key") + "=" + ValueText.display(self.key)
         func json(_ value: JSONValue) -> String {
