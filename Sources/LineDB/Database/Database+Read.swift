@@ -117,16 +117,7 @@ extension Database {
             }
             return true
         }
-        if let c = orderIndex {
-            var rows = Array(snapshot.rows)
-            rows.sort { a, b in
-                let r = JSONValue.compare(a.values[c], b.values[c])
-                return descending ? r > 0 : r < 0
-            }
-            for row in rows where try !visit(row) { break }
-        } else {
-            for row in snapshot.rows where try !visit(row) { break }
-        }
+        try snapshot.forEachRow(orderBy: orderIndex, descending: descending, visit)
         return out
     }
 }

@@ -51,16 +51,7 @@ extension Database {
             out.append(record)
             return true
         }
-        if let c = orderIndex {
-            var rows = Array(snapshot.rows)
-            rows.sort { a, b in
-                let r = JSONValue.compare(a.values[c], b.values[c])
-                return descending ? r > 0 : r < 0
-            }
-            for row in rows where try !visit(row) { break }
-        } else {
-            for row in snapshot.rows where try !visit(row) { break }
-        }
+        try snapshot.forEachRow(orderBy: orderIndex, descending: descending, visit)
         return out
     }
 
@@ -211,6 +202,21 @@ struct RowSnapshot: @unchecked Sendable {
     func row(at i: Int) -> Row? { slots[i] }
     /// The live rows, in insertion order.
     var rows: some Sequence<Row> { slots.lazy.compactMap { $0 } }
+
+    /// Calls `visit` with the live rows, in insertion order or sorted by the column at `column`
+    /// (``JSONValue/compare(_:_:)``), until it returns `false`: the one loop of `select` and the typed `fetch`.
+    func forEachRow(orderBy column: Int?, descending: Bool, _ visit: (Row) throws -> Bool) rethrows {
+        guard let column else {
+            for row in rows where try !visit(row) { break }
+            return
+        }
+        var sorted = Array(rows)
+        sorted.sort { a, b in
+            let r = JSONValue.compare(a.values[column], b.values[column])
+            return descending ? r > 0 : r < 0
+        }
+        for row in sorted where try !visit(row) { break }
+    }
 }
 
 /// How streams turn rows into elements.
