@@ -374,7 +374,9 @@ final class Writer {
                 let second = try Database(path: config.directory)
                 try? second.close()
                 fail(LineDBError.invalidInput(reason: "a second open in the same process was not refused"))
-            } catch LineDBError.locked {
+            } catch {
+                // (Not `catch LineDBError.locked`: Swift 6.3.1's optimizer crashes on that pattern here, -c release.)
+                guard case .locked = error else { throw error }
                 // Refused, as it must be; the refused open closed its own descriptor on .lock.
             }
         }
