@@ -53,6 +53,33 @@ struct TerminalSafetyTests {
         #expect(csv.stdout.contains("\u{1B}]0;pwned\u{7}"), "CSV is data: it keeps the value exact")
     }
 
+    @Test("JSON output (select as JSON Lines and as JSON, wal --json, update, delete) writes the C1 controls, DEL and bidi characters, which JSON may leave raw, as \\u escapes: nothing acts on the terminal and every value reads back exactly")
+    func jsonOutputEscapesRawHidden() throws {
+        let (dir, _) = try hostileDatabase()
+        for format in ["jsonl", "json"] {
+            let result = try expectOK(CLI.run(["select", dir.db, "t", "--format", format]))
+            expectTerminalSafe(result, "select --format \(format)")
+            let records = format == "json"
+                ? try foundationJSON(result.stdout) as! [[String: Any]]
+                : try result.lines.map { try foundationJSON($0) as! [String: Any] }
+            let stored = Dictionary(uniqueKeysWithValues: records.map { ($0["k"] as! String, $0["v"] as? String) })
+            for c in HostileText.cases { #expect(stored[c.name + ":" + c.text] == c.text, "\(format): \(c.name)") }
+        }
+        let wal = try expectOK(CLI.run(["wal", dir.db, "--json"]))
+        expectTerminalSafe(wal, "wal --json")
+        #expect(wal.lines.count == 1 + HostileText.cases.count)
+        // A key cannot hold NUL on a command line.
+        for c in HostileText.terminalCases where !c.text.unicodeScalars.contains("\u{0}") {
+            let key = c.name + ":" + c.text
+            let updated = try expectOK(CLI.run(["update", dir.db, "t", key, "--set", "v=changed"]))
+            expectTerminalSafe(updated, "update \(c.name)")
+            #expect((try foundationJSON(updated.stdout) as? [String: Any])?["k"] as? String == key, "\(c.name)")
+            let deleted = try expectOK(CLI.run(["delete", dir.db, "t", key]))
+            expectTerminalSafe(deleted, "delete \(c.name)")
+            #expect((try foundationJSON(deleted.stdout) as? [String: Any])?["k"] as? String == key, "\(c.name)")
+        }
+    }
+
     @Test("error messages naming hostile keys, tables, columns and values show them escaped")
     func errorsEscapeInput() throws {
         let (dir, _) = try hostileDatabase()

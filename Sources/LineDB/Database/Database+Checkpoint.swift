@@ -103,10 +103,18 @@ extension Database {
         var record = JSONObject()
         record["through_lsn"] = .int(through)
         record["previous"] = .string(archiveName)
+        // Tables whose names differ only in Unicode form (`K` and the Kelvin sign) share one member: a JSON object
+        // read back cannot hold both names (JSONParser refuses it), and a `JSONObject` keyed by `String` would
+        // keep one table's counter under the other's name. The later counter is written, and replay gives it to
+        // both (Replay.finish): a key may be skipped, none is reused.
         var nextIDs = JSONObject()
         for name in tables.sortedKeys where tables[name]!.schema.hasAutoIncrementKey {
+            var next = tables[name]!.nextAutoKey  // nil: exhausted
+            if let i = nextIDs.index(forKey: name) {
+                if case .int(let other) = nextIDs.values[i], let mine = next { next = max(mine, other) } else { next = nil }
+            }
             // Exhausted automatic keys: the next key would be 2^63, which is no Int; written as that number (a float).
-            nextIDs[name] = tables[name]!.nextAutoKey.map(JSONValue.int) ?? .double(9_223_372_036_854_775_808.0)
+            nextIDs[name] = next.map(JSONValue.int) ?? .double(9_223_372_036_854_775_808.0)
         }
         record["next_ids"] = .object(nextIDs)
         record["format"] = "linedb-wal/1"

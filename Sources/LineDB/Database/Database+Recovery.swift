@@ -99,7 +99,7 @@ extension Database {
             // A reader changes nothing and refuses nothing: it shows the entries before the damage.
             let cut = scan.cut!
             warnings.append(
-                "\(paths.wal) line \(cut.line) (byte \(cut.byteOffset)): stopped before a damaged last entry (\(cut.reason)); a writer refuses to open until `linedb recover DB --to-point-in-time` sets it aside")
+                "\(paths.wal) line \(cut.line) (byte \(cut.byteOffset)): stopped before a damaged \(cut.droppedLines > 0 ? "entry of the last batch" : "last entry") (\(cut.reason))\(cut.droppedLines > 0 ? " and the \(cut.droppedLines) entries after it" : ""); a writer refuses to open until `linedb recover DB --to-point-in-time` sets it aside")
         case .damagedTail(let error), .corrupt(let error):
             guard options.salvage && options.salvageWALPrefix, var cut = scan.cut else { throw error }
             // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.

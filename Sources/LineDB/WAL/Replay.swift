@@ -12,7 +12,9 @@ struct Replay {
     var dropped = NameSet()
     private var openTransactions: [Int: [WALEntry]] = [:]
     /// Per table, the CHECKPOINT's next automatic key (`nil`: exhausted, see ``TableState/nextAutoKey``).
-    private var checkpointNextIDs = NameMap<Int?>()
+    /// Keyed by `String` on purpose (canonical equivalence): a CHECKPOINT writes one counter for tables whose
+    /// names differ only in Unicode form (see `Database.checkpoint()`), and each of them takes it.
+    private var checkpointNextIDs: [String: Int?] = [:]
     private var notes: [String] = []
     private var skippedReadOnly = NameMap<Int>()
 
@@ -47,9 +49,11 @@ struct Replay {
                 "\(walPath): discarded \(open) entries of \(openTransactions.count) transaction(s) without COMMIT (interrupted before they were acknowledged)")
         }
         if !keepOpenTransactions { openTransactions.removeAll() }
-        for (name, next) in checkpointNextIDs {
-            guard let t = tables[name] else { continue }
-            if let next { t.notice(intKey: next - 1) } else { t.nextAutoKey = nil }
+        if !checkpointNextIDs.isEmpty {
+            for (name, t) in tables {
+                guard let next = checkpointNextIDs[name] else { continue }
+                if let next { t.notice(intKey: next - 1) } else { t.nextAutoKey = nil }
+            }
         }
         for (name, n) in skippedReadOnly.sorted(by: { $0.key < $1.key }) {
             notes.append("\(walPath): \(n) entries for table '\(name)' were not replayed (the table has no primary key)")

@@ -9,8 +9,9 @@
 ///   that fails its checksum), so a writer refuses to open rather than cut off an acknowledged write;
 /// - a valid line after it whose `synced` watermark reaches `i`'s LSN: `i` was already durable, so this is
 ///   **corruption**, and the database refuses to open;
-/// - valid lines after it that were all written before `i` was durable: part of a batch that never fully
-///   reached the disk, so also a torn tail.
+/// - valid lines after it that were all written before `i` was durable, and `i` is incomplete or holds NUL bytes:
+///   part of a batch that never fully reached the disk, so also a torn tail; if `i` is complete without NUL
+///   bytes, it is **damage** as above (a lost block of an append reads back as NULs, not as other text).
 /// A checksum-valid line whose `lsn` breaks the sequence cannot come from a crash and is always corruption.
 struct WALScanner {
     /// How the scan ended.
@@ -151,9 +152,15 @@ struct WALScanner {
                 "\(bad.reason) in an entry that was already on disk (lsn \(bad.expected)); the \(laterValid) entries after it are intact"))
             return result
         }
-        if laterValid == 0 && !bad.tornShape {
+        if !bad.tornShape {
+            // Complete, without NUL bytes: written whole and damaged since, whether it is the last entry or the
+            // first of a last batch whose later lines are intact (a batch that never reached the disk whole
+            // leaves a lost block as NULs, or an incomplete line). The batch may have been acknowledged.
+            let which = laterValid == 0
+                ? "in the last entry (lsn \(bad.expected)), which is complete"
+                : "in an entry (lsn \(bad.expected)) of the last batch, which is complete, with \(laterValid) intact entries after it"
             result.outcome = .damagedTail(corrupt(
-                "\(bad.reason) in the last entry (lsn \(bad.expected)), which is complete: it was damaged after it "
+                "\(bad.reason) \(which): it was damaged after it "
                     + "was written (a torn write leaves an incomplete line or NUL bytes), and it may hold an acknowledged write",
                 hint: damagedTailHint))
             return result

@@ -26,7 +26,7 @@ struct Check: ParsableCommand {
         try database.requireDatabase()
         let report = Database.check(path: database.path)
         if json {
-            Output.dataLine(JSONWriter.encode(.object(report.jsonObject)))
+            Output.jsonLine(JSONWriter.encode(.object(report.jsonObject)))
         } else {
             report.findings.forEach { Output.line(VisibleText.escaped($0.description)) }  // one line each
             Output.line(Self.summary(report))

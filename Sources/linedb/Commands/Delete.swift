@@ -29,6 +29,6 @@ struct Delete: ParsableCommand {
         let keyValue = try ValueParsing.key(key, schema: try db.schemaForCommand(table))
         let deleted = try db.delete(table, key: keyValue)
         try db.close()
-        Output.dataLine(JSONWriter.encode(.object(deleted)))
+        Output.jsonLine(JSONWriter.encode(.object(deleted)))
     }
 }

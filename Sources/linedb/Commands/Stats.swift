@@ -26,7 +26,7 @@ struct Stats: ParsableCommand {
         let db = try database.openForReading()
         let stats = db.stats()
         if json {
-            Output.dataLine(JSONWriter.encode(.object(stats)))
+            Output.jsonLine(JSONWriter.encode(.object(stats)))
             return
         }
         let disk = stats["disk"]?.objectValue ?? [:]

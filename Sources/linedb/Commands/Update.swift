@@ -51,6 +51,6 @@ struct Update: ParsableCommand {
             throw ErrorReporting.userInput(error)  // --set values are checked above; this is the engine's word
         }
         try db.close()
-        Output.dataLine(JSONWriter.encode(.object(updated)))
+        Output.jsonLine(JSONWriter.encode(.object(updated)))
     }
 }

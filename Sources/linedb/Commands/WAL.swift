@@ -37,7 +37,7 @@ struct WAL: ParsableCommand {
         try database.requireDatabase()
         var formatting = WALFormatting(databasePath: database.path)
         func emit(_ entry: WALEntry) {
-            if json { Output.dataLine(WALFormatting.json(entry)) } else { Output.line(formatting.line(entry)) }
+            if json { Output.jsonLine(WALFormatting.json(entry)) } else { Output.line(formatting.line(entry)) }
         }
         guard follow else {
             for entry in try Database.readWAL(path: DatabasePaths(root: database.path).wal) { emit(entry) }

@@ -17,9 +17,9 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
     func write(_ records: [Record], schema: TableSchema) {
         switch self {
         case .jsonl:
-            for r in records { Output.dataLine(JSONWriter.encode(.object(r))) }
+            for r in records { Output.jsonLine(JSONWriter.encode(.object(r))) }
         case .json:
-            Output.dataLine(JSONWriter.encodePretty(.array(records.map { .object($0) })))
+            Output.jsonLine(JSONWriter.encodePretty(.array(records.map { .object($0) })))
         case .csv:
             var bytes: [UInt8] = []
             CSVCodec.appendHeader(schema, to: &bytes)
