@@ -174,22 +174,116 @@ struct RecordsCorruptionTests {
         #expect(missing.lines("db/" + file).count == 1)
     }
 
-    @Test("D4: a torn last line without a newline is ignored with a warning naming the line, its bytes are kept in quarantine/, and the records file is not touched at open")
+    /// Ann and Cid saved and checkpointed (the WAL no longer inserts them), then Dan inserted and appended by a
+    /// save: the WAL still inserts Dan.
+    private func databaseWithAppend() throws -> TempDir {
+        let dir = TempDir("d4")
+        let db = try Database(path: dir.db)
+        try db.createTable(studentSchema)
+        try db.insert("student", ["id": 1, "name": "Ann", "email": "ann@u", "gpa": 3.0])
+        try db.insert("student", ["id": 3, "name": "Cid", "email": "cid@u", "gpa": 1.0])
+        try db.checkpoint()
+        try db.insert("student", ["id": 4, "name": "Dan", "email": "dan@u", "gpa": 2.0])
+        #expect(try db.save().appended["student"] == 1)
+        try db.close()
+        return dir
+    }
+
+    @Test("D4: a torn last line without a newline, appended by a save whose INSERT the WAL holds, is a torn append: ignored with a warning naming the line, its bytes kept in quarantine/, the WAL restores the record, and the records file is not touched at open")
     func tornLastRecord() throws {
-        let dir = try database("\(ann)\n\(cid)\n{\"id\":4,\"name\":\"Da")
+        let dir = try databaseWithAppend()
+        let saved = dir.lines("db/" + file)
+        #expect(saved.count == 3 && saved[2].hasPrefix(#"{"id":4,"name":"Da"#))
+        dir.write("db/" + file, saved[0] + "\n" + saved[1] + "\n" + #"{"id":4,"name":"Da"#)
         let before = dir.snapshot()
         let db = try Database(path: dir.db)
         let after = dir.snapshot()
         #expect(after.filter { !$0.key.contains("quarantine/") } == before, "an open rewrote files")
         let kept = after.filter { $0.key.contains("quarantine/") }
         #expect(kept.count == 1 && kept.values.first == Array("{\"id\":4,\"name\":\"Da\n".utf8), "R13: \(kept.keys)")
-        #expect(try db.count("student") == 2)
+        #expect(try db.count("student") == 3)
+        #expect(try db.get("student", key: 4)?["name"] == "Dan", "the WAL restores the torn record")
         #expect(db.warnings.contains { $0.contains(file) && $0.contains("line 3") }, "\(db.warnings)")
         try db.insert("student", ["name": "Eve", "email": "eve@u"])
         let summary = try db.save()
-        #expect(summary.rewritten["student"] == 3, "a torn file must be rewritten, never appended to: \(summary)")
+        #expect(summary.rewritten["student"] == 4, "a torn file must be rewritten, never appended to: \(summary)")
         try db.close()
         #expect(FaultHelpers.fileProblems(dir.db).isEmpty)
+    }
+
+    @Test("D4: an incomplete last records line (or NULs without a newline) with no INSERT of the table in the WAL is damage to a saved record, not a torn append: a writer refuses naming file, line, byte and `linedb recover DB`, changing nothing; check reports the same problem; a reader warns and shows the records before it; recover sets the line aside")
+    func cutSavedRecordIsDamage() throws {
+        // The records file as the database helper writes it: the WAL holds only the CREATE_TABLE line.
+        let cut = "\(ann)\n\(cid)\n{\"id\":4,\"name\":\"Da"
+        let nulTail = Array("\(ann)\n\(cid)\n".utf8) + [UInt8](repeating: 0, count: 30)
+        for (label, records, kept) in [
+            ("cut record", Array(cut.utf8), Array("{\"id\":4,\"name\":\"Da\n".utf8)),
+            ("NULs at the end", nulTail, nil),
+        ] {
+            let offset = ann.utf8.count + cid.utf8.count + 2
+            try expectRefused(records, line: 3, mentions: ["(byte \(offset))", "no INSERT", "linedb recover DB"], "\(label)")
+            let dir = try database(records)
+            let before = dir.snapshot()
+            let report = Database.check(path: dir.db)
+            #expect(report.problems.count == 1 && report.problems.first?.file == file
+                    && report.problems.first?.line == 3 && report.problems.first?.byteOffset == offset,
+                    "\(label): \(report.findings)")
+            var readOnly = DatabaseOptions()
+            readOnly.readOnly = true
+            let reader = try Database(path: dir.db, options: readOnly)
+            #expect(try reader.count("student") == 2, "\(label)")
+            #expect(reader.warnings.contains { $0.contains(file + " line 3 (byte \(offset))") && $0.contains("linedb recover DB") },
+                    "\(label): \(reader.warnings)")
+            try reader.close()
+            #expect(dir.snapshot() == before, "\(label): check or a reader changed files")
+
+            var salvage = DatabaseOptions()
+            salvage.salvage = true
+            let recovered = try Database(path: dir.db, options: salvage)
+            #expect(try recovered.count("student") == 2, "\(label)")
+            try recovered.save()
+            try recovered.close()
+            let quarantined = dir.list("db/quarantine")
+            #expect(quarantined.count == (kept == nil ? 0 : 1), "\(label): \(quarantined)")
+            if let kept { #expect(quarantined.first.map { dir.bytes("db/quarantine/" + $0) } == kept, "\(label)") }
+            #expect(dir.lines("db/" + file) == [ann, cid], "\(label)")
+            #expect(Database.check(path: dir.db).isHealthy, "\(label)")
+            let db = try Database(path: dir.db)
+            #expect(try db.count("student") == 2, "\(label)")
+            try db.close()
+        }
+    }
+
+    @Test("D4: the same rule for a seed (Python) database, whose WAL lines have no lsn or crc: a cut last line is a torn append when the seed WAL inserts into the table, damage when it does not or when the WAL is missing")
+    func seedDatabaseCutLine() throws {
+        let records = Array(SeedFiles.studentRecords.utf8.dropLast(12))  // cuts Zoe's line
+        for (label, wal, opens) in [
+            ("seed WAL with an INSERT", Optional(String(SeedFiles.unsavedLog.split(separator: "\n")[0]) + "\n"), true),
+            ("seed WAL without an INSERT", Optional(String(SeedFiles.unsavedLog.split(separator: "\n")[2]) + "\n"), false),
+            ("no WAL at all", nil, false),
+        ] {
+            let dir = TempDir("d4-seed")
+            for sub in ["schema", "data", "wal"] {
+                try FileManager.default.createDirectory(atPath: dir.db + "/" + sub, withIntermediateDirectories: true)
+            }
+            dir.write("db/schema/student.schema.json", SeedFiles.studentSchema)
+            FaultHelpers.write(dir.db + "/" + file, records)
+            if let wal { dir.write("db/wal/transaction.log", wal) }
+            let before = dir.snapshot()
+            let report = Database.check(path: dir.db)
+            #expect(report.isHealthy == opens, "\(label): \(report.findings)")
+            do {
+                let db = try Database(path: dir.db)
+                #expect(opens, "\(label): opened")
+                #expect(db.warnings.contains { $0.contains(file + " line 3") && $0.contains("torn append") },
+                        "\(label): \(db.warnings)")
+                try db.close()
+            } catch {
+                #expect(!opens, "\(label): \(error)")
+                #expect(FaultHelpers.text(error).contains(file + ":3"), "\(label): \(error)")
+                #expect(dir.snapshot() == before, "\(label): a refused open changed files")
+            }
+        }
     }
 
     @Test("D4: a 20 MB line does not crash the open: it loads whole or is refused clearly")

@@ -146,7 +146,8 @@ private struct DatabaseChecker {
     var writerActive = false
     /// Problems reported per file are capped, so a ruined file does not bury the rest.
     let maxProblemsPerFile = 10
-    /// Records files with a NUL-holding damaged line, judged against the WAL as recovery does.
+    /// Records files with what may be a torn append (a NUL-holding damaged line, a torn last line), judged
+    /// against the WAL as recovery does.
     var tornAppends = NameMap<RecordsFileLoad.TornAppend>()
 
     init(paths: DatabasePaths, io: FileIO) {
@@ -278,7 +279,7 @@ private struct DatabaseChecker {
                 case .tornBlankTail:
                     add(.warning, path, line: f.line, byte: f.byteOffset,
                         "\(f.reason); ignored, and the next save rewrites the file")
-                case .tornLastRecord:
+                case .tornLastRecord:  // not found with the open's policy: judged against the WAL below
                     add(.warning, path, line: f.line, byte: f.byteOffset,
                         "\(f.reason); ignored, and the next save rewrites the file without it")
                 case .bad:
@@ -399,19 +400,30 @@ private struct DatabaseChecker {
         finishTables(replay.tables, fileLines: fileLines)
     }
 
-    /// A NUL-holding damaged records line: a warning when the WAL restores everything after it (the next writer
-    /// drops the region), a problem when not (the writer refuses).
+    /// What may be a torn append in a records file, judged as the writer's open does
+    /// (``RecordsFileLoad/judgeTornAppends(_:tables:walBytes:walPath:)``): a warning when the WAL explains it (the
+    /// next writer ignores it), a problem when not (the writer refuses).
     mutating func judgeTornAppends(_ tables: NameMap<TableState>, walBytes: [UInt8]) {
         guard !tornAppends.isEmpty else { return }
         let verdicts = RecordsFileLoad.judgeTornAppends(tornAppends, tables: tables, walBytes: walBytes, walPath: paths.wal)
         for name in verdicts.sortedKeys {
             let torn = tornAppends[name]!
-            if let refusal = verdicts[name]! {
+            let verdict = verdicts[name]!
+            let path = paths.recordsFile(name)
+            if let refusal = verdict.regionRefusal {
+                add(.problem, error: refusal)
+            } else if let region = torn.region {
+                add(.warning, path, line: region.line,
+                    "a torn append (\(region.laterKeys.count) readable records after it) that the WAL restores; "
+                        + "the next writer ignores it and the next save rewrites the file")
+            }
+            guard let tail = torn.tail else { continue }
+            if let refusal = verdict.tailRefusal {
                 add(.problem, error: refusal)
             } else {
-                add(.warning, paths.recordsFile(name), line: torn.line,
-                    "a torn append (\(torn.laterKeys.count) readable records after it) that the WAL restores; "
-                        + "the next writer ignores it and the next save rewrites the file")
+                add(.warning, path, line: tail.line, byte: tail.byteOffset,
+                    "\(tail.tailDescription), a torn append the WAL restores; ignored, and the next save rewrites "
+                        + "the file without it")
             }
         }
     }

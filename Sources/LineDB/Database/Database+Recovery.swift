@@ -74,7 +74,8 @@ extension Database {
         let walExists = io.stat(paths.wal) != nil
         let walBytes = try io.readFile(paths.wal) ?? []
         if !tornAppends.isEmpty {
-            try resolveTornAppends(tornAppends, tables: loaded, walBytes: walBytes, paths: paths)
+            try resolveTornAppends(
+                tornAppends, tables: loaded, walBytes: walBytes, paths: paths, writer: writer, quarantined: &salvaged)
         }
         var replay = Replay(database: self, tables: loaded, walPath: paths.wal)
         let scan = try walBytes.withBuffer { (buffer) throws(LineDBError) -> WALScanner.Result in
@@ -190,9 +191,9 @@ extension Database {
         if leftovers.walHasOtherNames { try io.syncDirectory(paths.walDir) }
     }
 
-    /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a torn last line is ignored with a
-    /// warning (its bytes kept for `quarantined`); a bad line elsewhere refuses the open (or, when salvaging, is
-    /// moved to `quarantined`).
+    /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a bad line refuses the open (or, when
+    /// salvaging, is moved to `quarantined`, as is a torn last line); what may be a torn append is returned, to be
+    /// judged against the WAL by ``resolveTornAppends(_:tables:walBytes:paths:writer:quarantined:)``.
     private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
         throws(LineDBError) -> RecordsFileLoad.TornAppend?
     {
@@ -208,7 +209,7 @@ extension Database {
             case .tornLastRecord:
                 // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
                 moved += finding.bytes + [10]
-                notes.append("\(path) line \(finding.line): ignored a \(finding.reason); saved to quarantine/")
+                notes.append("\(path) line \(finding.line): ignored an \(finding.reason); saved to quarantine/")
             case .bad:
                 moved += finding.bytes + [10]
                 notes.append("\(path):\(finding.line): \(finding.reason); moved the line to quarantine/")

@@ -37,16 +37,42 @@ extension Database {
     }
 
     /// Applies ``RecordsFileLoad/judgeTornAppends(_:tables:walBytes:walPath:)``: a torn append the WAL explains
-    /// is dropped with a warning; any other is refused.
+    /// is ignored with a warning (the bytes of a torn last record go to `quarantined`, which a writer saves in
+    /// `quarantine/`); a NUL-holding region it does not explain is refused; a torn last line it does not explain
+    /// is damage, refused by a writer and warned about by a reader.
     func resolveTornAppends(
         _ torn: NameMap<RecordsFileLoad.TornAppend>, tables: NameMap<TableState>, walBytes: [UInt8],
-        paths: DatabasePaths
+        paths: DatabasePaths, writer: Bool, quarantined: inout NameMap<[UInt8]>
     ) throws(LineDBError) {
         let verdicts = RecordsFileLoad.judgeTornAppends(torn, tables: tables, walBytes: walBytes, walPath: paths.wal)
         for name in verdicts.sortedKeys {
-            if let refusal = verdicts[name]! { throw refusal }
-            warnings.append(
-                "\(paths.recordsFile(name)) line \(torn[name]!.line): ignored a torn append (\(torn[name]!.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+            let found = torn[name]!
+            let verdict = verdicts[name]!
+            let path = paths.recordsFile(name)
+            if let refusal = verdict.regionRefusal { throw refusal }
+            if let region = found.region {
+                warnings.append(
+                    "\(path) line \(region.line): ignored a torn append (\(region.laterKeys.count) readable records after it); the WAL restores them and the next save rewrites the file")
+            }
+            guard let tail = found.tail else { continue }
+            let place = "\(path) line \(tail.line)" + (tail.byteOffset.map { " (byte \($0))" } ?? "")
+            if let refusal = verdict.tailRefusal {
+                if writer { throw refusal }
+                // A reader changes nothing and refuses nothing: it shows the records before the damage.
+                warnings.append(
+                    "\(place): ignored \(tail.tailDescription) that no INSERT in the WAL explains (damage, not a torn append); a writer refuses to open until `linedb recover DB` sets it aside into quarantine/")
+                continue
+            }
+            switch tail.kind {
+            case .tornLastRecord:
+                // Kept, never deleted (R13): the writer saves the bytes to quarantine/.
+                quarantined[name, default: []] += tail.bytes + [10]
+                warnings.append(
+                    "\(place): ignored \(tail.tailDescription), a torn append whose record the WAL restores; "
+                        + (writer ? "saved to quarantine/" : "a writer saves it to quarantine/"))
+            case .tornBlankTail, .bad:
+                warnings.append("\(place): ignored \(tail.reason)")
+            }
         }
     }
 

@@ -2,13 +2,19 @@
 /// records-file rules of recovery (STORAGE.md "Recovery", step 4), which the open, `linedb recover` and
 /// `linedb check` each apply with their own policy.
 ///
-/// - Blanks or NULs without a newline at the end of the file: a torn write, ignored (``Finding/Kind/tornBlankTail``).
-/// - An unreadable last line without a newline: a torn append, ignored and its bytes kept
-///   (``Finding/Kind/tornLastRecord``).
+/// - Blanks without a newline at the end of the file: ignored (``Finding/Kind/tornBlankTail``).
+/// - An unreadable last line without a newline (``Finding/Kind/tornLastRecord``), or NULs without a newline at the
+///   end (``Finding/Kind/tornBlankTail``): perhaps a torn append, perhaps a saved record cut by damage. A save
+///   appends only records inserted since the file was last written, after syncing the WAL, and a checkpoint
+///   archives the WAL only once the records files are synced: so a torn append is harmless only when the current
+///   WAL holds an INSERT for the table. Returned as the ``TornAppend/tail`` for
+///   ``judgeTornAppends(_:tables:walBytes:walPath:)``; when not so explained it is damage.
 /// - The first unreadable complete line that holds NUL bytes: perhaps an append whose blocks reached the disk out of
-///   order (R4), harmless when the WAL inserts every record from there on; returned as a ``TornAppend`` for
-///   ``judgeTornAppends(_:tables:walBytes:walPath:)``, and the later lines are judged with it.
+///   order (R4), harmless when the WAL inserts every record from there on; returned as the ``TornAppend/region``,
+///   and the later lines are judged with it.
 /// - Any other unreadable line, or a repeated primary key: damage (``Finding/Kind/bad``).
+///
+/// With the ``Policy/salvage`` policy nothing is judged against the WAL: every such line is a finding.
 struct RecordsFileLoad {
     /// What to do with damage.
     enum Policy {
@@ -42,11 +48,17 @@ struct RecordsFileLoad {
         var reason: String
         /// The line's bytes (for the quarantine).
         var bytes: [UInt8]
+
+        /// A torn last line in words, for messages: "an incomplete last record (14 bytes without a newline)".
+        var tailDescription: String {
+            kind == .tornLastRecord ? "an \(reason)" : "\(bytes.count) NUL or blank bytes without a newline"
+        }
     }
 
     /// What a load found besides the rows.
     struct Outcome {
-        /// A NUL-holding damaged line and what follows it, to be judged against the WAL.
+        /// What may be a torn append (a NUL-holding damaged line and what follows it, or a torn last line), to be
+        /// judged against the WAL; never set with the ``Policy/salvage`` policy.
         var tornAppend: TornAppend?
         /// Lines that end in `\n` (what `wc -l` counts).
         var completeLines = 0
@@ -85,12 +97,12 @@ struct RecordsFileLoad {
                 while r < limit {
                     let row = chunk.rows[r]
                     let key = t.key(of: row)
-                    if outcome.tornAppend != nil { outcome.tornAppend!.laterKeys.append(key) }
+                    if outcome.tornAppend?.region != nil { outcome.tornAppend!.region!.laterKeys.append(key) }
                     if k > 0 && r + prefetchAhead < chunk.rows.count {
                         t.prefetchIndexes(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
                     }
                     if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
-                        if outcome.tornAppend != nil { r += 1; continue }  // part of the torn region: judged with it
+                        if outcome.tornAppend?.region != nil { r += 1; continue }  // part of the torn region: judged with it
                         let line = lineBase + r + eventsBefore + 1
                         let error = LineDBError.duplicateValue(
                             table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
@@ -117,16 +129,29 @@ struct RecordsFileLoad {
                 switch event.kind {
                 case .blank(let bytes):
                     if !event.complete && bytes > 0 {
-                        try found(Finding(
+                        let finding = Finding(
                             kind: .tornBlankTail, line: line, column: nil, byteOffset: chunk.base + event.start,
-                            reason: "\(bytes) trailing NUL or blank bytes (torn write)", bytes: lineBytes))
+                            reason: "\(bytes) trailing NUL or blank bytes (torn write)", bytes: lineBytes)
+                        // NULs where a record was: only an append the WAL restores may leave them.
+                        if policy != .salvage && lineBytes.contains(0) {
+                            outcome.tornAppend = outcome.tornAppend ?? TornAppend(path: path)
+                            outcome.tornAppend!.tail = finding
+                            continue
+                        }
+                        try found(finding)
                     }
                 case .bad(let error):
                     if !event.complete {
-                        try found(Finding(
+                        let finding = Finding(
                             kind: .tornLastRecord, line: line, column: nil, byteOffset: chunk.base + event.start,
-                            reason: "torn last record (\(event.end - event.start) bytes without a newline)",
-                            bytes: lineBytes))
+                            reason: "incomplete last record (\(event.end - event.start) bytes without a newline)",
+                            bytes: lineBytes)
+                        if policy == .salvage {
+                            try found(finding)
+                        } else {
+                            outcome.tornAppend = outcome.tornAppend ?? TornAppend(path: path)
+                            outcome.tornAppend!.tail = finding
+                        }
                         continue
                     }
                     let (column, reason): (Int?, String)
@@ -138,12 +163,14 @@ struct RecordsFileLoad {
                     let damage = LineDBError.corrupt(
                         path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
                         hint: Database.recordsHint)
-                    if outcome.tornAppend != nil && policy != .salvage { continue }  // judged with the torn region
+                    if outcome.tornAppend?.region != nil && policy != .salvage { continue }  // judged with the torn region
                     // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of order
                     // (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from here
                     // on. A damaged line without NULs (an edit, a bit flip) is damage at once.
                     if policy != .salvage && lineBytes.contains(0) {
-                        outcome.tornAppend = TornAppend(rowsBefore: t.slots.count, line: line, error: damage)
+                        outcome.tornAppend = TornAppend(
+                            region: TornAppend.Region(rowsBefore: t.slots.count, line: line, error: damage),
+                            path: path)
                         continue
                     }
                     if policy == .refuse { throw damage }
@@ -160,43 +187,88 @@ struct RecordsFileLoad {
         return outcome
     }
 
-    /// A damaged line in a records file, with what follows it; see
+    /// What an interrupted append may have left in a records file; see
     /// ``judgeTornAppends(_:tables:walBytes:walPath:)``.
     struct TornAppend {
-        /// Rows loaded before the damaged line.
-        var rowsBefore: Int
-        var line: Int
-        /// The refusal, if the WAL does not explain the damage.
-        var error: LineDBError
-        /// Keys of the readable records after the damaged line.
-        var laterKeys: [JSONValue] = []
+        /// A NUL-holding damaged complete line, with what follows it.
+        struct Region {
+            /// Rows loaded before the damaged line.
+            var rowsBefore: Int
+            var line: Int
+            /// The refusal, if the WAL does not explain the damage.
+            var error: LineDBError
+            /// Keys of the readable records after the damaged line.
+            var laterKeys: [JSONValue] = []
+        }
+        /// The first NUL-holding damaged complete line and what follows it, if any.
+        var region: Region?
+        /// The last line, when it has no newline and is unreadable (``Finding/Kind/tornLastRecord``) or NULs
+        /// (``Finding/Kind/tornBlankTail``).
+        var tail: Finding?
+
+        /// The records file.
+        var path: String
+
+        /// The refusal when the WAL does not explain the tail: damage, not a torn append.
+        var tailRefusal: LineDBError? {
+            guard let tail else { return nil }
+            return .corrupt(
+                path: path, line: tail.line, column: nil, byteOffset: tail.byteOffset,
+                reason: "\(tail.tailDescription) and no INSERT of the table in the current WAL: not a torn append "
+                    + "(an append holds only records the WAL still inserts) but damage to saved records",
+                hint: "run `linedb recover DB` to set the line aside into quarantine/; LineDB changed nothing")
+        }
     }
 
-    /// A damaged line followed only by records that the current WAL inserts is what an interrupted append whose
-    /// blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
-    /// records back, and the next save rewrites the file. Returns, per table, `nil` when so (the rows are dropped)
-    /// or the refusal when not.
+    /// How ``judgeTornAppends(_:tables:walBytes:walPath:)`` judged one records file.
+    struct TornVerdict {
+        /// Why the NUL-holding region is damage (the open refuses, readers too); `nil` when there is none or the
+        /// WAL restores it (its rows are then dropped).
+        var regionRefusal: LineDBError?
+        /// Why the tail is damage (a writer refuses, a reader warns); `nil` when there is none or it is a torn
+        /// append.
+        var tailRefusal: LineDBError?
+    }
+
+    /// A torn append can only hold records whose INSERT is still in the current WAL (a save appends only records
+    /// inserted since the file was last written, and syncs the WAL first; a checkpoint archives the WAL only after
+    /// the records files are synced). So:
+    ///
+    /// - a damaged line followed only by records that the current WAL inserts is what an interrupted append whose
+    ///   blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
+    ///   records back, and the next save rewrites the file;
+    /// - an incomplete last line (or NULs at the end without a newline) is a torn append only when the current WAL
+    ///   holds at least one INSERT of the table; otherwise a saved record was cut by damage.
+    ///
+    /// Returns a verdict per table (seed WALs, without LSNs or checksums, record INSERTs too; a missing WAL holds
+    /// none).
     static func judgeTornAppends(
         _ torn: NameMap<TornAppend>, tables: NameMap<TableState>, walBytes: [UInt8], walPath: String
-    ) -> NameMap<LineDBError?> {
+    ) -> NameMap<TornVerdict> {
         var inserted = NameMap<Set<JSONValue>>()
+        var inserts = NameMap<Int>()
         walBytes.withUnsafeBufferPointer { buffer in
             _ = WALScanner.scan(buffer, path: walPath, firstImpliedLSN: 1) { entry in
-                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil,
-                    let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
+                guard entry.operation == "INSERT", let name = entry.table, torn[name] != nil else { return }
+                inserts[name, default: 0] += 1
+                guard let pk = tables[name]?.schema.primaryKey?.name, let key = entry.record.objectValue?[pk]
                 else { return }
                 inserted[name, default: []].insert(key)
             }
         }
-        var verdicts = NameMap<LineDBError?>()
-        for (name, region) in torn {
-            let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
-            guard covered, !(inserted[name]?.isEmpty ?? true) else {
-                verdicts[name] = .some(region.error)
-                continue
+        var verdicts = NameMap<TornVerdict>()
+        for (name, found) in torn {
+            var verdict = TornVerdict()
+            if let region = found.region {
+                let covered = region.laterKeys.allSatisfy { inserted[name]?.contains($0) == true }
+                if covered && !(inserted[name]?.isEmpty ?? true) {
+                    tables[name]!.dropSlots(from: region.rowsBefore)
+                } else {
+                    verdict.regionRefusal = region.error
+                }
             }
-            tables[name]!.dropSlots(from: region.rowsBefore)
-            verdicts[name] = .some(nil)
+            if (inserts[name] ?? 0) == 0 { verdict.tailRefusal = found.tailRefusal }
+            verdicts[name] = verdict
         }
         return verdicts
     }
