@@ -77,6 +77,7 @@ struct RecordsFileLoad {
         var lineBase = 0
         var reserved = false
         var lastLineIncomplete = false
+        var inTornRegion = false  // outcome.tornAppend?.region != nil, kept in a Bool for the per-row loop
         try RecordsFileParser.parse(
             io: io, fd: fd, path: path, schema: t.schema,
             progress: progress.map { report in { report(LoadProgress(table: table, bytesRead: $0, totalBytes: size)) } }
@@ -97,12 +98,12 @@ struct RecordsFileLoad {
                 while r < limit {
                     let row = chunk.rows[r]
                     let key = t.key(of: row)
-                    if outcome.tornAppend?.region != nil { outcome.tornAppend!.region!.laterKeys.append(key) }
+                    if inTornRegion { outcome.tornAppend!.region!.laterKeys.append(key) }
                     if k > 0 && r + prefetchAhead < chunk.rows.count {
                         t.prefetchIndexes(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
                     }
                     if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
-                        if outcome.tornAppend?.region != nil { r += 1; continue }  // part of the torn region: judged with it
+                        if inTornRegion { r += 1; continue }  // part of the torn region: judged with it
                         let line = lineBase + r + eventsBefore + 1
                         let error = LineDBError.duplicateValue(
                             table: t.schema.name, column: t.schema.primaryKey?.name ?? "?", value: key.brief)
@@ -163,7 +164,7 @@ struct RecordsFileLoad {
                     let damage = LineDBError.corrupt(
                         path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
                         hint: Database.recordsHint)
-                    if outcome.tornAppend?.region != nil && policy != .salvage { continue }  // judged with the torn region
+                    if inTornRegion && policy != .salvage { continue }  // judged with the torn region
                     // Not refused yet if it holds NUL bytes: an append whose blocks reached the disk out of order
                     // (R4) leaves a zero-filled block, and is harmless when the WAL holds every record from here
                     // on. A damaged line without NULs (an edit, a bit flip) is damage at once.
@@ -171,6 +172,7 @@ struct RecordsFileLoad {
                         outcome.tornAppend = TornAppend(
                             region: TornAppend.Region(rowsBefore: t.slots.count, line: line, error: damage),
                             path: path)
+                        inTornRegion = true
                         continue
                     }
                     if policy == .refuse { throw damage }
