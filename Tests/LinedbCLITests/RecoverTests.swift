@@ -66,6 +66,7 @@ struct RecoverTests {
         #expect(snapshot(dir.db) == before)
         let result = expectOK(try CLI.run(["recover", dir.db, "--to-point-in-time"]))
         #expect(result.lines.first?.hasPrefix("wal/transaction.log line 3 (byte ") == true, "\(result)")
+        #expect(result.lines.first?.contains("): set aside the damaged entry and all after it (") == true, "\(result)")
         #expect(dir.lines("db/wal/transaction.log") == Array(lines.prefix(2)))
         let quarantined = dir.list("db/quarantine")
         #expect(quarantined.count == 1)
@@ -108,6 +109,7 @@ struct RecoverTests {
         let recovered = expectOK(try CLI.run(["recover", dir.db, "--to-point-in-time"]))
         #expect(recovered.lines.first?.hasPrefix("wal/transaction.log line \(lines.count) (byte \(offset))") == true,
                 "\(recovered)")
+        #expect(recovered.lines.first?.contains("set aside the damaged entry") == true, "\(recovered)")  // not "torn"
         let quarantined = dir.list("db/quarantine")
         #expect(quarantined.count == 1)
         #expect(quarantined.first.map { dir.read("db/quarantine/" + $0) } == String(damaged.utf8.dropFirst(offset)))

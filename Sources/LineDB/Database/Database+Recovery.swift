@@ -105,6 +105,7 @@ extension Database {
             guard options.salvage && options.salvageWALPrefix, var cut = scan.cut else { throw error }
             // linedb recover --to-point-in-time: keep the valid prefix, move the rest to quarantine/.
             cut.reason = "point-in-time recovery: \(cut.reason)"
+            cut.setAside = true
             tornTail = cut
         }
         warnings += replay.finish(keepOpenTransactions: !writer)

@@ -157,7 +157,8 @@ extension Database {
             throw error
         }
         Failpoint.hit("recovery.afterTruncate")
-        var message = "wal/transaction.log line \(torn.line) (byte \(torn.byteOffset)): ignored torn last entry (\(torn.byteCount) bytes: \(torn.reason))"
+        let what = torn.setAside ? "set aside the damaged entry and all after it" : "ignored torn last entry"
+        var message = "wal/transaction.log line \(torn.line) (byte \(torn.byteOffset)): \(what) (\(torn.byteCount) bytes: \(torn.reason))"
         if torn.droppedLines > 0 { message += ", with \(torn.droppedLines) later entries of the same unsynced batch" }
         warnings.append(message + "; saved to quarantine/\(already ? "(already there)" : name)")
     }

@@ -35,6 +35,9 @@ struct WALScanner {
         var expectedLSN: Int
         /// How many complete lines after it were dropped with it.
         var droppedLines: Int
+        /// Damage that `linedb recover --to-point-in-time` cuts off with everything after it, rather than a torn
+        /// append: only the message differs.
+        var setAside = false
     }
 
     struct Result {

@@ -3,9 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
-/// The signal that asked a long-running command (`wal --follow`) to stop, or 0.
-nonisolated(unsafe) private var receivedStopSignal: Int32 = 0
+/// The signal that asked a long-running command (`wal --follow`) to stop, or 0. Atomic: written by the signal
+/// handler, read by the command's loop (a lock-free atomic store is async-signal-safe).
+private let receivedStopSignal = Atomic<Int32>(0)
 
 /// SIGINT and SIGTERM end `wal --follow` cleanly (exit 0, output flushed).
 enum Signals {
@@ -13,8 +15,8 @@ enum Signals {
     /// that starts us from a thread that blocks them (a test runner's worker thread does) would make us unkillable
     /// by SIGTERM.
     static func installStopHandlers() {
-        signal(SIGINT) { receivedStopSignal = $0 }
-        signal(SIGTERM) { receivedStopSignal = $0 }
+        signal(SIGINT) { receivedStopSignal.store($0, ordering: .relaxed) }
+        signal(SIGTERM) { receivedStopSignal.store($0, ordering: .relaxed) }
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -22,5 +24,5 @@ enum Signals {
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
-    static var stopRequested: Bool { receivedStopSignal != 0 }
+    static var stopRequested: Bool { receivedStopSignal.load(ordering: .relaxed) != 0 }
 }
