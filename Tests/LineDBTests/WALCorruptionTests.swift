@@ -158,9 +158,9 @@ struct WALCorruptionTests {
         #expect(dir.snapshot() == before)
     }
 
-    @Test("D1: a lost block inside the last batch that was never synced (a transaction's lines, NUL bytes where the block was) is a torn tail, not corruption")
-    func unsyncedBatchIsTorn() throws {
-        let dir = TempDir("d1-batch")
+    /// Writes Ann alone, then B1–B3 as one acknowledged batch (the call returned: the batch is synced), and returns
+    /// the WAL's lines: CREATE, INSERT, the batch's 3 txn INSERTs, COMMIT.
+    private func annThenBatch(_ dir: TempDir) throws -> [[UInt8]] {
         do {
             let db = try Database(path: dir.db)
             try db.createTable(studentSchema)
@@ -170,8 +170,15 @@ struct WALCorruptionTests {
             ])
             try db.close()
         }
-        var lines = FaultHelpers.splitLines(dir.bytes(wal))
-        #expect(lines.count == 6)  // CREATE, INSERT, 3 txn INSERTs, COMMIT
+        let lines = FaultHelpers.splitLines(dir.bytes(wal))
+        #expect(lines.count == 6)
+        return lines
+    }
+
+    @Test("D1: a lost block inside the last batch that was never synced (a transaction's lines, NUL bytes where the block was) is a torn tail, not corruption")
+    func unsyncedBatchIsTorn() throws {
+        let dir = TempDir("d1-batch")
+        var lines = try annThenBatch(dir)
         let start = FaultHelpers.joinLines(Array(lines.prefix(3))).count
         // The batch's second line loses a block (NULs, as a reordered append leaves it); the later lines carry
         // synced = 2.
@@ -188,18 +195,7 @@ struct WALCorruptionTests {
     @Test("D2: a bit flip (no NUL bytes) in a complete line of the last batch, the lines after it intact, is damage: the acknowledged batch is not cut off as torn; a writer refuses (files unchanged), check reports it, a reader warns, point-in-time salvage sets it aside")
     func damagedLineInLastBatch() throws {
         let dir = TempDir("d2-batch")
-        do {
-            let db = try Database(path: dir.db)
-            try db.createTable(studentSchema)
-            try db.insert("student", ["name": "Ann", "email": "ann@u"])
-            // Acknowledged: the call returned, the batch is synced.
-            try db.insert("student", records: [
-                ["name": "B1", "email": "b1@u"], ["name": "B2", "email": "b2@u"], ["name": "B3", "email": "b3@u"],
-            ])
-            try db.close()
-        }
-        var lines = FaultHelpers.splitLines(dir.bytes(wal))
-        #expect(lines.count == 6)  // CREATE, INSERT, 3 txn INSERTs, COMMIT; the batch's lines carry synced = 2
+        var lines = try annThenBatch(dir)  // the batch's lines carry synced = 2
         let start = FaultHelpers.joinLines(Array(lines.prefix(2))).count
         let b1 = lines[2].firstRange(of: Array("B1".utf8))!.lowerBound
         lines[2][b1] ^= 0x04  // the batch's first line: "B1" becomes "F1", the CRC no longer matches

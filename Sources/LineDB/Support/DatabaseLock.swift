@@ -27,13 +27,7 @@ package final class DatabaseLock: @unchecked Sendable {
     package func withLock<T>(_ body: () throws(LineDBError) -> T) throws(LineDBError) -> T {
         let me = DatabaseLock.currentThread
         if owner.load(ordering: .relaxed) == me { throw .reentrantCall }
-        mutex.lock()
-        owner.store(me, ordering: .relaxed)
-        defer {
-            owner.store(0, ordering: .relaxed)
-            mutex.unlock()
-        }
-        return try body()
+        return try locked(by: me, body)
     }
 
     /// Runs `body` holding the lock (for a body that throws other errors than ``LineDBError``).
@@ -42,13 +36,7 @@ package final class DatabaseLock: @unchecked Sendable {
     package func withLock<T>(_ body: () throws -> T) throws -> T {
         let me = DatabaseLock.currentThread
         if owner.load(ordering: .relaxed) == me { throw LineDBError.reentrantCall }
-        mutex.lock()
-        owner.store(me, ordering: .relaxed)
-        defer {
-            owner.store(0, ordering: .relaxed)
-            mutex.unlock()
-        }
-        return try body()
+        return try locked(by: me, body)
     }
 
     /// Runs `body` holding the lock, or, when the calling thread holds it already, runs it as it is: for the
@@ -57,13 +45,18 @@ package final class DatabaseLock: @unchecked Sendable {
     package func withLockOrHeld<T>(_ body: () -> T) -> T {
         let me = DatabaseLock.currentThread
         if owner.load(ordering: .relaxed) == me { return body() }
+        return locked(by: me, body)
+    }
+
+    /// Takes the lock as thread `me` (which does not hold it), runs `body`, gives the lock back.
+    private func locked<T, E: Error>(by me: UInt, _ body: () throws(E) -> T) throws(E) -> T {
         mutex.lock()
         owner.store(me, ordering: .relaxed)
         defer {
             owner.store(0, ordering: .relaxed)
             mutex.unlock()
         }
-        return body()
+        return try body()
     }
 
     /// The calling thread's identity (never 0).
