@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "LineDBSQL", dependencies: ["LineDB", "CSQLite"]),
         // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
         // testable without a terminal.
-        .target(name: "LineDBBrowser", dependencies: ["LineDB", "CLineDBSupport"]),
+        .target(name: "LineDBBrowser", dependencies: ["LineDB", "LineDBSQL", "CLineDBSupport"]),
         // ncurses (wide-character build), as the system provides it: `libncurses-dev` on Debian/Ubuntu.
         // No `pkgConfig:`: SwiftPM would drop its -D flags with a warning on every build; shim.h defines what is
         // needed and `link "ncursesw"` links on its own.
@@ -69,8 +69,8 @@ let package = Package(
             path: "Benchmarks/linedb-bench"),
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LineDBSQLTests", dependencies: ["LineDBSQL", "LineDB", "CSQLite"]),
-        .testTarget(name: "LinedbCLITests", dependencies: ["LineDB"]),
-        .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB"]),
+        .testTarget(name: "LinedbCLITests", dependencies: ["LineDB", "LineDBSQL", "CSQLite"]),
+        .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB", "LineDBSQL"]),
         // The built `linedb` driven in a real terminal (tmux): the browser's exit paths, resize, read-only.
         .testTarget(name: "LinedbEndToEndTests", dependencies: ["LineDB"]),
     ]
