@@ -83,6 +83,7 @@ public final class SQLSession {
     /// Declares `table` to SQLite (or records why SQLite cannot take it).
     private func declare(_ table: VirtualTable) {
         let id = tables.count
+        table.id = id
         tables.append(table)
         pending = id
         declaring = true
@@ -248,6 +249,19 @@ public final class SQLSession {
 
     func noteRollback() { rolledBack = true }
 
+    /// The views the running statement reads, by table id (only outside a write: see ``VirtualTable/view()``).
+    private var statementViews: [Int: any RowsView] = [:]
+    /// Whether a read-only statement is running (its views are kept until it ends).
+    private var keepingViews = false
+
+    func statementView(of table: VirtualTable) -> (any RowsView)? {
+        keepingViews ? statementViews[table.id] : nil
+    }
+
+    func keepStatementView(_ view: any RowsView, of table: VirtualTable) {
+        if keepingViews { statementViews[table.id] = view }
+    }
+
     // MARK: Statements
 
     private struct Prepared {
@@ -334,6 +348,11 @@ public final class SQLSession {
                 try columns((0..<count).map { String(cString: sqlite3_column_name(s.handle, Int32($0))) })
             }
             let changesBefore = sqlite3_total_changes64(handle)
+            keepingViews = transaction == nil
+            defer {
+                keepingViews = false
+                statementViews = [:]
+            }
             while true {
                 let rc = sqlite3_step(s.handle)
                 if rc == SQLITE_ROW {

@@ -213,5 +213,23 @@ struct SQLSessionTests {
         }
         #expect(e?.kind == .interrupted)
     }
-}
 
+    @Test("a statement reads one state: writes made while it runs do not show in it")
+    func oneStatePerStatement() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        try db.createTable(TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("v", .int)]))
+        try db.insert("t", records: (0..<100).map { ["v": .int($0)] })
+        let s = try SQLSession(database: db)
+        var counts: [SQLiteValue] = []
+        // The correlated subquery scans t again for every row; the first row's callback writes 50 more rows.
+        try s.run("SELECT a.id, (SELECT count(*) FROM t b WHERE b.v >= a.v - a.v) FROM t a") { row in
+            if counts.isEmpty { try db.insert("t", records: (0..<50).map { ["v": .int($0)] }) }
+            counts.append(row[1])
+        }
+        #expect(counts.count == 100)
+        #expect(Set(counts) == [.integer(100)])
+        // The next statement sees them.
+        #expect(try s.query("SELECT count(*) FROM t").rows == [[.integer(150)]])
+    }
+}

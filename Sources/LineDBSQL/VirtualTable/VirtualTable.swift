@@ -28,13 +28,22 @@ final class VirtualTable {
     /// The schema, as the table was declared to SQLite.
     var schema: TableSchema
 
-    /// The rows now, for one scan or one lookup.
+    /// The rows for one scan or one lookup: outside a write, the view the running statement took first (so a
+    /// statement that reads a table twice, a self-join, sees one state even if another thread writes meanwhile);
+    /// inside a write, the rows now (a statement sees the script's own earlier writes).
     func view() throws(LineDBError) -> any RowsView {
         switch source {
-        case .table(let db, let name): return try db.tableView(name)
+        case .table(let db, let name):
+            if let held = session.statementView(of: self) { return held }
+            let view = try db.tableView(name)
+            session.keepStatementView(view, of: self)
+            return view
         case .held(let rows): return rows
         }
     }
+
+    /// The id SQLite's declaration used (`USING linedb(id)`).
+    var id = 0
 
     /// Whether `view`'s rows come out in key order when scanned in position order (cached per table state).
     func keysAscend(_ view: any RowsView) -> Bool {
