@@ -7,13 +7,14 @@ struct SelectTests {
     func tableFormat() throws {
         let dir = try Scratch().studentDatabase(count: 3)
         expectOK(try CLI.run(["update", dir.db, "student", "2", "--set", "email=null", "--set", "name=Bob 日本"]))
+        expectOK(try CLI.run(["update", dir.db, "student", "3", "--set", "email=\"\""]))
         let result = expectOK(try CLI.run(["select", dir.db, "student", "--format", "table"]))
         #expect(result.lines == [
             "id  name      email        gpa",
             "--  --------  -----------  ---",
             "1   Alice     alice@u.edu  2.0",
-            "2   Bob 日本" + String(repeating: " ", count: 15) + "2.1",  // 日本 takes 4 cells; email is null
-            "3   Carol     carol@u.edu  2.2",
+            "2   Bob 日本  NULL         2.1",  // 日本 takes 4 cells; email is null, shown apart from ""
+            "3   Carol                  2.2",  // the empty string: an empty cell
         ])
     }
 

@@ -65,11 +65,14 @@ struct TextTable {
         return [render(header), render(widths.map { String(repeating: "-", count: $0) })] + rows.map(render)
     }
 
-    /// A value as a cell: text as it is, null empty, anything else as compact JSON; control and bidirectional
+    /// How null shows in a cell: not as the empty string (`""` is an empty cell), as in `linedb sql`'s table.
+    static let null = "NULL"
+
+    /// A value as a cell: text as it is, null as ``null``, anything else as compact JSON; control and bidirectional
     /// formatting characters (line breaks and tabs too) shown visibly, as ``VisibleText`` shows them.
     static func cell(_ value: JSONValue) -> String {
         switch value {
-        case .null: return ""
+        case .null: return TextTable.null
         case .string(let s): return VisibleText.escaped(s)
         default: return VisibleText.escaped(JSONWriter.encode(value))
         }

@@ -125,10 +125,10 @@ final class SQLResultPrinter {
     /// shown (``VisibleText``), numbers as SQLite's shell writes them.
     static func tableCell(_ v: SQLiteValue) -> String {
         switch v {
-        case .null: return "NULL"
+        case .null: return TextTable.null
         case .integer(let i): return String(i)
         case .real(let d): return realText(d)
-        case .text(let s): return VisibleText.escaped(s)
+        case .text(let s): return TextTable.cell(.string(s))
         case .blob(let b): return "<\(b.count) bytes>"
         }
     }
