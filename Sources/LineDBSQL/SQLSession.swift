@@ -459,6 +459,20 @@ public final class SQLSession {
                     }
                     record[column.name] = newValues[i]
                 }
+                // INSERT OR REPLACE onto an existing key replaces that record (SQLite leaves REPLACE to the
+                // virtual table). OR IGNORE needs nothing here: the engine refuses before it changes anything, and
+                // SQLite then skips the row.
+                if sqlite3_vtab_on_conflict(handle) == SQLITE_REPLACE, let pk = schema.primaryKeyIndex,
+                    !newValues[pk].isNull, let slot = db.slot(of: name, key: newValues[pk])
+                {
+                    // As SQLite's REPLACE (delete, then insert): a column left out gets its default, not the old value.
+                    var replacement = Record()
+                    for column in schema.columns {
+                        replacement[column.name] = record[column.name] ?? column.defaultValue ?? .null
+                    }
+                    try tx.update(name, key: newValues[pk], set: replacement)
+                    return slot
+                }
                 let key = try tx.insert(name, record)
                 return db.slot(of: name, key: key)
             }

@@ -232,4 +232,23 @@ struct SQLSessionTests {
         // The next statement sees them.
         #expect(try s.query("SELECT count(*) FROM t").rows == [[.integer(150)]])
     }
+
+    @Test("INSERT OR IGNORE skips a row LineDB refuses; INSERT OR REPLACE replaces the record with that key")
+    func conflictModes() throws {
+        let dir = TempDir()
+        let db = try makeTypedDatabase(dir)
+        let s = try SQLSession(database: db)
+        let ignored = try s.run("INSERT OR IGNORE INTO item (id, code) VALUES (1, 'x'), (7, 'y'), (8, 'a')")
+        #expect(ignored.committed && ignored.changes == 1)
+        #expect(try db.get("item", key: 7)?["code"] == "y")
+        #expect(try db.get("item", key: 1)?["code"] == "a" && (try db.get("item", key: 8)) == nil)
+        try s.run("INSERT OR REPLACE INTO item (id, code, price) VALUES (2, 'bb', 9.5)")
+        #expect(try db.get("item", key: 2)?["code"] == "bb")
+        #expect(try db.get("item", key: 2)?["price"] == 9.5)
+        #expect(try db.get("item", key: 2)?["meta"] == .null)  // replaced as a new record: [1, 2] is gone
+        #expect(try db.count("item") == 4)
+        // A plain INSERT onto an existing key is refused, naming the key column.
+        let e = #expect(throws: SQLError.self) { try s.run("INSERT INTO item (id, code) VALUES (2, 'q')") }
+        #expect(e?.kind == .writeRefused)
+    }
 }
