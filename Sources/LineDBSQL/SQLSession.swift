@@ -82,6 +82,13 @@ public final class SQLSession {
 
     /// Declares `table` to SQLite (or records why SQLite cannot take it).
     private func declare(_ table: VirtualTable) {
+        var declared: [String: String] = [:]
+        for name in idsByName.keys { declared[SQLNames.folded(name)] = name }
+        if let problem = SQLNames.tableProblem(table.name, declared: declared) {
+            warnings.append(problem)
+            return
+        }
+        warnings += SQLNames.columns(of: table.schema.columns.map(\.name), table: table.name).notes
         let id = tables.count
         table.id = id
         tables.append(table)

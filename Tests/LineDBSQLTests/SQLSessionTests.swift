@@ -251,4 +251,25 @@ struct SQLSessionTests {
         let e = #expect(throws: SQLError.self) { try s.run("INSERT INTO item (id, code) VALUES (2, 'q')") }
         #expect(e?.kind == .writeRefused)
     }
+
+    @Test("names SQLite would take for one another: a table is left out with a clear warning, a column is renamed")
+    func caseInsensitiveNames() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        try db.createTable(TableSchema("Student", columns: [Column("id", .int, primaryKey: true)]))
+        try db.createTable(TableSchema("student", columns: [Column("id", .int, primaryKey: true)]))
+        try db.createTable(TableSchema("sqlite_x", columns: [Column("id", .int, primaryKey: true)]))
+        try db.createTable(TableSchema("t", columns: [
+            Column("id", .int, primaryKey: true), Column("name", .str), Column("Name", .str),
+        ]))
+        try db.insert("t", ["name": "a", "Name": "B"])
+        let s = try SQLSession(database: db)
+        #expect(s.tableNames == ["Student", "t"])
+        #expect(s.warnings.contains { $0.contains("'student'") && $0.contains("ignore case") && $0.contains("'Student'") })
+        #expect(s.warnings.contains { $0.contains("'sqlite_x'") && $0.contains("reserves") })
+        #expect(s.warnings.contains { $0.contains("'Name' is \"Name_2\"") })
+        #expect(try s.query("SELECT name, Name_2 FROM t").rows == [[.text("a"), .text("B")]])
+        try s.run("UPDATE t SET Name_2 = 'C'")
+        #expect(try db.get("t", key: 1)?["Name"] == "C")
+    }
 }

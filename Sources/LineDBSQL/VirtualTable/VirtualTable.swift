@@ -57,9 +57,11 @@ final class VirtualTable {
     /// The `CREATE TABLE` that declares this table's columns to SQLite (`sqlite3_declare_vtab`): names quoted, the
     /// types of ``SQLiteTypeMapping`` (which give SQLite's comparisons the column's affinity). Constraints and
     /// defaults are LineDB's to check and apply (``SQLSession/write(to:arguments:)``).
+    /// Column names SQLite would take for another are declared with a suffix (``SQLNames/columns(of:table:)``).
     static func declaration(of schema: TableSchema) -> String {
-        let columns = schema.columns.map { column -> String in
-            SQLiteConnection.quote(column.name) + " " + SQLiteTypeMapping.declaredType(of: column.type)
+        let names = SQLNames.columns(of: schema.columns.map(\.name), table: schema.name).names
+        let columns = zip(names, schema.columns).map { name, column -> String in
+            SQLiteConnection.quote(name) + " " + SQLiteTypeMapping.declaredType(of: column.type)
         }
         return "CREATE TABLE x(" + columns.joined(separator: ", ") + ")"
     }

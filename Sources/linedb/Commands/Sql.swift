@@ -74,6 +74,7 @@ struct Sql: ParsableCommand {
         do {
             let summary = try session.run(sql, parameters: values, row: printer.row, columns: printer.begin)
             printer.end()
+            if summary.statements == 0 { throw UsageError("no SQL statement in the query (only blanks or comments)") }
             if summary.rolledBack {
                 ErrorReporting.printWarning("the script rolled back: nothing was written")
             } else if summary.committed {
