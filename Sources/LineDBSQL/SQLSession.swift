@@ -82,6 +82,13 @@ public final class SQLSession {
 
     /// Declares `table` to SQLite (or records why SQLite cannot take it).
     private func declare(_ table: VirtualTable) {
+        // SQLite's names ignore ASCII case: a second table whose name differs only in case cannot be declared.
+        if let other = idsByName.keys.first(where: { Self.foldedASCII($0) == Self.foldedASCII(table.name) }) {
+            warnings.append(
+                "table '\(table.name)' is not visible to SQL: SQL names ignore case, so \(SQLiteConnection.quote(table.name)) "
+                    + "means table '\(other)' there; the two names differ only in case")
+            return
+        }
         let id = tables.count
         tables.append(table)
         pending = id
@@ -99,6 +106,11 @@ public final class SQLSession {
     }
 
     private var pending: Int?
+
+    /// A name with ASCII letters lowercased, as SQLite compares names.
+    private static func foldedASCII(_ name: String) -> String {
+        String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
 
     /// The table `CREATE VIRTUAL TABLE ... USING linedb(id)` is declaring (only while the session declares it).
     func pendingTable(_ id: Int) -> VirtualTable? {
