@@ -211,7 +211,7 @@ struct SqlCommandTests {
     @Test("kill -9 during a write: after reopening, the whole statement is there or none of it; acknowledged runs stay")
     func killDuringWrite() throws {
         let dir = Scratch()
-        try sqlDatabase(dir, bigRows: 5000)
+        try sqlDatabase(dir, bigRows: 20000)
         var generator = SystemRandomNumberGenerator()
         var acknowledged = 0
         var started = 0
@@ -222,7 +222,7 @@ struct SqlCommandTests {
             started += 1
             // Rounds 0, 2, 4... run to the end (acknowledged); the others die at a random moment.
             if round % 2 == 1 {
-                usleep(UInt32.random(in: 20_000...900_000, using: &generator))
+                usleep(UInt32.random(in: 100_000...2_500_000, using: &generator))
                 kill(process.processIdentifier, SIGKILL)
             }
             process.waitUntilExit()
