@@ -20,7 +20,7 @@ final class DifferentialFixture {
     let database: Database
     private let native: OpaquePointer
 
-    init(seed: UInt64 = 13) throws {
+    init(seed: UInt64 = 13, writable: Bool = false) throws {
         do {
             let db = try Database(path: dir.db, options: DatabaseOptions(syncMode: .off))
             try Self.fill(db, seed: seed)
@@ -32,7 +32,9 @@ final class DifferentialFixture {
         let file = dir.path + "/native.sqlite"
         _ = try SQLiteExport.write(database, to: file, label: file)
         var handle: OpaquePointer?
-        guard sqlite3_open_v2(file, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let handle else {
+        guard sqlite3_open_v2(file, &handle, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nil) == SQLITE_OK,
+            let handle
+        else {
             throw SQLiteError(code: 1, description: "cannot open \(file)")
         }
         native = handle
@@ -483,6 +485,65 @@ struct DifferentialTests {
                 Issue.record("row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
                 shown += 1
                 if shown == 5 { break }
+            }
+        }
+    }
+
+    static let writes: [DifferentialQuery] = [
+        .init("UPDATE kinds SET i = i + 1 WHERE abs(i) < 1000"),
+        .init("UPDATE kinds SET s = upper(s) WHERE s LIKE 'a%'"),
+        .init("UPDATE kinds SET f = i WHERE abs(i) < 100"),
+        .init("UPDATE kinds SET b = NOT b"),
+        .init("UPDATE kinds SET j = json_set(j, '$.x', 99) WHERE json_type(j) = 'object'"),
+        .init("UPDATE kinds SET s = NULL WHERE s = ''"),
+        .init("UPDATE kinds SET s = '' WHERE s IS NULL"),
+        .init("UPDATE kinds SET i = ?1, s = ?2 WHERE id = 3", [.integer(-9_223_372_036_854_775_808), .text("e\u{301}")]),
+        .init("UPDATE kinds SET dt = '2025-01-01T00:00:00' WHERE dt IS NULL"),
+        .init("DELETE FROM events WHERE amount < 0"),
+        .init("DELETE FROM events"),
+        .init("DELETE FROM kinds WHERE id IN (SELECT kind FROM events)"),
+        .init("INSERT INTO tags (tag, weight) VALUES ('new', 3), (NULL, NULL)"),
+        .init("INSERT INTO people (code, name) VALUES ('NEW', 'x'), ('\u{212A}\u{212A}', 'kk')"),
+        .init("UPDATE people SET code = code || '_' WHERE city = 'NYC'"),
+        .init("INSERT INTO events (id, person, amount) SELECT id + 1000, person, amount * 2 FROM events WHERE id < 50"),
+        .init("DELETE FROM people WHERE code NOT IN (SELECT person FROM events WHERE person IS NOT NULL)"),
+        .init("UPDATE tags SET weight = weight * 10 WHERE tag IS NOT NULL"),
+        // Values of another type: converted as SQLite's column affinity does (as a STRICT table would take them).
+        .init("UPDATE kinds SET s = f WHERE f IS NOT NULL"),
+        .init("UPDATE kinds SET s = i WHERE i IS NOT NULL"),
+        .init("UPDATE kinds SET i = '5' WHERE id = 2"),
+        .init("UPDATE kinds SET i = ' 6 ' WHERE id = 2"),
+        .init("UPDATE kinds SET i = '7.0' WHERE id = 2"),
+        .init("UPDATE kinds SET i = 8.0 WHERE id = 2"),
+        .init("UPDATE kinds SET f = '2.5' WHERE id = 2"),
+        .init("UPDATE kinds SET f = '1e3' WHERE id = 2"),
+        .init("INSERT INTO tags (id, tag) VALUES ('77', 5)"),
+        .init("INSERT INTO people (code, name) VALUES (12, 3.5)"),
+        // Refused on both sides: a duplicate UNIQUE value, a duplicate key, NULL in a NOT NULL column.
+        .init("UPDATE tags SET tag = lower(tag)"),
+        .init("INSERT INTO people (code, name) VALUES ('JFK', 'again')"),
+        .init("UPDATE people SET name = NULL WHERE code = 'JFK'"),
+        .init("UPDATE events SET id = id + 1"),
+    ]
+
+    @Test("a write changes LineDB's tables as it changes the native ones (or both refuse it)", arguments: writes)
+    func sameWrite(_ write: DifferentialQuery) throws {
+        let fixture = try DifferentialFixture(writable: true)
+        let native = fixture.runNative(write.sql, write.parameters)
+        let lineDB = fixture.runLineDB(write.sql, write.parameters)
+        switch (native, lineDB) {
+        case (.failure(let n), .success): Issue.record("native SQLite refuses (\(n.message)) but LineDB writes")
+        case (.success, .failure(let l)): Issue.record("LineDB refuses: \(l.message)")
+        default: break
+        }
+        for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
+            let sql = "SELECT * FROM \(table) ORDER BY \(key)"
+            let n = try fixture.runNative(sql, []).get().rows
+            let l = try fixture.runLineDB(sql, []).get().rows
+            #expect(l.count == n.count, "\(table): row counts")
+            for (i, (a, b)) in zip(l, n).enumerated() where a.count != b.count || !zip(a, b).allSatisfy(identical) {
+                Issue.record("\(table) row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
+                break
             }
         }
     }
