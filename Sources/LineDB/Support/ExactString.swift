@@ -46,6 +46,23 @@ extension String {
         if b < a { return false }
         return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
+
+    /// The order of code points (of UTF-8 bytes, which sort the same): -1, 0 or 1. This is the order SQL's BINARY
+    /// collation (SQLite's default) gives, unlike Swift's `<`, which puts the Kelvin sign next to `K` and an NFD
+    /// `"é"` next to the NFC one.
+    package static func codePointOrder(_ a: String, _ b: String) -> Int {
+        let result = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Int in
+                let n = Swift.min(pa.count, pb.count)
+                let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+                if c != 0 { return c < 0 ? -1 : 1 }
+                return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
+            }
+        }
+        if let result, let result { return result }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+    }
 }
 
 /// A name (of a table or a column) as a dictionary key: equal and hashed by its exact Unicode scalars, so that

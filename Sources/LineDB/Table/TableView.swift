@@ -54,7 +54,7 @@ package struct TableView: @unchecked Sendable {
         column == schema.primaryKeyIndex || uniqueColumns.contains(column)
     }
 
-    /// Whether the live rows' primary keys ascend in slot order (``JSONValue/compare(_:_:)``), so a scan in slot
+    /// Whether the live rows' primary keys ascend in slot order (strings by code point), so a scan in slot
     /// order is a scan in key order. O(n); `false` for a table without a primary key.
     package func keysAscendInSlotOrder() -> Bool {
         guard let pk = schema.primaryKeyIndex else { return false }
@@ -64,7 +64,7 @@ package struct TableView: @unchecked Sendable {
             if let p = previous {
                 if case .int(let a) = p, case .int(let b) = key {
                     if a >= b { return false }
-                } else if JSONValue.compare(p, key) >= 0 {
+                } else if Self.keyOrder(p, key) >= 0 {
                     return false
                 }
             }
@@ -73,12 +73,19 @@ package struct TableView: @unchecked Sendable {
         return true
     }
 
-    /// The live slots sorted by primary key (for a scan in key order when slot order is not).
+    /// The live slots sorted by primary key, strings by code point (for a scan in key order when slot order is not).
     package func slotsInKeyOrder() -> [Int] {
         guard let pk = schema.primaryKeyIndex else { return [] }
         var order = slots.indices.filter { slots[$0] != nil }
-        order.sort { JSONValue.compare(slots[$0]!.values[pk], slots[$1]!.values[pk]) < 0 }
+        order.sort { Self.keyOrder(slots[$0]!.values[pk], slots[$1]!.values[pk]) < 0 }
         return order
+    }
+
+    /// The order of keys for a scan in key order: strings by code point (`String.codePointOrder`, the
+    /// order of SQL's BINARY collation), other values as `JSONValue.compare`.
+    private static func keyOrder(_ a: JSONValue, _ b: JSONValue) -> Int {
+        if case .string(let x) = a, case .string(let y) = b { return String.codePointOrder(x, y) }
+        return JSONValue.compare(a, b)
     }
 }
 

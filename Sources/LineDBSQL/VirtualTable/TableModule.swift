@@ -237,7 +237,11 @@ enum TableModule {
             UnsafeMutablePointer<sqlite3_int64>?
         ) -> Int32 = { vtab, argc, argv, rowidOut in
             let table = table(vtab)
-            let values = (0..<Int(argc)).map { SQLiteValue(sqliteValue: argv![$0]!) }
+            let columns = table.schema.columns
+            let values = (0..<Int(argc)).map { i in
+                i >= 2 && i - 2 < columns.count
+                    ? ColumnAffinity.apply(argv![i]!, type: columns[i - 2].type) : SQLiteValue(sqliteValue: argv![i]!)
+            }
             do {
                 if let slot = try table.session.write(to: table, arguments: values) { rowidOut?.pointee = sqlite3_int64(slot) }
                 return SQLITE_OK

@@ -103,7 +103,11 @@ struct Sql: ParsableCommand {
     private static func plainFailure(_ error: SQLError) -> Error {
         switch error.kind {
         case .writeRefused:
-            if let e = error.lineDBError, ErrorReporting.exitCode(for: e) == ExitStatus.dataProblem {
+            // A value that does not fit its column's type is the SQL's mistake (2), as it is in `insert`; a
+            // constraint (NOT NULL, UNIQUE, a duplicate key) is about the data (1).
+            if let e = error.lineDBError, ErrorReporting.userInput(e) is LineDBError,
+                ErrorReporting.exitCode(for: e) == ExitStatus.dataProblem
+            {
                 return DataError(error.description + "; nothing was written")
             }
             return UsageError(error.description + "; nothing was written")
@@ -129,7 +133,10 @@ struct Sql: ParsableCommand {
             let value = String(text[text.index(after: eq)...])
             if let i = Int64(value) {
                 values[name] = .integer(i)
-            } else if let d = Double(value), d.isFinite, value.contains(where: { $0.isNumber }) {
+            } else if let d = Double(value), d.isFinite,
+                value.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) })
+            {
+                // Decimal only: Swift's Double also reads "0x10" and "1p3", which SQL would not take as numbers.
                 values[name] = .real(d)
             } else {
                 values[name] = .text(value)
