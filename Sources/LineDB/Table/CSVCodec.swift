@@ -192,12 +192,25 @@ package enum CSVCodec {
         return records
     }
 
-    /// Converts one field to the value for a column: a quoted field of a `str` column is its text as written;
-    /// any other field is read by ``ColumnType/value(fromText:)`` (empty or `null`: null).
+    /// The texts an unquoted field of LineDB's own CSV export reads as null: the empty field and the word `null`
+    /// (``appendValue(_:type:to:)`` writes null as an empty unquoted field and quotes the strings `""` and
+    /// `"null"`). The default of an import into an existing table; `linedb import --create` reads a file from
+    /// elsewhere and has none by default (``TableImportOptions/nullTexts``).
+    package static let exportNullTexts: NameSet = ["", "null"]
+
+    /// Converts one field to the value for a column. The one rule of a CSV field's value:
+    /// 1. an **unquoted** field whose text is exactly (scalar for scalar) one of `nullTexts` is null (a quoted field never is, as in
+    ///    PostgreSQL's `NULL` option: `"NA"` is the text NA);
+    /// 2. in a `str` column any other field is its text exactly as written (so `""` is the empty string);
+    /// 3. in any other column the field is read by ``ColumnType/value(fromText:)``, where an empty (or blank)
+    ///    field and the word `null` are null.
     ///
     /// - Returns: the value, or a message saying what was expected.
-    package static func value(of field: String, quoted: Bool, type: ColumnType) -> Result<JSONValue, FieldError> {
-        if quoted && type == .str { return .success(.string(field)) }
+    package static func value(
+        of field: String, quoted: Bool, type: ColumnType, nullTexts: NameSet = exportNullTexts
+    ) -> Result<JSONValue, FieldError> {
+        if !quoted && nullTexts.contains(field) { return .success(.null) }
+        if type == .str { return .success(.string(field)) }
         do {
             return .success(try type.value(fromText: field))
         } catch {
