@@ -92,11 +92,7 @@ extension Database {
         case .json: items = try Database.parseImportJSON(bytes, path: path, table: table)
         case .jsonl: items = try Database.parseImportJSONLines(bytes, path: path)
         case .csv:
-            var nulls = CSVCodec.exportNullTexts
-            if let nullTexts {
-                nulls = NameSet()
-                for text in nullTexts { _ = nulls.insert(text) }
-            }
+            let nulls = nullTexts.map { CSVCodec.NullTexts($0) } ?? CSVCodec.exportNullTexts
             items = try Database.parseImportCSV(bytes, path: path, schema: schema, nullTexts: nulls)
         }
         try write(transaction: true) { (batch) throws(LineDBError) in
@@ -277,7 +273,7 @@ extension Database {
 
     /// A header row of column names, then one row per record; fields converted by column type.
     static func parseImportCSV(
-        _ bytes: [UInt8], path: String, schema: TableSchema, nullTexts: NameSet = CSVCodec.exportNullTexts
+        _ bytes: [UInt8], path: String, schema: TableSchema, nullTexts: CSVCodec.NullTexts = CSVCodec.exportNullTexts
     ) throws(LineDBError) -> [ImportItem] {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }

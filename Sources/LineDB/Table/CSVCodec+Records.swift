@@ -114,16 +114,4 @@ extension CSVCodec {
         }
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// Whether a field's text is exactly `text` (compared as bytes, without making a `String`).
-    @inline(__always)
-    package static func field(_ field: FieldSpan, in b: UnsafeBufferPointer<UInt8>, is text: [UInt8]) -> Bool {
-        guard !field.escaped, field.end - field.start == text.count else { return false }
-        var k = 0
-        for i in field.start..<field.end {
-            if b[i] != text[k] { return false }
-            k += 1
-        }
-        return true
-    }
 }
