@@ -24,7 +24,7 @@ struct Import: ParsableCommand {
             --null '' is given. Without --create and without --null, LineDB's own export convention holds: an \
             empty unquoted field and the word null are null, "" is the empty string.
 
-            Examples:
+            Example:
               linedb import uni student exports/students.json
               linedb import nyc flights flights.csv --create --null NA
               linedb import nyc airports airports.csv --create --key faa --dry-run
