@@ -53,6 +53,70 @@ struct ImportNewTableTests {
         #expect(try again.schema(of: "things") == made.schema)
     }
 
+    /// The reader converts each field by its column's type so far; a column whose type changes later, or whose
+    /// first fields were blank, is converted again by its final type.
+    @Test("a column whose type changes late is converted again by its final type")
+    func lateTypeChanges() throws {
+        let dir = TempDir()
+        let file = write(dir, "late.csv", "a,b,c,d,e\n1,,1,x,\n2,,2,,\n3.5,,x,,\n,5,,,hi\n")
+        let db = try Database(path: dir.db)
+        let made = try db.importNewTable("late", from: file)
+        #expect(made.schema.columns.map(\.type) == [.int, .float, .int, .str, .str, .str])
+        let rows = try records(db, "late")
+        #expect(rows.map { $0["a"] } == [.double(1), .double(2), .double(3.5), .null])
+        #expect(rows.map { $0["b"] } == [.null, .null, .null, .int(5)])
+        #expect(rows.map { $0["c"] } == [.string("1"), .string("2"), .string("x"), .string("")])
+        #expect(rows.map { $0["d"] } == [.string("x"), .string(""), .string(""), .string("")])
+        #expect(rows.map { $0["e"] } == [.string(""), .string(""), .string(""), .string("hi")])
+    }
+
+    /// Random files against the plain definition: every column typed from all its values, then every field
+    /// converted by the one CSV rule with that type (what the one-pass reader must equal).
+    @Test("random CSV files import exactly as the two-pass definition says")
+    func randomFilesAgreeWithTheDefinition() throws {
+        var random = SplitMix64(seed: 2026)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        let pieces = ["1", "-7", "2.5", "1e3", "true", "False", "x", "", " ", "NA", "\"NA\"", "\"\"", "\"a,b\"",
+                      "99999999999999999999", "null", "\"q\"\"q\"", "\"two\nlines\""]
+        for round in 0..<40 {
+            let dir = TempDir()
+            let width = 1 + Int(random.next() % 5)
+            var text = (0..<width).map { "c\($0)" }.joined(separator: ",") + "\n"
+            let count = 1 + Int(random.next() % 30)
+            // Each column draws mostly from a few pieces, so that types survive a while and then change.
+            let palettes = (0..<width).map { _ in (0..<3).map { _ in pick(pieces) } }
+            for _ in 0..<count {
+                text += (0..<width).map { c in random.next() % 10 == 0 ? pick(pieces) : pick(palettes[c]) }
+                    .joined(separator: ",") + "\n"
+            }
+            let file = write(dir, "r.csv", text)
+            let nulls = round % 2 == 0 ? ["NA"] : ["NA", ""]
+            let db = try Database(path: dir.db)
+            let made = try db.importNewTable("r", from: file, options: .init(nullTexts: nulls))
+            let got = try records(db, "r")
+            // The definition.
+            let table = try CSVCodec.read(text, utf8: Array(text.utf8))
+            let nullTexts = CSVCodec.NullTexts(nulls)
+            var inferences = Array(repeating: ColumnTypeInference(), count: width)
+            for row in table.rows {
+                for (c, field) in row.fields.enumerated() {
+                    let quoted = row.quoted[c]
+                    if !quoted && nulls.contains(field) { continue }
+                    inferences[c].add(text: field)
+                }
+            }
+            let types = inferences.map(\.type)
+            #expect(made.schema.columns.dropFirst().map(\.type) == types, "\(text)")
+            for (r, row) in table.rows.enumerated() {
+                for (c, field) in row.fields.enumerated() {
+                    let expected = try CSVCodec.value(
+                        of: field, quoted: row.quoted[c], type: types[c], nullTexts: nullTexts).get()
+                    #expect(got[r]["c\(c)"] == expected, "round \(round) row \(r) column \(c) of:\n\(text)")
+                }
+            }
+        }
+    }
+
     @Test("--null \"\" makes empty str fields null too")
     func emptyAsNull() throws {
         let dir = TempDir()

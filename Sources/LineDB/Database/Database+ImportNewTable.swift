@@ -191,6 +191,8 @@ struct ImportColumns {
     var fileNames: [String]
     var inferences: [ColumnTypeInference]
     var recordCount: Int
+    /// Whether ``convert`` fills the automatic key (the CSV reader numbers the records as it reads them).
+    var automaticKeyFilled = false
     /// Where record `i` is, for messages.
     var place: (Int) -> ImportItem.Place
     /// Fills `rows` with the values of the file's columns converted to `types`, each row leaving `offset` slots
@@ -251,7 +253,7 @@ struct ImportColumns {
         let schema = try TableSchema(name, columns: columns)
         let offset = automaticKey == nil ? 0 : 1
         var rows = try convert(schema, offset)
-        if offset == 1 { for i in rows.indices { rows[i].values[0] = .int(i + 1) } }
+        if offset == 1 && !automaticKeyFilled { for i in rows.indices { rows[i].values[0] = .int(i + 1) } }
         // The key: present and distinct, checked by indexing the rows as the table will hold them.
         let t = TableState(schema: schema)
         t.reserve(rows.count)
@@ -276,8 +278,10 @@ struct ImportColumns {
     }
 }
 
-/// CSV for a new table: two passes over the bytes, one to infer, one to convert, no `String` per field in the
-/// first.
+/// CSV for a new table, in one pass over the bytes that infers and converts at once: each field is converted by
+/// the type its column has so far (which accepts it, since the inference just saw it). A column whose type then
+/// changes (an integer column meeting `2.5`, a number column meeting text), or whose first fields were blank, is
+/// converted again at the end, alone, by its final type: the file is read once more only for such columns.
 enum CSVImportReader {
     static func read(_ input: [UInt8], path: String, options: TableImportOptions) throws(LineDBError) -> ImportColumns {
         var bytes = input
@@ -289,34 +293,60 @@ enum CSVImportReader {
             throw .invalidInput(reason: "\(path): not valid UTF-8 text (byte \(bad)); nothing was imported")
         }
         let nullTexts = CSVCodec.NullTexts(options.nullTexts)
+        let offset = options.key == nil ? 1 : 0  // the automatic key comes first
         var header: [String]? = nil
         var inferences: [ColumnTypeInference] = []
+        /// Per column: the type its converted values have (nil: none converted yet), whether some must be
+        /// converted again, whether blank fields came before its first value (null, or "" if it ends up str).
+        var used: [ColumnType?] = []
+        var redo: [Bool] = []
+        var blankFirst: [Bool] = []
         var lines: [Int] = []
-        var starts: [Int] = []  // where each record starts in `bytes`: the second pass is split there
+        var rows: [Row] = []
         var problem: LineDBError? = nil
-        func fail(_ line: Int, record: Int, _ reason: String) {
-            let place = ImportItem.Place(record: record, line: line, format: .csv)
-            problem = Database.importError(path, place, reason)
-        }
         do throws(CSVCodec.ReadError) {
             try bytes.withUnsafeBufferPointer { (b) throws(CSVCodec.ReadError) in
                 try CSVCodec.forEachRecord(b) { line, fields in
                     guard let names = header else {
                         header = fields.map { CSVCodec.text(of: $0, in: b).trimmingSpaces() }
                         inferences = Array(repeating: ColumnTypeInference(), count: fields.count)
+                        used = Array(repeating: nil, count: fields.count)
+                        redo = Array(repeating: false, count: fields.count)
+                        blankFirst = redo
                         return true
                     }
                     guard fields.count == names.count else {
-                        fail(line, record: lines.count + 1, "\(fields.count) fields, but the header has \(names.count)")
+                        let place = ImportItem.Place(record: lines.count + 1, line: line, format: .csv)
+                        problem = Database.importError(
+                            path, place, "\(fields.count) fields, but the header has \(names.count)")
                         return false
                     }
                     lines.append(line)
-                    starts.append(fields[0].start - (fields[0].quoted ? 1 : 0))
+                    var values = [JSONValue](repeating: .null, count: fields.count + offset)
+                    if offset == 1 { values[0] = .int(lines.count) }
                     for (c, field) in fields.enumerated() {
                         let text = UnsafeBufferPointer(rebasing: b[field.start..<field.end])
-                        if !field.quoted && nullTexts.contains(text) { continue }
-                        inferences[c].add(utf8: text)
+                        if !field.quoted && nullTexts.contains(text) { continue }  // null in every type
+                        let isValue = inferences[c].add(utf8: text)
+                        if redo[c] { continue }
+                        guard let type = used[c] ?? (isValue ? inferences[c].type : nil) else {
+                            blankFirst[c] = true  // blank before any value: null unless the column is str
+                            continue
+                        }
+                        if type != inferences[c].type {
+                            redo[c] = true
+                            continue
+                        }
+                        used[c] = type
+                        let result = field.escaped
+                            ? CSVCodec.value(of: CSVCodec.text(of: field, in: b), quoted: true, type: type, nullTexts: nullTexts)
+                            : CSVCodec.value(of: text, quoted: field.quoted, type: type, nullTexts: nullTexts)
+                        switch result {
+                        case .success(let v): values[c + offset] = v
+                        case .failure: redo[c] = true  // cannot happen (the type accepts the text); reported below
+                        }
                     }
+                    rows.append(Row(values: values))
                     return true
                 }
             }
@@ -328,77 +358,64 @@ enum CSVImportReader {
             throw .invalidInput(reason: "\(path): the file is empty; expected a header row; nothing was imported")
         }
         let recordLines = lines
-        let recordStarts = starts
+        let converted = rows
+        let usedTypes = used, redone = redo, blanks = blankFirst
         return ImportColumns(
-            fileNames: header, inferences: inferences, recordCount: lines.count,
+            fileNames: header, inferences: inferences, recordCount: lines.count, automaticKeyFilled: offset == 1,
             place: { ImportItem.Place(record: $0 + 1, line: recordLines[$0], format: .csv) },
             convert: { (schema, offset) throws(LineDBError) -> [Row] in
-                try convert(
-                    bytes, path: path, schema: schema, offset: offset, nullTexts: nullTexts, lines: recordLines,
-                    starts: recordStarts)
+                var rows = converted
+                var again: [Int] = []
+                for c in header.indices {
+                    let final = schema.columns[c + offset].type
+                    if redone[c] || (usedTypes[c] != nil && usedTypes[c] != final)
+                        || (blanks[c] && final == .str)
+                    {
+                        again.append(c)
+                    }
+                }
+                if !again.isEmpty {
+                    try reconvert(
+                        again, of: &rows, bytes: bytes, path: path, schema: schema, offset: offset, nullTexts: nullTexts,
+                        lines: recordLines)
+                }
+                return rows
             })
     }
 
-    /// The second pass: each field converted by the one rule of CSV values; a large file in two parts, on two
-    /// threads (split where a record starts, as the first pass found).
-    static func convert(
-        _ bytes: [UInt8], path: String, schema: TableSchema, offset: Int, nullTexts: CSVCodec.NullTexts,
-        lines: [Int], starts: [Int]
-    ) throws(LineDBError) -> [Row] {
-        let count = starts.count
-        let parts = count >= 20_000 ? 2 : 1
-        let results = ThreadSlots(count: parts, initial: (rows: [Row](), problem: LineDBError?.none))
-        let width = schema.columns.count
-        let types = schema.columns.map(\.type)
-        bytes.withUnsafeBufferPointer { all in
-            nonisolated(unsafe) let all = all
-            let part: @Sendable (Int) -> Void = { k in
-                let lo = count * k / parts
-                let hi = count * (k + 1) / parts
-                guard lo < hi else { return }
-                let b = UnsafeBufferPointer(rebasing: all[starts[lo]..<(hi < count ? starts[hi] : all.count)])
-                var rows: [Row] = []
-                rows.reserveCapacity(hi - lo)
-                var problem: LineDBError? = nil
-                // The quoting was checked by the first pass.
-                try? CSVCodec.forEachRecord(b) { _, fields in
-                    let index = lo + rows.count
-                    var values = [JSONValue](repeating: .null, count: width)
-                    for (i, field) in fields.enumerated() {
-                        let c = i + offset
-                        let result: Result<JSONValue, CSVCodec.FieldError>
-                        if field.escaped {
-                            result = CSVCodec.value(
-                                of: CSVCodec.text(of: field, in: b), quoted: true, type: types[c], nullTexts: nullTexts)
-                        } else {
-                            result = CSVCodec.value(
-                                of: UnsafeBufferPointer(rebasing: b[field.start..<field.end]), quoted: field.quoted,
-                                type: types[c], nullTexts: nullTexts)
-                        }
-                        switch result {
-                        case .success(let v): values[c] = v
-                        case .failure(let e):
-                            let place = ImportItem.Place(record: index + 1, line: lines[index], format: .csv)
-                            let column = schema.columns[c]
-                            problem = Database.importError(
-                                path, place, "column '\(column.name)' (\(column.type.rawValue)): \(e.message)")
-                            return false
-                        }
+    /// Converts `columns` of every record again, by the schema's (final) types.
+    static func reconvert(
+        _ columns: [Int], of rows: inout [Row], bytes: [UInt8], path: String, schema: TableSchema, offset: Int,
+        nullTexts: CSVCodec.NullTexts, lines: [Int]
+    ) throws(LineDBError) {
+        var problem: LineDBError? = nil
+        var index = -1  // the header first
+        bytes.withUnsafeBufferPointer { b in
+            try? CSVCodec.forEachRecord(b) { _, fields in  // the quoting was checked by the first pass
+                defer { index += 1 }
+                guard index >= 0 else { return true }
+                for i in columns {
+                    let field = fields[i]
+                    let c = i + offset
+                    let type = schema.columns[c].type
+                    let result = field.escaped
+                        ? CSVCodec.value(of: CSVCodec.text(of: field, in: b), quoted: true, type: type, nullTexts: nullTexts)
+                        : CSVCodec.value(
+                            of: UnsafeBufferPointer(rebasing: b[field.start..<field.end]), quoted: field.quoted,
+                            type: type, nullTexts: nullTexts)
+                    switch result {
+                    case .success(let v): rows[index].values[c] = v
+                    case .failure(let e):
+                        let place = ImportItem.Place(record: index + 1, line: lines[index], format: .csv)
+                        problem = Database.importError(
+                            path, place, "column '\(schema.columns[c].name)' (\(type.rawValue)): \(e.message)")
+                        return false
                     }
-                    rows.append(Row(values: values))
-                    return rows.count < hi - lo
                 }
-                results.set(k, (rows, problem))
+                return true
             }
-            if parts == 1 { part(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: part) }
         }
-        var rows: [Row] = []
-        rows.reserveCapacity(count)
-        for result in results.values {
-            if let problem = result.problem { throw problem }
-            rows += result.rows
-        }
-        return rows
+        if let problem { throw problem }
     }
 }
 

@@ -52,13 +52,16 @@ public struct ColumnTypeInference: Sendable, Hashable {
         text.withUTF8 { add(utf8: $0) }
     }
 
-    /// Adds a value given as text, as UTF-8 bytes.
-    mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        if kinds & Kind.text.rawValue != 0 && !sawJSON { return }  // already text: nothing can change that
+    /// Adds a value given as text, as UTF-8 bytes. Returns `false` for a blank text (null), `true` otherwise
+    /// (also, unexamined, once the column is text: nothing can change that).
+    @discardableResult
+    mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if kinds & Kind.text.rawValue != 0 && !sawJSON { return true }
         let kind = ColumnTypeInference.classify(bytes)
-        guard let kind else { return }
+        guard let kind else { return false }
         if kind == .bigInt && bigInteger == nil { bigInteger = String(decoding: bytes, as: UTF8.self) }
         kinds |= kind.rawValue
+        return true
     }
 
     /// Adds a JSON value: null does not change the type; a number, Boolean or string counts as its kind (a string
