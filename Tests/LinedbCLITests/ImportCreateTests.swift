@@ -1,4 +1,5 @@
 import Foundation
+import LineDB
 import Testing
 
 /// `linedb import DB TABLE FILE --create`, run as the real binary.
@@ -101,6 +102,10 @@ struct ImportCreateTests {
             (try foundationJSON(text) as! [String: Any])["schema"] as! NSDictionary
         }
         #expect(try columns(schema) == columns(other.read("db/schema/odd.schema.json")))
+        // A name create-table cannot spell is said so.
+        dir.write("colon.csv", "time:hour\n1\n")
+        let colon = expectOK(try CLI.run(["import", dir.db, "c", dir.path + "/colon.csv", "--create", "--dry-run"]))
+        #expect(colon.stderr.contains("create-table cannot name column 'time:hour'"), "\(colon)")
     }
 
     @Test("bad header names are refused all at once with the way out; --header takes it")
@@ -150,6 +155,32 @@ struct ImportCreateTests {
         #expect(result.lines.first == "created table e: k:str:pk, meta:json")
         let jq = expectOK(try CLI.run(["select", dir.db, "e", "--where", "k=a"]))
         #expect(jq.stdout == #"{"k":"a","meta":{"x":[1,2]}}"# + "\n")
+    }
+
+    @Test("hostile text survives a CSV file into a new table exactly, scalar for scalar")
+    func hostileText() throws {
+        let dir = try database()
+        var csv: [UInt8] = Array("name,text\n".utf8)
+        for (name, text) in HostileText.cases {
+            CSVCodec.appendField(name, to: &csv)
+            csv.append(UInt8(ascii: ","))
+            CSVCodec.appendField(text, to: &csv)
+            csv.append(0x0A)
+        }
+        try Data(csv).write(to: URL(fileURLWithPath: dir.path + "/hostile.csv"))
+        let result = expectOK(try CLI.run([
+            "import", dir.db, "hostile", dir.path + "/hostile.csv", "--create", "--key", "name",
+        ]))
+        #expect(result.lines.first == "created table hostile: name:str:pk, text:str")
+        let db = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
+        for (name, text) in HostileText.cases {
+            let record = try #require(try db.get("hostile", key: JSONValue.string(name)), "\(name)")
+            guard case .string(let got)? = record["text"] else {
+                Issue.record("\(name): \(String(describing: record["text"]))")
+                continue
+            }
+            #expect(Array(got.unicodeScalars) == Array(text.unicodeScalars), "\(name)")
+        }
     }
 
     @Test("options that need --create are refused without it; an existing table is refused with it")

@@ -89,6 +89,11 @@ struct Import: ParsableCommand {
             let inferred = try db.inferTable(table, from: file, format: format?.exportFormat, options: options)
             inferred.notes.forEach(ErrorReporting.printNote)
             Output.line(Import.createTableCommand(database: database.path, schema: inferred.schema))
+            for column in inferred.schema.columns where column.name.contains(":") {
+                ErrorReporting.printWarning(
+                    "create-table cannot name column '\(column.name)' (--column splits at ':'); "
+                        + "import --create can, or give other names with --header")
+            }
             ErrorReporting.printNote(
                 "dry run: \(plural(inferred.recordCount, "record")) would be imported; nothing was written")
             return
