@@ -117,6 +117,29 @@ struct SchemaInferenceTests {
         }
     }
 
+    @Test("value(fromUTF8:) reads every text as value(fromText:) does, in every type")
+    func utf8ReaderAgrees() {
+        var random = SplitMix64(seed: 99)
+        let alphabet = Array("0123456789+-.eE tTrRuUfFaAlLsS\u{0}\u{5}\u{14}[]{}\"nN".unicodeScalars)
+        var texts = ["true", "TRUE", "False", "fAlSe", "t", "yes", "1", "0", " true", "tru\u{5}", "9223372036854775808",
+                     "-0", "+5", "2.5", "", "null", "\"x\"", "[1]"]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 7) {
+                text.unicodeScalars.append(alphabet[Int(random.next() % UInt64(alphabet.count))])
+            }
+            texts.append(text)
+        }
+        for type in ColumnType.allCases {
+            for text in texts {
+                let slow = Result { () throws(ValueTextError) in try type.value(fromText: text) }
+                var copy = text
+                let fast = copy.withUTF8 { b in Result { () throws(ValueTextError) in try type.value(fromUTF8: b) } }
+                #expect(fast == slow, "\(type) \(text.debugDescription)")
+            }
+        }
+    }
+
     @Test("column names LineDB cannot take are all listed at once")
     func nameProblems() {
         let kelvin = "\u{212A}"

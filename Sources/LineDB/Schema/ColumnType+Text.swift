@@ -110,7 +110,20 @@ extension ColumnType {
     /// the commonest case, a plain integer (`[+-]?[0-9]+`, nothing around it) for `int`, read straight from the
     /// bytes, without making a `String` (a large CSV import reads millions of them).
     package func value(fromUTF8 bytes: UnsafeBufferPointer<UInt8>) throws(ValueTextError) -> JSONValue {
-        if self == .int, let i = ColumnType.plainInteger(bytes) { return .int(i) }
+        switch self {
+        case .int:
+            if let i = ColumnType.plainInteger(bytes) { return .int(i) }
+        case .bool:
+            // `true` / `false` in any case, nothing around them (what value(fromText:) lowercases and compares).
+            if bytes.count == 4 || bytes.count == 5 {
+                var folded: UInt64 = 0
+                for c in bytes { folded = folded << 8 | UInt64(c | 0x20) }
+                if folded == 0x74_72_75_65 { return .bool(true) }  // "true"
+                if folded == 0x66_61_6C_73_65 { return .bool(false) }  // "false"
+            }
+        default:
+            break
+        }
         return try value(fromText: String(decoding: bytes, as: UTF8.self))
     }
 
