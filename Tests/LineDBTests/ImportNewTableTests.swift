@@ -261,6 +261,18 @@ struct ImportNewTableTests {
 
     /// The creation and the records are one WAL transaction: a crash before its COMMIT reached the disk leaves no
     /// table at all, though the CREATE_TABLE and INSERT lines are there.
+    @Test("a reader following the WAL sees the new table with all its records, or nothing")
+    func readerFollows() throws {
+        let dir = TempDir()
+        let writer = try Database(path: dir.db)
+        let reader = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
+        try writer.importNewTable("t", from: write(dir, "t.csv", "v,w\n1,a\n2,b\n3,c\n"), options: .init(key: "v"))
+        try reader.refresh()
+        #expect(reader.tableNames == ["t"])
+        #expect(try reader.count("t") == 3)
+        #expect(try reader.get("t", key: 2)?["w"] == .string("b"))
+    }
+
     @Test("a crash before the COMMIT leaves no table")
     func crashBeforeCommit() throws {
         let dir = TempDir()
