@@ -177,9 +177,14 @@ struct ImportNewTableTests {
             ("k,v\n1,\"x\n", .init(), "t6", ["never closed"]),
             ("k\n1\n", .init(), "taken", ["taken"]),
             ("a,b\n1,2\n", .init(header: ["x"]), "t7", ["--header gives 1 names but the file has 2 columns"]),
+            ("", .init(), "t8", ["the file is empty; expected a header row"]),
+            ("replaced below", .init(), "t9", ["not valid UTF-8 text (byte 2)"]),
         ]
         for (i, (text, options, table, words)) in cases.enumerated() {
             let file = write(dir, "f\(i).csv", text)
+            if i == 9 {  // not UTF-8: a lone continuation byte
+                try Data([0x61, 0x0A, 0x80, 0x0A]).write(to: URL(fileURLWithPath: file))
+            }
             let before = dir.snapshot()
             let again = try Database(path: dir.db)
             do {
@@ -191,6 +196,16 @@ struct ImportNewTableTests {
             try again.close()
             #expect(dir.snapshot() == before, "case \(i) changed files")
         }
+    }
+
+    @Test("a JSON file without any field makes no table")
+    func noColumns() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        for (name, text) in [("e.json", "[]"), ("o.jsonl", "{}\n{}\n")] {
+            #expect(throws: LineDBError.self) { try db.importNewTable("t", from: write(dir, name, text)) }
+        }
+        #expect(db.tableNames.isEmpty)
     }
 
     @Test("--header renames the columns and is checked the same way")

@@ -206,6 +206,9 @@ struct ImportColumns {
     /// Names, key, schema, rows and the key check.
     func finish(table name: String, path: String, options: TableImportOptions) throws(LineDBError) -> PreparedNewTable {
         var names = fileNames
+        if names.isEmpty {
+            throw fileError(path, "the file names no column (no records, or records without fields): nothing to make a table of")
+        }
         if let header = options.header {
             guard header.count == fileNames.count else {
                 throw fileError(
