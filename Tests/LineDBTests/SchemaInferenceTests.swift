@@ -130,12 +130,23 @@ struct SchemaInferenceTests {
             }
             texts.append(text)
         }
+        // Decimals of every shape the fast path takes, and just beyond it (16 digits).
+        for _ in 0..<20_000 {
+            let digits = String(random.next() % 10_000_000_000_000_000)
+            let point = Int(random.next() % UInt64(digits.count + 1))
+            let sign = ["", "-", "+"][Int(random.next() % 3)]
+            texts.append(sign + String(digits.prefix(point)) + "." + String(digits.dropFirst(point)))
+        }
+        texts += ["0.1", "0.3", "-0.0", ".5", "5.", ".", "-.", "1.7976931348623157", "123456789012345.6"]
         for type in ColumnType.allCases {
             for text in texts {
                 let slow = Result { () throws(ValueTextError) in try type.value(fromText: text) }
                 var copy = text
                 let fast = copy.withUTF8 { b in Result { () throws(ValueTextError) in try type.value(fromUTF8: b) } }
                 #expect(fast == slow, "\(type) \(text.debugDescription)")
+                if type == .float, case .success(.double(let a)) = fast, case .success(.double(let b)) = slow {
+                    #expect(a.bitPattern == b.bitPattern, "\(text.debugDescription)")  // -0.0 too
+                }
             }
         }
     }

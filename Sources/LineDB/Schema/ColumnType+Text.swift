@@ -113,6 +113,10 @@ extension ColumnType {
         switch self {
         case .int:
             if let i = ColumnType.plainInteger(bytes) { return .int(i) }
+        case .float:
+            // Correctly rounded, as strtod; `-0` is the float -0.0, which Double(0) is not.
+            if let i = ColumnType.plainInteger(bytes), i != 0 { return .double(Double(i)) }
+            if let d = ColumnType.plainDecimal(bytes) { return .double(d) }
         case .bool:
             // `true` / `false` in any case, nothing around them (what value(fromText:) lowercases and compares).
             if bytes.count == 4 || bytes.count == 5 {
@@ -125,6 +129,39 @@ extension ColumnType {
             break
         }
         return try value(fromText: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `[+-]?[0-9]*.[0-9]*` with at least one and at most 15 digits, nothing around it, as `Double(_:)` reads it:
+    /// the digits make an integer below 2^53 and the divisor a power of ten up to 10^15, both exact as doubles, so
+    /// the one correctly rounded division gives the correctly rounded value (Clinger's fast path). `nil` otherwise.
+    @inline(__always)
+    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = b.count
+        guard n > 1, n <= 17 else { return nil }
+        var i = 0
+        let negative = b[0] == UInt8(ascii: "-")
+        if negative || b[0] == UInt8(ascii: "+") { i = 1 }
+        var mantissa = 0
+        var digits = 0
+        var fraction = -1  // digits after the point; -1 before it
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: ".") {
+                guard fraction < 0 else { return nil }
+                fraction = 0
+            } else {
+                let d = Int(c) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                mantissa = mantissa * 10 + d
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            }
+            i += 1
+        }
+        guard fraction >= 0, digits > 0, digits <= 15 else { return nil }
+        let powers: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+        let value = Double(mantissa) / powers[fraction]
+        return negative ? -value : value
     }
 
     /// `[+-]?[0-9]+` within 64 bits, as `Int(_:)` reads it; `nil` for anything else (including an overflow).
