@@ -14,9 +14,9 @@ import Glibc
 /// - the benchmark's student records as CSV (`--records`, 1,000,000 by default): name, email, gpa, active,
 ///   enrolled.
 ///
-/// LineDB's side runs this binary again (`--import-create-child`), which opens the database, calls
-/// ``Database/importNewTable(_:from:format:options:)`` (what the command line's `import --create` calls) and
-/// closes it: types inferred from all the values, every record in the WAL, durable, and the records file saved
+/// LineDB's side runs this binary again (`--import-create-child`), which applies the `linedb` command's malloc
+/// setting, opens the database, calls ``Database/importNewTable(_:from:format:options:)`` (what the command
+/// line's `import --create` calls) and closes it: types inferred from all the values, every record in the WAL, durable, and the records file saved
 /// by the auto-checkpoint the load passes. SQLite's side is `sqlite3 NEW.db ".import --csv FILE T"` (every
 /// column TEXT, one transaction). Both are timed from process start to exit.
 extension Benchmark {
@@ -80,6 +80,7 @@ extension Benchmark {
             nulls.append(arguments[i + 1])
             i += 2
         }
+        MallocTuning.apply()  // as the linedb command does first thing
         do {
             let db = try Database(path: arguments[0])
             let made = try db.importNewTable(arguments[1], from: arguments[2], options: .init(nullTexts: nulls))
