@@ -43,6 +43,10 @@ struct BenchOptions {
     var typed = false
     /// `--typed-stream-child PATH`: internal; stream PATH's student table in this fresh process, print RSS.
     var typedStreamChild: String? = nil
+    /// `--import-create`: only `import --create` of two CSV files against the sqlite3 shell's `.import` (issue 13).
+    var importCreate = false
+    /// `--import-create-child DB TABLE FILE [--null TEXT]...`: internal; one `import --create` in this fresh process.
+    var importCreateChild: [String]? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -54,6 +58,8 @@ struct BenchOptions {
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
+          --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
+                       students as CSV (--records rows) against the sqlite3 shell's .import of the same files
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
@@ -89,6 +95,11 @@ struct BenchOptions {
             case "--profile-checkpoint": o.profileCheckpoint = value()
             case "--browser": o.browser = true
             case "--typed": o.typed = true
+            case "--import-create": o.importCreate = true
+            case "--import-create-child":
+                o.importCreateChild = Array(arguments[(i + 1)...])
+                i = arguments.count
+                continue
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--browser-child":
                 let path = value()

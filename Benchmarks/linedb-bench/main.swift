@@ -19,6 +19,21 @@ if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
+if let arguments = options.importCreateChild { Benchmark.runImportCreateChild(arguments) }
+if options.importCreate {
+    do {
+        let bench = try Benchmark(options: options)
+        defer { bench.cleanUp() }
+        bench.printHeader()
+        try bench.importCreate()
+        bench.report.printSummary()
+        print("\nload average at the end: \(bench.loadAverage())")
+    } catch {
+        printError("linedb-bench: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 if options.typed {
     do {
         let bench = try Benchmark(options: options)

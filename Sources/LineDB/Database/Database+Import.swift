@@ -48,9 +48,10 @@ extension Database {
     ///   of objects; `count`, when present, their number), or a bare array of objects.
     /// - ``ExportFormat/jsonl``: one object per line; blank lines are skipped.
     /// - ``ExportFormat/csv``: a header row naming columns of the table (in any order, not necessarily all), then
-    ///   one row per record. An empty unquoted field is `null`, the quoted empty field `""` the empty string; a
-    ///   quoted field of a `str` column is its text as written; other fields are read by
-    ///   ``ColumnType/value(fromText:)``.
+    ///   one row per record, each field read by the one rule of CSV values: an unquoted field that is one of
+    ///   `nullTexts` is `null`; in a `str` column any other field is its text as written (so the quoted empty
+    ///   field `""` is the empty string); in other columns fields are read by ``ColumnType/value(fromText:)``
+    ///   (an empty field is `null` there).
     ///
     /// Each record is checked as ``insert(_:_:)`` checks it (unknown columns, types, NOT NULL, primary key and
     /// UNIQUE values, against the table and against the other records of the file); a record whose primary key
@@ -61,6 +62,10 @@ extension Database {
     ///   - table: the table to import into; it must exist.
     ///   - path: the file to read.
     ///   - format: the file's format; `nil` guesses from its extension.
+    ///   - nullTexts: the texts an unquoted CSV field reads as null; `nil`: LineDB's own export convention, the
+    ///     empty field and the word `null` (as ``export(_:to:format:)`` writes null; it quotes the strings `""`
+    ///     and `"null"`). With a list, an empty field of a `str` column is the empty string unless `""` is in it
+    ///     (as for ``importNewTable(_:from:format:options:)``). Ignored for JSON input.
     /// - Returns: the number of records imported.
     /// - Throws: ``LineDBError/invalidInput(reason:)`` naming the file, the record (line) and the column of the
     ///   first problem; ``LineDBError/io(operation:path:errno:)`` when the file cannot be read. Nothing is written
@@ -70,7 +75,7 @@ extension Database {
     /// > recovery discards.
     @discardableResult
     public func importRecords(
-        into table: String, from path: String, format: ExportFormat? = nil
+        into table: String, from path: String, format: ExportFormat? = nil, nullTexts: [String]? = nil
     ) throws(LineDBError) -> Int {
         guard let format = format ?? ExportFormat(pathExtensionOf: path) else {
             throw .invalidInput(reason: "\(path): cannot tell the format from the file name; give json, jsonl or csv")
@@ -86,7 +91,9 @@ extension Database {
         switch format {
         case .json: items = try Database.parseImportJSON(bytes, path: path, table: table)
         case .jsonl: items = try Database.parseImportJSONLines(bytes, path: path)
-        case .csv: items = try Database.parseImportCSV(bytes, path: path, schema: schema)
+        case .csv:
+            let nulls = nullTexts.map { CSVCodec.NullTexts($0) } ?? CSVCodec.exportNullTexts
+            items = try Database.parseImportCSV(bytes, path: path, schema: schema, nullTexts: nulls)
         }
         try write(transaction: true) { (batch) throws(LineDBError) in
             let t = try writableTable(table)
@@ -266,7 +273,7 @@ extension Database {
 
     /// A header row of column names, then one row per record; fields converted by column type.
     static func parseImportCSV(
-        _ bytes: [UInt8], path: String, schema: TableSchema
+        _ bytes: [UInt8], path: String, schema: TableSchema, nullTexts: CSVCodec.NullTexts = CSVCodec.exportNullTexts
     ) throws(LineDBError) -> [ImportItem] {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -301,7 +308,7 @@ extension Database {
             for (i, (field, c)) in zip(row.fields, columns).enumerated() {
                 let column = schema.columns[c]
                 let quoted = i < row.quoted.count && row.quoted[i]
-                switch CSVCodec.value(of: field, quoted: quoted, type: column.type) {
+                switch CSVCodec.value(of: field, quoted: quoted, type: column.type, nullTexts: nullTexts) {
                 case .success(let value): record[column.name] = value
                 case .failure(let e):
                     throw importError(path, place, "column '\(column.name)' (\(column.type.rawValue)): \(e.message)")

@@ -114,6 +114,15 @@ extension Database {
     private func rewrite(_ t: TableState, file: String) throws(LineDBError) {
         let temp = try DurableReplace(io: io, finalPath: file)
         do throws(LineDBError) {
+            // A table just filled by one bulk write (`import --create`) may hold every line already encoded with its
+            // WAL lines (TableState.preEncoded): written as they are.
+            if let kept = t.preEncoded, kept.version == t.version, kept.range == 0..<t.slots.count {
+                for chunk in t.linesToAppend(from: 0).chunks { try temp.write(chunk) }
+                try temp.commit()
+                t.savedSlots = t.slots.count
+                t.needsRewrite = false
+                return
+            }
             // In slices of 200k rows, each encoded on several threads, so memory stays bounded.
             let rows = Array(t.rows)
             var from = 0

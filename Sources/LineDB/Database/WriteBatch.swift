@@ -21,6 +21,7 @@ final class WriteBatch {
     private let isTransaction: Bool
     private var writer: JSONWriter
     private var undo: [Undo] = []
+    private var rollbackSteps: [() -> Void] = []
     private let firstLSN: Int
     private let startOffset: Int
     private let timestamp: String
@@ -203,9 +204,47 @@ final class WriteBatch {
         guard wal != nil else { return }
         WALLine.append(
             to: &writer, timestamp: timestamp, operation: op, table: name, record: { $0.write(record) },
-            oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + lines, synced: synced, txn: nil)
+            oldRecord: { $0.writeRaw("null") }, lsn: firstLSN + lines, synced: synced,
+            txn: isTransaction ? firstLSN : nil)
         lines += 1
     }
+
+    /// Logs the `INSERT`s of `rows`, which are `t`'s slots from `firstSlot` on, already checked and appended by
+    /// the caller (a table made and filled in the same transaction: ``Database/importNewTable(_:from:format:options:)``;
+    /// its ``onRollback(_:)`` step forgets the table). Encoded on several threads in slices, as ``insertMany(_:_:expectedMore:)``.
+    func logAppended(_ t: TableState, rows: [Row], firstSlot: Int) throws(LineDBError) {
+        guard let wal else { return }
+        try flush()  // lines logged earlier in this batch (the CREATE_TABLE) go first
+        let slice = 65_536
+        var from = 0
+        while from < rows.count {
+            let to = min(rows.count, from + slice)
+            let part = Array(rows[from..<to])
+            let projected = Double(wal.endOffset) + averageLineBytes * Double(rows.count - from)
+            let keep = part.count >= 4_096
+                && (recordLinesPolicy.always || recordLinesPolicy.checkpointAt.map { projected > Double($0) } ?? false)
+            let encoded = WALLine.encodeInserts(
+                part, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
+                txn: isTransaction ? firstLSN : nil, recordLines: keep)
+            averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, part.count))
+            if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
+                throw WriteBatch.recordTooLarge(
+                    table: t.schema.name, size: size, limit: maxLineBytes, which: "record \(from + index + 1)")
+            }
+            for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
+            if keep {
+                t.keepPreEncoded(encoded.recordLines, slots: (firstSlot + from)..<(firstSlot + to))
+                keptRecordLines = true
+            }
+            wal.addLines(part.count)
+            lines += part.count
+            flushedLines = lines
+            from = to
+        }
+    }
+
+    /// A step ``rollback()`` runs (after undoing the writes), for a change the batch does not know how to undo.
+    func onRollback(_ step: @escaping () -> Void) { rollbackSteps.append(step) }
 
     // MARK: - Commit and rollback
 
@@ -239,6 +278,8 @@ final class WriteBatch {
             }
         }
         undo.removeAll()
+        for step in rollbackSteps.reversed() { step() }
+        rollbackSteps.removeAll()
         // Cut back whatever this batch put in the WAL: also the first chunks of a bulk slice whose later chunk
         // failed (those are not counted in `flushedLines`, yet would stay, without a COMMIT, under LSNs that the
         // next write reuses).

@@ -94,7 +94,8 @@ package struct JSONWriter {
 
     /// Appends `s` as it is, without quotes or escaping.
     package mutating func writeRaw(_ s: String) {
-        bytes.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }  // a buffer copy (appending the UTF8View goes byte by byte)
     }
 
     /// Appends the decimal digits of `i`.

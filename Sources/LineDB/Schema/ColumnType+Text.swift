@@ -58,7 +58,15 @@ extension ColumnType {
             return .string(text)
         }
         // Most fields need no trimming: no copy for them (CSV import reads every field through here).
-        let trimmed = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? text.trimmingSpaces() : text
+        // The ends are looked at as bytes: an ASCII byte is whitespace or not at once; only a non-ASCII end asks
+        // Unicode (Character.isWhitespace is a table lookup that dominated a large CSV import).
+        @inline(__always) func mayBeSpace(_ c: UInt8?) -> Bool {
+            guard let c else { return false }
+            return c == 0x20 || (c >= 0x09 && c <= 0x0D) || c >= 0x80
+        }
+        let utf8 = text.utf8
+        let trimmed = (mayBeSpace(utf8.first) && text.first?.isWhitespace == true)
+            || (mayBeSpace(utf8.last) && text.last?.isWhitespace == true) ? text.trimmingSpaces() : text
         if trimmed.isEmpty || trimmed == "null" { return .null }
         func refused(_ expected: String) -> ValueTextError {
             ValueTextError(text: text, type: self, expected: expected)
@@ -96,6 +104,87 @@ extension ColumnType {
         case .str:
             return .string(text)  // handled above
         }
+    }
+
+    /// ``value(fromText:)`` for text given as UTF-8 bytes (a CSV field in the file's buffer): the same rules, with
+    /// the commonest case, a plain integer (`[+-]?[0-9]+`, nothing around it) for `int`, read straight from the
+    /// bytes, without making a `String` (a large CSV import reads millions of them).
+    package func value(fromUTF8 bytes: UnsafeBufferPointer<UInt8>) throws(ValueTextError) -> JSONValue {
+        switch self {
+        case .int:
+            if let i = ColumnType.plainInteger(bytes) { return .int(i) }
+        case .float:
+            // Correctly rounded, as strtod; `-0` is the float -0.0, which Double(0) is not.
+            if let i = ColumnType.plainInteger(bytes), i != 0 { return .double(Double(i)) }
+            if let d = ColumnType.plainDecimal(bytes) { return .double(d) }
+        case .bool:
+            // `true` / `false` in any case, nothing around them (what value(fromText:) lowercases and compares).
+            if bytes.count == 4 || bytes.count == 5 {
+                var folded: UInt64 = 0
+                for c in bytes { folded = folded << 8 | UInt64(c | 0x20) }
+                if folded == 0x74_72_75_65 { return .bool(true) }  // "true"
+                if folded == 0x66_61_6C_73_65 { return .bool(false) }  // "false"
+            }
+        default:
+            break
+        }
+        return try value(fromText: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `[+-]?[0-9]*.[0-9]*` with at least one and at most 15 digits, nothing around it, as `Double(_:)` reads it:
+    /// the digits make an integer below 2^53 and the divisor a power of ten up to 10^15, both exact as doubles, so
+    /// the one correctly rounded division gives the correctly rounded value (Clinger's fast path). `nil` otherwise.
+    @inline(__always)
+    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = b.count
+        guard n > 1, n <= 17 else { return nil }
+        var i = 0
+        let negative = b[0] == UInt8(ascii: "-")
+        if negative || b[0] == UInt8(ascii: "+") { i = 1 }
+        var mantissa = 0
+        var digits = 0
+        var fraction = -1  // digits after the point; -1 before it
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: ".") {
+                guard fraction < 0 else { return nil }
+                fraction = 0
+            } else {
+                let d = Int(c) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                mantissa = mantissa * 10 + d
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            }
+            i += 1
+        }
+        guard fraction >= 0, digits > 0, digits <= 15 else { return nil }
+        let powers: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+        let value = Double(mantissa) / powers[fraction]
+        return negative ? -value : value
+    }
+
+    /// `[+-]?[0-9]+` within 64 bits, as `Int(_:)` reads it; `nil` for anything else (including an overflow).
+    @inline(__always)
+    static func plainInteger(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = b.count
+        guard n > 0, n <= 20 else { return nil }
+        let negative = b[0] == UInt8(ascii: "-")
+        if negative || b[0] == UInt8(ascii: "+") { i = 1 }
+        guard i < n else { return nil }
+        var value = 0  // accumulated negatively, so Int.min fits
+        while i < n {
+            let d = Int(b[i]) - 48
+            guard d >= 0 && d <= 9 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.subtractingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            value = v
+            i += 1
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     /// The text ``value(fromText:)`` reads back as `value`: `null`; a string as it is, or as a JSON string literal

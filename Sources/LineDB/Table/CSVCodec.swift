@@ -192,17 +192,56 @@ package enum CSVCodec {
         return records
     }
 
-    /// Converts one field to the value for a column: a quoted field of a `str` column is its text as written;
-    /// any other field is read by ``ColumnType/value(fromText:)`` (empty or `null`: null).
+    /// The texts an unquoted field reads as null, compared exactly (byte for byte, so scalar for scalar).
+    package struct NullTexts: Sendable {
+        private let texts: [[UInt8]]
+
+        /// Null texts from a list.
+        package init(_ texts: some Sequence<String>) { self.texts = texts.map { Array($0.utf8) } }
+
+        /// Whether the field's text is one of them.
+        @inline(__always)
+        package func contains(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            for text in texts where text.count == b.count {
+                if text.withUnsafeBufferPointer({ $0.elementsEqual(b) }) { return true }
+            }
+            return false
+        }
+    }
+
+    /// The texts an unquoted field of LineDB's own CSV export reads as null: the empty field and the word `null`
+    /// (``appendValue(_:type:to:)`` writes null as an empty unquoted field and quotes the strings `""` and
+    /// `"null"`). The default of an import into an existing table; `linedb import --create` reads a file from
+    /// elsewhere and has none by default (``TableImportOptions/nullTexts``).
+    package static let exportNullTexts = NullTexts(["", "null"])
+
+    /// Converts one field to the value for a column. The one rule of a CSV field's value:
+    /// 1. an **unquoted** field whose text is exactly one of `nullTexts` is null (a quoted one never is, as with
+    ///    PostgreSQL's `NULL` option: `"NA"` is the text NA);
+    /// 2. in a `str` column any other field is its text exactly as written (so `""` is the empty string);
+    /// 3. in any other column the field is read by ``ColumnType/value(fromText:)``, where an empty (or blank)
+    ///    field and the word `null` are null.
     ///
+    /// - Parameter text: the field's text (its doubled quotes made single), as UTF-8.
     /// - Returns: the value, or a message saying what was expected.
-    package static func value(of field: String, quoted: Bool, type: ColumnType) -> Result<JSONValue, FieldError> {
-        if quoted && type == .str { return .success(.string(field)) }
+    package static func value(
+        of text: UnsafeBufferPointer<UInt8>, quoted: Bool, type: ColumnType, nullTexts: NullTexts
+    ) -> Result<JSONValue, FieldError> {
+        if !quoted && nullTexts.contains(text) { return .success(.null) }
+        if type == .str { return .success(.string(String(decoding: text, as: UTF8.self))) }
         do {
-            return .success(try type.value(fromText: field))
+            return .success(try type.value(fromUTF8: text))
         } catch {
             return .failure(FieldError(message: error.description))
         }
+    }
+
+    /// The same for a field held as a `String`.
+    package static func value(
+        of field: String, quoted: Bool, type: ColumnType, nullTexts: NullTexts = exportNullTexts
+    ) -> Result<JSONValue, FieldError> {
+        var field = field
+        return field.withUTF8 { value(of: $0, quoted: quoted, type: type, nullTexts: nullTexts) }
     }
 
     /// Why a field does not fit its column.
