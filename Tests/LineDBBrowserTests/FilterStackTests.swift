@@ -1,0 +1,181 @@
+import LineDB
+import Testing
+@testable import LineDBBrowser
+
+@Suite("Browser filters: a stack of short forms and SQL expressions, the count, remove-last")
+struct FilterStackTests {
+    /// `student` open, the cursor on column `c`.
+    func onColumn(_ c: Int, students: Int = 20, rows: Int = 24, columns: Int = 80) throws -> Driver {
+        var d = Driver(try Fixture.memory(studentCount: students), rows: rows, columns: columns)
+        d.press(.enter)
+        d.press([Key](repeating: .right, count: c))
+        return d
+    }
+
+    func filter(_ d: inout Driver, _ text: String) {
+        d.press(.character("f"))
+        d.type(text)
+        d.press(.enter)
+    }
+
+    @Test("a second filter narrows the first; Backspace removes the last; F removes them all")
+    func stacking() throws {
+        var d = try onColumn(3, students: 200)  // gpa
+        let table = try #require(d.state.table)
+        func gpa(_ r: Int) -> Double { table.rows[r][3].doubleValue ?? 0 }
+        func name(_ r: Int) -> String { table.rows[r][1].stringValue ?? "" }
+        filter(&d, ">= 3")
+        let first = table.rows.indices.filter { gpa($0) >= 3 }
+        #expect(d.state.view == first && d.state.filters.count == 1)
+        d.press(.left, .left)  // name
+        filter(&d, "li")
+        let both = first.filter { name($0).lowercased().contains("li") }
+        #expect(!both.isEmpty && both.count < first.count)
+        #expect(d.state.view == both && d.state.filters.count == 2)
+        #expect(d.state.message == "filter name contains li: \(both.count) of 200 rows")
+        // The cursor stays on its record when the last filter goes.
+        d.press(.character("G"))
+        let key = d.state.currentKey
+        d.press(.backspace)
+        #expect(d.state.view == first && d.state.filters == [.column(RowFilter(column: 3, text: ">= 3"))])
+        #expect(d.state.currentKey == key)
+        #expect(d.state.message == "last filter removed: \(first.count) of 200 rows")
+        filter(&d, "li")
+        d.press(.character("F"))
+        #expect(d.state.filters.isEmpty && d.state.view == Array(0..<200))
+        d.press(.backspace)
+        #expect(d.state.message == "no filter to remove" && d.state.view.count == 200)
+    }
+
+    @Test("a filter narrows a sorted view in its order; removing it sorts every row the others keep again")
+    func stackingWhileSorted() throws {
+        var d = try onColumn(3, students: 300)
+        let table = try #require(d.state.table)
+        d.press(.character("]"))  // gpa descending
+        filter(&d, "> 2.5")
+        d.press(.left, .left)
+        filter(&d, "carol")
+        let sortedDown = { (rows: [Int]) in
+            rows.sorted { a, b in
+                let c = JSONValue.compare(table.rows[a][3], table.rows[b][3])
+                return c != 0 ? c > 0 : a < b
+            }
+        }
+        let expected = sortedDown(table.rows.indices.filter {
+            (table.rows[$0][3].doubleValue ?? 0) > 2.5 && TextMatcher("carol").matches(table.rows[$0][1])
+        })
+        #expect(!expected.isEmpty && d.state.view == expected)
+        d.press(.backspace)
+        #expect(d.state.view == sortedDown(table.rows.indices.filter { (table.rows[$0][3].doubleValue ?? 0) > 2.5 }))
+        var again = d.state
+        again.recomputeView()
+        #expect(again.view == d.state.view)
+    }
+
+    @Test("the grid's title shows 'shown of total' with separators and the filters; the oldest give way at 80x24")
+    func display() throws {
+        var d = try onColumn(3, students: 1500)
+        filter(&d, "> 2.5")
+        let n = d.state.view.count
+        #expect(n > 1000)
+        #expect(d.lines[0].contains("student: \(BrowserState.grouped(n)) of 1,500 │ gpa > 2.5"))
+        d.press(.left, .left)
+        filter(&d, "o")
+        filter(&d, "!= Bob")
+        filter(&d, "~ a rather long text to find that takes room")
+        let title = d.lines[0]
+        // The newest filter is shown (cut), the older ones give way to "…".
+        #expect(title.contains("│ … › name contains a rather long"))
+        #expect(!title.contains("gpa > 2.5"))
+        #expect(DisplayWidth.of(title) <= 80)
+        d.press(.backspace)
+        #expect(d.lines[0].contains("│ … › name contains o › name != Bob") && DisplayWidth.of(d.lines[0]) <= 80, "\(d.lines[0])")
+        d.state.viewport = (24, 119)
+        #expect(d.lines[0].contains("│ gpa > 2.5 › name contains o › name != Bob"))
+        #expect(BrowserState.grouped(336_776) == "336,776" && BrowserState.grouped(1_234) == "1,234")
+        #expect(BrowserState.grouped(999) == "999" && BrowserState.grouped(1_000_000) == "1,000,000")
+    }
+
+    @Test("the prompt names the column for a short form and says WHERE for SQL, as the text is typed")
+    func promptLabel() throws {
+        var d = try onColumn(3)
+        d.press(.character("f"))
+        #expect(d.hints.hasPrefix("Filter gpa: "))
+        d.type("gpa")
+        #expect(d.hints.hasPrefix("Filter gpa: gpa"))  // one word: text to find
+        d.type(" > 3")
+        #expect(d.hints.hasPrefix("Filter WHERE gpa > 3"))
+        d.press(.home)
+        d.type("~")
+        #expect(d.hints.hasPrefix("Filter gpa: ~gpa > 3"))
+        d.press(.escape)
+        #expect(d.state.mode == .normal && d.state.filters.isEmpty)
+    }
+
+    @Test("today's short forms read as before; SQL starts with a column, a function, a quoted name, ( or NOT")
+    func reading() {
+        let names = ["id", "name", "email", "gpa", "born", "dep-delay"]
+        for text in ["> 3", ">= 3", "<= 3", "< 3", "= Bob", "!= null", "= null", "li", "contains li", "~ gpa > 3",
+                     "not found", "(555) 123", "gpa", "gpa ", "\"a\"", "3.5", "Bob Smith", "zoë", "= 'x' AND y",
+                     "nobody > 3", "", "  "] {
+            #expect(ViewFilter.read(text, column: 1, names: names) == .column(RowFilter(column: 1, text: text)),
+                    "\(text)")
+        }
+        let sql: [(String, String)] = [
+            ("gpa > 3", "gpa > 3"), ("  name LIKE 'A%'  ", "name LIKE 'A%'"), ("born IS NULL", "born IS NULL"),
+            ("json_extract(email,'$.x') = 1", "json_extract(email,'$.x') = 1"), ("GPA>3", "GPA>3"),
+            ("(gpa > 3 OR gpa < 2) AND id < 9", "(gpa > 3 OR gpa < 2) AND id < 9"),
+            ("NOT name = 'x'", "NOT name = 'x'"), ("not (gpa > 3)", "not (gpa > 3)"),
+            ("where 1 = 1", "1 = 1"), ("WHERE  'JFK' = name", "'JFK' = name"), ("\"dep-delay\" > 3", "\"dep-delay\" > 3"),
+            ("lower(name) = 'bob'", "lower(name) = 'bob'"), ("[dep-delay] > 1", "[dep-delay] > 1"),
+        ]
+        for (text, expression) in sql {
+            #expect(ViewFilter.read(text, column: 1, names: names) == .expression(expression), "\(text)")
+        }
+        #expect(ViewFilter.expressionStart(in: "  where  a > 1") == 9)
+        #expect(ViewFilter.expressionStart(in: " a > 1") == 1)
+    }
+
+    @Test("the filter sees pending edits: a cell changed and a record added, not saved")
+    func pendingEdits() throws {
+        var d = try onColumn(1)
+        d.press(.character("e"), .control("u"))
+        d.type("Quentin")
+        d.press(.enter, .character("a"))  // the form starts on the name
+        d.type("Quincy")
+        d.press(.enter)
+        #expect(d.state.pending.count == 2)
+        d.press(.character("0"), .character("l"))
+        filter(&d, "qu")
+        let table = try #require(d.state.table)
+        #expect(d.state.view.map { table.rows[$0][1] } == ["Quentin", "Quincy"])
+    }
+
+    @Test("a SQL expression that cannot be evaluated keeps the prompt open with the text; nothing changes")
+    func noEvaluator() throws {
+        var d = try onColumn(3)
+        filter(&d, "> 3")
+        let view = d.state.view
+        d.press(.character("f"))
+        d.type("gpa > 3 AND name LIKE 'A%'")
+        d.press(.enter)
+        guard case .prompt(let prompt) = d.state.mode else { Issue.record("the prompt closed"); return }
+        #expect(prompt.editor.string == "gpa > 3 AND name LIKE 'A%'")
+        #expect(d.state.messageIsError && d.state.message.hasPrefix("SQL: "))
+        #expect(d.state.view == view && d.state.filters.count == 1 && d.state.task == nil)
+        d.press(.escape)
+        #expect(d.state.mode == .normal && d.state.view == view)
+    }
+
+    @Test("an empty filter changes nothing; a short form that cannot apply is refused as before")
+    func refusals() throws {
+        var d = try onColumn(3)
+        filter(&d, "> 3")
+        let view = d.state.view
+        filter(&d, "  ")
+        #expect(d.state.message == "no filter typed: the filters are unchanged" && d.state.view == view)
+        filter(&d, "< x")
+        #expect(d.state.message == "filter gpa < x: 'x' is not a number (gpa is float); the filters are unchanged")
+        #expect(d.state.view == view && d.state.filters.count == 1)
+    }
+}
