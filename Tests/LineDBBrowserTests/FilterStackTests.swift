@@ -178,4 +178,32 @@ struct FilterStackTests {
         #expect(d.state.message == "filter gpa < x: 'x' is not a number (gpa is float); the filters are unchanged")
         #expect(d.state.view == view && d.state.filters.count == 1)
     }
+
+    @Test("Esc while a stacked filter or a remove-last runs: the filters, the view and the cursor stay as they were")
+    func cancel() throws {
+        let app = BrowserApp(database: try Fixture.memory(studentCount: 3000))
+        app.sliceMilliseconds = 0
+        app.workChunk = 50
+        let terminal = PacedTerminal([
+            (.idle, [.enter, .character("l"), .character("f")] + keys("li") + [.enter]),
+            (.idle, [.character("j"), .character("j")]),
+            (.idle, [.character("f")] + keys("!= Alice") + [.enter]), (.frames(3), [.escape]),
+            (.idle, [.character("f")] + keys("!= Alice") + [.enter]),
+            (.idle, [.backspace]), (.frames(3), [.escape]),
+        ])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        let table = try #require(state.table)
+        let li = table.rows.indices.filter { TextMatcher("li").matches(table.rows[$0][1]) }
+        let both = li.filter { table.rows[$0][1] != "Alice" }
+        // The first Esc left "li" alone (row 3 kept); the second kept both filters.
+        #expect(state.filters == [.column(RowFilter(column: 1, text: "li")),
+                                  .column(RowFilter(column: 1, text: "!= Alice"))])
+        #expect(state.view == both && both.count < li.count)
+        #expect(terminal.statusLines.contains { $0.contains("filtering… ") && $0.contains("(Esc cancels)") })
+        #expect(terminal.statusLines.filter { $0.contains("filtering cancelled") }.count >= 2)
+        let afterFirstEsc = terminal.frames[terminal.groupFrames[3]].lines
+        #expect(afterFirstEsc[0].contains("of 3,000 │ name contains li") && !afterFirstEsc[0].contains("Alice"))
+        #expect(afterFirstEsc[22].contains("row 3 of \(li.count) (filtered from 3000)"))
+    }
 }
