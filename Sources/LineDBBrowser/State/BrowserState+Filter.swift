@@ -6,10 +6,9 @@ import LineDB
 extension BrowserState {
     /// The filter prompt for the current column.
     mutating func beginFilter() {
-        guard let table else { return }
+        guard table != nil else { return }
         mode = .prompt(Prompt(purpose: .filter(column: column), editor: LineEditor()))
-        let name = table.schema.columns[column].name
-        say("\(name): > 3, = x, != null, text to find; or SQL over all columns: a > 1 AND b LIKE 'x%'")
+        say("> 3, = x, text; or SQL: a > 1 AND b = 'x'")
     }
 
     /// Applies a filter typed in the prompt opened on column `c`: it narrows the rows shown (the view's order is
