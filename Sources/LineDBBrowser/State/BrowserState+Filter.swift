@@ -21,11 +21,27 @@ extension BrowserState {
         }
         let names = table.schema.columns.map(\.name)
         let filter = ViewFilter.read(text, column: c, names: names)
+        if let error = addFilter(filter), case .expression = filter {
+            var editor = LineEditor(text)
+            if let offset = error.offset { editor.cursor = min(text.count, ViewFilter.expressionStart(in: text) + offset) }
+            mode = .prompt(Prompt(purpose: .filter(column: c), editor: editor))
+            fail("SQL: \(error)  (fix it, or Esc; ~ first finds the text)")
+        }
+    }
+
+    /// Adds `filter` to the stack: it narrows the rows shown, in a ``ViewTask`` (the view's order is kept). A short
+    /// form that cannot apply is refused with a message; a SQL expression SQLite does not compile is returned
+    /// (nothing starts). (A frequency sheet's Enter can add `.expression("\"origin\" = 'JFK'")` this way.)
+    @discardableResult
+    public mutating func addFilter(_ filter: ViewFilter) -> FilterExpressionError? {
+        guard let table else { return nil }
         switch filter {
         case .column(let f):
-            let column = table.schema.columns[c]
+            guard table.schema.columns.indices.contains(f.column) else { return nil }
+            let column = table.schema.columns[f.column]
             if let problem = f.problem(column: column.name, type: column.type) {
-                return fail(problem + (filters.isEmpty ? "; nothing filtered" : "; the filters are unchanged"))
+                fail(problem + (filters.isEmpty ? "; nothing filtered" : "; the filters are unchanged"))
+                return nil
             }
         case .expression(let sql):
             do {
@@ -35,16 +51,13 @@ extension BrowserState {
                 _ = try evaluator.scanner(for: sql, schema: table.schema, rows: [])
             } catch {
                 let error = error as? FilterExpressionError ?? FilterExpressionError(message: "\(error)")
-                var editor = LineEditor(text)
-                if let offset = error.offset {
-                    editor.cursor = min(text.count, ViewFilter.expressionStart(in: text) + offset)
-                }
-                mode = .prompt(Prompt(purpose: .filter(column: c), editor: editor))
-                return fail("SQL: \(error)  (fix it, or Esc; ~ first finds the text)")
+                fail("SQL: \(error)")
+                return error
             }
         }
         // The view (sorted, or already filtered) is narrowed: its order stays.
         start(.filter([filter], sort: nil, stack: filters + [filter]))
+        return nil
     }
 
     /// Removes the last filter: the rows the others keep show again (sorted again when a sort is set).
