@@ -10,7 +10,7 @@ extension Renderer {
         (.move, [.toggleTables, .toggleSchema, .toggleWAL], "hide tables/schema/WAL"),
         (.find, [.search], "search every cell"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
         (.find, [.cancel], "stop find; forget search"), (.find, [.filter], "filter: = < > ~ or SQL"),
-        (.find, [.removeLastFilter], "remove the last filter"), (.find, [.clearFilter], "remove every filter"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
+        (.find, [.removeLastFilter, .clearFilter], "remove last/all filters"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
         (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit record in $EDITOR"),
         (.edit, [.add], "add a record"), (.edit, [.delete], "delete the record"), (.edit, [.undo], "undo"),
         (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),

@@ -33,6 +33,7 @@ public struct FilterExpressionError: Error, Sendable, Equatable, CustomStringCon
         self.offset = offset
     }
 
+    /// The message, and the position when SQLite gives one: `near "AN": syntax error (at character 16)`.
     public var description: String {
         message + (offset.map { " (at character \($0 + 1))" } ?? "")
     }
