@@ -48,7 +48,7 @@ extension BrowserState {
                 guard let evaluator else {
                     throw FilterExpressionError(message: "SQL expressions cannot be evaluated here (no SQL engine)")
                 }
-                _ = try evaluator.scanner(for: sql, schema: table.schema, rows: [])
+                _ = try evaluator.scanner(for: sql, schema: table.schema, rows: table.rows, input: [])
             } catch {
                 let error = error as? FilterExpressionError ?? FilterExpressionError(message: "\(error)")
                 fail("SQL: \(error)")

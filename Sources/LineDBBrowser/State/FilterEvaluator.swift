@@ -3,16 +3,17 @@ import LineDB
 /// Evaluates the filter prompt's SQL expressions (``ViewFilter/expression(_:)``) over rows the browser holds: the
 /// rows as the user sees them, pending edits included. The seam between the browser's state and SQLite.
 public protocol FilterEvaluator: AnyObject, Sendable {
-    /// Compiles `expression` as the `WHERE` clause of a query over `rows` (the table's columns as `schema` says;
-    /// a row's position in `rows` is its rowid).
+    /// Compiles `expression` as the `WHERE` clause of a query over the rows of `input` (positions in `rows`, in
+    /// order), whose columns are `schema`'s.
     /// - Throws: ``FilterExpressionError`` with SQLite's message when the expression does not compile.
-    func scanner(for expression: String, schema: TableSchema, rows: [[JSONValue]]) throws -> FilterExpressionScanner
+    func scanner(for expression: String, schema: TableSchema, rows: [[JSONValue]], input: [Int]) throws
+        -> FilterExpressionScanner
 }
 
 /// A compiled filter expression over a list of rows, tested a range of rows at a time (so that a filter over a
 /// million rows runs in slices between key reads).
 public protocol FilterExpressionScanner: AnyObject {
-    /// The positions in `range` (of the scanner's rows) whose rows pass, ascending.
+    /// The indices in `range` (of the scanner's `input`) whose rows pass, ascending.
     /// - Throws: ``FilterExpressionError`` when SQLite fails while evaluating (`json_extract` on malformed JSON).
     func passing(in range: Range<Int>) throws -> [Int]
     /// Stops a ``passing(in:)`` running on another thread (`sqlite3_interrupt`); safe from any thread.
