@@ -206,4 +206,41 @@ struct FilterStackTests {
         #expect(afterFirstEsc[0].contains("of 3,000 │ name contains li") && !afterFirstEsc[0].contains("Alice"))
         #expect(afterFirstEsc[22].contains("row 3 of \(li.count) (filtered from 3000)"))
     }
+
+    @Test("a long filter shows its first screen of matches before it ends; the cursor moves in them; Esc puts back")
+    func firstScreenEarly() throws {
+        func app() throws -> BrowserApp {
+            let app = BrowserApp(database: try Fixture.memory(studentCount: 3000))
+            app.sliceMilliseconds = 0
+            app.workChunk = 100
+            return app
+        }
+        let moving = try app()
+        let terminal = PacedTerminal([
+            (.idle, [.enter, .character("l"), .character("l"), .character("l"), .character("f")] + keys("> 2.2")
+                + [.enter]),
+            (.frames(2), [.character("j"), .character("j")]),
+        ])
+        _ = try moving.run(on: terminal)
+        let state = try #require(moving.state)
+        let table = try #require(state.table)
+        let expected = table.rows.indices.filter { (table.rows[$0][3].doubleValue ?? 0) > 2.2 }
+        #expect(state.view == expected && state.row == 2)  // the cursor stayed where it was moved
+        // A frame while it ran: its first matches, counted "≥", the filter named, the progress.
+        let early = try #require(terminal.frames.firstIndex { $0.lines[0].contains("student: ≥") })
+        #expect(terminal.frames[early].lines[0].contains("of 3,000 │ gpa > 2.2"))
+        #expect(terminal.statusLines[early].contains("filtering… "))
+        #expect(terminal.frames.last!.lines[0].contains("student: \(BrowserState.grouped(expected.count)) of 3,000"))
+
+        let cancelling = try app()
+        let esc = PacedTerminal([
+            (.idle, [.enter, .character("l"), .character("l"), .character("l"), .character("j")]),
+            (.idle, [.character("f")] + keys("> 2.2") + [.enter]), (.frames(3), [.escape]),
+        ])
+        _ = try cancelling.run(on: esc)
+        let after = try #require(cancelling.state)
+        #expect(after.filters.isEmpty && after.view == Array(0..<3000) && after.row == 1)
+        #expect(esc.frames.contains { $0.lines[0].contains("student: ≥") })
+        #expect(esc.frames.last!.lines[0].contains("student: 3000 records"))
+    }
 }

@@ -5,19 +5,22 @@ import LineDB
 /// `Backspace` removes.
 extension Renderer {
     /// "flights: 1,234 of 336,776" (rows shown of rows in the table).
+    /// While a filter's first matches are shown before it ends: "flights: ≥50 of 336,776".
     static func filteredHeading(_ state: BrowserState, _ table: TableData) -> String {
-        "\(table.name): \(BrowserState.grouped(state.view.count)) of \(BrowserState.grouped(table.rows.count))"
+        let early = state.task?.shownEarly != nil ? "≥" : ""
+        return "\(table.name): \(early)\(BrowserState.grouped(state.view.count)) of \(BrowserState.grouped(table.rows.count))"
     }
 
     /// " │ f1 › f2 › f3" fitted to `width` display columns (empty without filters): the newest filters are kept,
     /// the oldest replaced by `…`; a single filter too long for the room is cut with `…`.
     static func filterList(_ state: BrowserState, names: [String], width: Int) -> String {
-        guard !state.filters.isEmpty else { return "" }
+        let filters = state.filtersShown
+        guard !filters.isEmpty else { return "" }
         let lead = " │ "
         let room = width - DisplayWidth.of(lead)
         guard room > 2 else { return "" }
         // Each filter's text, cut to the room (a pasted expression can be long): one line, no control characters.
-        let texts = state.filters.map { filter -> String in
+        let texts = filters.map { filter -> String in
             let text = String(filter.describe(names: names).prefix(DisplayWidth.scalarBudget(forWidth: room)))
             return DisplayWidth.clip(String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }), to: room)
         }

@@ -9,7 +9,7 @@ extension Renderer {
         }
         let count = table.liveCount
         var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
-        if !state.filters.isEmpty { heading = filteredHeading(state, table) }
+        if !state.filtersShown.isEmpty { heading = filteredHeading(state, table) }
         if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
         let names = table.schema.columns.map(\.name)
         if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }

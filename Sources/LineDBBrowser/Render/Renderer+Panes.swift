@@ -79,7 +79,7 @@ extension Renderer {
         var parts = [" \(state.databaseName)"]
         if let table = state.table {
             var position = "\(table.name)  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
-            if !state.filters.isEmpty { position += " (filtered from \(table.rows.count))" }
+            if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
             parts.append(position)
         }
         parts.append(state.isReadOnly ? "RO" : "RW")

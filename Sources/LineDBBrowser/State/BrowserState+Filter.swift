@@ -84,17 +84,20 @@ extension BrowserState {
         say("filter cleared: \(view.count) rows")
     }
 
-    /// A filter task finished: its view shows and the stack is `stack`. A filter added goes to the first row; when
-    /// one was removed, the cursor stays on its record.
-    mutating func finishFilter(stack: [ViewFilter], view v: [Int]) {
+    /// A filter task finished: its view shows and the stack is `stack`. A filter added goes to the first row (or
+    /// stays where the user moved in its first matches, `shownEarly`); when one was removed, the cursor stays on its
+    /// record.
+    mutating func finishFilter(stack: [ViewFilter], view v: [Int], shownEarly: Bool = false) {
         guard let table else { return }
         let added = stack.count > filters.count
         let key = currentKey
         let names = table.schema.columns.map(\.name)
         filters = stack
         view = v
-        row = 0
-        top = 0
+        if !shownEarly {
+            row = 0
+            top = 0
+        }
         let count = "\(Self.grouped(view.count)) of \(Self.grouped(table.rows.count)) rows"
         if added, let last = stack.last {
             say("filter \(last.describe(names: names)): \(count)")
@@ -116,6 +119,32 @@ extension BrowserState {
             mode = .prompt(Prompt(purpose: .filter(column: column), editor: editor))
         }
         fail("SQL: \(error); nothing filtered")
+    }
+
+    /// While a filter that narrows the view runs on a big table: once it has found a screenful of matches, they
+    /// show (the start of its result, in order) and the cursor can move in them; the rest comes when it ends. Esc
+    /// puts the view back as it was.
+    mutating func showEarlyMatches() {
+        guard let running = task, running.shownEarly == nil, let matches = running.matchesSoFar,
+              matches.count >= pageSize else { return }
+        task!.shownEarly = (view, row, top)
+        view = matches
+        row = 0
+        top = 0
+    }
+
+    /// Puts back the view, cursor row and scroll saved when a filter's first matches were shown.
+    mutating func restore(_ early: (view: [Int], row: Int, top: Int)) {
+        view = early.view
+        row = early.row
+        top = early.top
+        clampCursor()
+    }
+
+    /// The filters the screen shows: the running filter's stack while its first matches are shown early.
+    var filtersShown: [ViewFilter] {
+        if let running = task, running.shownEarly != nil, case .filter(_, _, let stack) = running.goal { return stack }
+        return filters
     }
 
     /// The evaluator of SQL expressions and the open table's schema, for a ``ViewTask``.

@@ -46,7 +46,7 @@ extension BrowserState {
     public mutating func work(until deadline: ContinuousClock.Instant, chunk: Int = 20_000) {
         repeat {
             if task != nil {
-                if task!.step(budget: chunk) { finishTask() }
+                if task!.step(budget: chunk) { finishTask() } else { showEarlyMatches() }
             } else if counter != nil {
                 if counter!.generation != viewGeneration, let table, let search {
                     counter = MatchCounter(search: search, rows: table.rows, input: view, generation: viewGeneration)
@@ -67,6 +67,7 @@ extension BrowserState {
     mutating func cancelTask() {
         guard let task else { return }
         self.task = nil
+        if let early = task.shownEarly { restore(early) }
         say("\(task.label) cancelled")
     }
 
@@ -80,8 +81,9 @@ extension BrowserState {
         let names = table.schema.columns.map(\.name)
         switch (done.goal, outcome) {
         case (.filter(_, _, let stack), .view(let v)):
-            finishFilter(stack: stack, view: v)
+            finishFilter(stack: stack, view: v, shownEarly: done.shownEarly != nil)
         case (.filter(let list, _, _), .failed(let error)):
+            if let early = done.shownEarly { restore(early) }
             filterFailed(list.last, error: error)
         case (.sort(_, clearsFilter: true), .view(let v)):
             let key = currentKey

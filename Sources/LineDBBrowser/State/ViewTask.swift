@@ -61,6 +61,14 @@ public struct ViewTask: Sendable {
 
     public var isFinished: Bool { work.outcome != nil }
 
+    /// For a filter that narrows the view (one filter, no sort after it): the rows found to pass so far, in the
+    /// input's order. They are the start of the result, so the state can show them before the task ends.
+    var matchesSoFar: [Int]? { work.matchesSoFar }
+
+    /// The view, cursor row and scroll the state had when it showed ``matchesSoFar`` early: what Esc (or a failure)
+    /// puts back.
+    var shownEarly: (view: [Int], row: Int, top: Int)?
+
     /// What the task found, once finished.
     var outcome: Outcome? { work.outcome }
 
@@ -140,6 +148,12 @@ private final class ViewTaskWork: @unchecked Sendable {
             cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
                                 forward: forward, inclusive: inclusive)
         }
+    }
+
+    /// See ``ViewTask/matchesSoFar``.
+    var matchesSoFar: [Int]? {
+        guard outcome == nil, phase == .filtering, filterCount == 1, order == nil else { return nil }
+        return filterScan?.passed ?? expressionScan?.passed
     }
 
     /// What the status line says it is doing.
