@@ -161,7 +161,7 @@ struct FilterStackTests {
         d.press(.enter)
         guard case .prompt(let prompt) = d.state.mode else { Issue.record("the prompt closed"); return }
         #expect(prompt.editor.string == "gpa > 3 AND name LIKE 'A%'")
-        #expect(d.state.messageIsError && d.state.message.hasPrefix("SQL: "))
+        #expect(d.state.messageIsError && d.state.message.hasPrefix("SQL error: "))
         #expect(d.state.view == view && d.state.filters.count == 1 && d.state.task == nil)
         d.press(.escape)
         #expect(d.state.mode == .normal && d.state.view == view)

@@ -25,7 +25,7 @@ extension BrowserState {
             var editor = LineEditor(text)
             if let offset = error.offset { editor.cursor = min(text.count, ViewFilter.expressionStart(in: text) + offset) }
             mode = .prompt(Prompt(purpose: .filter(column: c), editor: editor))
-            fail("SQL: \(error)  (fix it, or Esc; ~ first finds the text)")
+            fail(error.shown + " (Esc cancels; ~ first finds text)")
         }
     }
 
@@ -51,7 +51,7 @@ extension BrowserState {
                 _ = try evaluator.scanner(for: sql, schema: table.schema, rows: table.rows, input: [])
             } catch {
                 let error = error as? FilterExpressionError ?? FilterExpressionError(message: "\(error)")
-                fail("SQL: \(error)")
+                fail(error.shown)
                 return error
             }
         }
@@ -118,7 +118,7 @@ extension BrowserState {
             if let offset = error.offset { editor.cursor = min(sql.count, offset) }
             mode = .prompt(Prompt(purpose: .filter(column: column), editor: editor))
         }
-        fail("SQL: \(error); nothing filtered")
+        fail(error.shown + "; nothing filtered")
     }
 
     /// While a filter that narrows the view runs on a big table: once it has found a screenful of matches, they

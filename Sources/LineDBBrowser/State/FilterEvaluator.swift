@@ -34,6 +34,12 @@ public struct FilterExpressionError: Error, Sendable, Equatable, CustomStringCon
         self.offset = offset
     }
 
+    /// As the status line shows it, the position first (a narrow screen cuts the end):
+    /// `SQL error at 16: near "AN": syntax error`, `SQL error: no such column: nme`.
+    var shown: String {
+        "SQL error" + (offset.map { " at \($0 + 1)" } ?? "") + ": " + message
+    }
+
     /// The message, and the position when SQLite gives one: `near "AN": syntax error (at character 16)`.
     public var description: String {
         message + (offset.map { " (at character \($0 + 1))" } ?? "")
