@@ -1,5 +1,6 @@
 import ArgumentParser
 import LineDB
+import LineDBSQL
 
 /// `linedb import-sqlite FILE DB [--tables a,b]`
 struct ImportSQLite: ParsableCommand {
@@ -45,6 +46,8 @@ struct ImportSQLite: ParsableCommand {
             plan = try SQLiteImport.read(file: file, tables: tables, into: db)
         } catch let error as SQLiteError {
             throw DataError(error.description)  // a damaged file: exit 1, like any data problem
+        } catch let problem as SQLiteImportProblem {
+            throw Self.cliError(problem)
         }
         plan.notes.forEach(ErrorReporting.printNote)
         let written = try SQLiteImport.apply(plan, to: db)
@@ -54,5 +57,17 @@ struct ImportSQLite: ParsableCommand {
         Output.line(
             "imported \(plural(written.count, "table")) (\(plural(records, "record"))) from \(file) "
                 + "into \(database.path)")
+    }
+
+    /// The command line's error for a problem the import found (its exit code: usage 2, data 1).
+    static func cliError(_ problem: SQLiteImportProblem) -> Error {
+        switch problem {
+        case .usage(let message): return UsageError(message)
+        case .data(let message): return DataError(message)
+        case .unknownTable(let name, let among, let file):
+            return UsageError(DidYouMean.unknownTable(name, among: among, in: file))
+        case .context(let place, let error):
+            return ContextError(place, (error as? SQLiteImportProblem).map(cliError) ?? error)
+        }
     }
 }

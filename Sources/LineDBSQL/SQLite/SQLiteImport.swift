@@ -6,20 +6,41 @@ import Darwin
 import CSQLite
 import LineDB
 
+/// Why `import-sqlite` refuses a file, as the command line reports it (usage problems exit 2, data problems 1).
+package enum SQLiteImportProblem: Error, CustomStringConvertible {
+    /// The file given is not there, or not a file.
+    case usage(String)
+    /// The file holds something LineDB cannot take.
+    case data(String)
+    /// A table asked for with `--tables` is not in the file.
+    case unknownTable(String, among: [String], file: String)
+    /// An error (of any kind) about one place of the file.
+    case context(String, any Error)
+
+    package var description: String {
+        switch self {
+        case .usage(let m), .data(let m): return m
+        case .unknownTable(let name, let among, let file):
+            return "\(file) has no table '\(name)'; its tables: " + (among.isEmpty ? "none" : among.sorted().joined(separator: ", "))
+        case .context(let place, let error): return "\(place): \(error)"
+        }
+    }
+}
+
 /// Brings the tables of a SQLite file into a LineDB database: all of them or none.
 ///
 /// Everything is read and converted first, and tried on an in-memory database (types, NOT NULL, UNIQUE, keys),
 /// so a file LineDB cannot take is refused before the database is touched. Then the tables are created and all
 /// records written as one transaction.
-enum SQLiteImport {
+package enum SQLiteImport {
     /// The tables read from the file, ready to be written.
-    struct Plan {
-        var tables: [(schema: TableSchema, records: [Record])] = []
-        var notes: [String] = []
+    package struct Plan {
+        package var tables: [(schema: TableSchema, records: [Record])] = []
+        package var notes: [String] = []
     }
 
     /// Reads `file` (only `wanted` tables, when given) and checks that `db` can take them.
-    static func read(file: String, tables wanted: [String]?, into db: Database) throws -> Plan {
+    package static func read(file: String, tables wanted: [String]?, into db: Database) throws -> Plan {
         let connection = try open(file)
         defer { connection.close() }
         var reader = SQLiteSchemaReader(connection)
@@ -27,24 +48,24 @@ enum SQLiteImport {
         do {
             available = try reader.tableNames()
         } catch let error as SQLiteError {
-            throw DataError(notADatabase(file, error) ?? error.description)
+            throw SQLiteImportProblem.data(notADatabase(file, error) ?? error.description)
         }
         let names: [String]
         if let wanted {
             for name in wanted where !available.contains(where: { String.exactlyEqual($0, name) }) {
-                throw UsageError(DidYouMean.unknownTable(name, among: available, in: file))
+                throw SQLiteImportProblem.unknownTable(name, among: available, file: file)
             }
             var seen = NameSet()  // table names compare by their exact scalars, as in SQLite
             names = wanted.filter { seen.insert($0) }
         } else {
             names = available
         }
-        guard !names.isEmpty else { throw DataError("\(file) has no tables to import") }
+        guard !names.isEmpty else { throw SQLiteImportProblem.data("\(file) has no tables to import") }
         let existing = NameSet(db.tableNames)
         let clashes = names.filter(existing.contains)
         if !clashes.isEmpty {
             let list = clashes.map { "'\($0)'" }.joined(separator: ", ")
-            throw DataError(
+            throw SQLiteImportProblem.data(
                 "\(clashes.count == 1 ? "table" : "tables") \(list) already \(clashes.count == 1 ? "exists" : "exist") "
                     + "in \(db.path ?? "the database"); nothing imported (choose other tables with --tables)")
         }
@@ -60,7 +81,7 @@ enum SQLiteImport {
 
     /// Creates the tables and writes every record in one transaction. If the transaction fails, the tables just
     /// created are dropped again.
-    static func apply(_ plan: Plan, to db: Database) throws -> [(name: String, records: Int)] {
+    package static func apply(_ plan: Plan, to db: Database) throws -> [(name: String, records: Int)] {
         var created: [String] = []
         do {
             for (schema, _) in plan.tables {
@@ -82,12 +103,12 @@ enum SQLiteImport {
     /// Opens the file read-only, refusing what is not there (exit 2) or not SQLite (exit 1) in one line.
     private static func open(_ file: String) throws -> SQLiteConnection {
         var status = stat()
-        guard stat(file, &status) == 0 else { throw UsageError("no file '\(file)'") }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw UsageError("'\(file)' is not a file") }
+        guard stat(file, &status) == 0 else { throw SQLiteImportProblem.usage("no file '\(file)'") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw SQLiteImportProblem.usage("'\(file)' is not a file") }
         do {
             return try SQLiteConnection(path: file, readOnly: true)
         } catch let error as SQLiteError {
-            throw DataError(notADatabase(file, error) ?? error.description)
+            throw SQLiteImportProblem.data(notADatabase(file, error) ?? error.description)
         }
     }
 
@@ -119,7 +140,7 @@ enum SQLiteImport {
                 {
                 case .success(let value): record[column.name] = value
                 case .failure(let failure):
-                    throw DataError(
+                    throw SQLiteImportProblem.data(
                         "\(connection.path): table '\(schema.name)', row \(rowNumber), column '\(column.name)' "
                             + "(\(column.type.rawValue)): \(failure.reason); nothing imported")
                 }
@@ -128,7 +149,7 @@ enum SQLiteImport {
         }
         for (i, count) in blobs.enumerated() where count > 0 {
             notes.append(
-                "\(schema.name).\(columns[i].name): \(plural(count, "BLOB value")) imported as base64 text "
+                "\(schema.name).\(columns[i].name): \((count == 1 ? "1 BLOB value" : "\(count) BLOB values")) imported as base64 text "
                     + "(JSON has no bytes)")
         }
         return result
@@ -143,7 +164,7 @@ enum SQLiteImport {
                 try scratch.createTable(schema)
                 try scratch.insert(schema.name, records: records)
             } catch {
-                throw ContextError("\(file): table '\(schema.name)'", error)
+                throw SQLiteImportProblem.context("\(file): table '\(schema.name)'", error)
             }
         }
     }

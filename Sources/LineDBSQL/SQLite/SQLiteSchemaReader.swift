@@ -2,25 +2,25 @@ import LineDB
 
 /// Reads the tables of a SQLite file as LineDB schemas: columns and their mapped types, the primary key, NOT NULL,
 /// single-column UNIQUE constraints and literal defaults. What LineDB cannot hold is said in ``notes``.
-struct SQLiteSchemaReader {
-    let connection: SQLiteConnection
+package struct SQLiteSchemaReader {
+    package let connection: SQLiteConnection
 
     /// One SQLite table as LineDB will hold it.
-    struct Table {
-        var schema: TableSchema
+    package struct Table {
+        package var schema: TableSchema
         /// The SQLite column of each schema column (the implicit `id` LineDB adds has none).
-        var sourceColumns: [String]
+        package var sourceColumns: [String]
         /// For each source column: whether its TEXT holds JSON (see ``SQLiteTypeMapping/textHoldsJSON``).
-        var textIsJSON: [Bool]
+        package var textIsJSON: [Bool]
     }
 
     /// Things a user should know: composite keys or UNIQUE constraints not kept, defaults not carried over.
-    private(set) var notes: [String] = []
+    package private(set) var notes: [String] = []
 
-    init(_ connection: SQLiteConnection) { self.connection = connection }
+    package init(_ connection: SQLiteConnection) { self.connection = connection }
 
     /// The names of the ordinary tables (not SQLite's own `sqlite_*` ones, not views), sorted.
-    func tableNames() throws -> [String] {
+    package func tableNames() throws -> [String] {
         try connection.rows(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                 + "ORDER BY name"
@@ -28,9 +28,9 @@ struct SQLiteSchemaReader {
     }
 
     /// Reads one table.
-    mutating func table(_ name: String) throws -> Table {
+    package mutating func table(_ name: String) throws -> Table {
         guard TableSchema.isValidTableName(name) else {
-            throw DataError(
+            throw SQLiteImportProblem.data(
                 "\(connection.path): '\(name)' cannot be a LineDB table name (use letters, digits, '_', '-', '.'); "
                     + "rename it in SQLite, or leave it out with --tables; nothing imported")
         }
@@ -113,13 +113,13 @@ struct SQLiteSchemaReader {
         do {
             schema = try TableSchema(name, columns: columns)
         } catch {
-            throw ContextError("\(connection.path): table '\(name)'", error)
+            throw SQLiteImportProblem.context("\(connection.path): table '\(name)'", error)
         }
         // Refused before anything is written, as create-table refuses it (Database.createTable checks it again).
-        if let problem = schema.nameProblem { throw DataError("\(connection.path): \(problem)") }
+        if let problem = schema.nameProblem { throw SQLiteImportProblem.data("\(connection.path): \(problem)") }
         if schema.primaryKeyIndex == nil {
             if infos.contains(where: { $0.name == "id" }) {
-                throw DataError(
+                throw SQLiteImportProblem.data(
                     "\(connection.path): table '\(name)' has no one-column INTEGER or TEXT primary key, and its column "
                         + "'id' (the name LineDB gives the key it adds) cannot be one; rename that column in SQLite")
             }
@@ -137,7 +137,7 @@ struct SQLiteSchemaReader {
 
     /// `json_valid(c)` as it may be written in a CHECK (lowercased, without spaces): bare, "quoted", [bracketed],
     /// `backquoted`.
-    static func jsonCheckNames(_ column: String) -> [String] {
+    package static func jsonCheckNames(_ column: String) -> [String] {
         let c = String(column.lowercased().filter { !$0.isWhitespace })
         return ["\(c)", "\"\(c.replacingAll("\"", with: "\"\""))\"", "[\(c)]", "`\(c)`"].map { "json_valid(\($0))" }
     }
