@@ -76,6 +76,10 @@ extension Renderer {
     }
 
     static func drawStatus(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        if case .prompt = state.mode, state.messageIsError, !state.message.isEmpty {
+            // What the prompt's text got wrong (SQLite's message) takes the whole line, above the text to fix.
+            return field(" " + state.message, row: r.row, column: r.column, width: r.width, style: .error, on: &grid)
+        }
         var parts = [" \(state.databaseName)"]
         if let table = state.table {
             var position = "\(table.name)  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"

@@ -84,6 +84,7 @@ public struct BrowserState: Sendable {
     public init(databaseName: String, isReadOnly: Bool, context: BrowserDataSource) {
         self.databaseName = databaseName
         self.isReadOnly = isReadOnly
+        evaluator = SQLFilterEvaluator(database: context as? Database)
         tables = context.tableSummaries()
         if let first = tables.first { open(first.name, context: context) }
         focus = .tables

@@ -14,8 +14,9 @@ public enum ViewFilter: Sendable, Equatable {
     /// Today's short forms come first: text that starts with `=` `!=` `<` `>` `<=` `>=`, `~` or `contains` is a
     /// short form on the current column. Text that starts with `WHERE` is SQL. Otherwise the text is SQL when it
     /// begins like an expression over the table (after any `(` and `NOT`): a column name followed by more
-    /// (`dep_delay > 60`, `name LIKE 'A%'`, `tags IS NULL`), a function call (`json_extract(meta,'$.x') = 1`), or a
-    /// quoted name followed by more (`"dep-delay" > 3`). Anything else is text to find in the current column, as
+    /// (`dep_delay > 60`, `name LIKE 'A%'`, `tags IS NULL`, `flights.origin = 'JFK'`), a function call
+    /// (`json_extract(meta,'$.x') = 1`), or a quoted name followed by more (`"dep-delay" > 3`). Anything else is
+    /// text to find in the current column, as
     /// today (`li`, `not found`, `(555) 123`).
     public static func read(_ text: String, column: Int, names: [String]) -> ViewFilter {
         guard isExpression(text, names: names) else { return .column(RowFilter(column: column, text: text)) }
@@ -76,9 +77,14 @@ public enum ViewFilter: Sendable, Equatable {
             return false
         }
         guard isNameStart(first) else { return false }
-        let name = rest.prefix { isNamePart($0) }
-        let after = rest.dropFirst(name.count)
+        var name = rest.prefix { isNamePart($0) }
+        var after = rest.dropFirst(name.count)
         if after.first == "(" { return true }  // a function call
+        if after.first == ".", let c = after.dropFirst().first, isNameStart(c) {
+            // A qualified name (`flights.origin`): the column after the dot.
+            name = after.dropFirst().prefix { isNamePart($0) }
+            after = after.dropFirst(1 + name.count)
+        }
         guard !after.allSatisfy({ $0 == " " }) else { return false }
         let lowered = asciiLowercased(name)
         return names.contains { asciiLowercased(Substring($0)) == lowered }
