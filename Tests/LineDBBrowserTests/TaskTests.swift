@@ -123,7 +123,7 @@ struct TaskTests {
         ])
         _ = try app.run(on: terminal)
         let state = try #require(app.state)
-        #expect(state.filter?.operand == "li")
+        #expect(state.filters == [.column(RowFilter(column: 1, text: "li"))])
         let table = try #require(state.table)
         #expect(!state.view.isEmpty)
         #expect(state.view.allSatisfy { table.rows[$0][1].stringValue!.lowercased().contains("li") })
@@ -149,7 +149,7 @@ struct TaskTests {
         #expect(try self.app(3000).run(on: quitting) == .quit)
     }
 
-    @Test("a filter replacing another starts from every row and keeps the sort; results equal a synchronous rebuild")
+    @Test("a second filter narrows the first and keeps the sort; results equal a synchronous rebuild")
     func filterThenSort() throws {
         var d = Driver(try Fixture.memory(studentCount: 500))
         d.press(.enter, .character("l"), .character("l"), .character("l"), .character("]"))  // gpa descending
@@ -159,11 +159,14 @@ struct TaskTests {
         d.type("< 3.5")
         d.press(.enter)
         let table = try #require(d.state.table)
-        let expected = table.rows.indices.filter { (table.rows[$0][3].doubleValue ?? 0) < 3.5 }.sorted { a, b in
+        let expected = table.rows.indices.filter {
+            let gpa = table.rows[$0][3].doubleValue ?? 0
+            return gpa >= 3 && gpa < 3.5
+        }.sorted { a, b in
             let c = JSONValue.compare(table.rows[a][3], table.rows[b][3])
             return c != 0 ? c > 0 : a < b
         }
-        #expect(d.state.view == expected)
+        #expect(!expected.isEmpty && d.state.view == expected && d.state.filters.count == 2)
         var again = d.state
         again.recomputeView()
         #expect(again.view == expected)
@@ -178,14 +181,14 @@ struct TaskTests {
         ])
         _ = try app.run(on: terminal)
         let state = try #require(app.state)
-        #expect(state.filter?.operand == "li" && state.view.count == 300)
+        #expect(state.filters == [.column(RowFilter(column: 1, text: "li"))] && state.view.count == 300)
         #expect(terminal.statusLines.last!.contains("sorting cancelled"))
         var d = Driver(try Fixture.memory(studentCount: 300))
         d.press(.enter, .character("l"), .character("f"))
         d.type("li")
         d.press(.enter, .character("]"), .character("F"))
         let table = try #require(d.state.table)
-        #expect(d.state.filter == nil && d.state.view.count == 300)
+        #expect(d.state.filters.isEmpty && d.state.view.count == 300)
         let names = table.rows.map { $0[1] }.sorted { JSONValue.compare($0, $1) > 0 }
         #expect(d.state.view.map { table.rows[$0][1] } == names)
         d.press(.character("0"), .character("]"))

@@ -8,7 +8,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case open
     case toggleTables = "toggle-tables", toggleSchema = "toggle-schema", toggleWAL = "toggle-wal"
     case search, nextMatch = "next-match", previousMatch = "previous-match", cancel
-    case filter, clearFilter = "clear-filter", sortAscending = "sort-ascending", sortDescending = "sort-descending"
+    case filter, clearFilter = "clear-filter", removeLastFilter = "remove-last-filter"
+    case sortAscending = "sort-ascending", sortDescending = "sort-descending"
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
 
@@ -22,7 +23,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn,
              .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL:
             return .move
-        case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .sortAscending, .sortDescending:
+        case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .removeLastFilter, .sortAscending,
+             .sortDescending:
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .save, .checkpoint, .export, .help, .quit: return .database
@@ -52,8 +54,9 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .nextMatch: return "next match"
         case .previousMatch: return "previous match"
         case .cancel: return "stop find; forget search"
-        case .filter: return "filter: = != < > <= >= text"
-        case .clearFilter: return "clear the filter"
+        case .filter: return "filter: = != < > text, or SQL"
+        case .clearFilter: return "remove every filter"
+        case .removeLastFilter: return "remove the last filter"
         case .sortAscending: return "sort by this column ↑"
         case .sortDescending: return "sort by this column ↓"
         case .edit: return "edit the cell"

@@ -42,7 +42,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("T"), .toggleTables), (.character("S"), .toggleSchema), (.character("W"), .toggleWAL),
         (.character("/"), .search), (.character("n"), .nextMatch), (.character("N"), .previousMatch),
         (.escape, .cancel),
-        (.character("f"), .filter), (.character("F"), .clearFilter),
+        (.character("f"), .filter), (.character("F"), .clearFilter), (.backspace, .removeLastFilter),
         (.character("["), .sortAscending), (.character("]"), .sortDescending),
         (.character("e"), .edit), (.character("E"), .editRecord), (.character("a"), .add),
         (.character("d"), .delete), (.character("u"), .undo), (.control("r"), .redo),

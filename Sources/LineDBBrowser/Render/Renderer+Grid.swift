@@ -9,10 +9,11 @@ extension Renderer {
         }
         let count = table.liveCount
         var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
+        if !state.filtersShown.isEmpty { heading = filteredHeading(state, table) }
         if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
         let names = table.schema.columns.map(\.name)
-        if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(names[f.column])))" }
         if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
+        heading += filterList(state, names: names, width: r.width - 1 - DisplayWidth.of(heading))
         title(heading, focused: state.focus == .grid, in: r, on: &grid)
         guard r.height > 2 else { return }
         let geometry = GridGeometry(state: state, width: r.width)

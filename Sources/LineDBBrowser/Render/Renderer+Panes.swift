@@ -76,10 +76,14 @@ extension Renderer {
     }
 
     static func drawStatus(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
+        if case .prompt = state.mode, state.messageIsError, !state.message.isEmpty {
+            // What the prompt's text got wrong (SQLite's message) takes the whole line, above the text to fix.
+            return field(" " + state.message, row: r.row, column: r.column, width: r.width, style: .error, on: &grid)
+        }
         var parts = [" \(state.databaseName)"]
         if let table = state.table {
             var position = "\(table.name)  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
-            if state.filter != nil { position += " (filtered from \(table.rows.count))" }
+            if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
             parts.append(position)
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
@@ -139,7 +143,7 @@ extension Renderer {
         case .help, .preview: text = "Esc close"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
-            let x = grid.put(prompt.label, row: r.row, column: r.column, style: .header)
+            let x = grid.put(state.label(of: prompt), row: r.row, column: r.column, style: .header)
             drawEditorText(prompt.editor, row: r.row, column: r.column + x, width: r.width - x, on: &grid)
             return
         case .edit(let edit):

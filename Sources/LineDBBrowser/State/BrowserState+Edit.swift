@@ -143,7 +143,7 @@ extension BrowserState {
             values.append(value)
         }
         mode = .normal
-        filter = nil
+        filters = []
         record(Change(.insert(row: values), in: table))
         focus = .grid
         say("record \(ValueText.display(values[pk])) added (pending: s saves, u undoes)")

@@ -24,42 +24,6 @@ extension BrowserState {
         start(.seek(search: search, forward: forward, inclusive: false, isNew: false))
     }
 
-    /// Applies a filter typed for the current column.
-    mutating func applyFilter(_ text: String, column c: Int) {
-        guard let table else { return }
-        guard !text.isEmpty else {
-            clearFilter()
-            return
-        }
-        let f = RowFilter(column: c, text: text)
-        let column = table.schema.columns[c]
-        if let problem = f.problem(column: column.name, type: column.type) {
-            return fail(problem + (filter == nil ? "; nothing filtered" : "; the filter is unchanged"))
-        }
-        if filter == nil {
-            // The view is every row (in the sort's order, if any): filtering it keeps that order.
-            start(.filter(f, sort: nil))
-        } else {
-            // A new filter replaces the old one: start from every row, then sort again.
-            let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
-            start(.filter(f, sort: order), input: Array(table.rows.indices))
-        }
-    }
-
-    /// Shows every row again (sorted again, in slices, when a sort is set; Esc keeps the filter).
-    mutating func clearFilter() {
-        guard filter != nil, let table else { return }
-        if let sort {
-            let order = ViewTask.SortOrder(column: sort.column, descending: sort.descending)
-            start(.sort(order, clearsFilter: true), input: Array(table.rows.indices))
-            return
-        }
-        let key = currentKey
-        filter = nil
-        recomputeView(keeping: key)
-        say("filter cleared: \(view.count) rows")
-    }
-
     /// Sorts the rows by the current column; the cursor goes to the first row.
     mutating func sortBy(descending: Bool) {
         guard table != nil else { return }
@@ -71,7 +35,7 @@ extension BrowserState {
         guard let table else { return }
         let types = table.schema.columns.map(\.type)
         task = ViewTask(goal, rows: table.rows, types: types, keyColumn: table.keyColumn, input: input ?? view,
-                        cursor: (row, column))
+                        cursor: (row, column), expressions: expressionContext)
     }
 
     /// Whether a search, filter, sort or count is running.
@@ -82,7 +46,7 @@ extension BrowserState {
     public mutating func work(until deadline: ContinuousClock.Instant, chunk: Int = 20_000) {
         repeat {
             if task != nil {
-                if task!.step(budget: chunk) { finishTask() }
+                if task!.step(budget: chunk) { finishTask() } else { showEarlyMatches() }
             } else if counter != nil {
                 if counter!.generation != viewGeneration, let table, let search {
                     counter = MatchCounter(search: search, rows: table.rows, input: view, generation: viewGeneration)
@@ -103,6 +67,7 @@ extension BrowserState {
     mutating func cancelTask() {
         guard let task else { return }
         self.task = nil
+        if let early = task.shownEarly { restore(early) }
         say("\(task.label) cancelled")
     }
 
@@ -115,15 +80,14 @@ extension BrowserState {
         task = nil
         let names = table.schema.columns.map(\.name)
         switch (done.goal, outcome) {
-        case (.filter(let f, _), .view(let v)):
-            filter = f
-            view = v
-            row = 0
-            top = 0
-            say("filter \(f.describe(names[f.column])): \(view.count) of \(table.rows.count) rows")
+        case (.filter(_, _, let stack), .view(let v)):
+            finishFilter(stack: stack, view: v, shownEarly: done.shownEarly != nil)
+        case (.filter(let list, _, _), .failed(let error)):
+            if let early = done.shownEarly { restore(early) }
+            filterFailed(list.last, error: error)
         case (.sort(_, clearsFilter: true), .view(let v)):
             let key = currentKey
-            filter = nil
+            filters = []
             view = v
             if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {
                 row = i

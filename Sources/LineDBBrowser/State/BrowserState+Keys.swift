@@ -81,9 +81,9 @@ extension BrowserState {
         case .search: mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
         case .nextMatch: findNext(forward: true)
         case .previousMatch: findNext(forward: false)
-        case .filter:
-            if table != nil { mode = .prompt(Prompt(purpose: .filter(column: column), editor: LineEditor())) }
+        case .filter: beginFilter()
         case .clearFilter: clearFilter()
+        case .removeLastFilter: removeLastFilter()
         case .sortAscending: sortBy(descending: false)
         case .sortDescending: sortBy(descending: true)
         case .edit: beginEdit()

@@ -51,8 +51,11 @@ public struct BrowserState: Sendable {
     /// The last search (`/`), and how many rows of the view match it.
     public internal(set) var search: String?
     public internal(set) var searchMatches = 0
-    /// The filter (`f`) and the sort (`[` `]`) of the view.
-    public internal(set) var filter: RowFilter?
+    /// The filters (`f`) of the view, oldest first: each narrows the rows the ones before it kept.
+    public internal(set) var filters: [ViewFilter] = []
+    /// What evaluates the filters' SQL expressions (``ViewFilter/expression(_:)``); without one they are refused.
+    public var evaluator: FilterEvaluator?
+    /// The sort (`[` `]`) of the view.
     public internal(set) var sort: (column: Int, descending: Bool)?
     /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
     public internal(set) var pending: [Change] = []
@@ -81,6 +84,7 @@ public struct BrowserState: Sendable {
     public init(databaseName: String, isReadOnly: Bool, context: BrowserDataSource) {
         self.databaseName = databaseName
         self.isReadOnly = isReadOnly
+        evaluator = SQLFilterEvaluator(database: context as? Database)
         tables = context.tableSummaries()
         if let first = tables.first { open(first.name, context: context) }
         focus = .tables
@@ -107,7 +111,7 @@ public struct BrowserState: Sendable {
             }
             if let i = tables.firstIndex(where: { String.exactlyEqual($0.name, name) }) { tableCursor = i }
             search = nil
-            filter = nil
+            filters = []
             sort = nil
             row = 0
             column = 0
@@ -168,12 +172,19 @@ public struct BrowserState: Sendable {
         view = []  // freed before its successor is built: one view in memory at a time (8 MB at 1M rows)
         var indices = Array(table.rows.indices)
         let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
-        if let goal = filter.map({ ViewTask.Goal.filter($0, sort: order) }) ?? order.map({ .sort($0) }) {
+        let goal = filters.isEmpty ? order.map { .sort($0) } : ViewTask.Goal.filter(filters, sort: order, stack: filters)
+        if let goal {
             let types = table.schema.columns.map(\.type)
             var task = ViewTask(goal, rows: table.rows, types: types, keyColumn: table.keyColumn, input: indices,
-                                cursor: (0, 0))
+                                cursor: (0, 0), expressions: expressionContext)
             task.finish()
             if case .view(let v) = task.outcome { indices = v }
+            if case .failed(let error) = task.outcome {
+                // A filter expression that fails on the changed rows: the filters go, every row shows.
+                filters = []
+                recomputeView(keeping: key)
+                return fail("filters removed: \(error)")
+            }
         }
         view = indices
         if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {

@@ -31,7 +31,7 @@ public struct Prompt: Sendable, Equatable {
     var label: String {
         switch purpose {
         case .search: return "Search: "
-        case .filter: return "Filter (= != < > <= >= or text to find): "
+        case .filter: return "Filter: "  // with the column, or WHERE: BrowserState.label(of:)
         case .exportPath(let format): return "Export as \(format.rawValue) to: "
         }
     }

@@ -8,8 +8,9 @@ import LineDB
 public struct ViewTask: Sendable {
     /// What the task is for.
     public enum Goal: Sendable, Equatable {
-        /// Keep the rows of the input that pass, in the input's order, then sort them if `sort` is set.
-        case filter(RowFilter, sort: SortOrder?)
+        /// Keep the rows of the input that pass every filter of the list (one after the other), in the input's
+        /// order, then sort them if `sort` is set; once done, the state's filter stack is `stack`.
+        case filter([ViewFilter], sort: SortOrder?, stack: [ViewFilter])
         /// Sort the input (the current view; every row for `clearsFilter`: the filter goes once it is done).
         case sort(SortOrder, clearsFilter: Bool = false)
         /// Find the next (or previous) cell that contains `search`, starting at the cursor (`inclusive`: the cursor's
@@ -28,6 +29,8 @@ public struct ViewTask: Sendable {
         case view([Int])
         case found(row: Int, column: Int)
         case notFound
+        /// A filter expression failed while it was evaluated (SQLite's message): nothing changes.
+        case failed(FilterExpressionError)
     }
 
     public let goal: Goal
@@ -42,10 +45,12 @@ public struct ViewTask: Sendable {
     ///   - input: the positions in `rows` to filter, sort or search, in order.
     ///   - cursor: for a seek, the cursor's (index into `input`, column).
     ///   - keyColumn: the primary key's position: sorting by it is sorting by row position (rows are in key order).
+    ///   - expressions: what evaluates a filter's SQL expression, with the table's schema.
     init(_ goal: Goal, rows: [[JSONValue]], types: [ColumnType], keyColumn: Int?, input: [Int],
-         cursor: (row: Int, column: Int)) {
+         cursor: (row: Int, column: Int), expressions: (FilterEvaluator, TableSchema)? = nil) {
         self.goal = goal
-        work = ViewTaskWork(goal, rows: rows, types: types, keyColumn: keyColumn, input: input, cursor: cursor)
+        work = ViewTaskWork(goal, rows: rows, types: types, keyColumn: keyColumn, input: input, cursor: cursor,
+                            expressions: expressions)
     }
 
     /// What the status line says it is doing.
@@ -55,6 +60,14 @@ public struct ViewTask: Sendable {
     public var progress: Double { work.progress }
 
     public var isFinished: Bool { work.outcome != nil }
+
+    /// For a filter that narrows the view (one filter, no sort after it): the rows found to pass so far, in the
+    /// input's order. They are the start of the result, so the state can show them before the task ends.
+    var matchesSoFar: [Int]? { work.matchesSoFar }
+
+    /// The view, cursor row and scroll the state had when it showed ``matchesSoFar`` early: what Esc (or a failure)
+    /// puts back.
+    var shownEarly: (view: [Int], row: Int, top: Int)?
 
     /// What the task found, once finished.
     var outcome: Outcome? { work.outcome }
@@ -88,7 +101,13 @@ private final class ViewTaskWork: @unchecked Sendable {
     // The phase's working data, in stored properties (not enum payloads) so that slices mutate them in place.
     private enum Phase: Sendable { case filtering, extracting, sorting, seeking }
     private var phase: Phase
+    /// The filters still to apply (the first is running), the rows the running one tests, how many there were.
+    private var filters: [ViewFilter] = []
+    private var filterInput: [Int] = []
+    private var filterCount = 0
     private var filterScan: FilterScan?
+    private var expressionScan: ExpressionScan?
+    private let expressions: (FilterEvaluator, TableSchema)?
     private var order: SortOrder?
     /// The positions being sorted, and their keys (same order).
     private var list: [Int] = []
@@ -104,18 +123,22 @@ private final class ViewTaskWork: @unchecked Sendable {
     ///   - input: the positions in `rows` to filter, sort or search, in order.
     ///   - cursor: for a seek, the cursor's (index into `input`, column).
     ///   - keyColumn: the primary key's position: sorting by it is sorting by row position (rows are in key order).
+    ///   - expressions: what evaluates a filter's SQL expression, with the table's schema.
     init(_ goal: Goal, rows: [[JSONValue]], types: [ColumnType], keyColumn: Int?, input: [Int],
-         cursor: (row: Int, column: Int)) {
+         cursor: (row: Int, column: Int), expressions: (FilterEvaluator, TableSchema)?) {
         self.rows = rows
         self.types = types
         self.keyColumn = keyColumn
         self.input = input
+        self.expressions = expressions
         if case .seek = goal { trimsHeap = false } else { trimsHeap = true }
         switch goal {
-        case .filter(let filter, let sort):
+        case .filter(let list, let sort, _):
             phase = .filtering
             order = sort
-            filterScan = FilterScan(filter.compiled(type: types[filter.column]), count: input.count)
+            filters = list
+            filterCount = list.count
+            filterInput = input
         case .sort(let sort, _):
             phase = .extracting
             order = sort
@@ -125,6 +148,12 @@ private final class ViewTaskWork: @unchecked Sendable {
             cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
                                 forward: forward, inclusive: inclusive)
         }
+    }
+
+    /// See ``ViewTask/matchesSoFar``.
+    var matchesSoFar: [Int]? {
+        guard outcome == nil, phase == .filtering, filterCount == 1, order == nil else { return nil }
+        return filterScan?.passed ?? expressionScan?.passed
     }
 
     /// What the status line says it is doing.
@@ -140,7 +169,11 @@ private final class ViewTaskWork: @unchecked Sendable {
     var progress: Double {
         if outcome != nil { return 1 }
         switch phase {
-        case .filtering: return filterScan?.progress ?? 0
+        case .filtering:
+            // Each filter of the list is an equal share.
+            let done = filterCount - filters.count
+            let current = filterScan?.progress ?? expressionScan?.progress ?? 0
+            return filterCount == 0 ? 0 : (Double(done) + current) / Double(filterCount)
         case .extracting:
             // Extracting the keys is about a tenth of a sort.
             return list.isEmpty ? 0 : 0.1 * Double(keys?.count ?? 0) / Double(list.count)
@@ -160,10 +193,45 @@ private final class ViewTaskWork: @unchecked Sendable {
         while left > 0 && outcome == nil {
             switch phase {
             case .filtering:
-                left -= filterScan!.step(budget: left, rows: rows, input: input)
-                guard filterScan!.isFinished else { continue }
-                let passed = filterScan!.passed
-                filterScan = nil
+                if filterScan == nil && expressionScan == nil, let first = filters.first {
+                    // The next filter of the list, over the rows the previous ones kept.
+                    switch first {
+                    case .column(let f):
+                        filterScan = FilterScan(f.compiled(type: types[f.column]), count: filterInput.count)
+                    case .expression(let sql):
+                        do {
+                            expressionScan = try ExpressionScan(sql, rows: rows, input: filterInput,
+                                                                expressions: expressions)
+                        } catch {
+                            outcome = .failed(error as? FilterExpressionError
+                                ?? FilterExpressionError(message: "\(error)"))
+                            continue
+                        }
+                    }
+                }
+                let passed: [Int]
+                if filterScan != nil {
+                    left -= filterScan!.step(budget: left, rows: rows, input: filterInput)
+                    guard filterScan!.isFinished else { continue }
+                    passed = filterScan!.passed
+                    filterScan = nil
+                } else if expressionScan != nil {
+                    do {
+                        left -= try expressionScan!.step(budget: left, input: filterInput)
+                    } catch {
+                        outcome = .failed(error as? FilterExpressionError ?? FilterExpressionError(message: "\(error)"))
+                        continue
+                    }
+                    guard expressionScan!.isFinished else { continue }
+                    passed = expressionScan!.passed
+                    expressionScan = nil
+                } else {
+                    passed = filterInput  // no filter at all
+                }
+                if !filters.isEmpty { filters.removeFirst() }
+                filterInput = passed
+                if !filters.isEmpty { continue }
+                filterInput = []
                 if order != nil {
                     phase = .extracting
                     list = passed
