@@ -11,6 +11,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case filter, clearFilter = "clear-filter", sortAscending = "sort-ascending", sortDescending = "sort-descending"
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
+    case frequency, describe, query
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -22,7 +23,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn,
              .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL:
             return .move
-        case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .sortAscending, .sortDescending:
+        case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .sortAscending, .sortDescending,
+             .frequency, .describe, .query:
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .save, .checkpoint, .export, .help, .quit: return .database
@@ -51,7 +53,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .search: return "search all cells (any case)"
         case .nextMatch: return "next match"
         case .previousMatch: return "previous match"
-        case .cancel: return "stop find; forget search"
+        case .cancel: return "stop; forget search; back"
         case .filter: return "filter: = != < > <= >= text"
         case .clearFilter: return "clear the filter"
         case .sortAscending: return "sort by this column ↑"
@@ -69,6 +71,9 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .export: return "export JSON / JSONL / CSV"
         case .help: return "this help"
         case .quit: return "quit (asks if unsaved)"
+        case .frequency: return "frequency sheet of column"
+        case .describe: return "describe sheet: statistics"
+        case .query: return "SQL query → sheet"
         }
     }
 

@@ -12,6 +12,11 @@ extension Renderer {
         if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
         let names = table.schema.columns.map(\.name)
         if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(names[f.column])))" }
+        if let sheet = state.sheet {
+            // A sheet: what it is of, and its row count.
+            heading = "\(sheet.title): \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
+            if let f = state.filter { heading += ", \(state.view.count) shown (\(f.describe(names[f.column])))" }
+        }
         if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
         title(heading, focused: state.focus == .grid, in: r, on: &grid)
         guard r.height > 2 else { return }

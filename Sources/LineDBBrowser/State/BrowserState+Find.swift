@@ -152,6 +152,8 @@ extension BrowserState {
                 counter = nil
             }
             fail("no match for \"\(text)\"")
+        case (_, .sheet(let rows)):
+            openSheet(for: done.goal, rows: rows)
         default:
             break
         }

@@ -15,6 +15,11 @@ public struct ViewTask: Sendable {
         /// Find the next (or previous) cell that contains `search`, starting at the cursor (`inclusive`: the cursor's
         /// own cell counts); `isNew`: a new search typed after `/`, which becomes the search once a match is found.
         case seek(search: String, forward: Bool, inclusive: Bool, isNew: Bool)
+        /// Count the distinct values of a column over the input: the rows of a frequency sheet (``FrequencyBuild``).
+        case frequency(column: Int)
+        /// Statistics of every column (named `names`) over the input: the rows of a describe sheet
+        /// (``DescribeBuild``).
+        case describe(names: [String])
     }
 
     /// A sort by one column.
@@ -28,6 +33,8 @@ public struct ViewTask: Sendable {
         case view([Int])
         case found(row: Int, column: Int)
         case notFound
+        /// The rows of a sheet (``Goal/frequency(column:)``, ``Goal/describe(names:)``).
+        case sheet([[JSONValue]])
     }
 
     public let goal: Goal
@@ -86,7 +93,7 @@ private final class ViewTaskWork: @unchecked Sendable {
     private(set) var outcome: Outcome?
 
     // The phase's working data, in stored properties (not enum payloads) so that slices mutate them in place.
-    private enum Phase: Sendable { case filtering, extracting, sorting, seeking }
+    private enum Phase: Sendable { case filtering, extracting, sorting, seeking, building }
     private var phase: Phase
     private var filterScan: FilterScan?
     private var order: SortOrder?
@@ -95,6 +102,8 @@ private final class ViewTaskWork: @unchecked Sendable {
     private var keys: SortKeys?
     private var sorter: SlicedMergeSort?
     private var cellScan: CellScan?
+    /// A sheet's rows being built.
+    private var sheetBuild: SheetBuild?
     /// Whether the heap is to be trimmed in the first slice (a filter or sort: see ``HeapTrim``).
     private var trimsHeap: Bool
 
@@ -124,6 +133,12 @@ private final class ViewTaskWork: @unchecked Sendable {
             phase = .seeking
             cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
                                 forward: forward, inclusive: inclusive)
+        case .frequency(let column):
+            phase = .building
+            sheetBuild = FrequencyBuild(rows: rows, input: input, column: column, type: types[column])
+        case .describe(let names):
+            phase = .building
+            sheetBuild = DescribeBuild(rows: rows, input: input, names: names, types: types)
         }
     }
 
@@ -133,6 +148,7 @@ private final class ViewTaskWork: @unchecked Sendable {
         case .filtering: return "filtering"
         case .extracting, .sorting: return "sorting"
         case .seeking: return "searching"
+        case .building: return sheetBuild?.label ?? "building"
         }
     }
 
@@ -146,6 +162,7 @@ private final class ViewTaskWork: @unchecked Sendable {
             return list.isEmpty ? 0 : 0.1 * Double(keys?.count ?? 0) / Double(list.count)
         case .sorting: return 0.1 + 0.9 * (sorter?.progress ?? 0)
         case .seeking: return cellScan?.progress ?? 0
+        case .building: return sheetBuild?.progress ?? 0
         }
     }
 
@@ -212,6 +229,12 @@ private final class ViewTaskWork: @unchecked Sendable {
                     outcome = .found(row: hit.row, column: hit.column)
                 } else if cellScan!.isFinished {
                     outcome = .notFound
+                }
+            case .building:
+                left -= max(1, sheetBuild!.step(budget: left))
+                if sheetBuild!.isFinished {
+                    outcome = .sheet(sheetBuild!.takeRows())
+                    sheetBuild = nil
                 }
             }
         }
