@@ -157,15 +157,37 @@ struct SheetTests {
         #expect(rows[4][3] == .int(12))  // every third birth date is null
     }
 
-    @Test("the median by selection equals the median of the sorted values, odd and even counts, with repeats")
-    func medianBySelection() {
+    @Test("past the hash limit, values are counted by sorting: the same frequency and describe rows, random data")
+    func countingBySorting() throws {
         var generator = SystemRandomNumberGenerator()
-        for n in [1, 2, 3, 4, 5, 10, 11, 100, 101, 1000] {
-            for _ in 0..<20 {
-                var values = (0..<n).map { _ in Double(Int.random(in: -5...5, using: &generator)) }
-                let sorted = values.sorted()
-                let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-                #expect(DescribeBuild.statistics(&values).median == median)
+        let pool: [JSONValue] = [.null, "", "a", "b", "K", "\u{212A}", "é", "e\u{301}", "zz", "null"]
+        for round in 0..<20 {
+            let n = Int.random(in: 0...300, using: &generator)
+            let rows: [[JSONValue]] = (0..<n).map { _ in
+                [pool.randomElement(using: &generator)!, Bool.random(using: &generator) ? .null
+                    : .int(Int.random(in: -20...20, using: &generator)),
+                 .double(Double(Int.random(in: 0...50, using: &generator)) / 4)]
+            }
+            let input = Array(rows.indices).shuffled(using: &generator)
+            let types: [ColumnType] = [.str, .int, .float]
+            func run(_ build: SheetBuild) -> [[JSONValue]] {
+                while !build.isFinished { _ = build.step(budget: Int.random(in: 1...40, using: &generator)) }
+                return build.takeRows()
+            }
+            for c in 0..<3 {
+                let hashed = run(FrequencyBuild(rows: rows, input: input, column: c, type: types[c]))
+                let sorted = run(FrequencyBuild(rows: rows, input: input, column: c, type: types[c], hashLimit: 2))
+                #expect(hashed == sorted, "round \(round), column \(c)")
+                // Counted independently: every value once, counts summing to the rows.
+                #expect(hashed.reduce(0) { $0 + $1[1].intValue! } == n)
+                #expect(Set(hashed.map { $0[0] }) == Set(rows.map { $0[c] }))
+            }
+            let names = ["s", "i", "f"]
+            let hashed = run(DescribeBuild(rows: rows, input: input, names: names, types: types))
+            let sorted = run(DescribeBuild(rows: rows, input: input, names: names, types: types, hashLimit: 2))
+            #expect(hashed == sorted, "round \(round)")
+            for c in 0..<3 {
+                #expect(hashed[c][4] == .int(Set(rows.map { $0[c] }.filter { !$0.isNull }).count))
             }
         }
     }

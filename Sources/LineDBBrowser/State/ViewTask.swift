@@ -119,7 +119,11 @@ private final class ViewTaskWork: @unchecked Sendable {
         self.types = types
         self.keyColumn = keyColumn
         self.input = input
-        if case .seek = goal { trimsHeap = false } else { trimsHeap = true }
+        switch goal {
+        // (Not before a sheet: a trim can take tens of milliseconds, a frame's worth, and a sheet's peak is small.)
+        case .seek, .frequency, .describe: trimsHeap = false
+        default: trimsHeap = true
+        }
         switch goal {
         case .filter(let filter, let sort):
             phase = .filtering
