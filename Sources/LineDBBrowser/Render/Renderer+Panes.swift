@@ -101,6 +101,11 @@ extension Renderer {
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
                   width: r.width - x, style: .pending, on: &grid)
+        } else if let query = state.runningQuery {
+            // A query running: the rows read so far.
+            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
+            field("running the query… \(query.rowsSoFar) rows  (Esc cancels)", row: r.row, column: x,
+                  width: r.width - x, style: .pending, on: &grid)
         } else if !state.message.isEmpty {
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field(state.message, row: r.row, column: x, width: r.width - x,

@@ -55,7 +55,7 @@ extension BrowserState {
 
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
         let action = action(of: key)
-        if task != nil && !actionWhileBusy(action) { return [] }
+        if (task != nil || runningQuery != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
         guard let action else {

@@ -132,8 +132,8 @@ extension BrowserState {
             task = ViewTask(.frequency(column: c), rows: below.rows, types: below.schema.columns.map(\.type),
                             keyColumn: below.keyColumn, input: sheet.under.view, cursor: (0, 0))
             sheetOpensBelow = true
-        case .query:
-            return []
+        case .query(_, let links):
+            openRecord(from: links, context: context)
         }
         return []
     }
@@ -212,5 +212,84 @@ extension BrowserState {
         queryHistory.append(sql)
         say("running the query…")
         return [.query(sql: sql)]
+    }
+}
+
+/// The query sheet: a query running in the background, its result as a sheet, Enter on a row with a table's key.
+extension BrowserState {
+    /// A query typed at the `:` prompt now runs (``BrowserApp`` started it): its progress is in the status line.
+    public mutating func startQuery(_ run: RunningQuery) {
+        runningQuery = run
+        say("running the query…")
+    }
+
+    /// Looks at the running query, waiting for it until `deadline` at most when nothing else is to be done; opens
+    /// its sheet once it is over. Called by ``work(until:chunk:)``.
+    mutating func checkQuery(until deadline: ContinuousClock.Instant) {
+        guard let run = runningQuery else { return }
+        if run.result == nil && task == nil && counter == nil { run.wait(until: deadline) }
+        guard let result = run.result else { return }
+        runningQuery = nil
+        switch result {
+        case .failure(let failure):
+            fail("query failed: \(failure.message)")
+            // Back in the prompt with the query, to mend it.
+            mode = .prompt(Prompt(purpose: .query(history: queryHistory.count), editor: LineEditor(run.sql)))
+        case .success(let result):
+            openQuerySheet(sql: run.sql, result: result)
+        }
+    }
+
+    /// Esc while a query runs: interrupts it; nothing else changes.
+    mutating func cancelQuery() {
+        guard let run = runningQuery else { return }
+        run.cancel()
+        runningQuery = nil
+        say("query cancelled")
+    }
+
+    /// Shows a query's result as a sheet over what is shown.
+    mutating func openQuerySheet(sql: String, result: QueryResult) {
+        let columns = result.columns.enumerated().map { (i, name) in
+            (name: name, type: i < result.types.count ? result.types[i] : ColumnType.json)
+        }
+        let schema = Sheet.schema(name: "query", columns: columns.isEmpty ? [("result", .json)] : columns)
+        // Result columns that are a table's primary key as it is: Enter opens that record.
+        var keys: [Sheet.RecordLink] = []
+        for (i, origin) in result.origins.enumerated() {
+            guard let origin, let summary = tables.first(where: { String.exactlyEqual($0.name, origin.table) }),
+                  let key = summary.keyColumn, String.exactlyEqual(key, origin.column) else { continue }
+            keys.append(Sheet.RecordLink(column: i, table: summary.name))
+        }
+        let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ")
+        push(Sheet(kind: .query(sql: sql, links: keys), title: "Query: \(oneLine)", under: self), schema: schema,
+             rows: result.columns.isEmpty ? [] : result.rows)
+        var text = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s")"
+        if let first = keys.first { text += "; Enter opens the \(first.table) record" }
+        if !pending.isEmpty { text += "; the query reads the saved data (\(pending.count) unsaved changes not in it)" }
+        say(text)
+    }
+
+    /// Enter on a query sheet's row: opens the record whose key the row holds (in the cursor's column when it is a
+    /// key, else in the first key column), in its table.
+    mutating func openRecord(from links: [Sheet.RecordLink], context: BrowserDataSource) {
+        guard let table, row < view.count else { return }
+        guard let link = links.first(where: { $0.column == column }) ?? links.first else {
+            let name = keyMap.names(for: .query, limit: 1)
+            return fail("no table's primary key in this result to open a record by (select it, e.g. \(name) "
+                        + "SELECT id, … FROM …)")
+        }
+        let key = table.rows[view[row]][link.column]
+        guard !key.isNull else { return fail("the \(link.table) key in this row is null: no record to open") }
+        closeAllSheets(context: context)
+        open(link.table, context: context)
+        focus = .grid
+        guard let opened = self.table, String.exactlyEqual(opened.name, link.table) else { return }
+        guard let position = opened.rowIndex(forKey: key), let i = view.firstIndex(of: position) else {
+            return fail("\(link.table) has no record with key \(ValueText.display(key, width: 40))")
+        }
+        row = i
+        say("\(link.table) record \(ValueText.display(key, width: 40)); \(keyMap.names(for: .query, limit: 1)) "
+            + "then ↑ runs the query again")
     }
 }

@@ -80,6 +80,8 @@ public struct BrowserState: Sendable {
     var baseIsStale = false
     /// Whether the frequency sheet being counted is of the grid below the sheet shown (Enter on a describe sheet).
     var sheetOpensBelow = false
+    /// The query typed at the `:` prompt, running (``RunningQuery``); Esc cancels it.
+    public internal(set) var runningQuery: RunningQuery?
     /// The SQL queries typed at the query prompt this session, oldest first.
     public internal(set) var queryHistory: [String] = []
 

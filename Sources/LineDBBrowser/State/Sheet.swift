@@ -12,8 +12,14 @@ public struct Sheet: Sendable {
         case frequency(column: Int, name: String, closes: Int)
         /// One row per column of the grid below: Enter opens that column's frequency sheet.
         case describe
-        /// The result of a SQL query.
-        case query(sql: String)
+        /// The result of a SQL query; `links`: its columns that are a table's primary key (Enter opens the record).
+        case query(sql: String, links: [RecordLink])
+    }
+
+    /// A result column holding the primary key of `table`'s records.
+    public struct RecordLink: Sendable, Equatable {
+        public var column: Int
+        public var table: String
     }
 
     public let kind: Kind
