@@ -29,6 +29,13 @@ struct ContextError: Error {
     }
 }
 
+/// An error followed on stderr by lines that show where it is (the line of SQL and a caret under the place).
+struct DetailedError: Error {
+    var underlying: Error
+    /// Printed as it is after the one-line message.
+    var detail: String
+}
+
 /// The exit codes of `linedb`.
 enum ExitStatus {
     /// Success.
@@ -47,6 +54,11 @@ enum ExitStatus {
 enum ErrorReporting {
     static func exit(with error: Error) -> Never {
         Output.flush()
+        if let e = error as? DetailedError, let (message, code) = describe(e.underlying) {
+            printError(message)
+            Output.writeError(e.detail)
+            terminate(code)
+        }
         if let (message, code) = describe(error) { fail(message, code: code) }
         let code = LinedbCommand.exitCode(for: error)
         if code == .success {

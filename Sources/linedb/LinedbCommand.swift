@@ -31,7 +31,7 @@ struct LinedbCommand: ParsableCommand {
         version: linedbVersion,
         subcommands: [
             Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self,
-            Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self,
+            Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, Sql.self,
             WAL.self, Check.self, Recover.self,
         ],
         // `linedb DB` opens the browser.

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import LineDB
+import LineDBSQL
 
 /// `linedb export-sqlite DB FILE [--force]`
 struct ExportSQLite: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LineDB
+import LineDBSQL
 
 /// `linedb import-sqlite FILE DB [--tables a,b]`
 struct ImportSQLite: ParsableCommand {

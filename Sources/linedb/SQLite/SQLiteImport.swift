@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CSQLite
 import LineDB
+import LineDBSQL
 
 /// Brings the tables of a SQLite file into a LineDB database: all of them or none.
 ///

@@ -1,4 +1,5 @@
 import LineDB
+import LineDBSQL
 
 /// Reads the tables of a SQLite file as LineDB schemas: columns and their mapped types, the primary key, NOT NULL,
 /// single-column UNIQUE constraints and literal defaults. What LineDB cannot hold is said in ``notes``.

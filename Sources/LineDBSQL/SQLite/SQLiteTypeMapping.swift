@@ -16,9 +16,9 @@ import LineDB
 /// The declared names are the ones Django and SQLAlchemy write, so their tools (and pgloader, on the way to
 /// PostgreSQL) read them back as booleans, timestamps and dates. Reading back, a `json_valid` CHECK on a TEXT
 /// column marks it json (as Django's introspection does); other declared types follow SQLite's affinity rules.
-enum SQLiteTypeMapping {
+package enum SQLiteTypeMapping {
     /// The declared SQLite type of a LineDB column type.
-    static func declaredType(of type: ColumnType) -> String {
+    package static func declaredType(of type: ColumnType) -> String {
         switch type {
         case .int: return "INTEGER"
         case .float: return "REAL"
@@ -31,7 +31,7 @@ enum SQLiteTypeMapping {
     }
 
     /// The CHECK constraint a column of this type gets, if any (`quoted` is the quoted column name).
-    static func check(of type: ColumnType, quoted: String) -> String? {
+    package static func check(of type: ColumnType, quoted: String) -> String? {
         switch type {
         case .bool: return "CHECK (\(quoted) IN (0, 1))"
         case .json: return "CHECK (\(quoted) IS NULL OR json_valid(\(quoted)))"  // json_valid(NULL) is 0
@@ -42,7 +42,7 @@ enum SQLiteTypeMapping {
     /// The LineDB type of a SQLite declared type: the names LineDB writes first, then SQLite's affinity rules
     /// (section 3.1 of https://www.sqlite.org/datatype3.html): INT → int; CHAR, CLOB, TEXT → str; REAL, FLOA,
     /// DOUB → float; BLOB or no type → json (any value); everything else (NUMERIC affinity) → float.
-    static func columnType(declared: String, hasJSONCheck: Bool) -> ColumnType {
+    package static func columnType(declared: String, hasJSONCheck: Bool) -> ColumnType {
         let upper = declared.uppercased()
         let base = upper.split(whereSeparator: { $0 == "(" || $0 == " " }).first.map(String.init) ?? ""
         switch base {
@@ -63,7 +63,7 @@ enum SQLiteTypeMapping {
 
     /// Whether TEXT in a json column holds JSON (declared JSON, or checked with `json_valid`) rather than being a
     /// plain string (a column without a declared type, or BLOB, which LineDB also reads as json).
-    static func textHoldsJSON(declared: String, hasJSONCheck: Bool) -> Bool {
+    package static func textHoldsJSON(declared: String, hasJSONCheck: Bool) -> Bool {
         let base = declared.uppercased().split(whereSeparator: { $0 == "(" || $0 == " " }).first ?? ""
         return hasJSONCheck || base == "JSON" || base == "JSONB"
     }
@@ -71,7 +71,7 @@ enum SQLiteTypeMapping {
     // MARK: Values
 
     /// A LineDB value (already of the column's type) as SQLite stores it.
-    static func sqliteValue(_ value: JSONValue, type: ColumnType) -> SQLiteValue {
+    package static func sqliteValue(_ value: JSONValue, type: ColumnType) -> SQLiteValue {
         if value.isNull { return .null }
         switch (type, value) {
         case (.int, .int(let i)): return .integer(Int64(i))
@@ -85,7 +85,7 @@ enum SQLiteTypeMapping {
 
     /// A value read from SQLite as a value of a LineDB column, or a reason why it cannot be one.
     /// In a json column, TEXT is parsed as JSON when `textIsJSON`, else kept as a string.
-    static func lineDBValue(_ value: SQLiteValue, type: ColumnType, textIsJSON: Bool = true)
+    package static func lineDBValue(_ value: SQLiteValue, type: ColumnType, textIsJSON: Bool = true)
         -> Result<JSONValue, ConversionFailure>
     {
         switch (type, value) {
@@ -115,8 +115,8 @@ enum SQLiteTypeMapping {
     }
 
     /// Why a SQLite value does not fit a LineDB column.
-    struct ConversionFailure: Error {
-        var reason: String
+    package struct ConversionFailure: Error {
+        package var reason: String
     }
 
     private static func describe(_ value: SQLiteValue) -> String {
@@ -149,7 +149,7 @@ enum SQLiteTypeMapping {
     // MARK: Defaults
 
     /// A column default as a SQL literal (`DEFAULT 0.0`, `DEFAULT 'x'`), or `nil` for none.
-    static func defaultLiteral(_ value: JSONValue?, type: ColumnType) -> String? {
+    package static func defaultLiteral(_ value: JSONValue?, type: ColumnType) -> String? {
         guard let value, !value.isNull else { return nil }
         switch sqliteValue(value, type: type) {
         case .null: return nil
@@ -162,7 +162,7 @@ enum SQLiteTypeMapping {
 
     /// A column default read from `PRAGMA table_info` (SQL text) as a LineDB value, or `nil` when it is no plain
     /// literal (an expression such as `CURRENT_TIMESTAMP` is not carried over).
-    static func defaultValue(sql: String, type: ColumnType) -> JSONValue? {
+    package static func defaultValue(sql: String, type: ColumnType) -> JSONValue? {
         let text = sql.trimmingCharacters(in: .whitespaces)
         let literal: SQLiteValue
         if text.uppercased() == "NULL" {

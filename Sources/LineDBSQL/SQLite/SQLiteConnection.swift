@@ -1,23 +1,28 @@
 import CSQLite
 
 /// A failure reported by libsqlite3, with the statement or file it concerns.
-struct SQLiteError: Error, CustomStringConvertible {
+package struct SQLiteError: Error, CustomStringConvertible {
     /// The SQLite result code (`SQLITE_NOTADB`, `SQLITE_CONSTRAINT`, ...).
-    var code: Int32
+    package var code: Int32
     /// What failed, and SQLite's own message.
-    var description: String
+    package var description: String
 }
 
 /// A value as SQLite stores it: one of its five storage classes.
-enum SQLiteValue: Equatable {
+public enum SQLiteValue: Hashable, Sendable {
+    /// NULL.
     case null
+    /// A 64-bit signed integer.
     case integer(Int64)
+    /// A double.
     case real(Double)
+    /// UTF-8 text.
     case text(String)
+    /// Bytes.
     case blob([UInt8])
 
     /// The storage class's name, for error messages.
-    var storageClass: String {
+    package var storageClass: String {
         switch self {
         case .null: return "NULL"
         case .integer: return "INTEGER"
@@ -29,13 +34,13 @@ enum SQLiteValue: Equatable {
 }
 
 /// A thin owner of one `sqlite3*` handle: open, run SQL, prepare statements, close.
-final class SQLiteConnection {
-    private(set) var handle: OpaquePointer?
+package final class SQLiteConnection {
+    package private(set) var handle: OpaquePointer?
     /// The file as error messages name it.
-    let path: String
+    package let path: String
 
     /// Opens (with `create`, creates) a database file. `label` names it in error messages (default: `path`).
-    init(path: String, label: String? = nil, readOnly: Bool = false, create: Bool = false) throws {
+    package init(path: String, label: String? = nil, readOnly: Bool = false, create: Bool = false) throws {
         self.path = label ?? path
         var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
@@ -54,13 +59,13 @@ final class SQLiteConnection {
     deinit { close() }
 
     /// Closes the handle (statements must be finalized first; ``SQLiteStatement`` finalizes on deinit).
-    func close() {
+    package func close() {
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
 
     /// Runs one or more statements that return no rows we need.
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
@@ -71,7 +76,7 @@ final class SQLiteConnection {
     }
 
     /// Compiles one statement.
-    func prepare(_ sql: String) throws -> SQLiteStatement {
+    package func prepare(_ sql: String) throws -> SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard rc == SQLITE_OK, let statement else {
@@ -81,7 +86,7 @@ final class SQLiteConnection {
     }
 
     /// All rows of a query, as arrays of values.
-    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+    package func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
         let statement = try prepare(sql)
         for (i, value) in arguments.enumerated() { try statement.bind(value, at: i + 1) }
         var result: [[SQLiteValue]] = []
@@ -92,15 +97,15 @@ final class SQLiteConnection {
     }
 
     /// SQLite's message for the last failure on this connection.
-    var lastMessage: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "not open" }
+    package var lastMessage: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "not open" }
 
     /// A double-quoted SQL identifier (`"a""b"` for `a"b`).
-    static func quote(_ identifier: String) -> String {
+    package static func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// A single-quoted SQL string literal.
-    static func literal(_ text: String) -> String {
+    package static func literal(_ text: String) -> String {
         "'" + text.replacingAll("'", with: "''") + "'"
     }
 
@@ -110,12 +115,12 @@ final class SQLiteConnection {
 }
 
 /// One prepared statement: bind, step, read columns, reset. Finalized when released.
-final class SQLiteStatement {
+package final class SQLiteStatement {
     private let statement: OpaquePointer
     private let connection: SQLiteConnection
     private let sql: String
 
-    init(_ statement: OpaquePointer, connection: SQLiteConnection, sql: String) {
+    package init(_ statement: OpaquePointer, connection: SQLiteConnection, sql: String) {
         self.statement = statement
         self.connection = connection
         self.sql = sql
@@ -124,7 +129,7 @@ final class SQLiteStatement {
     deinit { sqlite3_finalize(statement) }
 
     /// Binds a value to parameter `index` (1-based).
-    func bind(_ value: SQLiteValue, at index: Int) throws {
+    package func bind(_ value: SQLiteValue, at index: Int) throws {
         let i = Int32(index)
         let rc: Int32
         switch value {
@@ -152,7 +157,7 @@ final class SQLiteStatement {
 
     /// Runs the statement one step: `true` when a row is ready, `false` when done.
     @discardableResult
-    func step() throws -> Bool {
+    package func step() throws -> Bool {
         let rc = sqlite3_step(statement)
         switch rc {
         case SQLITE_ROW: return true
@@ -162,15 +167,15 @@ final class SQLiteStatement {
     }
 
     /// Makes the statement ready to run again (bindings are kept until rebound).
-    func reset() {
+    package func reset() {
         sqlite3_reset(statement)
     }
 
     /// The number of result columns.
-    var columnCount: Int { Int(sqlite3_column_count(statement)) }
+    package var columnCount: Int { Int(sqlite3_column_count(statement)) }
 
     /// The value of result column `index` (0-based) in the current row.
-    func value(_ index: Int) -> SQLiteValue {
+    package func value(_ index: Int) -> SQLiteValue {
         let i = Int32(index)
         switch sqlite3_column_type(statement, i) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, i))
@@ -194,7 +199,7 @@ final class SQLiteStatement {
 
 extension String {
     /// Every occurrence of `target` replaced (without Foundation).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    package func replacingAll(_ target: Character, with replacement: String) -> String {
         guard contains(target) else { return self }
         var out = ""
         out.reserveCapacity(utf8.count + 8)

@@ -6,17 +6,17 @@ import Darwin
 import LineDB
 
 /// Writes a whole LineDB database as one SQLite file.
-enum SQLiteExport {
+package enum SQLiteExport {
     /// What an export wrote: each table's name and record count, in the order written.
-    struct Summary {
-        var tables: [(name: String, records: Int)] = []
+    package struct Summary {
+        package var tables: [(name: String, records: Int)] = []
         /// Things the user should know (fields outside the schema, which SQLite has no column for).
-        var warnings: [String] = []
+        package var warnings: [String] = []
     }
 
     /// `CREATE TABLE` for a LineDB schema: the mapped types, PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT and the CHECKs
     /// of ``SQLiteTypeMapping``.
-    static func createTableSQL(_ schema: TableSchema) -> String {
+    package static func createTableSQL(_ schema: TableSchema) -> String {
         let definitions = schema.columns.map { column -> String in
             let name = SQLiteConnection.quote(column.name)
             var parts = [name, SQLiteTypeMapping.declaredType(of: column.type)]
@@ -38,7 +38,7 @@ enum SQLiteExport {
     /// Writes every table of `db` into a new SQLite file at `path`, in one transaction with one prepared INSERT per
     /// table. `path` must not exist (the command writes a temporary file and renames it); `label` is the file
     /// error messages name.
-    static func write(_ db: Database, to path: String, label: String) throws -> Summary {
+    package static func write(_ db: Database, to path: String, label: String) throws -> Summary {
         let sqlite = try SQLiteConnection(path: path, label: label, create: true)
         defer { sqlite.close() }
         // The file is new and is renamed into place only when complete and synced, so no journal is needed.
@@ -72,7 +72,7 @@ enum SQLiteExport {
             }
             if withExtraFields > 0 {
                 summary.warnings.append(
-                    "table '\(name)': \(plural(withExtraFields, "record has", "records have")) fields that are not "
+                    "table '\(name)': \(withExtraFields) \(withExtraFields == 1 ? "record has" : "records have") fields that are not "
                         + "columns of the schema; SQLite has no place for them and they were not exported")
             }
             summary.tables.append((name, rows.count))
@@ -84,7 +84,7 @@ enum SQLiteExport {
     }
 
     /// `fsync` of a file, so that a rename after it publishes complete contents.
-    static func syncFile(_ path: String) throws {
+    package static func syncFile(_ path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw LineDBError.io(operation: "open", path: path, errno: errno) }
         defer { _ = close(fd) }

@@ -1,0 +1,1 @@
+../../LineDBTests/Support/TempDir.swift
