@@ -37,6 +37,8 @@ struct BenchOptions {
     var profileCheckpoint: String? = nil
     /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
     var browser = false
+    /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
+    var sheets = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -56,6 +58,8 @@ struct BenchOptions {
           --keep       leave the databases there afterwards
           --browser    only the terminal browser on the big table: first frame, RSS, per-key latency, search,
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
+          --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
+                       Esc during one (in this process; the database of --browser, reused the same way)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -94,6 +98,7 @@ struct BenchOptions {
             case "--wal-only": o.walOnly = true
             case "--profile-checkpoint": o.profileCheckpoint = value()
             case "--browser": o.browser = true
+            case "--sheets": o.sheets = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -19,6 +19,17 @@ extension Benchmark {
     /// The whole `--browser` run: build (or reuse) the database, run the child, print the figures and targets.
     func browser() throws {
         report.section("Browser on \(grouped(Double(n))) records (issue 3)")
+        try prepareBrowserDB()
+        let recordsFile = browserDB + "/data/student.records"
+        let wal = fileSize(browserDB + "/wal/transaction.log")
+        report.line("records file \(mb(fileSize(recordsFile))), WAL \(mb(wal))")
+        report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
+            + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
+        try browserRuns()
+    }
+
+    /// Builds the browser's database (and its SQLite copy) unless a complete one is there.
+    func prepareBrowserDB() throws {
         let recordsFile = browserDB + "/data/student.records"
         if fileSize(browserDB + "/.complete") == 0 || fileSize(recordsFile) == 0 {
             removeTree(browserDB)
@@ -39,11 +50,10 @@ extension Benchmark {
         } else {
             report.line("reusing \(browserDB)")
         }
-        let wal = fileSize(browserDB + "/wal/transaction.log")
-        report.line("records file \(mb(fileSize(recordsFile))), WAL \(mb(wal))")
-        report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
-            + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
+    }
 
+    /// The measurements of `--browser` once the database is there.
+    private func browserRuns() throws {
         try openTuning()
         var runs: [BrowserRun] = []
         for rep in 1...options.bigRepeats {
@@ -420,6 +430,9 @@ final class BrowserProbe: Terminal {
         var sawFirstFrame = false
         var sawFirstHit = false
         var progressFrames = 0
+        /// The last frame drawn while it ran, and the longest time between two (what a key waits at most).
+        var lastFrameAt: UInt64?
+        var longestGap = 0.0
         var cancelAfter: Int?
         var escAt: UInt64?
         /// `j` keys still to send while the operation runs.
@@ -439,7 +452,7 @@ final class BrowserProbe: Terminal {
     static let sortDown = "] sort name descending"
     static let sortUp = "[ sort name ascending"
     static let sortKey = "[ sort by the key column (row order)"
-    static let clearFilter = "F clear filter (sorted by the key)"
+    static let clearFilter = "Bksp remove the filter (sorted by the key)"
     /// A SQL expression filter over every row (issue 13): the first screen of matches ≤ 0.5 s, keys ≤ 16 ms meanwhile.
     static let sqlFilter = "name LIKE 'Wei%' AND gpa > 2"
     static let sqlFilterOp = "f SQL \"\(sqlFilter)\""
@@ -450,6 +463,11 @@ final class BrowserProbe: Terminal {
     static let cancelLabels = ["Esc during / search (no match)", "Esc during f filter", "Esc during ] sort",
                                "Esc during f SQL filter"]
     static let burstLabel = "\(burst) j typed ahead at once"
+
+    /// A probe over `script` (``BrowserProbe/sheetScript()``).
+    init(script: [Step]) {
+        self.script = script
+    }
 
     /// - Parameter search: the text the far search looks for.
     init(search: String) {
@@ -481,8 +499,8 @@ final class BrowserProbe: Terminal {
             // Filter and sort on `name` (column 1).
             script += [.key(.character("g"), nil), .key(.character("0"), nil), .key(.character("l"), nil)]
             typed("f" + BrowserProbe.filter)
-            // F sorts every row again when a sort is set (rounds after the first): an operation too.
-            script += [.op(.enter, BrowserProbe.filterOp), .op(.character("F"), BrowserProbe.clearFilter)]
+            // Backspace sorts every row again when a sort is set (rounds after the first): an operation too.
+            script += [.op(.enter, BrowserProbe.filterOp), .op(.backspace, BrowserProbe.clearFilter)]
             script += [.op(.character("]"), BrowserProbe.sortDown), .op(.character("["), BrowserProbe.sortUp)]
             script.append(.key(.character("G"), "G after sort"))
             // Cancelled: a search that matches nothing (it reads every cell), a filter, a sort.
@@ -533,6 +551,8 @@ final class BrowserProbe: Terminal {
                 latencies.append((a.label + ": first frame", seconds))
             }
             if busy { a.progressFrames += 1 }
+            a.longestGap = max(a.longestGap, Double(now - (a.lastFrameAt ?? a.start)) / 1e9)
+            a.lastFrameAt = now
             if !a.sawFirstHit && !status.contains("searching…") && a.label.hasPrefix("/") && a.escAt == nil {
                 a.sawFirstHit = true
                 latencies.append((a.label + ": first match shown", seconds))
@@ -551,6 +571,7 @@ final class BrowserProbe: Terminal {
             } else if !busy && !counting {
                 if a.cancelAfter != nil { notes.append("\(a.label): finished before Esc") }
                 latencies.append((a.label + ": whole operation", seconds))
+                latencies.append((a.label + ": longest frame gap", a.longestGap))
                 memory.append((a.label, peakRSSMiB(), a.rssBefore, currentRSSMiB()))
                 active = nil
             } else {

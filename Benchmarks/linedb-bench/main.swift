@@ -49,12 +49,12 @@ if options.typed {
     }
     exit(0)
 }
-if options.browser {
+if options.browser || options.sheets {
     do {
         let bench = try Benchmark(options: options)
         defer { bench.cleanUp() }
         bench.printHeader()
-        try bench.browser()
+        if options.sheets { try bench.sheets() } else { try bench.browser() }
         bench.report.printSummary()
         print("\nload average at the end: \(bench.loadAverage())")
     } catch {

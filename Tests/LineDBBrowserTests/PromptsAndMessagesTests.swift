@@ -69,7 +69,7 @@ struct PromptsAndMessagesTests {
         let table = try #require(d.state.table)
         let over = table.rows.filter { ($0[3].doubleValue ?? 0) > 3 }.count
         #expect(d.state.message == "filter gpa > 3: \(over) of 20 rows")
-        d.press(.character("F"))
+        d.press(.backspace)
         #expect(d.state.message == "filter cleared: 20 rows")
         d.press(.character("f"))
         d.type("<= 2.4")
@@ -77,11 +77,11 @@ struct PromptsAndMessagesTests {
         let under = table.rows.filter { ($0[3].doubleValue ?? 9) <= 2.4 }.count
         #expect(under > 0 && d.state.view.count == under)
         #expect(d.state.view.allSatisfy { (table.rows[$0][3].doubleValue ?? 9) <= 2.4 })
-        d.press(.character("F"), .character("f"))
+        d.press(.backspace, .character("f"))
         d.type("= 2.8")
         d.press(.enter)
         #expect(!d.state.view.isEmpty && d.state.view.allSatisfy { table.rows[$0][3] == .double(2.8) })
-        d.press(.character("F"), .character("f"))
+        d.press(.backspace, .character("f"))
         d.type("< x")  // not a float: refused, nothing filtered
         d.press(.enter)
         #expect(d.state.message == "filter gpa < x: 'x' is not a number (gpa is float); nothing filtered")

@@ -177,7 +177,7 @@ struct TaskTests {
         let app = try app(3000)
         let terminal = PacedTerminal([
             (.idle, [.enter, .character("l"), .character("f")] + keys("li") + [.enter]), (.idle, [.character("]")]),
-            (.idle, [.character("F")]), (.frames(2), [.escape]),
+            (.idle, [.backspace]), (.frames(2), [.escape]),
         ])
         _ = try app.run(on: terminal)
         let state = try #require(app.state)
@@ -186,7 +186,7 @@ struct TaskTests {
         var d = Driver(try Fixture.memory(studentCount: 300))
         d.press(.enter, .character("l"), .character("f"))
         d.type("li")
-        d.press(.enter, .character("]"), .character("F"))
+        d.press(.enter, .character("]"), .backspace)
         let table = try #require(d.state.table)
         #expect(d.state.filters.isEmpty && d.state.view.count == 300)
         let names = table.rows.map { $0[1] }.sorted { JSONValue.compare($0, $1) > 0 }

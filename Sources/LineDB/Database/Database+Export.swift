@@ -63,6 +63,36 @@ extension Database {
             let t = try self.table(table)
             return (t.schema, Array(t.rows))
         }
+        return try write(rows, schema: schema, to: path, format: format)
+    }
+
+    /// Exports rows that are not a table's (the browser's sheets: a query result, a frequency count) to a file, in
+    /// the formats and with the guarantees of ``export(_:to:format:)``; the JSON format names `schema`'s name as
+    /// the table.
+    ///
+    /// - Parameters:
+    ///   - rows: the rows, each with one value per column of `schema`, in its column order.
+    ///   - schema: the columns (names and types: how CSV writes the values).
+    ///   - path: the file to write (relative to the current directory, or absolute).
+    ///   - format: the file format.
+    /// - Returns: the number of rows written.
+    /// - Throws: as ``export(_:to:format:)``.
+    @discardableResult
+    public func export(rows: [[JSONValue]], schema: TableSchema, to path: String, format: ExportFormat = .json)
+        throws(LineDBError) -> Int
+    {
+        let width = schema.columns.count
+        // (A row of another width is cut or filled with nulls: every line has one field per column.)
+        let rows = rows.map { values in
+            Row(values: values.count == width ? values : (0..<width).map { $0 < values.count ? values[$0] : .null })
+        }
+        return try write(rows, schema: schema, to: path, format: format)
+    }
+
+    /// Writes `rows` of `schema` to `path` in `format` (durable replace).
+    private func write(_ rows: [Row], schema: TableSchema, to path: String, format: ExportFormat)
+        throws(LineDBError) -> Int
+    {
         // A private table object for encoding only: the live one belongs to the lock.
         let encoder = TableState(schema: schema)
         try requireParentDirectory(of: path)

@@ -23,17 +23,8 @@ extension BrowserApp {
             }
         case .export(let table, let path, let format, let overwrite):
             let file = BrowserApp.absolutePath(path)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) {
-                if isDirectory.boolValue {
-                    state.fail("export: \(file) is a directory; give a file name (x to try again)")
-                    return false
-                }
-                if !overwrite {
-                    state.say("")
-                    state.mode = .confirm(.overwriteExport(table: table, path: file, format: format))
-                    return false
-                }
+            guard exportTargetIsFree(file, table: table, format: format, overwrite: overwrite, on: &state) else {
+                return false
             }
             do {
                 let n = try database.export(table, to: file, format: format)
@@ -44,8 +35,40 @@ extension BrowserApp {
             } catch {
                 state.fail("export failed: \(error)")
             }
+        case .exportSheet(let export):
+            let file = BrowserApp.absolutePath(export.path)
+            guard exportTargetIsFree(file, table: export.schema.name, format: export.format,
+                                     overwrite: export.overwrite, on: &state) else { return false }
+            do {
+                let n = try database.export(rows: export.rows, schema: export.schema, to: file, format: export.format)
+                state.say("exported \(n) row\(n == 1 ? "" : "s") of the \(state.sheet?.label ?? "sheet") to \(file) "
+                          + "(\(export.format.rawValue))")
+            } catch {
+                state.fail("export failed: \(error)")
+            }
+        case .query(let sql):
+            runQuery(sql, on: &state)
         }
         return false
+    }
+
+    /// Whether an export may write `file`: not a directory (refused), and not an existing file unless
+    /// `overwrite` (then the state asks first).
+    private func exportTargetIsFree(
+        _ file: String, table: String, format: ExportFormat, overwrite: Bool, on state: inout BrowserState
+    ) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return true }
+        if isDirectory.boolValue {
+            state.fail("export: \(file) is a directory; give a file name (x to try again)")
+            return false
+        }
+        if !overwrite {
+            state.say("")
+            state.mode = .confirm(.overwriteExport(table: table, path: file, format: format))
+            return false
+        }
+        return true
     }
 
     /// `path` as an absolute path: `~` and `~/…` are the home directory, a relative path is from the current

@@ -12,6 +12,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case sortAscending = "sort-ascending", sortDescending = "sort-descending"
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
+    case frequency, describe, query
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -24,7 +25,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL:
             return .move
         case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .removeLastFilter, .sortAscending,
-             .sortDescending:
+             .sortDescending, .frequency, .describe, .query:
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .save, .checkpoint, .export, .help, .quit: return .database
@@ -53,7 +54,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .search: return "search all cells (any case)"
         case .nextMatch: return "next match"
         case .previousMatch: return "previous match"
-        case .cancel: return "stop find; forget search"
+        case .cancel: return "stop; forget search; close a sheet"
         case .filter: return "filter: = != < > text, or SQL"
         case .clearFilter: return "remove every filter"
         case .removeLastFilter: return "remove the last filter"
@@ -72,6 +73,9 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .export: return "export JSON / JSONL / CSV"
         case .help: return "this help"
         case .quit: return "quit (asks if unsaved)"
+        case .frequency: return "frequency sheet of column"
+        case .describe: return "describe sheet: statistics"
+        case .query: return "SQL query → sheet"
         }
     }
 

@@ -12,6 +12,10 @@ extension Renderer {
         if !state.filtersShown.isEmpty { heading = filteredHeading(state, table) }
         if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
         let names = table.schema.columns.map(\.name)
+        if let sheet = state.sheet {
+            // A sheet: what it is of, and its row count.
+            heading = "\(sheet.title): \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
+        }
         if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
         heading += filterList(state, names: names, width: r.width - 1 - DisplayWidth.of(heading))
         title(heading, focused: state.focus == .grid, in: r, on: &grid)

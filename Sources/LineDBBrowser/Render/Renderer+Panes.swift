@@ -9,12 +9,12 @@ extension Renderer {
         let first = max(0, min(state.tableCursor - height + 1, state.tables.count - height))
         for (i, t) in state.tables.enumerated().dropFirst(max(0, first)).prefix(height) {
             let y = r.row + 1 + i - max(0, first)
-            let isOpen = state.table.map { String.exactlyEqual($0.name, t.name) } ?? false
+            let isOpen = state.baseTableName.map { String.exactlyEqual($0, t.name) } ?? false
             let style: CellStyle =
                 i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
             let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
             // The open table counts its pending inserts and deletes.
-            let count = String(isOpen ? (state.table?.liveCount ?? t.count) : t.count)
+            let count = String(isOpen && state.sheet == nil ? (state.table?.liveCount ?? t.count) : t.count)
             let nameWidth = r.width - 2 - DisplayWidth.of(count) - 1
             field(marker + t.name, row: y, column: r.column, width: max(1, nameWidth + 1), style: style, on: &grid)
             field(count, row: y, column: r.column + nameWidth + 1, width: r.width - nameWidth - 1, style: style,
@@ -82,7 +82,10 @@ extension Renderer {
         }
         var parts = [" \(state.databaseName)"]
         if let table = state.table {
-            var position = "\(table.name)  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
+            // On a sheet: which one (and how many are stacked), in place of the table's name.
+            let stack = state.sheets.count > 1 ? "\(state.sheets.count) sheets: " : ""
+            var position = "\(state.sheet.map { stack + $0.label } ?? table.name)"
+                + "  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
             if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
             parts.append(position)
         }
@@ -101,6 +104,11 @@ extension Renderer {
             // A running search, filter or sort says how far it is instead of the last message.
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
+                  width: r.width - x, style: .pending, on: &grid)
+        } else if let query = state.runningQuery {
+            // A query running: the rows read so far.
+            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
+            field("running the query… \(query.rowsSoFar) rows  (Esc cancels)", row: r.row, column: x,
                   width: r.width - x, style: .pending, on: &grid)
         } else if !state.message.isEmpty {
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
@@ -127,6 +135,18 @@ extension Renderer {
             // lowest ranks (higher numbers) give way first, so `? help`, `q quit` and `s save` always show.
             let parts: [(String?, Int)]
             switch state.focus {
+            case .grid where state.sheet != nil:
+                // On a sheet: what Enter does there, and the way back.
+                let enter: String
+                switch state.sheet!.kind {
+                case .frequency: enter = "filter to value"
+                case .describe: enter = "frequency"
+                case .query: enter = "open record"
+                }
+                parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.open], enter), 1),
+                         (hint([.search], "search"), 2), (hint([.sortAscending, .sortDescending], "sort"), 2),
+                         (hint([.export], "export"), 1), (hint([.frequency], "frequency"), 3),
+                         (hint([.quit], "quit"), 0)]
             case .tables:
                 parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.open], "open"), 1),
                          ("↑↓ move", 4), (hint([.nextPane], "pane"), 5), (hint([.search], "search"), 3),

@@ -39,11 +39,12 @@ extension BrowserState {
     }
 
     /// Whether a search, filter, sort or count is running.
-    public var isWorking: Bool { task != nil || counter != nil }
+    public var isWorking: Bool { task != nil || counter != nil || runningQuery != nil }
 
     /// Runs the task, then the count of search matches, in chunks of `chunk` units of work, until both are done
     /// or `deadline` has passed (at least one chunk). The event loop calls it between key reads.
     public mutating func work(until deadline: ContinuousClock.Instant, chunk: Int = 20_000) {
+        checkQuery(until: deadline)
         repeat {
             if task != nil {
                 if task!.step(budget: chunk) { finishTask() } else { showEarlyMatches() }
@@ -60,11 +61,13 @@ extension BrowserState {
 
     /// Runs everything that is running to its end (tests; small tables).
     public mutating func finishWork() {
-        while isWorking { work(until: .now, chunk: 1 << 30) }
+        // (A query is waited for, not polled.)
+        while isWorking { work(until: .now + .seconds(3600), chunk: 1 << 30) }
     }
 
     /// Esc while a task runs: drops it; the view, cursor and search stay as they were.
     mutating func cancelTask() {
+        cancelQuery()
         guard let task else { return }
         self.task = nil
         if let early = task.shownEarly { restore(early) }
@@ -116,6 +119,8 @@ extension BrowserState {
                 counter = nil
             }
             fail("no match for \"\(text)\"")
+        case (_, .sheet(let rows)):
+            openSheet(for: done.goal, rows: rows)
         default:
             break
         }

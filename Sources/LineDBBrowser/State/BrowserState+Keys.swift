@@ -55,7 +55,7 @@ extension BrowserState {
 
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
         let action = action(of: key)
-        if task != nil && !actionWhileBusy(action) { return [] }
+        if (task != nil || runningQuery != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
         guard let action else {
@@ -67,6 +67,10 @@ extension BrowserState {
             }
             return []
         }
+        if !sheets.isEmpty, let refusal = sheetRefusal(action) {
+            fail(refusal)
+            return []
+        }
         switch action {
         case .quit:
             if pending.isEmpty { return [.quit] }
@@ -74,6 +78,10 @@ extension BrowserState {
             return []
         case .help: mode = .help
         case .cancel:
+            if !sheets.isEmpty {
+                closeSheet(context: context)
+                return []
+            }
             search = nil  // and the message, cleared above
             counter = nil
         case .nextPane: cycleFocus(by: 1)
@@ -104,12 +112,17 @@ extension BrowserState {
         case .open:
             if focus == .tables {
                 if tableCursor < tables.count {
+                    closeAllSheets(context: context)
                     open(tables[tableCursor].name, context: context)
                     focus = .grid
                 }
             } else if focus == .grid {
+                if !sheets.isEmpty { return enterOnSheet(context: context) }
                 beginEdit()
             }
+        case .frequency: startFrequency()
+        case .describe: startDescribe()
+        case .query: beginQuery()
         case .toggleTables: toggle(.tables)
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)

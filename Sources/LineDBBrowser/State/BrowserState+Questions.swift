@@ -4,6 +4,10 @@ import LineDB
 extension BrowserState {
     mutating func handlePrompt(_ prompt: Prompt, key: Key) -> [Effect] {
         var prompt = prompt
+        if case .query(let shown) = prompt.purpose, key == .up || key == .down {
+            mode = .prompt(queryHistoryStep(from: shown, up: key == .up, prompt: prompt))
+            return []
+        }
         switch prompt.editor.handle(key) {
         case .cancel:
             mode = .normal
@@ -17,8 +21,9 @@ extension BrowserState {
             case .filter(let c): applyFilter(text, column: c)
             case .exportPath(let format):
                 guard let table, !text.isEmpty else { return [] }
-                say("exporting \(table.name)…")
-                return [.export(table: table.name, path: text, format: format)]
+                say("exporting \(sheet?.label ?? table.name)…")
+                return [exportEffect(path: text, format: format)]
+            case .query: return acceptQuery(text)
             }
         }
         return []
@@ -40,6 +45,10 @@ extension BrowserState {
                 + "\(unsaved)? y yes, n no"
         case .exportFormat:
             guard let table else { return "" }
+            if let sheet {
+                return "Export the \(sheet.label)'s \(view.count) row\(view.count == 1 ? "" : "s") as shown: "
+                    + "j JSON, l JSON Lines, c CSV, Esc cancel"
+            }
             let unsaved = pendingCount(of: table.name)
             let note = unsaved == 0 ? "" : " (as saved: \(unsaved) unsaved change\(unsaved == 1 ? "" : "s") not included)"
             return "Export all of \(table.name)\(note): j JSON, l JSON Lines, c CSV, Esc cancel"
@@ -108,7 +117,7 @@ extension BrowserState {
             if yes {
                 mode = .normal
                 say("exporting \(table)…")
-                return [.export(table: table, path: path, format: format, overwrite: true)]
+                return [exportEffect(path: path, format: format, overwrite: true)]
             } else if cancel {
                 mode = .normal
                 say("export cancelled: \(path) left as it was")

@@ -77,6 +77,16 @@ public struct BrowserState: Sendable {
     public var keyMap = KeyMap.standard
     /// The screen size of the last frame (rows, columns); page sizes and pane visibility follow it.
     public var viewport = (rows: 24, columns: 80)
+    /// The sheets open over the table, bottom first (``Sheet``): the grid shows the last one's rows.
+    public internal(set) var sheets: [Sheet] = []
+    /// Whether the table under the sheets changed while they were shown (it is read again once they are closed).
+    var baseIsStale = false
+    /// Whether the frequency sheet being counted is of the grid below the sheet shown (Enter on a describe sheet).
+    var sheetOpensBelow = false
+    /// The query typed at the `:` prompt, running (``RunningQuery``); Esc cancels it.
+    public internal(set) var runningQuery: RunningQuery?
+    /// The SQL queries typed at the query prompt this session, oldest first.
+    public internal(set) var queryHistory: [String] = []
 
     static let walLimit = 1000
 
@@ -127,6 +137,11 @@ public struct BrowserState: Sendable {
     /// cursor on the same record when it still exists.
     public mutating func reload(context: BrowserDataSource) {
         tables = context.tableSummaries()
+        if !sheets.isEmpty {
+            // A sheet is a snapshot: the table under it is read again when the user goes back to it.
+            baseIsStale = true
+            return
+        }
         guard let name = table?.name else {
             if let first = tables.first { open(first.name, context: context) }
             return

@@ -15,4 +15,21 @@ public enum Effect: Sendable, Equatable {
     /// Open the record with key `key` of the open table, as `text` (pretty JSON), in `$EDITOR`; the edited text
     /// comes back through ``BrowserState/finishRecordEdit(key:original:edited:)``.
     case editRecord(key: JSONValue, text: String)
+    /// Export the rows of a sheet as shown (its sort and filter applied) to a file; as
+    /// ``export(table:path:format:overwrite:)``.
+    case exportSheet(SheetExport)
+    /// Run a SQL query; its result opens as a query sheet.
+    case query(sql: String)
+}
+
+/// A sheet's rows to write to a file (``Effect/exportSheet(_:)``).
+public struct SheetExport: Sendable, Equatable {
+    /// The sheet's columns; its name is the table name a JSON export gives.
+    public var schema: TableSchema
+    /// The rows, in the order shown.
+    public var rows: [[JSONValue]]
+    public var path: String
+    public var format: ExportFormat
+    /// Replace an existing file (otherwise the browser asks first).
+    public var overwrite: Bool
 }

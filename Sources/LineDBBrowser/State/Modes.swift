@@ -23,6 +23,9 @@ public struct Prompt: Sendable, Equatable {
         case search
         case filter(column: Int)
         case exportPath(format: ExportFormat)
+        /// A SQL query whose result opens as a sheet; `history`: the position in
+        /// ``BrowserState/queryHistory`` shown (its count for a new query).
+        case query(history: Int)
     }
 
     public var purpose: Purpose
@@ -33,6 +36,7 @@ public struct Prompt: Sendable, Equatable {
         case .search: return "Search: "
         case .filter: return "Filter: "  // with the column, or WHERE: BrowserState.label(of:)
         case .exportPath(let format): return "Export as \(format.rawValue) to: "
+        case .query: return "SQL (↑↓ history): "
         }
     }
 }

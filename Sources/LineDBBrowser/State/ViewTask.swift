@@ -16,6 +16,11 @@ public struct ViewTask: Sendable {
         /// Find the next (or previous) cell that contains `search`, starting at the cursor (`inclusive`: the cursor's
         /// own cell counts); `isNew`: a new search typed after `/`, which becomes the search once a match is found.
         case seek(search: String, forward: Bool, inclusive: Bool, isNew: Bool)
+        /// Count the distinct values of a column over the input: the rows of a frequency sheet (``FrequencyBuild``).
+        case frequency(column: Int)
+        /// Statistics of every column (named `names`) over the input: the rows of a describe sheet
+        /// (``DescribeBuild``).
+        case describe(names: [String])
     }
 
     /// A sort by one column.
@@ -31,6 +36,8 @@ public struct ViewTask: Sendable {
         case notFound
         /// A filter expression failed while it was evaluated (SQLite's message): nothing changes.
         case failed(FilterExpressionError)
+        /// The rows of a sheet (``Goal/frequency(column:)``, ``Goal/describe(names:)``).
+        case sheet([[JSONValue]])
     }
 
     public let goal: Goal
@@ -99,7 +106,7 @@ private final class ViewTaskWork: @unchecked Sendable {
     private(set) var outcome: Outcome?
 
     // The phase's working data, in stored properties (not enum payloads) so that slices mutate them in place.
-    private enum Phase: Sendable { case filtering, extracting, sorting, seeking }
+    private enum Phase: Sendable { case filtering, extracting, sorting, seeking, building }
     private var phase: Phase
     /// The filters still to apply (the first is running), the rows the running one tests, how many there were.
     private var filters: [ViewFilter] = []
@@ -114,6 +121,8 @@ private final class ViewTaskWork: @unchecked Sendable {
     private var keys: SortKeys?
     private var sorter: SlicedMergeSort?
     private var cellScan: CellScan?
+    /// A sheet's rows being built.
+    private var sheetBuild: SheetBuild?
     /// Whether the heap is to be trimmed in the first slice (a filter or sort: see ``HeapTrim``).
     private var trimsHeap: Bool
 
@@ -131,7 +140,11 @@ private final class ViewTaskWork: @unchecked Sendable {
         self.keyColumn = keyColumn
         self.input = input
         self.expressions = expressions
-        if case .seek = goal { trimsHeap = false } else { trimsHeap = true }
+        switch goal {
+        // (Not before a sheet: a trim can take tens of milliseconds, a frame's worth, and a sheet's peak is small.)
+        case .seek, .frequency, .describe: trimsHeap = false
+        default: trimsHeap = true
+        }
         switch goal {
         case .filter(let list, let sort, _):
             phase = .filtering
@@ -147,6 +160,12 @@ private final class ViewTaskWork: @unchecked Sendable {
             phase = .seeking
             cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
                                 forward: forward, inclusive: inclusive)
+        case .frequency(let column):
+            phase = .building
+            sheetBuild = FrequencyBuild(rows: rows, input: input, column: column, type: types[column])
+        case .describe(let names):
+            phase = .building
+            sheetBuild = DescribeBuild(rows: rows, input: input, names: names, types: types)
         }
     }
 
@@ -162,6 +181,7 @@ private final class ViewTaskWork: @unchecked Sendable {
         case .filtering: return "filtering"
         case .extracting, .sorting: return "sorting"
         case .seeking: return "searching"
+        case .building: return sheetBuild?.label ?? "building"
         }
     }
 
@@ -179,6 +199,7 @@ private final class ViewTaskWork: @unchecked Sendable {
             return list.isEmpty ? 0 : 0.1 * Double(keys?.count ?? 0) / Double(list.count)
         case .sorting: return 0.1 + 0.9 * (sorter?.progress ?? 0)
         case .seeking: return cellScan?.progress ?? 0
+        case .building: return sheetBuild?.progress ?? 0
         }
     }
 
@@ -280,6 +301,12 @@ private final class ViewTaskWork: @unchecked Sendable {
                     outcome = .found(row: hit.row, column: hit.column)
                 } else if cellScan!.isFinished {
                     outcome = .notFound
+                }
+            case .building:
+                left -= max(1, sheetBuild!.step(budget: left))
+                if sheetBuild!.isFinished {
+                    outcome = .sheet(sheetBuild!.takeRows())
+                    sheetBuild = nil
                 }
             }
         }
