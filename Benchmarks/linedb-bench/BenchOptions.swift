@@ -43,6 +43,10 @@ struct BenchOptions {
     var typed = false
     /// `--typed-stream-child PATH`: internal; stream PATH's student table in this fresh process, print RSS.
     var typedStreamChild: String? = nil
+    /// `--sql`: only SQL through LineDB's virtual tables vs native SQLite (issue 13); `--quick` for 100,000 rows.
+    var sql = false
+    /// `--sql-rss-child DIR`: internal; open DIR, run full scans through SQL, print the RSS figures.
+    var sqlRSSChild: String? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -54,6 +58,8 @@ struct BenchOptions {
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
+          --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
+                       filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
@@ -90,6 +96,8 @@ struct BenchOptions {
             case "--browser": o.browser = true
             case "--typed": o.typed = true
             case "--typed-stream-child": o.typedStreamChild = value()
+            case "--sql": o.sql = true
+            case "--sql-rss-child": o.sqlRSSChild = value()
             case "--browser-child":
                 let path = value()
                 guard let spawn = UInt64(value()) else { fail("--browser-child needs PATH and a time in ns") }

@@ -19,6 +19,8 @@ if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
+if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
+if options.sql { Benchmark.runSQLMode(options) }
 if options.typed {
     do {
         let bench = try Benchmark(options: options)
