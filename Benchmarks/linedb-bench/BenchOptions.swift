@@ -47,6 +47,8 @@ struct BenchOptions {
     var sql = false
     /// `--sql-rss-child DIR`: internal; open DIR, run full scans through SQL, print the RSS figures.
     var sqlRSSChild: String? = nil
+    /// `--profile-sql DIR SIDE`: internal; the `--sql` queries once on SIDE (`linedb` or `sqlite`), for callgrind.
+    var profileSQL: (dir: String, side: String)? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -66,6 +68,8 @@ struct BenchOptions {
           --profile-inserts PATH [--inserts N]            N single durable inserts into the database at PATH
           --profile-checkpoint PATH                       insert + save, update + save, insert + checkpoint on PATH
           --open-child PATH                               one open of PATH; prints seconds, records, peak RSS MiB
+          --profile-sql DIR linedb|sqlite [--records N]   the --sql queries once on one side (makes DIR if absent);
+                                                          valgrind --tool=callgrind --toggle-collect='*sqlProfileTarget*'
         """
 
     static func parse(_ arguments: [String]) -> BenchOptions {
@@ -98,6 +102,9 @@ struct BenchOptions {
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
             case "--sql-rss-child": o.sqlRSSChild = value()
+            case "--profile-sql":
+                let dir = value()
+                o.profileSQL = (dir, value())
             case "--browser-child":
                 let path = value()
                 guard let spawn = UInt64(value()) else { fail("--browser-child needs PATH and a time in ns") }

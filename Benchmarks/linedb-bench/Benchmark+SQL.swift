@@ -395,3 +395,52 @@ extension SQLiteStatement {
         }
     }
 }
+
+/// `--profile-sql DIR SIDE`: internal, for `valgrind --tool=callgrind --toggle-collect='*sqlProfileTarget*'`: makes
+/// the `--sql` data in DIR (when it is not there; `--records N`), then runs each scan query once and 2,000 point
+/// queries of each kind on SIDE (`linedb` or `sqlite`) inside ``sqlProfileTarget(_:_:)``, so that the instruction
+/// counts are the queries' alone.
+enum SQLProfile {
+    static func run(dir: String, side: String, items: Int) -> Never {
+        do {
+            if !FileManager.default.fileExists(atPath: dir) { try SQLBenchData.makeLineDB(at: dir, items: items) }
+            let db = try Database(path: dir)
+            let session = try SQLSession(database: db)
+            let native = try SQLiteDB(path: ":memory:")
+            if side == "sqlite" { try SQLBenchData.fillSQLite(native, items: items) }
+            let only = ProcessInfo.processInfo.environment["LINEDB_BENCH_SQL_QUERY"].flatMap { Int($0) }
+            for (i, q) in Benchmark.sqlScanQueries.enumerated() where only == nil || only == i {
+                let rows = try sqlProfileTarget(q.sql) {
+                    side == "sqlite" ? try native.collect(q.sql).count : try session.query(q.sql).rows.count
+                }
+                print("\(q.label): \(rows) rows")
+            }
+            if only == nil || only == 3 {
+                let rows = try sqlProfileTarget("points") {
+                    var found = 0
+                    for k in 0..<2000 {
+                        for (sql, a) in [("SELECT * FROM item WHERE id = ?1", SQLiteValue.integer(Int64(k + 1))),
+                                         ("SELECT * FROM item WHERE sku = ?1", .text(SQLBenchData.sku(k)))] {
+                            if side == "sqlite" {
+                                found += try native.rows(sql, a) { _ in }
+                            } else {
+                                try session.run(sql, parameters: ["1": a], row: { _ in found += 1 })
+                            }
+                        }
+                    }
+                    return found
+                }
+                print("points: \(rows) rows")
+            }
+            try db.close()
+            exit(0)
+        } catch {
+            printError("--profile-sql: \(error)")
+            exit(1)
+        }
+    }
+
+    /// What callgrind counts (`--toggle-collect='*sqlProfileTarget*'`).
+    @inline(never)
+    static func sqlProfileTarget(_ label: String, _ body: () throws -> Int) rethrows -> Int { try body() }
+}

@@ -21,6 +21,7 @@ if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spaw
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
 if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
 if options.sql { Benchmark.runSQLMode(options) }
+if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
     do {
         let bench = try Benchmark(options: options)
