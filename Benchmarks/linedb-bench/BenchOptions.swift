@@ -49,6 +49,12 @@ struct BenchOptions {
     var importCreate = false
     /// `--import-create-child DB TABLE FILE [--null TEXT]...`: internal; one `import --create` in this fresh process.
     var importCreateChild: [String]? = nil
+    /// `--sql`: only SQL through LineDB's virtual tables vs native SQLite (issue 13); `--quick` for 100,000 rows.
+    var sql = false
+    /// `--sql-rss-child DIR`: internal; open DIR, run full scans through SQL, print the RSS figures.
+    var sqlRSSChild: String? = nil
+    /// `--profile-sql DIR SIDE`: internal; the `--sql` queries once on SIDE (`linedb` or `sqlite`), for callgrind.
+    var profileSQL: (dir: String, side: String)? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -64,12 +70,16 @@ struct BenchOptions {
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
+          --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
+                       filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
           --profile-inserts PATH [--inserts N]            N single durable inserts into the database at PATH
           --profile-checkpoint PATH                       insert + save, update + save, insert + checkpoint on PATH
           --open-child PATH                               one open of PATH; prints seconds, records, peak RSS MiB
+          --profile-sql DIR linedb|sqlite [--records N]   the --sql queries once on one side (makes DIR if absent);
+                                                          valgrind --tool=callgrind --toggle-collect='*sqlProfileTarget*'
         """
 
     static func parse(_ arguments: [String]) -> BenchOptions {
@@ -106,6 +116,11 @@ struct BenchOptions {
                 i = arguments.count
                 continue
             case "--typed-stream-child": o.typedStreamChild = value()
+            case "--sql": o.sql = true
+            case "--sql-rss-child": o.sqlRSSChild = value()
+            case "--profile-sql":
+                let dir = value()
+                o.profileSQL = (dir, value())
             case "--browser-child":
                 let path = value()
                 guard let spawn = UInt64(value()) else { fail("--browser-child needs PATH and a time in ns") }

@@ -56,7 +56,7 @@ final class SQLiteDB {
 
 /// A prepared statement.
 final class SQLiteStatement {
-    private var stmt: OpaquePointer?
+    private(set) var stmt: OpaquePointer?
     private unowned let db: SQLiteDB
 
     init(_ stmt: OpaquePointer, db: SQLiteDB) {

@@ -34,6 +34,9 @@ if options.importCreate {
     }
     exit(0)
 }
+if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
+if options.sql { Benchmark.runSQLMode(options) }
+if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
     do {
         let bench = try Benchmark(options: options)

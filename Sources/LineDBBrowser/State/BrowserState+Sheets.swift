@@ -29,7 +29,7 @@ extension BrowserState {
         let base = sheetOpensBelow ? (sheet?.under ?? self) : self
         guard let table = base.table else { return }
         let below = base.sheet?.title ?? table.name
-        let scope = base.filter != nil ? " (\(base.view.count) of \(table.rows.count) rows)" : ""
+        let scope = !base.filters.isEmpty ? " (\(base.view.count) of \(table.rows.count) rows)" : ""
         switch goal {
         case .frequency(let c):
             let column = table.schema.columns[c]
@@ -70,7 +70,7 @@ extension BrowserState {
         search = nil
         searchMatches = 0
         counter = nil
-        filter = nil
+        filters = []
         sort = nil
         row = 0
         column = 0
