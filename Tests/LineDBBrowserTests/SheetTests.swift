@@ -82,7 +82,7 @@ struct SheetTests {
             let table = try #require(d.state.table)
             #expect(d.state.view.count == expected, "\(value)")
             #expect(d.state.view.allSatisfy { table.rows[$0][1] == value })
-            #expect(d.state.column == 1 && d.state.filter != nil)
+            #expect(d.state.column == 1 && !d.state.filters.isEmpty)
         }
     }
 
@@ -98,7 +98,7 @@ struct SheetTests {
         let before = d.state
         let screen = d.lines
         d.press(.character("F"))
-        #expect(d.state.sheet != nil && d.state.search == nil && d.state.filter == nil)
+        #expect(d.state.sheet != nil && d.state.search == nil && d.state.filters.isEmpty)
         d.press(.character("G"), .character("]"), .character("/"))
         d.type("1")
         d.press(.enter, .character("I"))
@@ -112,7 +112,7 @@ struct SheetTests {
         #expect(d.state.view == before.view)
         #expect((d.state.row, d.state.column, d.state.top, d.state.left) == (before.row, before.column, before.top,
                                                                                 before.left))
-        #expect(d.state.filter == before.filter && d.state.sort! == before.sort!)
+        #expect(d.state.filters == before.filters && d.state.sort! == before.sort!)
         #expect(d.state.search == before.search && d.state.focus == before.focus)
         #expect(d.lines.dropLast(2) == screen.dropLast(2))
     }
