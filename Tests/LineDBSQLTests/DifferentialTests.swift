@@ -42,26 +42,42 @@ final class DifferentialFixture {
 
     deinit { sqlite3_close_v2(native) }
 
-    /// Runs `sql` natively: column names and rows, or SQLite's message.
+    /// Runs `sql` natively (every statement of a script; the last result's columns and rows), or SQLite's
+    /// message. A script's failed explicit transaction is rolled back, as LineDB rolls back a failed script.
     func runNative(_ sql: String, _ parameters: [SQLiteValue]) -> Result<Outcome, DifferentialFailure> {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(native, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            return .failure(DifferentialFailure(message: String(cString: sqlite3_errmsg(native))))
-        }
-        defer { sqlite3_finalize(statement) }
-        for (i, p) in parameters.enumerated() { _ = p.bind(to: statement, at: Int32(i + 1)) }
-        let count = Int(sqlite3_column_count(statement))
-        var outcome = Outcome(columns: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
-        while true {
-            let rc = sqlite3_step(statement)
-            if rc == SQLITE_ROW {
-                outcome.rows.append((0..<count).map { SQLiteValue(column: $0, of: statement) })
-            } else if rc == SQLITE_DONE {
-                return .success(outcome)
-            } else {
-                return .failure(DifferentialFailure(message: String(cString: sqlite3_errmsg(native))))
+        let bytes = Array(sql.utf8CString)
+        return bytes.withUnsafeBufferPointer { buffer -> Result<Outcome, DifferentialFailure> in
+            var rest: UnsafePointer<CChar>? = buffer.baseAddress
+            var outcome = Outcome(columns: [])
+            while let text = rest, text.pointee != 0 {
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v2(native, text, -1, &statement, &rest) == SQLITE_OK else { return fail() }
+                guard let statement else { break }  // only blanks or a comment left
+                defer { sqlite3_finalize(statement) }
+                for (i, p) in parameters.enumerated() { _ = p.bind(to: statement, at: Int32(i + 1)) }
+                let count = Int(sqlite3_column_count(statement))
+                if count > 0 {
+                    outcome = Outcome(columns: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
+                }
+                while true {
+                    let rc = sqlite3_step(statement)
+                    if rc == SQLITE_ROW {
+                        outcome.rows.append((0..<count).map { SQLiteValue(column: $0, of: statement) })
+                    } else if rc == SQLITE_DONE {
+                        break
+                    } else {
+                        return fail()
+                    }
+                }
             }
+            return .success(outcome)
         }
+    }
+
+    private func fail() -> Result<Outcome, DifferentialFailure> {
+        let message = String(cString: sqlite3_errmsg(native))
+        if sqlite3_get_autocommit(native) == 0 { sqlite3_exec(native, "ROLLBACK", nil, nil, nil) }
+        return .failure(DifferentialFailure(message: message))
     }
 
     /// Runs `sql` through the session (numbered parameters `?1`, `?2`... as keys "1", "2"...).
@@ -524,6 +540,11 @@ struct DifferentialTests {
         .init("INSERT INTO people (code, name) VALUES ('JFK', 'again')"),
         .init("UPDATE people SET name = NULL WHERE code = 'JFK'"),
         .init("UPDATE events SET id = id + 1"),
+        .init("UPDATE kinds SET j = 'not json' WHERE id = 2"),
+        .init("UPDATE kinds SET b = 2 WHERE id = 2"),
+        .init("INSERT INTO kinds (id, i) VALUES (1, 0)"),
+        .init("BEGIN; INSERT INTO kinds (i) VALUES (1), (2), (3); INSERT INTO tags (tag) VALUES ('red'); COMMIT"),
+        .init("BEGIN; DELETE FROM events WHERE id < 100; UPDATE tags SET weight = 0; COMMIT"),
     ]
 
     @Test("a write changes LineDB's tables as it changes the native ones (or both refuse it)", arguments: writes)
