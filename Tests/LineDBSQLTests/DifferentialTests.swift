@@ -86,7 +86,7 @@ final class DifferentialFixture {
         for (i, p) in parameters.enumerated() { named[String(i + 1)] = p }
         var outcome = Outcome(columns: [])
         do {
-            try session.run(sql, parameters: named, row: { outcome.rows.append($0) }, columns: { outcome.columns = $0 })
+            try session.run(sql, parameters: named, row: { outcome.rows.append($0) }, columns: { outcome = Outcome(columns: $0) })
             return .success(outcome)
         } catch {
             return .failure(DifferentialFailure(message: "\(error)"))
@@ -535,6 +535,16 @@ struct DifferentialTests {
         .init("UPDATE kinds SET f = '1e3' WHERE id = 2"),
         .init("INSERT INTO tags (id, tag) VALUES ('77', 5)"),
         .init("INSERT INTO people (code, name) VALUES (12, 3.5)"),
+        // Reads after writes in one script (the script's own transaction), the key order changed by the write.
+        .init("SELECT id FROM kinds ORDER BY id LIMIT 1; UPDATE kinds SET id = 0 WHERE id = 220; SELECT id FROM kinds ORDER BY id"),
+        .init("SELECT id FROM kinds ORDER BY id DESC LIMIT 1; UPDATE kinds SET id = 1000 WHERE id = 1; SELECT id FROM kinds ORDER BY id DESC"),
+        .init("INSERT INTO events (id, amount) VALUES (0, 1), (1000, 2); SELECT id, amount FROM events ORDER BY id"),
+        .init("SELECT code FROM people ORDER BY code; UPDATE people SET code = '!' WHERE code = 'zz'; SELECT code FROM people ORDER BY code"),
+        .init("DELETE FROM kinds WHERE id < 100; SELECT id FROM kinds WHERE id < 150 ORDER BY id DESC"),
+        .init("INSERT INTO tags (tag) VALUES ('late'); SELECT id, tag FROM tags WHERE tag = 'late'"),
+        .init("UPDATE events SET id = id + 1000; SELECT count(*), min(id), max(id) FROM events"),
+        .init("UPDATE people SET code = lower(code) || '#' WHERE code GLOB 'P*'; SELECT code FROM people ORDER BY code"),
+        .init("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY amount, id LIMIT 10)"),
         // Refused on both sides: a duplicate UNIQUE value, a duplicate key, NULL in a NOT NULL column.
         .init("UPDATE tags SET tag = lower(tag)"),
         .init("INSERT INTO people (code, name) VALUES ('JFK', 'again')"),
@@ -555,6 +565,10 @@ struct DifferentialTests {
         switch (native, lineDB) {
         case (.failure(let n), .success): Issue.record("native SQLite refuses (\(n.message)) but LineDB writes")
         case (.success, .failure(let l)): Issue.record("LineDB refuses: \(l.message)")
+        case (.success(let n), .success(let l)):
+            // What the script's last SELECT printed, read inside its transaction.
+            #expect(l.rows.count == n.rows.count && zip(l.rows, n.rows).allSatisfy { $0.count == $1.count && zip($0, $1).allSatisfy(identical) },
+                    "script result: LineDB \(l.rows.prefix(8).map(rowText)) native \(n.rows.prefix(8).map(rowText))")
         default: break
         }
         for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
