@@ -16,8 +16,8 @@ import Testing
 /// inserted shuffled (and then partly deleted and updated), and one whose names need quoting.
 final class DifferentialFixture {
     let dir = TempDir("linedb-diff")
-    let session: SQLSession
-    let database: Database
+    private(set) var session: SQLSession
+    private(set) var database: Database
     private let native: OpaquePointer
 
     init(seed: UInt64 = 13, writable: Bool = false) throws {
@@ -41,6 +41,13 @@ final class DifferentialFixture {
     }
 
     deinit { sqlite3_close_v2(native) }
+
+    /// Closes the LineDB database and opens it again (from its files and WAL), with a new session.
+    func reopen() throws {
+        try database.close()
+        database = try Database(path: dir.db, options: DatabaseOptions(syncMode: .off))
+        session = try SQLSession(database: database)
+    }
 
     /// Runs `sql` natively (every statement of a script; the last result's columns and rows), or SQLite's
     /// message. A script's failed explicit transaction is rolled back, as LineDB rolls back a failed script.
@@ -571,14 +578,18 @@ struct DifferentialTests {
                     "script result: LineDB \(l.rows.prefix(8).map(rowText)) native \(n.rows.prefix(8).map(rowText))")
         default: break
         }
-        for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
-            let sql = "SELECT * FROM \(table) ORDER BY \(key)"
-            let n = try fixture.runNative(sql, []).get().rows
-            let l = try fixture.runLineDB(sql, []).get().rows
-            #expect(l.count == n.count, "\(table): row counts")
-            for (i, (a, b)) in zip(l, n).enumerated() where a.count != b.count || !zip(a, b).allSatisfy(identical) {
-                Issue.record("\(table) row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
-                break
+        // The tables as the session sees them, then as they read back from the files and the WAL.
+        for state in ["after the write", "after reopening"] {
+            if state == "after reopening" { try fixture.reopen() }
+            for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
+                let sql = "SELECT * FROM \(table) ORDER BY \(key)"
+                let n = try fixture.runNative(sql, []).get().rows
+                let l = try fixture.runLineDB(sql, []).get().rows
+                #expect(l.count == n.count, "\(table) \(state): row counts")
+                for (i, (a, b)) in zip(l, n).enumerated() where a.count != b.count || !zip(a, b).allSatisfy(identical) {
+                    Issue.record("\(table) \(state), row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
+                    break
+                }
             }
         }
     }
