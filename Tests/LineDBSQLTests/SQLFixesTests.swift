@@ -45,3 +45,23 @@ struct SQLFixesTests {
         #expect(try db.get("t", key: 1)?["n"] == 7)
     }
 }
+
+@Suite("SQL: lookups")
+struct SQLLookupTests {
+    @Test("a join on the key reads one row per outer row, and none for a NULL (no scan of the inner table)")
+    func joinOnNullReadsNothing() throws {
+        let dir = TempDir()
+        let db = try Database(path: dir.db)
+        try db.createTable(TableSchema("k", columns: [Column("id", .int, primaryKey: true), Column("v", .str)]))
+        try db.createTable(TableSchema("e", columns: [Column("id", .int, primaryKey: true), Column("kid", .int)]))
+        try db.insert("k", records: (0..<1000).map { ["v": .string("v\($0)")] })
+        try db.insert("e", records: (0..<100).map { ["kid": $0 % 2 == 0 ? .int($0 + 1) : .null] })
+        let s = try SQLSession(database: db)
+        let before = s.rowsRead
+        #expect(try s.query("SELECT count(*) FROM e JOIN k ON k.id = e.kid").rows == [[.integer(50)]])
+        #expect(try s.query("SELECT count(*) FROM e LEFT JOIN k ON k.id = e.kid WHERE k.v IS NULL").rows == [[.integer(50)]])
+        // Two queries: 100 outer rows and 50 inner lookups each; a scan per NULL would read 50,000 more.
+        #expect(s.rowsRead - before <= 2 * 150, "\(s.rowsRead - before) rows read")
+        #expect(try s.query("SELECT count(*) FROM k WHERE id = NULL").rows == [[.integer(0)]])
+    }
+}
