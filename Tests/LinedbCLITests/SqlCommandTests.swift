@@ -149,6 +149,9 @@ struct SqlCommandTests {
             """)
         #expect(r.status == 1, "\(r)")
         #expect(r.stderr.contains("t.id") && r.stderr.contains("nothing was written"), "\(r.stderr)")
+        // The statement that failed is shown, with its line.
+        #expect(r.stderr.contains("(line 5, column 1)") && r.stderr.contains("\n  INSERT INTO t (id, n) VALUES (3, 0);\n  ^"),
+                "\(r.stderr)")
         #expect(snapshot(dir.db) == before)
         // And a type error in the middle (exit 2), the same.
         let typed = try CLI.run(["sql", dir.db], stdin: "UPDATE big SET n = 1;\nUPDATE t SET x = 'nan?';\n")
