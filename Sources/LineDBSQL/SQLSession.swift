@@ -368,12 +368,28 @@ public final class SQLSession {
                     break
                 } else {
                     let at = sqlite3_error_offset(handle)
-                    throw error(code: rc, sql: sql, at: at >= 0 ? s.offset + Int(at) : nil)
+                    // A failure while running (a refused write) has no place in the text: in a script, show the
+                    // statement that failed.
+                    let place = at >= 0 ? s.offset + Int(at) : statements.count > 1 ? Self.start(of: s, in: sql) : nil
+                    throw error(code: rc, sql: sql, at: place)
                 }
             }
             summary.changes += Int(sqlite3_total_changes64(handle) - changesBefore)
             summary.statements += 1
         }
+    }
+
+    /// The UTF-8 offset of the first character of statement `s` in `sql` (after the blanks that follow the
+    /// previous statement's `;`).
+    private static func start(of s: Prepared, in sql: String) -> Int {
+        let bytes = sql.utf8
+        var i = bytes.index(bytes.startIndex, offsetBy: s.offset, limitedBy: bytes.endIndex) ?? bytes.endIndex
+        var offset = s.offset
+        while i < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) {
+            i = bytes.index(after: i)
+            offset += 1
+        }
+        return offset
     }
 
     // MARK: Errors

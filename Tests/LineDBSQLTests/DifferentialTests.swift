@@ -16,8 +16,8 @@ import Testing
 /// inserted shuffled (and then partly deleted and updated), and one whose names need quoting.
 final class DifferentialFixture {
     let dir = TempDir("linedb-diff")
-    let session: SQLSession
-    let database: Database
+    private(set) var session: SQLSession
+    private(set) var database: Database
     private let native: OpaquePointer
 
     init(seed: UInt64 = 13, writable: Bool = false) throws {
@@ -42,26 +42,49 @@ final class DifferentialFixture {
 
     deinit { sqlite3_close_v2(native) }
 
-    /// Runs `sql` natively: column names and rows, or SQLite's message.
+    /// Closes the LineDB database and opens it again (from its files and WAL), with a new session.
+    func reopen() throws {
+        try database.close()
+        database = try Database(path: dir.db, options: DatabaseOptions(syncMode: .off))
+        session = try SQLSession(database: database)
+    }
+
+    /// Runs `sql` natively (every statement of a script; the last result's columns and rows), or SQLite's
+    /// message. A script's failed explicit transaction is rolled back, as LineDB rolls back a failed script.
     func runNative(_ sql: String, _ parameters: [SQLiteValue]) -> Result<Outcome, DifferentialFailure> {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(native, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            return .failure(DifferentialFailure(message: String(cString: sqlite3_errmsg(native))))
-        }
-        defer { sqlite3_finalize(statement) }
-        for (i, p) in parameters.enumerated() { _ = p.bind(to: statement, at: Int32(i + 1)) }
-        let count = Int(sqlite3_column_count(statement))
-        var outcome = Outcome(columns: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
-        while true {
-            let rc = sqlite3_step(statement)
-            if rc == SQLITE_ROW {
-                outcome.rows.append((0..<count).map { SQLiteValue(column: $0, of: statement) })
-            } else if rc == SQLITE_DONE {
-                return .success(outcome)
-            } else {
-                return .failure(DifferentialFailure(message: String(cString: sqlite3_errmsg(native))))
+        let bytes = Array(sql.utf8CString)
+        return bytes.withUnsafeBufferPointer { buffer -> Result<Outcome, DifferentialFailure> in
+            var rest: UnsafePointer<CChar>? = buffer.baseAddress
+            var outcome = Outcome(columns: [])
+            while let text = rest, text.pointee != 0 {
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v2(native, text, -1, &statement, &rest) == SQLITE_OK else { return fail() }
+                guard let statement else { break }  // only blanks or a comment left
+                defer { sqlite3_finalize(statement) }
+                for (i, p) in parameters.enumerated() { _ = p.bind(to: statement, at: Int32(i + 1)) }
+                let count = Int(sqlite3_column_count(statement))
+                if count > 0 {
+                    outcome = Outcome(columns: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
+                }
+                while true {
+                    let rc = sqlite3_step(statement)
+                    if rc == SQLITE_ROW {
+                        outcome.rows.append((0..<count).map { SQLiteValue(column: $0, of: statement) })
+                    } else if rc == SQLITE_DONE {
+                        break
+                    } else {
+                        return fail()
+                    }
+                }
             }
+            return .success(outcome)
         }
+    }
+
+    private func fail() -> Result<Outcome, DifferentialFailure> {
+        let message = String(cString: sqlite3_errmsg(native))
+        if sqlite3_get_autocommit(native) == 0 { sqlite3_exec(native, "ROLLBACK", nil, nil, nil) }
+        return .failure(DifferentialFailure(message: message))
     }
 
     /// Runs `sql` through the session (numbered parameters `?1`, `?2`... as keys "1", "2"...).
@@ -70,7 +93,7 @@ final class DifferentialFixture {
         for (i, p) in parameters.enumerated() { named[String(i + 1)] = p }
         var outcome = Outcome(columns: [])
         do {
-            try session.run(sql, parameters: named, row: { outcome.rows.append($0) }, columns: { outcome.columns = $0 })
+            try session.run(sql, parameters: named, row: { outcome.rows.append($0) }, columns: { outcome = Outcome(columns: $0) })
             return .success(outcome)
         } catch {
             return .failure(DifferentialFailure(message: "\(error)"))
@@ -519,11 +542,26 @@ struct DifferentialTests {
         .init("UPDATE kinds SET f = '1e3' WHERE id = 2"),
         .init("INSERT INTO tags (id, tag) VALUES ('77', 5)"),
         .init("INSERT INTO people (code, name) VALUES (12, 3.5)"),
+        // Reads after writes in one script (the script's own transaction), the key order changed by the write.
+        .init("SELECT id FROM kinds ORDER BY id LIMIT 1; UPDATE kinds SET id = 0 WHERE id = 220; SELECT id FROM kinds ORDER BY id"),
+        .init("SELECT id FROM kinds ORDER BY id DESC LIMIT 1; UPDATE kinds SET id = 1000 WHERE id = 1; SELECT id FROM kinds ORDER BY id DESC"),
+        .init("INSERT INTO events (id, amount) VALUES (0, 1), (1000, 2); SELECT id, amount FROM events ORDER BY id"),
+        .init("SELECT code FROM people ORDER BY code; UPDATE people SET code = '!' WHERE code = 'zz'; SELECT code FROM people ORDER BY code"),
+        .init("DELETE FROM kinds WHERE id < 100; SELECT id FROM kinds WHERE id < 150 ORDER BY id DESC"),
+        .init("INSERT INTO tags (tag) VALUES ('late'); SELECT id, tag FROM tags WHERE tag = 'late'"),
+        .init("UPDATE events SET id = id + 1000; SELECT count(*), min(id), max(id) FROM events"),
+        .init("UPDATE people SET code = lower(code) || '#' WHERE code GLOB 'P*'; SELECT code FROM people ORDER BY code"),
+        .init("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY amount, id LIMIT 10)"),
         // Refused on both sides: a duplicate UNIQUE value, a duplicate key, NULL in a NOT NULL column.
         .init("UPDATE tags SET tag = lower(tag)"),
         .init("INSERT INTO people (code, name) VALUES ('JFK', 'again')"),
         .init("UPDATE people SET name = NULL WHERE code = 'JFK'"),
         .init("UPDATE events SET id = id + 1"),
+        .init("UPDATE kinds SET j = 'not json' WHERE id = 2"),
+        .init("UPDATE kinds SET b = 2 WHERE id = 2"),
+        .init("INSERT INTO kinds (id, i) VALUES (1, 0)"),
+        .init("BEGIN; INSERT INTO kinds (i) VALUES (1), (2), (3); INSERT INTO tags (tag) VALUES ('red'); COMMIT"),
+        .init("BEGIN; DELETE FROM events WHERE id < 100; UPDATE tags SET weight = 0; COMMIT"),
     ]
 
     @Test("a write changes LineDB's tables as it changes the native ones (or both refuse it)", arguments: writes)
@@ -534,16 +572,24 @@ struct DifferentialTests {
         switch (native, lineDB) {
         case (.failure(let n), .success): Issue.record("native SQLite refuses (\(n.message)) but LineDB writes")
         case (.success, .failure(let l)): Issue.record("LineDB refuses: \(l.message)")
+        case (.success(let n), .success(let l)):
+            // What the script's last SELECT printed, read inside its transaction.
+            #expect(l.rows.count == n.rows.count && zip(l.rows, n.rows).allSatisfy { $0.count == $1.count && zip($0, $1).allSatisfy(identical) },
+                    "script result: LineDB \(l.rows.prefix(8).map(rowText)) native \(n.rows.prefix(8).map(rowText))")
         default: break
         }
-        for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
-            let sql = "SELECT * FROM \(table) ORDER BY \(key)"
-            let n = try fixture.runNative(sql, []).get().rows
-            let l = try fixture.runLineDB(sql, []).get().rows
-            #expect(l.count == n.count, "\(table): row counts")
-            for (i, (a, b)) in zip(l, n).enumerated() where a.count != b.count || !zip(a, b).allSatisfy(identical) {
-                Issue.record("\(table) row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
-                break
+        // The tables as the session sees them, then as they read back from the files and the WAL.
+        for state in ["after the write", "after reopening"] {
+            if state == "after reopening" { try fixture.reopen() }
+            for (table, key) in [("kinds", "id"), ("people", "code"), ("tags", "id"), ("events", "id")] {
+                let sql = "SELECT * FROM \(table) ORDER BY \(key)"
+                let n = try fixture.runNative(sql, []).get().rows
+                let l = try fixture.runLineDB(sql, []).get().rows
+                #expect(l.count == n.count, "\(table) \(state): row counts")
+                for (i, (a, b)) in zip(l, n).enumerated() where a.count != b.count || !zip(a, b).allSatisfy(identical) {
+                    Issue.record("\(table) \(state), row \(i): LineDB \(rowText(a))\n        native \(rowText(b))")
+                    break
+                }
             }
         }
     }

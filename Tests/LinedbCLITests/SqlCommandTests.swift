@@ -149,6 +149,9 @@ struct SqlCommandTests {
             """)
         #expect(r.status == 1, "\(r)")
         #expect(r.stderr.contains("t.id") && r.stderr.contains("nothing was written"), "\(r.stderr)")
+        // The statement that failed is shown, with its line.
+        #expect(r.stderr.contains("(line 5, column 1)") && r.stderr.contains("\n  INSERT INTO t (id, n) VALUES (3, 0);\n  ^"),
+                "\(r.stderr)")
         #expect(snapshot(dir.db) == before)
         // And a type error in the middle (exit 2), the same.
         let typed = try CLI.run(["sql", dir.db], stdin: "UPDATE big SET n = 1;\nUPDATE t SET x = 'nan?';\n")
@@ -186,6 +189,28 @@ struct SqlCommandTests {
         let read = expectOK(try CLI.run(["sql", dir.db, "SELECT count(*) FROM t", "--format", "csv"]))
         #expect(read.lines == ["count(*)", "3"])
         #expect(snapshot(dir.db) == before)
+    }
+
+    @Test("a running sql write holds the writer lock: a second writer is refused, naming its pid")
+    func writeHoldsTheLock() throws {
+        let dir = Scratch()
+        try sqlDatabase(dir, bigRows: 1000)
+        let (process, io) = try CLI.start([
+            "sql", dir.db, "UPDATE big SET n = (SELECT count(*) FROM big a, big b WHERE a.n <= big.n)",
+        ])
+        defer { io.remove() }
+        usleep(700_000)
+        #expect(process.isRunning, "the write ended too soon: \(io.currentStderr())")
+        let second = try CLI.run(["insert", dir.db, "t"], stdin: #"{"n": 1}"# + "\n")
+        #expect(second.status == 1, "\(second)")
+        #expect(second.stderr.contains("\(process.processIdentifier)"), "\(second.stderr)")
+        let otherSQL = try CLI.run(["sql", dir.db, "DELETE FROM t"])
+        #expect(otherSQL.status == 1 && otherSQL.stderr.contains("\(process.processIdentifier)"), "\(otherSQL)")
+        kill(process.processIdentifier, SIGINT)
+        CLI.waitForExit(process)
+        #expect(io.result(of: process).status == 130)
+        let db = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
+        #expect(try db.count("t") == 3)
     }
 
     @Test("Ctrl-C (SIGINT) stops a long query or write: exit 130, 'interrupted', nothing changed", arguments: [
@@ -286,7 +311,7 @@ struct SqlCommandTests {
     @Test("a result of many rows streams: the process's peak memory does not grow with the rows it prints")
     func streamsInConstantMemory() throws {
         let dir = Scratch()
-        try sqlDatabase(dir, bigRows: 300_000)
+        try sqlDatabase(dir, bigRows: 150_000)
         func peakKB(_ sql: String, _ format: String) throws -> Int {
             let out = dir.path + "/rss"
             let r = try CLI.runProgram("/bin/sh", ["-c",

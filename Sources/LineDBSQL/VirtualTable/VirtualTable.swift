@@ -149,7 +149,9 @@ final class TableCursor {
                 order = []
             }
         case .lookup(let column):
-            if let key = Self.lookupValue(argument, type: view.schema.columns[column].type) {
+            if argument == nil || argument == .null {
+                order = []  // `= NULL` is true for no row (a join on a NULL value must not scan the table)
+            } else if let key = Self.lookupValue(argument, type: view.schema.columns[column].type) {
                 order = view.slot(column: column, equals: key).map { [$0] } ?? []
             }
         // A value of another storage class than the column's (`id = '5'`): scan, and SQLite compares each row
