@@ -49,7 +49,7 @@ public struct ColumnTypeInference: Sendable, Hashable {
     /// - Parameter text: the text; empty or blank is null.
     public mutating func add(text: String) {
         var text = text
-        text.withUTF8 { add(utf8: $0) }
+        _ = text.withUTF8 { add(utf8: $0) }
     }
 
     /// Adds a value given as text, as UTF-8 bytes. Returns `false` for a blank text (null), `true` otherwise
