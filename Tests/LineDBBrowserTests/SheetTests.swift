@@ -246,18 +246,19 @@ struct SheetTests {
         let db = try Fixture.saved(in: dir)
         try db.insert("student", ["name": "Alice", "email": "x@y"])
         let csv = dir.path + "/names.csv"
-        let terminal = MemoryTerminal(rows: 24, columns: 120)
-        terminal.type([.enter, .character("l"), .character("F"), .character("l"), .character("["), .character("x")])
-        terminal.type([.character("c")])
-        let app = BrowserApp(database: db)
-        _ = try app.run(on: terminal)
-        #expect(terminal.screen.contains("Export as csv to: ./student-name-frequency.csv"))
-        let run = MemoryTerminal(rows: 24, columns: 120)
-        run.type([.enter, .character("l"), .character("F"), .character("l"), .character("["), .character("x"),
-                  .character("c"), .control("u")] + keys(csv) + [.enter])
+        // (Each group is typed once the browser waits for keys: keys typed while a sheet is counted wait for it.)
+        let open: [(wait: PacedTerminal.Wait, keys: [Key])] = [(.idle, [.enter, .character("l"), .character("F")])]
+        let terminal = PacedTerminal(rows: 24, columns: 120, open + [(.idle, [.character("l"), .character("[")]),
+                                     (.idle, [.character("x"), .character("c")]), (.idle, [.escape])])
+        _ = try BrowserApp(database: db).run(on: terminal)
+        // (The frame before Esc closed the prompt.)
+        let prompt = terminal.frames[terminal.groupFrames[3] - 1].text
+        #expect(prompt.contains("Export as csv to: ./student-name-frequency.csv"))
+        let run = PacedTerminal(rows: 24, columns: 120, open + [(.idle, [.character("l"), .character("[")]),
+            (.idle, [.character("x"), .character("c"), .control("u")] + keys(csv) + [.enter])])
         let exporter = BrowserApp(database: db)
         _ = try exporter.run(on: run)
-        #expect(exporter.state?.message == "exported 10 rows of the frequency sheet to \(csv) (csv)")
+        #expect(run.statusLines.contains { $0.contains("exported 10 rows of the frequency sheet to \(dir.path)") })
         let lines = dir.read("names.csv").split(separator: "\n").map(String.init)
         #expect(lines.first == "name,count,percent,bar")
         // Sorted by count ascending: the one name with two records comes last.
@@ -265,9 +266,8 @@ struct SheetTests {
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.contains(",1,9.09,") })
 
         let json = dir.path + "/names.json"
-        let second = MemoryTerminal(rows: 24, columns: 120)
-        second.type([.enter, .character("l"), .character("F"), .character("x"), .character("j"), .control("u")]
-            + keys(json) + [.enter])
+        let second = PacedTerminal(rows: 24, columns: 120, open + [
+            (.idle, [.character("x"), .character("j"), .control("u")] + keys(json) + [.enter])])
         _ = try BrowserApp(database: db).run(on: second)
         let object = try JSONParser.parse(dir.read("names.json")).objectValue
         #expect(object?["count"] == .int(10))

@@ -152,6 +152,8 @@ final class FrequencyBuild: SheetBuild {
                 order = sorter!.order
                 sorter = nil
                 startBuilding()
+                // (A short sort leaves the rest of the budget to the next phase: a small table is done in one slice.)
+                return min(budget, max(1, counts.count))
             }
             return budget
         case .building:
