@@ -70,6 +70,20 @@ struct SheetTests {
         #expect(d.state.sheet!.title == "Frequency of city in t (\(filtered) of 13 rows)")
     }
 
+    @Test("F and I over no rows (a filter that matches nothing) give an empty sheet and a sheet of zeros")
+    func noRows() throws {
+        var d = Driver(try SheetFixture.database())
+        d.press(.enter, .character("l"), .character("f"))
+        d.type("= nothing like this")
+        d.press(.enter)
+        #expect(d.state.view.isEmpty)
+        d.press(.character("F"))
+        #expect(d.state.sheet != nil && d.state.table?.rows.isEmpty == true && d.state.task == nil)
+        d.press(.escape, .character("I"))
+        let rows = shown(d.state)
+        #expect(rows.count == 4 && rows.allSatisfy { $0[2] == .int(0) && $0[3] == .int(0) && $0[5] == .null })
+    }
+
     @Test("Enter on a frequency row filters the table to exactly that value (null, \"\", the Kelvin sign) and goes back")
     func enterFilters() throws {
         for (value, expected) in [(JSONValue.null, 2), ("", 2), ("\u{212A}", 1), ("a", 3)] {

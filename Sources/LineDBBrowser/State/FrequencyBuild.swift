@@ -128,12 +128,9 @@ final class FrequencyBuild: SheetBuild {
             }
             return done
         case .orderingValues:
-            if !keys!.isComplete {
-                let done = keys!.extract(budget: budget)
-                if keys!.isComplete { startOrderingCounts(valueOrder: keys) }
-                return done
-            }
-            return 0
+            let done = keys!.isComplete ? 0 : keys!.extract(budget: budget)
+            if keys!.isComplete { startOrderingCounts(valueOrder: keys) }  // (at once when there is no value)
+            return done
         case .orderingCounts:
             let counts = self.counts
             let finished: Bool
