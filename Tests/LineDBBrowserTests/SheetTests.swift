@@ -46,9 +46,9 @@ struct SheetTests {
         #expect(rows.map { $0[0] } == ["a", "b", .null, "", "K", "\u{212A}", "c"])
         for row in rows { #expect(row[1] == .int(counts[row[0]]!)) }
         #expect(rows[0][2] == .double(23.08))  // 3 of 13
-        #expect(rows[0][3] == .string(String(repeating: "█", count: 20)))
-        #expect(rows[2][3] == .string(String(repeating: "█", count: 13)))  // 2/3 of 20
-        #expect(rows.last![3] == .string(String(repeating: "█", count: 7)))
+        #expect(rows[0][3] == .string(String(repeating: "█", count: 12)))
+        #expect(rows[2][3] == .string(String(repeating: "█", count: 8)))  // 2/3 of 12
+        #expect(rows.last![3] == .string(String(repeating: "█", count: 4)))
         // On screen: the heading, the status line, null shown as null, "" as an empty cell.
         let screen = d.lines.joined(separator: "\n")
         #expect(screen.contains("Frequency of city in t: 7 rows"))

@@ -13,7 +13,7 @@ import LineDB
 /// - building the rows.
 final class FrequencyBuild: SheetBuild {
     /// The widest bar, in characters (the most frequent value's).
-    static let barWidth = 20
+    static let barWidth = 12
     /// The most distinct values counted in a hash; more are counted by sorting.
     static let hashLimit = 1 << 16
 
