@@ -109,4 +109,27 @@ struct QuerySheetTests {
         #expect(terminal.statusLines[terminal.groupFrames[2] - 1].contains("running the query… "))
         #expect(terminal.statusLines.last!.contains("query cancelled"))
     }
+
+    @Test("sheets stack: F on a query sheet's column counts its rows; Enter filters the query sheet; Esc pops one")
+    func frequencyOfQuery() throws {
+        let app = BrowserApp(database: try Fixture.memory(studentCount: 40))
+        let terminal = PacedTerminal(rows: 24, columns: 120, [
+            (.idle, query("SELECT id, born FROM student WHERE id <= 12")),
+            (.idle, [.character("l"), .character("F")]),
+            (.idle, [.character("j"), .enter]),
+        ])
+        _ = try app.run(on: terminal)
+        let state = try #require(app.state)
+        // Back on the query sheet, filtered to the second most frequent birth date.
+        #expect(state.sheets.count == 1)
+        guard case .query? = state.sheet?.kind else { Issue.record("not on the query sheet"); return }
+        let table = try #require(state.table)
+        let shownDates = state.view.map { table.rows[$0][1] }
+        let db = try Fixture.memory(studentCount: 40)
+        var counts: [JSONValue: Int] = [:]
+        for record in try db.select("student") where record["id"]!.intValue! <= 12 { counts[record["born"]!, default: 0] += 1 }
+        let second = counts.sorted { $0.value != $1.value ? $0.value > $1.value : JSONValue.compare($0.key, $1.key) < 0 }[1]
+        #expect(shownDates.count == second.value && shownDates.allSatisfy { $0 == second.key })
+        #expect(terminal.frames.contains { $0.text.contains("2 sheets: frequency sheet") })
+    }
 }
