@@ -30,7 +30,9 @@ struct QuerySheetTests {
         #expect(table.schema.columns.map(\.name) == ["initial", "n", "avg(gpa)"])
         #expect(table.schema.columns.map(\.type) == [.str, .int, .float])
         var counts: [String: Int] = [:]
-        for record in try db.select("student") { counts[String(record["name"]!.stringValue!.prefix(1)), default: 0] += 1 }
+        for record in try db.select("student") {
+            counts[String(record["name"]!.stringValue!.prefix(1)), default: 0] += 1
+        }
         let rows = state.view.map { table.rows[$0] }
         #expect(rows.count == counts.count)
         for row in rows { #expect(row[1] == .int(counts[row[0].stringValue!]!)) }
@@ -74,7 +76,8 @@ struct QuerySheetTests {
     func failures() throws {
         let (state, _) = try run(query("SELECT nope FROM student"))
         #expect(state.messageIsError && state.message.contains("no such column: nope"))
-        #expect(state.mode == .prompt(Prompt(purpose: .query(history: 1), editor: LineEditor("SELECT nope FROM student"))))
+        let mended = Prompt(purpose: .query(history: 1), editor: LineEditor("SELECT nope FROM student"))
+        #expect(state.mode == .prompt(mended))
         let db = try Fixture.memory(studentCount: 40)
         let (refused, _) = try run(query("DELETE FROM student"), database: db)
         #expect(refused.messageIsError && refused.message.contains("the query prompt only reads"))
@@ -127,8 +130,10 @@ struct QuerySheetTests {
         let shownDates = state.view.map { table.rows[$0][1] }
         let db = try Fixture.memory(studentCount: 40)
         var counts: [JSONValue: Int] = [:]
-        for record in try db.select("student") where record["id"]!.intValue! <= 12 { counts[record["born"]!, default: 0] += 1 }
-        let second = counts.sorted { $0.value != $1.value ? $0.value > $1.value : JSONValue.compare($0.key, $1.key) < 0 }[1]
+        for record in try db.select("student") where record["id"]!.intValue! <= 12 {
+            counts[record["born"]!, default: 0] += 1
+        }
+        let second = counts.sorted { a, b in a.value != b.value ? a.value > b.value : JSONValue.compare(a.key, b.key) < 0 }[1]
         #expect(shownDates.count == second.value && shownDates.allSatisfy { $0 == second.key })
         #expect(terminal.frames.contains { $0.text.contains("2 sheets: frequency sheet") })
     }

@@ -13,14 +13,14 @@ extension BrowserApp {
             if try session.writes(sql) {
                 state.fail("the query prompt only reads (SELECT, WITH, VALUES…): write with linedb sql, or edit "
                            + "in the grid; nothing was run")
-                state.mode = .prompt(Prompt(purpose: .query(history: state.queryHistory.count), editor: LineEditor(sql)))
+                state.reopenQueryPrompt(sql)
                 return
             }
             let keys = Dictionary(state.tables.compactMap { t in t.keyColumn.map { (t.name, $0) } }) { a, _ in a }
             state.startQuery(SQLQueryRun(sql: sql, session: session, keys: keys))
         } catch {
             state.fail("query failed: \(error)")
-            state.mode = .prompt(Prompt(purpose: .query(history: state.queryHistory.count), editor: LineEditor(sql)))
+            state.reopenQueryPrompt(sql)
         }
     }
 }
@@ -71,7 +71,9 @@ final class SQLQueryRun: RunningQuery, @unchecked Sendable {
 
     /// Runs the query and converts its result: values as the grid shows them, column types from the values, and
     /// which columns hold a table's key.
-    private static func run(_ sql: String, on session: SQLSession, keys: [String: String]) -> Result<QueryResult, QueryFailure> {
+    private static func run(
+        _ sql: String, on session: SQLSession, keys: [String: String]
+    ) -> Result<QueryResult, QueryFailure> {
         do {
             var columns: [String] = []
             var rows: [[JSONValue]] = []
