@@ -37,6 +37,10 @@ extension Benchmark {
                 target: "≤ 16 ms", met: s.median <= 0.016))
         }
         for note in probe.notes { report.line("  screen: \(note)") }
+        let peer = "sqlite3 '\(browserSQLite)' '\(BrowserProbe.groupBy)' >/dev/null"
+        if fileSize(browserSQLite) > 0, let t = shellTime(peer) {
+            report.line("  peer: the query sheet's query in the sqlite3 shell on a native copy: \(duration(t))")
+        }
         if !options.keep {
             removeTree(browserDB)
             removeSQLite(browserSQLite)
@@ -49,7 +53,9 @@ extension BrowserProbe {
     static let frequencyEmail = "F frequency of email (a value per record)"
     static let frequencyGPA = "F frequency of gpa (301 values)"
     static let describe = "I describe (6 columns)"
-    static let sheetOps = [frequencyName, frequencyEmail, frequencyGPA, describe]
+    static let groupBy = "SELECT name, count(*) AS n FROM student GROUP BY name ORDER BY n DESC"
+    static let querySheet = ": query sheet (GROUP BY name, count)"
+    static let sheetOps = [frequencyName, frequencyEmail, frequencyGPA, describe, querySheet]
     static let sheetBack = "Esc: sheet → table"
     static let sheetMove = "j on a frequency sheet"
     static let sheetCancel = "Esc during F frequency of id"
@@ -66,6 +72,8 @@ extension BrowserProbe {
             script += [.op(.character("F"), frequencyGPA), .key(.escape, sheetBack)]
             script += [.op(.character("I"), describe), .key(.escape, sheetBack), .key(.character("0"), nil)]
             script.append(.cancel(.character("F"), sheetCancel, frames: 3))
+            script += (":" + groupBy).map { .key(.character($0), nil) }
+            script += [.op(.enter, querySheet), .key(.escape, sheetBack)]
         }
         script.append(.key(.character("q"), nil))
         return script

@@ -46,9 +46,9 @@ struct SheetTests {
         #expect(rows.map { $0[0] } == ["a", "b", .null, "", "K", "\u{212A}", "c"])
         for row in rows { #expect(row[1] == .int(counts[row[0]]!)) }
         #expect(rows[0][2] == .double(23.08))  // 3 of 13
-        #expect(rows[0][3] == .string(String(repeating: "█", count: 20)))
-        #expect(rows[2][3] == .string(String(repeating: "█", count: 13)))  // 2/3 of 20
-        #expect(rows.last![3] == .string(String(repeating: "█", count: 7)))
+        #expect(rows[0][3] == .string(String(repeating: "█", count: 12)))
+        #expect(rows[2][3] == .string(String(repeating: "█", count: 8)))  // 2/3 of 12
+        #expect(rows.last![3] == .string(String(repeating: "█", count: 4)))
         // On screen: the heading, the status line, null shown as null, "" as an empty cell.
         let screen = d.lines.joined(separator: "\n")
         #expect(screen.contains("Frequency of city in t: 7 rows"))
@@ -68,6 +68,20 @@ struct SheetTests {
         #expect(rows.reduce(0) { $0 + ($1[1].intValue ?? 0) } == filtered)
         #expect(!rows.contains { $0[0] == "a" })
         #expect(d.state.sheet!.title == "Frequency of city in t (\(filtered) of 13 rows)")
+    }
+
+    @Test("F and I over no rows (a filter that matches nothing) give an empty sheet and a sheet of zeros")
+    func noRows() throws {
+        var d = Driver(try SheetFixture.database())
+        d.press(.enter, .character("l"), .character("f"))
+        d.type("= nothing like this")
+        d.press(.enter)
+        #expect(d.state.view.isEmpty)
+        d.press(.character("F"))
+        #expect(d.state.sheet != nil && d.state.table?.rows.isEmpty == true && d.state.task == nil)
+        d.press(.escape, .character("I"))
+        let rows = shown(d.state)
+        #expect(rows.count == 4 && rows.allSatisfy { $0[2] == .int(0) && $0[3] == .int(0) && $0[5] == .null })
     }
 
     @Test("Enter on a frequency row filters the table to exactly that value (null, \"\", the Kelvin sign) and goes back")
@@ -246,18 +260,19 @@ struct SheetTests {
         let db = try Fixture.saved(in: dir)
         try db.insert("student", ["name": "Alice", "email": "x@y"])
         let csv = dir.path + "/names.csv"
-        let terminal = MemoryTerminal(rows: 24, columns: 120)
-        terminal.type([.enter, .character("l"), .character("F"), .character("l"), .character("["), .character("x")])
-        terminal.type([.character("c")])
-        let app = BrowserApp(database: db)
-        _ = try app.run(on: terminal)
-        #expect(terminal.screen.contains("Export as csv to: ./student-name-frequency.csv"))
-        let run = MemoryTerminal(rows: 24, columns: 120)
-        run.type([.enter, .character("l"), .character("F"), .character("l"), .character("["), .character("x"),
-                  .character("c"), .control("u")] + keys(csv) + [.enter])
+        // (Each group is typed once the browser waits for keys: keys typed while a sheet is counted wait for it.)
+        let open: [(wait: PacedTerminal.Wait, keys: [Key])] = [(.idle, [.enter, .character("l"), .character("F")])]
+        let terminal = PacedTerminal(rows: 24, columns: 120, open + [(.idle, [.character("l"), .character("[")]),
+                                     (.idle, [.character("x"), .character("c")]), (.idle, [.escape])])
+        _ = try BrowserApp(database: db).run(on: terminal)
+        // (The frame before Esc closed the prompt.)
+        let prompt = terminal.frames[terminal.groupFrames[3] - 1].text
+        #expect(prompt.contains("Export as csv to: ./student-name-frequency.csv"))
+        let run = PacedTerminal(rows: 24, columns: 120, open + [(.idle, [.character("l"), .character("[")]),
+            (.idle, [.character("x"), .character("c"), .control("u")] + keys(csv) + [.enter])])
         let exporter = BrowserApp(database: db)
         _ = try exporter.run(on: run)
-        #expect(exporter.state?.message == "exported 10 rows of the frequency sheet to \(csv) (csv)")
+        #expect(run.statusLines.contains { $0.contains("exported 10 rows of the frequency sheet to \(dir.path)") })
         let lines = dir.read("names.csv").split(separator: "\n").map(String.init)
         #expect(lines.first == "name,count,percent,bar")
         // Sorted by count ascending: the one name with two records comes last.
@@ -265,9 +280,8 @@ struct SheetTests {
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.contains(",1,9.09,") })
 
         let json = dir.path + "/names.json"
-        let second = MemoryTerminal(rows: 24, columns: 120)
-        second.type([.enter, .character("l"), .character("F"), .character("x"), .character("j"), .control("u")]
-            + keys(json) + [.enter])
+        let second = PacedTerminal(rows: 24, columns: 120, open + [
+            (.idle, [.character("x"), .character("j"), .control("u")] + keys(json) + [.enter])])
         _ = try BrowserApp(database: db).run(on: second)
         let object = try JSONParser.parse(dir.read("names.json")).objectValue
         #expect(object?["count"] == .int(10))

@@ -66,4 +66,35 @@ struct SheetTerminalTests {
         #expect(rows.allSatisfy { $0.contains(second) }, "\(shown(filtered.screen))")
         try session.quit()
     }
+
+    @Test(": runs SQL at 80x24: the result as a sheet, Esc back; Enter on a row with a key opens the record")
+    func querySheet() throws {
+        let scratch = Scratch()
+        let (session, db) = try openDemoBrowser(scratch, table: "instructor", width: 80, height: 24)
+        defer { session.stop() }
+        let select = try Programs.linedb(["select", db, "instructor"])
+        try #require(select.status == 0, "\(select)")
+        let departments = Set(select.stdout.split(separator: "\n").map { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["department"] as? String
+        })
+        try session.send(":")
+        try session.send(["-l", "SELECT department, count(*) AS n FROM instructor GROUP BY department ORDER BY n DESC"])
+        try session.send("Enter")
+        let sheet = try session.waitForScreen { statusLine($0).contains("query sheet  row 1 of \(departments.count)") }
+        #expect(sheet.met, "no query sheet:\n\(shown(sheet.screen))")
+        #expect(sheet.screen.contains { $0.contains("Query: SELECT department, count(*)") }, "\(shown(sheet.screen))")
+        try session.send("Escape")
+        #expect(try session.waitForScreen { statusLine($0).contains("instructor  row 1 of ") }.met)
+
+        try session.send(":")
+        try session.send(["-l", "SELECT name, id FROM student WHERE id IN (7, 9) ORDER BY id"])
+        try session.send("Enter")
+        #expect(try session.waitForScreen { statusLine($0).contains("query sheet  row 1 of 2") }.met)
+        try session.send("j", "Enter")
+        let opened = try session.waitForScreen { statusLine($0).contains("student  row ") }
+        #expect(opened.met, "Enter did not open student 9:\n\(shown(opened.screen))")
+        let cursor = try session.waitForCursor { _, cell in cell == "9" }
+        #expect(cursor.met, "the cursor is not on student 9: \(String(describing: cursor.cursor))\n\(shown(cursor.screen))")
+        try session.quit()
+    }
 }

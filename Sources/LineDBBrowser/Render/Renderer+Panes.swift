@@ -157,7 +157,8 @@ extension Renderer {
                          (hint([.add], "add"), 2), (hint([.delete], "delete"), 2), (hint([.undo], "undo"), 2),
                          (hint([.search], "search"), 1), (hint([.filter], "filter"), 3),
                          (hint([.sortAscending, .sortDescending], "sort"), 3), (hint([.save], "save"), 0),
-                         (hint([.preview], "preview"), 4)]
+                         (hint([.preview], "preview"), 4), (hint([.frequency], "frequency"), 5),
+                         (hint([.query], "SQL"), 5)]
             }
             text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
         case .help, .preview: text = "Esc close"

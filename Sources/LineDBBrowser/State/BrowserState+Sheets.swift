@@ -233,11 +233,15 @@ extension BrowserState {
         switch result {
         case .failure(let failure):
             fail("query failed: \(failure.message)")
-            // Back in the prompt with the query, to mend it.
-            mode = .prompt(Prompt(purpose: .query(history: queryHistory.count), editor: LineEditor(run.sql)))
+            reopenQueryPrompt(run.sql)
         case .success(let result):
             openQuerySheet(sql: run.sql, result: result)
         }
+    }
+
+    /// Back in the SQL prompt with `sql`, to mend it (after a refusal or an error).
+    mutating func reopenQueryPrompt(_ sql: String) {
+        mode = .prompt(Prompt(purpose: .query(history: queryHistory.count), editor: LineEditor(sql)))
     }
 
     /// Esc while a query runs: interrupts it; nothing else changes.

@@ -98,6 +98,7 @@ final class DescribeBuild: SheetBuild {
                 let order = numberSort!.order
                 numberSort = nil
                 finishColumn(sortedBy: order)
+                return min(budget, max(1, numbers.count))  // (the rest to the next column)
             }
             return budget
         }

@@ -28,7 +28,9 @@ public struct SheetExport: Sendable, Equatable {
     public var schema: TableSchema
     /// The rows, in the order shown.
     public var rows: [[JSONValue]]
+    /// The file, as typed (relative to the current directory, or absolute).
     public var path: String
+    /// The file format.
     public var format: ExportFormat
     /// Replace an existing file (otherwise the browser asks first).
     public var overwrite: Bool

@@ -13,7 +13,7 @@ import LineDB
 /// - building the rows.
 final class FrequencyBuild: SheetBuild {
     /// The widest bar, in characters (the most frequent value's).
-    static let barWidth = 20
+    static let barWidth = 12
     /// The most distinct values counted in a hash; more are counted by sorting.
     static let hashLimit = 1 << 16
 
@@ -128,12 +128,9 @@ final class FrequencyBuild: SheetBuild {
             }
             return done
         case .orderingValues:
-            if !keys!.isComplete {
-                let done = keys!.extract(budget: budget)
-                if keys!.isComplete { startOrderingCounts(valueOrder: keys) }
-                return done
-            }
-            return 0
+            let done = keys!.isComplete ? 0 : keys!.extract(budget: budget)
+            if keys!.isComplete { startOrderingCounts(valueOrder: keys) }  // (at once when there is no value)
+            return done
         case .orderingCounts:
             let counts = self.counts
             let finished: Bool
@@ -152,6 +149,8 @@ final class FrequencyBuild: SheetBuild {
                 order = sorter!.order
                 sorter = nil
                 startBuilding()
+                // (A short sort leaves the rest of the budget to the next phase: a small table is done in one slice.)
+                return min(budget, max(1, counts.count))
             }
             return budget
         case .building:

@@ -5,9 +5,12 @@ public struct QueryResult: Sendable, Equatable {
     /// Where a result column comes from when it is a table's column as it is (`SELECT id, name FROM student`);
     /// an expression (`count(*)`, `a + 1`) comes from nowhere.
     public struct Origin: Sendable, Equatable {
+        /// The table's name.
         public var table: String
+        /// The column's name in that table.
         public var column: String
 
+        /// The origin `table`.`column`.
         public init(table: String, column: String) {
             self.table = table
             self.column = column
@@ -23,6 +26,7 @@ public struct QueryResult: Sendable, Equatable {
     /// The rows, one value per column.
     public var rows: [[JSONValue]]
 
+    /// A result of `rows` under `columns`, their `origins` and `types` (one of each per column).
     public init(columns: [String], origins: [Origin?], types: [ColumnType], rows: [[JSONValue]]) {
         self.columns = columns
         self.origins = origins
@@ -56,10 +60,13 @@ public struct QueryResult: Sendable, Equatable {
 
 /// Why a query failed: SQLite's message (with the position in the query it names), or that it was interrupted.
 public struct QueryFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, as the status line says it.
     public var message: String
 
+    /// A failure saying `message`.
     public init(_ message: String) { self.message = message }
 
+    /// The message.
     public var description: String { message }
 }
 

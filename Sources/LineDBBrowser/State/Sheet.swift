@@ -18,10 +18,13 @@ public struct Sheet: Sendable {
 
     /// A result column holding the primary key of `table`'s records.
     public struct RecordLink: Sendable, Equatable {
+        /// The result column's position.
         public var column: Int
+        /// The table whose key it holds.
         public var table: String
     }
 
+    /// What the sheet shows.
     public let kind: Kind
     /// The grid's heading: "Frequency of city in student", "Describe student (12 of 40 rows)".
     public let title: String

@@ -49,6 +49,7 @@ struct SortedRuns {
             if sorter!.step(budget: budget, less: { keys.compare($0, $1) < 0 }) {
                 order = sorter!.order
                 sorter = nil
+                return min(budget, positions.count)  // (the rest to the scan)
             }
             return budget
         }
