@@ -231,6 +231,28 @@ public final class SQLSession {
         return statements.contains { !$0.readOnly }
     }
 
+    /// Where a result column comes from: a column of a table (through any alias), for a column that is one.
+    public struct ColumnOrigin: Sendable, Equatable {
+        /// The table's name (as LineDB names it).
+        public var table: String
+        /// The column's name in that table (as LineDB names it).
+        public var column: String
+    }
+
+    /// For each column of the result whose names ``run(_:parameters:row:columns:)`` last passed to `columns`: the
+    /// table column it reads, or `nil` for an expression (`count(*)`, `a + 1`). Set just before `columns` is called.
+    public private(set) var columnOrigins: [ColumnOrigin?] = []
+
+    private func origin(ofColumn i: Int32, in statement: OpaquePointer) -> ColumnOrigin? {
+        guard let t = sqlite3_column_table_name(statement, i), let c = sqlite3_column_origin_name(statement, i),
+            let id = idsByName[String(cString: t)]
+        else { return nil }
+        let table = tables[id]
+        let declared = SQLNames.columns(of: table.schema.columns.map(\.name), table: table.name).names
+        guard let index = declared.firstIndex(of: String(cString: c)) else { return nil }
+        return ColumnOrigin(table: table.name, column: table.schema.columns[index].name)
+    }
+
     /// Stops the running statement as soon as possible; it fails with ``SQLError/Kind/interrupted`` and writes
     /// nothing. Safe from any thread (and from a signal handler's thread).
     public func interrupt() {
@@ -352,6 +374,7 @@ public final class SQLSession {
             }
             let count = Int(sqlite3_column_count(s.handle))
             if count > 0 {
+                columnOrigins = (0..<count).map { origin(ofColumn: Int32($0), in: s.handle) }
                 try columns((0..<count).map { String(cString: sqlite3_column_name(s.handle, Int32($0))) })
             }
             let changesBefore = sqlite3_total_changes64(handle)

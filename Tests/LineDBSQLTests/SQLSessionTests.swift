@@ -272,4 +272,16 @@ struct SQLSessionTests {
         try s.run("UPDATE t SET Name_2 = 'C'")
         #expect(try db.get("t", key: 1)?["Name"] == "C")
     }
+
+    @Test("a result column's origin: the table column it reads, through aliases; nil for an expression")
+    func columnOrigins() throws {
+        let dir = TempDir()
+        let db = try makeTypedDatabase(dir)
+        let s = try SQLSession(database: db)
+        try s.run("SELECT i.id AS k, code, price * 2, (SELECT 1) FROM item AS i WHERE id = 1")
+        #expect(s.columnOrigins == [
+            SQLSession.ColumnOrigin(table: "item", column: "id"), SQLSession.ColumnOrigin(table: "item", column: "code"),
+            nil, nil,
+        ])
+    }
 }

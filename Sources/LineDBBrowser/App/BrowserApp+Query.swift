@@ -35,7 +35,7 @@ final class SQLQueryRun: RunningQuery, @unchecked Sendable {
     /// Set once, by the query's thread, under `condition`.
     private var outcome: Result<QueryResult, QueryFailure>?
 
-    /// Starts `sql` at once. `keys`: each table's primary key column (for ``QueryOrigins``).
+    /// Starts `sql` at once. `keys`: each table's primary key column (a result column that reads one opens its record).
     init(sql: String, session: SQLSession, keys: [String: String]) {
         self.sql = sql
         self.session = session
@@ -83,7 +83,13 @@ final class SQLQueryRun: RunningQuery, @unchecked Sendable {
                                 rows = []
                             })
             let types = QueryResult.inferTypes(of: rows, columns: columns.count)
-            let origins = QueryOrigins.guess(sql: sql, columns: columns, keys: keys)
+            // The columns that read a table's primary key (through any alias), as SQLite traces them.
+            let origins = session.columnOrigins.map { origin in
+                origin.flatMap { o in
+                    keys[o.table].map { String.exactlyEqual($0, o.column) } == true
+                        ? QueryResult.Origin(table: o.table, column: o.column) : nil
+                }
+            }
             return .success(QueryResult(columns: columns, origins: origins, types: types, rows: rows))
         } catch {
             return .failure(QueryFailure("\(error)"))
