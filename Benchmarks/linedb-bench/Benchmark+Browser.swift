@@ -93,7 +93,8 @@ extension Benchmark {
                 + "max \(right(duration(s.max), 9))")
         }
         for label in ["kernel: sort name descending, new", "kernel: sort name ascending, new",
-                      "kernel: sort name ascending, old"] {
+                      "kernel: sort name ascending, old", "kernel: filter name contains Wei (short form)",
+                      "kernel: filter SQL \(BrowserProbe.sqlFilter)", "kernel: filter SQL id < 0 (no row passes)"] {
             let s = samples(label)
             report.line("  \(pad(label, 44)) \(pad("no frames", 18)) median \(right(duration(s.median), 9))")
         }
@@ -330,6 +331,25 @@ func kernels(_ db: Database) {
             state.finishWork()
         }
         print("KEY kernel:_\(label.replacingOccurrences(of: " ", with: "_")),_new \(t)")
+    }
+    // Filters over every row, to their end without frames: a short form, and SQL expressions through SQLite.
+    _ = state.handle(.character("0"), context: db)
+    _ = state.handle(.character("["), context: db)  // back to key order (no sort to redo after each filter)
+    state.finishWork()
+    for (text, label) in [("~Wei", "filter name contains Wei (short form)"),
+                          (BrowserProbe.sqlFilter, "filter SQL \(BrowserProbe.sqlFilter)"),
+                          ("id < 0", "filter SQL id < 0 (no row passes)")] {
+        _ = state.handle(.character("0"), context: db)
+        _ = state.handle(.character("l"), context: db)
+        let (_, t) = timed {
+            _ = state.handle(.character("f"), context: db)
+            _ = state.type(Array(text))
+            _ = state.handle(.enter, context: db)
+            state.finishWork()
+        }
+        print("KEY kernel:_\(label.replacingOccurrences(of: " ", with: "_")) \(t)")
+        _ = state.handle(.character("F"), context: db)
+        state.finishWork()
     }
     let rows = table.rows
     let (_, old) = timed {
