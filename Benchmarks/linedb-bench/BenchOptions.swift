@@ -35,6 +35,8 @@ struct BenchOptions {
     var walOnly = false
     /// `--profile-checkpoint PATH`: internal; rounds of insert + save, update + save, insert + checkpoint.
     var profileCheckpoint: String? = nil
+    /// `--profile-filter PATH`: internal; the browser's filters over PATH's student table, for a profiler.
+    var profileFilter: String? = nil
     /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
     var browser = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
@@ -59,6 +61,7 @@ struct BenchOptions {
                                                           them all in the WAL, in transactions of 10,000)
           --profile-inserts PATH [--inserts N]            N single durable inserts into the database at PATH
           --profile-checkpoint PATH                       insert + save, update + save, insert + checkpoint on PATH
+          --profile-filter PATH                           the browser's filters (short form, SQL) on PATH's student
           --open-child PATH                               one open of PATH; prints seconds, records, peak RSS MiB
         """
 
@@ -87,6 +90,7 @@ struct BenchOptions {
             case "--profile-bulk": o.profileBulk = value()
             case "--wal-only": o.walOnly = true
             case "--profile-checkpoint": o.profileCheckpoint = value()
+            case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--typed": o.typed = true
             case "--typed-stream-child": o.typedStreamChild = value()

@@ -332,9 +332,38 @@ func kernels(_ db: Database) {
         }
         print("KEY kernel:_\(label.replacingOccurrences(of: " ", with: "_")),_new \(t)")
     }
-    // Filters over every row, to their end without frames: a short form, and SQL expressions through SQLite.
+    filterKernels(&state, db)
+    let rows = table.rows
+    let (_, old) = timed {
+        var indices = Array(rows.indices)
+        indices.sort { a, b in
+            let r = JSONValue.compare(rows[a][1], rows[b][1])
+            return r != 0 ? r < 0 : a < b
+        }
+        return indices.count
+    }
+    print("KEY kernel:_sort_name_ascending,_old \(old)")
+}
+
+/// `--profile-filter PATH`: opens PATH and runs ``filterKernels(_:_:)`` alone (for `valgrind --tool=callgrind`).
+func runProfileFilter(_ path: String) -> Never {
+    do {
+        let db = try Database(path: path)
+        var state = BrowserState(databaseName: "bench", isReadOnly: true, context: db)
+        _ = state.handle(.enter, context: db)
+        filterKernels(&state, db)
+        exit(0)
+    } catch {
+        printError("profile-filter on \(path) failed: \(error)")
+        exit(1)
+    }
+}
+
+/// Filters over every row, to their end without frames: a short form, and SQL expressions through SQLite. Prints
+/// `KEY kernel:…` lines.
+func filterKernels(_ state: inout BrowserState, _ db: Database) {
     _ = state.handle(.character("0"), context: db)
-    _ = state.handle(.character("["), context: db)  // back to key order (no sort to redo after each filter)
+    _ = state.handle(.character("["), context: db)  // key order (no sort to redo after each filter)
     state.finishWork()
     for (text, label) in [("~Wei", "filter name contains Wei (short form)"),
                           (BrowserProbe.sqlFilter, "filter SQL \(BrowserProbe.sqlFilter)"),
@@ -351,16 +380,6 @@ func kernels(_ db: Database) {
         _ = state.handle(.character("F"), context: db)
         state.finishWork()
     }
-    let rows = table.rows
-    let (_, old) = timed {
-        var indices = Array(rows.indices)
-        indices.sort { a, b in
-            let r = JSONValue.compare(rows[a][1], rows[b][1])
-            return r != 0 ? r < 0 : a < b
-        }
-        return indices.count
-    }
-    print("KEY kernel:_sort_name_ascending,_old \(old)")
 }
 
 /// What one browser child measured.
