@@ -35,6 +35,8 @@ struct BenchOptions {
     var walOnly = false
     /// `--profile-checkpoint PATH`: internal; rounds of insert + save, update + save, insert + checkpoint.
     var profileCheckpoint: String? = nil
+    /// `--profile-filter PATH`: internal; the browser's filters over PATH's student table, for a profiler.
+    var profileFilter: String? = nil
     /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
     var browser = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
@@ -77,6 +79,7 @@ struct BenchOptions {
                                                           them all in the WAL, in transactions of 10,000)
           --profile-inserts PATH [--inserts N]            N single durable inserts into the database at PATH
           --profile-checkpoint PATH                       insert + save, update + save, insert + checkpoint on PATH
+          --profile-filter PATH                           the browser's filters (short form, SQL) on PATH's student
           --open-child PATH                               one open of PATH; prints seconds, records, peak RSS MiB
           --profile-sql DIR linedb|sqlite [--records N]   the --sql queries once on one side (makes DIR if absent);
                                                           valgrind --tool=callgrind --toggle-collect='*sqlProfileTarget*'
@@ -107,6 +110,7 @@ struct BenchOptions {
             case "--profile-bulk": o.profileBulk = value()
             case "--wal-only": o.walOnly = true
             case "--profile-checkpoint": o.profileCheckpoint = value()
+            case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
             case "--typed": o.typed = true

@@ -103,7 +103,8 @@ extension Benchmark {
                 + "max \(right(duration(s.max), 9))")
         }
         for label in ["kernel: sort name descending, new", "kernel: sort name ascending, new",
-                      "kernel: sort name ascending, old"] {
+                      "kernel: sort name ascending, old", "kernel: filter name contains Wei (short form)",
+                      "kernel: filter SQL \(BrowserProbe.sqlFilter)", "kernel: filter SQL id < 0 (no row passes)"] {
             let s = samples(label)
             report.line("  \(pad(label, 44)) \(pad("no frames", 18)) median \(right(duration(s.median), 9))")
         }
@@ -341,6 +342,7 @@ func kernels(_ db: Database) {
         }
         print("KEY kernel:_\(label.replacingOccurrences(of: " ", with: "_")),_new \(t)")
     }
+    filterKernels(&state, db)
     let rows = table.rows
     let (_, old) = timed {
         var indices = Array(rows.indices)
@@ -351,6 +353,43 @@ func kernels(_ db: Database) {
         return indices.count
     }
     print("KEY kernel:_sort_name_ascending,_old \(old)")
+}
+
+/// `--profile-filter PATH`: opens PATH and runs ``filterKernels(_:_:)`` alone (for `valgrind --tool=callgrind`).
+func runProfileFilter(_ path: String) -> Never {
+    do {
+        let db = try Database(path: path)
+        var state = BrowserState(databaseName: "bench", isReadOnly: true, context: db)
+        _ = state.handle(.enter, context: db)
+        filterKernels(&state, db)
+        exit(0)
+    } catch {
+        printError("profile-filter on \(path) failed: \(error)")
+        exit(1)
+    }
+}
+
+/// Filters over every row, to their end without frames: a short form, and SQL expressions through SQLite. Prints
+/// `KEY kernel:…` lines.
+func filterKernels(_ state: inout BrowserState, _ db: Database) {
+    _ = state.handle(.character("0"), context: db)
+    _ = state.handle(.character("["), context: db)  // key order (no sort to redo after each filter)
+    state.finishWork()
+    for (text, label) in [("~Wei", "filter name contains Wei (short form)"),
+                          (BrowserProbe.sqlFilter, "filter SQL \(BrowserProbe.sqlFilter)"),
+                          ("id < 0", "filter SQL id < 0 (no row passes)")] {
+        _ = state.handle(.character("0"), context: db)
+        _ = state.handle(.character("l"), context: db)
+        let (_, t) = timed {
+            _ = state.handle(.character("f"), context: db)
+            _ = state.type(Array(text))
+            _ = state.handle(.enter, context: db)
+            state.finishWork()
+        }
+        print("KEY kernel:_\(label.replacingOccurrences(of: " ", with: "_")) \(t)")
+        _ = state.handle(.character("F"), context: db)
+        state.finishWork()
+    }
 }
 
 /// What one browser child measured.

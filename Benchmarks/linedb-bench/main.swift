@@ -16,6 +16,7 @@ let options = BenchOptions.parse(CommandLine.arguments)
 if let path = options.openChild { Benchmark.runOpenChild(path) }
 if let path = options.profileBulk { Benchmark.runProfileBulk(path, count: options.records, walOnly: options.walOnly) }
 if let path = options.profileCheckpoint { Benchmark.runProfileCheckpoint(path) }
+if let path = options.profileFilter { runProfileFilter(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }

@@ -125,13 +125,15 @@ public final class BrowserApp {
                 while left > 0 {
                     let n = state.movesInOne(key) ? left : 1
                     left -= n
+                    let wasWorking = state.task != nil
                     let effects = state.handle(key, repeat: n, context: database)
                     for effect in effects where perform(effect, on: &state, terminal: terminal) { return .quit }
                     if !effects.isEmpty { changed = true }
                     // A search, filter or sort that a key started gets its first slice at once: on a small table it
                     // is done before the next key (typed ahead) is handled, and the first match shows in the next
-                    // frame.
-                    if state.task != nil {
+                    // frame. (A key handled while a task runs, a move, is drawn at once: the task's next slice comes
+                    // after the frame, so the key waits for no slice.)
+                    if state.task != nil && !wasWorking {
                         state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
                     }
                     state.scrollToCursor()

@@ -19,6 +19,9 @@ public final class SQLFilterEvaluator: FilterEvaluator, @unchecked Sendable {
         self.database = database
     }
 
+    /// Compiles `expression` over the rows of `input` (positions in `rows`) as the `WHERE` of a query on a view of
+    /// them named as the table; refuses anything that would write.
+    /// - Throws: ``FilterExpressionError`` with SQLite's message and its place in the expression.
     public func scanner(for expression: String, schema: TableSchema, rows: [[JSONValue]], input: [Int]) throws
         -> FilterExpressionScanner
     {
