@@ -238,6 +238,7 @@ enum TableModule {
         ) -> Int32 = { vtab, argc, argv, rowidOut in
             let table = table(vtab)
             let values = (0..<Int(argc)).map { SQLiteValue(sqliteValue: argv![$0]!) }
+            table.writes += 1  // the table's open cursors take a new view at their next start
             do {
                 if let slot = try table.session.write(to: table, arguments: values) { rowidOut?.pointee = sqlite3_int64(slot) }
                 return SQLITE_OK

@@ -17,6 +17,8 @@ final class VirtualTable {
     unowned let session: SQLSession
     /// Cached answer of ``RowsView/keysAscendInSlotOrder()`` for the view with this (version, slotCount).
     private var ascendCache: (version: Int, slots: Int, ascend: Bool)?
+    /// Writes SQLite made through this table (`xUpdate`): a cursor's view taken before a write is taken again.
+    var writes = 0
 
     init(name: String, schema: TableSchema, source: Source, session: SQLSession) {
         self.name = name
@@ -104,11 +106,20 @@ struct ScanPlan: Equatable {
 }
 
 /// One running scan: the view it reads and where it is.
+///
+/// A cursor lives for one run of a statement (SQLite opens it at the start and closes it at the end) and is
+/// started again (`xFilter`) for every row of an outer loop when it is the inner side of a join. It takes its
+/// view once and keeps it for the statement (one state for the whole statement, and no view per inner lookup),
+/// taking it again only after a write through its table.
 final class TableCursor {
     let table: VirtualTable
     private var view: (any RowsView)?
-    /// Positions to visit, when not simply `0..<slotCount` (a lookup, or key order that is not position order).
+    /// ``VirtualTable/writes`` when `view` was taken.
+    private var viewWrites = 0
+    /// Positions to visit, when not simply `0..<slotCount` (key order that is not position order).
     private var order: [Int]?
+    /// The one position to visit (a lookup), when not `nil`.
+    private var single: Int?
     private var descending = false
     private var index = 0
     private var end = 0
@@ -125,21 +136,28 @@ final class TableCursor {
 
     /// Starts the scan `plan` (with `argument`, the value a lookup compares with).
     func start(_ plan: ScanPlan, argument: SQLiteValue?) throws(LineDBError) {
-        let view = try table.view()
-        self.view = view
-        types = view.schema.columns.map(\.type)
+        let view: any RowsView
+        if let v = self.view, viewWrites == table.writes {
+            view = v
+        } else {
+            view = try table.view()
+            self.view = view
+            viewWrites = table.writes
+            types = view.schema.columns.map(\.type)
+        }
         order = nil
+        single = nil
         descending = false
         switch plan.access {
         case .rowid:
             if case .integer(let i) = argument, i >= 0, i < view.slotCount, view.values(at: Int(i)) != nil {
-                order = [Int(i)]
+                single = Int(i)
             } else {
                 order = []
             }
         case .lookup(let column):
             if let key = Self.lookupValue(argument, type: view.schema.columns[column].type) {
-                order = view.slot(column: column, equals: key).map { [$0] } ?? []
+                if let s = view.slot(column: column, equals: key) { single = s } else { order = [] }
             }
         // A value of another storage class than the column's (`id = '5'`): scan, and SQLite compares each row
         // with the column's affinity (the constraint is never marked omitted, so SQLite always checks it).
@@ -151,7 +169,7 @@ final class TableCursor {
             if !table.keysAscend(view) { order = view.slotsInKeyOrder() }
         }
         index = 0
-        end = order?.count ?? view.slotCount
+        end = single != nil ? 1 : order?.count ?? view.slotCount
         if descending { index = end - 1 }
         advance(first: true)
     }
@@ -162,7 +180,7 @@ final class TableCursor {
     private func advance(first: Bool) {
         if !first { index += descending ? -1 : 1 }
         while index >= 0 && index < end {
-            let s = order?[index] ?? index
+            let s = single ?? order?[index] ?? index
             if let v = view?.values(at: s) {
                 slot = s
                 values = v
