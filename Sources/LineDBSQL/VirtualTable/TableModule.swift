@@ -177,6 +177,7 @@ enum TableModule {
     private static let close: @convention(c) (UnsafeMutablePointer<sqlite3_vtab_cursor>?) -> Int32 = { c in
         guard let c else { return SQLITE_OK }
         let own = UnsafeMutableRawPointer(c).assumingMemoryBound(to: csqlite_vtab_cursor.self)
+        Unmanaged<TableCursor>.fromOpaque(own.pointee.owner).takeUnretainedValue().reportRowsRead()
         Unmanaged<TableCursor>.fromOpaque(own.pointee.owner).release()
         own.deinitialize(count: 1)
         own.deallocate()

@@ -120,6 +120,11 @@ final class TableCursor {
     private var order: [Int]?
     /// The one position to visit (a lookup), when not `nil`.
     private var single: Int?
+    /// The view's rows, read directly per row (through `view` each row went through an existential, and an enum
+    /// of the two views copied the view per row): a table's slots, or the rows a caller holds.
+    private var tableRows: [Row?] = []
+    private var heldRows: [[JSONValue]] = []
+    private var readsHeld = false
     private var descending = false
     private var index = 0
     private var end = 0
@@ -144,6 +149,13 @@ final class TableCursor {
             self.view = view
             viewWrites = table.writes
             types = view.schema.columns.map(\.type)
+            if let v = view as? TableView {
+                tableRows = v.rowSlots
+                readsHeld = false
+            } else if let h = view as? HeldRows {
+                heldRows = h.rows
+                readsHeld = true
+            }
         }
         order = nil
         single = nil
@@ -156,7 +168,7 @@ final class TableCursor {
                 order = []
             }
         case .lookup(let column):
-            if let key = Self.lookupValue(argument, type: view.schema.columns[column].type) {
+            if let key = Self.lookupValue(argument, type: types[column]) {
                 if let s = view.slot(column: column, equals: key) { single = s } else { order = [] }
             }
         // A value of another storage class than the column's (`id = '5'`): scan, and SQLite compares each row
@@ -181,17 +193,37 @@ final class TableCursor {
         if !first { index += descending ? -1 : 1 }
         while index >= 0 && index < end {
             let s = single ?? order?[index] ?? index
-            if let v = view?.values(at: s) {
+            if let v = rowValues(s) {
                 slot = s
                 values = v
                 atEnd = false
-                table.session.noteRowRead()
+                unreported += 1
+                if unreported == 1024 { reportRowsRead() }
                 return
             }
             index += descending ? -1 : 1
         }
         atEnd = true
         values = []
+        reportRowsRead()
+    }
+
+    /// The values at position `s` of the view, `nil` for an empty position (`s` ≥ 0).
+    @inline(__always)
+    private func rowValues(_ s: Int) -> [JSONValue]? {
+        if readsHeld { return s < heldRows.count ? heldRows[s] : nil }
+        return s < tableRows.count ? tableRows[s]?.values : nil
+    }
+
+    /// Rows delivered and not yet added to the session's counter (an atomic add per row showed in profiles).
+    private var unreported = 0
+
+    /// Adds the rows delivered since the last report to ``SQLSession/rowsRead`` (every 1,024 rows, at the end of
+    /// the scan and when the cursor closes).
+    func reportRowsRead() {
+        guard unreported > 0 else { return }
+        table.session.noteRowRead(unreported)
+        unreported = 0
     }
 
     /// The LineDB value to look up for a SQLite value compared with a column of `type`, when the value has the
