@@ -123,7 +123,8 @@ extension Benchmark {
     ]
 
     private func sqlScans(session: SQLSession, native: SQLiteDB) throws {
-        let repeats = max(options.bigRepeats, 5)
+        // At 100,000 rows (--quick) a query takes milliseconds, which the shared machine's noise swamps: more runs.
+        let repeats = n < 1_000_000 ? 15 : max(options.bigRepeats, 5)
         report.section("SQL over the whole table, \(repeats) runs each, alternating which side goes first")
         for q in Self.sqlScanQueries {
             report.line(q.sql)

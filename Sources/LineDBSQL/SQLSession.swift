@@ -274,7 +274,7 @@ public final class SQLSession {
     /// Rows delivered by the virtual tables since the session began: a query's progress, readable from any thread.
     public var rowsRead: Int { rowCounter.load(ordering: .relaxed) }
 
-    func noteRowRead() { rowCounter.add(1, ordering: .relaxed) }
+    func noteRowRead(_ rows: Int = 1) { rowCounter.add(rows, ordering: .relaxed) }
 
     func noteRollback() { rolledBack = true }
 

@@ -30,6 +30,9 @@ package struct TableView: @unchecked Sendable {
     /// Positions `0..<slotCount`: insertion order, deleted rows leave empty positions.
     package var slotCount: Int { slots.count }
 
+    /// The rows by slot (`nil`: a deleted row), for a reader that visits every one (a scan reads them directly).
+    package var rowSlots: [Row?] { slots }
+
     /// The values of the row at `slot` in column order, or `nil` for a deleted row or a slot out of range.
     @inline(__always)
     package func values(at slot: Int) -> [JSONValue]? {

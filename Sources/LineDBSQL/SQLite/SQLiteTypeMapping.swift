@@ -72,15 +72,31 @@ package enum SQLiteTypeMapping {
 
     /// A LineDB value (already of the column's type) as SQLite stores it.
     package static func sqliteValue(_ value: JSONValue, type: ColumnType) -> SQLiteValue {
-        if value.isNull { return .null }
+        store(value, type: type, in: ValueBuilder())
+    }
+
+    /// How a LineDB value (already of the column's type) is stored in SQLite, handed to `sink`: the one definition
+    /// behind ``sqliteValue(_:type:)`` and the virtual tables' `xColumn`, which sets SQLite's result straight from
+    /// it rather than building a ``SQLiteValue`` per value.
+    @inline(__always)
+    static func store<Sink: SQLiteStorageSink>(_ value: JSONValue, type: ColumnType, in sink: Sink) -> Sink.Output {
         switch (type, value) {
-        case (.int, .int(let i)): return .integer(Int64(i))
-        case (.float, .double(let d)): return .real(d)
-        case (.float, .int(let i)): return .real(Double(i))
-        case (.str, .string(let s)), (.datetime, .string(let s)), (.date, .string(let s)): return .text(s)
-        case (.bool, .bool(let b)): return .integer(b ? 1 : 0)
-        default: return .text(JSONWriter.encode(value))  // json, and anything a hand-edited file slipped in
+        case (_, .null): return sink.null()
+        case (.int, .int(let i)): return sink.integer(Int64(i))
+        case (.float, .double(let d)): return sink.real(d)
+        case (.float, .int(let i)): return sink.real(Double(i))
+        case (.str, .string(let s)), (.datetime, .string(let s)), (.date, .string(let s)): return sink.text(s)
+        case (.bool, .bool(let b)): return sink.integer(b ? 1 : 0)
+        default: return sink.text(JSONWriter.encode(value))  // json, and anything a hand-edited file slipped in
         }
+    }
+
+    /// The sink of ``sqliteValue(_:type:)``: builds the value.
+    private struct ValueBuilder: SQLiteStorageSink {
+        func null() -> SQLiteValue { .null }
+        func integer(_ i: Int64) -> SQLiteValue { .integer(i) }
+        func real(_ d: Double) -> SQLiteValue { .real(d) }
+        func text(_ s: String) -> SQLiteValue { .text(s) }
     }
 
     /// A value read from SQLite as a value of a LineDB column, or a reason why it cannot be one.
@@ -180,4 +196,13 @@ package enum SQLiteTypeMapping {
         }
         return try? lineDBValue(literal, type: type).get()
     }
+}
+
+/// Receives a value in one of SQLite's storage classes, from ``SQLiteTypeMapping/store(_:type:in:)``.
+protocol SQLiteStorageSink {
+    associatedtype Output
+    func null() -> Output
+    func integer(_ i: Int64) -> Output
+    func real(_ d: Double) -> Output
+    func text(_ s: String) -> Output
 }

@@ -177,6 +177,7 @@ enum TableModule {
     private static let close: @convention(c) (UnsafeMutablePointer<sqlite3_vtab_cursor>?) -> Int32 = { c in
         guard let c else { return SQLITE_OK }
         let own = UnsafeMutableRawPointer(c).assumingMemoryBound(to: csqlite_vtab_cursor.self)
+        Unmanaged<TableCursor>.fromOpaque(own.pointee.owner).takeUnretainedValue().reportRowsRead()
         Unmanaged<TableCursor>.fromOpaque(own.pointee.owner).release()
         own.deinitialize(count: 1)
         own.deallocate()
@@ -216,7 +217,7 @@ enum TableModule {
                 sqlite3_result_null(context)
                 return SQLITE_OK
             }
-            SQLiteTypeMapping.sqliteValue(cur.values[index], type: cur.types[index]).setResult(context)
+            SQLiteTypeMapping.store(cur.values[index], type: cur.types[index], in: ResultSink(context: context))
             return SQLITE_OK
         }
 
@@ -242,6 +243,7 @@ enum TableModule {
                 i >= 2 && i - 2 < columns.count
                     ? ColumnAffinity.apply(argv![i]!, type: columns[i - 2].type) : SQLiteValue(sqliteValue: argv![i]!)
             }
+            table.writes += 1  // the table's open cursors take a new view at their next start
             do {
                 if let slot = try table.session.write(to: table, arguments: values) { rowidOut?.pointee = sqlite3_int64(slot) }
                 return SQLITE_OK
@@ -285,18 +287,7 @@ extension SQLiteValue {
         case .null: sqlite3_result_null(context)
         case .integer(let i): sqlite3_result_int64(context, i)
         case .real(let d): sqlite3_result_double(context, d)
-        case .text(let s):
-            var s = s
-            s.withUTF8 { bytes in
-                guard let base = bytes.baseAddress, bytes.count > 0 else {
-                    // A nil pointer would be NULL, so the empty string gets a real (empty) one.
-                    sqlite3_result_text(context, "", 0, csqlite_transient())
-                    return
-                }
-                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_result_text64(context, $0, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
-                }
-            }
+        case .text(let s): Self.setTextResult(s, context)
         case .blob(let b):
             if b.isEmpty {
                 sqlite3_result_zeroblob(context, 0)
@@ -305,6 +296,33 @@ extension SQLiteValue {
             }
         }
     }
+}
+
+extension SQLiteValue {
+    /// Sets `s` as the result of a function or column callback (SQLite copies it).
+    @inline(__always)
+    static func setTextResult(_ s: String, _ context: OpaquePointer?) {
+        var s = s
+        s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else {
+                // A nil pointer would be NULL, so the empty string gets a real (empty) one.
+                sqlite3_result_text(context, "", 0, csqlite_transient())
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_result_text64(context, $0, UInt64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+            }
+        }
+    }
+}
+
+/// The sink of `xColumn`: sets SQLite's result for the column straight from the LineDB value.
+private struct ResultSink: SQLiteStorageSink {
+    let context: OpaquePointer?
+    func null() { sqlite3_result_null(context) }
+    func integer(_ i: Int64) { sqlite3_result_int64(context, i) }
+    func real(_ d: Double) { sqlite3_result_double(context, d) }
+    func text(_ s: String) { SQLiteValue.setTextResult(s, context) }
 }
 
 /// A write SQLite asked for that LineDB refuses: the SQLite result code and the message.

@@ -17,6 +17,8 @@ final class VirtualTable {
     unowned let session: SQLSession
     /// Cached answer of ``RowsView/keysAscendInSlotOrder()`` for the view with this (version, slotCount).
     private var ascendCache: (version: Int, slots: Int, ascend: Bool)?
+    /// Writes SQLite made through this table (`xUpdate`): a cursor's view taken before a write is taken again.
+    var writes = 0
 
     init(name: String, schema: TableSchema, source: Source, session: SQLSession) {
         self.name = name
@@ -115,11 +117,25 @@ struct ScanPlan: Equatable {
 }
 
 /// One running scan: the view it reads and where it is.
+///
+/// A cursor lives for one run of a statement (SQLite opens it at the start and closes it at the end) and is
+/// started again (`xFilter`) for every row of an outer loop when it is the inner side of a join. It takes its
+/// view once and keeps it for the statement (one state for the whole statement, and no view per inner lookup),
+/// taking it again only after a write through its table.
 final class TableCursor {
     let table: VirtualTable
     private var view: (any RowsView)?
-    /// Positions to visit, when not simply `0..<slotCount` (a lookup, or key order that is not position order).
+    /// ``VirtualTable/writes`` when `view` was taken.
+    private var viewWrites = 0
+    /// Positions to visit, when not simply `0..<slotCount` (key order that is not position order).
     private var order: [Int]?
+    /// The one position to visit (a lookup), when not `nil`.
+    private var single: Int?
+    /// The view's rows, read directly per row (through `view` each row went through an existential, and an enum
+    /// of the two views copied the view per row): a table's slots, or the rows a caller holds.
+    private var tableRows: [Row?] = []
+    private var heldRows: [[JSONValue]] = []
+    private var readsHeld = false
     private var descending = false
     private var index = 0
     private var end = 0
@@ -136,23 +152,37 @@ final class TableCursor {
 
     /// Starts the scan `plan` (with `argument`, the value a lookup compares with).
     func start(_ plan: ScanPlan, argument: SQLiteValue?) throws(LineDBError) {
-        let view = try table.view()
-        self.view = view
-        types = view.schema.columns.map(\.type)
+        let view: any RowsView
+        if let v = self.view, viewWrites == table.writes {
+            view = v
+        } else {
+            view = try table.view()
+            self.view = view
+            viewWrites = table.writes
+            types = view.schema.columns.map(\.type)
+            if let v = view as? TableView {
+                tableRows = v.rowSlots
+                readsHeld = false
+            } else if let h = view as? HeldRows {
+                heldRows = h.rows
+                readsHeld = true
+            }
+        }
         order = nil
+        single = nil
         descending = false
         switch plan.access {
         case .rowid:
             if case .integer(let i) = argument, i >= 0, i < view.slotCount, view.values(at: Int(i)) != nil {
-                order = [Int(i)]
+                single = Int(i)
             } else {
                 order = []
             }
         case .lookup(let column):
             if argument == nil || argument == .null {
                 order = []  // `= NULL` is true for no row (a join on a NULL value must not scan the table)
-            } else if let key = Self.lookupValue(argument, type: view.schema.columns[column].type) {
-                order = view.slot(column: column, equals: key).map { [$0] } ?? []
+            } else if let key = Self.lookupValue(argument, type: types[column]) {
+                if let s = view.slot(column: column, equals: key) { single = s } else { order = [] }
             }
         // A value of another storage class than the column's (`id = '5'`): scan, and SQLite compares each row
         // with the column's affinity (the constraint is never marked omitted, so SQLite always checks it).
@@ -164,7 +194,7 @@ final class TableCursor {
             if !table.keysAscend(view) { order = view.slotsInKeyOrder() }
         }
         index = 0
-        end = order?.count ?? view.slotCount
+        end = single != nil ? 1 : order?.count ?? view.slotCount
         if descending { index = end - 1 }
         advance(first: true)
     }
@@ -175,18 +205,38 @@ final class TableCursor {
     private func advance(first: Bool) {
         if !first { index += descending ? -1 : 1 }
         while index >= 0 && index < end {
-            let s = order?[index] ?? index
-            if let v = view?.values(at: s) {
+            let s = single ?? order?[index] ?? index
+            if let v = rowValues(s) {
                 slot = s
                 values = v
                 atEnd = false
-                table.session.noteRowRead()
+                unreported += 1
+                if unreported == 1024 { reportRowsRead() }
                 return
             }
             index += descending ? -1 : 1
         }
         atEnd = true
         values = []
+        reportRowsRead()
+    }
+
+    /// The values at position `s` of the view, `nil` for an empty position (`s` ≥ 0).
+    @inline(__always)
+    private func rowValues(_ s: Int) -> [JSONValue]? {
+        if readsHeld { return s < heldRows.count ? heldRows[s] : nil }
+        return s < tableRows.count ? tableRows[s]?.values : nil
+    }
+
+    /// Rows delivered and not yet added to the session's counter (an atomic add per row showed in profiles).
+    private var unreported = 0
+
+    /// Adds the rows delivered since the last report to ``SQLSession/rowsRead`` (every 1,024 rows, at the end of
+    /// the scan and when the cursor closes).
+    func reportRowsRead() {
+        guard unreported > 0 else { return }
+        table.session.noteRowRead(unreported)
+        unreported = 0
     }
 
     /// The LineDB value to look up for a SQLite value compared with a column of `type`, when the value has the
