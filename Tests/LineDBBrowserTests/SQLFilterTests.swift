@@ -34,7 +34,7 @@ struct SQLFilterTests {
         #expect(d.state.message == "filter gpa > 3 AND name LIKE 'c%': \(expected.count) of 200 rows")
         #expect(d.lines[0].contains("student: \(expected.count) of 200, by gpa ↓ │ gpa > 3 AND name LIKE 'c%'"))
         // IS NULL, and a table qualifier: the rows are the table's.
-        d.press(.character("F"))
+        d.press(.control("f"))
         filter(&d, "student.born IS NULL AND id % 2 = 0")
         let nulls = sorted.filter { table.rows[$0][4].isNull && (table.rows[$0][0].intValue ?? 1) % 2 == 0 }
         #expect(!nulls.isEmpty && d.state.view == nulls, "\(d.state.view) \(nulls) \(d.state.message)")
@@ -146,7 +146,7 @@ struct SQLFilterTests {
         filter(&d, "json_extract(meta,'$.x') = 1")
         let table = try #require(d.state.table)
         #expect(d.state.view.map { table.rows[$0][0] } == [1, 5, 7, 11])
-        d.press(.character("F"))
+        d.press(.control("f"))
         filter(&d, "tag IN (SELECT tag FROM wanted) AND meta IS NOT NULL")
         #expect(d.state.view.map { table.rows[$0][0] } == [1, 5])
     }
@@ -159,7 +159,7 @@ struct SQLFilterTests {
         let terminal = PacedTerminal([
             (.idle, [.enter, .character("l"), .character("f")] + keys("li") + [.enter]),
             (.idle, [.character("f")] + keys("gpa > 2.5 AND id % 3 = 0") + [.enter]), (.frames(3), [.escape]),
-            (.idle, [.character("F"), .character("f")] + keys("gpa > 2.5 AND id % 3 = 0") + [.enter]),
+            (.idle, [.control("f"), .character("f")] + keys("gpa > 2.5 AND id % 3 = 0") + [.enter]),
         ])
         _ = try app.run(on: terminal)
         let state = try #require(app.state)

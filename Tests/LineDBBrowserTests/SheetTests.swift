@@ -294,7 +294,7 @@ struct SheetTests {
         var d = Driver(try Fixture.memory())
         d.press(.character("?"))
         let screen = d.lines.joined(separator: "\n")
-        for text in ["F I", "frequency / describe", ":", "SQL query → sheet", "cancel; close a sheet", "Bksp"] {
+        for text in ["F I", "frequency / describe", ":", "SQL query → sheet", "stop; close a sheet", "Bksp Ctrl-F"] {
             #expect(screen.contains(text), "help lacks \(text)")
         }
     }
