@@ -95,7 +95,7 @@ struct ImportNewTableTests {
             let made = try db.importNewTable("r", from: file, options: .init(nullTexts: nulls))
             let got = try records(db, "r")
             // The definition.
-            let table = try CSVCodec.read(text, utf8: Array(text.utf8))
+            let table = try CSVCodec.read(utf8: Array(text.utf8))
             let nullTexts = CSVCodec.NullTexts(nulls)
             var inferences = Array(repeating: ColumnTypeInference(), count: width)
             for row in table.rows {

@@ -277,12 +277,12 @@ extension Database {
     ) throws(LineDBError) -> [ImportItem] {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw fileError(path, "not valid UTF-8 text (byte \(firstInvalidUTF8(bytes)))")
         }
         let table: (header: [String], rows: [CSVCodec.Row])
         do {
-            table = try CSVCodec.read(text, utf8: bytes)
+            table = try CSVCodec.read(utf8: bytes)
         } catch {
             throw fileError("\(path):\(error.line)", error.message)
         }

@@ -2,7 +2,8 @@
 /// `linedb import --create` (``Database/importNewTable(_:from:format:options:)``), which reads every field of a
 /// large file twice (once to infer the types, once to convert) and so cannot afford a `String` per field.
 ///
-/// It splits records as ``CSVCodec/scan(_:)`` checks them (RFC 4180): fields separated by `,`, records by LF,
+/// It is the one CSV reader: `import` into an existing table reads through it too (``CSVCodec/read(utf8:)``).
+/// It splits records as RFC 4180 has them: fields separated by `,`, records by LF,
 /// CRLF or CR; a field that starts with `"` is quoted, a quote inside it doubled (`""`), and it may hold commas
 /// and line breaks; text after a closing quote is an error, and so is a quote never closed. A quote inside an
 /// unquoted field is an ordinary character. Blank lines are skipped. The caller strips a UTF-8 byte order mark

@@ -1,4 +1,3 @@
-import CSV
 
 /// CSV as LineDB exports and imports it: a header row of column names, then one row per record.
 ///
@@ -100,97 +99,32 @@ package enum CSVCodec {
         package var message: String
     }
 
-    /// Reads a whole CSV text: the header and the records, blank lines skipped.
-    package static func read(_ text: String, utf8 bytes: [UInt8]) throws(ReadError) -> (header: [String], rows: [Row]) {
-        let starts = try scan(bytes)
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: false)
-        } catch {
-            throw ReadError(line: 1, message: "cannot read the CSV text (\(error))")
-        }
+    /// Reads a whole CSV text (UTF-8 bytes, no byte order mark): the header and the records, blank lines skipped,
+    /// split by the one CSV reader (``forEachRecord(_:_:)``, RFC 4180).
+    package static func read(utf8 bytes: [UInt8]) throws(ReadError) -> (header: [String], rows: [Row]) {
         var header: [String]? = nil
         var rows: [Row] = []
-        rows.reserveCapacity(starts.count)
-        var index = 0
-        while let fields = reader.next() {
-            defer { index += 1 }
-            // The scan and CSV.swift split records the same way; if they ever disagree, only line numbers suffer.
-            let start = index < starts.count ? starts[index] : (line: 0, blank: false, quoted: [])
-            if start.blank && fields == [""] { continue }
-            if header == nil {
-                header = fields
-            } else {
-                rows.append(Row(fields: fields, line: start.line, quoted: start.quoted))
+        let outcome: ReadError? = bytes.withUnsafeBufferPointer { b in
+            do throws(ReadError) {
+                try forEachRecord(b) { line, fields in
+                    let texts = fields.map { text(of: $0, in: b) }
+                    if header == nil {
+                        header = texts
+                    } else {
+                        rows.append(Row(fields: texts, line: line, quoted: fields.map(\.quoted)))
+                    }
+                    return true
+                }
+                return nil
+            } catch {
+                return error
             }
         }
+        if let outcome { throw outcome }
         guard let header else { throw ReadError(line: 1, message: "the file is empty; expected a header row") }
         return (header, rows)
     }
 
-    /// Checks the quoting, as CSV.swift splits records, and returns where each record starts (its line and
-    /// whether it is a blank line) and which of its fields are quoted.
-    static func scan(_ b: [UInt8]) throws(ReadError) -> [(line: Int, blank: Bool, quoted: [Bool])] {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
-        var records: [(line: Int, blank: Bool, quoted: [Bool])] = []
-        var line = 1
-        var i = 0
-        let n = b.count
-        /// Steps over a line end at `i` (CR, LF or CRLF), counting the line.
-        func skipLineEnd() {
-            if b[i] == cr && i + 1 < n && b[i + 1] == lf { i += 1 }
-            i += 1
-            line += 1
-        }
-        while i < n {
-            records.append((line, b[i] == cr || b[i] == lf, []))
-            // Fields of one record.
-            fieldLoop: while true {
-                records[records.count - 1].quoted.append(i < n && b[i] == quote)
-                if i < n && b[i] == quote {
-                    let openLine = line
-                    i += 1
-                    while true {
-                        guard i < n else {
-                            throw ReadError(line: openLine, message: "a quoted field is never closed")
-                        }
-                        let c = b[i]
-                        if c == quote {
-                            if i + 1 < n && b[i + 1] == quote {
-                                i += 2
-                                continue
-                            }
-                            i += 1
-                            break
-                        }
-                        if c == cr || c == lf { skipLineEnd() } else { i += 1 }
-                    }
-                    guard i < n else { break fieldLoop }
-                    if b[i] == comma {
-                        i += 1
-                        continue fieldLoop
-                    }
-                    if b[i] == cr || b[i] == lf {
-                        skipLineEnd()
-                        break fieldLoop
-                    }
-                    throw ReadError(
-                        line: line,
-                        message: "unexpected text after a closing quote (write a quote inside a quoted field as \"\")")
-                }
-                while i < n && b[i] != comma && b[i] != cr && b[i] != lf { i += 1 }
-                guard i < n else { break fieldLoop }
-                if b[i] == comma {
-                    i += 1
-                    if i >= n { break fieldLoop }
-                    continue fieldLoop
-                }
-                skipLineEnd()
-                break fieldLoop
-            }
-        }
-        return records
-    }
 
     /// The texts an unquoted field reads as null, compared exactly (byte for byte, so scalar for scalar).
     package struct NullTexts: Sendable {
