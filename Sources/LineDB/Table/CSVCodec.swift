@@ -1,4 +1,3 @@
-
 /// CSV as LineDB exports and imports it: a header row of column names, then one row per record.
 ///
 /// Writing follows RFC 4180 quoting: a field is quoted when it contains `,` `"` CR or LF or starts or ends with a
@@ -8,9 +7,9 @@
 /// written as ``ColumnType/text(for:)`` spells them: numbers as in JSON (`3.0` stays `3.0`), Booleans as
 /// `true`/`false`, dates and times as they are, `json` values as compact JSON text.
 ///
-/// Reading uses yaslab's CSV.swift for the fields; a scan of the bytes first checks the quoting (CSV.swift accepts
-/// `"ab"c` silently as `ab"`), finds the line each record starts on, for error messages, and notes which fields
-/// were quoted (CSV.swift does not say). A quoted field of a `str` column is its text exactly as written (so `""`
+/// Reading goes through one reader of the bytes (``forEachRecord(_:_:)``, written here rather than taken from a
+/// CSV library: it must say which fields were quoted and on which line each record starts, refuse `"ab"c` rather
+/// than read it as `ab"`, and read a large import without a `String` per field). A quoted field of a `str` column is its text exactly as written (so `""`
 /// is the empty string and `"null"` the word); every other field is read by the engine's one parser,
 /// ``ColumnType/value(fromText:)``: an empty or `null` field is null, `bool` takes `true`/`false`, `yes`/`no`,
 /// `1`/`0`, ..., `json` takes JSON text. Export followed by import gives back the same records.
