@@ -530,7 +530,17 @@ public final class SQLSession {
             for (i, column) in schema.columns.enumerated() where newValues[i] != old[i] {
                 changes[column.name] = newValues[i]
             }
-            if !changes.isEmpty { try tx.update(name, key: try key(of: old), set: changes) }
+            if !changes.isEmpty {
+                let k = try key(of: old)
+                do {
+                    try tx.update(name, key: k, set: changes)
+                } catch {
+                    // Which record: the message names the table and column, and now the row the UPDATE was on.
+                    throw refuse(
+                        error.description + " (updating the record with \(schema.primaryKey?.name ?? "key") "
+                            + "\(JSONWriter.encode(k)))", code: Self.code(for: error), error)
+                }
+            }
             return nil
         } catch let refusal as SQLWriteRefusal {
             throw refusal

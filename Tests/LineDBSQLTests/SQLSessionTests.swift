@@ -92,6 +92,9 @@ struct SQLSessionTests {
         }
         #expect(error?.kind == .writeRefused)
         #expect(error?.message.contains("code") == true, "\(String(describing: error))")
+        let clash = #expect(throws: SQLError.self) { try s.run("UPDATE item SET code = 'a' WHERE id = 2") }
+        #expect(clash?.message.contains("code") == true)
+        #expect(clash?.message.contains("id 2") == true, "the record is named: \(String(describing: clash))")
         #expect(try db.count("item") == 3)
         #expect(try db.get("item", key: 1)?["price"] == 1.5)
         try db.close()
