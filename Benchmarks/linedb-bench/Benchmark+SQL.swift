@@ -21,12 +21,16 @@ import Glibc
 /// side prepares each time too).
 extension Benchmark {
     /// `--sql`: the whole SQL comparison, then the summary.
-    static func runSQLMode(_ options: BenchOptions) -> Never {
+    static func runSQLMode(_ options: BenchOptions) -> Never { runMode(options) { try $0.sqlComparison() } }
+
+    /// One mode of the benchmark (`--sql`, `--typed`, `--browser`...): a bench, its header, `body`, the summary and
+    /// the load average; exit 1 with the error if `body` throws.
+    static func runMode(_ options: BenchOptions, _ body: (Benchmark) throws -> Void) -> Never {
         do {
             let bench = try Benchmark(options: options)
             defer { bench.cleanUp() }
             bench.printHeader()
-            try bench.sqlComparison()
+            try body(bench)
             bench.report.printSummary()
             print("\nload average at the end: \(bench.loadAverage())")
         } catch {

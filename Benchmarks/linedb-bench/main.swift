@@ -21,51 +21,18 @@ if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: 
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
 if let arguments = options.importCreateChild { Benchmark.runImportCreateChild(arguments) }
-if options.importCreate {
-    do {
-        let bench = try Benchmark(options: options)
-        defer { bench.cleanUp() }
-        bench.printHeader()
-        try bench.importCreate()
-        bench.report.printSummary()
-        print("\nload average at the end: \(bench.loadAverage())")
-    } catch {
-        printError("linedb-bench: \(error)")
-        exit(1)
-    }
-    exit(0)
-}
+if options.importCreate { Benchmark.runMode(options) { try $0.importCreate() } }
 if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
 if options.sql { Benchmark.runSQLMode(options) }
 if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
-    do {
-        let bench = try Benchmark(options: options)
-        defer { bench.cleanUp() }
-        bench.printHeader()
+    Benchmark.runMode(options) { bench in
         bench.generateRecords()
         try bench.typedVsDynamic()
-        bench.report.printSummary()
-        print("\nload average at the end: \(bench.loadAverage())")
-    } catch {
-        printError("linedb-bench: \(error)")
-        exit(1)
     }
-    exit(0)
 }
 if options.browser || options.sheets {
-    do {
-        let bench = try Benchmark(options: options)
-        defer { bench.cleanUp() }
-        bench.printHeader()
-        if options.sheets { try bench.sheets() } else { try bench.browser() }
-        bench.report.printSummary()
-        print("\nload average at the end: \(bench.loadAverage())")
-    } catch {
-        printError("linedb-bench: \(error)")
-        exit(1)
-    }
-    exit(0)
+    Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
 }
 
 do {
