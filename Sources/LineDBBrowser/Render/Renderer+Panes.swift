@@ -152,6 +152,11 @@ extension Renderer {
                          ("↑↓ move", 4), (hint([.nextPane], "pane"), 5), (hint([.search], "search"), 3),
                          (hint([.save], "save"), 0), (hint([.export], "export"), 2),
                          (hint([.checkpoint], "checkpoint"), 2)]
+            case .wal:
+                // Only what works here: the grid's keys (edit, delete, filter...) wait for the grid's focus.
+                parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), ("↑↓ scroll", 1),
+                         (hint([.nextPane], "pane"), 1), (hint([.search], "search"), 3), (hint([.save], "save"), 0),
+                         (hint([.undo], "undo"), 2), (hint([.checkpoint], "checkpoint"), 2)]
             default:
                 parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), (hint([.edit], "edit"), 1),
                          (hint([.add], "add"), 2), (hint([.delete], "delete"), 2), (hint([.undo], "undo"), 2),

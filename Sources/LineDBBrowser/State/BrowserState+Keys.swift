@@ -71,6 +71,10 @@ extension BrowserState {
             fail(refusal)
             return []
         }
+        if let refusal = paneRefusal(action, key: key) {
+            fail(refusal)
+            return []
+        }
         switch action {
         case .quit:
             if pending.isEmpty { return [.quit] }
@@ -262,5 +266,27 @@ extension BrowserState {
             if placed.columns.contains(where: { $0.index == column && $0.fits }) { break }
             left += 1
         }
+    }
+}
+
+extension BrowserState {
+    /// The actions that work on the grid's cell, record or column: they act only while the grid has the focus, so a
+    /// key pressed in the tables or WAL pane never edits or deletes the record the grid happens to show.
+    static let gridActions: Set<Action> = [
+        .edit, .editRecord, .add, .delete, .filter, .sortAscending, .sortDescending, .frequency, .describe,
+    ]
+
+    /// Why `action` does nothing in the focused pane, or `nil` when it may run there.
+    func paneRefusal(_ action: Action, key: Key) -> String? {
+        guard Self.gridActions.contains(action), focus != .grid else { return nil }
+        let pane: String
+        switch focus {
+        case .tables: pane = "the tables pane"
+        case .schema: pane = "the schema pane"
+        case .wal: pane = "the WAL pane"
+        case .grid: return nil
+        }
+        let tab = keyMap.keys(for: .nextPane).first.map { KeyName.symbol($0) } ?? "Tab"
+        return "\(KeyName.symbol(key)) acts on the records grid, not on \(pane); \(tab) moves the focus to it"
     }
 }

@@ -1,0 +1,40 @@
+import LineDB
+import Testing
+
+@testable import LineDBBrowser
+
+@Suite("Keys act on the focused pane")
+struct PaneFocusTests {
+    @Test("d, e, E, a, f, [ ], F and I in the tables, schema or WAL pane change nothing and say where they act")
+    func gridKeysNeedTheGrid() throws {
+        var d = Driver(try Fixture.memory(studentCount: 10), rows: 40, columns: 160)
+        d.press(.enter)  // open the table: the grid has the focus
+        let rows = d.state.table?.rows.count
+        for pane in [BrowserState.Focus.tables, .schema, .wal] {
+            while d.state.focus != pane { d.press(.tab) }
+            for key: Key in [.character("d"), .character("e"), .character("a"), .character("E"), .character("f"),
+                             .character("["), .character("]"), .character("F"), .character("I")] {
+                let before = d.state
+                d.press(key)
+                #expect(d.state.mode == .normal, "\(pane) \(key): no prompt, editor or question opened")
+                #expect(d.state.pending.isEmpty && d.state.sort == nil && before.sort == nil && d.state.sheets.isEmpty)
+                #expect(d.state.filters.isEmpty && d.state.table?.rows.count == rows)
+                #expect(d.state.messageIsError && d.state.message.contains("acts on the records grid"),
+                        "\(pane) \(key): \(d.state.message)")
+                #expect(d.effects.isEmpty, "\(pane) \(key): no effect such as $EDITOR")
+            }
+        }
+        // In the grid, d asks to delete as before.
+        while d.state.focus != .grid { d.press(.tab) }
+        d.press(.character("d"))
+        #expect(d.state.mode != .normal)
+    }
+
+    @Test("the WAL pane's key hints name only keys that work there")
+    func walHints() throws {
+        var d = Driver(try Fixture.memory(studentCount: 10), rows: 24, columns: 80)
+        d.press(.enter)
+        while d.state.focus != .wal { d.press(.tab) }
+        #expect(!d.hints.contains("edit") && !d.hints.contains("delete") && d.hints.contains("help"), "\(d.hints)")
+    }
+}
