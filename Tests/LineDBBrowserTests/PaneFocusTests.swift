@@ -38,3 +38,25 @@ struct PaneFocusTests {
         #expect(!d.hints.contains("edit") && !d.hints.contains("delete") && d.hints.contains("help"), "\(d.hints)")
     }
 }
+
+@Suite("Schema pane vocabulary")
+struct SchemaVocabularyTests {
+    @Test("a narrow schema pane uses the short forms (UQ, NN) on every line, never mixed with the long ones")
+    func oneVocabulary() throws {
+        let db = Database.inMemory()
+        try db.createTable(TableSchema("t", columns: [
+            Column("id", .int, primaryKey: true),
+            Column("code", .str, nullable: false, unique: true, default: "a-long-default-value"),
+            Column("name", .str, nullable: false),
+        ]))
+        try db.insert("t", ["name": "x"])
+        for width in [100, 120, 150, 200] {
+            var d = Driver(db, rows: 30, columns: width)
+            d.press(.enter)
+            let text = d.lines.joined(separator: "\n")
+            let long = text.contains("not null") || text.contains("unique")
+            let short = text.contains(" NN") || text.contains(" UQ")
+            #expect(!(long && short), "width \(width): both vocabularies on screen")
+        }
+    }
+}

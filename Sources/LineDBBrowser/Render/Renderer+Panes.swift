@@ -31,18 +31,25 @@ extension Renderer {
         title("Schema: \(table.name)", focused: state.focus == .schema, in: r, on: &grid)
         let columns = table.schema.columns
         let nameWidth = min(14, columns.map { DisplayWidth.of($0.name) }.max() ?? 4)
-        for (i, c) in columns.enumerated() where i + 1 < r.height {
-            let room = r.width - nameWidth - 11
+        let room = r.width - nameWidth - 11
+        var allFlags: [[String]] = columns.map { c in
             var flags: [String] = []
             if c.primaryKey { flags.append("PK") }
             if c.unique && !c.primaryKey { flags.append("unique") }
             if !c.primaryKey { flags.append(c.nullable ? "null" : "not null") }
             if let d = c.defaultValue { flags.append("=" + ValueText.json(d)) }
-            if DisplayWidth.of(flags.joined(separator: " ")) > room {
-                // Narrow pane: the short forms (the legend is in the help).
-                flags = flags.map { $0 == "unique" ? "UQ" : $0 == "not null" ? "NN" : $0 == "null" ? "" : $0 }
-                flags.removeAll { $0.isEmpty }
+            return flags
+        }
+        if allFlags.contains(where: { DisplayWidth.of($0.joined(separator: " ")) > room }) {
+            // Narrow pane: the short forms (the legend is in the help), for every column alike, so one pane never
+            // says "not null" on one line and "NN" on the next.
+            allFlags = allFlags.map { flags in
+                flags.map { $0 == "unique" ? "UQ" : $0 == "not null" ? "NN" : $0 == "null" ? "" : $0 }
+                    .filter { !$0.isEmpty }
             }
+        }
+        for (i, c) in columns.enumerated() where i + 1 < r.height {
+            let flags = allFlags[i]
             let y = r.row + 1 + i
             let style: CellStyle = i == state.column ? .selected : .normal
             field(" " + DisplayWidth.clip(c.name, to: nameWidth), row: y, column: r.column, width: nameWidth + 2,
