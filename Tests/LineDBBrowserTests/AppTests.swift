@@ -120,7 +120,7 @@ struct AppTests {
         #expect(csv.first == "id,name,email,gpa,born" && csv.count == 11)
         terminal.type([.character("c")])
         _ = try BrowserApp(database: db).run(on: terminal)
-        #expect(terminal.screen.contains("Checkpoint: write every table's records file, then archive the WAL"))
+        #expect(terminal.screen.contains("Checkpoint: save every table, archive the WAL"))
         terminal.type([.character("c"), .character("y")])
         _ = try BrowserApp(database: db).run(on: terminal)
         #expect(terminal.screen.contains("checkpoint done"))

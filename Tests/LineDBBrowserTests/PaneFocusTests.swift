@@ -60,3 +60,18 @@ struct SchemaVocabularyTests {
         }
     }
 }
+
+@Suite("Questions at 80x24")
+struct QuestionChoicesTests {
+    @Test("a question too long for the line is shortened before its choices: y/n always show")
+    func choicesShow() throws {
+        for width in [60, 80] {
+            var d = Driver(try Fixture.memory(studentCount: 10), rows: 24, columns: width)
+            d.press(.enter, .character("c"))
+            #expect(d.hints.contains("? y yes, n no"), "width \(width): \(d.hints)")
+            #expect(d.hints.hasPrefix("Checkpoint: save every table"), "\(d.hints)")
+            d.press(.character("n"), .character("x"))
+            #expect(d.hints.contains("j JSON, l JSON Lines, c CSV, Esc cancel"), "width \(width): \(d.hints)")
+        }
+    }
+}

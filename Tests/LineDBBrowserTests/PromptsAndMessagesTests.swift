@@ -30,7 +30,7 @@ struct PromptsAndMessagesTests {
         d.press(.character("n"))
         #expect(d.state.message == "delete cancelled" && d.state.pending.isEmpty)
         d.press(.character("c"))
-        #expect(d.hints.contains("Checkpoint: write every table's records file, then archive the WAL and start a new one"))
+        #expect(d.hints.contains("Checkpoint: save every table, archive the WAL, start a new one? y yes, n no"))
         d.press(.escape)
         #expect(d.state.message == "checkpoint cancelled" && d.effects.isEmpty)
         d.press(.character("e"))
@@ -44,7 +44,7 @@ struct PromptsAndMessagesTests {
 
         // With a pending change: the checkpoint question says it is not included; discard and quit ask.
         d.press(.character("d"), .character("y"), .character("c"))
-        #expect(d.hints.contains("(your 1 unsaved changes are not included)"))
+        #expect(d.hints.contains("Checkpoint without your 1 unsaved change: save every table"))
         d.press(.character("n"), .character("D"))
         #expect(d.hints.contains("Discard all 1 pending change? y yes, n no"))
         d.press(.character("n"))

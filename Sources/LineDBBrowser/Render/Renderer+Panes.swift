@@ -183,7 +183,11 @@ extension Renderer {
             let name = state.table?.schema.columns[edit.column].name ?? ""
             text = "Editing \(name): Enter accept  Esc cancel  ←→ Home End move  (empty = null)"
         case .form: text = "Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  (empty = null)"
-        case .confirm(let question): text = state.questionText(question)
+        case .confirm(let question):
+            // The choices always show: a question too long for the line is shortened before them.
+            let (asked, choices) = state.questionParts(question)
+            let room = r.width - DisplayWidth.of(choices)
+            text = DisplayWidth.of(asked) <= room ? asked + choices : DisplayWidth.clip(asked, to: max(room, 1)) + choices
         }
         let style: CellStyle = if case .confirm = state.mode { .error } else { .keyHint }
         field(text, row: r.row, column: r.column, width: r.width, style: style, on: &grid)

@@ -31,29 +31,37 @@ extension BrowserState {
 
     /// The text of a question, as the key-hint line shows it.
     func questionText(_ question: Question) -> String {
+        let (text, choices) = questionParts(question)
+        return text + choices
+    }
+
+    /// A question in two parts: what it asks, and its choices (with the separator before them), so that a narrow
+    /// screen shortens the first and always shows the second.
+    func questionParts(_ question: Question) -> (text: String, choices: String) {
         switch question {
         case .quit:
-            return "\(pending.count) unsaved change\(pending.count == 1 ? "" : "s"): s save and quit, "
-                + "d discard and quit, c cancel"
+            return ("\(pending.count) unsaved change\(pending.count == 1 ? "" : "s")",
+                    ": s save and quit, d discard and quit, c cancel")
         case .delete(let key):
-            return "Delete record \(ValueText.display(key)) of \(table?.name ?? "")? y yes, n no"
+            return ("Delete record \(ValueText.display(key)) of \(table?.name ?? "")", "? y yes, n no")
         case .discard:
-            return "Discard all \(pending.count) pending change\(pending.count == 1 ? "" : "s")? y yes, n no"
+            return ("Discard all \(pending.count) pending change\(pending.count == 1 ? "" : "s")", "? y yes, n no")
         case .checkpoint:
-            let unsaved = pending.isEmpty ? "" : " (your \(pending.count) unsaved changes are not included)"
-            return "Checkpoint: write every table's records file, then archive the WAL and start a new one"
-                + "\(unsaved)? y yes, n no"
+            // What matters most first: a narrow line shortens the end.
+            let unsaved = pending.isEmpty
+                ? "" : " without your \(pending.count) unsaved change\(pending.count == 1 ? "" : "s")"
+            return ("Checkpoint\(unsaved): save every table, archive the WAL, start a new one", "? y yes, n no")
         case .exportFormat:
-            guard let table else { return "" }
+            guard let table else { return ("", "") }
             if let sheet {
-                return "Export the \(sheet.label)'s \(view.count) row\(view.count == 1 ? "" : "s") as shown: "
-                    + "j JSON, l JSON Lines, c CSV, Esc cancel"
+                return ("Export the \(sheet.label)'s \(view.count) row\(view.count == 1 ? "" : "s") as shown",
+                        ": j JSON, l JSON Lines, c CSV, Esc cancel")
             }
             let unsaved = pendingCount(of: table.name)
             let note = unsaved == 0 ? "" : " (as saved: \(unsaved) unsaved change\(unsaved == 1 ? "" : "s") not included)"
-            return "Export all of \(table.name)\(note): j JSON, l JSON Lines, c CSV, Esc cancel"
+            return ("Export all of \(table.name)\(note)", ": j JSON, l JSON Lines, c CSV, Esc cancel")
         case .overwriteExport(_, let path, _):
-            return "\(path) exists: replace it? y yes, n no"
+            return ("\(path) exists: replace it", "? y yes, n no")
         }
     }
 
