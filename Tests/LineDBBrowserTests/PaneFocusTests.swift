@@ -75,3 +75,24 @@ struct QuestionChoicesTests {
         }
     }
 }
+
+@Suite("Overlay borders")
+struct OverlayBorderTests {
+    @Test("the help, the preview and the add form are boxes closed on all four sides, titled in the top border")
+    func fourSides() throws {
+        for (rows, columns) in [(24, 80), (40, 120), (60, 200)] {
+            var d = Driver(try Fixture.memory(studentCount: 10), rows: rows, columns: columns)
+            d.press(.enter, .character("?"))
+            let lines = d.lines
+            let top = try #require(lines.firstIndex { $0.contains("┌ Keys (Esc closes) ") }, "\(rows)x\(columns)")
+            let bottom = try #require(lines.lastIndex { $0.contains("└") })
+            let left = try #require(lines[top].firstIndex(of: "┌"))
+            let right = try #require(lines[top].firstIndex(of: "┐"))
+            #expect(lines[bottom].firstIndex(of: "└").map { lines[bottom].distance(from: lines[bottom].startIndex, to: $0) }
+                    == lines[top].distance(from: lines[top].startIndex, to: left))
+            #expect(lines[bottom].firstIndex(of: "┘").map { lines[bottom].distance(from: lines[bottom].startIndex, to: $0) }
+                    == lines[top].distance(from: lines[top].startIndex, to: right))
+            #expect(!lines[top].contains("││"))
+        }
+    }
+}

@@ -62,7 +62,13 @@ extension Renderer {
         let w = min(width + 4, grid.columns)
         let r = Rect(row: max(0, (grid.rows - 1 - h) / 2), column: max(0, (grid.columns - w) / 2), height: h, width: w)
         grid.fill(row: r.row, column: r.column, height: r.height, width: r.width, style: .normal)
-        field(" " + titleText, row: r.row, column: r.column, width: r.width, style: .focusBorder, on: &grid)
+        // The top border carries the title: ┌ Keys (Esc closes) ──────┐
+        let title = DisplayWidth.clip(titleText, to: max(0, r.width - 4))
+        let rule = String(repeating: "─", count: max(0, r.width - 4 - DisplayWidth.of(title)))
+        grid.put("┌", row: r.row, column: r.column, style: .border)
+        field(" " + title + " ", row: r.row, column: r.column + 1, width: DisplayWidth.of(title) + 2,
+              style: .focusBorder, on: &grid)
+        grid.put(rule + "┐", row: r.row, column: r.column + 3 + DisplayWidth.of(title), style: .border)
         for y in r.row + 1..<r.row + r.height {
             grid.put("│", row: y, column: r.column, style: .border)
             grid.put("│", row: y, column: r.column + r.width - 1, style: .border)
