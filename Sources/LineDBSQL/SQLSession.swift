@@ -248,8 +248,7 @@ public final class SQLSession {
             let id = idsByName[String(cString: t)]
         else { return nil }
         let table = tables[id]
-        let declared = SQLNames.columns(of: table.schema.columns.map(\.name), table: table.name).names
-        guard let index = declared.firstIndex(of: String(cString: c)) else { return nil }
+        guard let index = table.sqlColumnNames.firstIndex(of: String(cString: c)) else { return nil }
         return ColumnOrigin(table: table.name, column: table.schema.columns[index].name)
     }
 

@@ -115,6 +115,21 @@ struct Driver {
     var hints: String { lines[state.viewport.rows - 1] }
 }
 
+/// A driver on the demo-like student table, opened, the cursor on column `c` (the filter tests' start).
+func onColumn(_ c: Int, students: Int = 20, rows: Int = 24, columns: Int = 80) throws -> Driver {
+    var d = Driver(try Fixture.memory(studentCount: students), rows: rows, columns: columns)
+    d.press(.enter)
+    d.press([Key](repeating: .right, count: c))
+    return d
+}
+
+/// Types a filter: `f`, the text, Enter.
+func filter(_ d: inout Driver, _ text: String) {
+    d.press(.character("f"))
+    d.type(text)
+    d.press(.enter)
+}
+
 /// Keys for a string.
 func keys(_ text: String) -> [Key] { text.map { Key.character($0) } }
 

@@ -5,19 +5,6 @@ import Testing
 @Suite("Browser filters: a stack of short forms and SQL expressions, the count, remove-last")
 struct FilterStackTests {
     /// `student` open, the cursor on column `c`.
-    func onColumn(_ c: Int, students: Int = 20, rows: Int = 24, columns: Int = 80) throws -> Driver {
-        var d = Driver(try Fixture.memory(studentCount: students), rows: rows, columns: columns)
-        d.press(.enter)
-        d.press([Key](repeating: .right, count: c))
-        return d
-    }
-
-    func filter(_ d: inout Driver, _ text: String) {
-        d.press(.character("f"))
-        d.type(text)
-        d.press(.enter)
-    }
-
     @Test("a second filter narrows the first; Backspace removes the last; Ctrl-F removes them all")
     func stacking() throws {
         var d = try onColumn(3, students: 200)  // gpa

@@ -5,19 +5,6 @@ import Testing
 @Suite("Browser filters by SQL expression, evaluated by SQLite over the rows as shown")
 struct SQLFilterTests {
     /// `student` open, the cursor on column `c`; SQL expressions evaluated by a real ``SQLFilterEvaluator``.
-    func onColumn(_ c: Int, students: Int = 20, columns: Int = 80) throws -> Driver {
-        var d = Driver(try Fixture.memory(studentCount: students), columns: columns)
-        d.press(.enter)
-        d.press([Key](repeating: .right, count: c))
-        return d
-    }
-
-    func filter(_ d: inout Driver, _ text: String) {
-        d.press(.character("f"))
-        d.type(text)
-        d.press(.enter)
-    }
-
     @Test("an expression over several columns keeps exactly the rows that pass, in the view's order")
     func expression() throws {
         var d = try onColumn(3, students: 200)

@@ -149,30 +149,40 @@ final class WriteBatch {
                 keys.append(t.key(of: row))
             }
             if let failure = built.failure { throw failure }  // the first bad record, after those before it
-            let rows = built.rows
             try flush()  // lines logged earlier in this batch go first
-            let projected = Double(wal.endOffset) + averageLineBytes * Double(inputs.count - from + expectedMore)
-            let keep = rows.count >= 4_096
-                && (recordLinesPolicy.always || recordLinesPolicy.checkpointAt.map { projected > Double($0) } ?? false)
-            let encoded = WALLine.encodeInserts(
-                rows, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
-                txn: isTransaction ? firstLSN : nil, recordLines: keep)
-            averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, rows.count))
-            if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
-                throw WriteBatch.recordTooLarge(
-                    table: t.schema.name, size: size, limit: maxLineBytes, which: "record \(from + index + 1)")
-            }
-            for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
-            if keep {
-                t.keepPreEncoded(encoded.recordLines, slots: (t.slots.count - rows.count)..<t.slots.count)
-                keptRecordLines = true
-            }
-            wal.addLines(rows.count)
-            lines += rows.count
-            flushedLines = lines
+            try logEncoded(
+                t, rows: built.rows, slots: (t.slots.count - built.rows.count)..<t.slots.count, wal: wal,
+                firstRecord: from, remaining: inputs.count - from + expectedMore)
             from = to
         }
         return keys
+    }
+
+    /// Logs the `INSERT`s of `rows` (already appended to `t` in `slots`), encoded on several threads; keeps their
+    /// records-file lines for the save that follows when the batch is big and a save or checkpoint is due.
+    /// `firstRecord` numbers the records in a message; `remaining` is how many this call still logs (with these).
+    private func logEncoded(
+        _ t: TableState, rows: [Row], slots: Range<Int>, wal: WALWriter, firstRecord: Int, remaining: Int
+    ) throws(LineDBError) {
+        let projected = Double(wal.endOffset) + averageLineBytes * Double(remaining)
+        let keep = rows.count >= 4_096
+            && (recordLinesPolicy.always || recordLinesPolicy.checkpointAt.map { projected > Double($0) } ?? false)
+        let encoded = WALLine.encodeInserts(
+            rows, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
+            txn: isTransaction ? firstLSN : nil, recordLines: keep)
+        averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, rows.count))
+        if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
+            throw WriteBatch.recordTooLarge(
+                table: t.schema.name, size: size, limit: maxLineBytes, which: "record \(firstRecord + index + 1)")
+        }
+        for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
+        if keep {
+            t.keepPreEncoded(encoded.recordLines, slots: slots)
+            keptRecordLines = true
+        }
+        wal.addLines(rows.count)
+        lines += rows.count
+        flushedLines = lines
     }
 
     func update(_ t: TableState, key: JSONValue, changes: Record) throws(LineDBError) -> Row {
@@ -219,26 +229,9 @@ final class WriteBatch {
         var from = 0
         while from < rows.count {
             let to = min(rows.count, from + slice)
-            let part = Array(rows[from..<to])
-            let projected = Double(wal.endOffset) + averageLineBytes * Double(rows.count - from)
-            let keep = part.count >= 4_096
-                && (recordLinesPolicy.always || recordLinesPolicy.checkpointAt.map { projected > Double($0) } ?? false)
-            let encoded = WALLine.encodeInserts(
-                part, schema: t.schema, timestamp: timestamp, firstLSN: firstLSN + lines, synced: synced,
-                txn: isTransaction ? firstLSN : nil, recordLines: keep)
-            averageLineBytes = Double(encoded.chunks.reduce(0) { $0 + $1.count }) / Double(max(1, part.count))
-            if let (index, size) = encoded.tooLarge(limit: maxLineBytes) {
-                throw WriteBatch.recordTooLarge(
-                    table: t.schema.name, size: size, limit: maxLineBytes, which: "record \(from + index + 1)")
-            }
-            for chunk in encoded.chunks { try wal.append(chunk, lineCount: 0) }
-            if keep {
-                t.keepPreEncoded(encoded.recordLines, slots: (firstSlot + from)..<(firstSlot + to))
-                keptRecordLines = true
-            }
-            wal.addLines(part.count)
-            lines += part.count
-            flushedLines = lines
+            try logEncoded(
+                t, rows: Array(rows[from..<to]), slots: (firstSlot + from)..<(firstSlot + to), wal: wal,
+                firstRecord: from, remaining: rows.count - from)
             from = to
         }
     }

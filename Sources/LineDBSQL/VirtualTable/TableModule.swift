@@ -81,7 +81,7 @@ enum TableModule {
                 errorOut?.pointee = sqliteCopy("tables are made with linedb create-table or import --create")
                 return SQLITE_ERROR
             }
-            let rc = sqlite3_declare_vtab(db, VirtualTable.declaration(of: table.schema))
+            let rc = sqlite3_declare_vtab(db, table.declaration)
             guard rc == SQLITE_OK else {
                 errorOut?.pointee = sqliteCopy("cannot declare table '\(table.name)' to SQLite")
                 return rc

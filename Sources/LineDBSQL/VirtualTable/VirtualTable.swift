@@ -23,12 +23,17 @@ final class VirtualTable {
     init(name: String, schema: TableSchema, source: Source, session: SQLSession) {
         self.name = name
         self.schema = schema
+        sqlColumnNames = SQLNames.columns(of: schema.columns.map(\.name), table: name).names
         self.source = source
         self.session = session
     }
 
     /// The schema, as the table was declared to SQLite.
-    var schema: TableSchema
+    var schema: TableSchema {
+        didSet { sqlColumnNames = SQLNames.columns(of: schema.columns.map(\.name), table: name).names }
+    }
+    /// The column names SQLite knows (``SQLNames/columns(of:table:)``), in column order.
+    private(set) var sqlColumnNames: [String]
 
     /// The rows for one scan or one lookup: outside a write, the view the running statement took first (so a
     /// statement that reads a table twice, a self-join, sees one state even if another thread writes meanwhile);
@@ -60,9 +65,8 @@ final class VirtualTable {
     /// types of ``SQLiteTypeMapping`` (which give SQLite's comparisons the column's affinity). Constraints and
     /// defaults are LineDB's to check and apply (``SQLSession/write(to:arguments:)``).
     /// Column names SQLite would take for another are declared with a suffix (``SQLNames/columns(of:table:)``).
-    static func declaration(of schema: TableSchema) -> String {
-        let names = SQLNames.columns(of: schema.columns.map(\.name), table: schema.name).names
-        let columns = zip(names, schema.columns).map { name, column -> String in
+    var declaration: String {
+        let columns = zip(sqlColumnNames, schema.columns).map { name, column -> String in
             SQLiteConnection.quote(name) + " " + SQLiteTypeMapping.declaredType(of: column.type)
         }
         return "CREATE TABLE x(" + columns.joined(separator: ", ") + ")"
