@@ -65,7 +65,7 @@ struct RecoveryTests {
 extension RecoveryTests {
     @Test("a database in memory keeps its unsaved changes in the temporary directory")
     func inMemoryFallsBackToTemporaryDirectory() throws {
-        let db = try Database.inMemory()
+        let db = Database.inMemory()
         try Fixture.fill(db)
         let keys: [Key] = [.enter, .character("d"), .character("y")]
         let app = BrowserApp(database: db)

@@ -122,7 +122,7 @@ final class DifferentialFixture {
     /// native REAL column stores a whole number as an integer and reads -0.0 back as 0.0, LineDB keeps the sign
     /// (``DifferentialTests/negativeZero()``).
     static let floats: [Double] = [
-        0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.1, 0.2, 0.3, 1e300, -1e300, 5e-324, 3.0, 100.25, 2.0, -0.25,
+        0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.1, 0.2, 0.3, 1e300, -1e300, .leastNonzeroMagnitude, 3.0, 100.25, 2.0, -0.25,
     ]
 
     static let jsons: [JSONValue] = [

@@ -56,7 +56,7 @@ struct RefreshTests {
         let lastStart = bytes.dropLast().lastIndex(of: 10)! + 1
         let last = Array(bytes[lastStart...])
         bytes.removeSubrange(lastStart...)
-        FileManager.default.createFile(atPath: dir.db + "/wal/transaction.log", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: dir.db + "/wal/transaction.log", contents: Data(bytes))
         let reader = try Database(path: dir.db, options: DatabaseOptions(syncMode: .full, readOnly: true))
         #expect(try reader.count("student") == 1)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.db + "/wal/transaction.log"))

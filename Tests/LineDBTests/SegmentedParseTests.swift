@@ -15,7 +15,7 @@ struct SegmentedParseTests {
     private func parse(_ bytes: [UInt8], segmentBytes: Int) throws -> (rows: [Row], events: [String], bom: Bool) {
         let dir = TempDir()
         let path = dir.path + "/t.records"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let io = RealFileIO.shared
         let fd = try io.open(path, flags: O_RDONLY, mode: 0)
         defer { try? io.close(fd, path: path) }

@@ -68,8 +68,8 @@ struct ValueTextTests {
     func inverse() throws {
         var values: [(ColumnType, JSONValue)] = [
             (.int, 0), (.int, -1), (.int, .int(Int.max)), (.int, .int(Int.min)), (.float, 3.0), (.float, -0.0),
-            (.float, 1e-05), (.float, 1.7976931348623157e308), (.float, 5e-324), (.float, 0.1), (.bool, true),
-            (.bool, false), (.date, "2026-01-22"), (.datetime, "2026-01-22T20:31:17.592172"),
+            (.float, 1e-05), (.float, 1.7976931348623157e308), (.float, .double(.leastNonzeroMagnitude)), (.float, 0.1),
+            (.bool, true), (.bool, false), (.date, "2026-01-22"), (.datetime, "2026-01-22T20:31:17.592172"),
             (.datetime, "2026-01-22 20:31"), (.json, ["a": [1, "x", nil]]), (.json, []), (.json, [:]),
             (.json, 1.5), (.json, true),
         ]
@@ -113,7 +113,7 @@ struct ValueTextTests {
              "d": "2024-02-29", "j": ["k": "v\n,\"", "n": [1, 2.5, nil, true]]])
         add(["i": .int(Int.min), "f": 1e-05, "s": "null", "sn": "null", "b": nil, "dt": nil, "d": nil, "j": []])
         add(["i": -1, "f": 1.7976931348623157e308, "s": "\"\"", "sn": "\"null\"", "j": [:]])
-        add(["f": 5e-324, "s": "x", "j": 1.5])
+        add(["f": .double(.leastNonzeroMagnitude), "s": "x", "j": 1.5])
         add(["s": "y", "j": true])
         add(["s": "z", "j": 0])
         return out

@@ -48,7 +48,7 @@ final class TempDir {
         let e = FileManager.default.enumerator(atPath: path)
         while let rel = e?.nextObject() as? String {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path + "/" + rel, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: path + "/" + rel, isDirectory: &isDir)
             if !isDir.boolValue && !rel.hasSuffix(".lock") { result[rel] = bytes(rel) }
         }
         return result
