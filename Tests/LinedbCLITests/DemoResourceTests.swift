@@ -2,14 +2,14 @@ import Foundation
 import LineDB
 import Testing
 
-/// The demo database: the committed package resource (Sources/linedb/Resources/university), its generator
+/// The demo database: the committed package resource (Resources/university), its generator
 /// `make-demo`, and `linedb demo` copying the bundle or, without it, generating the same bytes.
 @Suite("linedb demo and its bundled database")
 struct DemoResourceTests {
     /// The committed resource, found from this file's place in the repository.
     static let resource: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/linedb/Resources/university").path
+        .appendingPathComponent("Resources/university").path
 
     /// Every regular file under `directory` (relative path → bytes), without the writer lock `.lock`.
     static func tree(_ directory: String) -> [String: Data] {

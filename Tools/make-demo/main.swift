@@ -2,7 +2,7 @@ import Foundation
 
 // make-demo: writes the demo database of `linedb demo` into the package resource, the same bytes every run.
 //
-//   swift run make-demo                 # rewrites Sources/linedb/Resources/university
+//   swift run make-demo                 # rewrites Resources/university
 //   swift run make-demo OUTPUT          # writes it to OUTPUT instead (replaced if empty or a database)
 //   swift run make-demo --check         # exit 1 (naming the files) when the committed resource is stale;
 //                                       # exit 2 on a usage error
@@ -14,7 +14,7 @@ import Foundation
 /// The package root, from this file's place in it (Tools/make-demo/main.swift).
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
-let resource = root + "/Sources/linedb/Resources/university"
+let resource = root + "/Resources/university"
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("make-demo: \(message)\n".utf8))

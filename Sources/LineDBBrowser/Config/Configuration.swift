@@ -6,11 +6,13 @@ import LineDB
 ///
 /// ```json
 /// {
+///   "theme": "light",
 ///   "keys": { "J": "page-down", "K": "page-up", "ctrl-f": "search", "x": null },
 ///   "colors": { "cursor": { "fg": "black", "bg": "yellow", "bold": true }, "null": "bright-black" }
 /// }
 /// ```
 ///
+/// `"theme"` picks the built-in colours to start from (``Configuration/themes``: `standard`, `light`).
 /// `"keys"` binds a key name (see ``KeyName``) to an ``Action`` name, or unbinds it (`null` or `"none"`); keys not
 /// named keep their standard action. `"colors"` gives a style (``Theme/name(of:)``) a foreground colour (a
 /// string), or an object with `fg`, `bg` (``Theme/Color``) and `bold`, `dim`, `reverse`, `underline` (true or
@@ -90,8 +92,20 @@ public struct Configuration: Sendable, Equatable {
             throw Problem(line: 1, message: "the file must hold a JSON object like {\"keys\": {…}, \"colors\": {…}}")
         }
         var configuration = Configuration()
+        // The theme first, wherever it stands: "colors" change it style by style.
+        if let value = object["theme"] {
+            guard let name = value.stringValue,
+                  let theme = themes.first(where: { $0.name == name.lowercased() })?.theme else {
+                let names = themes.map(\.name)
+                throw fail(["theme"], "\"theme\": unknown theme \(ValueText.json(value))"
+                    + suggestion(value.stringValue ?? "", among: names) + " (themes: \(names.joined(separator: ", ")))")
+            }
+            configuration.theme = theme
+        }
         for (name, value) in object {
             switch name {
+            case "theme":
+                continue
             case "keys":
                 guard let keys = value.objectValue else {
                     throw fail([name], "\"keys\" must be an object of key names and actions, like {\"J\": \"page-down\"}")
@@ -131,7 +145,7 @@ public struct Configuration: Sendable, Equatable {
                                                           path: [name, styleName], fail: fail)
                 }
             default:
-                throw fail([name], "\"\(name)\": unknown setting (the file has \"keys\" and \"colors\")")
+                throw fail([name], "\"\(name)\": unknown setting (the file has \"theme\", \"keys\" and \"colors\")")
             }
         }
         return configuration

@@ -11,7 +11,7 @@ import LineDB
 /// the WAL and the archive's name with fixed ones. Nothing depends on the clock, the time zone or the locale.
 ///
 /// Compiled into `linedb` (the fallback when its resource bundle is missing) and into `make-demo` (which writes the
-/// package resource `Sources/linedb/Resources/university`), through the symbolic link `Tools/make-demo/Demo`.
+/// package resource `Resources/university`), through the symbolic link `Tools/make-demo/Demo`.
 enum UniversityDemo {
     /// The number of students before the WAL's additions (enrolments are three times as many).
     static let studentCount = 2_000
