@@ -12,7 +12,8 @@ struct Config: ParsableCommand {
             problem; exit 1 when it is not). --default prints a config file naming every key binding and setting \
             at its standard value (Resources/config/default.json holds the same text); --theme NAME prints the \
             colours of a built-in theme (standard, light), every style named, to start a theme of one's own; \
-            --init writes the default file where the browser reads it, unless a file is already there.
+            --keys-markdown prints the standard keys as the README's table; --init writes the default file where the \
+            browser reads it, unless a file is already there.
 
             Example:
               linedb config --init && $EDITOR ~/.config/linedb/config.json
@@ -26,13 +27,20 @@ struct Config: ParsableCommand {
     @Option(help: "Print the colours of a built-in theme (standard, light).")
     var theme: String?
 
+    @Flag(help: "Print the standard keys as the Markdown table of the README's browser section.")
+    var keysMarkdown = false
+
     @Flag(name: .customLong("init"),
           help: "Write the default config file where the browser reads it (never over an existing file).")
     var initialize = false
 
     func run() throws {
-        if [`default`, theme != nil, initialize].filter({ $0 }).count > 1 {
-            throw UsageError("--default, --theme and --init go alone")
+        if [`default`, theme != nil, initialize, keysMarkdown].filter({ $0 }).count > 1 {
+            throw UsageError("--default, --theme, --keys-markdown and --init go alone")
+        }
+        if keysMarkdown {
+            Output.data(Renderer.helpMarkdown())
+            return
         }
         if `default` {
             Output.data(Configuration.defaultFileText())
