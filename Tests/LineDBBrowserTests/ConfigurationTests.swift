@@ -71,6 +71,9 @@ struct ConfigurationTests {
         let keys = try #require(json["keys"] as? [String: Any], "the example binds no keys")
         let colors = try #require(json["colors"] as? [String: Any], "the example sets no colours")
         #expect(!keys.isEmpty && !colors.isEmpty)
+        // The colours start from the theme the example names (the standard one when it names none).
+        let themeName = json["theme"] as? String ?? "standard"
+        let base = try #require(Configuration.themes.first { $0.name == themeName }?.theme, "README theme \(themeName)")
         var named = Set<Key>()
         for (name, value) in keys {
             let key = try #require(KeyName.parse(name), "README key \(name)")
@@ -93,7 +96,7 @@ struct ConfigurationTests {
         }
         for (name, value) in colors {
             let style = try #require(Theme.style(named: name), "README style \(name)")
-            let look = config.theme[style], standard = Theme.standard[style]
+            let look = config.theme[style], standard = base[style]
             if let fields = value as? [String: Any] {
                 let fg = try fields["fg"].map { try #require(color($0), "README \(name).fg") }
                 let bg = try fields["bg"].map { try #require(color($0), "README \(name).bg") }
@@ -110,7 +113,7 @@ struct ConfigurationTests {
             }
         }
         for style in CellStyle.allCases where colors[Theme.name(of: style)] == nil {
-            #expect(config.theme[style] == Theme.standard[style], "\(style) lost its default look")
+            #expect(config.theme[style] == base[style], "\(style) lost its theme's look")
         }
     }
 
