@@ -24,9 +24,10 @@ struct LayoutAt80x24TerminalTests {
         try #require(schema.met, "S showed no schema pane at 80x24:\n\(shown(schema.screen))")
         #expect((session.frame() ?? 0) > (frame ?? 0))
         // The columns with their types and flags, in the left place, the grid beside them.
-        #expect(schema.screen.contains { $0.hasPrefix(" code") && $0.contains("str") && $0.contains("UQ NN") },
+        #expect(schema.screen.contains { $0.hasPrefix(" code") && $0.contains("str") && $0.contains("unique not null") },
                 "\(shown(schema.screen))")
-        #expect(schema.screen.contains { $0.contains("PK key · UQ unique · NN not null") })
+        #expect(schema.screen.contains { $0.hasPrefix(" id ") && $0.contains("int") && $0.contains("PK") })
+        #expect(schema.screen.contains { $0.hasPrefix(" tags ") && $0.contains("json") && $0.contains("│") })
         #expect(statusLine(schema.screen).contains("course  row 1 of ") && statusLine(schema.screen).contains("id: int"))
 
         // Tab: the grid, then the WAL, then the schema pane (the marker moves there).
