@@ -112,6 +112,8 @@ struct Driver {
     var lines: [String] { Renderer.render(state).lines }
     var grid: ScreenGrid { Renderer.render(state) }
     var status: String { lines[state.viewport.rows - 2] }
+    /// The status line and a long message's own lines above it (``statusArea(_:)``).
+    var statusArea: String { LineDBBrowserTests.statusArea(grid) }
     var hints: String { lines[state.viewport.rows - 1] }
 }
 
@@ -136,4 +138,18 @@ func keys(_ text: String) -> [Key] { text.map { Key.character($0) } }
 /// The display columns at which `character` appears in row `row` of a grid (wide characters count two).
 func displayColumns(of character: String, row: Int, in grid: ScreenGrid) -> [Int] {
     (0..<grid.columns).filter { grid[row, $0].text == character }
+}
+
+/// The status area of a frame, top to bottom, each line trimmed, joined by a space: the status line (the last but one line) and the
+/// lines a message too long to go beside it takes above it (at most 2, drawn in the status styles).
+func statusArea(_ grid: ScreenGrid) -> String {
+    let last = grid.rows - 2
+    guard last >= 0 else { return "" }
+    var first = last
+    let styles: Set<CellStyle> = [.title, .error, .pending]
+    while first > max(0, last - 2), styles.contains(grid[first - 1, 0].style),
+          grid[first - 1, 0].text == " ", grid[first - 1, 1].text != "W" {
+        first -= 1
+    }
+    return grid.lines[first...last].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
 }

@@ -9,7 +9,7 @@ struct LayoutAndRenderTests {
         let d = Driver(try Fixture.memory())
         let lines = d.lines
         #expect(lines.count == 24)
-        #expect(lines[0].hasPrefix(" Tables (2)"))
+        #expect(lines[0].hasPrefix("▶ Tables (2)"))  // the focused pane's marker
         #expect(lines[0].contains("student: 10 records"))
         #expect(lines[1].hasPrefix(" student") && lines[1].contains("10"))
         #expect(lines[2].hasPrefix(" teacher") && lines[2].contains("2"))
@@ -46,7 +46,7 @@ struct LayoutAndRenderTests {
         #expect(lines[0].contains("Schema: student"))
         let id = try #require(lines.first { $0.contains(" id ") && $0.contains("PK") })
         #expect(id.contains("int"))
-        #expect(lines.contains { $0.contains("email") && $0.contains("unique") && $0.contains("null") })
+        #expect(lines.contains { $0.contains("email") && $0.contains("unique") && !$0.contains("not null") })
         #expect(lines.contains { $0.contains("name") && $0.contains("not null") })
         #expect(lines.contains { $0.contains("gpa") && $0.contains("=0.0") })
         let layout = Layout(rows: 50, columns: 160)

@@ -45,7 +45,7 @@ final class PacedTerminal: Terminal {
     }
 
     /// The status line of each frame.
-    var statusLines: [String] { frames.map { $0.lines[size.rows - 2] } }
+    var statusLines: [String] { frames.map(statusArea) }
 }
 
 @Suite("Browser: search, filter and sort run in slices with progress; Esc cancels")

@@ -59,7 +59,7 @@ public final class BrowserApp {
         if case .unwritable(let reason) = database.readOnlyCause {
             // A read-only file system or no permission: no writer to follow, just say why.
             state.readOnlyReason = reason
-            state.message = "read-only: \(reason); edits are refused"
+            state.say("read-only: \(reason); edits are refused")
         }
         state.keyMap = configuration.keyMap
         terminal.apply(configuration.theme)

@@ -13,6 +13,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
     case frequency, describe, query
+    case messages
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -28,7 +29,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .sortDescending, .frequency, .describe, .query:
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
-        case .save, .checkpoint, .export, .help, .quit: return .database
+        case .save, .checkpoint, .export, .help, .quit, .messages: return .database
         }
     }
 
@@ -76,6 +77,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .frequency: return "frequency sheet of column"
         case .describe: return "describe sheet: statistics"
         case .query: return "SQL query → sheet"
+        case .messages: return "recent messages"
         }
     }
 

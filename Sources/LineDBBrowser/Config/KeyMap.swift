@@ -50,6 +50,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("p"), .preview), (.character("D"), .discard),
         (.character("s"), .save), (.control("s"), .save), (.character("c"), .checkpoint), (.character("x"), .export),
         (.character("?"), .help), (.character("q"), .quit), (.control("c"), .quit),
+        (.control("p"), .messages),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

@@ -23,7 +23,9 @@ extension Renderer {
         let geometry = GridGeometry(state: state, width: r.width)
         // Header.
         let headerRow = r.row + 1
-        grid.fill(row: headerRow, column: r.column, height: 1, width: r.width, style: .header)
+        // The header's colour ends with the last column: the room left after it is no column of its own.
+        let used = geometry.columns.last.map { min(r.width, $0.x + $0.width + 2) } ?? r.width
+        grid.fill(row: headerRow, column: r.column, height: 1, width: used, style: .header)
         for placed in geometry.columns {
             let column = table.schema.columns[placed.index]
             let (name, type) = GridGeometry.headerText(column)
@@ -71,7 +73,8 @@ extension Renderer {
 
     private static func separator(after placed: GridGeometry.Placed, in r: Rect, row: Int, on grid: inout ScreenGrid) {
         let x = r.column + placed.x + placed.width + 1
-        guard x < r.column + r.width else { return }
+        // (Not in the grid's last column: beside the next pane's separator it would make `││`.)
+        guard x < r.column + r.width - 1 else { return }
         grid.put(placed.isPinned ? "║" : "│", row: row, column: x, style: .border)
     }
 }

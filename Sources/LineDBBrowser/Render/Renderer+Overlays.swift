@@ -1,6 +1,7 @@
 import LineDB
 
-/// Overlays: help, the pending-changes preview, the add form and the cell editor.
+/// Overlays: the help's entries, the pending-changes preview, the add form and the cell editor (the help and the
+/// recent messages are drawn in Renderer+ScrollingOverlays).
 extension Renderer {
     /// One line of the help: the actions it covers (their keys are shown) and what they do.
     static let helpEntries: [(Action.Group, [Action], String)] = [
@@ -18,7 +19,7 @@ extension Renderer {
         (.edit, [.discard], "discard pending changes"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
         (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
-        (.database, [.quit], "quit (asks if unsaved)"),
+        (.database, [.quit], "quit (asks if unsaved)"), (.database, [.messages], "recent messages"),
     ]
 
     /// The keys of the cell editor, the add form and the prompts (fixed: the config file does not change them).
@@ -45,7 +46,7 @@ extension Renderer {
                     lines.append((names.joined(separator: " "), what))
                 }
             }
-            if group == .move { lines.append(("Schema", "PK UQ=unique NN=not null")) }
+            if group == .move { lines.append(("Schema pane", SchemaWords.legend)) }
             return (group.rawValue, lines)
         }
         groups.append(editorHelp)
@@ -56,7 +57,7 @@ extension Renderer {
     public static var helpGroups: [(String, [(String, String)])] { helpGroups(.standard) }
 
     static func box(
-        _ titleText: String, height: Int, width: Int, in layout: Layout, on grid: inout ScreenGrid
+        _ titleText: String, height: Int, width: Int, in layout: Layout? = nil, on grid: inout ScreenGrid
     ) -> Rect {
         let h = min(height + 2, grid.rows - 1)
         let w = min(width + 4, grid.columns)
@@ -76,35 +77,6 @@ extension Renderer {
         let bottom = String(repeating: "─", count: max(0, r.width - 2))
         grid.put("└" + bottom + "┘", row: r.row + r.height - 1, column: r.column, style: .border)
         return Rect(row: r.row + 1, column: r.column + 2, height: r.height - 2, width: r.width - 4)
-    }
-
-    static func drawHelp(_ keyMap: KeyMap, in layout: Layout, on grid: inout ScreenGrid) {
-        var lines: [(String, String, Bool)] = []
-        for (group, keys) in helpGroups(keyMap) {
-            lines.append((group, "", true))
-            for (k, what) in keys { lines.append((k, what, false)) }
-        }
-        // Two columns of groups when the screen is short.
-        let twoColumns = lines.count + 2 > grid.rows - 3
-        let half = twoColumns ? (lines.firstIndex { $0.0 == "Edit (pending until saved)" } ?? lines.count) : lines.count
-        let left = Array(lines[..<half])
-        let right = Array(lines[half...])
-        let colWidth = 37
-        let keyWidth = 12
-        let r = box("Keys (Esc closes)", height: max(left.count, right.count),
-                    width: twoColumns ? colWidth * 2 + 1 : colWidth, in: layout, on: &grid)
-        for (side, part) in [left, right].enumerated() {
-            let x = r.column + side * (colWidth + 1)
-            for (i, line) in part.enumerated() where i < r.height {
-                if line.2 {
-                    field(line.0, row: r.row + i, column: x, width: min(colWidth, r.width), style: .header, on: &grid)
-                } else {
-                    field(line.0, row: r.row + i, column: x, width: keyWidth, style: .keyHint, on: &grid)
-                    field(line.1, row: r.row + i, column: x + keyWidth + 1, width: min(colWidth, r.width) - keyWidth - 1,
-                          style: .normal, on: &grid)
-                }
-            }
-        }
     }
 
     static func drawPreview(_ state: BrowserState, in layout: Layout, on grid: inout ScreenGrid) {

@@ -1,65 +1,8 @@
 import LineDB
 
-/// The Tables, Schema and WAL panes, the status line and the key-hint line.
+/// The WAL pane and the key-hint line (the Tables and Schema panes: Renderer+TablesAndSchema; the status line:
+/// StatusLine).
 extension Renderer {
-    static func drawTables(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
-        title("Tables (\(state.tables.count))", focused: state.focus == .tables, in: r, on: &grid)
-        let height = r.height - 1
-        guard height > 0 else { return }
-        let first = max(0, min(state.tableCursor - height + 1, state.tables.count - height))
-        for (i, t) in state.tables.enumerated().dropFirst(max(0, first)).prefix(height) {
-            let y = r.row + 1 + i - max(0, first)
-            let isOpen = state.baseTableName.map { String.exactlyEqual($0, t.name) } ?? false
-            let style: CellStyle =
-                i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
-            let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
-            // The open table counts its pending inserts and deletes.
-            let count = String(isOpen && state.sheet == nil ? (state.table?.liveCount ?? t.count) : t.count)
-            let nameWidth = r.width - 2 - DisplayWidth.of(count) - 1
-            field(marker + t.name, row: y, column: r.column, width: max(1, nameWidth + 1), style: style, on: &grid)
-            field(count, row: y, column: r.column + nameWidth + 1, width: r.width - nameWidth - 1, style: style,
-                  right: true, on: &grid)
-            if marker == "*" { grid.put("*", row: y, column: r.column, style: .pending) }
-        }
-    }
-
-    static func drawSchema(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
-        guard let table = state.table else {
-            title("Schema", focused: state.focus == .schema, in: r, on: &grid)
-            return
-        }
-        title("Schema: \(table.name)", focused: state.focus == .schema, in: r, on: &grid)
-        let columns = table.schema.columns
-        let nameWidth = min(14, columns.map { DisplayWidth.of($0.name) }.max() ?? 4)
-        let room = r.width - nameWidth - 11
-        var allFlags: [[String]] = columns.map { c in
-            var flags: [String] = []
-            if c.primaryKey { flags.append("PK") }
-            if c.unique && !c.primaryKey { flags.append("unique") }
-            if !c.primaryKey { flags.append(c.nullable ? "null" : "not null") }
-            if let d = c.defaultValue { flags.append("=" + ValueText.json(d)) }
-            return flags
-        }
-        if allFlags.contains(where: { DisplayWidth.of($0.joined(separator: " ")) > room }) {
-            // Narrow pane: the short forms (the legend is in the help), for every column alike, so one pane never
-            // says "not null" on one line and "NN" on the next.
-            allFlags = allFlags.map { flags in
-                flags.map { $0 == "unique" ? "UQ" : $0 == "not null" ? "NN" : $0 == "null" ? "" : $0 }
-                    .filter { !$0.isEmpty }
-            }
-        }
-        for (i, c) in columns.enumerated() where i + 1 < r.height {
-            let flags = allFlags[i]
-            let y = r.row + 1 + i
-            let style: CellStyle = i == state.column ? .selected : .normal
-            field(" " + DisplayWidth.clip(c.name, to: nameWidth), row: y, column: r.column, width: nameWidth + 2,
-                  style: style, on: &grid)
-            field(c.type.rawValue, row: y, column: r.column + nameWidth + 2, width: 9, style: .dim, on: &grid)
-            field(flags.joined(separator: " "), row: y, column: r.column + nameWidth + 11, width: room, style: .normal,
-                  on: &grid)
-        }
-    }
-
     static func drawWAL(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
         title("WAL: \(state.wal.count) recent entr\(state.wal.count == 1 ? "y" : "ies")",
               focused: state.focus == .wal, in: r, on: &grid)
@@ -79,48 +22,6 @@ extension Renderer {
             let key = entry.table.flatMap { t in state.tables.first { String.exactlyEqual($0.name, t) }?.keyColumn }
             grid.put(DisplayWidth.clip(WALText.change(entry, keyColumn: key), to: r.width - x), row: y, column: x,
                      width: r.column + r.width - x)
-        }
-    }
-
-    static func drawStatus(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
-        if case .prompt = state.mode, state.messageIsError, !state.message.isEmpty {
-            // What the prompt's text got wrong (SQLite's message) takes the whole line, above the text to fix.
-            return field(" " + state.message, row: r.row, column: r.column, width: r.width, style: .error, on: &grid)
-        }
-        var parts = [" \(state.databaseName)"]
-        if let table = state.table {
-            // On a sheet: which one (and how many are stacked), in place of the table's name.
-            let stack = state.sheets.count > 1 ? "\(state.sheets.count) sheets: " : ""
-            var position = "\(state.sheet.map { stack + $0.label } ?? table.name)"
-                + "  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
-            if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
-            parts.append(position)
-        }
-        parts.append(state.isReadOnly ? "RO" : "RW")
-        if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
-        if let search = state.search {
-            if let counter = state.counter, counter.search == search {
-                parts.append("/\(search): ≥\(counter.matches) matching, counting \(percent(counter.progress))")
-            } else {
-                parts.append("/\(search): \(state.searchMatches) matching")
-            }
-        }
-        let left = DisplayWidth.clip(parts.joined(separator: " │ "), to: r.width)  // (a pasted search may be long)
-        field(left, row: r.row, column: r.column, width: r.width, style: .title, on: &grid)
-        if let task = state.task {
-            // A running search, filter or sort says how far it is instead of the last message.
-            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
-            field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
-                  width: r.width - x, style: .pending, on: &grid)
-        } else if let query = state.runningQuery {
-            // A query running: the rows read so far.
-            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
-            field("running the query… \(query.rowsSoFar) rows  (Esc cancels)", row: r.row, column: x,
-                  width: r.width - x, style: .pending, on: &grid)
-        } else if !state.message.isEmpty {
-            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
-            field(state.message, row: r.row, column: x, width: r.width - x,
-                  style: state.messageIsError ? .error : .title, on: &grid)
         }
     }
 
@@ -173,7 +74,8 @@ extension Renderer {
                          (hint([.query], "SQL"), 5)]
             }
             text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
-        case .help, .preview: text = "Esc close"
+        case .help, .messages: text = "Esc close  ↑↓ PgUp PgDn scroll"
+        case .preview: text = "Esc close"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
             let x = grid.put(state.label(of: prompt), row: r.row, column: r.column, style: .header)

@@ -16,14 +16,16 @@ public enum Renderer {
         }
         drawGrid(state, in: layout.grid, on: &grid)
         if let r = layout.schema {
-            drawSeparator(at: r.column - 1, from: r.row, height: r.height, on: &grid)
+            // On the right, or (below 120 columns) in the tables' place on the left.
+            drawSeparator(at: r.column == 0 ? r.width : r.column - 1, from: r.row, height: r.height, on: &grid)
             drawSchema(state, in: r, on: &grid)
         }
         if let r = layout.wal { drawWAL(state, in: r, on: &grid) }
         drawStatus(state, in: layout.status, on: &grid)
         drawHints(state, in: layout.hints, on: &grid)
         switch state.mode {
-        case .help: drawHelp(state.keyMap, in: layout, on: &grid)
+        case .help: drawHelp(state, on: &grid)
+        case .messages: drawMessages(state, on: &grid)
         case .preview: drawPreview(state, in: layout, on: &grid)
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)
@@ -51,11 +53,14 @@ public enum Renderer {
         for r in row..<row + height { grid.put("│", row: r, column: column, style: .border) }
     }
 
-    /// A pane's title line, highlighted when the pane has the focus.
+    /// A pane's title line. The focused pane's stands out without colour too: it starts with ``focusMarker``.
     static func title(_ text: String, focused: Bool, in r: Rect, on grid: inout ScreenGrid) {
-        field(" " + text, row: r.row, column: r.column, width: r.width, style: focused ? .focusBorder : .title,
-              on: &grid)
+        field((focused ? focusMarker : " ") + text, row: r.row, column: r.column, width: r.width,
+              style: focused ? .focusBorder : .title, on: &grid)
     }
+
+    /// What starts the title of the pane that has the focus.
+    static let focusMarker = "▶ "
 
     static func shortTime(_ timestamp: String) -> String {
         // "2026-01-22T20:31:17.592172" → "20:31:17"

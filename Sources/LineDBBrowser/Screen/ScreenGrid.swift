@@ -57,6 +57,8 @@ public struct ScreenGrid: Sendable, Equatable {
                 break
             }
             if x >= 0 {
+                splitWide(row: row, at: x)
+                splitWide(row: row, at: x + w)
                 self[row, x] = Cell(String(cluster), style: style)
                 if w == 2 { self[row, x + 1] = Cell("", style: style) }
             }
@@ -65,12 +67,23 @@ public struct ScreenGrid: Sendable, Equatable {
         return x - column
     }
 
+    /// Where a write starts or ends at `column` of `row` inside a wide character (between its two halves), the
+    /// half left outside the write becomes a space: no half character is left over (an overlay's edge drawn over
+    /// a wide character left one on screen).
+    mutating func splitWide(row: Int, at column: Int) {
+        guard column > 0, column < columns, self[row, column].isContinuation else { return }
+        self[row, column - 1] = Cell(" ", style: self[row, column - 1].style)
+        self[row, column] = Cell(" ", style: self[row, column].style)
+    }
+
     /// Fills a rectangle with spaces of a style.
     public mutating func fill(row: Int, column: Int, height: Int, width: Int, style: CellStyle = .normal) {
         let (top, bottom) = (max(0, row), min(rows, row + height))
         let (left, right) = (max(0, column), min(columns, column + width))
         guard top < bottom, left < right else { return }  // nothing of the rectangle is on the grid
         for r in top..<bottom {
+            splitWide(row: r, at: left)
+            splitWide(row: r, at: right)
             for c in left..<right { self[r, c] = Cell(" ", style: style) }
         }
     }

@@ -8,12 +8,8 @@ extension BrowserState {
         if editInPlace(key) { return [] }  // typing: the text is changed where it is, not copied
         switch mode {
         case .normal: return handleNormal(key, context: context)
-        case .help, .preview:
-            let closing: [Action] = [.cancel, .quit, .help, .preview]
-            if [.escape, .character("q"), .character("?"), .character("p"), .enter].contains(key)
-                || keyMap[key].map(closing.contains) == true {
-                mode = .normal
-            }
+        case .help, .preview, .messages:
+            handleOverlay(key)
             return []
         case .prompt(let prompt): return handlePrompt(prompt, key: key)
         case .edit(let edit):
@@ -80,7 +76,10 @@ extension BrowserState {
             if pending.isEmpty { return [.quit] }
             mode = .confirm(.quit)
             return []
-        case .help: mode = .help
+        case .help:
+            mode = .help
+            overlayTop = 0
+        case .messages: showMessages()
         case .cancel:
             if !sheets.isEmpty {
                 closeSheet(context: context)
@@ -151,35 +150,28 @@ extension BrowserState {
         case .quit?:
             task = nil
             return true
-        case .help?: return true
+        case .help?, .messages?: return true
         case let action?: return action.isMove || action == .nextPane || action == .previousPane
         case nil: return false
         }
     }
 
-    /// The panes that are on screen at the current size, in Tab order.
+    /// The panes that are on screen at the current size, in Tab order (left to right, then the WAL).
     var visibleFocuses: [Focus] {
         let layout = layout
         var out: [Focus] = []
         if layout.tables != nil { out.append(.tables) }
+        if let schema = layout.schema, schema.column == 0 { out.append(.schema) }  // in the tables' place
         out.append(.grid)
-        if layout.schema != nil { out.append(.schema) }
+        if let schema = layout.schema, schema.column > 0 { out.append(.schema) }
         if layout.wal != nil { out.append(.wal) }
         return out
     }
 
     /// The panes' places for the current size and the panes the user hid.
-    public var layout: Layout { Layout(rows: viewport.rows, columns: viewport.columns, hiding: hiddenPanes) }
-
-    /// Hides or shows a pane; the grid takes the room. The focus leaves a pane that goes.
-    mutating func toggle(_ pane: Focus) {
-        if hiddenPanes.insert(pane).inserted {
-            if focus == pane { focus = .grid }
-            say("\(pane) pane hidden (press \(pane == .tables ? "T" : pane == .schema ? "S" : "W") to show it)")
-        } else {
-            hiddenPanes.remove(pane)
-            say("\(pane) pane shown")
-        }
+    public var layout: Layout {
+        Layout(rows: viewport.rows, columns: viewport.columns, hiding: hiddenPanes, showing: shownPanes,
+               statusLines: statusLines)
     }
 
     mutating func cycleFocus(by step: Int) {

@@ -94,6 +94,8 @@ extension BrowserState {
         back.wal = wal
         back.walScroll = walScroll
         back.hiddenPanes = hiddenPanes
+        back.shownPanes = shownPanes
+        back.messageLog = messageLog
         back.viewport = viewport
         back.keyMap = keyMap
         back.isReadOnly = isReadOnly

@@ -73,6 +73,12 @@ public struct BrowserState: Sendable {
     public var mode: Mode = .normal
     /// Panes the user hid (`T`, `S`, `W`).
     public internal(set) var hiddenPanes: Set<Focus> = []
+    /// Panes the user asked to see although the screen size leaves them out (`S` below 120 columns).
+    public internal(set) var shownPanes: Set<Focus> = []
+    /// The recent messages, oldest first (Ctrl-P shows them; ``say(_:)`` and ``fail(_:)`` add to it).
+    public internal(set) var messageLog: [LoggedMessage] = []
+    /// The first line shown of a scrolling overlay (the help, the recent messages).
+    public internal(set) var overlayTop = 0
     /// Which action each key does in the panes (the config file's `"keys"` change it).
     public var keyMap = KeyMap.standard
     /// The screen size of the last frame (rows, columns); page sizes and pane visibility follow it.
@@ -98,7 +104,7 @@ public struct BrowserState: Sendable {
         tables = context.tableSummaries()
         if let first = tables.first { open(first.name, context: context) }
         focus = .tables
-        if isReadOnly { message = "read-only: edits are refused; following the writer live" }
+        if isReadOnly { say("read-only: edits are refused; following the writer live") }
     }
 
     // MARK: - Table and view
@@ -218,11 +224,13 @@ public struct BrowserState: Sendable {
     mutating func say(_ text: String) {
         message = text
         messageIsError = false
+        log(text, isError: false)
     }
 
     mutating func fail(_ text: String) {
         message = text
         messageIsError = true
+        log(text, isError: true)
     }
 
     /// How many pending changes concern a table.

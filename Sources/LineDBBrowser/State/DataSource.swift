@@ -8,12 +8,15 @@ public struct TableSummary: Sendable, Equatable {
     public var count: Int
     /// The name of its primary key column (the WAL pane shows each entry's key by it).
     public var keyColumn: String?
+    /// Its schema, when the source gives it (the tables pane shows it before the table is opened).
+    public var schema: TableSchema?
 
     /// A summary line.
-    public init(name: String, count: Int, keyColumn: String? = nil) {
+    public init(name: String, count: Int, keyColumn: String? = nil, schema: TableSchema? = nil) {
         self.name = name
         self.count = count
         self.keyColumn = keyColumn
+        self.schema = schema
     }
 }
 
@@ -27,9 +30,11 @@ public protocol BrowserDataSource {
 }
 
 extension Database: BrowserDataSource {
-    /// The tables and their counts, under one lock.
+    /// The tables and their counts, under one lock, and their schemas.
     public func tableSummaries() -> [TableSummary] {
-        browseTableCounts.map { TableSummary(name: $0.name, count: $0.count, keyColumn: $0.key) }
+        browseTableCounts.map {
+            TableSummary(name: $0.name, count: $0.count, keyColumn: $0.key, schema: try? schema(of: $0.name))
+        }
     }
 
     /// The table's rows in key order (``Database/browseSnapshot(of:)``).

@@ -7,6 +7,8 @@ public enum Mode: Sendable, Equatable {
     case help
     /// The `p` overlay: the pending changes as the WAL entries they will become.
     case preview
+    /// The Ctrl-P overlay: the recent messages, the newest last.
+    case messages
     /// A one-line prompt on the key-hint line.
     case prompt(Prompt)
     /// The in-place cell editor.

@@ -33,6 +33,8 @@ final class CursesTerminal: Terminal {
     private var stopped = false
     /// The last grid copied to curses: an identical frame (the event loop redraws after every idle tick) is skipped.
     private var lastDrawn: ScreenGrid?
+    /// The frames drawn, written where `LINEDB_FRAME_FILE` says (for the end-to-end tests).
+    private var frames = FrameCounter()
 
     private init(window: UnsafeMutablePointer<WINDOW>, styles: StyleTable) {
         self.window = window
@@ -113,6 +115,7 @@ final class CursesTerminal: Terminal {
         wattr_set(window, styles[.normal].attributes, styles[.normal].pair, nil)
         wnoutrefresh(window)
         doupdate()
+        frames.completed()
     }
 
     /// Leaves curses mode (the shell's terminal settings, the normal screen) while `body` runs — an editor, say —

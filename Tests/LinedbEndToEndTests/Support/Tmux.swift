@@ -43,6 +43,8 @@ final class TmuxSession {
             # TERM as most terminals have it in terminfo; backtraces never wait for a key; NO_COLOR only when a test
             # sets it (`swift test` sets NO_COLOR=1 for the tests when its output is not a terminal).
             export TERM=screen SWIFT_BACKTRACE=interactive=no
+            # The browser writes the number of each frame it completes here (waitForScreen reads it).
+            export LINEDB_FRAME_FILE=\(d)/frame
             unset NO_COLOR
             cd \(d)
             stty -a > \(d)/stty.before
@@ -107,7 +109,17 @@ final class TmuxSession {
         try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
     }
 
+    /// The number of the last frame the browser completed (`LINEDB_FRAME_FILE`), or `nil` before the first one
+    /// (or for a program that writes none).
+    func frame() -> Int? {
+        Int(directory.read("frame").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// Waits until the screen satisfies `condition` (polling every 50 ms); returns the last screen seen.
+    ///
+    /// A screen counts only when it is a whole frame: when the browser writes frame numbers (``frame()``), the
+    /// screen is read again if a frame was completed while it was captured (it may have been half drawn), up to
+    /// three times before it is taken as it is.
     @discardableResult
     func waitForScreen(
         seconds: Double = 10, joiningWrappedLines: Bool = false, _ condition: ([String]) -> Bool
@@ -115,11 +127,24 @@ final class TmuxSession {
         let deadline = Date().addingTimeInterval(seconds)
         var last: [String] = []
         repeat {
-            last = try screen(joiningWrappedLines: joiningWrappedLines)
+            var tries = 0
+            repeat {
+                let before = frame()
+                last = try screen(joiningWrappedLines: joiningWrappedLines)
+                if before == frame() { break }
+                tries += 1
+            } while tries < 3
             if condition(last) { return (true, last) }
             usleep(50_000)
         } while Date() < deadline
         return (false, last)
+    }
+
+    /// Waits until the browser has completed a frame after `frame` (a number ``frame()`` gave), then returns the
+    /// screen: what a key sent after reading `frame` changed is on it.
+    @discardableResult
+    func waitForFrame(after frame: Int?, seconds: Double = 10) throws -> (met: Bool, screen: [String]) {
+        try waitForScreen(seconds: seconds) { _ in (self.frame() ?? 0) > (frame ?? 0) }
     }
 
     /// Waits until the screen shows `text` somewhere (also across a wrapped line).
