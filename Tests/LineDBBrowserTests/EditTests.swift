@@ -90,11 +90,11 @@ struct EditTests {
         #expect(d.state.pending.count == 1)
     }
 
-    @Test("an empty NOT NULL field is refused; an empty nullable one becomes null")
+    @Test("null (Ctrl-N) in a NOT NULL field is refused; empty text in a nullable date becomes null")
     func notNull() throws {
         var d = try onColumn(1)
-        d.press(.character("e"), .control("u"), .enter)
-        #expect(d.state.message == "name: may not be empty (NOT NULL)")
+        d.press(.character("e"), .control("n"), .enter)
+        #expect(d.state.message == "name: may not be null (NOT NULL)")
         d.press(.escape, .right, .right, .right, .character("e"), .control("u"), .enter)
         #expect(d.state.currentRow?[4] == .null && d.state.pending.count == 1)
     }
@@ -107,7 +107,7 @@ struct EditTests {
         #expect(form.fields.map(\.string) == ["11", "", "", "0.0", ""])
         #expect(d.lines.contains { $0.contains("Add a record to student") })
         d.press(.enter)
-        #expect(d.state.message == "name: may not be empty (NOT NULL)")
+        #expect(d.state.message == "name: may not be null (NOT NULL)")
         guard case .form(let refused) = d.state.mode else { Issue.record("the form closed"); return }
         #expect(refused.active == 1 && d.state.table?.rows.count == 10)
         d.type("Grace")

@@ -93,9 +93,9 @@ struct LayoutAndRenderTests {
             #expect(grid[r, pinned - 2].text.first?.isNumber == true)  // the key, right-aligned
         }
         let nullRow = 4  // the third student has no birth date
-        let nullCells = displayColumns(of: "n", row: nullRow, in: grid).filter { grid[nullRow, $0].style == .null }
-        #expect(!nullCells.isEmpty)
-        #expect(grid.lines[nullRow].contains("null"))
+        let nullCells = displayColumns(of: "∅", row: nullRow, in: grid).filter { grid[nullRow, $0].style == .null }
+        #expect(nullCells.count == 1)  // null is a dim ∅ (issue 14 item 7), never text
+        #expect(!grid.lines[nullRow].contains("null"))
     }
 
     @Test("wide CJK, emoji and combining characters keep every column separator aligned")

@@ -34,11 +34,11 @@ struct PromptsAndMessagesTests {
         d.press(.escape)
         #expect(d.state.message == "checkpoint cancelled" && d.effects.isEmpty)
         d.press(.character("e"))
-        #expect(d.hints.contains("Editing id: Enter accept  Esc cancel  ←→ Home End move  (empty = null)"))
+        #expect(d.hints.contains("Editing id: Enter accept  Esc cancel  Ctrl-N null  ←→ Home End move"))
         d.press(.escape)
         #expect(d.state.message == "edit cancelled")
         d.press(.character("a"))
-        #expect(d.hints.contains("Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  (empty = null)"))
+        #expect(d.hints.contains("Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  Ctrl-N null"))
         d.press(.escape)
         #expect(d.state.message == "add cancelled")
 

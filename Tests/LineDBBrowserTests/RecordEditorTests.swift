@@ -78,7 +78,7 @@ struct RecordEditorTests {
             (#"sed -i 's/"id": 1,/"id": 1/' "$1""#, "record 1 not changed: invalid JSON: "),
             (#"sed -i 's/"gpa": 2.0/"gpa": "high"/' "$1""#, #"gpa: "high" is not a float; record 1 not changed"#),
             (#"sed -i 's/s1@uni.edu/s2@uni.edu/' "$1""#, "email: \"s2@uni.edu\" is already used (record 2); UNIQUE"),
-            (#"sed -i 's/"Alice"/null/' "$1""#, "name: may not be empty (NOT NULL); record 1 not changed"),
+            (#"sed -i 's/"Alice"/null/' "$1""#, "name: may not be null (NOT NULL); record 1 not changed"),
             (#"sed -i 's/"id": 1,/"id": 2,/' "$1""#, "id: 2 is already used (record 2); primary key"),
             (#"sed -i 's/"email"/"mail"/' "$1""#, "mail: no such column in student; record 1 not changed"),
             (#"sed -i '/"born"/d; s/"gpa": 2.0,/"gpa": 2.0/' "$1""#, "born: missing from the edited record"),

@@ -49,7 +49,7 @@ struct SheetTests {
         #expect(rows[0][3] == .string(String(repeating: "█", count: 12)))
         #expect(rows[2][3] == .string(String(repeating: "█", count: 8)))  // 2/3 of 12
         #expect(rows.last![3] == .string(String(repeating: "█", count: 4)))
-        // On screen: the heading, the status line, null shown as null, "" as an empty cell.
+        // On screen: the heading, the status line.
         let screen = d.lines.joined(separator: "\n")
         #expect(screen.contains("Frequency of city in t: 7 rows"))
         #expect(d.status.contains("frequency sheet  row 1 of 7"))

@@ -98,7 +98,7 @@ struct EditSaveTests {
         // Enter with the NOT NULL code and title empty is refused, naming the column.
         try session.send("Enter")
         let refused = try session.waitForScreen { s in  // both: tmux may be read mid-frame
-            s.contains { $0.contains("code: may not be empty") }
+            s.contains { $0.contains("code: may not be null") }
         }
         #expect(refused.met, "\(shown(refused.screen))")
         // The focus is on code (the first field after the assigned key): type it, Tab, the title, Enter.

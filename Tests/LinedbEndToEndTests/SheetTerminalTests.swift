@@ -17,13 +17,13 @@ struct SheetTerminalTests {
         var counts: [String: Int] = [:]
         for line in select.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            counts[(object["department"] as? String) ?? "null", default: 0] += 1
+            counts[(object["department"] as? String) ?? "∅", default: 0] += 1  // null shows as ∅
         }
         let total = counts.values.reduce(0, +)
         // Most frequent first; equal counts: null first, then by name.
         let order = counts.keys.sorted { a, b in
             if counts[a]! != counts[b]! { return counts[a]! > counts[b]! }
-            if (a == "null") != (b == "null") { return a == "null" }
+            if (a == "∅") != (b == "∅") { return a == "∅" }
             return a < b
         }
 

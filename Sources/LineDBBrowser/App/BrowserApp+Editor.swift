@@ -11,21 +11,43 @@ extension BrowserApp {
     /// Writes `text` to a temporary file, gives the terminal to `$EDITOR` (default `vi`) on it, waits for the
     /// editor, and hands the file as it was left to the state. The file is removed afterwards.
     func editRecord(key: JSONValue, text: String, on state: inout BrowserState, terminal: Terminal) {
+        // A refused edit opens the editor again on the user's text (the reason at the top), until it goes through
+        // or the user leaves the text as it was (given up).
+        var text = text
+        for _ in 0..<100 {
+            guard let again = editRecordOnce(key: key, text: text, on: &state, terminal: terminal) else { return }
+            text = again
+        }
+    }
+
+    /// One round of ``editRecord(key:text:on:terminal:)``: the text to open again after a refusal, or `nil`.
+    private func editRecordOnce(key: JSONValue, text: String, on state: inout BrowserState, terminal: Terminal)
+        -> String?
+    {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let path = directory + "/linedb-record-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            return state.fail("cannot write the temporary file \(path) for the editor; nothing changed")
+            state.fail("cannot write the temporary file \(path) for the editor; nothing changed")
+            return nil
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let outcome = terminal.suspend { Self.runEditor(on: path) }
-        if let failure = outcome { return state.fail("\(failure); record not changed") }
+        if let failure = outcome {
+            state.fail("\(failure); record not changed")
+            return nil
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return state.fail("the editor left no file at \(path); record not changed")
+            state.fail("the editor left no file at \(path); record not changed")
+            return nil
         }
         guard let edited = String(data: data, encoding: .utf8) else {
-            return state.fail("the edited file is not UTF-8; record not changed")
+            state.fail("the edited file is not UTF-8; record not changed")
+            return nil
         }
-        state.finishRecordEdit(key: key, original: text, edited: edited)
+        if case .editRecord(_, let again)? = state.finishRecordEdit(key: key, original: text, edited: edited).first {
+            return again
+        }
+        return nil
     }
 
     /// The editor command: `$EDITOR` (split by the shell, so `EDITOR="code -w"` works), else `vi`.

@@ -48,6 +48,10 @@ extension BrowserApp {
             }
         case .query(let sql):
             runQuery(sql, on: &state)
+        case .copyToClipboard(let text):
+            terminal.copyToClipboard(text)
+        case .takeOver:
+            takeOver(on: &state)
         }
         return false
     }

@@ -15,7 +15,8 @@ public final class BrowserApp {
         case terminated(signal: Int32, recoveryFile: String?)
     }
 
-    public let database: Database
+    /// The database; replaced by its writer's open when a read-only browser takes over (``takeOver(on:)``).
+    public internal(set) var database: Database
     /// The state after the last key (for tests and for the front end's exit message).
     public internal(set) var state: BrowserState?
     /// Follows `wal/transaction.log` for the WAL pane and, read-only, for the writer's changes.
@@ -196,6 +197,7 @@ public final class BrowserApp {
             if follow && database.isReadOnly && (refreshed != .unchanged || changed) {
                 state.reload(context: database)
             }
+            if follow { checkWriter(&state) }
         } catch {
             state.fail("following the WAL: \(error)")
         }

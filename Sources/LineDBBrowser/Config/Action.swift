@@ -14,6 +14,9 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case save, checkpoint, export, help, quit
     case frequency, describe, query
     case messages
+    /// Editing (issue 14 items 7, 8, 16): null, take over as writer, duplicate, copy and paste.
+    case setNull = "set-null", takeOver = "take-over", duplicate, copyCell = "copy-cell",
+         copyRecord = "copy-record", paste
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -29,7 +32,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .sortDescending, .frequency, .describe, .query:
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
-        case .save, .checkpoint, .export, .help, .quit, .messages: return .database
+        case .setNull, .duplicate, .copyCell, .copyRecord, .paste: return .edit
+        case .save, .checkpoint, .export, .help, .quit, .messages, .takeOver: return .database
         }
     }
 
@@ -78,6 +82,12 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .describe: return "describe sheet: statistics"
         case .query: return "SQL query → sheet"
         case .messages: return "recent messages"
+        case .setNull: return "set the cell to null (∅)"
+        case .takeOver: return "take over as the writer"
+        case .duplicate: return "duplicate the record"
+        case .copyCell: return "copy the cell (clipboard)"
+        case .copyRecord: return "copy the record as JSON"
+        case .paste: return "paste into the cell"
         }
     }
 

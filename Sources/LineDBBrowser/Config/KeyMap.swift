@@ -51,6 +51,8 @@ public struct KeyMap: Sendable, Equatable {
         (.character("s"), .save), (.control("s"), .save), (.character("c"), .checkpoint), (.character("x"), .export),
         (.character("?"), .help), (.character("q"), .quit), (.control("c"), .quit),
         (.control("p"), .messages),
+        (.delete, .setNull), (.character("w"), .takeOver), (.character("A"), .duplicate),
+        (.character("y"), .copyCell), (.character("Y"), .copyRecord), (.character("P"), .paste),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

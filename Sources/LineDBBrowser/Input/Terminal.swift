@@ -15,6 +15,8 @@ public protocol Terminal: AnyObject {
     func pendingTermination() -> Int32?
     /// Uses `theme`'s colours from now on (the browser passes the config file's at start).
     func apply(_ theme: Theme)
+    /// Puts `text` on the system clipboard (the real terminal writes ``Clipboard/osc52(_:)``).
+    func copyToClipboard(_ text: String)
 }
 
 extension Terminal {
@@ -26,6 +28,9 @@ extension Terminal {
 
     /// By default, colours are the terminal's business (nothing to do).
     public func apply(_ theme: Theme) {}
+
+    /// By default, there is no clipboard (nothing to do).
+    public func copyToClipboard(_ text: String) {}
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
@@ -63,6 +68,11 @@ public final class MemoryTerminal: Terminal {
     public private(set) var theme = Theme.standard
 
     public func apply(_ theme: Theme) { self.theme = theme }
+
+    /// The bytes written for each ``copyToClipboard(_:)``, in order, as the real terminal writes them (OSC 52).
+    public private(set) var clipboardWrites: [[UInt8]] = []
+
+    public func copyToClipboard(_ text: String) { clipboardWrites.append(Clipboard.osc52(text)) }
 
     /// Queues more keys.
     public func type(_ more: [Key]) { keys += more }

@@ -14,10 +14,11 @@ extension Renderer {
         (.find, [.removeLastFilter, .clearFilter], "remove last/all filters"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
         (.find, [.frequency, .describe], "frequency / describe"), (.find, [.query], "SQL query → sheet"),
         (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit record in $EDITOR"),
-        (.edit, [.add], "add a record"), (.edit, [.delete], "delete the record"), (.edit, [.undo], "undo"),
-        (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
-        (.edit, [.discard], "discard pending changes"),
-        (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
+        (.edit, [.add, .delete], "add / delete a record"), (.edit, [.undo, .redo], "undo / redo"),
+        (.edit, [.preview, .discard], "preview / discard edits"),
+        (.edit, [.setNull, .duplicate], "null ∅ / duplicate row"),
+        (.edit, [.copyCell, .copyRecord, .paste], "copy cell/record; paste"),
+        (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint, .takeOver], "checkpoint / take over"),
         (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
         (.database, [.quit], "quit (asks if unsaved)"), (.database, [.messages], "recent messages"),
     ]
@@ -27,6 +28,7 @@ extension Renderer {
         "In the editor and prompts",
         [("← → Home End", "move; also Ctrl-A/E"), ("Bksp Del", "delete a character"),
          ("Ctrl-U/K", "delete to start / end"), ("Enter Esc", "accept / cancel"),
+         ("Ctrl-N", "null ∅ (empty str: \"\")"),
          ("Tab ↓ ↑", "form: next/prev field")]
     )
 
@@ -95,7 +97,7 @@ extension Renderer {
         let columns = table.schema.columns
         let labelWidth = min(24, (columns.map { DisplayWidth.of($0.name) + DisplayWidth.of($0.type.rawValue) }.max()
             ?? 8) + 4)
-        let r = box("Add a record to \(table.name)", height: min(columns.count, grid.rows - 5),
+        let r = box(form.title ?? "Add a record to \(table.name)", height: min(columns.count, grid.rows - 5),
                     width: min(grid.columns - 8, 70), in: layout, on: &grid)
         let first = max(0, form.active - r.height + 1)
         for (i, column) in columns.enumerated().dropFirst(first).prefix(r.height) {
@@ -109,9 +111,10 @@ extension Renderer {
                                width: r.width - labelWidth - 1, on: &grid)
             } else {
                 // Only the start of a long field is shown (and converted).
-                let shown = String(form.fields[i].text.prefix(DisplayWidth.scalarBudget(forWidth: r.width)))
+                let shown = form.fields[i].isNull ? ValueText.nullGlyph
+                    : String(form.fields[i].text.prefix(DisplayWidth.scalarBudget(forWidth: r.width)))
                 field(shown, row: y, column: r.column + labelWidth + 1, width: r.width - labelWidth - 1,
-                      style: .normal, on: &grid)
+                      style: form.fields[i].isNull ? .null : .normal, on: &grid)
             }
         }
     }
@@ -124,8 +127,9 @@ extension Renderer {
         let y = r.row + 2 + state.row - state.top
         guard y < r.row + r.height else { return }
         let x = r.column + placed.x
-        // The editor takes the rest of the row, so a value longer than its column can be seen whole.
-        drawEditorText(edit.editor, row: y, column: x, width: r.column + r.width - x, on: &grid)
+        // The editor stays in its cell (the text scrolls to the cursor), so the row's other cells stay in view; E
+        // edits the whole record in $EDITOR.
+        drawEditorText(edit.editor, row: y, column: x, width: min(r.column + r.width - x, placed.width + 1), on: &grid)
         // A refused value: the reason next to the cell (below it, or above on the last row).
         if state.messageIsError && !state.message.isEmpty {
             let below = y + 1 < r.row + r.height ? y + 1 : y - 1

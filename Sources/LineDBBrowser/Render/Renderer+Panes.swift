@@ -36,7 +36,8 @@ extension Renderer {
         case .normal:
             let keys = state.keyMap
             func hint(_ actions: [Action], _ what: String) -> String? {
-                let names = actions.compactMap { keys.keys(for: $0).first.map(KeyName.symbol) }
+                // Only keys that work now: read-only, nothing that writes (issue 14 item 8).
+                let names = actions.filter(state.hintShows).compactMap { keys.keys(for: $0).first.map(KeyName.symbol) }
                 return names.isEmpty ? nil : names.joined(separator: " ") + " " + what
             }
             // Hints in the order shown, each with its rank: when the line is too narrow for all of them, the
@@ -73,7 +74,8 @@ extension Renderer {
                          (hint([.preview], "preview"), 4), (hint([.frequency], "frequency"), 5),
                          (hint([.query], "SQL"), 5)]
             }
-            text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
+            let takeOver = [(hint([.takeOver], "take over as writer"), 0)]  // shown once the writer has exited
+            text = fitting((takeOver + parts).compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
         case .help, .messages: text = "Esc close  ↑↓ PgUp PgDn scroll"
         case .preview: text = "Esc close"
         case .prompt(let prompt):
@@ -83,8 +85,10 @@ extension Renderer {
             return
         case .edit(let edit):
             let name = state.table?.schema.columns[edit.column].name ?? ""
-            text = "Editing \(name): Enter accept  Esc cancel  ←→ Home End move  (empty = null)"
-        case .form: text = "Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  (empty = null)"
+            text = edit.refusal == nil
+                ? "Editing \(name): Enter accept  Esc cancel  Ctrl-N null  ←→ Home End move"
+                : "Refused: fix the text, Enter tries again; Esc drops the edit  Ctrl-N null"
+        case .form: text = "Add a record: Tab/↓ next field  ↑ previous  Enter add  Esc cancel  Ctrl-N null"
         case .confirm(let question):
             // The choices always show: a question too long for the line is shortened before them.
             let (asked, choices) = state.questionParts(question)
@@ -114,6 +118,11 @@ extension Renderer {
     static func drawEditorText(_ editor: LineEditor, row: Int, column: Int, width: Int, on grid: inout ScreenGrid) {
         guard width > 1 else { return }
         grid.fill(row: row, column: column, height: 1, width: width, style: .normal)
+        if editor.isNull && editor.text.isEmpty {
+            // Null, not text: the null glyph under the cursor (typing replaces it).
+            grid.put(ValueText.nullGlyph, row: row, column: column, style: .cursor)
+            return
+        }
         let text = editor.text
         let cursor = min(max(0, editor.cursor), text.count)
         // The text before the cursor that fits in `width - 1` columns (the cursor's own cell is the last column).

@@ -14,17 +14,38 @@ extension BrowserState {
         if let refusal = editRefusal { return fail(refusal) }
         guard let key = currentKey, let values = currentRow else { return fail("no record to edit") }
         if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is deleted (pending); u undoes that") }
-        mode = .edit(CellEdit(key: key, column: column, editor: LineEditor(ValueText.editText(values[column], type: table?.schema.columns[column].type ?? .json))))
+        mode = .edit(CellEdit(key: key, column: column,
+                              editor: ValueText.editor(for: values[column], type: table?.schema.columns[column].type ?? .json)))
     }
 
+    /// The cell editor's keys. A refused value keeps the editor open with the text as typed and the reason shown
+    /// (``CellEdit/refusal``); a key that is not an editing key is never ignored silently: the message says what
+    /// works (Enter, Esc, Ctrl-N). Esc drops the edit and says so (quoting a refused text).
     mutating func handleEdit(_ edit: CellEdit, key: Key) {
         var edit = edit
+        let name = table.map { $0.schema.columns[edit.column].name } ?? "the cell"
+        if key == .control("n") {
+            edit.editor.text = []
+            edit.editor.cursor = 0
+            edit.editor.isNull = true
+            mode = .edit(edit)
+            return say("\(name): null (Enter sets it; typing replaces it)")
+        }
         switch edit.editor.handle(key) {
         case .cancel:
             mode = .normal
-            say("edit cancelled")
-        case .edited, .ignored:
+            if edit.refusal != nil {
+                let typed = DisplayWidth.clip(VisibleText.escaped(edit.editor.string), to: 40)
+                say("edit of \(name) dropped; the cell keeps its value (your text was '\(typed)')")
+            } else {
+                say("edit cancelled")
+            }
+        case .edited:
             mode = .edit(edit)
+        case .ignored:
+            mode = .edit(edit)
+            let what = "\(KeyName.symbol(key)) is not an editing key: Enter accepts, Esc drops the edit, Ctrl-N null"
+            if let refusal = edit.refusal { fail("\(refusal) — \(what)") } else { say("editing \(name): \(what)") }
         case .accept:
             guard let table, let r = table.rowIndex(forKey: edit.key) else {
                 mode = .normal
@@ -33,13 +54,15 @@ extension BrowserState {
             let column = table.schema.columns[edit.column]
             let old = table.rows[r][edit.column]
             let value: JSONValue
-            switch ValueText.parse(edit.editor.string, for: column) {
+            switch ValueText.parse(edit.editor, for: column) {
             case .failure(let error):
+                edit.refusal = error.description
                 mode = .edit(edit)
                 return fail(error.description)
             case .success(let v): value = v
             }
             if let problem = check(value, column: edit.column, exceptKey: edit.key) {
+                edit.refusal = problem.description
                 mode = .edit(edit)
                 return fail(problem.description)
             }
@@ -56,8 +79,8 @@ extension BrowserState {
         guard let table else { return nil }
         let column = table.schema.columns[c]
         if value.isNull {
-            if column.primaryKey { return .refused(column: column.name, reason: "the primary key may not be empty") }
-            if !column.nullable { return .refused(column: column.name, reason: "may not be empty (NOT NULL)") }
+            if column.primaryKey { return .refused(column: column.name, reason: "the primary key may not be null") }
+            if !column.nullable { return .refused(column: column.name, reason: "may not be null (NOT NULL)") }
             return nil
         }
         guard column.unique || column.primaryKey else { return nil }
@@ -96,9 +119,10 @@ extension BrowserState {
     mutating func beginAdd() {
         if let refusal = editRefusal { return fail(refusal) }
         guard let table else { return }
+        // A field without a default starts as null (∅): typing replaces it; Ctrl-N makes a field null again.
         let fields = table.schema.columns.enumerated().map { (i, column) -> LineEditor in
-            if i == table.keyColumn, let next = table.nextKey { return LineEditor(ValueText.editText(next, type: column.type)) }
-            return LineEditor(column.defaultValue.map { ValueText.editText($0, type: column.type) } ?? "")
+            if i == table.keyColumn, let next = table.nextKey { return ValueText.editor(for: next, type: column.type) }
+            return ValueText.editor(for: column.defaultValue ?? .null, type: column.type)
         }
         let first = table.keyColumn == 0 && fields.count > 1 ? 1 : 0
         mode = .form(RecordForm(fields: fields, active: first))
@@ -116,19 +140,22 @@ extension BrowserState {
             return say("add cancelled")
         case .enter:
             return submit(form)
+        case .control("n"):
+            form.fields[form.active] = LineEditor()
+            form.fields[form.active].isNull = true
         default:
             _ = form.fields[form.active].handle(key)
         }
         mode = .form(form)
     }
 
-    private mutating func submit(_ form: RecordForm) {
+    mutating func submit(_ form: RecordForm) {
         guard let table, let pk = table.keyColumn else { return }
         var form = form
         var values: [JSONValue] = []
         for (i, column) in table.schema.columns.enumerated() {
             let value: JSONValue
-            switch ValueText.parse(form.fields[i].string, for: column) {
+            switch ValueText.parse(form.fields[i], for: column) {
             case .failure(let error):
                 form.active = i
                 mode = .form(form)

@@ -123,6 +123,7 @@ extension BrowserState {
                 if !sheets.isEmpty { return enterOnSheet(context: context) }
                 beginEdit()
             }
+        case .setNull, .takeOver, .duplicate, .copyCell, .copyRecord, .paste: return editingAction(action)
         case .frequency: startFrequency()
         case .describe: startDescribe()
         case .query: beginQuery()
@@ -266,6 +267,7 @@ extension BrowserState {
     /// key pressed in the tables or WAL pane never edits or deletes the record the grid happens to show.
     static let gridActions: Set<Action> = [
         .edit, .editRecord, .add, .delete, .filter, .sortAscending, .sortDescending, .frequency, .describe,
+        .setNull, .duplicate, .copyCell, .copyRecord, .paste,
     ]
 
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.

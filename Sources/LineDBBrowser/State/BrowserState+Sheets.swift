@@ -173,7 +173,8 @@ extension BrowserState {
     /// Why `action` is refused on a sheet (nil when it works there): sheets are read-only.
     func sheetRefusal(_ action: Action) -> String? {
         switch action {
-        case .edit, .editRecord, .add, .delete, .undo, .redo, .discard, .save, .checkpoint:
+        case .edit, .editRecord, .add, .delete, .undo, .redo, .discard, .save, .checkpoint, .setNull, .duplicate,
+             .paste:
             let back = keyMap.names(for: .cancel, limit: 1)
             return "a sheet is read-only: \(back) goes back to \(baseTableName ?? "the table")"
         default:

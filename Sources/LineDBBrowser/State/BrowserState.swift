@@ -93,6 +93,13 @@ public struct BrowserState: Sendable {
     public internal(set) var runningQuery: RunningQuery?
     /// The SQL queries typed at the query prompt this session, oldest first.
     public internal(set) var queryHistory: [String] = []
+    /// The last cell copied with `y`, as the text its column's parser reads back (`P` pastes it).
+    public internal(set) var copiedCell: String?
+    /// Whether the writer this read-only browser followed has exited (the lock is free): `w` takes over.
+    public internal(set) var writerExited = false
+    /// A record whose `$EDITOR` edit was refused and then left unchanged: its key and the text, which `E` on the
+    /// same record opens again (with the reason at the top) instead of the saved record.
+    var refusedRecordText: (key: JSONValue, text: String)?
 
     static let walLimit = 1000
 

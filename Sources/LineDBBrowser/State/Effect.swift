@@ -20,6 +20,11 @@ public enum Effect: Sendable, Equatable {
     case exportSheet(SheetExport)
     /// Run a SQL query; its result opens as a query sheet.
     case query(sql: String)
+    /// Put `text` on the system clipboard (the terminal writes OSC 52, ``Terminal/copyToClipboard(_:)``).
+    case copyToClipboard(String)
+    /// Become the writer: open the database again with the writer lock (the writer that held it has exited);
+    /// ``BrowserState/tookOver(context:)`` or ``BrowserState/takeOverFailed(_:)`` reports back.
+    case takeOver
 }
 
 /// A sheet's rows to write to a file (``Effect/exportSheet(_:)``).

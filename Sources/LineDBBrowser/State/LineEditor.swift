@@ -4,6 +4,9 @@ public struct LineEditor: Sendable, Equatable {
     public var text: [Character]
     /// Where typing inserts: 0...text.count.
     public var cursor: Int
+    /// Whether the editor holds null rather than text (a cell's editor opened on null, or Ctrl-N): shown as `∅`
+    /// and read as null. Any key that changes the text clears it (typing, Backspace, Delete, Ctrl-U/K).
+    public var isNull = false
 
     /// Starts with `text`, the cursor at its end.
     public init(_ text: String = "") {
@@ -16,6 +19,7 @@ public struct LineEditor: Sendable, Equatable {
 
     /// Inserts `characters` at the cursor (as typing them would), in one step.
     public mutating func insert(contentsOf characters: [Character]) {
+        isNull = false
         text.insert(contentsOf: characters, at: cursor)
         cursor += characters.count
     }
@@ -34,6 +38,10 @@ public struct LineEditor: Sendable, Equatable {
 
     /// Applies an editing key.
     public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .character, .backspace, .delete, .control("d"), .control("u"), .control("k"): isNull = false
+        default: break
+        }
         switch key {
         case .character(let c):
             text.insert(c, at: cursor)

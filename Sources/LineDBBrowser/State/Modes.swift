@@ -48,12 +48,16 @@ public struct CellEdit: Sendable, Equatable {
     public var key: JSONValue
     public var column: Int
     public var editor: LineEditor
+    /// Why the text was refused at the last Enter (the editor stays open with it), or `nil`.
+    public var refusal: String? = nil
 }
 
 /// The add form: one editor per column.
 public struct RecordForm: Sendable, Equatable {
     public var fields: [LineEditor]
     public var active: Int
+    /// The box's title when it is not the add form's own (`A`: "Duplicate record 3 of student").
+    public var title: String? = nil
 }
 
 /// The questions the browser asks before doing something that cannot be taken back.

@@ -13,14 +13,20 @@ public enum ValueText {
         }
     }
 
+    /// How a cell shows null (dim, in the null style): never the same as a text, so null and `""` (an empty cell)
+    /// and the word `null` are told apart in the grid and every view made of cells.
+    public static let nullGlyph = "∅"
+
     /// The value as compact JSON.
     public static func json(_ value: JSONValue) -> String { JSONWriter.encode(value) }
 
-    /// ``display(_:)`` cut to `width` columns (an ellipsis at the cut), in time proportional to `width`: of a long
-    /// string or a large JSON value only the part that can show is converted and measured.
+    /// A cell's text: ``display(_:)`` cut to `width` columns (an ellipsis at the cut), in time proportional to
+    /// `width`: of a long string or a large JSON value only the part that can show is converted and measured.
+    /// Null is ``nullGlyph``; the empty string is an empty cell.
     public static func display(_ value: JSONValue, width: Int) -> String {
         let budget = DisplayWidth.scalarBudget(forWidth: width)
         switch value {
+        case .null: return DisplayWidth.clip(nullGlyph, to: width)
         case .string(let s):
             let (head, more) = DisplayWidth.head(s, scalars: budget)
             return DisplayWidth.clip(VisibleText.escaped(head), to: width, more: more)
@@ -85,11 +91,29 @@ public enum ValueText {
         }
     }
 
-    /// The text the line editor starts with: empty for `null`, otherwise the text the engine's parser reads back
-    /// as the same value (``ColumnType/text(for:)``: strings bare unless they would read as something else, such
-    /// as `""` for the empty string; anything else as JSON).
+    /// The text the line editor starts with: empty for `null` (the editor then holds null, ``editor(for:type:)``)
+    /// and for the empty string in a `str` column, otherwise the text the engine's parser reads back as the same
+    /// value (``ColumnType/text(for:)``: strings bare unless they would read as something else, such as `"null"`
+    /// for the word null; anything else as JSON).
     public static func editText(_ value: JSONValue, type: ColumnType) -> String {
-        value.isNull ? "" : type.text(for: value)
+        if value.isNull || (type == .str && value == .string("")) { return "" }
+        return type.text(for: value)
+    }
+
+    /// A line editor on `value`: its ``editText(_:type:)``, holding null when the value is null.
+    public static func editor(for value: JSONValue, type: ColumnType) -> LineEditor {
+        var editor = LineEditor(editText(value, type: type))
+        editor.isNull = value.isNull
+        return editor
+    }
+
+    /// Reads what a cell editor or a field of the add form holds: null when it holds null (``LineEditor/isNull``,
+    /// Ctrl-N); in a `str` column the empty text is the empty string `""`; anything else by
+    /// ``parse(_:for:)`` (where the empty text of other types is null: they have no empty value).
+    public static func parse(_ editor: LineEditor, for column: Column) -> Result<JSONValue, BrowserError> {
+        if editor.isNull { return .success(.null) }
+        if column.type == .str && editor.text.isEmpty { return .success(.string("")) }
+        return parse(editor.string, for: column)
     }
 
     /// Parses typed text for a column with the engine's one parser (``ColumnType/value(fromText:)``: empty text

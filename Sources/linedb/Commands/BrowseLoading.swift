@@ -160,4 +160,5 @@ final class ReplayTerminal: Terminal {
     }
     func suspend<T>(_ body: () throws -> T) rethrows -> T { try base.suspend(body) }
     func pendingTermination() -> Int32? { base.pendingTermination() }
+    func copyToClipboard(_ text: String) { base.copyToClipboard(text) }
 }

@@ -141,6 +141,19 @@ final class CursesTerminal: Terminal {
         clearok(window, true)
     }
 
+    /// OSC 52 straight to the terminal, between frames (curses has flushed its output at the last refresh): the
+    /// sequence moves no cursor and draws nothing.
+    func copyToClipboard(_ text: String) {
+        let bytes = Clipboard.osc52(text)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            written += n
+        }
+    }
+
     func pendingTermination() -> Int32? {
         let signal = ccs_ending_signal()
         return signal == 0 ? nil : signal

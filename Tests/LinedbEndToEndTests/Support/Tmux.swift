@@ -201,7 +201,7 @@ final class TmuxSession {
     }
 
     @discardableResult
-    private func tmux(_ arguments: [String]) throws -> String {
+    func tmux(_ arguments: [String]) throws -> String {
         let result = try Programs.run("/usr/bin/env", ["tmux", "-S", socket] + arguments)
         guard result.status == 0 else {
             throw Failure(description: "tmux \(arguments.joined(separator: " ")) failed: \(result.stderr)")
