@@ -50,6 +50,14 @@ public struct KeyMap: Sendable, Equatable {
         (.character("p"), .preview), (.character("D"), .discard),
         (.character("s"), .save), (.control("s"), .save), (.character("c"), .checkpoint), (.character("x"), .export),
         (.character("?"), .help), (.character("q"), .quit), (.control("c"), .quit),
+        (.character("v"), .recordView), (.character("J"), .nextRecord), (.character("K"), .previousRecord),
+        (.character("-"), .hideColumn), (.character("+"), .showColumns), (.character("_"), .fitColumn),
+        (.character("<"), .narrowColumn), (.character(">"), .widenColumn),
+        (.character("H"), .moveColumnLeft), (.character("L"), .moveColumnRight),
+        (.character("{"), .sortAddAscending), (.character("}"), .sortAddDescending),
+        (.character("\\"), .naturalOrder),
+        (.character("#"), .goToRow), (.character("@"), .goToKey),
+        (.control("d"), .halfPageDown), (.control("u"), .halfPageUp),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

@@ -19,6 +19,13 @@ extension Renderer {
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
         (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
         (.database, [.quit], "quit (asks if unsaved)"),
+        (.move, [.halfPageDown, .halfPageUp], "half page down / up"), (.move, [.goToRow, .goToKey], "go to row # / key"),
+        (.find, [.sortAddAscending, .sortAddDescending], "add column to sort ↑ / ↓"),
+        (.find, [.naturalOrder], "natural (key) order"),
+        (.view, [.recordView], "record view (Esc back)"), (.view, [.nextRecord, .previousRecord], "next / prev record"),
+        (.view, [.hideColumn, .showColumns], "hide col / show all"), (.view, [.fitColumn], "fit column to content"),
+        (.view, [.narrowColumn, .widenColumn], "narrow / widen column"),
+        (.view, [.moveColumnLeft, .moveColumnRight], "move column left / right"),
     ]
 
     /// The keys of the cell editor, the add form and the prompts (fixed: the config file does not change them).
@@ -78,20 +85,45 @@ extension Renderer {
         return Rect(row: r.row + 1, column: r.column + 2, height: r.height - 2, width: r.width - 4)
     }
 
-    static func drawHelp(_ keyMap: KeyMap, in layout: Layout, on grid: inout ScreenGrid) {
+    /// The help's lines: each group's title (`true`), then its keys and what they do.
+    private static func helpLines(_ keyMap: KeyMap) -> [(String, String, Bool)] {
         var lines: [(String, String, Bool)] = []
         for (group, keys) in helpGroups(keyMap) {
             lines.append((group, "", true))
             for (k, what) in keys { lines.append((k, what, false)) }
         }
-        // Two columns of groups when the screen is short.
+        return lines
+    }
+
+    /// How many pages the help takes on a screen of `rows` lines: one while two columns hold it, more below.
+    public static func helpPageCount(_ keyMap: KeyMap, rows: Int) -> Int {
+        let perPage = 2 * max(1, rows - 3)
+        return max(1, (helpLines(keyMap).count + perPage - 1) / perPage)
+    }
+
+    static func drawHelp(_ keyMap: KeyMap, page: Int = 0, in layout: Layout, on grid: inout ScreenGrid) {
+        let lines = helpLines(keyMap)
+        // Two columns of groups when the screen is short; pages (PgDn, PgUp) when two columns cannot hold them.
         let twoColumns = lines.count + 2 > grid.rows - 3
-        let half = twoColumns ? (lines.firstIndex { $0.0 == "Edit (pending until saved)" } ?? lines.count) : lines.count
-        let left = Array(lines[..<half])
-        let right = Array(lines[half...])
+        let pages = helpPageCount(keyMap, rows: grid.rows)
+        let left: [(String, String, Bool)], right: [(String, String, Bool)]
+        var heading = "Keys (Esc closes)"
+        if pages > 1 {
+            let perColumn = max(1, grid.rows - 3)
+            let shown = max(0, min(page, pages - 1))
+            let start = shown * 2 * perColumn
+            left = Array(lines[start..<min(lines.count, start + perColumn)])
+            right = Array(lines[min(lines.count, start + perColumn)..<min(lines.count, start + 2 * perColumn)])
+            heading = "Keys (Esc closes) · page \(shown + 1) of \(pages): PgDn PgUp"
+        } else {
+            let half = twoColumns
+                ? (lines.firstIndex { $0.0 == "Edit (pending until saved)" } ?? lines.count) : lines.count
+            left = Array(lines[..<half])
+            right = Array(lines[half...])
+        }
         let colWidth = 37
         let keyWidth = 12
-        let r = box("Keys (Esc closes)", height: max(left.count, right.count),
+        let r = box(heading, height: max(left.count, right.count),
                     width: twoColumns ? colWidth * 2 + 1 : colWidth, in: layout, on: &grid)
         for (side, part) in [left, right].enumerated() {
             let x = r.column + side * (colWidth + 1)

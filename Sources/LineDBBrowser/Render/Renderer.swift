@@ -14,7 +14,9 @@ public enum Renderer {
             drawTables(state, in: r, on: &grid)
             drawSeparator(at: r.column + r.width, from: r.row, height: r.height, on: &grid)
         }
-        drawGrid(state, in: layout.grid, on: &grid)
+        if state.recordView != nil { drawRecordView(state, in: layout.grid, on: &grid) } else {
+            drawGrid(state, in: layout.grid, on: &grid)
+        }
         if let r = layout.schema {
             drawSeparator(at: r.column - 1, from: r.row, height: r.height, on: &grid)
             drawSchema(state, in: r, on: &grid)
@@ -23,9 +25,10 @@ public enum Renderer {
         drawStatus(state, in: layout.status, on: &grid)
         drawHints(state, in: layout.hints, on: &grid)
         switch state.mode {
-        case .help: drawHelp(state.keyMap, in: layout, on: &grid)
+        case .help: drawHelp(state.keyMap, page: state.helpPage, in: layout, on: &grid)
         case .preview: drawPreview(state, in: layout, on: &grid)
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
+        case .edit(let edit) where state.recordView != nil: drawRecordEditor(state, edit, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)
         default: break
         }
