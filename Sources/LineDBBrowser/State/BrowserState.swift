@@ -132,6 +132,7 @@ public struct BrowserState: Sendable {
             search = nil
             filters = []
             sorting = []
+            recordView = nil
             row = 0
             column = 0
             top = 0
