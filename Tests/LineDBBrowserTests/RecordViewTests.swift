@@ -136,8 +136,10 @@ struct RecordViewTests {
     @Test("hostile values show as visible glyphs within the value column: controls, bidi, wide and combining")
     func hostile() throws {
         let nasty = "esc\u{1B}[31m red \u{202E}evil\u{202C} tab\tcr\r nul\u{0} line\nnext 李雷李雷李雷李雷李雷 e\u{301}\u{301}"
-            + String(repeating: "漢", count: 80)
-        var d = Driver(try docs(text: .string(nasty)), rows: 30, columns: 90)
+            + String(repeating: "漢", count: 80) + " c1\u{9B}31m del\u{7F} family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} "
+            + "e" + String(repeating: "\u{301}", count: 50) + String(repeating: "ab漢\u{301}\u{1F600}", count: 2000)
+        let json: JSONValue = ["\u{202E}key": ["\u{1B}[2J", "漢字", "\u{2066}x\u{2069}"]]
+        var d = Driver(try docs(text: .string(nasty), data: json), rows: 30, columns: 90)
         d.press(.enter, .character("v"))
         let grid = d.grid
         let all = (0..<grid.rows).flatMap { y in (0..<grid.columns).map { grid[y, $0].text } }
@@ -146,6 +148,16 @@ struct RecordViewTests {
         }
         let screen = d.lines.joined(separator: "\n")
         #expect(screen.contains("\\u{1B}[31m") && screen.contains("\\u{202E}evil") && screen.contains("⇥"))
+        d.press(.character("G"))  // the json field, pretty-printed, its escapes visible
+        let jsonScreen = d.lines.joined(separator: "\n")
+        #expect(jsonScreen.contains("\\u{202E}key") && jsonScreen.contains("\\u001b[2J"), "\(jsonScreen)")
+        #expect(jsonScreen.contains("漢字"))
+        let after = d.grid
+        for y in 0..<after.rows {
+            for x in 0..<after.columns {
+                #expect(!after[y, x].text.unicodeScalars.contains { VisibleText.isHidden($0) }, "hidden at \(y),\(x)")
+            }
+        }
         let lines = try #require(d.state.recordLines)
         // A line feed shows and ends the line.
         let feed = try #require(lines.lines.firstIndex { $0.text.hasSuffix("↵") })
