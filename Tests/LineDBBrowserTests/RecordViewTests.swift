@@ -31,6 +31,8 @@ struct RecordViewTests {
         d.press(.character("j"), .character("j"))
         d.press(.character("v"))
         #expect(d.state.recordView != nil)
+        #expect(d.hints.contains("Esc back") && d.hints.contains("J K record") && d.hints.contains("k j field"),
+                "\(d.hints)")
         let lines = area(d)
         #expect(lines[0].contains("student: record 3 of 20, id 3"), "\(lines[0])")
         #expect(lines[1].hasPrefix(" id*") && lines[1].contains("int") && lines[1].contains(" 3"), "\(lines[1])")
