@@ -43,6 +43,8 @@ struct BenchOptions {
     var sheets = false
     /// `--edit-keys`: only the browser's editing keys on the big table (issue 14: Delete, u, y, P, Y, A, Ctrl-N).
     var editKeys = false
+    /// `--view`: only the browser's view keys on the big table (issue 14: record view, columns, sort, go to).
+    var view = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -71,6 +73,7 @@ struct BenchOptions {
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
           --edit-keys  only the browser's editing keys on the big table (Delete, u, y, P, Y, A, Ctrl-N Enter)
+          --view       only the browser's view keys (record view, columns, sort, go to) at 80x24 and 200x60
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -117,6 +120,7 @@ struct BenchOptions {
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
             case "--edit-keys": o.editKeys = true
+            case "--view": o.view = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -32,6 +32,7 @@ if options.typed {
     }
 }
 if options.editKeys { Benchmark.runMode(options) { try $0.editKeys() } }
+if options.view { Benchmark.runMode(options) { try $0.viewKeys() } }
 if options.browser || options.sheets {
     Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
 }

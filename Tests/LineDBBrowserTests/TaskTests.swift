@@ -299,7 +299,7 @@ struct TaskTests {
     func taskCopiesShareWork() throws {
         let db = try Fixture.memory(studentCount: 2000)
         let table = try db.loadTable("student")
-        var task = ViewTask(.sort(.init(column: 1, descending: false)), rows: table.rows,
+        var task = ViewTask(.sort([.init(column: 1, descending: false)]), rows: table.rows,
                             types: table.schema.columns.map(\.type), keyColumn: table.keyColumn,
                             input: Array(table.rows.indices), cursor: (0, 0))
         let copy = task

@@ -17,20 +17,33 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     /// Editing (issue 14 items 7, 8, 16): null, take over as writer, duplicate, copy and paste.
     case setNull = "set-null", takeOver = "take-over", duplicate, copyCell = "copy-cell",
          copyRecord = "copy-record", paste
+    // The view: record view, columns, multi-column sort, go to (State/BrowserState+ColumnView.swift and neighbours).
+    case recordView = "record-view", nextRecord = "next-record", previousRecord = "previous-record"
+    case hideColumn = "hide-column", showColumns = "show-columns", fitColumn = "fit-column"
+    case narrowColumn = "narrow-column", widenColumn = "widen-column"
+    case moveColumnLeft = "move-column-left", moveColumnRight = "move-column-right"
+    case sortAddAscending = "sort-add-ascending", sortAddDescending = "sort-add-descending"
+    case naturalOrder = "natural-order"
+    case goToRow = "go-to-row", goToKey = "go-to-key", halfPageDown = "half-page-down", halfPageUp = "half-page-up"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
         case move = "Move", find = "Find", edit = "Edit (pending until saved)", database = "Database"
+        case view = "View (never saved)"
     }
 
     public var group: Group {
         switch self {
         case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn,
-             .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL:
+             .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL,
+             .goToRow, .goToKey, .halfPageDown, .halfPageUp, .nextRecord, .previousRecord:
             return .move
         case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .removeLastFilter, .sortAscending,
-             .sortDescending, .frequency, .describe, .query:
+             .sortDescending, .frequency, .describe, .query, .sortAddAscending, .sortAddDescending, .naturalOrder:
             return .find
+        case .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
+             .moveColumnRight:
+            return .view
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .setNull, .duplicate, .copyCell, .copyRecord, .paste: return .edit
         case .save, .checkpoint, .export, .help, .quit, .messages, .takeOver: return .database
@@ -88,11 +101,28 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .copyCell: return "copy the cell (clipboard)"
         case .copyRecord: return "copy the record as JSON"
         case .paste: return "paste into the cell"
+        case .recordView: return "record view, field by line"
+        case .nextRecord: return "next record"
+        case .previousRecord: return "previous record"
+        case .hideColumn: return "hide the column"
+        case .showColumns: return "show hidden columns"
+        case .fitColumn: return "fit column to content"
+        case .narrowColumn: return "narrow the column"
+        case .widenColumn: return "widen the column"
+        case .moveColumnLeft: return "move column left"
+        case .moveColumnRight: return "move column right"
+        case .sortAddAscending: return "add column to sort ↑"
+        case .sortAddDescending: return "add column to sort ↓"
+        case .naturalOrder: return "natural (key) order"
+        case .goToRow: return "go to row number"
+        case .goToKey: return "go to key"
+        case .halfPageDown: return "half page down"
+        case .halfPageUp: return "half page up"
         }
     }
 
     /// Moves that change neither the rows nor the view: allowed while a search, filter or sort runs.
     var isMove: Bool {
-        group == .move && ![.open, .toggleTables, .toggleSchema, .toggleWAL].contains(self)
+        group == .move && ![.open, .toggleTables, .toggleSchema, .toggleWAL, .goToRow, .goToKey].contains(self)
     }
 }

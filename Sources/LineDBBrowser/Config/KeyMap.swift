@@ -53,6 +53,14 @@ public struct KeyMap: Sendable, Equatable {
         (.control("p"), .messages),
         (.delete, .setNull), (.character("w"), .takeOver), (.character("A"), .duplicate),
         (.character("y"), .copyCell), (.character("Y"), .copyRecord), (.character("P"), .paste),
+        (.character("v"), .recordView), (.character("J"), .nextRecord), (.character("K"), .previousRecord),
+        (.character("-"), .hideColumn), (.character("+"), .showColumns), (.character("_"), .fitColumn),
+        (.character("<"), .narrowColumn), (.character(">"), .widenColumn),
+        (.character("H"), .moveColumnLeft), (.character("L"), .moveColumnRight),
+        (.character("{"), .sortAddAscending), (.character("}"), .sortAddDescending),
+        (.character("\\"), .naturalOrder),
+        (.character("#"), .goToRow), (.character("@"), .goToKey),
+        (.control("d"), .halfPageDown), (.control("u"), .halfPageUp),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

@@ -1,7 +1,8 @@
 import LineDB
 
 /// Which columns of the open table are on screen, where, and how wide: the key column pinned at the left, then
-/// the columns from `state.left` on while they fit. Widths fit the header and the values of the visible rows only.
+/// the shown columns (``BrowserState/displayColumns``, in the view's order) from `state.left` on while they fit.
+/// Widths are the ones set by hand (``ColumnView/widths``), or fit the header and the values of the visible rows.
 struct GridGeometry {
     struct Placed {
         /// Column position in the schema.
@@ -20,23 +21,16 @@ struct GridGeometry {
 
     init(state: BrowserState, width: Int) {
         guard let table = state.table else { return }
-        let height = max(1, state.layout.grid.height - 2)
-        let visible = state.view[min(state.top, state.view.count)..<min(state.view.count, state.top + height)]
+        let view = state.columnView
         func contentWidth(_ c: Int) -> Int {
-            let header = min(GridGeometry.headerWidth(table.schema.columns[c]), 16)
-            var w = max(header, 4)
-            for r in visible {
-                // Measured only up to one column past the widest a column gets: a long value costs no more.
-                let text = ValueText.display(table.rows[r][c], width: GridGeometry.maxColumnWidth + 1)
-                w = max(w, DisplayWidth.of(text))
-                if w >= GridGeometry.maxColumnWidth { return GridGeometry.maxColumnWidth }
-            }
-            return w
+            view.widths[c] ?? GridGeometry.automaticWidth(of: c, state: state)
         }
         var x = 0
         var order: [Int] = []
-        if let pk = table.keyColumn { order.append(pk) }
-        for c in state.left..<table.schema.columns.count where c != table.keyColumn { order.append(c) }
+        let shown = view.shown(pinned: table.keyColumn)
+        if let pk = table.keyColumn, shown.first == pk { order.append(pk) }
+        let scrolling = shown.filter { $0 != table.keyColumn }
+        order += scrolling[min(max(0, state.left), scrolling.count)...]
         for c in order {
             // Each column: a space, its content, a space, then a separator.
             let room = width - x - 2
@@ -47,6 +41,23 @@ struct GridGeometry {
                 index: c, x: x + 1, width: min(w, room), fits: w <= room, isPinned: c == table.keyColumn))
             x += w + 3
         }
+    }
+
+    /// The width column `c` gets when none was set by hand: its header (up to 16 columns; its sort mark too) and the
+    /// values of the rows on screen, at least 4 and at most ``maxColumnWidth``.
+    static func automaticWidth(of c: Int, state: BrowserState) -> Int {
+        guard let table = state.table else { return 4 }
+        let height = max(1, state.layout.grid.height - 2)
+        let visible = state.view[min(state.top, state.view.count)..<min(state.view.count, state.top + height)]
+        let header = min(GridGeometry.headerWidth(table.schema.columns[c]), 16) + DisplayWidth.of(state.sortMark(c))
+        var w = max(header, 4)
+        for r in visible {
+            // Measured only up to one column past the widest a column gets: a long value costs no more.
+            let text = ValueText.display(table.rows[r][c], width: GridGeometry.maxColumnWidth + 1)
+            w = max(w, DisplayWidth.of(text))
+            if w >= GridGeometry.maxColumnWidth { return GridGeometry.maxColumnWidth }
+        }
+        return w
     }
 
     /// `name* type` for the primary key, `name type` otherwise.

@@ -16,7 +16,7 @@ extension Renderer {
             // A sheet: what it is of, and its row count.
             heading = "\(sheet.title): \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
         }
-        if let s = state.sort { heading += ", by \(names[s.column]) \(s.descending ? "↓" : "↑")" }
+        if !state.sorting.isEmpty { heading += ", by " + state.sortTitle(names: names) }
         heading += filterList(state, names: names, width: r.width - 1 - DisplayWidth.of(heading))
         title(heading, focused: state.focus == .grid, in: r, on: &grid)
         guard r.height > 2 else { return }
@@ -28,7 +28,8 @@ extension Renderer {
         grid.fill(row: headerRow, column: r.column, height: 1, width: used, style: .header)
         for placed in geometry.columns {
             let column = table.schema.columns[placed.index]
-            let (name, type) = GridGeometry.headerText(column)
+            var (name, type) = GridGeometry.headerText(column)
+            name += state.sortMark(placed.index)
             let x = r.column + placed.x
             let used = grid.put(DisplayWidth.clip(name, to: placed.width), row: headerRow, column: x,
                                 width: placed.width, style: .header)

@@ -21,6 +21,13 @@ extension Renderer {
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint, .takeOver], "checkpoint / take over"),
         (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
         (.database, [.quit], "quit (asks if unsaved)"), (.database, [.messages], "recent messages"),
+        (.move, [.halfPageDown, .halfPageUp], "half page down / up"), (.move, [.goToRow, .goToKey], "go to row # / key"),
+        (.find, [.sortAddAscending, .sortAddDescending], "add column to sort ↑ / ↓"),
+        (.find, [.naturalOrder], "natural (key) order"),
+        (.view, [.recordView], "record view (Esc back)"), (.view, [.nextRecord, .previousRecord], "next / prev record"),
+        (.view, [.hideColumn, .showColumns], "hide col / show all"), (.view, [.fitColumn], "fit column to content"),
+        (.view, [.narrowColumn, .widenColumn], "narrow / widen column"),
+        (.view, [.moveColumnLeft, .moveColumnRight], "move column left / right"),
     ]
 
     /// The keys of the cell editor, the add form and the prompts (fixed: the config file does not change them).

@@ -44,6 +44,12 @@ extension Renderer {
             // lowest ranks (higher numbers) give way first, so `? help`, `q quit` and `s save` always show.
             let parts: [(String?, Int)]
             switch state.focus {
+            case .grid where state.recordView != nil:
+                // The record view: only what works there.
+                parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.up, .down], "field"), 1),
+                         (hint([.nextRecord, .previousRecord], "record"), 1), (hint([.edit], "edit"), 1),
+                         (hint([.pageUp, .pageDown], "scroll"), 3), (hint([.save], "save"), 0),
+                         (hint([.undo], "undo"), 2)]
             case .grid where state.sheet != nil:
                 // On a sheet: what Enter does there, and the way back.
                 let enter: String

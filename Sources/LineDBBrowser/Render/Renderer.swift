@@ -14,7 +14,9 @@ public enum Renderer {
             drawTables(state, in: r, on: &grid)
             drawSeparator(at: r.column + r.width, from: r.row, height: r.height, on: &grid)
         }
-        drawGrid(state, in: layout.grid, on: &grid)
+        if state.recordView != nil { drawRecordView(state, in: layout.grid, on: &grid) } else {
+            drawGrid(state, in: layout.grid, on: &grid)
+        }
         if let r = layout.schema {
             // On the right, or (below 120 columns) in the tables' place on the left.
             drawSeparator(at: r.column == 0 ? r.width : r.column - 1, from: r.row, height: r.height, on: &grid)
@@ -28,6 +30,7 @@ public enum Renderer {
         case .messages: drawMessages(state, on: &grid)
         case .preview: drawPreview(state, in: layout, on: &grid)
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
+        case .edit(let edit) where state.recordView != nil: drawRecordEditor(state, edit, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)
         default: break
         }

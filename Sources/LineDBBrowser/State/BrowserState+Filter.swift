@@ -56,7 +56,7 @@ extension BrowserState {
             }
         }
         // The view (sorted, or already filtered) is narrowed: its order stays.
-        start(.filter([filter], sort: nil, stack: filters + [filter]))
+        start(.filter([filter], sort: [], stack: filters + [filter]))
         return nil
     }
 
@@ -65,17 +65,15 @@ extension BrowserState {
         guard let table else { return }
         guard !filters.isEmpty else { return say("no filter to remove") }
         let rest = Array(filters.dropLast())
-        let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
         if rest.isEmpty { return clearFilter() }
-        start(.filter(rest, sort: order, stack: rest), input: Array(table.rows.indices))
+        start(.filter(rest, sort: sorting, stack: rest), input: Array(table.rows.indices))
     }
 
     /// Shows every row again (sorted again, in slices, when a sort is set; Esc keeps the filters).
     mutating func clearFilter() {
         guard !filters.isEmpty, let table else { return say("no filter to clear") }
-        if let sort {
-            let order = ViewTask.SortOrder(column: sort.column, descending: sort.descending)
-            start(.sort(order, clearsFilter: true), input: Array(table.rows.indices))
+        if !sorting.isEmpty {
+            start(.sort(sorting, clearsFilter: true), input: Array(table.rows.indices))
             return
         }
         let key = currentKey

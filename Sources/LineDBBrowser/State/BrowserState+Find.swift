@@ -27,7 +27,7 @@ extension BrowserState {
     /// Sorts the rows by the current column; the cursor goes to the first row.
     mutating func sortBy(descending: Bool) {
         guard table != nil else { return }
-        start(.sort(ViewTask.SortOrder(column: column, descending: descending)))
+        start(.sort([ViewTask.SortOrder(column: column, descending: descending)]))
     }
 
     /// Starts a task over `input` (by default the current view); it replaces a task already running.
@@ -97,12 +97,8 @@ extension BrowserState {
             }
             clampCursor()
             say("filter cleared: \(view.count) rows")
-        case (.sort(let order, _), .view(let v)):
-            sort = (order.column, order.descending)
-            view = v
-            row = 0
-            top = 0
-            say("sorted by \(names[order.column]) \(order.descending ? "descending" : "ascending")")
+        case (.sort(let orders, _), .view(let v)):
+            finishSort(orders, view: v, names: names)
         case (.seek(let text, _, _, let isNew), .found(let r, let c)):
             row = r
             column = c

@@ -31,8 +31,9 @@ extension BrowserState {
     /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
     /// a vertical move in the grid.
     public func movesInOne(_ key: Key) -> Bool {
-        guard mode == .normal, focus == .grid || focus == .schema, let action = action(of: key) else { return false }
-        return [.up, .down, .pageUp, .pageDown].contains(action)
+        guard mode == .normal, recordView == nil, focus == .grid || focus == .schema, let action = action(of: key)
+        else { return false }
+        return [.up, .down, .pageUp, .pageDown, .halfPageDown, .halfPageUp].contains(action)
     }
 
     /// Applies a key pressed `count` times in a row (keys queued while a frame was drawn). A vertical move in the
@@ -71,6 +72,7 @@ extension BrowserState {
             fail(refusal)
             return []
         }
+        if recordView != nil, let effects = handleRecordView(action, key: key) { return effects }
         switch action {
         case .quit:
             if pending.isEmpty { return [.quit] }
@@ -130,7 +132,21 @@ extension BrowserState {
         case .toggleTables: toggle(.tables)
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)
-        case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn:
+        case .recordView: openRecordView()
+        case .hideColumn: hideColumn()
+        case .showColumns: showColumns()
+        case .fitColumn: fitColumn()
+        case .narrowColumn: resizeColumn(by: -BrowserState.columnWidthStep)
+        case .widenColumn: resizeColumn(by: BrowserState.columnWidthStep)
+        case .moveColumnLeft: moveColumn(by: -1)
+        case .moveColumnRight: moveColumn(by: 1)
+        case .sortAddAscending: addToSort(descending: false)
+        case .sortAddDescending: addToSort(descending: true)
+        case .naturalOrder: naturalOrder()
+        case .goToRow: beginGoToRow()
+        case .goToKey: beginGoToKey()
+        case .up, .down, .left, .right, .pageUp, .pageDown, .firstRow, .lastRow, .firstColumn, .lastColumn,
+             .halfPageDown, .halfPageUp, .nextRecord, .previousRecord:
             switch focus {
             case .tables: moveTableCursor(action)
             case .grid, .schema: moveGridCursor(action)
@@ -208,21 +224,27 @@ extension BrowserState {
         case .up: row -= times
         case .down: row += times
         case .left:
-            if column == 0 && focus == .grid && visibleFocuses.contains(.tables) { focus = .tables }
-            column -= 1
-        case .right: column += 1
+            if column == displayColumns.first && focus == .grid && visibleFocuses.contains(.tables) { focus = .tables }
+            column = neighbourColumn(-1)
+        case .right: column = neighbourColumn(1)
         case .pageUp:
             row -= pageSize * times
             top -= pageSize * times
         case .pageDown:
             row += pageSize * times
             top += pageSize * times
+        case .halfPageDown, .halfPageUp:
+            let half = max(1, pageSize / 2) * times * (action == .halfPageUp ? -1 : 1)
+            row += half
+            top += half
+        case .nextRecord: row += times
+        case .previousRecord: row -= times
         case .firstRow: row = 0
         case .lastRow: row = view.count - 1
         case .firstColumn:
-            column = 0
+            column = displayColumns.first ?? 0
             left = 0
-        case .lastColumn: column = lastColumn
+        case .lastColumn: column = displayColumns.last ?? lastColumn
         default: return
         }
         clampCursor()
@@ -250,11 +272,13 @@ extension BrowserState {
         if row < top { top = row }
         if row >= top + height { top = row - height + 1 }
         top = max(0, min(top, max(0, view.count - height)))
-        guard let table else { return }
-        let pk = table.keyColumn
-        if column == pk { return }
-        if column < left { left = column }
-        while left < column {
+        guard table != nil else { return }
+        // `left` is a place among the shown columns that scroll (all but the pinned key column).
+        let scrolling = scrollingColumns
+        left = max(0, min(left, scrolling.count - 1))
+        guard let p = scrolling.firstIndex(of: column) else { return }
+        if p < left { left = p }
+        while left < p {
             let placed = GridGeometry(state: self, width: layout.grid.width)
             if placed.columns.contains(where: { $0.index == column && $0.fits }) { break }
             left += 1
@@ -268,6 +292,8 @@ extension BrowserState {
     static let gridActions: Set<Action> = [
         .edit, .editRecord, .add, .delete, .filter, .sortAscending, .sortDescending, .frequency, .describe,
         .setNull, .duplicate, .copyCell, .copyRecord, .paste,
+        .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
+        .moveColumnRight, .sortAddAscending, .sortAddDescending, .naturalOrder, .goToRow, .goToKey,
     ]
 
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.

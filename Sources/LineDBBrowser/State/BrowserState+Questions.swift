@@ -24,6 +24,8 @@ extension BrowserState {
                 say("exporting \(sheet?.label ?? table.name)…")
                 return [exportEffect(path: text, format: format)]
             case .query: return acceptQuery(text)
+            case .goToRow: goToRow(text)
+            case .goToKey(let pk): goToKey(text, column: pk)
             }
         }
         return []

@@ -71,7 +71,7 @@ extension BrowserState {
         searchMatches = 0
         counter = nil
         filters = []
-        sort = nil
+        sorting = []
         row = 0
         column = 0
         top = 0
@@ -101,6 +101,7 @@ extension BrowserState {
         back.isReadOnly = isReadOnly
         back.readOnlyReason = readOnlyReason
         back.queryHistory = queryHistory
+        back.columnViews = columnViews
         back.baseIsStale = baseIsStale
         back.message = ""
         back.messageIsError = false

@@ -55,8 +55,11 @@ public struct BrowserState: Sendable {
     public internal(set) var filters: [ViewFilter] = []
     /// What evaluates the filters' SQL expressions (``ViewFilter/expression(_:)``); without one they are refused.
     public var evaluator: FilterEvaluator?
-    /// The sort (`[` `]`) of the view.
-    public internal(set) var sort: (column: Int, descending: Bool)?
+    /// The sort of the view (`[` `]` one column, `{` `}` add a column), the first column deciding first; empty:
+    /// the natural (key) order.
+    public internal(set) var sorting: [ViewTask.SortOrder] = []
+    /// The first column of the sort, if any.
+    public var sort: (column: Int, descending: Bool)? { sorting.first.map { ($0.column, $0.descending) } }
     /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
     public internal(set) var pending: [Change] = []
     public internal(set) var redoStack: [Change] = []
@@ -91,6 +94,10 @@ public struct BrowserState: Sendable {
     var sheetOpensBelow = false
     /// The query typed at the `:` prompt, running (``RunningQuery``); Esc cancels it.
     public internal(set) var runningQuery: RunningQuery?
+    /// How the grid shows each table's columns (order, hidden, widths), remembered for the session; never saved.
+    public internal(set) var columnViews: [String: ColumnView] = [:]
+    /// The record view (`v`) when it is open in the grid's place.
+    public internal(set) var recordView: RecordView?
     /// The SQL queries typed at the query prompt this session, oldest first.
     public internal(set) var queryHistory: [String] = []
     /// The last cell copied with `y`, as the text its column's parser reads back (`P` pastes it).
@@ -135,7 +142,8 @@ public struct BrowserState: Sendable {
             if let i = tables.firstIndex(where: { String.exactlyEqual($0.name, name) }) { tableCursor = i }
             search = nil
             filters = []
-            sort = nil
+            sorting = []
+            recordView = nil
             row = 0
             column = 0
             top = 0
@@ -199,8 +207,8 @@ public struct BrowserState: Sendable {
         }
         view = []  // freed before its successor is built: one view in memory at a time (8 MB at 1M rows)
         var indices = Array(table.rows.indices)
-        let order = sort.map { ViewTask.SortOrder(column: $0.column, descending: $0.descending) }
-        let goal = filters.isEmpty ? order.map { .sort($0) } : ViewTask.Goal.filter(filters, sort: order, stack: filters)
+        let goal: ViewTask.Goal? = filters.isEmpty
+            ? (sorting.isEmpty ? nil : .sort(sorting)) : .filter(filters, sort: sorting, stack: filters)
         if let goal {
             let types = table.schema.columns.map(\.type)
             var task = ViewTask(goal, rows: table.rows, types: types, keyColumn: table.keyColumn, input: indices,
@@ -224,6 +232,7 @@ public struct BrowserState: Sendable {
     mutating func clampCursor() {
         row = max(0, min(row, view.count - 1))
         column = max(0, min(column, (table?.schema.columns.count ?? 1) - 1))
+        keepCursorOnShownColumn()
     }
 
     // MARK: - Messages

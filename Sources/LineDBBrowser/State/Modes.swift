@@ -28,6 +28,10 @@ public struct Prompt: Sendable, Equatable {
         /// A SQL query whose result opens as a sheet; `history`: the position in
         /// ``BrowserState/queryHistory`` shown (its count for a new query).
         case query(history: Int)
+        /// A row number of the view to go to (`#`).
+        case goToRow
+        /// A key of the open table to go to (`@`); `column`: the key column, whose type reads it.
+        case goToKey(column: Int)
     }
 
     public var purpose: Purpose
@@ -39,6 +43,8 @@ public struct Prompt: Sendable, Equatable {
         case .filter: return "Filter: "  // with the column, or WHERE: BrowserState.label(of:)
         case .exportPath(let format): return "Export as \(format.rawValue) to: "
         case .query: return "SQL (↑↓ history): "
+        case .goToRow: return "Go to row number: "
+        case .goToKey: return "Go to key: "
         }
     }
 }

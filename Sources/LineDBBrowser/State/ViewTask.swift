@@ -9,10 +9,12 @@ public struct ViewTask: Sendable {
     /// What the task is for.
     public enum Goal: Sendable, Equatable {
         /// Keep the rows of the input that pass every filter of the list (one after the other), in the input's
-        /// order, then sort them if `sort` is set; once done, the state's filter stack is `stack`.
-        case filter([ViewFilter], sort: SortOrder?, stack: [ViewFilter])
-        /// Sort the input (the current view; every row for `clearsFilter`: the filter goes once it is done).
-        case sort(SortOrder, clearsFilter: Bool = false)
+        /// order, then sort them by `sort` unless it is empty; once done, the state's filter stack is `stack`.
+        case filter([ViewFilter], sort: [SortOrder], stack: [ViewFilter])
+        /// Sort the input (the current view; every row for `clearsFilter`: the filter goes once it is done) by the
+        /// columns of the list, the first deciding first; ties keep the natural (key) order. An empty list is the
+        /// natural order itself.
+        case sort([SortOrder], clearsFilter: Bool = false)
         /// Find the next (or previous) cell that contains `search`, starting at the cursor (`inclusive`: the cursor's
         /// own cell counts); `isNew`: a new search typed after `/`, which becomes the search once a match is found.
         case seek(search: String, forward: Bool, inclusive: Bool, isNew: Bool)
@@ -23,10 +25,15 @@ public struct ViewTask: Sendable {
         case describe(names: [String])
     }
 
-    /// A sort by one column.
+    /// One column of a sort: its position in the schema, and the direction.
     public struct SortOrder: Sendable, Equatable {
         public var column: Int
         public var descending: Bool
+
+        public init(column: Int, descending: Bool) {
+            self.column = column
+            self.descending = descending
+        }
     }
 
     /// What a finished task gives the state.
@@ -115,10 +122,14 @@ private final class ViewTaskWork: @unchecked Sendable {
     private var filterScan: FilterScan?
     private var expressionScan: ExpressionScan?
     private let expressions: (FilterEvaluator, TableSchema)?
-    private var order: SortOrder?
-    /// The positions being sorted, and their keys (same order).
+    /// The sort's columns, up to the first that is the key column (it decides every tie: the rest cannot matter).
+    private var order: [SortOrder] = []
+    /// Whether the sort applies after the filters (a sort goal, or a filter with a sort).
+    private var sorts = false
+    /// The positions being sorted, and their keys (same order): one ``SortKeys`` per column of ``order`` that is
+    /// not the key column, extracted one after the other.
     private var list: [Int] = []
-    private var keys: SortKeys?
+    private var keys: [SortKeys] = []
     private var sorter: SlicedMergeSort?
     private var cellScan: CellScan?
     /// A sheet's rows being built.
@@ -148,13 +159,15 @@ private final class ViewTaskWork: @unchecked Sendable {
         switch goal {
         case .filter(let list, let sort, _):
             phase = .filtering
-            order = sort
+            order = ViewTaskWork.effective(sort, keyColumn: keyColumn)
+            sorts = !sort.isEmpty
             filters = list
             filterCount = list.count
             filterInput = input
         case .sort(let sort, _):
             phase = .extracting
-            order = sort
+            order = ViewTaskWork.effective(sort, keyColumn: keyColumn)
+            sorts = true
             list = input
         case .seek(let search, let forward, let inclusive, _):
             phase = .seeking
@@ -171,7 +184,7 @@ private final class ViewTaskWork: @unchecked Sendable {
 
     /// See ``ViewTask/matchesSoFar``.
     var matchesSoFar: [Int]? {
-        guard outcome == nil, phase == .filtering, filterCount == 1, order == nil else { return nil }
+        guard outcome == nil, phase == .filtering, filterCount == 1, !sorts else { return nil }
         return filterScan?.passed ?? expressionScan?.passed
     }
 
@@ -196,7 +209,8 @@ private final class ViewTaskWork: @unchecked Sendable {
             return filterCount == 0 ? 0 : (Double(done) + current) / Double(filterCount)
         case .extracting:
             // Extracting the keys is about a tenth of a sort.
-            return list.isEmpty ? 0 : 0.1 * Double(keys?.count ?? 0) / Double(list.count)
+            let total = list.count * max(1, keyColumnsToExtract)
+            return total == 0 ? 0 : 0.1 * Double(keys.reduce(0) { $0 + $1.count }) / Double(total)
         case .sorting: return 0.1 + 0.9 * (sorter?.progress ?? 0)
         case .seeking: return cellScan?.progress ?? 0
         case .building: return sheetBuild?.progress ?? 0
@@ -253,22 +267,22 @@ private final class ViewTaskWork: @unchecked Sendable {
                 filterInput = passed
                 if !filters.isEmpty { continue }
                 filterInput = []
-                if order != nil {
+                if sorts {
                     phase = .extracting
                     list = passed
                 } else {
                     outcome = .view(passed)
                 }
             case .extracting:
-                guard let order else { return true }
-                if order.column == keyColumn {
-                    // Rows are kept in primary-key order: the row positions are the sort keys (no keys to extract).
-                    // The list is usually in that order already (every row, or a filter of them): then it is the
-                    // result as it is, or reversed, with no sort and no buffers.
-                    keys = nil
+                if keys.isEmpty && (order.first.map { $0.column == keyColumn } ?? true) {
+                    // Rows are kept in primary-key order: the row positions are the sort keys (no keys to extract);
+                    // no sort columns at all is that order too. The list is usually in that order already (every
+                    // row, or a filter of them): then it is the result as it is, or reversed, with no sort and no
+                    // buffers.
+                    let descending = order.first?.descending ?? false
                     left -= list.count / 8
                     if isAscending(list) {
-                        outcome = .view(order.descending ? Array(list.reversed()) : list)
+                        outcome = .view(descending ? Array(list.reversed()) : list)
                         list = []
                         continue
                     }
@@ -276,11 +290,13 @@ private final class ViewTaskWork: @unchecked Sendable {
                     sorter = SlicedMergeSort(count: list.count)
                     continue
                 }
-                if keys == nil {
-                    keys = SortKeys(rows: rows, positions: list, column: order.column, type: types[order.column])
+                // One column's keys after the other's (the key column's, last if at all, needs none).
+                if keys.isEmpty || keys[keys.count - 1].isComplete {
+                    let c = order[keys.count]
+                    keys.append(SortKeys(rows: rows, positions: list, column: c.column, type: types[c.column]))
                 }
-                left -= max(1, keys!.extract(budget: left))
-                if keys!.isComplete {
+                left -= max(1, keys[keys.count - 1].extract(budget: left))
+                if keys.count == keyColumnsToExtract && keys[keys.count - 1].isComplete {
                     phase = .sorting
                     sorter = SlicedMergeSort(count: list.count)
                 }
@@ -290,7 +306,7 @@ private final class ViewTaskWork: @unchecked Sendable {
                 if finished {
                     // Released before the result is built: the keys (17 MB for strings at 1M rows), then the sort's
                     // spare buffer; its result is the one new array.
-                    self.keys = nil
+                    self.keys = []
                     outcome = .view(sorter!.take(from: list))
                     sorter = nil
                     list = []
@@ -315,21 +331,50 @@ private final class ViewTaskWork: @unchecked Sendable {
 
     /// One slice of the sort (in a function of its own, so that nothing it holds outlives it).
     private func sortStep(budget: Int) -> Bool {
-        let descending = order?.descending ?? false
         let keys = self.keys
+        // The direction of each key, and of the row positions that break ties (the key column's when it is in the
+        // sort, the natural order otherwise).
+        let directions = order.prefix(keys.count).map(\.descending)
+        let tieDescending = keys.count < order.count ? order[keys.count].descending : false
         return list.withUnsafeBufferPointer { positions in
-            guard let keys else {
-                // By the key column: by row position.
+            if keys.isEmpty {
+                // By the key column (or no column): by row position.
                 return sorter!.step(budget: budget) { a, b in
-                    descending ? positions[a] > positions[b] : positions[a] < positions[b]
+                    tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
+                }
+            }
+            if keys.count == 1 {
+                let keys = keys[0], descending = directions[0]
+                return sorter!.step(budget: budget) { a, b in
+                    let c = keys.compare(a, b)
+                    if c != 0 { return descending ? c > 0 : c < 0 }
+                    return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
                 }
             }
             return sorter!.step(budget: budget) { a, b in
-                let c = keys.compare(a, b)
-                if c != 0 { return descending ? c > 0 : c < 0 }
-                return positions[a] < positions[b]
+                for k in 0..<keys.count {
+                    let c = keys[k].compare(a, b)
+                    if c != 0 { return directions[k] ? c > 0 : c < 0 }
+                }
+                return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
             }
         }
+    }
+
+    /// The columns of a sort that can matter: up to the first that is the key column (unique: it decides every tie),
+    /// each column once (its first place counts).
+    static func effective(_ orders: [SortOrder], keyColumn: Int?) -> [SortOrder] {
+        var out: [SortOrder] = []
+        for o in orders where !out.contains(where: { $0.column == o.column }) {
+            out.append(o)
+            if o.column == keyColumn { break }
+        }
+        return out
+    }
+
+    /// How many columns of the sort have keys to extract (all but the key column, last if at all).
+    private var keyColumnsToExtract: Int {
+        order.last?.column == keyColumn ? order.count - 1 : order.count
     }
 
     /// Whether the positions are in increasing order.
