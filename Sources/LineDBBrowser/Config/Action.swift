@@ -13,6 +13,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
     case frequency, describe, query
+    case toggleSelect = "select-row", selectMatching = "select-matching", invertSelection = "invert-selection"
+    case clearSelection = "clear-selection", setSelected = "set-selected"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -25,8 +27,10 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .nextPane, .previousPane, .open, .toggleTables, .toggleSchema, .toggleWAL:
             return .move
         case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .removeLastFilter, .sortAscending,
-             .sortDescending, .frequency, .describe, .query:
+             .sortDescending, .frequency, .describe, .query, .toggleSelect, .selectMatching, .invertSelection,
+             .clearSelection:
             return .find
+        case .setSelected: return .edit
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .save, .checkpoint, .export, .help, .quit: return .database
         }
@@ -63,19 +67,24 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .edit: return "edit the cell"
         case .editRecord: return "edit the record in $EDITOR"
         case .add: return "add a record"
-        case .delete: return "delete the record"
+        case .delete: return "delete record / selected"
         case .undo: return "undo"
         case .redo: return "redo"
         case .preview: return "preview as WAL entries"
         case .discard: return "discard pending changes"
         case .save: return "save: WAL, then files"
         case .checkpoint: return "checkpoint: archive WAL"
-        case .export: return "export JSON / JSONL / CSV"
+        case .export: return "export table or view"
         case .help: return "this help"
         case .quit: return "quit (asks if unsaved)"
         case .frequency: return "frequency sheet of column"
         case .describe: return "describe sheet: statistics"
         case .query: return "SQL query → sheet"
+        case .toggleSelect: return "select/unselect the row"
+        case .selectMatching: return "select matches (or all)"
+        case .invertSelection: return "invert the selection"
+        case .clearSelection: return "clear the selection"
+        case .setSelected: return "set column of selected"
         }
     }
 

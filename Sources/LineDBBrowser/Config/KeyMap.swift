@@ -50,6 +50,8 @@ public struct KeyMap: Sendable, Equatable {
         (.character("p"), .preview), (.character("D"), .discard),
         (.character("s"), .save), (.control("s"), .save), (.character("c"), .checkpoint), (.character("x"), .export),
         (.character("?"), .help), (.character("q"), .quit), (.control("c"), .quit),
+        (.character("t"), .toggleSelect), (.character("*"), .selectMatching), (.character("~"), .invertSelection),
+        (.character("U"), .clearSelection), (.character("b"), .setSelected),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

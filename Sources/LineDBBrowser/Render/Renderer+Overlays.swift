@@ -12,12 +12,15 @@ extension Renderer {
         (.find, [.cancel], "stop; close a sheet"), (.find, [.filter], "filter: = < > ~ or SQL"),
         (.find, [.removeLastFilter, .clearFilter], "remove last/all filters"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
         (.find, [.frequency, .describe], "frequency / describe"), (.find, [.query], "SQL query → sheet"),
+        (.find, [.toggleSelect, .selectMatching], "select row / matches"),
+        (.find, [.invertSelection, .clearSelection], "invert / clear selection"),
         (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit record in $EDITOR"),
-        (.edit, [.add], "add a record"), (.edit, [.delete], "delete the record"), (.edit, [.undo], "undo"),
+        (.edit, [.add], "add a record"), (.edit, [.delete], "delete record / selected"), (.edit, [.undo], "undo"),
+        (.edit, [.setSelected], "set column of selected"),
         (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
         (.edit, [.discard], "discard pending changes"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
-        (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
+        (.database, [.export], "export table or view"), (.database, [.help], "this help"),
         (.database, [.quit], "quit (asks if unsaved)"),
     ]
 
@@ -25,6 +28,7 @@ extension Renderer {
     static let editorHelp: (String, [(String, String)]) = (
         "In the editor and prompts",
         [("← → Home End", "move; also Ctrl-A/E"), ("Bksp Del", "delete a character"),
+         ("Ctrl-R Ctrl-T", "search: regex / column"),
          ("Ctrl-U/K", "delete to start / end"), ("Enter Esc", "accept / cancel"),
          ("Tab ↓ ↑", "form: next/prev field")]
     )

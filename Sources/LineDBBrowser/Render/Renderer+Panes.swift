@@ -98,19 +98,18 @@ extension Renderer {
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
-        if let search = state.search {
-            if let counter = state.counter, counter.search == search {
-                parts.append("/\(search): ≥\(counter.matches) matching, counting \(percent(counter.progress))")
-            } else {
-                parts.append("/\(search): \(state.searchMatches) matching")
-            }
-        }
+        if let search = state.searchStatus { parts.append(search) }
         let left = DisplayWidth.clip(parts.joined(separator: " │ "), to: r.width)  // (a pasted search may be long)
         field(left, row: r.row, column: r.column, width: r.width, style: .title, on: &grid)
         if let task = state.task {
             // A running search, filter or sort says how far it is instead of the last message.
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
+                  width: r.width - x, style: .pending, on: &grid)
+        } else if let job = state.selectionJob {
+            // Selecting, or a bulk set or delete, running: how far it is.
+            let x = min(r.width - 1, DisplayWidth.of(left) + 3)
+            field("\(job.label)… \(percent(job.progress))  (Esc cancels)", row: r.row, column: x,
                   width: r.width - x, style: .pending, on: &grid)
         } else if let query = state.runningQuery {
             // A query running: the rows read so far.

@@ -55,7 +55,7 @@ extension BrowserState {
 
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
         let action = action(of: key)
-        if (task != nil || runningQuery != nil) && !actionWhileBusy(action) { return [] }
+        if (task != nil || runningQuery != nil || selectionJob != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
         guard let action else {
@@ -90,7 +90,7 @@ extension BrowserState {
             counter = nil
         case .nextPane: cycleFocus(by: 1)
         case .previousPane: cycleFocus(by: -1)
-        case .search: mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
+        case .search: beginSearch()
         case .nextMatch: findNext(forward: true)
         case .previousMatch: findNext(forward: false)
         case .filter: beginFilter()
@@ -101,7 +101,12 @@ extension BrowserState {
         case .edit: beginEdit()
         case .editRecord: return beginRecordEdit()
         case .add: beginAdd()
-        case .delete: beginDelete()
+        case .delete: if selection.isEmpty { beginDelete() } else { beginDeleteSelected() }
+        case .toggleSelect: toggleSelect()
+        case .selectMatching: selectMatching()
+        case .invertSelection: invertSelection()
+        case .clearSelection: clearSelection()
+        case .setSelected: beginSetSelected()
         case .undo: undo()
         case .redo: redo()
         case .preview:
@@ -111,8 +116,7 @@ extension BrowserState {
         case .save: return save(thenQuit: false)
         case .checkpoint:
             if isReadOnly { fail("read-only: only the writer can checkpoint") } else { mode = .confirm(.checkpoint) }
-        case .export:
-            if table != nil { mode = .confirm(.exportFormat) }
+        case .export: beginExport()
         case .open:
             if focus == .tables {
                 if tableCursor < tables.count {
@@ -274,6 +278,7 @@ extension BrowserState {
     /// key pressed in the tables or WAL pane never edits or deletes the record the grid happens to show.
     static let gridActions: Set<Action> = [
         .edit, .editRecord, .add, .delete, .filter, .sortAscending, .sortDescending, .frequency, .describe,
+        .toggleSelect, .selectMatching, .invertSelection, .setSelected,
     ]
 
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.

@@ -26,6 +26,8 @@ public struct Prompt: Sendable, Equatable {
         /// A SQL query whose result opens as a sheet; `history`: the position in
         /// ``BrowserState/queryHistory`` shown (its count for a new query).
         case query(history: Int)
+        /// The value to give column `column` in every selected row (`b`).
+        case setSelected(column: Int)
     }
 
     public var purpose: Purpose
@@ -37,6 +39,7 @@ public struct Prompt: Sendable, Equatable {
         case .filter: return "Filter: "  // with the column, or WHERE: BrowserState.label(of:)
         case .exportPath(let format): return "Export as \(format.rawValue) to: "
         case .query: return "SQL (↑↓ history): "
+        case .setSelected: return "Set in the selected rows: "  // with the column: BrowserState.label(of:)
         }
     }
 }
@@ -68,4 +71,6 @@ public enum Question: Sendable, Equatable {
     case exportFormat
     /// The export's file exists (`path`, absolute): replace it?
     case overwriteExport(table: String, path: String, format: ExportFormat)
+    /// Delete every selected record (`d` with rows selected).
+    case deleteSelected
 }
