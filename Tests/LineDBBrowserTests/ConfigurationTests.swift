@@ -227,7 +227,7 @@ struct ConfigurationTests {
         let help = MemoryTerminal(rows: 24, columns: 80, keys: [.function(1)])
         _ = try app.run(on: help)
         let lines = help.screen.split(separator: "\n")
-        #expect(lines.contains { $0.contains("Ctrl-F") && $0.contains("search every cell") }, "\(help.screen)")
+        #expect(lines.contains { $0.contains("Ctrl-F") && $0.contains("search; ^R regex ^T col") }, "\(help.screen)")
         #expect(lines.contains { $0.contains("F1") && $0.contains("this help") } && !help.screen.contains("? "))
     }
 

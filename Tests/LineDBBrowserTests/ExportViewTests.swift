@@ -17,11 +17,11 @@ struct ExportViewTests {
         let shown = d.state.view
         #expect(shown.count == 10)
         d.press(.character("x"))
-        #expect(d.hints.contains("Export all of student: j JSON, l JSONL, c CSV, t TSV, m Markdown; v view, Esc cancel"),
+        #expect(d.hints.contains("Export all of student: j JSON, l JSONL, c CSV, t TSV, m MD, v view, Esc cancel"),
                 "\(d.hints)")
         d.press(.character("v"))
         #expect(d.hints.contains("Export the view of student: 10 rows (filtered, sorted)"), "\(d.hints)")
-        #expect(d.hints.contains("; a all, Esc cancel"))
+        #expect(d.hints.contains(", a all, Esc cancel"))
         d.press(.character("t"))
         guard case .prompt(let prompt) = d.state.mode else { Issue.record("no path prompt"); return }
         #expect(prompt.editor.string == "./student-view.tsv")

@@ -8,15 +8,14 @@ extension Renderer {
         (.move, [.firstRow, .lastRow], "first / last row"), (.move, [.firstColumn, .lastColumn], "first / last column"),
         (.move, [.nextPane, .previousPane], "next / previous pane"), (.move, [.open], "open table / edit cell"),
         (.move, [.toggleTables, .toggleSchema, .toggleWAL], "hide tables/schema/WAL"),
-        (.find, [.search], "search every cell"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
+        (.find, [.search], "search; ^R regex ^T col"), (.find, [.nextMatch, .previousMatch], "next / previous match"),
         (.find, [.cancel], "stop; close a sheet"), (.find, [.filter], "filter: = < > ~ or SQL"),
         (.find, [.removeLastFilter, .clearFilter], "remove last/all filters"), (.find, [.sortAscending, .sortDescending], "sort by column ↑ / ↓"),
         (.find, [.frequency, .describe], "frequency / describe"), (.find, [.query], "SQL query → sheet"),
-        (.find, [.toggleSelect, .selectMatching], "select row / matches"),
-        (.find, [.invertSelection, .clearSelection], "invert / clear selection"),
+        (.find, [.toggleSelect, .selectMatching, .invertSelection, .clearSelection], "select/all/invert/clear"),
         (.edit, [.edit], "edit the cell"), (.edit, [.editRecord], "edit record in $EDITOR"),
-        (.edit, [.add], "add a record"), (.edit, [.delete], "delete record / selected"), (.edit, [.undo], "undo"),
-        (.edit, [.setSelected], "set column of selected"),
+        (.edit, [.add], "add a record"), (.edit, [.delete, .setSelected], "delete / set selected"),
+        (.edit, [.undo], "undo"),
         (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
         (.edit, [.discard], "discard pending changes"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
@@ -28,7 +27,6 @@ extension Renderer {
     static let editorHelp: (String, [(String, String)]) = (
         "In the editor and prompts",
         [("← → Home End", "move; also Ctrl-A/E"), ("Bksp Del", "delete a character"),
-         ("Ctrl-R Ctrl-T", "search: regex / column"),
          ("Ctrl-U/K", "delete to start / end"), ("Enter Esc", "accept / cancel"),
          ("Tab ↓ ↑", "form: next/prev field")]
     )

@@ -5,9 +5,9 @@ import LineDB
 /// selected, its visible columns, pending changes included) and `a` back; then the file.
 extension BrowserState {
     /// The export formats' keys, as the question lists them.
-    static let exportChoices = ": j JSON, l JSONL, c CSV, t TSV, m Markdown"
-    static let exportToView = "; v view, Esc cancel"
-    static let exportToAll = "; a all, Esc cancel"
+    static let exportChoices = ": j JSON, l JSONL, c CSV, t TSV, m MD"
+    static let exportToView = ", v view, Esc cancel"
+    static let exportToAll = ", a all, Esc cancel"
 
     /// The format of an answer to the format question, if the key names one.
     static func exportFormat(for key: Key) -> ExportFormat? {
