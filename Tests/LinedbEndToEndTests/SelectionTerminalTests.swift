@@ -26,7 +26,7 @@ struct SelectionTerminalTests {
 
         // A regular expression, case ignored: the label says regex; the matches are highlighted (yellow).
         try session.send("/", "C-r")
-        let label = try session.waitForScreen { $0.last?.hasPrefix("Search (regex): ") ?? false }
+        let label = try session.waitForScreen { $0.last?.hasPrefix("Search (regex):") ?? false }
         #expect(label.met, "\(shown(label.screen))")
         try session.send("-l", "^topics")
         try session.send("Enter")
