@@ -60,8 +60,9 @@ extension BrowserState {
                 if stepSelectionJob(budget: chunk) { finishSelectionJob() }
             } else if counter != nil {
                 if counter!.generation != viewGeneration, let table {
+                    // (No rank: the cursor need not be on a match in the changed view.)
                     counter = MatchCounter(matcher: counter!.matcher, rows: table.rows, input: view,
-                                           generation: viewGeneration, target: (row, column))
+                                           generation: viewGeneration)
                 }
                 if counter!.step(budget: chunk) { finishCount() }
             } else {
@@ -138,10 +139,8 @@ extension BrowserState {
         searchMatches = done.matches
         searchInfo.cells = done.cells
         searchInfo.generation = done.generation
-        if let target = done.target, let rank = done.rank {
-            searchInfo.rank = rank
-            searchInfo.rankAt = target
-        }
+        searchInfo.rank = done.rank
+        searchInfo.rankAt = done.rank == nil ? nil : done.target
         if message.hasPrefix("\"\(done.search)\": ") && !messageIsError { sayMatches() }
     }
 }
