@@ -47,7 +47,7 @@ struct ExportAndFollowTests {
         terminal.type(deleteOne + [.character("x")])
         _ = try BrowserApp(database: db).run(on: terminal)
         #expect(terminal.screen.contains(
-            "Export all of student (as saved: 1 unsaved change not included): j JSON, l JSON Lines, c CSV, Esc cancel"))
+            "Export all of student (as saved: 1 unsaved change not included): j JSON, l JSONL, c CSV, t TSV, m MD, v view, Esc cancel"))
         let export = MemoryTerminal(rows: 24, columns: 140)
         export.type(deleteOne + [.character("x"), .character("c"), .control("u")] + keys(path) + [.enter])
         let app = BrowserApp(database: db)

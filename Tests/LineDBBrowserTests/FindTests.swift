@@ -13,7 +13,7 @@ struct FindTests {
         d.press(.enter)
         #expect(d.state.search == "CAROL" && d.state.searchMatches == 2)
         #expect(d.state.row == 6 && d.state.column == 1)  // "Carol" is the 7th student
-        #expect(d.status.contains("/CAROL: 2 matching"))
+        #expect(d.status.contains("/CAROL: match 1 of 2"))
         d.press(.character("n"))
         #expect(d.state.row == 16)  // "Carol 16"
         d.press(.character("n"))

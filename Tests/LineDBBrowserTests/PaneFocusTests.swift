@@ -72,7 +72,7 @@ struct QuestionChoicesTests {
             #expect(d.hints.contains("? y yes, n no"), "width \(width): \(d.hints)")
             #expect(d.hints.hasPrefix("Checkpoint: save every table"), "\(d.hints)")
             d.press(.character("n"), .character("x"))
-            #expect(d.hints.contains("j JSON, l JSON Lines, c CSV, Esc cancel"), "width \(width): \(d.hints)")
+            #expect(d.hints.contains("j JSON, l JSONL, c CSV, t TSV, m MD, v view, Esc cancel"), "width \(width): \(d.hints)")
         }
     }
 }

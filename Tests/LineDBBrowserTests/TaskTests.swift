@@ -80,7 +80,7 @@ struct TaskTests {
         // The match is shown while the count goes on, then the total.
         let firstHit = try #require(terminal.statusLines.firstIndex { rowNumber($0) == 2990 })
         #expect(terminal.statusLines[firstHit].contains("counting"))
-        #expect(terminal.statusLines.last!.contains("/s2990@UNI: 1 matching"))
+        #expect(terminal.statusLines.last!.contains("/s2990@UNI: match 1 of 1"))
     }
 
     @Test("the first match is shown at once: the frame after Enter has the cursor on it while the count goes on")
@@ -93,7 +93,7 @@ struct TaskTests {
         #expect(terminal.statusLines[1].contains("/carol: ≥") && terminal.statusLines[1].contains("counting"))
         let state = try #require(app.state)
         #expect(state.searchMatches == 300)
-        #expect(terminal.statusLines.last!.contains("\"carol\": 300 matching rows"))
+        #expect(terminal.statusLines.last!.contains("\"carol\": match 1 of 300"))
     }
 
     @Test("Esc during a sort cancels it: the grid stays as it was, no sort is set, the status says so")

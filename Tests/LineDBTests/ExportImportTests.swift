@@ -214,8 +214,8 @@ struct ExportImportTests {
     // MARK: - Round trips
 
     @Test(
-        "export then import into a fresh database gives equal records, for every format",
-        arguments: ExportFormat.allCases)
+        "export then import into a fresh database gives equal records, for every format import reads",
+        arguments: ExportFormat.allCases.filter(\.isImportable))
     func roundTrip(format: ExportFormat) throws {
         let dir = TempDir()
         let source = try seeded(dir)

@@ -14,7 +14,7 @@ struct ExportCheckpointTests {
         try session.send("x")
         let formats = try session.waitForScreen { screen in
             let hint = screen.last ?? ""
-            return hint.contains("j JSON") && hint.contains("l JSON Lines") && hint.contains("c CSV")
+            return hint.contains("j JSON") && hint.contains("l JSONL") && hint.contains("c CSV")
         }
         try #require(formats.met, "x did not offer the formats:\n\(shown(formats.screen))")
         try session.send(formatKey)

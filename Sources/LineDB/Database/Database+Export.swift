@@ -12,8 +12,21 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl
     /// CSV with a header row of column names.
     case csv
+    /// Tab-separated values: CSV's rules (``CSVCodec``) with a tab between fields; a field holding a tab, a quote
+    /// or a line break is quoted. Export only.
+    case tsv
+    /// A Markdown (GitHub) table: a header row, a `---` row, one row per record; `|` is escaped as `\|`, `\` as
+    /// `\\`, a line break is `<br>`, null an empty cell. Export only.
+    case markdown
 
-    /// The format a file name's extension implies (`.json`, `.jsonl`/`.ndjson`/`.records`, `.csv`).
+    /// The file name extension this format is written with (`md` for Markdown).
+    public var fileExtension: String { self == .markdown ? "md" : rawValue }
+
+    /// Whether files of this format can be imported (JSON, JSON Lines and CSV; TSV and Markdown are export only).
+    public var isImportable: Bool { self == .json || self == .jsonl || self == .csv }
+
+    /// The format a file name's extension implies (`.json`, `.jsonl`/`.ndjson`/`.records`, `.csv`, `.tsv`,
+    /// `.md`/`.markdown`).
     ///
     /// - Parameter path: a file name or path; the extension is compared without regard to case.
     /// - Returns: `nil` for any other extension.
@@ -22,6 +35,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         if lower.hasSuffix(".json") { self = .json }
         else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".records") { self = .jsonl }
         else if lower.hasSuffix(".csv") { self = .csv }
+        else if lower.hasSuffix(".tsv") { self = .tsv }
+        else if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { self = .markdown }
         else { return nil }
     }
 }
@@ -41,6 +56,8 @@ extension Database {
     /// - ``ExportFormat/csv``: a header of the column names, then one row per record (RFC 4180; `null` is an
     ///   empty field, the empty string `""`, `json` values compact JSON text); fields the schema does not know are not
     ///   exported.
+    /// - ``ExportFormat/tsv``: as CSV, with tabs between the fields.
+    /// - ``ExportFormat/markdown``: a Markdown table (``MarkdownTable``).
     ///
     /// The file's directory must exist: a missing one is an error naming it, and nothing is created. A symbolic
     /// link at `path` is refused too (the file replaces what is at `path`; it never writes through a link). The records are taken at one instant (under the database's lock);
@@ -102,6 +119,8 @@ extension Database {
             case .json: try Database.writeJSON(rows, encoder: encoder, to: out)
             case .jsonl: try Database.writeJSONLines(rows, encoder: encoder, to: out)
             case .csv: try Database.writeCSV(rows, schema: schema, to: out)
+            case .tsv: try Database.writeCSV(rows, schema: schema, to: out, delimiter: 0x09)
+            case .markdown: try Database.writeMarkdown(rows, schema: schema, to: out)
             }
             try out.commit()
         } catch {
@@ -173,12 +192,29 @@ extension Database {
         try out.write(w.bytes)
     }
 
-    private static func writeCSV(_ rows: [Row], schema: TableSchema, to out: DurableReplace) throws(LineDBError) {
+    private static func writeCSV(_ rows: [Row], schema: TableSchema, to out: DurableReplace,
+                                 delimiter: UInt8 = UInt8(ascii: ",")) throws(LineDBError) {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(flushSize + 4096)
-        CSVCodec.appendHeader(schema, to: &buffer)
+        CSVCodec.appendHeader(schema, to: &buffer, delimiter: delimiter)
         for row in rows {
-            CSVCodec.appendRow(row.values, schema: schema, to: &buffer)
+            CSVCodec.appendRow(row.values, schema: schema, to: &buffer, delimiter: delimiter)
+            if buffer.count >= flushSize {
+                try out.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(buffer)
+    }
+
+    private static func writeMarkdown(_ rows: [Row], schema: TableSchema, to out: DurableReplace)
+        throws(LineDBError)
+    {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(flushSize + 4096)
+        MarkdownTable.appendHeader(schema, to: &buffer)
+        for row in rows {
+            MarkdownTable.appendRow(row.values, schema: schema, to: &buffer)
             if buffer.count >= flushSize {
                 try out.write(buffer)
                 buffer.removeAll(keepingCapacity: true)

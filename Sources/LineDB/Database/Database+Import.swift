@@ -80,6 +80,9 @@ extension Database {
         guard let format = format ?? ExportFormat(pathExtensionOf: path) else {
             throw .invalidInput(reason: "\(path): cannot tell the format from the file name; give json, jsonl or csv")
         }
+        guard format.isImportable else {
+            throw .invalidInput(reason: "\(path): \(format.rawValue) is an export format only; import reads json, jsonl or csv; nothing was imported")
+        }
         let schema = try state.withLock { () throws(LineDBError) -> TableSchema in
             try requireWritable()
             return try writableTable(table).schema
@@ -94,6 +97,8 @@ extension Database {
         case .csv:
             let nulls = nullTexts.map { CSVCodec.NullTexts($0) } ?? CSVCodec.exportNullTexts
             items = try Database.parseImportCSV(bytes, path: path, schema: schema, nullTexts: nulls)
+        case .tsv, .markdown:
+            items = []  // (refused above)
         }
         try write(transaction: true) { (batch) throws(LineDBError) in
             let t = try writableTable(table)

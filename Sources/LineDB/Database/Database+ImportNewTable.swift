@@ -161,6 +161,9 @@ extension Database {
         guard let format = format ?? ExportFormat(pathExtensionOf: path) else {
             throw .invalidInput(reason: "\(path): cannot tell the format from the file name; give json, jsonl or csv")
         }
+        guard format.isImportable else {
+            throw .invalidInput(reason: "\(path): \(format.rawValue) is an export format only; import reads json, jsonl or csv; nothing was imported")
+        }
         guard TableSchema.isValidTableName(name) else {
             throw .invalidSchema(
                 path: nil,
@@ -178,6 +181,8 @@ extension Database {
         case .jsonl:
             columns = try JSONImportReader.read(
                 Database.parseImportJSONLines(bytes, path: path), path: path, options: options)
+        case .tsv, .markdown:
+            throw .invalidInput(reason: "\(path): \(format.rawValue) is an export format only")  // (refused above)
         }
         return try columns.finish(table: name, path: path, options: options)
     }

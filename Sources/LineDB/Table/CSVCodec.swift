@@ -16,14 +16,15 @@
 package enum CSVCodec {
     // MARK: - Writing
 
-    /// Appends one field, quoted when needed.
-    package static func appendField(_ text: String, to out: inout [UInt8]) {
+    /// Appends one field, quoted when needed (when it holds the `delimiter`, a quote or a line break, or starts or
+    /// ends with a space or tab).
+    package static func appendField(_ text: String, to out: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
         let utf8 = text.utf8
         var needsQuotes = utf8.isEmpty
         if let first = utf8.first, first == 0x20 || first == 0x09 { needsQuotes = true }
         if let last = utf8.last, last == 0x20 || last == 0x09 { needsQuotes = true }
         if !needsQuotes {
-            for c in utf8 where c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D {
+            for c in utf8 where c == delimiter || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D {
                 needsQuotes = true
                 break
             }
@@ -42,7 +43,8 @@ package enum CSVCodec {
 
     /// Appends the field for `value` in a column of type `type`: nothing at all for `null`, `""` for the empty
     /// string, otherwise ``ColumnType/text(for:)``'s text, quoted when needed (always for the `str` value `null`).
-    package static func appendValue(_ value: JSONValue, type: ColumnType, to out: inout [UInt8]) {
+    package static func appendValue(_ value: JSONValue, type: ColumnType, to out: inout [UInt8],
+                                    delimiter: UInt8 = UInt8(ascii: ",")) {
         switch value {
         case .null:
             return
@@ -52,7 +54,7 @@ package enum CSVCodec {
                 out.append(contentsOf: s.utf8)
                 out.append(UInt8(ascii: "\""))
             } else {
-                appendField(s, to: &out)
+                appendField(s, to: &out, delimiter: delimiter)
             }
         case .bool(let b):
             out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -61,24 +63,26 @@ package enum CSVCodec {
             w.write(value)
             out.append(contentsOf: w.bytes)
         default:
-            appendField(type.text(for: value), to: &out)
+            appendField(type.text(for: value), to: &out, delimiter: delimiter)
         }
     }
 
-    /// Appends a whole row (values in column order) and its `\n`.
-    package static func appendRow(_ values: [JSONValue], schema: TableSchema, to out: inout [UInt8]) {
+    /// Appends a whole row (values in column order) and its `\n`; `delimiter` between the fields (a tab for TSV).
+    package static func appendRow(_ values: [JSONValue], schema: TableSchema, to out: inout [UInt8],
+                                  delimiter: UInt8 = UInt8(ascii: ",")) {
         for (i, column) in schema.columns.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendValue(values[i], type: column.type, to: &out)
+            if i > 0 { out.append(delimiter) }
+            appendValue(values[i], type: column.type, to: &out, delimiter: delimiter)
         }
         out.append(0x0A)
     }
 
     /// Appends the header row.
-    package static func appendHeader(_ schema: TableSchema, to out: inout [UInt8]) {
+    package static func appendHeader(_ schema: TableSchema, to out: inout [UInt8],
+                                     delimiter: UInt8 = UInt8(ascii: ",")) {
         for (i, column) in schema.columns.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendField(column.name, to: &out)
+            if i > 0 { out.append(delimiter) }
+            appendField(column.name, to: &out, delimiter: delimiter)
         }
         out.append(0x0A)
     }

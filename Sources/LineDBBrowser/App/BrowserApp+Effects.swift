@@ -41,7 +41,7 @@ extension BrowserApp {
                                      overwrite: export.overwrite, on: &state) else { return false }
             do {
                 let n = try database.export(rows: export.rows, schema: export.schema, to: file, format: export.format)
-                state.say("exported \(n) row\(n == 1 ? "" : "s") of the \(state.sheet?.label ?? "sheet") to \(file) "
+                state.say("exported \(n) row\(n == 1 ? "" : "s") of the \(state.sheet?.label ?? "view of " + export.schema.name) to \(file) "
                           + "(\(export.format.rawValue))")
             } catch {
                 state.fail("export failed: \(error)")

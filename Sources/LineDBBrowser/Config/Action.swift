@@ -25,6 +25,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case sortAddAscending = "sort-add-ascending", sortAddDescending = "sort-add-descending"
     case naturalOrder = "natural-order"
     case goToRow = "go-to-row", goToKey = "go-to-key", halfPageDown = "half-page-down", halfPageUp = "half-page-up"
+    case toggleSelect = "select-row", selectMatching = "select-matching", invertSelection = "invert-selection"
+    case clearSelection = "clear-selection", setSelected = "set-selected"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -39,11 +41,13 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .goToRow, .goToKey, .halfPageDown, .halfPageUp, .nextRecord, .previousRecord:
             return .move
         case .search, .nextMatch, .previousMatch, .cancel, .filter, .clearFilter, .removeLastFilter, .sortAscending,
-             .sortDescending, .frequency, .describe, .query, .sortAddAscending, .sortAddDescending, .naturalOrder:
+             .sortDescending, .frequency, .describe, .query, .sortAddAscending, .sortAddDescending, .naturalOrder,
+             .toggleSelect, .selectMatching, .invertSelection, .clearSelection:
             return .find
         case .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
              .moveColumnRight:
             return .view
+        case .setSelected: return .edit
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .setNull, .duplicate, .copyCell, .copyRecord, .paste: return .edit
         case .save, .checkpoint, .export, .help, .quit, .messages, .takeOver: return .database
@@ -81,14 +85,14 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .edit: return "edit the cell"
         case .editRecord: return "edit the record in $EDITOR"
         case .add: return "add a record"
-        case .delete: return "delete the record"
+        case .delete: return "delete record / selected"
         case .undo: return "undo"
         case .redo: return "redo"
         case .preview: return "preview as WAL entries"
         case .discard: return "discard pending changes"
         case .save: return "save: WAL, then files"
         case .checkpoint: return "checkpoint: archive WAL"
-        case .export: return "export JSON / JSONL / CSV"
+        case .export: return "export table or view"
         case .help: return "this help"
         case .quit: return "quit (asks if unsaved)"
         case .frequency: return "frequency sheet of column"
@@ -118,6 +122,11 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .goToKey: return "go to key"
         case .halfPageDown: return "half page down"
         case .halfPageUp: return "half page up"
+        case .toggleSelect: return "select/unselect the row"
+        case .selectMatching: return "select matches (or all)"
+        case .invertSelection: return "invert the selection"
+        case .clearSelection: return "clear the selection"
+        case .setSelected: return "set column of selected"
         }
     }
 

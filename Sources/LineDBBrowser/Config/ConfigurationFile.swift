@@ -78,6 +78,7 @@ extension Theme {
             case .number: theme[style] = Look(green)
             case .null: theme[style] = Look(gray, .terminalDefault, .dim)
             case .focusBorder: theme[style] = Look(blue, .terminalDefault, .bold)
+            case .match: theme[style] = Look(black, Color.index(11), .underline)
             }
         }
         return theme

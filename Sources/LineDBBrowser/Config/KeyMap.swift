@@ -61,6 +61,8 @@ public struct KeyMap: Sendable, Equatable {
         (.character("\\"), .naturalOrder),
         (.character("#"), .goToRow), (.character("@"), .goToKey),
         (.control("d"), .halfPageDown), (.control("u"), .halfPageUp),
+        (.character("t"), .toggleSelect), (.character("*"), .selectMatching), (.character("~"), .invertSelection),
+        (.character("U"), .clearSelection), (.character("b"), .setSelected),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

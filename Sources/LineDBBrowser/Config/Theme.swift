@@ -105,6 +105,7 @@ public struct Theme: Sendable, Equatable {
             case .number: looks.append(Look(green))
             case .null: looks.append(Look(magenta, .terminalDefault, .dim))
             case .focusBorder: looks.append(Look(cyan, .terminalDefault, .bold))
+            case .match: looks.append(Look(black, yellow, .underline))
             }
         }
         return Theme(looks: looks)

@@ -11,6 +11,7 @@ extension Renderer {
         var heading = "\(table.name): \(count) record\(count == 1 ? "" : "s")"
         if !state.filtersShown.isEmpty { heading = filteredHeading(state, table) }
         if !table.deletedKeys.isEmpty { heading += " (\(table.deletedKeys.count) deleted, not saved)" }
+        if !state.selection.isEmpty { heading += ", \(state.selection.count) selected" }
         let names = table.schema.columns.map(\.name)
         if let sheet = state.sheet {
             // A sheet: what it is of, and its row count.
@@ -41,6 +42,7 @@ extension Renderer {
         }
         // Rows.
         let height = r.height - 2
+        let matcher = state.searchHighlighter
         for i in 0..<height {
             let v = state.top + i
             guard v < state.view.count else { break }
@@ -55,11 +57,16 @@ extension Renderer {
                 if table.isDeleted(row: state.view[v]) { style = .error }  // deleted, until the save
                 if isCursorRow { style = placed.index == state.column && state.focus == .grid ? .cursor : .selected }
                 if isCursorRow && placed.index == state.column && state.focus != .grid { style = .selected }
+                if let matcher, !(isCursorRow && placed.index == state.column),
+                   matcher.pattern.column == nil || matcher.pattern.column == placed.index, matcher.matches(value) {
+                    style = .match
+                }
                 // Only what fits is converted and measured: a 50 MB value costs what its cell shows.
                 field(ValueText.display(value, width: placed.width), row: y, column: r.column + placed.x - 1,
                       width: placed.width + 2, style: style, pad: true, right: ValueText.isNumber(value), on: &grid)
                 separator(after: placed, in: r, row: y, on: &grid)
             }
+            selectionMark(state, table: table, viewRow: v, at: y, in: r, on: &grid)
         }
     }
 

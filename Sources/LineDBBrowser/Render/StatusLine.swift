@@ -31,6 +31,10 @@ struct StatusLine {
             // A running search, filter or sort says how far it is instead of the last message.
             message = "\(task.label)… \(Renderer.percent(task.progress))  (Esc cancels)"
             style = .pending
+        } else if let job = state.selectionJob {
+            // Selecting, or a bulk set or delete, running: how far it is.
+            message = "\(job.label)… \(Renderer.percent(job.progress))  (Esc cancels)"
+            style = .pending
         } else if let query = state.runningQuery {
             message = "running the query… \(query.rowsSoFar) rows  (Esc cancels)"
             style = .pending
@@ -40,7 +44,7 @@ struct StatusLine {
         }
     }
 
-    /// " testdb │ student  row 3 of 10 (filtered from 20) │ name: str │ RW │ 2 pending │ /ali: 3 matching".
+    /// " testdb │ student  row 3 of 10 (filtered from 20) │ name: str │ RW │ 2 pending │ /ali: match 1 of 3".
     static func position(_ state: BrowserState) -> String {
         var parts = [" \(state.databaseName)"]
         if let table = state.table {
@@ -58,13 +62,8 @@ struct StatusLine {
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
-        if let search = state.search {
-            let shown = DisplayWidth.clip(sanitized(search), to: 40)  // (a pasted search may be long)
-            if let counter = state.counter, counter.search == search {
-                parts.append("/\(shown): ≥\(counter.matches) matching, counting \(Renderer.percent(counter.progress))")
-            } else {
-                parts.append("/\(shown): \(state.searchMatches) matching")
-            }
+        if let search = state.searchStatus {
+            parts.append(DisplayWidth.clip(sanitized(search), to: 60))  // (a pasted search may be long)
         }
         return parts.joined(separator: " │ ")
     }

@@ -1,6 +1,8 @@
 /// What a cell looks like, by meaning; the terminal maps styles to colours or, without colour, to bold/reverse.
 public enum CellStyle: UInt8, Sendable, Hashable, CaseIterable {
     case normal, header, selected, cursor, pending, error, dim, title, border, keyHint, number, null, focusBorder
+    /// A cell that matches the search.
+    case match
 }
 
 /// One screen cell: a grapheme cluster (a base character plus any combining marks) and its style.

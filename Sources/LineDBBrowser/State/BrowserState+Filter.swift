@@ -154,6 +154,8 @@ extension BrowserState {
     /// The prompt's label: for the filter prompt, the column when the text is a short form ("Filter gpa: ") and
     /// "Filter WHERE " when it is read as SQL.
     func label(of prompt: Prompt) -> String {
+        if case .search = prompt.purpose { return searchPromptLabel }
+        if case .setSelected(let c) = prompt.purpose { return setSelectedLabel(column: c) }
         guard case .filter(let c) = prompt.purpose, let table, table.schema.columns.indices.contains(c) else {
             return prompt.label
         }

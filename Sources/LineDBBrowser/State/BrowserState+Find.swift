@@ -4,24 +4,32 @@ import LineDB
 /// ``BrowserState/work(until:chunk:)``), with its progress in the status line; Esc cancels it and leaves the view
 /// as it was. On a small table the first slice finishes it.
 extension BrowserState {
-    /// Starts a search for `text` (case-insensitive substring of any cell): looks for the first match at or after
-    /// the cursor and moves there as soon as it is found; the matching rows are then counted in the background.
+    /// Starts a search for `text` with the prompt's options (plain text or a regular expression, ignoring case, in
+    /// every column or one): looks for the first match at or after the cursor and moves there as soon as it is
+    /// found; the matches are then counted in the background. A bad regular expression is refused with its
+    /// position, and nothing changes.
     mutating func startSearch(_ text: String) {
         guard !text.isEmpty else {
             search = nil
             counter = nil
             return
         }
-        start(.seek(search: text, forward: true, inclusive: true, isNew: true))
+        let pattern = SearchPattern(text, isRegex: searchInfo.draftRegex, column: searchInfo.draftColumn)
+        if case .failure(let error) = SearchMatcher.make(pattern) {
+            // The prompt stays open with the text to fix (and its toggles).
+            mode = .prompt(Prompt(purpose: .search, editor: LineEditor(text)))
+            return fail(error.description)
+        }
+        start(.seek(search: pattern, forward: true, inclusive: true, isNew: true))
     }
 
-    /// Moves to the next (or previous) matching cell, row by row, wrapping around.
+    /// Moves to the next (or previous) matching cell, row by row, wrapping around (and saying so).
     mutating func findNext(forward: Bool) {
-        guard let search else {
+        guard let pattern = searchPattern else {
             say("no search: press / first")
             return
         }
-        start(.seek(search: search, forward: forward, inclusive: false, isNew: false))
+        start(.seek(search: pattern, forward: forward, inclusive: false, isNew: false))
     }
 
     /// Sorts the rows by the current column; the cursor goes to the first row.
@@ -39,7 +47,7 @@ extension BrowserState {
     }
 
     /// Whether a search, filter, sort or count is running.
-    public var isWorking: Bool { task != nil || counter != nil || runningQuery != nil }
+    public var isWorking: Bool { task != nil || counter != nil || runningQuery != nil || selectionJob != nil }
 
     /// Runs the task, then the count of search matches, in chunks of `chunk` units of work, until both are done
     /// or `deadline` has passed (at least one chunk). The event loop calls it between key reads.
@@ -48,9 +56,13 @@ extension BrowserState {
         repeat {
             if task != nil {
                 if task!.step(budget: chunk) { finishTask() } else { showEarlyMatches() }
+            } else if selectionJob != nil {
+                if stepSelectionJob(budget: chunk) { finishSelectionJob() }
             } else if counter != nil {
-                if counter!.generation != viewGeneration, let table, let search {
-                    counter = MatchCounter(search: search, rows: table.rows, input: view, generation: viewGeneration)
+                if counter!.generation != viewGeneration, let table {
+                    // (No rank: the cursor need not be on a match in the changed view.)
+                    counter = MatchCounter(matcher: counter!.matcher, rows: table.rows, input: view,
+                                           generation: viewGeneration)
                 }
                 if counter!.step(budget: chunk) { finishCount() }
             } else {
@@ -68,6 +80,7 @@ extension BrowserState {
     /// Esc while a task runs: drops it; the view, cursor and search stay as they were.
     mutating func cancelTask() {
         cancelQuery()
+        cancelSelectionJob()
         guard let task else { return }
         self.task = nil
         if let early = task.shownEarly { restore(early) }
@@ -99,22 +112,16 @@ extension BrowserState {
             say("filter cleared: \(view.count) rows")
         case (.sort(let orders, _), .view(let v)):
             finishSort(orders, view: v, names: names)
-        case (.seek(let text, _, _, let isNew), .found(let r, let c)):
-            row = r
-            column = c
-            if isNew || counter == nil && search != text {
-                search = text
-                searchMatches = 0
-                counter = MatchCounter(search: text, rows: table.rows, input: view, generation: viewGeneration)
-            }
-            sayMatches()
-        case (.seek(let text, _, _, let isNew), .notFound):
+        case (.seek(let pattern, let forward, _, let isNew), .found(let r, let c, let wrapped)):
+            found(pattern, row: r, column: c, forward: forward, wrapped: wrapped, isNew: isNew)
+        case (.seek(let pattern, _, _, let isNew), .notFound):
             if isNew {
-                search = text
+                search = pattern.text
+                searchInfo.adopt(pattern)
                 searchMatches = 0
                 counter = nil
             }
-            fail("no match for \"\(text)\"")
+            fail("no match for \"\(pattern.text)\"\(searchInfo.scopeNote(of: pattern, names: names))")
         case (_, .sheet(let rows)):
             openSheet(for: done.goal, rows: rows)
         default:
@@ -126,16 +133,10 @@ extension BrowserState {
         guard let done = counter else { return }
         counter = nil
         searchMatches = done.matches
+        searchInfo.cells = done.cells
+        searchInfo.generation = done.generation
+        searchInfo.rank = done.rank
+        searchInfo.rankAt = done.rank == nil ? nil : done.target
         if message.hasPrefix("\"\(done.search)\": ") && !messageIsError { sayMatches() }
-    }
-
-    /// "\"text\": 12 matching rows" (or "counting…" while the count runs).
-    private mutating func sayMatches() {
-        guard let search else { return }
-        if counter != nil {
-            say("\"\(search)\": counting matching rows…")
-        } else {
-            say("\"\(search)\": \(searchMatches) matching row\(searchMatches == 1 ? "" : "s")")
-        }
     }
 }

@@ -52,7 +52,7 @@ extension BrowserState {
 
     private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
         let action = action(of: key)
-        if (task != nil || runningQuery != nil) && !actionWhileBusy(action) { return [] }
+        if (task != nil || runningQuery != nil || selectionJob != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
         guard let action else {
@@ -91,7 +91,7 @@ extension BrowserState {
             counter = nil
         case .nextPane: cycleFocus(by: 1)
         case .previousPane: cycleFocus(by: -1)
-        case .search: mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
+        case .search: beginSearch()
         case .nextMatch: findNext(forward: true)
         case .previousMatch: findNext(forward: false)
         case .filter: beginFilter()
@@ -102,7 +102,12 @@ extension BrowserState {
         case .edit: beginEdit()
         case .editRecord: return beginRecordEdit()
         case .add: beginAdd()
-        case .delete: beginDelete()
+        case .delete: if selection.isEmpty { beginDelete() } else { beginDeleteSelected() }
+        case .toggleSelect: toggleSelect()
+        case .selectMatching: selectMatching()
+        case .invertSelection: invertSelection()
+        case .clearSelection: clearSelection()
+        case .setSelected: beginSetSelected()
         case .undo: undo()
         case .redo: redo()
         case .preview:
@@ -112,8 +117,7 @@ extension BrowserState {
         case .save: return save(thenQuit: false)
         case .checkpoint:
             if isReadOnly { fail("read-only: only the writer can checkpoint") } else { mode = .confirm(.checkpoint) }
-        case .export:
-            if table != nil { mode = .confirm(.exportFormat) }
+        case .export: beginExport()
         case .open:
             if focus == .tables {
                 if tableCursor < tables.count {
@@ -294,6 +298,7 @@ extension BrowserState {
         .setNull, .duplicate, .copyCell, .copyRecord, .paste,
         .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
         .moveColumnRight, .sortAddAscending, .sortAddDescending, .naturalOrder, .goToRow, .goToKey,
+        .toggleSelect, .selectMatching, .invertSelection, .setSelected,
     ]
 
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.

@@ -8,6 +8,7 @@ extension BrowserState {
             mode = .prompt(queryHistoryStep(from: shown, up: key == .up, prompt: prompt))
             return []
         }
+        if case .search = prompt.purpose, toggleSearchOption(key) { return [] }
         switch prompt.editor.handle(key) {
         case .cancel:
             mode = .normal
@@ -26,6 +27,7 @@ extension BrowserState {
             case .query: return acceptQuery(text)
             case .goToRow: goToRow(text)
             case .goToKey(let pk): goToKey(text, column: pk)
+            case .setSelected(let c): acceptSetSelected(text, column: c, prompt: prompt)
             }
         }
         return []
@@ -57,13 +59,15 @@ extension BrowserState {
             guard let table else { return ("", "") }
             if let sheet {
                 return ("Export the \(sheet.label)'s \(view.count) row\(view.count == 1 ? "" : "s") as shown",
-                        ": j JSON, l JSON Lines, c CSV, Esc cancel")
+                        BrowserState.exportChoices + ", Esc cancel")
             }
+            if exportsView { return exportViewFormatQuestion() }
             let unsaved = pendingCount(of: table.name)
             let note = unsaved == 0 ? "" : " (as saved: \(unsaved) unsaved change\(unsaved == 1 ? "" : "s") not included)"
-            return ("Export all of \(table.name)\(note)", ": j JSON, l JSON Lines, c CSV, Esc cancel")
+            return ("Export all of \(table.name)\(note)", BrowserState.exportChoices + BrowserState.exportToView)
         case .overwriteExport(_, let path, _):
             return ("\(path) exists: replace it", "? y yes, n no")
+        case .deleteSelected: return deleteSelectedQuestion()
         }
     }
 
@@ -109,20 +113,16 @@ extension BrowserState {
                 say("checkpoint cancelled")
             }
         case .exportFormat:
-            let format: ExportFormat?
-            switch key {
-            case .character("j"): format = .json
-            case .character("l"): format = .jsonl
-            case .character("c"): format = .csv
-            default: format = nil
-            }
-            if let format, let table {
-                let path = "./\(table.name).\(format.rawValue)"
+            if let format = BrowserState.exportFormat(for: key), let table {
+                let path = "./\(table.name)\(exportsView ? "-view" : "").\(format.fileExtension)"
                 mode = .prompt(Prompt(purpose: .exportPath(format: format), editor: LineEditor(path)))
             } else if cancel || key == .character("q") {
                 mode = .normal
                 say("export cancelled")
+            } else {
+                switchExportScope(key)
             }
+        case .deleteSelected: answerDeleteSelected(key)
         case .overwriteExport(let table, let path, let format):
             if yes {
                 mode = .normal

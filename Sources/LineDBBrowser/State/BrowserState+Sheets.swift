@@ -70,6 +70,7 @@ extension BrowserState {
         search = nil
         searchMatches = 0
         counter = nil
+        selection = RowSelection()
         filters = []
         sorting = []
         row = 0
@@ -175,7 +176,7 @@ extension BrowserState {
     func sheetRefusal(_ action: Action) -> String? {
         switch action {
         case .edit, .editRecord, .add, .delete, .undo, .redo, .discard, .save, .checkpoint, .setNull, .duplicate,
-             .paste:
+             .paste, .setSelected:
             let back = keyMap.names(for: .cancel, limit: 1)
             return "a sheet is read-only: \(back) goes back to \(baseTableName ?? "the table")"
         default:
@@ -188,6 +189,7 @@ extension BrowserState {
 extension BrowserState {
     /// The effect of exporting to `path`: the sheet shown (its rows as shown), or the open table (as saved).
     func exportEffect(path: String, format: ExportFormat, overwrite: Bool = false) -> Effect {
+        if let view = viewExportEffect(path: path, format: format, overwrite: overwrite) { return view }
         if sheet != nil, let table {
             return .exportSheet(SheetExport(schema: table.schema, rows: view.map { table.rows[$0] }, path: path,
                                             format: format, overwrite: overwrite))

@@ -51,6 +51,14 @@ public struct BrowserState: Sendable {
     /// The last search (`/`), and how many rows of the view match it.
     public internal(set) var search: String?
     public internal(set) var searchMatches = 0
+    /// How the search matches (regular expression, one column), its "match k of N", the search prompt's toggles.
+    public internal(set) var searchInfo = SearchInfo()
+    /// The rows selected (`t`, `*`, `~`, `U`), by key: they stay selected through sorts and filters.
+    public internal(set) var selection = RowSelection()
+    /// Selecting many rows, or a bulk set or delete of the selected rows, running in slices; Esc cancels it.
+    public internal(set) var selectionJob: SelectionJob?
+    /// Whether the export being asked for is of the view as shown (not the whole table as saved).
+    var exportsView = false
     /// The filters (`f`) of the view, oldest first: each narrows the rows the ones before it kept.
     public internal(set) var filters: [ViewFilter] = []
     /// What evaluates the filters' SQL expressions (``ViewFilter/expression(_:)``); without one they are refused.
@@ -130,6 +138,7 @@ public struct BrowserState: Sendable {
     /// the first Enter after launch).
     mutating func open(_ name: String, context: BrowserDataSource) {
         do {
+            if !(table.map { String.exactlyEqual($0.name, name) } ?? false) { selection = RowSelection() }
             if !(table.map { String.exactlyEqual($0.name, name) } ?? false) || tableIsStale {
                 var data = try context.loadTable(name)
                 data.replay(pending)

@@ -32,6 +32,8 @@ public struct Prompt: Sendable, Equatable {
         case goToRow
         /// A key of the open table to go to (`@`); `column`: the key column, whose type reads it.
         case goToKey(column: Int)
+        /// The value to give column `column` in every selected row (`b`).
+        case setSelected(column: Int)
     }
 
     public var purpose: Purpose
@@ -45,6 +47,7 @@ public struct Prompt: Sendable, Equatable {
         case .query: return "SQL (↑↓ history): "
         case .goToRow: return "Go to row number: "
         case .goToKey: return "Go to key: "
+        case .setSelected: return "Set in the selected rows: "  // with the column: BrowserState.label(of:)
         }
     }
 }
@@ -80,4 +83,6 @@ public enum Question: Sendable, Equatable {
     case exportFormat
     /// The export's file exists (`path`, absolute): replace it?
     case overwriteExport(table: String, path: String, format: ExportFormat)
+    /// Delete every selected record (`d` with rows selected).
+    case deleteSelected
 }

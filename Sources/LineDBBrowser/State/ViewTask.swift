@@ -15,9 +15,10 @@ public struct ViewTask: Sendable {
         /// columns of the list, the first deciding first; ties keep the natural (key) order. An empty list is the
         /// natural order itself.
         case sort([SortOrder], clearsFilter: Bool = false)
-        /// Find the next (or previous) cell that contains `search`, starting at the cursor (`inclusive`: the cursor's
-        /// own cell counts); `isNew`: a new search typed after `/`, which becomes the search once a match is found.
-        case seek(search: String, forward: Bool, inclusive: Bool, isNew: Bool)
+        /// Find the next (or previous) cell that matches `search` (in its columns), starting at the cursor
+        /// (`inclusive`: the cursor's own cell counts); `isNew`: a new search typed after `/`, which becomes the
+        /// search once a match is found.
+        case seek(search: SearchPattern, forward: Bool, inclusive: Bool, isNew: Bool)
         /// Count the distinct values of a column over the input: the rows of a frequency sheet (``FrequencyBuild``).
         case frequency(column: Int)
         /// Statistics of every column (named `names`) over the input: the rows of a describe sheet
@@ -39,7 +40,8 @@ public struct ViewTask: Sendable {
     /// What a finished task gives the state.
     enum Outcome: Sendable {
         case view([Int])
-        case found(row: Int, column: Int)
+        /// A match at (index into the input, column); `wrapped`: found past the end (or start) of the input.
+        case found(row: Int, column: Int, wrapped: Bool)
         case notFound
         /// A filter expression failed while it was evaluated (SQLite's message): nothing changes.
         case failed(FilterExpressionError)
@@ -171,8 +173,12 @@ private final class ViewTaskWork: @unchecked Sendable {
             list = input
         case .seek(let search, let forward, let inclusive, _):
             phase = .seeking
-            cellScan = CellScan(TextMatcher(search), rows: input.count, columns: types.count, from: cursor,
-                                forward: forward, inclusive: inclusive)
+            if let matcher = try? SearchMatcher.make(search).get() {
+                cellScan = CellScan(matcher, rows: input.count, columns: types.count, from: cursor,
+                                    forward: forward, inclusive: inclusive)
+            } else {
+                outcome = .notFound  // (the state refuses a bad pattern before it starts a task)
+            }
         case .frequency(let column):
             phase = .building
             sheetBuild = FrequencyBuild(rows: rows, input: input, column: column, type: types[column])
@@ -314,7 +320,7 @@ private final class ViewTaskWork: @unchecked Sendable {
             case .seeking:
                 left -= cellScan!.step(budget: left, rows: rows, input: input)
                 if let hit = cellScan!.hit {
-                    outcome = .found(row: hit.row, column: hit.column)
+                    outcome = .found(row: hit.row, column: hit.column, wrapped: cellScan!.wrapped)
                 } else if cellScan!.isFinished {
                     outcome = .notFound
                 }
@@ -415,10 +421,12 @@ struct FilterScan: Sendable {
     }
 }
 
-/// Walks the cells of a list of rows from a starting cell, forwards or backwards, wrapping around once, until one
-/// contains the search text.
+/// Walks the cells of a list of rows (in the search's columns) from a starting cell, forwards or backwards, wrapping
+/// around once, until one matches the search.
 struct CellScan: Sendable {
-    let matcher: TextMatcher
+    let matcher: SearchMatcher
+    /// The columns searched, in order.
+    let scope: [Int]
     let columns: Int
     let total: Int
     let start: Int
@@ -427,13 +435,19 @@ struct CellScan: Sendable {
     private(set) var next: Int
     let last: Int
     private(set) var hit: (row: Int, column: Int)?
+    /// Whether the hit was found past the last row (forwards) or before the first (backwards).
+    private(set) var wrapped = false
 
-    init(_ matcher: TextMatcher, rows: Int, columns: Int, from cursor: (row: Int, column: Int), forward: Bool,
+    init(_ matcher: SearchMatcher, rows: Int, columns: Int, from cursor: (row: Int, column: Int), forward: Bool,
          inclusive: Bool) {
         self.matcher = matcher
-        self.columns = columns
-        total = rows * columns
-        start = cursor.row * columns + cursor.column
+        scope = matcher.scope(columns: columns)
+        self.columns = scope.count
+        total = rows * scope.count
+        // A cursor outside the searched column starts at that column of its row, which then counts.
+        let place = scope.firstIndex(of: cursor.column)
+        start = cursor.row * scope.count + (place ?? 0)
+        let inclusive = inclusive || place == nil
         self.forward = forward
         next = inclusive ? 0 : 1
         last = inclusive ? total - 1 : total
@@ -453,9 +467,10 @@ struct CellScan: Sendable {
         var s = next
         while s <= end {
             let p = ((start + (forward ? s : -s)) % total + total) % total
-            let r = p / columns, c = p % columns
+            let r = p / columns, c = scope[p % columns]
             if matcher.matches(rows[input[r]][c]) {
                 hit = (r, c)
+                wrapped = forward ? start + s >= total : start - s < 0
                 next = s + 1
                 return s - first + 1
             }
@@ -466,24 +481,35 @@ struct CellScan: Sendable {
     }
 }
 
-/// Counts the rows of a list that have a cell containing the search text (the total the status line shows),
-/// in slices, after the first match was shown.
+/// Counts the rows of a list that have a matching cell (in the search's columns) and the matching cells (the total
+/// the status line shows), and which match the cell `target` is (its "match k of N"), in slices, after the first
+/// match was shown.
 struct MatchCounter: Sendable {
     let search: String
-    let matcher: TextMatcher
+    let matcher: SearchMatcher
     /// The view generation the count is of; a changed view starts the count again.
     let generation: Int
+    /// The cell (index into the input, column) whose rank among the matches is counted.
+    let target: (row: Int, column: Int)?
     private let rows: [[JSONValue]]
     private let input: [Int]
+    private let scope: [Int]
     private(set) var next = 0
+    /// Rows with a match, and matching cells, so far.
     private(set) var matches = 0
+    private(set) var cells = 0
+    /// Matching cells up to and including `target`, once the count has passed its row.
+    private(set) var rank: Int?
 
-    init(search: String, rows: [[JSONValue]], input: [Int], generation: Int) {
-        self.search = search
-        matcher = TextMatcher(search)
+    init(matcher: SearchMatcher, rows: [[JSONValue]], input: [Int], generation: Int,
+         target: (row: Int, column: Int)? = nil) {
+        search = matcher.pattern.text
+        self.matcher = matcher
         self.rows = rows
         self.input = input
         self.generation = generation
+        self.target = target
+        scope = matcher.scope(columns: rows.first?.count ?? 0)
     }
 
     var isFinished: Bool { next >= input.count }
@@ -491,10 +517,22 @@ struct MatchCounter: Sendable {
 
     /// Looks at rows for about `budget` cells; returns whether the count is finished.
     mutating func step(budget: Int) -> Bool {
-        let width = max(1, rows.first?.count ?? 1)
+        let width = max(1, scope.count)
         let end = min(input.count, next + max(1, budget / width))
         let matcher = matcher
-        for k in next..<end where rows[input[k]].contains(where: matcher.matches) { matches += 1 }
+        for k in next..<end {
+            let row = rows[input[k]]
+            var found = 0
+            for c in scope where c < row.count && matcher.matches(row[c]) {
+                found += 1
+                if let target, target.row == k, c == target.column { rank = cells + found }
+            }
+            if let target, target.row == k, rank == nil { rank = cells + found }  // (the target itself no match)
+            if found > 0 {
+                matches += 1
+                cells += found
+            }
+        }
         next = end
         return isFinished
     }

@@ -7,8 +7,9 @@ struct Export: ParsableCommand {
         abstract: "Write a table to a file.",
         discussion: """
             Formats: json (the seed's export: {"table", "records", "count", "exported_at"}), jsonl (one record per \
-            line), csv (a header of column names, then rows). Without --format, the file's extension decides \
-            (.json, .jsonl/.ndjson, .csv), else json. The file is replaced atomically: it is the old one or \
+            line), csv (a header of column names, then rows), tsv (as csv, tab-separated), markdown (a table; | \
+            escaped, line breaks as <br>). Without --format, the file's extension decides (.json, .jsonl/.ndjson, \
+            .csv, .tsv, .md), else json. The file is replaced atomically: it is the old one or \
             complete. Read-only: works while another process writes.
 
             Example:
@@ -24,7 +25,7 @@ struct Export: ParsableCommand {
     @Argument(help: "The file to write.")
     var file: String
 
-    @Option(help: "json, jsonl or csv (default: from the file's extension, else json).")
+    @Option(help: "json, jsonl, csv, tsv or markdown (default: from the file's extension, else json).")
     var format: FileFormat?
 
     func run() throws {
@@ -38,13 +39,15 @@ struct Export: ParsableCommand {
 
 /// `--format` of export and import.
 enum FileFormat: String, ExpressibleByArgument, CaseIterable {
-    case json, jsonl, csv
+    case json, jsonl, csv, tsv, markdown
 
     var exportFormat: ExportFormat {
         switch self {
         case .json: return .json
         case .jsonl: return .jsonl
         case .csv: return .csv
+        case .tsv: return .tsv
+        case .markdown: return .markdown
         }
     }
 }

@@ -346,6 +346,7 @@ struct StyleTable {
                 case .number: return 0
                 case .null: return dim
                 case .focusBorder: return bold
+                case .match: return underline | bold
                 }
             }()
             let isDefault = look.foreground == .terminalDefault && look.background == .terminalDefault

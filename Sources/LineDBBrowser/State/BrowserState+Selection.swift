@@ -1,0 +1,316 @@
+import LineDB
+
+/// The selected rows of the open table, by key (by row position in a table without a primary key), so that they
+/// stay selected through sorts and filters.
+public struct RowSelection: Sendable {
+    public internal(set) var keys: Set<JSONValue> = []
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+    public func contains(_ key: JSONValue) -> Bool { !keys.isEmpty && keys.contains(key) }
+}
+
+/// Work over many rows for the selection, in slices between key reads (as ``ViewTask``): selecting the rows that
+/// match the search (`*`), inverting the selection (`~`), or making the changes of a bulk set (`b`) or delete (`d`)
+/// of the selected rows. Esc cancels it and leaves everything as it was: a selection gets its keys back; a bulk
+/// edit adds no change at all (its changes join the pending list, as one undo step, only once all are made).
+public struct SelectionJob: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Select the input's rows that match the search (every row without one).
+        case select
+        /// Select the input's unselected rows, unselect its selected ones.
+        case invert
+        /// Set column `column` of every selected row to `value`.
+        case set(column: Int, value: JSONValue)
+        /// Delete every selected row.
+        case delete
+    }
+
+    public let kind: Kind
+    /// Positions in the table's rows to go through, in order.
+    let input: [Int]
+    let matcher: SearchMatcher?
+    /// The undo group of a bulk edit's changes.
+    let group: Int
+    var next = 0
+    /// Keys this job selected and unselected so far (what Esc gives back).
+    var added: [JSONValue] = []
+    var removed: [JSONValue] = []
+    /// A bulk edit's changes, made in the first phase; the second applies them (``applied`` so far).
+    var changes: [Change] = []
+    var applied = 0
+    var applying = false
+
+    /// What the status line says it is doing.
+    public var label: String {
+        switch kind {
+        case .select: return "selecting"
+        case .invert: return "inverting the selection"
+        case .set: return applying ? "setting the selected rows" : "reading the selected rows"
+        case .delete: return applying ? "deleting the selected rows" : "reading the selected rows"
+        }
+    }
+
+    /// Fraction done, 0...1 (a bulk edit: reading the rows is the first half, applying the changes the second).
+    public var progress: Double {
+        let read = input.isEmpty ? 1 : Double(next) / Double(input.count)
+        switch kind {
+        case .select, .invert: return read
+        case .set, .delete:
+            return applying ? 0.5 + 0.5 * (changes.isEmpty ? 1 : Double(applied) / Double(changes.count)) : 0.5 * read
+        }
+    }
+}
+
+extension BrowserState {
+    // MARK: - Keys
+
+    /// `t`: selects or unselects the row under the cursor, then moves down (as VisiData's `s`/`u` do).
+    mutating func toggleSelect() {
+        guard let table, row < view.count else { return say("no row to select") }
+        let key = table.key(ofRow: view[row])
+        if selection.keys.remove(key) == nil { selection.keys.insert(key) }
+        if row < view.count - 1 { row += 1 }
+        saySelection()
+    }
+
+    /// `*`: selects every row of the view that matches the search, or every row of the view without a search.
+    mutating func selectMatching() {
+        guard table != nil else { return }
+        let matcher = searchHighlighter
+        startSelectionJob(SelectionJob(kind: .select, input: view, matcher: matcher, group: 0))
+    }
+
+    /// `~`: selects the view's unselected rows and unselects its selected ones (rows outside the view keep theirs).
+    mutating func invertSelection() {
+        guard table != nil else { return }
+        startSelectionJob(SelectionJob(kind: .invert, input: view, matcher: nil, group: 0))
+    }
+
+    /// `U`: unselects every row.
+    mutating func clearSelection() {
+        let n = selection.count
+        selection = RowSelection()
+        say(n == 0 ? "no rows were selected" : "selection cleared (\(n) row\(n == 1 ? "" : "s"))")
+    }
+
+    /// `b`: asks for the value to give the current column in every selected row.
+    mutating func beginSetSelected() {
+        if let refusal = editRefusal { return fail(refusal) }
+        guard let table else { return }
+        if selection.isEmpty {
+            return fail("no rows selected: t selects a row, * the search's matches (or every row)")
+        }
+        if column == table.keyColumn {
+            return fail("\(table.schema.columns[column].name) is the primary key: one value for several records is refused")
+        }
+        mode = .prompt(Prompt(purpose: .setSelected(column: column), editor: LineEditor()))
+    }
+
+    /// The `b` prompt's label: `Set name in 12 selected rows: `.
+    func setSelectedLabel(column c: Int) -> String {
+        let name = table.map { VisibleText.escaped($0.schema.columns[c].name) } ?? ""
+        return "Set \(DisplayWidth.clip(name, to: 20)) in \(selection.count) selected row\(selection.count == 1 ? "" : "s") (empty = null): "
+    }
+
+    /// Enter in the `b` prompt: checks the value once (type, NOT NULL, UNIQUE), then makes the changes in slices.
+    /// A refused value keeps the prompt open with the text, and says why.
+    mutating func acceptSetSelected(_ text: String, column c: Int, prompt: Prompt) {
+        guard let table, c < table.schema.columns.count else { return }
+        let column = table.schema.columns[c]
+        let value: JSONValue
+        switch ValueText.parse(text, for: column) {
+        case .failure(let error):
+            mode = .prompt(prompt)
+            return fail(error.description)
+        case .success(let v): value = v
+        }
+        if (column.unique || column.primaryKey) && !value.isNull && selection.count > 1 {
+            mode = .prompt(prompt)
+            return fail("\(column.name) is UNIQUE: \(selection.count) records cannot all be \(ValueText.json(value))")
+        }
+        let only = selection.count == 1 ? selection.keys.first : nil
+        if let problem = check(value, column: c, exceptKey: only) {
+            mode = .prompt(prompt)
+            return fail(problem.description)
+        }
+        lastChangeGroup += 1
+        startSelectionJob(SelectionJob(kind: .set(column: c, value: value), input: Array(table.rows.indices),
+                                       matcher: nil, group: lastChangeGroup))
+    }
+
+    /// `d` with rows selected: asks before deleting them all.
+    mutating func beginDeleteSelected() {
+        if let refusal = editRefusal { return fail(refusal) }
+        mode = .confirm(.deleteSelected)
+    }
+
+    /// The question `d` asks with rows selected.
+    func deleteSelectedQuestion() -> (text: String, choices: String) {
+        let n = selection.count
+        let shown = view.isEmpty || n == 0 ? 0 : selectedInView()
+        let hidden = n - shown
+        let note = hidden > 0 ? " (\(hidden) not in this view)" : ""
+        return ("Delete the \(n) selected record\(n == 1 ? "" : "s") of \(table?.name ?? "")\(note)", "? y yes, n no")
+    }
+
+    /// How many selected rows the view shows (a count over the view: only asked when a question is drawn).
+    func selectedInView() -> Int {
+        guard let table, !selection.isEmpty else { return 0 }
+        if selection.count <= 10_000 || view.count <= 200_000 {
+            return view.reduce(0) { $0 + (selection.contains(table.key(ofRow: $1)) ? 1 : 0) }
+        }
+        return selection.count  // (not counted over a huge view at every frame)
+    }
+
+    /// The answer to ``Question/deleteSelected``.
+    mutating func answerDeleteSelected(_ key: Key) {
+        if key == .character("y") || key == .character("Y") {
+            mode = .normal
+            guard let table else { return }
+            lastChangeGroup += 1
+            startSelectionJob(SelectionJob(kind: .delete, input: Array(table.rows.indices), matcher: nil,
+                                           group: lastChangeGroup))
+        } else if [.escape, .character("n"), .character("N"), .control("c")].contains(key) {
+            mode = .normal
+            say("delete cancelled")
+        }
+    }
+
+    // MARK: - The job
+
+    /// Starts `job` (replacing none: the keys that start one wait while work runs) and does its first slice.
+    mutating func startSelectionJob(_ job: SelectionJob) {
+        selectionJob = job
+        if stepSelectionJob(budget: 20_000) { finishSelectionJob() }
+    }
+
+    /// Does about `budget` units of work (a cell tested, a row read, a change applied); returns whether the job
+    /// is done.
+    mutating func stepSelectionJob(budget: Int) -> Bool {
+        guard var job = selectionJob, var data = table else {
+            selectionJob = nil
+            return true
+        }
+        selectionJob = nil  // (taken out while it changes: no copy of its arrays)
+        defer { selectionJob = job }
+        let width = max(1, data.schema.columns.count)
+        switch job.kind {
+        case .select:
+            let end = min(job.input.count, job.next + max(1, job.matcher == nil ? budget : budget / width))
+            for k in job.next..<end {
+                let p = job.input[k]
+                if let matcher = job.matcher, !matcher.matches(row: data.rows[p]) { continue }
+                let key = data.key(ofRow: p)
+                if selection.keys.insert(key).inserted { job.added.append(key) }
+            }
+            job.next = end
+            return job.next >= job.input.count
+        case .invert:
+            let end = min(job.input.count, job.next + max(1, budget))
+            for k in job.next..<end {
+                let key = data.key(ofRow: job.input[k])
+                if selection.keys.remove(key) != nil {
+                    job.removed.append(key)
+                } else {
+                    selection.keys.insert(key)
+                    job.added.append(key)
+                }
+            }
+            job.next = end
+            return job.next >= job.input.count
+        case .set(let c, let value):
+            if !job.applying {
+                let end = min(job.input.count, job.next + max(1, budget))
+                for k in job.next..<end {
+                    let p = job.input[k]
+                    let key = data.key(ofRow: p)
+                    guard selection.contains(key), !data.isDeleted(row: p) else { continue }
+                    let old = data.rows[p][c]
+                    if old == value { continue }
+                    var change = Change(.update(key: key, column: c, old: old, new: value), in: data)
+                    change.group = job.group
+                    job.changes.append(change)
+                }
+                job.next = end
+                job.applying = job.next >= job.input.count
+                return false
+            }
+        case .delete:
+            if !job.applying {
+                let end = min(job.input.count, job.next + max(1, budget))
+                for k in job.next..<end {
+                    let p = job.input[k]
+                    guard selection.contains(data.key(ofRow: p)), !data.isDeleted(row: p) else { continue }
+                    var change = Change(.delete(row: data.rows[p]), in: data)
+                    change.group = job.group
+                    job.changes.append(change)
+                }
+                job.next = end
+                job.applying = job.next >= job.input.count
+                return false
+            }
+        }
+        // Applying a bulk edit's changes to the open table (each by its key), a slice at a time.
+        table = nil  // (the rows have one owner while they change: no copy)
+        let end = min(job.changes.count, job.applied + max(1, budget / 4))
+        for k in job.applied..<end { data.apply(job.changes[k]) }
+        job.applied = end
+        table = data
+        return job.applied >= job.changes.count
+    }
+
+    /// The job is done: a bulk edit's changes join the pending list as one undo step.
+    mutating func finishSelectionJob() {
+        guard let job = selectionJob else { return }
+        selectionJob = nil
+        switch job.kind {
+        case .select:
+            say("\(job.added.count) row\(job.added.count == 1 ? "" : "s") selected"
+                + (job.matcher == nil ? "" : " (matching \"\(job.matcher!.pattern.text)\")")
+                + "; \(selection.count) in all")
+        case .invert:
+            say("selection inverted in the view: \(selection.count) row\(selection.count == 1 ? "" : "s") selected")
+        case .set(let c, let value):
+            let n = job.changes.count
+            if pending.isEmpty { pending = job.changes } else { pending += job.changes }
+            if n > 0 { redoStack = [] }
+            let name = table?.schema.columns[c].name ?? ""
+            say(n == 0 ? "\(name) unchanged: the selected rows already hold \(ValueText.json(value))"
+                : "\(name) set to \(ValueText.json(value)) in \(n) record\(n == 1 ? "" : "s") (pending: s saves, u undoes them all)")
+        case .delete:
+            let n = job.changes.count
+            if pending.isEmpty { pending = job.changes } else { pending += job.changes }
+            if n > 0 { redoStack = [] }
+            selection = RowSelection()
+            recomputeView(keeping: currentKey)  // (a deleted pending insert leaves the rows)
+            say("\(n) record\(n == 1 ? "" : "s") deleted (pending: s saves, u undoes them all)")
+        }
+    }
+
+    /// Esc while a job runs: everything as it was before it (the selection's keys back, no change made).
+    mutating func cancelSelectionJob() {
+        guard let job = selectionJob else { return }
+        selectionJob = nil
+        for key in job.added { selection.keys.remove(key) }
+        for key in job.removed { selection.keys.insert(key) }
+        if job.applied > 0, var data = table {
+            // Some changes were applied to the rows: rebuilt from the saved rows and the pending list.
+            let key = currentKey
+            table = nil
+            data.replay(pending)
+            table = data
+            recomputeView(keeping: key)
+        }
+        switch job.kind {
+        case .select, .invert: say("\(job.label) cancelled: the selection is as it was")
+        case .set, .delete: say("\(job.label) cancelled: nothing changed")
+        }
+    }
+
+    /// "3 rows selected".
+    private mutating func saySelection() {
+        let n = selection.count
+        say(n == 0 ? "no rows selected" : "\(n) row\(n == 1 ? "" : "s") selected (b sets a column, d deletes them)")
+    }
+}
