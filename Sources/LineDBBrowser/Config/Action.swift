@@ -13,6 +13,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case edit, editRecord = "edit-record", add, delete, undo, redo, preview, discard
     case save, checkpoint, export, help, quit
     case frequency, describe, query
+    case palette = "command-palette"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -29,6 +30,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
             return .find
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .save, .checkpoint, .export, .help, .quit: return .database
+        case .palette: return .database
         }
     }
 
@@ -76,6 +78,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .frequency: return "frequency sheet of column"
         case .describe: return "describe sheet: statistics"
         case .query: return "SQL query → sheet"
+        case .palette: return "command palette: any action"
         }
     }
 

@@ -15,6 +15,8 @@ public protocol Terminal: AnyObject {
     func pendingTermination() -> Int32?
     /// Uses `theme`'s colours from now on (the browser passes the config file's at start).
     func apply(_ theme: Theme)
+    /// Turns the reporting of clicks and the wheel (``Key/mouse(_:)``) on or off (the config file's `"mouse"`).
+    func reportMouse(_ on: Bool)
 }
 
 extension Terminal {
@@ -26,6 +28,9 @@ extension Terminal {
 
     /// By default, colours are the terminal's business (nothing to do).
     public func apply(_ theme: Theme) {}
+
+    /// By default, no mouse (nothing to do).
+    public func reportMouse(_ on: Bool) {}
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
@@ -58,6 +63,11 @@ public final class MemoryTerminal: Terminal {
         suspensions += 1
         return try body()
     }
+
+    /// Whether the browser asked for mouse reports (``reportMouse(_:)``).
+    public private(set) var mouseReported = false
+
+    public func reportMouse(_ on: Bool) { mouseReported = on }
 
     /// The theme the browser asked for.
     public private(set) var theme = Theme.standard

@@ -17,7 +17,7 @@ extension Renderer {
         (.edit, [.redo], "redo"), (.edit, [.preview], "preview as WAL entries"),
         (.edit, [.discard], "discard pending changes"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint], "checkpoint: archive WAL"),
-        (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help], "this help"),
+        (.database, [.export], "export JSON/JSONL/CSV"), (.database, [.help, .palette], "this help / palette"),
         (.database, [.quit], "quit (asks if unsaved)"),
     ]
 

@@ -27,6 +27,8 @@ public enum Renderer {
         case .preview: drawPreview(state, in: layout, on: &grid)
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)
+        case .prompt(let prompt) where prompt.isPalette: drawPalette(state, prompt, in: layout, on: &grid)
+        case .walEntry(let view): drawWALEntry(view, in: layout, on: &grid)
         default: break
         }
         return grid

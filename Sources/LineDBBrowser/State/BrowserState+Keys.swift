@@ -5,7 +5,11 @@ extension BrowserState {
     /// Applies one key. Reads tables through `context` when one is opened; returns what the app must do.
     public mutating func handle(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if key == .resize { return [] }
+        if case .mouse(let event) = key { return handleMouse(event, context: context) }
         if editInPlace(key) { return [] }  // typing: the text is changed where it is, not copied
+        if case .prompt(let prompt) = mode, case .palette = prompt.purpose {
+            return handlePalette(prompt, key: key, context: context)
+        }
         switch mode {
         case .normal: return handleNormal(key, context: context)
         case .help, .preview:
@@ -23,6 +27,7 @@ extension BrowserState {
             handleForm(form, key: key)
             return []
         case .confirm(let question): return answer(question, key: key)
+        case .walEntry(let view): return handleWALEntry(view, key: key, context: context)
         }
     }
 
@@ -53,8 +58,9 @@ extension BrowserState {
         return effects
     }
 
-    private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
-        let action = action(of: key)
+    /// A key in the panes; `chosen`: the action to run in place of the key's own (the command palette's).
+    mutating func handleNormal(_ key: Key, context: BrowserDataSource, as chosen: Action? = nil) -> [Effect] {
+        let action = chosen ?? action(of: key)
         if (task != nil || runningQuery != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
@@ -93,7 +99,7 @@ extension BrowserState {
         case .search: mode = .prompt(Prompt(purpose: .search, editor: LineEditor(search ?? "")))
         case .nextMatch: findNext(forward: true)
         case .previousMatch: findNext(forward: false)
-        case .filter: beginFilter()
+        case .filter: if focus == .wal { beginWALFilter() } else { beginFilter() }
         case .clearFilter: clearFilter()
         case .removeLastFilter: removeLastFilter()
         case .sortAscending: sortBy(descending: false)
@@ -123,10 +129,13 @@ extension BrowserState {
             } else if focus == .grid {
                 if !sheets.isEmpty { return enterOnSheet(context: context) }
                 beginEdit()
+            } else if focus == .wal {
+                openWALEntry()
             }
         case .frequency: startFrequency()
         case .describe: startDescribe()
         case .query: beginQuery()
+        case .palette: openPalette()
         case .toggleTables: toggle(.tables)
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)
@@ -134,7 +143,7 @@ extension BrowserState {
             switch focus {
             case .tables: moveTableCursor(action)
             case .grid, .schema: moveGridCursor(action)
-            case .wal: scrollWAL(action)
+            case .wal: moveWALCursor(action)
             }
         }
         return []
@@ -236,20 +245,6 @@ extension BrowserState {
         top = max(0, min(top, max(0, view.count - pageSize)))
     }
 
-    private mutating func scrollWAL(_ action: Action) {
-        let height = max(1, (layout.wal?.height ?? 2) - 1)
-        switch action {
-        case .up: walScroll += 1
-        case .down: walScroll -= 1
-        case .pageUp: walScroll += height
-        case .pageDown: walScroll -= height
-        case .firstRow: walScroll = wal.count
-        case .lastRow: walScroll = 0
-        default: return
-        }
-        walScroll = max(0, min(walScroll, max(0, wal.count - height)))
-    }
-
     /// Makes the cursor visible: vertical scroll by rows, horizontal by the column widths on screen.
     public mutating func scrollToCursor() {
         let layout = layout
@@ -279,6 +274,7 @@ extension BrowserState {
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.
     func paneRefusal(_ action: Action, key: Key) -> String? {
         guard Self.gridActions.contains(action), focus != .grid else { return nil }
+        if action == .filter && focus == .wal { return nil }  // `f` filters the WAL pane there
         let pane: String
         switch focus {
         case .tables: pane = "the tables pane"

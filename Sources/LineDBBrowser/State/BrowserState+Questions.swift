@@ -24,6 +24,8 @@ extension BrowserState {
                 say("exporting \(sheet?.label ?? table.name)…")
                 return [exportEffect(path: text, format: format)]
             case .query: return acceptQuery(text)
+            case .walFilter: applyWALFilter(text)
+            case .palette: break  // (handled by handlePalette)
             }
         }
         return []

@@ -15,6 +15,8 @@ public enum Mode: Sendable, Equatable {
     case form(RecordForm)
     /// A question answered with one key.
     case confirm(Question)
+    /// One WAL entry, whole (Enter in the WAL pane).
+    case walEntry(WALEntryView)
 }
 
 /// A prompt: what it asks for, and the text typed so far.
@@ -26,10 +28,21 @@ public struct Prompt: Sendable, Equatable {
         /// A SQL query whose result opens as a sheet; `history`: the position in
         /// ``BrowserState/queryHistory`` shown (its count for a new query).
         case query(history: Int)
+        /// The command palette (Space): `selected` is the chosen line of the matches for the text `query` (the
+        /// first line once the text changes).
+        case palette(selected: Int, query: String)
+        /// The WAL pane's filter (`f` in the WAL pane).
+        case walFilter
     }
 
     public var purpose: Purpose
     public var editor: LineEditor
+
+    /// Whether this is the command palette's prompt.
+    var isPalette: Bool {
+        if case .palette = purpose { return true }
+        return false
+    }
 
     var label: String {
         switch purpose {
@@ -37,6 +50,8 @@ public struct Prompt: Sendable, Equatable {
         case .filter: return "Filter: "  // with the column, or WHERE: BrowserState.label(of:)
         case .exportPath(let format): return "Export as \(format.rawValue) to: "
         case .query: return "SQL (↑↓ history): "
+        case .palette: return "Command: "
+        case .walFilter: return "WAL filter (table, op=, key=): "
         }
     }
 }
