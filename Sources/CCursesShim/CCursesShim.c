@@ -101,7 +101,10 @@ static const char mouse_off[] = "\033[?1006l\033[?1000l";
 
 void ccs_mouse(int on) {
     if (on) {
-        mmask_t wanted = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON2_PRESSED | BUTTON3_PRESSED | BUTTON4_PRESSED
+        // CLICKED too: a press and its release read together (a fast click, a paste of reports) come as one
+        // click, which a mask of PRESSED alone would drop (seen with ncurses 6.4 in tmux).
+        mmask_t wanted = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON2_PRESSED | BUTTON2_CLICKED | BUTTON3_PRESSED
+            | BUTTON3_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
             | BUTTON5_PRESSED
 #endif

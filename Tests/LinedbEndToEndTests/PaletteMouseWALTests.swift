@@ -43,12 +43,16 @@ struct PaletteMouseWALTests {
         defer { session.stop() }
         #expect(try paneFlag(session, "#{mouse_any_flag}") == "1", "mouse reports not asked for")
         // At 80x24 the grid starts at column 19 (after the 18-column tables pane and its separator); its first row
-        // is the screen's third line. Row 5 of the grid: screen line 7, 1-based line 7 in the report.
-        try session.send("-l", "\u{1B}[<0;24;7M\u{1B}[<0;24;7m")
+        // is the screen's third line. Row 5 of the grid: screen line 7 (1-based in the report), column 32 (1-based)
+        // in the code column (the grid's x 11 on: the id column is 7 wide, then " ║ ").
+        try session.send("-l", "\u{1B}[<0;32;7M\u{1B}[<0;32;7m")
         let moved = try session.waitForScreen { statusLine($0).contains("row 5 of 60") }
         #expect(moved.met, "the click did not move the cursor:\n\(shown(moved.screen))")
+        // The cursor's cell is course 5's code.
+        let cell = try session.waitForCursor { _, cell in cell == "MU105" }
+        #expect(cell.met, "cursor on \(String(describing: cell.cursor)):\n\(shown(cell.screen))")
         // The wheel: three rows down.
-        try session.send("-l", "\u{1B}[<65;24;7M")
+        try session.send("-l", "\u{1B}[<65;32;7M")
         let wheeled = try session.waitForScreen { statusLine($0).contains("row 8 of 60") }
         #expect(wheeled.met, "the wheel did not move the cursor:\n\(shown(wheeled.screen))")
         try session.quit()
