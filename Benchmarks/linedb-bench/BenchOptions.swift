@@ -41,6 +41,8 @@ struct BenchOptions {
     var browser = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
     var sheets = false
+    /// `--palette`: only the browser's command palette, WAL pane cursor and mouse on the big table (issue 14).
+    var palette = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -68,6 +70,7 @@ struct BenchOptions {
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
+          --palette    only the browser's command palette, WAL pane cursor and mouse clicks: each key to its frame
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -113,6 +116,7 @@ struct BenchOptions {
             case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
+            case "--palette": o.palette = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -31,6 +31,7 @@ if options.typed {
         try bench.typedVsDynamic()
     }
 }
+if options.palette { Benchmark.runMode(options) { try $0.palette() } }
 if options.browser || options.sheets {
     Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
 }

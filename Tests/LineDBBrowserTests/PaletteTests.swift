@@ -139,3 +139,61 @@ struct PaletteTests {
         #expect(configuration.keyMap[.control("p")] == .palette)
     }
 }
+
+@Suite("Command palette, WAL entry view: resize and bad input")
+struct PaletteResizeTests {
+    @Test("a resize to 1x1 and back with the palette or the WAL entry view open gives the same frame")
+    func resizeAndBack() throws {
+        let dir = BrowserTempDir()
+        let db = try Fixture.saved(in: dir)
+        var d = Driver(db)
+        d.press(.enter)
+        d.state.appendWAL(try WALPaneTests.entries(of: dir))
+        d.press(.character(" "))
+        d.type("sort")
+        let palette = d.lines
+        for size in [(1, 1), (3, 10), (24, 80)] {
+            d.state.viewport = size
+            d.press(.down)  // a key at each size: nothing breaks
+            d.press(.up)
+            _ = d.lines
+        }
+        #expect(d.lines == palette)
+        d.press(.escape)
+        while d.state.focus != .wal { d.press(.tab) }
+        d.press(.enter)
+        let entry = d.lines
+        for size in [(1, 1), (2, 2), (24, 80)] {
+            d.state.viewport = size
+            d.press(.pageDown)
+            d.press(.character("g"))
+            _ = d.lines
+        }
+        #expect(d.lines == entry)
+    }
+
+    @Test("hostile text typed in the palette and the WAL filter shows as visible marks, never raw")
+    func hostileTyped() throws {
+        let dir = BrowserTempDir()
+        let db = try Fixture.saved(in: dir)
+        var d = Driver(db)
+        d.press(.enter)
+        d.press(.character(" "))
+        d.type("\u{202E}\u{1B}[2J")
+        d.press(.enter)
+        #expect(d.state.message.contains(#"\u{202E}\u{1B}[2J"#), "\(d.state.message)")
+        #expect(!d.lines.joined().unicodeScalars.contains { VisibleText.isHidden($0) })
+        d.press(.escape)
+        while d.state.focus != .wal { d.press(.tab) }
+        d.press(.character("f"))
+        d.type("op=\u{202E}x")
+        d.press(.enter)
+        #expect(d.state.messageIsError && d.state.message.contains(#"unknown operation "\u{202E}x""#))
+        d.press(.control("u"))
+        d.type("key=\u{202E}")
+        d.press(.enter)
+        #expect(d.state.walShown.isEmpty)
+        #expect(d.lines.contains { $0.contains(#"filter: key=\u{202E}"#) })
+        #expect(!d.lines.joined().unicodeScalars.contains { VisibleText.isHidden($0) })
+    }
+}
