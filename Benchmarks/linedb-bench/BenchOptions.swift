@@ -45,6 +45,8 @@ struct BenchOptions {
     var editKeys = false
     /// `--view`: only the browser's view keys on the big table (issue 14: record view, columns, sort, go to).
     var view = false
+    /// `--palette`: only the browser's command palette, WAL pane cursor and mouse on the big table (issue 14).
+    var palette = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -74,6 +76,7 @@ struct BenchOptions {
                        Esc during one (in this process; the database of --browser, reused the same way)
           --edit-keys  only the browser's editing keys on the big table (Delete, u, y, P, Y, A, Ctrl-N Enter)
           --view       only the browser's view keys (record view, columns, sort, go to) at 80x24 and 200x60
+          --palette    only the browser's command palette, WAL pane cursor and mouse clicks: each key to its frame
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -121,6 +124,7 @@ struct BenchOptions {
             case "--sheets": o.sheets = true
             case "--edit-keys": o.editKeys = true
             case "--view": o.view = true
+            case "--palette": o.palette = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

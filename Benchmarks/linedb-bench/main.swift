@@ -33,6 +33,7 @@ if options.typed {
 }
 if options.editKeys { Benchmark.runMode(options) { try $0.editKeys() } }
 if options.view { Benchmark.runMode(options) { try $0.viewKeys() } }
+if options.palette { Benchmark.runMode(options) { try $0.palette() } }
 if options.browser || options.sheets {
     Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
 }

@@ -91,7 +91,62 @@ static void restore_stderr(void) {
     log_fd = -1;
 }
 
+// MARK: - Mouse
+
+/// Whether mouse reporting was turned on by writing xterm's sequences ourselves (ncurses knew no mouse for TERM):
+/// then they are turned off by ``ccs_restore`` too (ncurses turns its own off in endwin).
+static volatile sig_atomic_t raw_mouse = 0;
+static const char mouse_on[] = "\033[?1000h\033[?1006h";
+static const char mouse_off[] = "\033[?1006l\033[?1000l";
+
+void ccs_mouse(int on) {
+    if (on) {
+        // CLICKED too: a press and its release read together (a fast click, a paste of reports) come as one
+        // click, which a mask of PRESSED alone would drop (seen with ncurses 6.4 in tmux).
+        mmask_t wanted = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON2_PRESSED | BUTTON2_CLICKED | BUTTON3_PRESSED
+            | BUTTON3_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+            | BUTTON5_PRESSED
+#endif
+            ;
+        mmask_t got = mousemask(wanted, NULL);
+        mouseinterval(0);  // each press reported at once: no wait to tell a click from a double click
+        if (got == 0 && !raw_mouse) {
+            raw_mouse = 1;
+            write_all(STDOUT_FILENO, mouse_on, sizeof mouse_on - 1);
+        }
+    } else {
+        mousemask(0, NULL);
+        if (raw_mouse) {
+            raw_mouse = 0;
+            write_all(STDOUT_FILENO, mouse_off, sizeof mouse_off - 1);
+        }
+    }
+}
+
+int ccs_mouse_read(int *row, int *column, int *button) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return CCS_MOUSE_NONE;
+    *row = event.y;
+    *column = event.x;
+    *button = 0;
+    mmask_t b = event.bstate;
+    if (b & BUTTON4_PRESSED) return CCS_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+    if (b & BUTTON5_PRESSED) return CCS_MOUSE_WHEEL_DOWN;
+#endif
+    if (b & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return CCS_MOUSE_PRESS;
+    if (b & (BUTTON2_PRESSED | BUTTON2_CLICKED)) { *button = 1; return CCS_MOUSE_PRESS; }
+    if (b & (BUTTON3_PRESSED | BUTTON3_CLICKED)) { *button = 2; return CCS_MOUSE_PRESS; }
+    if (b & (BUTTON1_RELEASED | BUTTON2_RELEASED | BUTTON3_RELEASED)) return CCS_MOUSE_RELEASE;
+    return CCS_MOUSE_NONE;
+}
+
 void ccs_restore(void) {
+    if (raw_mouse) {
+        raw_mouse = 0;
+        write_all(STDOUT_FILENO, mouse_off, sizeof mouse_off - 1);
+    }
     if (active) {
         active = 0;
         if (window != NULL && !isendwin()) endwin();

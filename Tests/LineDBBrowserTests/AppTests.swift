@@ -160,7 +160,7 @@ struct AppTests {
         #expect(refused)
     }
 
-    @Test("the WAL pane tails the log (time, operation, table, key, change) and scrolls back when focused")
+    @Test("the WAL pane tails the log (time, operation, table, key, change) and its cursor scrolls back when focused")
     func walPane() throws {
         let dir = BrowserTempDir()
         let db = try Fixture.saved(in: dir)
@@ -174,11 +174,14 @@ struct AppTests {
         #expect(last.contains("UPDATE  teacher      code=T2  name: \"Hopper\" → \"Grace Hopper\""))
         #expect(last.range(of: #"^ \d\d:\d\d:\d\d UPDATE"#, options: .regularExpression) != nil)
         #expect(title == 16)
-        terminal.type([.tab, .tab, .character("k"), .character("k")])
+        // The pane's cursor (5 lines shown) goes up 6 entries: the pane scrolls back by 2.
+        terminal.type([.tab, .tab] + Array(repeating: .character("k"), count: 6))
         let scrolled = BrowserApp(database: db)
         _ = try scrolled.run(on: terminal)
         lines = terminal.screen.split(separator: "\n").map(String.init)
-        #expect(scrolled.state?.focus == .wal && scrolled.state?.walScroll == 2)
+        let count = try #require(scrolled.state?.wal.count)
+        #expect(scrolled.state?.focus == .wal && scrolled.state?.walPane.cursor == count - 7)
         #expect(!lines[21].contains("Grace Hopper") && lines[21].contains("INSERT  teacher      code=T1"))
+        #expect(lines[17].hasPrefix("▶"))
     }
 }

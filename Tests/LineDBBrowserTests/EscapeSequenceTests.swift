@@ -50,7 +50,7 @@ struct EscapeSequenceTests {
     @Test("unknown sequences are swallowed whole: CSI to its final byte, SS3, OSC/DCS strings to BEL or ESC \\")
     func unknownSwallowed() {
         for sequence in ["[99~", "[?1;2c", "[>0;276;0c", "[12;40R", "[0n", "[5A", "[1;2;3~", "[I", "[O", "[E",
-                         "[200~", "[1 q", "[<0;10;5M", "[1:2A", "OE", "Oz", "[16~", "[22~"] {
+                         "[200~", "[1 q", "[<32;10;5M", "[1:2A", "OE", "Oz", "[16~", "[22~"] {
             #expect(decode(sequence) == .key(nil, length: sequence.unicodeScalars.count), "ESC \(sequence)")
         }
         #expect(decode("]0;title\u{7}") == .key(nil, length: 9))

@@ -112,7 +112,7 @@ struct ExportCheckpointTests {
         #expect(done.met, "\(shown(done.screen))")
         // The WAL pane now holds the new WAL's one entry.
         let pane = try session.waitForScreen { screen in
-            screen.contains { $0.contains("WAL: 1 recent entry") } && screen.contains { $0.contains("CHECKP") }
+            screen.contains { $0.contains("WAL: entry 1 of 1") } && screen.contains { $0.contains("CHECKP") }
         }
         #expect(pane.met, "the WAL pane did not follow the checkpoint:\n\(shown(pane.screen))")
 

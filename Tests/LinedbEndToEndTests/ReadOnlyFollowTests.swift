@@ -46,7 +46,7 @@ struct ReadOnlyFollowTests {
         // A checkpoint: the WAL pane starts again from the new WAL; the data stays as it was.
         try write(["checkpoint", db])
         let checkpointed = try session.waitForScreen { screen in
-            screen.contains { $0.contains("WAL: 1 recent entry") } && walPaneShows(screen, "CHECKP")
+            screen.contains { $0.contains("WAL: entry 1 of 1") } && walPaneShows(screen, "CHECKP")
         }
         #expect(checkpointed.met, "the checkpoint did not appear:\n\(shown(checkpointed.screen))")
         let after = checkpointed.screen

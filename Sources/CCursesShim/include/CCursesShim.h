@@ -55,6 +55,18 @@ int ccs_start(void);
 /// path, including signal handlers.
 void ccs_restore(void);
 
+/// What ``ccs_mouse_read`` read.
+enum { CCS_MOUSE_NONE = 0, CCS_MOUSE_PRESS = 1, CCS_MOUSE_RELEASE = 2, CCS_MOUSE_WHEEL_UP = 3, CCS_MOUSE_WHEEL_DOWN = 4 };
+
+/// Turns the reporting of clicks and the wheel on (1) or off (0): through ncurses (`mousemask`) when TERM's entry
+/// knows a mouse, else by writing xterm's `ESC [?1000h ESC [?1006h` (SGR reports, decoded by the browser); off
+/// again on ``ccs_restore`` in both cases.
+void ccs_mouse(int on);
+
+/// After KEY_MOUSE: the event's screen row and column (0-based) and button (0 left, 1 middle, 2 right); returns a
+/// CCS_MOUSE_* kind (NONE for an event the browser does not use).
+int ccs_mouse_read(int *row, int *column, int *button);
+
 /// Whether curses is active (started and not restored).
 bool ccs_is_active(void);
 

@@ -64,6 +64,7 @@ public final class BrowserApp {
         }
         state.keyMap = configuration.keyMap
         terminal.apply(configuration.theme)
+        terminal.reportMouse(configuration.mouse)
         if !database.warnings.isEmpty, state.message.isEmpty { state.say(database.warnings.joined(separator: "; ")) }
         // An invalid config file: said first (the defaults are in use), before anything else.
         if let problem = configuration.problem { state.fail(problem) }

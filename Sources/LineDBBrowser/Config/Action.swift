@@ -27,6 +27,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case goToRow = "go-to-row", goToKey = "go-to-key", halfPageDown = "half-page-down", halfPageUp = "half-page-up"
     case toggleSelect = "select-row", selectMatching = "select-matching", invertSelection = "invert-selection"
     case clearSelection = "clear-selection", setSelected = "set-selected"
+    case palette = "command-palette"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -50,7 +51,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .setSelected: return .edit
         case .edit, .editRecord, .add, .delete, .undo, .redo, .preview, .discard: return .edit
         case .setNull, .duplicate, .copyCell, .copyRecord, .paste: return .edit
-        case .save, .checkpoint, .export, .help, .quit, .messages, .takeOver: return .database
+        case .save, .checkpoint, .export, .help, .quit, .messages, .takeOver, .palette: return .database
         }
     }
 
@@ -127,6 +128,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .invertSelection: return "invert the selection"
         case .clearSelection: return "clear the selection"
         case .setSelected: return "set column of selected"
+        case .palette: return "command palette: any action"
         }
     }
 

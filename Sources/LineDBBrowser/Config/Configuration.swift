@@ -16,11 +16,13 @@ import LineDB
 /// `"keys"` binds a key name (see ``KeyName``) to an ``Action`` name, or unbinds it (`null` or `"none"`); keys not
 /// named keep their standard action. `"colors"` gives a style (``Theme/name(of:)``) a foreground colour (a
 /// string), or an object with `fg`, `bg` (``Theme/Color``) and `bold`, `dim`, `reverse`, `underline` (true or
-/// false). A file that is not valid is not used at all: the browser says where it is wrong (line and key) and
-/// runs with the defaults.
+/// false). `"mouse": false` leaves clicks and the wheel to the terminal (on by default). A file that is not valid
+/// is not used at all: the browser says where it is wrong (line and key) and runs with the defaults.
 public struct Configuration: Sendable, Equatable {
     public var keyMap: KeyMap
     public var theme: Theme
+    /// Whether clicks and the wheel are reported (`"mouse": false` in the file turns them off; on by default).
+    public var mouse = true
     /// The file the settings came from, if one was read.
     public var path: String?
     /// Why the file was not used (the defaults are): the message the status line shows at start.
@@ -144,8 +146,14 @@ public struct Configuration: Sendable, Equatable {
                     configuration.theme[style] = try look(lookValue, base: configuration.theme[style],
                                                           path: [name, styleName], fail: fail)
                 }
+            case "mouse":
+                guard let on = value.boolValue else {
+                    throw fail([name], "\"mouse\" must be true or false (false: clicks and the wheel go to the terminal)")
+                }
+                configuration.mouse = on
             default:
-                throw fail([name], "\"\(name)\": unknown setting (the file has \"theme\", \"keys\" and \"colors\")")
+                throw fail([name], "\"\(name)\": unknown setting (the file has \"theme\", \"keys\", \"colors\" and "
+                    + "\"mouse\")")
             }
         }
         return configuration

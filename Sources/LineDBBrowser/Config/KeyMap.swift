@@ -49,6 +49,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("d"), .delete), (.character("u"), .undo), (.control("r"), .redo),
         (.character("p"), .preview), (.character("D"), .discard),
         (.character("s"), .save), (.control("s"), .save), (.character("c"), .checkpoint), (.character("x"), .export),
+        (.character(" "), .palette),
         (.character("?"), .help), (.character("q"), .quit), (.control("c"), .quit),
         (.control("p"), .messages),
         (.delete, .setNull), (.character("w"), .takeOver), (.character("A"), .duplicate),
@@ -123,6 +124,7 @@ public enum KeyName {
         case .control(let c): return "ctrl-\(c)"
         case .function(let n): return "f\(n)"
         case .resize: return "resize"
+        case .mouse: return "mouse"
         case .unknown(let code): return "code \(code)"
         }
     }

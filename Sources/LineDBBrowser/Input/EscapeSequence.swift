@@ -88,6 +88,12 @@ public enum EscapeSequence {
         // is swallowed, the character itself is read as a key.
         guard (0x40...0x7E).contains(final) else { return .key(nil, length: i) }
         let length = i + 1
+        // xterm's SGR mouse report: `ESC [ < b ; x ; y M` (press, wheel) or `… m` (release).
+        if input[1] == 0x3C, parameterEnd == i, final == 0x4D || final == 0x6D {
+            guard let numbers = numbers(input[2..<parameterEnd]),
+                  let event = MouseEvent.sgr(numbers, release: final == 0x6D) else { return .key(nil, length: length) }
+            return .key(.mouse(event), length: length)
+        }
         guard parameterEnd == i, let parameters = numbers(input[1..<parameterEnd]) else {
             return .key(nil, length: length)  // private parameters (`?`, `<`…) or intermediates: not a key
         }

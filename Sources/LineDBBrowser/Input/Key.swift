@@ -12,6 +12,8 @@ public enum Key: Sendable, Hashable {
     case function(Int)
     /// The terminal was resized; the new size is asked from the terminal.
     case resize
+    /// A mouse click or wheel turn (reported only while mouse reporting is on).
+    case mouse(MouseEvent)
     /// Something the terminal sent that the browser does not know (shown as an error, never a crash).
     case unknown(Int32)
 }

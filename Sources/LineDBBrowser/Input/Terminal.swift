@@ -17,6 +17,8 @@ public protocol Terminal: AnyObject {
     func apply(_ theme: Theme)
     /// Puts `text` on the system clipboard (the real terminal writes ``Clipboard/osc52(_:)``).
     func copyToClipboard(_ text: String)
+    /// Turns the reporting of clicks and the wheel (``Key/mouse(_:)``) on or off (the config file's `"mouse"`).
+    func reportMouse(_ on: Bool)
 }
 
 extension Terminal {
@@ -31,6 +33,8 @@ extension Terminal {
 
     /// By default, there is no clipboard (nothing to do).
     public func copyToClipboard(_ text: String) {}
+    /// By default, no mouse (nothing to do).
+    public func reportMouse(_ on: Bool) {}
 }
 
 /// A terminal in memory: scripted keys in, drawn grids out. For event-loop tests without a terminal.
@@ -63,6 +67,11 @@ public final class MemoryTerminal: Terminal {
         suspensions += 1
         return try body()
     }
+
+    /// Whether the browser asked for mouse reports (``reportMouse(_:)``).
+    public private(set) var mouseReported = false
+
+    public func reportMouse(_ on: Bool) { mouseReported = on }
 
     /// The theme the browser asked for.
     public private(set) var theme = Theme.standard

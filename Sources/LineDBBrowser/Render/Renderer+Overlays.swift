@@ -21,7 +21,7 @@ extension Renderer {
         (.edit, [.setNull, .duplicate], "null ∅ / duplicate row"),
         (.edit, [.copyCell, .copyRecord, .paste], "copy cell/record; paste"),
         (.database, [.save], "save: WAL, then files"), (.database, [.checkpoint, .takeOver], "checkpoint / take over"),
-        (.database, [.export], "export table or view"), (.database, [.help], "this help"),
+        (.database, [.export], "export table or view"), (.database, [.help, .palette], "this help / palette"),
         (.database, [.quit], "quit (asks if unsaved)"), (.database, [.messages], "recent messages"),
         (.move, [.halfPageDown, .halfPageUp], "half page down / up"), (.move, [.goToRow, .goToKey], "go to row # / key"),
         (.find, [.sortAddAscending, .sortAddDescending], "add column to sort ↑ / ↓"),

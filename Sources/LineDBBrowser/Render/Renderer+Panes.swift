@@ -4,13 +4,18 @@ import LineDB
 /// StatusLine).
 extension Renderer {
     static func drawWAL(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
-        title("WAL: \(state.wal.count) recent entr\(state.wal.count == 1 ? "y" : "ies")",
-              focused: state.focus == .wal, in: r, on: &grid)
+        title(state.walTitle, focused: state.focus == .wal, in: r, on: &grid)
         let height = r.height - 1
-        let end = max(0, state.wal.count - state.walScroll)
-        let shown = state.wal[max(0, end - height)..<end]
-        for (i, entry) in shown.enumerated() {
+        let indices = state.walShown
+        let (cursor, top) = state.walWindow(indices, height: height) ?? (-1, 0)
+        for (i, p) in (top..<min(indices.count, top + height)).enumerated() {
+            let entry = state.wal[indices[p]]
             let y = r.row + 1 + i
+            if p == cursor && state.focus == .wal {
+                // The WAL pane's cursor (its own, when it has the focus): a marker, and the line highlighted.
+                grid.fill(row: y, column: r.column, height: 1, width: r.width, style: .selected)
+                grid.put("▶", row: y, column: r.column, style: .cursor)
+            }
             var x = r.column + 1
             x += grid.put(shortTime(entry.timestamp), row: y, column: x, style: .dim) + 1
             let op = entry.operation
@@ -68,8 +73,9 @@ extension Renderer {
                          (hint([.save], "save"), 0), (hint([.export], "export"), 2),
                          (hint([.checkpoint], "checkpoint"), 2)]
             case .wal:
-                // Only what works here: the grid's keys (edit, delete, filter...) wait for the grid's focus.
-                parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), ("↑↓ scroll", 1),
+                // Only what works here: the grid's keys (edit, delete...) wait for the grid's focus.
+                parts = [(hint([.help], "help"), 0), (hint([.quit], "quit"), 0), ("↑↓ move", 1),
+                         (hint([.open], "entry"), 1), (hint([.filter], "filter"), 2),
                          (hint([.nextPane], "pane"), 1), (hint([.search], "search"), 3), (hint([.save], "save"), 0),
                          (hint([.undo], "undo"), 2), (hint([.checkpoint], "checkpoint"), 2)]
             default:
@@ -84,6 +90,7 @@ extension Renderer {
             text = fitting((takeOver + parts).compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
         case .help, .messages: text = "Esc close  ↑↓ PgUp PgDn scroll"
         case .preview: text = "Esc close"
+        case .walEntry: text = "↑↓ PgUp PgDn scroll  o open its record in the grid  Esc back"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
             let x = grid.put(state.label(of: prompt), row: r.row, column: r.column, style: .header)

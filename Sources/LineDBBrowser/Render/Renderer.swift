@@ -32,6 +32,8 @@ public enum Renderer {
         case .form(let form): drawForm(state, form, in: layout, on: &grid)
         case .edit(let edit) where state.recordView != nil: drawRecordEditor(state, edit, in: layout, on: &grid)
         case .edit(let edit): drawEditor(state, edit, in: layout, on: &grid)
+        case .prompt(let prompt) where prompt.isPalette: drawPalette(state, prompt, in: layout, on: &grid)
+        case .walEntry(let view): drawWALEntry(view, in: layout, on: &grid)
         default: break
         }
         return grid

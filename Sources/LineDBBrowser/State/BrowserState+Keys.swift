@@ -5,7 +5,11 @@ extension BrowserState {
     /// Applies one key. Reads tables through `context` when one is opened; returns what the app must do.
     public mutating func handle(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if key == .resize { return [] }
+        if case .mouse(let event) = key { return handleMouse(event, context: context) }
         if editInPlace(key) { return [] }  // typing: the text is changed where it is, not copied
+        if case .prompt(let prompt) = mode, case .palette = prompt.purpose {
+            return handlePalette(prompt, key: key, context: context)
+        }
         switch mode {
         case .normal: return handleNormal(key, context: context)
         case .help, .preview, .messages:
@@ -19,6 +23,7 @@ extension BrowserState {
             handleForm(form, key: key)
             return []
         case .confirm(let question): return answer(question, key: key)
+        case .walEntry(let view): return handleWALEntry(view, key: key, context: context)
         }
     }
 
@@ -50,8 +55,9 @@ extension BrowserState {
         return effects
     }
 
-    private mutating func handleNormal(_ key: Key, context: BrowserDataSource) -> [Effect] {
-        let action = action(of: key)
+    /// A key in the panes; `chosen`: the action to run in place of the key's own (the command palette's).
+    mutating func handleNormal(_ key: Key, context: BrowserDataSource, as chosen: Action? = nil) -> [Effect] {
+        let action = chosen ?? action(of: key)
         if (task != nil || runningQuery != nil || selectionJob != nil) && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
@@ -94,7 +100,7 @@ extension BrowserState {
         case .search: beginSearch()
         case .nextMatch: findNext(forward: true)
         case .previousMatch: findNext(forward: false)
-        case .filter: beginFilter()
+        case .filter: if focus == .wal { beginWALFilter() } else { beginFilter() }
         case .clearFilter: clearFilter()
         case .removeLastFilter: removeLastFilter()
         case .sortAscending: sortBy(descending: false)
@@ -128,11 +134,14 @@ extension BrowserState {
             } else if focus == .grid {
                 if !sheets.isEmpty { return enterOnSheet(context: context) }
                 beginEdit()
+            } else if focus == .wal {
+                openWALEntry()
             }
         case .setNull, .takeOver, .duplicate, .copyCell, .copyRecord, .paste: return editingAction(action)
         case .frequency: startFrequency()
         case .describe: startDescribe()
         case .query: beginQuery()
+        case .palette: openPalette()
         case .toggleTables: toggle(.tables)
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)
@@ -154,7 +163,7 @@ extension BrowserState {
             switch focus {
             case .tables: moveTableCursor(action)
             case .grid, .schema: moveGridCursor(action)
-            case .wal: scrollWAL(action)
+            case .wal: moveWALCursor(action)
             }
         }
         return []
@@ -255,20 +264,6 @@ extension BrowserState {
         top = max(0, min(top, max(0, view.count - pageSize)))
     }
 
-    private mutating func scrollWAL(_ action: Action) {
-        let height = max(1, (layout.wal?.height ?? 2) - 1)
-        switch action {
-        case .up: walScroll += 1
-        case .down: walScroll -= 1
-        case .pageUp: walScroll += height
-        case .pageDown: walScroll -= height
-        case .firstRow: walScroll = wal.count
-        case .lastRow: walScroll = 0
-        default: return
-        }
-        walScroll = max(0, min(walScroll, max(0, wal.count - height)))
-    }
-
     /// Makes the cursor visible: vertical scroll by rows, horizontal by the column widths on screen.
     public mutating func scrollToCursor() {
         let layout = layout
@@ -304,6 +299,7 @@ extension BrowserState {
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.
     func paneRefusal(_ action: Action, key: Key) -> String? {
         guard Self.gridActions.contains(action), focus != .grid else { return nil }
+        if action == .filter && focus == .wal { return nil }  // `f` filters the WAL pane there
         let pane: String
         switch focus {
         case .tables: pane = "the tables pane"

@@ -28,6 +28,8 @@ extension BrowserState {
             case .goToRow: goToRow(text)
             case .goToKey(let pk): goToKey(text, column: pk)
             case .setSelected(let c): acceptSetSelected(text, column: c, prompt: prompt)
+            case .walFilter: applyWALFilter(text)
+            case .palette: break  // (handled by handlePalette)
             }
         }
         return []

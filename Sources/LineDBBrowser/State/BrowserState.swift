@@ -80,6 +80,8 @@ public struct BrowserState: Sendable {
     public internal(set) var wal: [WALEntry] = []
     /// Lines scrolled up from the end of the WAL pane.
     public internal(set) var walScroll = 0
+    /// The WAL pane's cursor, filter and count of entries not seen yet (``WALPane``).
+    public internal(set) var walPane = WALPane()
     /// What the keys drive now.
     public var mode: Mode = .normal
     /// Panes the user hid (`T`, `S`, `W`).
@@ -269,12 +271,15 @@ public struct BrowserState: Sendable {
     public mutating func appendWAL(_ entries: [WALEntry]) {
         guard !entries.isEmpty else { return }
         wal += entries
-        if wal.count > BrowserState.walLimit { wal.removeFirst(wal.count - BrowserState.walLimit) }
+        let dropped = max(0, wal.count - BrowserState.walLimit)
+        if dropped > 0 { wal.removeFirst(dropped) }
+        walPaneAppended(entries, dropped: dropped)
     }
 
     /// The WAL was rotated (checkpoint): the pane starts over.
     public mutating func walRotated() {
         wal = []
         walScroll = 0
+        walPane.rotated()
     }
 }

@@ -17,6 +17,8 @@ public enum Mode: Sendable, Equatable {
     case form(RecordForm)
     /// A question answered with one key.
     case confirm(Question)
+    /// One WAL entry, whole (Enter in the WAL pane).
+    case walEntry(WALEntryView)
 }
 
 /// A prompt: what it asks for, and the text typed so far.
@@ -34,10 +36,21 @@ public struct Prompt: Sendable, Equatable {
         case goToKey(column: Int)
         /// The value to give column `column` in every selected row (`b`).
         case setSelected(column: Int)
+        /// The command palette (Space): `selected` is the chosen line of the matches for the text `query` (the
+        /// first line once the text changes).
+        case palette(selected: Int, query: String)
+        /// The WAL pane's filter (`f` in the WAL pane).
+        case walFilter
     }
 
     public var purpose: Purpose
     public var editor: LineEditor
+
+    /// Whether this is the command palette's prompt.
+    var isPalette: Bool {
+        if case .palette = purpose { return true }
+        return false
+    }
 
     var label: String {
         switch purpose {
@@ -48,6 +61,8 @@ public struct Prompt: Sendable, Equatable {
         case .goToRow: return "Go to row number: "
         case .goToKey: return "Go to key: "
         case .setSelected: return "Set in the selected rows: "  // with the column: BrowserState.label(of:)
+        case .palette: return "Command: "
+        case .walFilter: return "WAL filter (table, op=, key=): "
         }
     }
 }

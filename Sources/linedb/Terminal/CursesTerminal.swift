@@ -122,11 +122,13 @@ final class CursesTerminal: Terminal {
     /// then returns to it and repaints everything. A Ctrl-C typed meanwhile was the editor's (the terminal sends
     /// SIGINT to the whole foreground group): it is forgotten, not taken as a quit.
     func suspend<T>(_ body: () throws -> T) rethrows -> T {
+        if mouseOn { ccs_mouse(0) }  // the editor gets the terminal as the shell had it
         def_prog_mode()
         endwin()
         defer {
             _ = ccs_take_interrupt()
             reset_prog_mode()
+            if mouseOn { ccs_mouse(1) }
             lastDrawn = nil
             clearok(window, true)
             wrefresh(window)
@@ -154,6 +156,28 @@ final class CursesTerminal: Terminal {
         }
     }
 
+    /// Whether clicks and the wheel are reported (the config file's `"mouse"`).
+    private var mouseOn = false
+
+    func reportMouse(_ on: Bool) {
+        mouseOn = on
+        ccs_mouse(on ? 1 : 0)
+    }
+
+    /// The event a KEY_MOUSE announced, or `nil` for one the browser does not use.
+    private func readMouse() -> Key? {
+        var row: Int32 = 0, column: Int32 = 0, button: Int32 = 0
+        let kind: MouseEvent.Kind
+        switch Int(ccs_mouse_read(&row, &column, &button)) {
+        case Int(CCS_MOUSE_PRESS): kind = .press(button: Int(button))
+        case Int(CCS_MOUSE_RELEASE): kind = .release
+        case Int(CCS_MOUSE_WHEEL_UP): kind = .wheelUp
+        case Int(CCS_MOUSE_WHEEL_DOWN): kind = .wheelDown
+        default: return nil
+        }
+        return .mouse(MouseEvent(kind, row: Int(row), column: Int(column)))
+    }
+
     func pendingTermination() -> Int32? {
         let signal = ccs_ending_signal()
         return signal == 0 ? nil : signal
@@ -176,6 +200,11 @@ final class CursesTerminal: Terminal {
             switch input {
             case .interrupt: return .control("c")
             case .code(let code):
+                if code == KEY_MOUSE {
+                    if let key = readMouse() { return key }
+                    timeout = 0  // an event the browser does not use: look for a key after it, no wait
+                    continue
+                }
                 let key = Self.key(forCode: code)
                 if key == .resize {
                     // Repaint everything at the new size (tmux may leave parts of the old frame otherwise).
