@@ -110,13 +110,15 @@ extension Renderer {
         if let task = state.task {
             // A running search, filter or sort says how far it is instead of the last message.
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
-            field("\(task.label)… \(percent(task.progress))  (Esc cancels)", row: r.row, column: x,
-                  width: r.width - x, style: .pending, on: &grid)
+            let text = busyText(work: task.label, amount: percent(task.progress), waiting: state.typeAhead.count,
+                                width: r.width - x)
+            field(text, row: r.row, column: x, width: r.width - x, style: .pending, on: &grid)
         } else if let query = state.runningQuery {
             // A query running: the rows read so far.
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
-            field("running the query… \(query.rowsSoFar) rows  (Esc cancels)", row: r.row, column: x,
-                  width: r.width - x, style: .pending, on: &grid)
+            let text = busyText(work: "running the query", amount: "\(query.rowsSoFar) rows",
+                                waiting: state.typeAhead.count, width: r.width - x)
+            field(text, row: r.row, column: x, width: r.width - x, style: .pending, on: &grid)
         } else if !state.message.isEmpty {
             let x = min(r.width - 1, DisplayWidth.of(left) + 3)
             field(state.message, row: r.row, column: x, width: r.width - x,

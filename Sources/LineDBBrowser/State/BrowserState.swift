@@ -87,6 +87,8 @@ public struct BrowserState: Sendable {
     public internal(set) var runningQuery: RunningQuery?
     /// The SQL queries typed at the query prompt this session, oldest first.
     public internal(set) var queryHistory: [String] = []
+    /// Keys typed while work runs that wait for it, oldest first (``replayTypeAhead(context:)``).
+    public internal(set) var typeAhead = TypeAhead()
 
     static let walLimit = 1000
 
