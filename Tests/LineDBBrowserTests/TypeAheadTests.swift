@@ -171,6 +171,39 @@ struct TypeAheadTests {
         #expect(d.state.view == before && d.state.pending.isEmpty)  // nothing left to run
     }
 
+    /// A query that runs until the test gives it its result.
+    final class HeldQuery: RunningQuery, @unchecked Sendable {
+        let sql = "SELECT name FROM student"
+        var rowsSoFar = 0
+        var result: Result<QueryResult, QueryFailure>?
+        private(set) var cancelled = false
+        func wait(until deadline: ContinuousClock.Instant) {}
+        func cancel() { cancelled = true }
+    }
+
+    @Test("while a SQL query runs: / opens at once, its Enter and the keys after it wait for the sheet; Esc interrupts")
+    func duringQuery() throws {
+        var d = try students()
+        let query = HeldQuery()
+        d.state.runningQuery = query
+        typeAhead(&d, [.character("/")] + keys("ol") + [.enter, .character("j")])
+        #expect(d.state.mode == .prompt(Prompt(purpose: .search, editor: LineEditor("ol"))))
+        #expect(d.state.typeAhead.count == 2 && d.state.sheets.isEmpty)
+        #expect(showsWaiting(d.status, 2) && d.status.contains("running the query"))
+        query.result = .success(QueryResult(columns: ["name"], origins: [nil], types: [.str],
+                                            rows: [["Alice"], ["Bob"], ["Carol"], ["Carol 2"]]))
+        settle(&d)
+        // The search ran on the query's sheet, once shown, and j after it.
+        #expect(d.state.sheet != nil && d.state.search == "ol" && d.state.row == 3)
+
+        var e = try students()
+        let held = HeldQuery()
+        e.state.runningQuery = held
+        typeAhead(&e, [.character("n"), .escape])
+        #expect(held.cancelled && e.state.runningQuery == nil && e.state.typeAhead.isEmpty)
+        #expect(e.state.message == "query cancelled; 1 key typed ahead dropped")
+    }
+
     @Test("Esc with nothing waiting cancels the work only; Esc in a prompt opened ahead closes the prompt only")
     func escapeWithNothingWaiting() throws {
         var d = try students()
