@@ -43,6 +43,10 @@ struct BenchOptions {
     var sheets = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
+    /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
+    var typeAhead = false
+    /// `--type-ahead-child PATH`: internal; the browser over keys typed at 30/s on PATH.
+    var typeAheadChild: String? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
     var typed = false
     /// `--typed-stream-child PATH`: internal; stream PATH's student table in this fresh process, print RSS.
@@ -68,6 +72,8 @@ struct BenchOptions {
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
+          --type-ahead only keys typed at 30/s during a sort, a filter and a search: each key's latency, all
+                       applied in order (also part of --browser; the database of --browser, reused the same way)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -113,6 +119,8 @@ struct BenchOptions {
             case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
+            case "--type-ahead": o.typeAhead = true
+            case "--type-ahead-child": o.typeAheadChild = value()
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -25,6 +25,7 @@ extension Benchmark {
         report.line("records file \(mb(fileSize(recordsFile))), WAL \(mb(wal))")
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
+        try typeAheadRuns()  // keys typed at 30/s during work (Benchmark+TypeAhead.swift)
         try browserRuns()
     }
 

@@ -33,13 +33,14 @@ extension BrowserState {
         case done
     }
 
-    /// A key typed (``handle(_:context:)``): Esc or Ctrl-C while keys wait interrupts (``interruptTypeAhead(by:)``;
-    /// Ctrl-C then quits as usual, unless it came in a prompt, editor or form); any other key joins the queue, then every waiting key that can be applied now
-    /// is.
+    /// A key typed (``handle(_:context:)``). Esc or Ctrl-C while keys wait interrupts (``interruptTypeAhead()``;
+    /// Ctrl-C then quits as usual, unless it came in a prompt, editor or form). With nothing waiting, a key that
+    /// ``admit(_:)`` lets through is applied now; any other key joins the queue, and the waiting keys are applied if
+    /// no work runs.
     mutating func takeTyped(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if !typeAhead.isEmpty && (key == .escape || key == .control("c")) {
             let quits = key == .control("c") && mode == .normal  // (in a prompt, Ctrl-C is its Esc)
-            interruptTypeAhead(by: key)
+            interruptTypeAhead()
             return quits ? applyKey(key, context: context) : []
         }
         if typeAhead.isEmpty {
@@ -76,7 +77,7 @@ extension BrowserState {
 
     /// Esc or Ctrl-C while keys wait: cancels the work and drops the waiting keys (closing a prompt, editor, form
     /// or question opened ahead: its Enter or answer was among them), and says so.
-    mutating func interruptTypeAhead(by key: Key) {
+    mutating func interruptTypeAhead() {
         let dropped = typeAhead.removeAll()
         let work = task?.label ?? (runningQuery != nil ? "query" : nil)
         mode = .normal
