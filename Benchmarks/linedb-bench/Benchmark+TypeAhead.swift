@@ -26,7 +26,9 @@ extension Benchmark {
     /// Runs the child over the browser's database and reports its figures.
     func typeAheadRuns() throws {
         let (status, text) = try Benchmark.runChild(["--type-ahead-child", browserDB])
-        guard status == 0 else { throw BenchError("the type-ahead child failed (status \(status)): \(text.suffix(2000))") }
+        guard status == 0 else {
+            throw BenchError("the type-ahead child failed (status \(status)): \(text.suffix(2000))")
+        }
         var latencies: [String: Samples] = [:]
         var sent = 0, same = false
         var notes: [String] = []
@@ -41,7 +43,8 @@ extension Benchmark {
             default: break
             }
         }
-        report.line("\(sent) keys typed at 30 per second (\(TypeAheadProbe.rows)x\(TypeAheadProbe.columns), in memory): "
+        report.line("\(sent) keys typed at 30 per second (\(TypeAheadProbe.rows)x\(TypeAheadProbe.columns), in "
+            + "memory): "
             + "] sort on name with /Wei Enter and 20 j typed behind it; f Wei Enter with [ and 20 j behind it; "
             + "Ctrl-F (sorts every row again) with / an email Enter, n and 10 j behind it")
         report.line("latency of each key, from its slot at 30/s (it may wait for a slice of work to end before the "
@@ -74,7 +77,9 @@ extension Benchmark {
             let app = BrowserApp(database: db, configuration: Configuration())
             _ = try app.run(on: probe)
             guard let final = app.state else { throw BenchError("no state after the run") }
-            for (work, seconds) in probe.latencies { print("TAKEY \(work.replacingOccurrences(of: " ", with: "_")) \(seconds)") }
+            for (work, seconds) in probe.latencies {
+                print("TAKEY \(work.replacingOccurrences(of: " ", with: "_")) \(seconds)")
+            }
             print("TASENT \(probe.sent.count)")
             // The same keys, one by one, each after the work of the one before it is done.
             var reference = BrowserState(databaseName: final.databaseName, isReadOnly: db.isReadOnly, context: db)
@@ -90,13 +95,19 @@ extension Benchmark {
             if final.row != reference.row || final.column != reference.column {
                 differences.append("cursor \(final.row),\(final.column) vs \(reference.row),\(reference.column)")
             }
-            if final.view != reference.view { differences.append("view of \(final.view.count) vs \(reference.view.count) rows") }
+            if final.view != reference.view {
+                differences.append("view of \(final.view.count) vs \(reference.view.count) rows")
+            }
             if final.filters != reference.filters { differences.append("filters") }
             if final.sort?.column != reference.sort?.column || final.sort?.descending != reference.sort?.descending {
                 differences.append("sort")
             }
-            if final.search != reference.search { differences.append("search \(final.search ?? "-") vs \(reference.search ?? "-")") }
-            if final.mode != reference.mode || !final.typeAhead.isEmpty { differences.append("mode or keys left waiting") }
+            if final.search != reference.search {
+                differences.append("search \(final.search ?? "-") vs \(reference.search ?? "-")")
+            }
+            if final.mode != reference.mode || !final.typeAhead.isEmpty {
+                differences.append("mode or keys left waiting")
+            }
             if final.pending != reference.pending { differences.append("pending changes") }
             print("TASAME \(differences.isEmpty)")
             for d in differences { print("TANOTE differs: \(d)") }
