@@ -49,6 +49,10 @@ struct BenchOptions {
     var palette = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
+    /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
+    var typeAhead = false
+    /// `--type-ahead-child PATH`: internal; the browser over keys typed at 30/s on PATH.
+    var typeAheadChild: String? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
     var typed = false
     /// `--typed-stream-child PATH`: internal; stream PATH's student table in this fresh process, print RSS.
@@ -77,6 +81,8 @@ struct BenchOptions {
           --edit-keys  only the browser's editing keys on the big table (Delete, u, y, P, Y, A, Ctrl-N Enter)
           --view       only the browser's view keys (record view, columns, sort, go to) at 80x24 and 200x60
           --palette    only the browser's command palette, WAL pane cursor and mouse clicks: each key to its frame
+          --type-ahead only keys typed at 30/s during a sort, a filter and a search: each key's latency, all
+                       applied in order (also part of --browser; the database of --browser, reused the same way)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -125,6 +131,8 @@ struct BenchOptions {
             case "--edit-keys": o.editKeys = true
             case "--view": o.view = true
             case "--palette": o.palette = true
+            case "--type-ahead": o.typeAhead = true
+            case "--type-ahead-child": o.typeAheadChild = value()
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -26,6 +26,7 @@ extension Benchmark {
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
         try selectionRuns()  // (first: browserRuns removes the database at its end)
+        try typeAheadRuns()  // keys typed at 30/s during work (Benchmark+TypeAhead.swift)
         try browserRuns()
     }
 

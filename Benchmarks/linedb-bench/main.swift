@@ -20,6 +20,8 @@ if let path = options.profileFilter { runProfileFilter(path) }
 if let path = options.profileInserts { Benchmark.runProfileInserts(path, count: options.singleInserts) }
 if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spawnedAt: child.spawnedAt) }
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
+if let path = options.typeAheadChild { Benchmark.runTypeAheadChild(path) }
+if options.typeAhead { Benchmark.runMode(options) { try $0.typeAhead() } }
 if let arguments = options.importCreateChild { Benchmark.runImportCreateChild(arguments) }
 if options.importCreate { Benchmark.runMode(options) { try $0.importCreate() } }
 if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }

@@ -131,18 +131,20 @@ struct TaskTests {
         #expect(terminal.statusLines.last!.contains("searching cancelled"))
     }
 
-    @Test("while a sort runs, moves act on the current view and other keys are ignored; q still quits")
+    @Test("while a sort runs, moves act on the current view and / opens its prompt at once; q still quits")
     func keysWhileBusy() throws {
         let app = try app(3000)
         let terminal = PacedTerminal([
             (.idle, [.enter, .character("l")]), (.idle, [.character("[")]),
-            (.frames(2), [.character("j"), .character("j"), .character("e"), .character("/")]),
+            (.frames(2), [.character("j"), .character("j"), .character("/"), .character("x")]), (.frames(1), [.escape]),
         ])
         _ = try app.run(on: terminal)
         let state = try #require(app.state)
-        #expect(state.mode == .normal)  // e and / were ignored
+        #expect(state.mode == .normal)  // the prompt opened during the sort, closed by its Esc
         #expect(state.sort?.column == 1)  // the sort finished afterwards; the cursor went to its first row
         #expect(terminal.statusLines.contains { rowNumber($0) == 3 && $0.contains("sorting… ") })
+        // The prompt was on screen, with the text typed, while the sort ran.
+        #expect(terminal.frames.contains { $0.lines[23].hasPrefix("Search: x") && $0.lines[22].contains("sorting… ") })
         let quitting = PacedTerminal([
             (.idle, [.enter, .character("l")]), (.idle, [.character("]")]), (.frames(2), [.character("q")]),
         ])

@@ -95,6 +95,7 @@ public final class BrowserApp {
             guard let first = next else {
                 if state.isWorking {
                     state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
+                    if applyTypeAhead(&state, terminal: terminal) { return .quit }  // the keys that waited for it
                     pollIfDue()
                     continue
                 }
@@ -138,6 +139,7 @@ public final class BrowserApp {
                     if state.task != nil && !wasWorking {
                         state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
                     }
+                    if applyTypeAhead(&state, terminal: terminal) { return .quit }
                     state.scrollToCursor()
                 }
             }

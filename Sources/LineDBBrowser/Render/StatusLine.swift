@@ -29,14 +29,17 @@ struct StatusLine {
         info = StatusLine.position(state)
         if let task = state.task {
             // A running search, filter or sort says how far it is instead of the last message.
-            message = "\(task.label)… \(Renderer.percent(task.progress))  (Esc cancels)"
+            message = Renderer.busyText(work: task.label, amount: Renderer.percent(task.progress),
+                                        waiting: state.typeAhead.count, width: .max)
             style = .pending
         } else if let job = state.selectionJob {
             // Selecting, or a bulk set or delete, running: how far it is.
-            message = "\(job.label)… \(Renderer.percent(job.progress))  (Esc cancels)"
+            message = Renderer.busyText(work: job.label, amount: Renderer.percent(job.progress),
+                                        waiting: state.typeAhead.count, width: .max)
             style = .pending
         } else if let query = state.runningQuery {
-            message = "running the query… \(query.rowsSoFar) rows  (Esc cancels)"
+            message = Renderer.busyText(work: "running the query", amount: "\(query.rowsSoFar) rows",
+                                        waiting: state.typeAhead.count, width: .max)
             style = .pending
         } else {
             message = state.message

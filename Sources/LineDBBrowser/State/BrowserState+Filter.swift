@@ -76,9 +76,10 @@ extension BrowserState {
             start(.sort(sorting, clearsFilter: true), input: Array(table.rows.indices))
             return
         }
-        let key = currentKey
+        let kept = tableRowUnderCursor
         filters = []
-        recomputeView(keeping: key)
+        recomputeView()
+        placeCursor(onTableRow: kept)
         say("filter cleared: \(view.count) rows")
     }
 
@@ -88,7 +89,7 @@ extension BrowserState {
     mutating func finishFilter(stack: [ViewFilter], view v: [Int], shownEarly: Bool = false) {
         guard let table else { return }
         let added = stack.count > filters.count
-        let key = currentKey
+        let kept = tableRowUnderCursor
         let names = table.schema.columns.map(\.name)
         filters = stack
         view = v
@@ -100,10 +101,7 @@ extension BrowserState {
         if added, let last = stack.last {
             say("filter \(last.describe(names: names)): \(count)")
         } else {
-            if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {
-                row = i
-            }
-            clampCursor()
+            placeCursor(onTableRow: kept)
             say("last filter removed: \(count)")
         }
     }
@@ -123,8 +121,11 @@ extension BrowserState {
     /// show (the start of its result, in order) and the cursor can move in them; the rest comes when it ends. Esc
     /// puts the view back as it was.
     mutating func showEarlyMatches() {
+        // (Only for a filter added: when one is removed, the cursor stays on its record, which the early rows may
+        // not hold.)
         guard let running = task, running.shownEarly == nil, let matches = running.matchesSoFar,
-              matches.count >= pageSize else { return }
+              matches.count >= pageSize, case .filter(_, _, let stack) = running.goal, stack.count > filters.count
+        else { return }
         task!.shownEarly = (view, row, top)
         view = matches
         row = 0

@@ -102,13 +102,10 @@ extension BrowserState {
             if let early = done.shownEarly { restore(early) }
             filterFailed(list.last, error: error)
         case (.sort(_, clearsFilter: true), .view(let v)):
-            let key = currentKey
+            let kept = tableRowUnderCursor
             filters = []
             view = v
-            if let key, let pk = table.keyColumn, let i = view.firstIndex(where: { table.rows[$0][pk] == key }) {
-                row = i
-            }
-            clampCursor()
+            placeCursor(onTableRow: kept)
             say("filter cleared: \(view.count) rows")
         case (.sort(let orders, _), .view(let v)):
             finishSort(orders, view: v, names: names)

@@ -5,6 +5,11 @@ extension BrowserState {
     /// Applies one key. Reads tables through `context` when one is opened; returns what the app must do.
     public mutating func handle(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if key == .resize { return [] }
+        return takeTyped(key, context: context)  // at once, or once the work it waits for is done
+    }
+
+    /// Applies one key now (``handle(_:context:)`` through the type-ahead).
+    mutating func applyKey(_ key: Key, context: BrowserDataSource) -> [Effect] {
         if case .mouse(let event) = key { return handleMouse(event, context: context) }
         if editInPlace(key) { return [] }  // typing: the text is changed where it is, not copied
         if case .prompt(let prompt) = mode, case .palette = prompt.purpose {
@@ -36,7 +41,8 @@ extension BrowserState {
     /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
     /// a vertical move in the grid.
     public func movesInOne(_ key: Key) -> Bool {
-        guard mode == .normal, recordView == nil, focus == .grid || focus == .schema, let action = action(of: key)
+        guard typeAhead.isEmpty, mode == .normal, recordView == nil, focus == .grid || focus == .schema,
+              let action = action(of: key)
         else { return false }
         return [.up, .down, .pageUp, .pageDown, .halfPageDown, .halfPageUp].contains(action)
     }
@@ -170,8 +176,8 @@ extension BrowserState {
     }
 
     /// While a search, filter or sort runs: Esc (``Action/cancel``) cancels it (the view stays as it was), quit
-    /// cancels it and goes on as usual, moves and the help work on the current view; other keys wait for the task
-    /// (ignored). Returns whether the key is handled as usual.
+    /// cancels it and goes on as usual; the other keys that get here were let through by the type-ahead
+    /// (``admit(_:)``: the others wait for the work). Returns whether the key is handled as usual.
     private mutating func actionWhileBusy(_ action: Action?) -> Bool {
         switch action {
         case .cancel?:
@@ -180,9 +186,7 @@ extension BrowserState {
         case .quit?:
             task = nil
             return true
-        case .help?, .messages?: return true
-        case let action?: return action.isMove || action == .nextPane || action == .previousPane
-        case nil: return false
+        default: return true
         }
     }
 

@@ -22,7 +22,17 @@ extension BrowserState {
     /// `false` when no editor is open.
     @discardableResult
     public mutating func type(_ characters: [Character]) -> Bool {
-        withActiveEditor { $0.insert(contentsOf: characters) }
+        if !typeAhead.isEmpty {
+            // Keys wait before these (the prompt's Enter, say): they wait too, in order.
+            for c in characters {
+                guard typeAhead.append(.character(c)) else {
+                    fail("\(c) refused: \(Self.grouped(TypeAhead.capacity)) keys already wait (Esc cancels them)")
+                    break
+                }
+            }
+            return true
+        }
+        return withActiveEditor { $0.insert(contentsOf: characters) }
     }
 
     /// Runs `body` on the active editor, changed in place: the mode is emptied meanwhile, so the editor's text

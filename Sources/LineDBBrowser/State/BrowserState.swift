@@ -117,6 +117,8 @@ public struct BrowserState: Sendable {
     /// A record whose `$EDITOR` edit was refused and then left unchanged: its key and the text, which `E` on the
     /// same record opens again (with the reason at the top) instead of the saved record.
     var refusedRecordText: (key: JSONValue, text: String)?
+    /// Keys typed while work runs that wait for it, oldest first (``replayTypeAhead(context:)``).
+    public internal(set) var typeAhead = TypeAhead()
 
     static let walLimit = 1000
 
