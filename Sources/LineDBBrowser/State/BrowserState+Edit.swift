@@ -208,7 +208,7 @@ extension BrowserState {
             key = change.key
             if case .update(_, let c, _, _) = change.kind { column = c }
         }
-        data.replay(pending)
+        data.replay(unsavedChanges)
         table = data
         recomputeView(keeping: key)
     }
@@ -217,6 +217,7 @@ extension BrowserState {
 
     mutating func save(thenQuit: Bool) -> [Effect] {
         if isReadOnly { fail(editRefusal ?? "read-only"); return [] }
+        if saving != nil { return queueSave(thenQuit: thenQuit) }
         if pending.isEmpty {
             if thenQuit { return [.quit] }
             say("nothing to save")

@@ -71,12 +71,13 @@ extension BrowserState {
             fail(refusal)
             return []
         }
-        if let refusal = paneRefusal(action, key: key) {
+        if let refusal = paneRefusal(action, key: key) ?? savingRefusal(action) {
             fail(refusal)
             return []
         }
         switch action {
         case .quit:
+            if saving != nil && pending.isEmpty { quitWhenSaved(discarding: false); return [] }
             if pending.isEmpty { return [.quit] }
             mode = .confirm(.quit)
             return []
