@@ -40,8 +40,74 @@ private func settle(_ app: @escaping () -> BrowserApp) -> [ScriptedTerminal.Step
     [.run { _ = app().backgroundSave?.wait(milliseconds: 60_000) }, .tick]
 }
 
+/// Keys, with code run before some of them; once they are out, SIGTERM (after `atSignal` ran).
+final class SignalAfterKeys: Terminal {
+    let size = (rows: 24, columns: 80)
+    private var keys: [Key]
+    private var before: [Int: () -> Void]
+    private let atSignal: () -> Void
+    private var given = 0
+    private var signalled = false
+
+    init(_ keys: [Key], before: [Int: () -> Void], atSignal: @escaping () -> Void) {
+        self.keys = keys
+        self.before = before
+        self.atSignal = atSignal
+    }
+
+    func draw(_ grid: ScreenGrid) {}
+
+    func nextKey(timeoutMilliseconds: Int) -> Key? {
+        if given < keys.count {
+            // Code before a key runs once the keys before it were handled: no look-ahead past it.
+            if timeoutMilliseconds == 0 && before[given] != nil { return nil }
+            before.removeValue(forKey: given)?()
+            given += 1
+            return keys[given - 1]
+        }
+        if !signalled {
+            signalled = true
+            atSignal()
+        }
+        return nil
+    }
+
+    func pendingTermination() -> Int32? { signalled ? SIGTERM : nil }
+}
+
 @Suite("Saves and checkpoints in the background")
 struct BackgroundSaveTests {
+    @Test("SIGTERM during a save waits for it; the recovery file holds what is still pending (a refused save's edits too)",
+          arguments: [false, true])
+    func signalDuringSave(refused: Bool) throws {
+        let dir = BrowserTempDir()
+        let db = try Fixture.saved(in: dir)
+        var holder: LockHolder?
+        let first = refused ? "taken@uni.edu" : "first@uni.edu"
+        let script: [Key] = [.enter, .right, .right, .character("e"), .control("u")] + keys(first)
+            + [.enter, .character("s"), .character("j"), .character("e"), .control("u")] + keys("second@uni.edu")
+            + [.enter]
+        let sAt = script.firstIndex(of: .character("s"))!
+        let terminal = SignalAfterKeys(script, before: [
+            3: { if refused { try! db.insert("student", ["name": "Other", "email": "taken@uni.edu"]) } },
+            sAt: { holder = LockHolder(db) },
+        ], atSignal: {
+            // The save is blocked in the engine when the signal comes; it goes on a moment later.
+            guard let held = holder else { return }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) { held.release() }
+        })
+        let app = BrowserApp(database: db)
+        let exit = try app.run(on: terminal)
+        guard case .terminated(SIGTERM, let file?) = exit else { Issue.record("exit \(exit)"); return }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(text.contains("second@uni.edu"))
+        #expect(text.contains(first) == refused)
+        #expect(app.state?.saving == nil)
+        #expect(try db.get("student", key: 1)?["email"] == (refused ? "s1@uni.edu" : "first@uni.edu"))
+        #expect(try db.get("student", key: 2)?["email"] == "s2@uni.edu")
+    }
+
     @Test("during a save keys act at once; an edit made meanwhile is the next pending set, and s queues one more save")
     func keysAndEditsDuringSave() throws {
         let dir = BrowserTempDir()
