@@ -134,7 +134,7 @@ struct BackgroundSaveTests {
         // The edit made meanwhile is pending (shown as such), the first save's change still shows in the grid.
         #expect(during[2].pending.count == 1 && during[2].saving?.saveQueued == true)
         #expect(during[2].table?.rows[0][1] == "Ada" && during[2].table?.rows[2][1] == "Zed")
-        #expect(terminal.frames.contains { $0.text.contains("saving 1 (WAL) ") && $0.text.contains(" s +save │ 1 pending") })
+        #expect(terminal.frames.contains { $0.text.contains("1 pending │ saving 1 (WAL) ") && $0.text.contains(" s +save") })
         // Both saves are done: two transactions, both in the records file.
         #expect(during[3].saving == nil && during[3].pending.isEmpty)
         let records = dir.read("db/data/student.records")
@@ -160,7 +160,7 @@ struct BackgroundSaveTests {
         #expect(try app.run(on: terminal) == .quit)
         #expect(during?.saving?.quitWhenDone == true)
         #expect(during?.message == "saving… quit when done")
-        #expect(terminal.frames.contains { $0.text.contains("saving 1 (WAL) ") && $0.text.contains(" s then quit") })
+        #expect(terminal.frames.contains { $0.text.contains("saving 1 (WAL) ") && $0.text.contains(" s +quit") })
         try db.close()
         let again = try Database(path: dir.db)
         #expect(try again.get("student", key: 1)?["name"] == "Ada")
@@ -273,5 +273,37 @@ struct BackgroundSaveTests {
         #expect(d.state.currentKey == keyBefore)
         #expect(d.state.pending.count == 1 && d.state.table?.deletedKeys.isEmpty == true)
         #expect(d.state.table?.nextKey == fresh.table?.nextKey)
+    }
+
+    @Test("the save's status fits the status line at 80 columns and survives a resize to 1x1 and back")
+    func statusAtEverySize() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.enter, .right)
+        for name in ["A", "B", "C"] {
+            d.press(.character("e"), .control("u"))
+            d.type(name)
+            d.press(.enter, .down)
+        }
+        guard case .save(let changes, _)? = d.state.handle(.character("s"), context: d.source).first else {
+            Issue.record("no save effect")
+            return
+        }
+        d.state.saveStarted(.save(changes: changes), phase: "records")
+        d.state.saveProgressed(phase: "records", elapsedMilliseconds: 12_345, fraction: nil)
+        _ = d.state.queueSave(thenQuit: false)  // nothing new: not queued
+        #expect(d.state.saving?.saveQueued == false)
+        d.press(.character("e"), .control("u"))
+        d.type("D")
+        d.press(.enter)
+        d.press(.character("s"))
+        d.state.quitWhenSaved(discarding: false)
+        #expect(d.state.savingStatus == "saving 3 (records) 12.3 s +save +quit")
+        #expect(d.status.contains("│ 1 pending │ saving 3 (records) 12.3 s +"))
+        for (rows, columns) in [(1, 1), (2, 3), (5, 20), (24, 80)] {
+            d.state.viewport = (rows, columns)
+            let grid = Renderer.render(d.state)
+            #expect(grid.lines.count == rows && grid.lines.allSatisfy { DisplayWidth.of($0) <= columns })
+        }
+        #expect(d.status.contains("saving 3 (records) 12.3 s"))
     }
 }

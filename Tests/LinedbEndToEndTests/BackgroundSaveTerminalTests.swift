@@ -65,7 +65,7 @@ struct BackgroundSaveTerminalTests {
             return status.contains("row 3 of \(Self.rows)") && status.contains("saving 1 (")
         }
         try #require(live.met, "the cursor did not move during the save: \(live.screen.joined(separator: "\n"))")
-        let committed = statusLine(live.screen).contains("saving 1 (records files)")
+        let committed = statusLine(live.screen).contains("saving 1 (records)")
         let pid = try session.pid()
         #expect(kill(pid, SIGKILL) == 0)
         _ = try session.exitStatus()

@@ -69,7 +69,7 @@ final class BackgroundSave: Sendable {
             } catch {
                 return .notSaved(error: "\(error)")
             }
-            phase("records files")
+            phase("records")
             do {
                 _ = try database.save()
             } catch {

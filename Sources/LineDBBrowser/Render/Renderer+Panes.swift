@@ -97,8 +97,8 @@ extension Renderer {
             parts.append(position)
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
-        if let saving = state.savingStatus { parts.append(saving) }
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
+        if let saving = state.savingStatus { parts.append(saving) }
         if let search = state.search {
             if let counter = state.counter, counter.search == search {
                 parts.append("/\(search): ≥\(counter.matches) matching, counting \(percent(counter.progress))")

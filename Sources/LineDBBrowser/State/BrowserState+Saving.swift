@@ -65,8 +65,8 @@ extension BrowserState {
         return saving.changes + pending
     }
 
-    /// The status line's account of the running job, short enough for 80 columns: `saving 3 (records files) 1.4 s`,
-    /// `checkpoint… 0.6 s`, with what waits for it: `+save` (one more save queued), `+checkpoint`, `then quit`.
+    /// The status line's account of the running job, short enough for 80 columns: `saving 3 (records) 1.4 s`,
+    /// `checkpoint… 0.6 s`, with what waits for it: `+save` (one more save queued), `+checkpoint`, `+quit`.
     public var savingStatus: String? {
         guard let saving else { return nil }
         let seconds = "\(saving.elapsedMilliseconds / 1000).\(saving.elapsedMilliseconds % 1000 / 100) s"
@@ -78,7 +78,7 @@ extension BrowserState {
         }
         if saving.saveQueued { text += " +save" }
         if saving.checkpointQueued { text += " +checkpoint" }
-        if saving.quitWhenDone { text += " then quit" }
+        if saving.quitWhenDone { text += " +quit" }
         return text
     }
 
