@@ -26,6 +26,7 @@ extension Benchmark {
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
         try browserRuns()
+        try backgroundSaveRuns()  // Benchmark+BackgroundSave.swift
     }
 
     /// Builds the browser's database (and its SQLite copy) unless a complete one is there.

@@ -95,7 +95,9 @@ public final class BrowserApp {
             let next = terminal.nextKey(
                 timeoutMilliseconds: state.isWorking ? 0 : backgroundSave != nil ? min(100, tickMilliseconds) : tickMilliseconds)
             if let signal = terminal.pendingTermination() { return terminated(by: signal, state: &state) }
-            // A save in the background: its progress and its end (a terminal that answered at once waits a little).
+            // A save in the background: its progress and its end (a terminal that answered at once waits a little;
+            // the end of its input is not seen until the save is done and drawn).
+            if backgroundSave != nil { idle = 0 }
             if pollBackgroundSave(&state, terminal: terminal, waitingMilliseconds:
                 next == nil && ContinuousClock.now - asked < .milliseconds(5) ? 20 : 0) { return .quit }
             guard let first = next else {
