@@ -25,7 +25,7 @@ extension Benchmark {
         report.line("records file \(mb(fileSize(recordsFile))), WAL \(mb(wal))")
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
-        try browserRuns()
+        if ProcessInfo.processInfo.environment["LINEDB_BENCH_ONLY_SAVE"] == nil { try browserRuns() }
         try backgroundSaveRuns()  // Benchmark+BackgroundSave.swift
     }
 
