@@ -144,7 +144,8 @@ extension BrowserApp {
         else {
             let elapsed = ContinuousClock.now - job.started
             let ms = Int(elapsed.components.seconds * 1000) + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
-            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms, fraction: nil)
+            // (The engine's progress is read without its lock: the save holds that.)
+            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms, fraction: database.saveProgress?.fraction)
             return false
         }
         backgroundSave = nil
