@@ -27,7 +27,8 @@ extension Benchmark {
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
         try selectionRuns()  // (first: browserRuns removes the database at its end)
         try typeAheadRuns()  // keys typed at 30/s during work (Benchmark+TypeAhead.swift)
-        try browserRuns()
+        if ProcessInfo.processInfo.environment["LINEDB_BENCH_ONLY_SAVE"] == nil { try browserRuns() }
+        try backgroundSaveRuns()  // Benchmark+BackgroundSave.swift
     }
 
     /// Builds the browser's database (and its SQLite copy) unless a complete one is there.

@@ -126,11 +126,14 @@ extension Database {
             // In slices of 200k rows, each encoded on several threads, so memory stays bounded.
             let rows = Array(t.rows)
             var from = 0
+            defer { saveProgressCell.set(nil) }
             while from < rows.count {
+                saveProgressCell.set(SaveProgress(table: t.schema.name, written: from, total: rows.count))
                 let to = min(rows.count, from + 200_000)
                 for chunk in t.schema.encodeLines(Array(rows[from..<to])) { try temp.write(chunk) }
                 from = to
             }
+            saveProgressCell.set(SaveProgress(table: t.schema.name, written: rows.count, total: rows.count))
             try temp.commit()
         } catch {
             temp.abandon()

@@ -68,6 +68,8 @@ public final class Database: @unchecked Sendable {
     var checkpointing = false
     /// A read-only database's place in the WAL, for ``refresh()``.
     var follow: FollowState?
+    /// What ``saveProgress`` reads (SaveProgress.swift).
+    let saveProgressCell = SaveProgressCell()
 
     /// Opens (or creates) the database `<basePath>/<name>`, the seed's `Database(name:, persist:, base_path:)`.
     ///

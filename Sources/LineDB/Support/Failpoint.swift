@@ -8,7 +8,8 @@ import Darwin
 ///
 /// In debug builds, `LINEDB_FAILPOINTS=save.afterTempFsync=kill,checkpoint.afterLink=kill` makes the process
 /// send itself SIGKILL when it reaches one of the named points; `name=kill@3` kills at the third hit.
-/// Release builds compile every hit to nothing.
+/// `name=delay<ms>` (`save.afterWalSync=delay3000`) sleeps there instead, at every hit: a save that holds the
+/// state lock for a visible time, for tests of what runs meanwhile. Release builds compile every hit to nothing.
 package enum Failpoint {
     #if DEBUG
     private static let armed: [String: Int] = {
@@ -24,6 +25,18 @@ package enum Failpoint {
         }
         return result
     }()
+    /// The points armed with `delay<ms>`: milliseconds to sleep at each hit.
+    private static let delays: [String: Int] = {
+        guard let raw = getenv("LINEDB_FAILPOINTS") else { return [:] }
+        var result: [String: Int] = [:]
+        for item in String(cString: raw).split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[1].hasPrefix("delay"), let ms = Int(parts[1].dropFirst(5)) {
+                result[String(parts[0])] = ms
+            }
+        }
+        return result
+    }()
     nonisolated(unsafe) private static var hits: [String: Int] = [:]
     private static let lock = PThreadMutex()
     #endif
@@ -32,8 +45,9 @@ package enum Failpoint {
     @inline(__always)
     package static func hit(_ name: StaticString) {
         #if DEBUG
-        if armed.isEmpty { return }
+        if armed.isEmpty && delays.isEmpty { return }
         let key = name.description
+        if let ms = delays[key] { usleep(UInt32(ms) * 1000) }
         guard let target = armed[key] else { return }
         lock.lock()
         let n = (hits[key] ?? 0) + 1

@@ -9,18 +9,16 @@ extension BrowserApp {
         case .editRecord(let key, let text):
             editRecord(key: key, text: text, on: &state, terminal: terminal)
         case .quit:
+            // A save running in the background ends first (App/BackgroundSave.swift).
+            if backgroundSave != nil {
+                state.quitWhenSaved(discarding: true)
+                return false
+            }
             return true
         case .save(let changes, let thenQuit):
-            return save(changes, thenQuit: thenQuit, on: &state)
+            return startSave(changes, thenQuit: thenQuit, on: &state, terminal: terminal)
         case .checkpoint:
-            do {
-                let summary = try database.checkpoint()
-                let archive = summary.archive.map { "WAL archived to wal/\($0)" } ?? "nothing to archive"
-                state.reload(context: database)
-                state.say("checkpoint done: records files written, \(archive)")
-            } catch {
-                state.fail("checkpoint failed: \(error)")
-            }
+            return startCheckpoint(on: &state, terminal: terminal)
         case .export(let table, let path, let format, let overwrite):
             let file = BrowserApp.absolutePath(path)
             guard exportTargetIsFree(file, table: table, format: format, overwrite: overwrite, on: &state) else {
@@ -84,35 +82,5 @@ extension BrowserApp {
         }
         if !p.hasPrefix("/") { p = FileManager.default.currentDirectoryPath + "/" + p }
         return URL(fileURLWithPath: p).standardizedFileURL.path
-    }
-
-    /// Writes the changes in one transaction (all or nothing), then saves the table files.
-    private func save(_ changes: [Change], thenQuit: Bool, on state: inout BrowserState) -> Bool {
-        do {
-            try database.transaction { tx in
-                for change in changes {
-                    switch change.kind {
-                    case .update(let key, let column, _, let new):
-                        try tx.update(change.table, key: key, set: [change.columns[column]: new])
-                    case .insert(let row):
-                        try tx.insert(change.table, change.record(of: row))
-                    case .delete:
-                        try tx.delete(change.table, key: change.key)
-                    }
-                }
-            }
-        } catch {
-            state.fail("not saved, nothing was written: \(error)")
-            return false
-        }
-        do {
-            _ = try database.save()
-        } catch {
-            state.didSave(changes.count, context: database)
-            state.fail("the changes are in the WAL, but writing the records files failed: \(error)")
-            return false
-        }
-        state.didSave(changes.count, context: database)
-        return thenQuit
     }
 }

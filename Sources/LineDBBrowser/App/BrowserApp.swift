@@ -21,6 +21,8 @@ public final class BrowserApp {
     public internal(set) var state: BrowserState?
     /// Follows `wal/transaction.log` for the WAL pane and, read-only, for the writer's changes.
     var follower: WALFollower?
+    /// The save or checkpoint running on its own thread (App/BackgroundSave.swift), or `nil`.
+    var backgroundSave: BackgroundSave?
     /// Set when SIGTERM/SIGHUP ended the browser with unsaved changes and no recovery file could be written: what
     /// the front end says after restoring the terminal.
     public internal(set) var recoveryFailure: String?
@@ -90,8 +92,16 @@ public final class BrowserApp {
             draw(&state, on: terminal)
             self.state = state
             // While a search, filter or sort runs, only look for keys; otherwise wait for one.
-            let next = terminal.nextKey(timeoutMilliseconds: state.isWorking ? 0 : tickMilliseconds)
-            if let signal = terminal.pendingTermination() { return terminated(by: signal, state: state) }
+            // (While a save runs in the background, the wait is short: its progress and end show at once.)
+            let asked = ContinuousClock.now
+            let next = terminal.nextKey(
+                timeoutMilliseconds: state.isWorking ? 0 : backgroundSave != nil ? min(100, tickMilliseconds) : tickMilliseconds)
+            if let signal = terminal.pendingTermination() { return terminated(by: signal, state: &state) }
+            // A save in the background: its progress and its end (a terminal that answered at once waits a little;
+            // the end of its input is not seen until the save is done and drawn).
+            if backgroundSave != nil { idle = 0 }
+            if pollBackgroundSave(&state, terminal: terminal, waitingMilliseconds:
+                next == nil && ContinuousClock.now - asked < .milliseconds(5) ? 20 : 0) { return .quit }
             guard let first = next else {
                 if state.isWorking {
                     state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)
@@ -100,7 +110,7 @@ public final class BrowserApp {
                     continue
                 }
                 idle += 1
-                if terminal is MemoryTerminal && idle > 3 { return .inputClosed }
+                if terminal is MemoryTerminal && idle > 3 && backgroundSave == nil { return .inputClosed }
                 pollWAL(&state, follow: true)
                 lastPoll = .now
                 continue
@@ -154,7 +164,9 @@ public final class BrowserApp {
 
     /// SIGTERM/SIGHUP: writes the pending changes (if any) to a recovery file beside the database (in the temporary
     /// directory for a database in memory or one whose directory cannot be written).
-    func terminated(by signal: Int32, state: BrowserState) -> Exit {
+    func terminated(by signal: Int32, state: inout BrowserState) -> Exit {
+        // A save running in the background is finished first: durable, or its changes are pending again.
+        finishBackgroundSave(&state)
         guard !state.pending.isEmpty else { return .terminated(signal: signal, recoveryFile: nil) }
         do {
             let file = try PendingRecovery.write(state.pending, databasePath: database.path, signal: signal)

@@ -65,6 +65,7 @@ struct StatusLine {
         }
         parts.append(state.isReadOnly ? "RO" : "RW")
         if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
+        if let saving = state.savingStatus { parts.append(saving) }
         if let search = state.searchStatus {
             parts.append(DisplayWidth.clip(sanitized(search), to: 60))  // (a pasted search may be long)
         }

@@ -235,7 +235,7 @@ extension BrowserState {
             key = change.key
             if case .update(_, let c, _, _) = change.kind { column = c }
         }
-        data.replay(pending)
+        data.replay(unsavedChanges)
         table = data
         recomputeView(keeping: key)
     }
@@ -244,6 +244,7 @@ extension BrowserState {
 
     mutating func save(thenQuit: Bool) -> [Effect] {
         if isReadOnly { fail(editRefusal ?? "read-only"); return [] }
+        if saving != nil { return queueSave(thenQuit: thenQuit) }
         if pending.isEmpty {
             if thenQuit { return [.quit] }
             say("nothing to save")

@@ -80,13 +80,14 @@ extension BrowserState {
             fail(refusal)
             return []
         }
-        if let refusal = paneRefusal(action, key: key) {
+        if let refusal = paneRefusal(action, key: key) ?? savingRefusal(action) {
             fail(refusal)
             return []
         }
         if recordView != nil, let effects = handleRecordView(action, key: key) { return effects }
         switch action {
         case .quit:
+            if saving != nil && pending.isEmpty { quitWhenSaved(discarding: false); return [] }
             if pending.isEmpty { return [.quit] }
             mode = .confirm(.quit)
             return []

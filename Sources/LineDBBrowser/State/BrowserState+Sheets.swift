@@ -91,6 +91,7 @@ extension BrowserState {
         back.tableCursor = min(back.tableCursor, max(0, tables.count - 1))
         back.pending = pending
         back.redoStack = redoStack
+        back.saving = saving
         back.lastChangeGroup = lastChangeGroup
         back.wal = wal
         back.walScroll = walScroll

@@ -71,6 +71,9 @@ public struct BrowserState: Sendable {
     /// Unsaved changes, oldest first; undone changes wait in ``redoStack``.
     public internal(set) var pending: [Change] = []
     public internal(set) var redoStack: [Change] = []
+    /// The save or checkpoint running in the background, or `nil` (BrowserState+Saving.swift). Keys that need the
+    /// database wait for it (``savingRefusal(_:)``); everything else works meanwhile.
+    public internal(set) var saving: SaveJob?
     /// The last ``Change/group`` number given out.
     var lastChangeGroup = 0
     /// The last message for the status line, and whether it reports a refusal or a failure.
@@ -145,7 +148,7 @@ public struct BrowserState: Sendable {
             if !(table.map { String.exactlyEqual($0.name, name) } ?? false) { selection = RowSelection() }
             if !(table.map { String.exactlyEqual($0.name, name) } ?? false) || tableIsStale {
                 var data = try context.loadTable(name)
-                data.replay(pending)
+                data.replay(unsavedChanges)
                 table = data
                 tableIsStale = false
             } else {
@@ -189,7 +192,7 @@ public struct BrowserState: Sendable {
         let key = currentKey
         do {
             var data = try context.loadTable(name)
-            data.replay(pending)
+            data.replay(unsavedChanges)
             table = data
             tableIsStale = false
             recomputeView(keeping: key)
