@@ -184,4 +184,18 @@ struct RecordViewTests {
         d.press(.resize)
         #expect(d.lines == before)
     }
+
+    @Test("scrolled far into a long value, a wider screen still shows its end (the scroll is clamped)")
+    func scrolledThenWider() throws {
+        let words = (1...400).map { "w\($0)" }.joined(separator: " ")
+        var d = Driver(try docs(text: .string(words)), rows: 24, columns: 60)
+        d.press(.enter, .character("v"), .character("j"))
+        for _ in 0..<10 { d.press(.pageDown) }
+        #expect(d.state.recordView!.top > 0)
+        d.state.viewport = (24, 200)
+        d.press(.resize)
+        let lines = area(d)
+        #expect(lines.contains { $0.contains("w400") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines[1].trimmingCharacters(in: .whitespaces).isEmpty == false)
+    }
 }
