@@ -88,6 +88,10 @@ struct ViewTerminalTests {
             let line = screen.first { $0.contains("id* ") && $0.contains("║") } ?? ""
             return line.split(separator: "│", maxSplits: 1).last.map(String.init) ?? line
         }
+        /// Whether the status area (the last lines: a long message may take a line above the position) says `text`.
+        func said(_ screen: [String], _ text: String) -> Bool {
+            screen.suffix(4).contains { $0.contains(text) }
+        }
         try session.send("$")
         let last = try session.waitForScreen { header($0).contains("tags") }
         try #require(last.met, "\(shown(last.screen))")
@@ -95,18 +99,18 @@ struct ViewTerminalTests {
         #expect(!header(last.screen).contains("code "), "\(shown(last.screen))")  // scrolled past
 
         try session.send("-")
-        let hidden = try session.waitForScreen { statusLine($0).contains("tags hidden (1 hidden column") }
+        let hidden = try session.waitForScreen { said($0, "tags hidden (1 hidden column") }
         #expect(hidden.met, "\(shown(hidden.screen))")
         #expect(!header(hidden.screen).contains("tags"))
         #expect(header(hidden.screen).trimmingCharacters(in: .whitespaces).hasPrefix("id* int"))
 
         try session.send("+")
-        let again = try session.waitForScreen { statusLine($0).contains("1 hidden column shown again") }
+        let again = try session.waitForScreen { said($0, "1 hidden column shown again") }
         #expect(again.met, "\(shown(again.screen))")
 
         // H on tags: it moves left of online.
         try session.send("$", "H")
-        let moved = try session.waitForScreen { statusLine($0).contains("tags moved left") }
+        let moved = try session.waitForScreen { said($0, "tags moved left") }
         #expect(moved.met, "\(shown(moved.screen))")
         let line = header(moved.screen)
         let tags = try #require(line.range(of: "tags")), online = try #require(line.range(of: "online"))
