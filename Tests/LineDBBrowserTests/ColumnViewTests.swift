@@ -94,6 +94,13 @@ struct ColumnViewTests {
         d.press(.character("_"))
         #expect(width() == 60)
         #expect(d.lines.contains { $0.contains(long) })
+        // _ again: the automatic width, then fitted again.
+        d.press(.character("_"))
+        #expect(width() == GridGeometry.maxColumnWidth)
+        #expect(d.state.message == "text: automatic width again")
+        #expect(d.state.columnView.widths.isEmpty)
+        d.press(.character("_"))
+        #expect(width() == 60)
         for _ in 0..<40 { d.press(.character("<")) }
         #expect(width() == BrowserState.columnWidthRange.lowerBound)
         #expect(d.state.message.hasSuffix("(the narrowest)"))

@@ -132,4 +132,22 @@ struct MultiSortTests {
         }
         #expect(a == expected)
     }
+
+    @Test("three columns: born ↓, gpa ↑, name ↓ — each decides in turn, ties by key")
+    func threeColumns() throws {
+        var d = try onColumn(4, students: 300)
+        d.press(.character("}"), .left, .character("{"))
+        d.press(.character("0"), .right, .character("}"))
+        #expect(d.state.sorting.map(\.column) == [4, 3, 1])
+        let table = try #require(d.state.table)
+        let expected = table.rows.indices.sorted { x, y in
+            for (c, descending) in [(4, true), (3, false), (1, true)] {
+                let r = JSONValue.compare(table.rows[x][c], table.rows[y][c])
+                if r != 0 { return descending ? r > 0 : r < 0 }
+            }
+            return x < y
+        }
+        #expect(d.state.view == expected)
+        #expect(d.lines[0].contains("by born↓1 gpa↑2 name↓3"), "\(d.lines[0])")
+    }
 }

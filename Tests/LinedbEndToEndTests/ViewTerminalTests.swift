@@ -77,4 +77,43 @@ struct ViewTerminalTests {
         let natural = try session.waitForScreen { $0.first.map { !$0.contains(", by ") } ?? false }
         #expect(natural.met, "\(shown(natural.screen))")
     }
+
+    @Test("at 80x24 the key column stays pinned while scrolled to the last column; - hides it, + shows it, H moves it")
+    func columns() throws {
+        let scratch = Scratch()
+        let (session, _) = try openDemoBrowser(scratch, table: "course", width: 80, height: 24)
+        defer { session.stop() }
+        /// The grid's header line: the first line with the pinned key column's ║ (right of the Tables pane).
+        func header(_ screen: [String]) -> String {
+            let line = screen.first { $0.contains("id* ") && $0.contains("║") } ?? ""
+            return line.split(separator: "│", maxSplits: 1).last.map(String.init) ?? line
+        }
+        /// Whether the status area (the last lines: a long message may take a line above the position) says `text`.
+        func said(_ screen: [String], _ text: String) -> Bool {
+            screen.suffix(4).contains { $0.contains(text) }
+        }
+        try session.send("$")
+        let last = try session.waitForScreen { header($0).contains("tags") }
+        try #require(last.met, "\(shown(last.screen))")
+        #expect(header(last.screen).trimmingCharacters(in: .whitespaces).hasPrefix("id* int"), "\(shown(last.screen))")
+        #expect(!header(last.screen).contains("code "), "\(shown(last.screen))")  // scrolled past
+
+        try session.send("-")
+        let hidden = try session.waitForScreen { said($0, "tags hidden (1 hidden column") }
+        #expect(hidden.met, "\(shown(hidden.screen))")
+        #expect(!header(hidden.screen).contains("tags"))
+        #expect(header(hidden.screen).trimmingCharacters(in: .whitespaces).hasPrefix("id* int"))
+
+        try session.send("+")
+        let again = try session.waitForScreen { said($0, "1 hidden column shown again") }
+        #expect(again.met, "\(shown(again.screen))")
+
+        // H on tags: it moves left of online.
+        try session.send("$", "H")
+        let moved = try session.waitForScreen { said($0, "tags moved left") }
+        #expect(moved.met, "\(shown(moved.screen))")
+        let line = header(moved.screen)
+        let tags = try #require(line.range(of: "tags")), online = try #require(line.range(of: "online"))
+        #expect(tags.lowerBound < online.lowerBound, "\(line)")
+    }
 }

@@ -16,13 +16,15 @@ extension Renderer {
         }
         if table.isDeleted(row: position) { heading += " (deleted, not saved)" }
         let total = lines.lines.count
+        // (A wider screen after a resize may need fewer lines than were scrolled past.)
+        let top = max(0, min(rv.top, total - (r.height - 1)))
         if total > r.height - 1 {
-            heading += " · lines \(rv.top + 1)-\(min(total, rv.top + r.height - 1)) of \(total)"
+            heading += " · lines \(top + 1)-\(min(total, top + r.height - 1)) of \(total)"
         }
         title(heading, focused: focused, in: r, on: &grid)
         let values = table.rows[position]
         for i in 0..<max(0, r.height - 1) {
-            let k = rv.top + i
+            let k = top + i
             guard k < total else { break }
             let line = lines.lines[k]
             let y = r.row + 1 + i
@@ -49,7 +51,8 @@ extension Renderer {
     static func drawRecordEditor(_ state: BrowserState, _ edit: CellEdit, in layout: Layout, on grid: inout ScreenGrid) {
         let r = layout.grid
         guard let lines = state.recordLines, let rv = state.recordView, edit.column < lines.starts.count else { return }
-        let y = r.row + 1 + max(0, lines.starts[edit.column] - rv.top)
+        let top = max(0, min(rv.top, lines.lines.count - (r.height - 1)))
+        let y = r.row + 1 + max(0, lines.starts[edit.column] - top)
         guard y < r.row + r.height else { return }
         let x = r.column + lines.valueX
         drawEditorText(edit.editor, row: y, column: x, width: r.column + r.width - x, on: &grid)

@@ -119,7 +119,8 @@ extension BrowserState {
     }
 
     /// `_`: fits the cursor's column to its header and the widest value on screen and in a sample of the view,
-    /// up to the grid's width.
+    /// up to the grid's width; pressed again on a column it fitted (its width unchanged since), gives the column its
+    /// automatic width back (as VisiData's `_` toggles).
     mutating func fitColumn() {
         guard let table else { return }
         let cap = max(BrowserState.columnWidthRange.lowerBound, min(BrowserState.columnWidthRange.upperBound,
@@ -134,7 +135,14 @@ extension BrowserState {
             // Measured up to the cap: a long value costs what can show.
             width = max(width, DisplayWidth.of(ValueText.display(table.rows[r][column], width: cap + 1)))
         }
-        setWidth(max(BrowserState.columnWidthRange.lowerBound, min(width, cap)), note: " (fitted)")
+        let fitted = max(BrowserState.columnWidthRange.lowerBound, min(width, cap))
+        var columns = columnView
+        if columns.widths[column] == fitted {
+            columns.widths[column] = nil
+            columnView = columns
+            return say("\(columnName(column)): automatic width again")
+        }
+        setWidth(fitted, note: " (fitted; \(keyMap.names(for: .fitColumn, limit: 1)) again: automatic)")
     }
 
     private mutating func setWidth(_ width: Int, note: String) {

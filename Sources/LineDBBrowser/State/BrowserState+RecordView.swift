@@ -58,7 +58,8 @@ extension BrowserState {
             guard let lines = recordLines else { return [] }
             let step = action == .pageDown || action == .pageUp ? height : max(1, height / 2)
             let down = action == .pageDown || action == .halfPageDown
-            rv.top = max(0, min(rv.top + (down ? step : -step), max(0, lines.lines.count - height)))
+            let from = max(0, min(rv.top, lines.lines.count - height))  // (the screen may have grown since)
+            rv.top = max(0, min(from + (down ? step : -step), max(0, lines.lines.count - height)))
             recordView = rv
             // The cursor stays on its field while any of it shows; otherwise it goes to the first field shown.
             let shown = rv.top..<(rv.top + height)

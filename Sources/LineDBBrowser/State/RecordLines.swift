@@ -53,7 +53,7 @@ struct RecordLines {
         let text: String
         var more = false
         switch value {
-        case .null: return ["null"]
+        case .null: return [ValueText.display(.null, width: width)]  // as the grid shows null
         case .string(let s):
             (text, more) = DisplayWidth.head(s, scalars: budget)
         case .array, .object:

@@ -357,12 +357,25 @@ private final class ViewTaskWork: @unchecked Sendable {
                     return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
                 }
             }
-            return sorter!.step(budget: budget) { a, b in
-                for k in 0..<keys.count {
-                    let c = keys[k].compare(a, b)
-                    if c != 0 { return directions[k] ? c > 0 : c < 0 }
+            if keys.count == 2 {
+                // Two columns (the common case), each key in a constant of its own: no array access per comparison.
+                let first = keys[0], second = keys[1], d0 = directions[0], d1 = directions[1]
+                return sorter!.step(budget: budget) { a, b in
+                    var c = first.compare(a, b)
+                    if c != 0 { return d0 ? c > 0 : c < 0 }
+                    c = second.compare(a, b)
+                    if c != 0 { return d1 ? c > 0 : c < 0 }
+                    return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
                 }
-                return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
+            }
+            return keys.withUnsafeBufferPointer { keys in
+                sorter!.step(budget: budget) { a, b in
+                    for k in 0..<keys.count {
+                        let c = keys[k].compare(a, b)
+                        if c != 0 { return directions[k] ? c > 0 : c < 0 }
+                    }
+                    return tieDescending ? positions[a] > positions[b] : positions[a] < positions[b]
+                }
             }
         }
     }
