@@ -116,11 +116,16 @@ struct PaletteMouseWALTests {
         let followed = try session.waitForText("WAL: entry \(n + 2) of \(n + 2)")
         #expect(followed.met, "\(shown(followed.screen))")
         #expect(!followed.screen.contains { $0.contains(" new") }, "\(shown(followed.screen))")
-        // Enter shows the entry whole; Esc goes back.
+        // Enter shows the entry whole; Esc goes back; o there opens its record in the grid.
         try session.send("Enter")
         let detail = try session.waitForText("\"title\": \"Followed\"")
         #expect(detail.met, "\(shown(detail.screen))")
         try session.send("Escape")
+        let back = try session.waitForScreen { screen in !screen.contains { $0.contains("\"title\": \"Followed\"") } }
+        #expect(back.met, "\(shown(back.screen))")
+        try session.send("Enter", "o")
+        let record = try session.waitForScreen { statusLine($0).contains("course  row 3 of 60") }
+        #expect(record.met, "the entry's record is not under the cursor:\n\(shown(record.screen))")
         try session.quit()
     }
 }
