@@ -145,6 +145,14 @@ struct PaletteMouseTests {
         d.press(.mouse(MouseEvent(.wheelDown, row: row, column: column)))
         guard case .prompt(let prompt) = d.state.mode else { Issue.record("palette closed"); return }
         #expect(BrowserState.paletteSelection(prompt) == 1)
+        // At every size the list is where the clicks look for it (Renderer asserts it while drawing).
+        for rows in stride(from: 6, through: 40, by: 3) {
+            for columns in stride(from: 20, through: 130, by: 11) {
+                d.state.viewport = (rows, columns)
+                _ = d.lines
+            }
+        }
+        d.state.viewport = (24, 80)
         // Outside the list: closed, nothing run.
         d.press(.mouse(MouseEvent(.press(button: 0), row: 0, column: 0)))
         #expect(d.state.mode == .normal && d.state.sort?.descending == true)

@@ -23,6 +23,8 @@ extension Renderer {
         let title = matches.isEmpty
             ? "Commands: none match" : "Commands (\(matches.count)): ↑↓ choose, Enter run, Esc close"
         let r = box(title, height: height, width: width, in: layout, on: &grid)
+        assert(r == paletteList(count: matches.count, selected: selected, rows: grid.rows, columns: grid.columns).rect,
+               "the mouse's idea of the palette's list is where it is drawn")
         guard !matches.isEmpty else {
             field("no command has these letters; Backspace to change", row: r.row, column: r.column,
                   width: r.width, style: .dim, on: &grid)
