@@ -125,3 +125,36 @@ struct MouseTests {
         }
     }
 }
+
+@Suite("The mouse in the command palette")
+struct PaletteMouseTests {
+    @Test("a click on a palette line runs it; the wheel chooses; a click outside the list closes it")
+    func clickPalette() throws {
+        var d = try onColumn(1)
+        d.press(.character(" "))
+        d.type("sort")
+        let lines = d.lines
+        let row = try #require(lines.firstIndex { $0.contains("sort-descending") })
+        let column = try #require(lines[row].range(of: "sort-descending")).lowerBound.utf16Offset(in: lines[row])
+        d.press(.mouse(MouseEvent(.press(button: 0), row: row, column: column)))
+        #expect(d.state.mode == .normal)
+        #expect(d.state.sort?.column == 1 && d.state.sort?.descending == true)
+        // The wheel moves the choice.
+        d.press(.character(" "))
+        d.type("sort")
+        d.press(.mouse(MouseEvent(.wheelDown, row: row, column: column)))
+        guard case .prompt(let prompt) = d.state.mode else { Issue.record("palette closed"); return }
+        #expect(BrowserState.paletteSelection(prompt) == 1)
+        // At every size the list is where the clicks look for it (Renderer asserts it while drawing).
+        for rows in stride(from: 6, through: 40, by: 3) {
+            for columns in stride(from: 20, through: 130, by: 11) {
+                d.state.viewport = (rows, columns)
+                _ = d.lines
+            }
+        }
+        d.state.viewport = (24, 80)
+        // Outside the list: closed, nothing run.
+        d.press(.mouse(MouseEvent(.press(button: 0), row: 0, column: 0)))
+        #expect(d.state.mode == .normal && d.state.sort?.descending == true)
+    }
+}

@@ -51,6 +51,13 @@ struct WALPaneTests {
         // The cursor line is marked in the pane.
         let id = try #require(entry.record.objectValue?["id"])
         #expect(d.lines.contains { $0.hasPrefix("▶") && $0.contains("id=\(ValueText.display(id))") })
+        // Another pane focused: the marker stays (dim), the line is no longer highlighted (column 17: the gap
+        // between the operation and the table).
+        d.press(.tab)
+        let marked = try #require(d.lines.firstIndex { $0.hasPrefix("▶") && $0.contains("id=\(ValueText.display(id))") })
+        #expect(d.grid[marked, 0].style == .dim && d.grid[marked, 17].style != .selected)
+        while d.state.focus != .wal { d.press(.tab) }
+        #expect(d.grid[marked, 0].style == .cursor && d.grid[marked, 17].style == .selected)
         // At the newest entry it follows again: new ones move it along.
         d.press(.character("G"))
         #expect(d.state.walPane.cursor == nil && d.state.walPane.unseen == 0)

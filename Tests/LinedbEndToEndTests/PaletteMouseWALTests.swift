@@ -24,11 +24,18 @@ struct PaletteMouseWALTests {
         try session.send("-l", "srtdesc")
         let typed = try session.waitForScreen { $0.last?.contains("Command: srtdesc") == true }
         #expect(typed.met, "\(shown(typed.screen))")
-        try session.send("Enter")
-        // The key column (id) sorted descending: the first row shown is the last course.
-        let sorted = try session.waitForScreen { screen in
-            screen.firstIndex { $0.contains(" 60 ") } .map { i in i < 4 } ?? false
+        // A resize to 1x1 and back: the palette and its text are there again.
+        try session.resize(width: 1, height: 1)
+        usleep(200_000)
+        try session.resize(width: 80, height: 24)
+        let back = try session.waitForScreen { screen in
+            screen.count == 24 && screen.last?.contains("Command: srtdesc") == true
+                && screen.contains { $0.contains("sort-descending") && $0.contains("]") }
         }
+        #expect(back.met, "\(shown(back.screen))")
+        try session.send("Enter")
+        // The key column (id) sorted descending: the first row shown (the screen's third line) is the last course.
+        let sorted = try session.waitForScreen { screen in screen.count > 2 && screen[2].contains(" 60 ║") }
         #expect(sorted.met, "not sorted:\n\(shown(sorted.screen))")
         #expect(!sorted.screen.contains { $0.contains("Commands (") }, "the palette closed")
         try session.quit()
@@ -116,11 +123,16 @@ struct PaletteMouseWALTests {
         let followed = try session.waitForText("WAL: entry \(n + 2) of \(n + 2)")
         #expect(followed.met, "\(shown(followed.screen))")
         #expect(!followed.screen.contains { $0.contains(" new") }, "\(shown(followed.screen))")
-        // Enter shows the entry whole; Esc goes back.
+        // Enter shows the entry whole; Esc goes back; o there opens its record in the grid.
         try session.send("Enter")
         let detail = try session.waitForText("\"title\": \"Followed\"")
         #expect(detail.met, "\(shown(detail.screen))")
         try session.send("Escape")
+        let back = try session.waitForScreen { screen in !screen.contains { $0.contains("\"title\": \"Followed\"") } }
+        #expect(back.met, "\(shown(back.screen))")
+        try session.send("Enter", "o")
+        let record = try session.waitForScreen { statusLine($0).contains("course  row 3 of 60") }
+        #expect(record.met, "the entry's record is not under the cursor:\n\(shown(record.screen))")
         try session.quit()
     }
 }

@@ -11,10 +11,12 @@ extension Renderer {
         for (i, p) in (top..<min(indices.count, top + height)).enumerated() {
             let entry = state.wal[indices[p]]
             let y = r.row + 1 + i
-            if p == cursor && state.focus == .wal {
-                // The WAL pane's cursor (its own, when it has the focus): a marker, and the line highlighted.
-                grid.fill(row: y, column: r.column, height: 1, width: r.width, style: .selected)
-                grid.put("▶", row: y, column: r.column, style: .cursor)
+            if p == cursor && (state.focus == .wal || state.walPane.cursor != nil) {
+                // The WAL pane's cursor: a marker, and the line highlighted while the pane has the focus (without
+                // it, the marker alone, dim, when the cursor stays away from the newest entry).
+                let focused = state.focus == .wal
+                if focused { grid.fill(row: y, column: r.column, height: 1, width: r.width, style: .selected) }
+                grid.put("▶", row: y, column: r.column, style: focused ? .cursor : .dim)
             }
             var x = r.column + 1
             x += grid.put(shortTime(entry.timestamp), row: y, column: x, style: .dim) + 1

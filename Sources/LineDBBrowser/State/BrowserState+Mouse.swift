@@ -16,6 +16,7 @@ extension BrowserState {
             mode = .walEntry(view)
             return []
         }
+        if case .prompt(let prompt) = mode, prompt.isPalette { return paletteMouse(event, prompt, context: context) }
         // Prompts, editors, questions and overlays keep their keys: a click there does nothing.
         guard mode == .normal else { return [] }
         let layout = layout
@@ -42,6 +43,29 @@ extension BrowserState {
             clickGrid(event, in: r, wheel: wheel)
         }
         return []
+    }
+
+    /// In the command palette: the wheel chooses, a click on a line runs it, a click outside the list closes it.
+    private mutating func paletteMouse(_ event: MouseEvent, _ prompt: Prompt, context: BrowserDataSource) -> [Effect] {
+        switch event.kind {
+        case .wheelUp: return handlePalette(prompt, key: .up, context: context)
+        case .wheelDown: return handlePalette(prompt, key: .down, context: context)
+        case .press(button: 0): break
+        default: return []
+        }
+        let count = paletteMatches(prompt.editor.string).count
+        let (r, first) = Renderer.paletteList(count: count, selected: Self.paletteSelection(prompt),
+                                              rows: viewport.rows, columns: viewport.columns)
+        let line = event.row - r.row
+        guard event.row >= r.row, line < r.height, event.column >= r.column, event.column < r.column + r.width,
+              first + line < count else {
+            if event.row == layout.hints.row { return [] }  // on its text: nothing to do
+            mode = .normal
+            return []
+        }
+        var chosen = prompt
+        chosen.purpose = .palette(selected: first + line, query: prompt.editor.string)
+        return handlePalette(chosen, key: .enter, context: context)
     }
 
     private mutating func clickTables(

@@ -100,8 +100,15 @@ extension BrowserState {
     mutating func runPaletteItem(_ item: PaletteItem, context: BrowserDataSource) -> [Effect] {
         switch item.command {
         case .action(let action):
-            // As its first key would (a key-less action runs under no key: refusals then name the action).
-            let key = keyMap.keys(for: action).first ?? .unknown(-1)
+            // As its first key would. A key-less action runs under no key: a refusal then names the action.
+            guard let key = keyMap.keys(for: action).first else {
+                let none = Key.unknown(-1)
+                if let refusal = paneRefusal(action, key: none) {
+                    fail(action.rawValue + refusal.dropFirst(KeyName.symbol(none).count))
+                    return []
+                }
+                return handleNormal(none, context: context, as: action)
+            }
             return handleNormal(key, context: context, as: action)
         case .openTable(let name):
             guard tables.contains(where: { String.exactlyEqual($0.name, name) }) else {

@@ -28,6 +28,7 @@ public struct WALEntryView: Sendable, Equatable {
     public var entry: WALEntry
     /// Its position in the pane, for the title ("entry 812 of 1000").
     public var position: Int
+    /// How many entries the pane shows (its filter's).
     public var count: Int
     /// The lines shown: the time, then the entry's JSON, pretty-printed, hidden characters made visible, wrapped.
     public var lines: [String]
