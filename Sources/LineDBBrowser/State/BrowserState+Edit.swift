@@ -103,6 +103,11 @@ extension BrowserState {
         pending.append(change)
         redoStack = []
         table?.apply(change)
+        if case .update(_, let c, _, _) = change.kind, c != table?.keyColumn, filters.isEmpty, sort?.column != c {
+            // A value changed in place: every row keeps its place in the rows and in the view (no filter could drop
+            // it, the sort does not look at it), so the view stands as it is (rebuilding it costs O(rows)).
+            return
+        }
         var keep = key
         if case .update(let k, let c, _, let new) = change.kind, c == table?.keyColumn, k == key { keep = new }
         if case .insert(let row) = change.kind, let pk = table?.keyColumn { keep = row[pk] }
