@@ -219,14 +219,14 @@ extension BrowserState {
     mutating func undo() {
         let moved = Self.moveLastGroup(from: &pending, to: &redoStack)
         guard let change = moved.first else { return say("nothing to undo") }
-        replayPending(focusing: change)
+        if !moveInPlace(moved, undoing: true) { replayPending(focusing: change) }
         say("undone: " + moved.map(\.summary).joined(separator: "; "))
     }
 
     mutating func redo() {
         let moved = Self.moveLastGroup(from: &redoStack, to: &pending)
         guard let change = moved.first else { return say("nothing to redo") }
-        replayPending(focusing: change)
+        if !moveInPlace(moved, undoing: false) { replayPending(focusing: change) }
         say("redone: " + moved.map(\.summary).joined(separator: "; "))
     }
 
