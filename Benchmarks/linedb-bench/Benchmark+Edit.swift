@@ -13,39 +13,52 @@ extension Benchmark {
         var state = BrowserState(databaseName: "bench", isReadOnly: false, context: db)
         state.viewport = (24, 80)
         var samples: [String: Samples] = [:]
+        var handling: [String: Samples] = [:]
         func press(_ key: Key, _ label: String? = nil) {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = state.handle(key, context: db)
             state.scrollToCursor()
+            let handled = DispatchTime.now().uptimeNanoseconds
             _ = Renderer.render(state)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if let label { samples[label, default: Samples()].add(seconds) }
+            let end = DispatchTime.now().uptimeNanoseconds
+            if let label {
+                samples[label, default: Samples()].add(Double(end - start) / 1e9)
+                handling[label, default: Samples()].add(Double(handled - start) / 1e9)
+            }
         }
         press(.enter)  // open student, the cursor on record 1
         press(.pageDown)
         press(.right); press(.right); press(.right)  // gpa
-        let labels = ["Delete: gpa to null (pending)", "u: undo it", "y: copy the cell", "P: paste it (pending)",
+        // The first change after opening (or after an undo, which rebuilds the rows from the saved ones) copies the
+        // table's row list once (copy on write); the next ones change it in place.
+        let labels = ["Delete: gpa to null (pending; first change)", "Delete again on the next row",
+                      "u: undo it", "y: copy the cell", "P: paste it (pending)",
                       "Y: copy the record as JSON", "A: duplicate (UNIQUE email: the form opens)",
                       "Esc: close the form", "Ctrl-N then Enter in the cell editor"]
         for _ in 0..<7 {
             press(.delete, labels[0])
-            press(.character("u"), labels[1])
-            press(.character("y"), labels[2])
             press(.down)
-            press(.character("P"), labels[3])
+            press(.delete, labels[1])
             press(.character("u"))
-            press(.character("Y"), labels[4])
-            press(.character("A"), labels[5])
-            press(.escape, labels[6])
+            press(.up)
+            press(.character("u"), labels[2])
+            press(.character("y"), labels[3])
+            press(.down)
+            press(.character("P"), labels[4])
+            press(.character("u"))
+            press(.character("Y"), labels[5])
+            press(.character("A"), labels[6])
+            press(.escape, labels[7])
             press(.character("e"))
             press(.control("n"))
-            press(.enter, labels[7])
+            press(.enter, labels[8])
             press(.character("u"))
         }
         report.line("in this process, 24x80 in memory, 7 times each; from the key to the frame (state + render):")
         for label in labels {
             let s = samples[label] ?? Samples()
-            report.line("  \(pad(label, 46)) median \(right(duration(s.median), 9))   max \(right(duration(s.max), 9))")
+            report.line("  \(pad(label, 50)) median \(right(duration(s.median), 9))   max \(right(duration(s.max), 9))"
+                + "   (the key itself: \(duration(handling[label]?.median ?? .nan)), the rest drawing the frame)")
             report.add(SummaryRow(measurement: "edit keys: \(label)", lineDB: duration(s.median), sqlite: "",
                                   ratio: "", target: "≤ 16 ms", met: s.median <= 0.016))
         }

@@ -23,6 +23,18 @@ struct EditSafetyTests {
         #expect(long.contains("END") && long.contains("2001-02-01"), "\(long)")
     }
 
+    @Test("hostile text in the cell editor (wide, bidi, control, combining) stays inside its cell; the row's separators hold")
+    func hostileTextStaysInCell() throws {
+        var d = try onColumn(1, students: 10)
+        let header = displayColumns(of: "│", row: 1, in: d.grid)
+        d.press(.character("e"))
+        d.type(String(repeating: "世\u{202E}e\u{301}\u{1B}[31m界", count: 200))
+        let grid = d.grid
+        #expect(displayColumns(of: "│", row: 2, in: grid) == header, "\(grid.lines[2])")
+        #expect(grid.lines[2].contains("s1@uni.edu") && !grid.lines[2].contains("\u{1B}"), "\(grid.lines[2])")
+        #expect(grid.lines[2].contains("·"), "the invisible characters show as ·: \(grid.lines[2])")
+    }
+
     @Test("a refused value keeps the text and the editor; a command key is not swallowed silently; Esc says dropped")
     func refusedEdit() throws {
         var d = try onColumn(3, students: 10)  // gpa

@@ -68,6 +68,21 @@ struct NullAndEmptyTests {
         #expect(ro.state.message.hasPrefix("read-only") && ro.state.pending.isEmpty)
     }
 
+    @Test("Delete under a sort: on the sorted column the row moves and the cursor follows it; elsewhere the order stands")
+    func deleteUnderSort() throws {
+        var d = try onColumn(3, students: 10)  // gpa
+        d.press(.character("]"))  // gpa descending
+        let order = d.state.view
+        d.press(.down, .down)
+        let key = d.state.currentKey
+        d.press(.right, .delete)  // born: the order stands, the cursor stays
+        #expect(d.state.view == order && d.state.currentKey == key && d.state.currentRow?[4] == .null)
+        d.press(.left, .delete)  // gpa: the row moves (null sorts apart); the cursor stays on the record
+        #expect(d.state.view != order && d.state.currentKey == key && d.state.currentRow?[3] == .null)
+        let gpas = d.state.view.compactMap { d.state.table?.rows[$0][3] }
+        #expect(gpas == gpas.sorted { JSONValue.compare($0, $1) > 0 }, "\(gpas)")
+    }
+
     @Test("the grid shows null as a dim ∅ and \"\" as an empty cell; the word null stays the word")
     func shownApart() throws {
         let db = Database.inMemory()

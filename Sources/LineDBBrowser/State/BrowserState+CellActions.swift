@@ -20,17 +20,39 @@ extension BrowserState {
     /// Sets the cell under the cursor to `value` as a pending update, checked as the cell editor checks a value
     /// (NOT NULL, UNIQUE, primary key); a refusal names the column and changes nothing.
     mutating func setCurrentCell(to value: JSONValue, saying done: String) {
-        if let refusal = editRefusal { return fail(refusal) }
-        guard let table, let key = currentKey, let values = currentRow else { return fail("no record here") }
-        if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is deleted (pending); u undoes that") }
+        // The change is made by a function of its own: no copy of the table is alive when it is recorded (one would
+        // make the change copy the whole row list: O(rows) per key).
+        guard let (change, name) = currentCellChange(to: value) else { return }
+        record(change)
+        say("\(name) \(done) (pending: s saves, u undoes)")
+    }
+
+    /// The update that sets the current cell to `value`, and the column's name; `nil` (and why, in the message)
+    /// when it is refused or changes nothing.
+    private mutating func currentCellChange(to value: JSONValue) -> (Change, String)? {
+        if let refusal = editRefusal {
+            fail(refusal)
+            return nil
+        }
+        guard let table, let key = currentKey, let values = currentRow else {
+            fail("no record here")
+            return nil
+        }
+        if isCurrentRowDeleted {
+            fail("record \(ValueText.display(key)) is deleted (pending); u undoes that")
+            return nil
+        }
         let name = table.schema.columns[column].name
         if let problem = check(value, column: column, exceptKey: key) {
-            return fail(problem.description + "; nothing changed")
+            fail(problem.description + "; nothing changed")
+            return nil
         }
         let old = values[column]
-        if value == old { return say("\(name) unchanged (it is already \(ValueText.display(value, width: 30)))") }
-        record(Change(.update(key: key, column: column, old: old, new: value), in: table))
-        say("\(name) \(done) (pending: s saves, u undoes)")
+        if value == old {
+            say("\(name) unchanged (it is already \(ValueText.display(value, width: 30)))")
+            return nil
+        }
+        return (Change(.update(key: key, column: column, old: old, new: value), in: table), name)
     }
 
     // MARK: - Copy and paste

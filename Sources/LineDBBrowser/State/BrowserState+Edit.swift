@@ -47,30 +47,43 @@ extension BrowserState {
             let what = "\(KeyName.symbol(key)) is not an editing key: Enter accepts, Esc drops the edit, Ctrl-N null"
             if let refusal = edit.refusal { fail("\(refusal) — \(what)") } else { say("editing \(name): \(what)") }
         case .accept:
-            guard let table, let r = table.rowIndex(forKey: edit.key) else {
-                mode = .normal
-                return
-            }
-            let column = table.schema.columns[edit.column]
-            let old = table.rows[r][edit.column]
-            let value: JSONValue
-            switch ValueText.parse(edit.editor, for: column) {
-            case .failure(let error):
-                edit.refusal = error.description
-                mode = .edit(edit)
-                return fail(error.description)
-            case .success(let v): value = v
-            }
-            if let problem = check(value, column: edit.column, exceptKey: edit.key) {
-                edit.refusal = problem.description
-                mode = .edit(edit)
-                return fail(problem.description)
-            }
-            mode = .normal
-            if value == old { return say("\(column.name) unchanged") }
-            record(Change(.update(key: edit.key, column: edit.column, old: old, new: value), in: table))
-            say("\(column.name) changed (pending: s saves, u undoes)")
+            // Made by a function of its own: no copy of the table is alive when the change is recorded.
+            guard let (change, name) = acceptedChange(&edit) else { return }
+            record(change)
+            say("\(name) changed (pending: s saves, u undoes)")
         }
+    }
+
+    /// Enter in the cell editor: the update it makes and the column's name, or `nil` when there is none (refused:
+    /// the editor stays open with the reason; unchanged; the record gone), the mode and the message set.
+    private mutating func acceptedChange(_ edit: inout CellEdit) -> (Change, String)? {
+        guard let table, let r = table.rowIndex(forKey: edit.key) else {
+            mode = .normal
+            return nil
+        }
+        let column = table.schema.columns[edit.column]
+        let old = table.rows[r][edit.column]
+        let value: JSONValue
+        switch ValueText.parse(edit.editor, for: column) {
+        case .failure(let error):
+            edit.refusal = error.description
+            mode = .edit(edit)
+            fail(error.description)
+            return nil
+        case .success(let v): value = v
+        }
+        if let problem = check(value, column: edit.column, exceptKey: edit.key) {
+            edit.refusal = problem.description
+            mode = .edit(edit)
+            fail(problem.description)
+            return nil
+        }
+        mode = .normal
+        if value == old {
+            say("\(column.name) unchanged")
+            return nil
+        }
+        return (Change(.update(key: edit.key, column: edit.column, old: old, new: value), in: table), column.name)
     }
 
     /// The engine's rules for one value: NOT NULL, and UNIQUE/primary key against the rows as they will be
@@ -102,7 +115,18 @@ extension BrowserState {
         let key = currentKey
         pending.append(change)
         redoStack = []
-        table?.apply(change)
+        if var data = table {
+            // Taken out and put back: the rows have one owner while they change (through the optional with its
+            // observer, the whole row list was copied at every change: O(rows)).
+            table = nil
+            data.apply(change)
+            table = data
+        }
+        if case .update(_, let c, _, _) = change.kind, c != table?.keyColumn, filters.isEmpty, sort?.column != c {
+            // A value changed in place: every row keeps its place in the rows and in the view (no filter could drop
+            // it, the sort does not look at it), so the view stands as it is (rebuilding it costs O(rows)).
+            return
+        }
         var keep = key
         if case .update(let k, let c, _, let new) = change.kind, c == table?.keyColumn, k == key { keep = new }
         if case .insert(let row) = change.kind, let pk = table?.keyColumn { keep = row[pk] }
@@ -195,14 +219,14 @@ extension BrowserState {
     mutating func undo() {
         let moved = Self.moveLastGroup(from: &pending, to: &redoStack)
         guard let change = moved.first else { return say("nothing to undo") }
-        replayPending(focusing: change)
+        if !moveInPlace(moved, undoing: true) { replayPending(focusing: change) }
         say("undone: " + moved.map(\.summary).joined(separator: "; "))
     }
 
     mutating func redo() {
         let moved = Self.moveLastGroup(from: &redoStack, to: &pending)
         guard let change = moved.first else { return say("nothing to redo") }
-        replayPending(focusing: change)
+        if !moveInPlace(moved, undoing: false) { replayPending(focusing: change) }
         say("redone: " + moved.map(\.summary).joined(separator: "; "))
     }
 

@@ -85,60 +85,75 @@ extension BrowserState {
     /// Turns the edited JSON of record `key` into pending updates; returns why nothing changed, or `nil` when it
     /// went through (the message then says what changed).
     private mutating func applyRecordEdit(key: JSONValue, text edited: String) -> String? {
+        // The updates are worked out by a function of their own: no copy of the table is alive while they are
+        // recorded (one would make each change copy the whole row list).
+        let updates: [(column: Int, old: JSONValue, new: JSONValue)]
+        switch recordEditUpdates(key: key, text: edited) {
+        case .failure(let refusal): return refusal.description
+        case .success(let found): updates = found
+        }
+        let shown = ValueText.display(key)
+        if updates.isEmpty {
+            say("record \(shown) unchanged")
+            return nil
+        }
+        lastChangeGroup += 1
+        for update in updates {
+            guard var change = self.table.map({ Change(.update(key: key, column: update.column, old: update.old,
+                                                                new: update.new), in: $0) }) else { break }
+            change.group = updates.count > 1 ? lastChangeGroup : nil
+            record(change)
+        }
+        let names = updates.compactMap { table?.schema.columns[$0.column].name }.joined(separator: ", ")
+        say("record \(shown): \(names) changed (pending: s saves, u undoes)")
+        return nil
+    }
+
+    /// The updates the edited JSON of record `key` makes, the key last; or why nothing changes.
+    private func recordEditUpdates(key: JSONValue, text edited: String)
+        -> Result<[(column: Int, old: JSONValue, new: JSONValue)], BrowserError>
+    {
         let shown = ValueText.display(key)
         guard let table, let r = table.rowIndex(forKey: key) else {
-            return "record \(shown) is no longer in the table; nothing changed"
+            return .failure(.message("record \(shown) is no longer in the table; nothing changed"))
         }
         let parsed: JSONValue
         do {
             parsed = try JSONParser.parse(edited)
         } catch {
-            return "record \(shown) not changed: invalid JSON: \(error)"
+            return .failure(.message("record \(shown) not changed: invalid JSON: \(error)"))
         }
         guard case .object(let object) = parsed else {
-            return "record \(shown) not changed: the file must hold one JSON object"
+            return .failure(.message("record \(shown) not changed: the file must hold one JSON object"))
         }
         let columns = table.schema.columns
         if let unknown = object.keys.first(where: { name in !columns.contains { String.exactlyEqual($0.name, name) } }) {
-            return "\(unknown): no such column in \(table.name); record \(shown) not changed"
+            return .failure(.message("\(unknown): no such column in \(table.name); record \(shown) not changed"))
         }
         var updates: [(column: Int, old: JSONValue, new: JSONValue)] = []
         for (i, column) in columns.enumerated() {
             guard let value = object[column.name] else {
-                return "\(column.name): missing from the edited record; record \(shown) not changed"
+                return .failure(.message("\(column.name): missing from the edited record; record \(shown) not changed"))
             }
             var typed = JSONValue.null
             if !value.isNull {
                 guard let normalized = column.type.normalize(value) else {
                     let reason = "\(ValueText.json(value)) is not \(ValueText.expectation(column.type))"
-                    return BrowserError.refused(column: column.name, reason: reason).description
-                        + "; record \(shown) not changed"
+                    return .failure(.message(BrowserError.refused(column: column.name, reason: reason).description
+                        + "; record \(shown) not changed"))
                 }
                 typed = normalized
             }
             let old = table.rows[r][i]
             if typed == old { continue }
             if let problem = check(typed, column: i, exceptKey: key) {
-                return problem.description + "; record \(shown) not changed"
+                return .failure(.message(problem.description + "; record \(shown) not changed"))
             }
             updates.append((i, old, typed))
-        }
-        if updates.isEmpty {
-            say("record \(shown) unchanged")
-            return nil
         }
         // The other columns first, while the record still has its old key; the key last.
         let pk = table.keyColumn
         updates.sort { ($0.column == pk ? 1 : 0) < ($1.column == pk ? 1 : 0) }
-        lastChangeGroup += 1
-        for update in updates {
-            guard let current = self.table else { break }
-            var change = Change(.update(key: key, column: update.column, old: update.old, new: update.new), in: current)
-            change.group = updates.count > 1 ? lastChangeGroup : nil
-            record(change)
-        }
-        let names = updates.map { columns[$0.column].name }.joined(separator: ", ")
-        say("record \(shown): \(names) changed (pending: s saves, u undoes)")
-        return nil
+        return .success(updates)
     }
 }
