@@ -41,6 +41,8 @@ struct BenchOptions {
     var browser = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
     var sheets = false
+    /// `--selection`: only the browser's row selection and bulk edits on the big table (issue 14; also in --browser).
+    var selection = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -66,6 +68,8 @@ struct BenchOptions {
           --keep       leave the databases there afterwards
           --browser    only the terminal browser on the big table: first frame, RSS, per-key latency, search,
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
+          --selection  only the browser's selection and bulk edits on the big table: t * ~ U b d, u, Esc (in this
+                       process; also part of --browser; the database of --browser, reused the same way)
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
@@ -113,6 +117,7 @@ struct BenchOptions {
             case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
+            case "--selection": o.selection = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -31,8 +31,10 @@ if options.typed {
         try bench.typedVsDynamic()
     }
 }
-if options.browser || options.sheets {
-    Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
+if options.browser || options.sheets || options.selection {
+    Benchmark.runMode(options) { bench in
+        if options.sheets { try bench.sheets() } else if options.selection { try bench.selection() } else { try bench.browser() }
+    }
 }
 
 do {

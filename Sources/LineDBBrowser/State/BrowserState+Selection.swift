@@ -74,6 +74,8 @@ public struct SelectionJob: Sendable {
         var applied = 0
         var applying = false
         var data: TableData?
+        /// Whether the selection was empty when the job started (Esc then simply empties it again).
+        var startedEmpty = false
     }
 
     init(kind: Kind, input: [Int], matcher: SearchMatcher?, group: Int) {
@@ -228,10 +230,19 @@ extension BrowserState {
 
     // MARK: - The job
 
-    /// Starts `job` (replacing none: the keys that start one wait while work runs) and does its first slice.
+    /// Starts `job` (replacing none: the keys that start one wait while work runs) and does its first slice (a
+    /// small one: the key's frame comes first).
     mutating func startSelectionJob(_ job: SelectionJob) {
+        job.work.startedEmpty = selection.isEmpty
+        switch job.kind {
+        case .set, .delete:
+            // (No growth of the list while it is made: a step that copies half a million changes at once.)
+            job.work.changes.reserveCapacity(selection.count)
+        case .select, .invert:
+            selection.reserve(job.input.count)
+        }
         selectionJob = job
-        if stepSelectionJob(budget: 20_000) { finishSelectionJob() }
+        if stepSelectionJob(budget: 4_000) { finishSelectionJob() }
     }
 
     /// Does about `budget` units of work (a cell tested, a row read, a change applied); returns whether the job
@@ -244,9 +255,6 @@ extension BrowserState {
         let work = job.work
         let width = max(1, data.schema.columns.count)
         let selection = self.selection
-        if work.next == 0 && !work.applying, job.kind == .select || job.kind == .invert {
-            selection.reserve(job.input.count)
-        }
         switch job.kind {
         case .select:
             let end = min(job.input.count, work.next + max(1, job.matcher == nil ? budget : budget / width))
@@ -354,8 +362,12 @@ extension BrowserState {
     mutating func cancelSelectionJob() {
         guard let job = selectionJob else { return }
         selectionJob = nil
-        for key in job.added { selection.remove(key) }
-        for key in job.removed { selection.insert(key) }
+        if job.work.startedEmpty && job.work.removed.isEmpty {
+            selection = RowSelection()  // (at once, whatever the number of keys added)
+        } else {
+            for key in job.added { selection.remove(key) }
+            for key in job.removed { selection.insert(key) }
+        }
         job.work.data = nil  // (the changes applied so far were applied to the job's copy of the table only)
         job.work.changes = []
         switch job.kind {
