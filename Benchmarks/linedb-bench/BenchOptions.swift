@@ -47,6 +47,8 @@ struct BenchOptions {
     var view = false
     /// `--palette`: only the browser's command palette, WAL pane cursor and mouse on the big table (issue 14).
     var palette = false
+    /// `--selection`: only the browser's row selection and bulk edits on the big table (issue 14; also in --browser).
+    var selection = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
@@ -76,6 +78,8 @@ struct BenchOptions {
           --keep       leave the databases there afterwards
           --browser    only the terminal browser on the big table: first frame, RSS, per-key latency, search,
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
+          --selection  only the browser's selection and bulk edits on the big table: t * ~ U b d, u, Esc (in this
+                       process; also part of --browser; the database of --browser, reused the same way)
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
           --edit-keys  only the browser's editing keys on the big table (Delete, u, y, P, Y, A, Ctrl-N Enter)
@@ -133,6 +137,7 @@ struct BenchOptions {
             case "--palette": o.palette = true
             case "--type-ahead": o.typeAhead = true
             case "--type-ahead-child": o.typeAheadChild = value()
+            case "--selection": o.selection = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -6,6 +6,16 @@ import LineDBBrowser
 /// deleting them; undo of a bulk set; Esc during `*` and `b`. Each from the key to the frame that shows it done, the
 /// longest time between two frames while it runs, and `j` pressed while it runs (in this process, as `--sheets`).
 extension Benchmark {
+    /// `--selection`: the database of `--browser` (built or reused), then ``selectionRuns()``.
+    func selection() throws {
+        try prepareBrowserDB()
+        try selectionRuns()
+        if !options.keep {
+            removeTree(browserDB)
+            removeSQLite(browserSQLite)
+        }
+    }
+
     func selectionRuns() throws {
         report.section("Browser selection and bulk edits on \(grouped(Double(n))) records (issue 14)")
         MallocTuning.apply()

@@ -36,8 +36,10 @@ if options.typed {
 if options.editKeys { Benchmark.runMode(options) { try $0.editKeys() } }
 if options.view { Benchmark.runMode(options) { try $0.viewKeys() } }
 if options.palette { Benchmark.runMode(options) { try $0.palette() } }
-if options.browser || options.sheets {
-    Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
+if options.browser || options.sheets || options.selection {
+    Benchmark.runMode(options) { bench in
+        if options.sheets { try bench.sheets() } else if options.selection { try bench.selection() } else { try bench.browser() }
+    }
 }
 
 do {

@@ -133,7 +133,7 @@ struct BulkEditTests {
         }
         let job = try #require(d.state.selectionJob)
         #expect(job.applied > 0 && job.applied < job.changes.count)
-        #expect(d.state.table!.rows != before, "part of it is applied")
+        #expect(d.state.table!.rows == before, "applied to the job's copy: the table shown is unchanged until the end")
         _ = d.state.handle(.escape, context: d.source)
         #expect(d.state.selectionJob == nil && d.state.pending.isEmpty && d.state.table!.rows == before)
         #expect(d.state.redoStack.isEmpty == false, "the undone set is still there to redo")

@@ -154,3 +154,17 @@ struct SearchModesTests {
         _ = d.lines  // renders with the highlight
     }
 }
+
+@Suite("Browser search text shown safely")
+struct SearchTextShownTests {
+    @Test("A search text with control and bidi characters shows them visibly in the status line and messages")
+    func hostileSearchText() throws {
+        var d = Driver(try Fixture.memory(studentCount: 20))
+        d.press(.enter, .character("/"))
+        d.state.type(Array("zz\u{1B}[31m\u{202E}"))
+        d.press(.enter)
+        #expect(d.state.messageIsError && d.state.message.hasPrefix("no match for \"zz"))
+        #expect(!d.state.message.contains("\u{1B}") && !d.state.message.contains("\u{202E}"), "\(d.state.message)")
+        #expect(!d.status.contains("\u{1B}") && !d.status.contains("\u{202E}"))
+    }
+}

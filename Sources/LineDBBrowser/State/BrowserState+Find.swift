@@ -118,7 +118,7 @@ extension BrowserState {
                 searchMatches = 0
                 counter = nil
             }
-            fail("no match for \"\(pattern.text)\"\(searchInfo.scopeNote(of: pattern, names: names))")
+            fail("no match for \(BrowserState.quoted(pattern.text))\(searchInfo.scopeNote(of: pattern, names: names))")
         case (_, .sheet(let rows)):
             openSheet(for: done.goal, rows: rows)
         default:
@@ -134,6 +134,6 @@ extension BrowserState {
         searchInfo.generation = done.generation
         searchInfo.rank = done.rank
         searchInfo.rankAt = done.rank == nil ? nil : done.target
-        if message.hasPrefix("\"\(done.search)\": ") && !messageIsError { sayMatches() }
+        if message.hasPrefix(BrowserState.quoted(done.search) + ": ") && !messageIsError { sayMatches() }
     }
 }

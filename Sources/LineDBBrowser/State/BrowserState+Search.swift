@@ -112,16 +112,21 @@ extension BrowserState {
         sayMatches()
     }
 
+    /// The search text as messages quote it: control and bidi characters visible, a long (pasted) text cut.
+    static func quoted(_ search: String) -> String {
+        "\"" + VisibleText.escaped(String(search.prefix(200))) + "\""
+    }
+
     /// "\"text\": match 3 of 12" (and "search wrapped to the top"), or "counting…" while the count runs.
     mutating func sayMatches() {
-        guard let search else { return }
+        guard let search = search.map(BrowserState.quoted) else { return }
         let wrapped = searchInfo.note.map { " (\($0))" } ?? ""
         if counter != nil {
-            say("\"\(search)\": counting the matches…" + wrapped)
+            say("\(search): counting the matches…" + wrapped)
         } else if let k = searchInfo.rank {
-            say("\"\(search)\": match \(k) of \(searchInfo.cells)" + wrapped)
+            say("\(search): match \(k) of \(searchInfo.cells)" + wrapped)
         } else {
-            say("\"\(search)\": \(searchInfo.cells) match\(searchInfo.cells == 1 ? "" : "es")" + wrapped)
+            say("\(search): \(searchInfo.cells) match\(searchInfo.cells == 1 ? "" : "es")" + wrapped)
         }
     }
 
@@ -129,7 +134,7 @@ extension BrowserState {
     var searchStatus: String? {
         guard let search, let table else { return nil }
         let names = table.schema.columns.map(\.name)
-        var head = "/" + search
+        var head = "/" + VisibleText.escaped(String(search.prefix(200)))
         if searchInfo.isRegex { head += " (regex)" }
         if let c = searchInfo.column, c < names.count { head += " in " + VisibleText.escaped(names[c]) }
         if let counter, counter.search == search {

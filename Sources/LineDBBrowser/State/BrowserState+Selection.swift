@@ -2,12 +2,40 @@ import LineDB
 
 /// The selected rows of the open table, by key (by row position in a table without a primary key), so that they
 /// stay selected through sorts and filters.
+///
+/// The keys live in an object that copies of the state share (as a ``ViewTask``'s work does): the app keeps a copy
+/// of the state between frames, and a set that were a value would be copied whole (a million keys) at the first
+/// change after every frame. A new selection is a new object (``init()``); changes go through ``insert(_:)`` and
+/// ``remove(_:)``.
 public struct RowSelection: Sendable {
-    public internal(set) var keys: Set<JSONValue> = []
+    private final class Store: @unchecked Sendable {
+        var keys: Set<JSONValue> = []
+    }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
-    public func contains(_ key: JSONValue) -> Bool { !keys.isEmpty && keys.contains(key) }
+    private let store = Store()
+
+    /// No row selected.
+    public init() {}
+
+    /// The keys of the selected rows.
+    public var keys: Set<JSONValue> { store.keys }
+    public var count: Int { store.keys.count }
+    public var isEmpty: Bool { store.keys.isEmpty }
+    public func contains(_ key: JSONValue) -> Bool { !store.keys.isEmpty && store.keys.contains(key) }
+
+    /// Selects `key`; returns whether it was not selected before.
+    @discardableResult
+    func insert(_ key: JSONValue) -> Bool { store.keys.insert(key).inserted }
+
+    /// Unselects `key`; returns whether it was selected.
+    @discardableResult
+    func remove(_ key: JSONValue) -> Bool { store.keys.remove(key) != nil }
+
+    /// Makes room for `more` keys at once (no growth step during the slices of a big selection), when that does not
+    /// mean moving many keys now.
+    func reserve(_ more: Int) {
+        if store.keys.count < 100_000 { store.keys.reserveCapacity(store.keys.count + more) }
+    }
 }
 
 /// Work over many rows for the selection, in slices between key reads (as ``ViewTask``): selecting the rows that
@@ -32,14 +60,37 @@ public struct SelectionJob: Sendable {
     let matcher: SearchMatcher?
     /// The undo group of a bulk edit's changes.
     let group: Int
-    var next = 0
-    /// Keys this job selected and unselected so far (what Esc gives back).
-    var added: [JSONValue] = []
-    var removed: [JSONValue] = []
-    /// A bulk edit's changes, made in the first phase; the second applies them (``applied`` so far).
-    var changes: [Change] = []
-    var applied = 0
-    var applying = false
+    /// The work in progress, shared by copies of the job (as ``ViewTask``'s: no copy of its arrays per frame).
+    let work = Work()
+
+    final class Work: @unchecked Sendable {
+        var next = 0
+        /// Keys this job selected and unselected so far (what Esc gives back).
+        var added: [JSONValue] = []
+        var removed: [JSONValue] = []
+        /// A bulk edit's changes, made in the first phase; the second applies them (``applied`` so far) to a copy
+        /// of the table, which replaces the state's once all are applied (Esc drops it: nothing half-done).
+        var changes: [Change] = []
+        var applied = 0
+        var applying = false
+        var data: TableData?
+        /// Whether the selection was empty when the job started (Esc then simply empties it again).
+        var startedEmpty = false
+    }
+
+    init(kind: Kind, input: [Int], matcher: SearchMatcher?, group: Int) {
+        self.kind = kind
+        self.input = input
+        self.matcher = matcher
+        self.group = group
+    }
+
+    var next: Int { work.next }
+    var added: [JSONValue] { work.added }
+    var removed: [JSONValue] { work.removed }
+    var changes: [Change] { work.changes }
+    var applied: Int { work.applied }
+    var applying: Bool { work.applying }
 
     /// What the status line says it is doing.
     public var label: String {
@@ -69,7 +120,7 @@ extension BrowserState {
     mutating func toggleSelect() {
         guard let table, row < view.count else { return say("no row to select") }
         let key = table.key(ofRow: view[row])
-        if selection.keys.remove(key) == nil { selection.keys.insert(key) }
+        if !selection.remove(key) { selection.insert(key) }
         if row < view.count - 1 { row += 1 }
         saySelection()
     }
@@ -179,85 +230,100 @@ extension BrowserState {
 
     // MARK: - The job
 
-    /// Starts `job` (replacing none: the keys that start one wait while work runs) and does its first slice.
+    /// Starts `job` (replacing none: the keys that start one wait while work runs) and does its first slice (a
+    /// small one: the key's frame comes first).
     mutating func startSelectionJob(_ job: SelectionJob) {
+        job.work.startedEmpty = selection.isEmpty
+        switch job.kind {
+        case .set, .delete:
+            // (No growth of the list while it is made: a step that copies half a million changes at once.)
+            job.work.changes.reserveCapacity(selection.count)
+        case .select, .invert:
+            selection.reserve(job.input.count)
+        }
         selectionJob = job
-        if stepSelectionJob(budget: 20_000) { finishSelectionJob() }
+        if stepSelectionJob(budget: 4_000) { finishSelectionJob() }
     }
 
     /// Does about `budget` units of work (a cell tested, a row read, a change applied); returns whether the job
     /// is done.
     mutating func stepSelectionJob(budget: Int) -> Bool {
-        guard var job = selectionJob, var data = table else {
+        guard let job = selectionJob, let data = table else {
             selectionJob = nil
             return true
         }
-        selectionJob = nil  // (taken out while it changes: no copy of its arrays)
-        defer { selectionJob = job }
+        let work = job.work
         let width = max(1, data.schema.columns.count)
+        let selection = self.selection
         switch job.kind {
         case .select:
-            let end = min(job.input.count, job.next + max(1, job.matcher == nil ? budget : budget / width))
-            for k in job.next..<end {
+            let end = min(job.input.count, work.next + max(1, job.matcher == nil ? budget : budget / width))
+            for k in work.next..<end {
                 let p = job.input[k]
                 if let matcher = job.matcher, !matcher.matches(row: data.rows[p]) { continue }
                 let key = data.key(ofRow: p)
-                if selection.keys.insert(key).inserted { job.added.append(key) }
+                if selection.insert(key) { work.added.append(key) }
             }
-            job.next = end
-            return job.next >= job.input.count
+            work.next = end
+            return work.next >= job.input.count
         case .invert:
-            let end = min(job.input.count, job.next + max(1, budget))
-            for k in job.next..<end {
+            let end = min(job.input.count, work.next + max(1, budget))
+            for k in work.next..<end {
                 let key = data.key(ofRow: job.input[k])
-                if selection.keys.remove(key) != nil {
-                    job.removed.append(key)
+                if selection.remove(key) {
+                    work.removed.append(key)
                 } else {
-                    selection.keys.insert(key)
-                    job.added.append(key)
+                    selection.insert(key)
+                    work.added.append(key)
                 }
             }
-            job.next = end
-            return job.next >= job.input.count
+            work.next = end
+            return work.next >= job.input.count
         case .set(let c, let value):
-            if !job.applying {
-                let end = min(job.input.count, job.next + max(1, budget))
-                for k in job.next..<end {
+            if !work.applying {
+                let end = min(job.input.count, work.next + max(1, budget))
+                let names = data.schema.columns.map(\.name)
+                let pk = data.keyColumn ?? 0
+                for k in work.next..<end {
                     let p = job.input[k]
                     let key = data.key(ofRow: p)
                     guard selection.contains(key), !data.isDeleted(row: p) else { continue }
                     let old = data.rows[p][c]
                     if old == value { continue }
-                    var change = Change(.update(key: key, column: c, old: old, new: value), in: data)
+                    var change = Change(table: data.name, kind: .update(key: key, column: c, old: old, new: value),
+                                        columns: names, keyColumn: pk)
                     change.group = job.group
-                    job.changes.append(change)
+                    work.changes.append(change)
                 }
-                job.next = end
-                job.applying = job.next >= job.input.count
+                work.next = end
+                work.applying = work.next >= job.input.count
                 return false
             }
         case .delete:
-            if !job.applying {
-                let end = min(job.input.count, job.next + max(1, budget))
-                for k in job.next..<end {
+            if !work.applying {
+                let end = min(job.input.count, work.next + max(1, budget))
+                let names = data.schema.columns.map(\.name)
+                let pk = data.keyColumn ?? 0
+                for k in work.next..<end {
                     let p = job.input[k]
                     guard selection.contains(data.key(ofRow: p)), !data.isDeleted(row: p) else { continue }
-                    var change = Change(.delete(row: data.rows[p]), in: data)
+                    var change = Change(table: data.name, kind: .delete(row: data.rows[p]), columns: names,
+                                        keyColumn: pk)
                     change.group = job.group
-                    job.changes.append(change)
+                    work.changes.append(change)
                 }
-                job.next = end
-                job.applying = job.next >= job.input.count
+                work.next = end
+                work.applying = work.next >= job.input.count
                 return false
             }
         }
-        // Applying a bulk edit's changes to the open table (each by its key), a slice at a time.
-        table = nil  // (the rows have one owner while they change: no copy)
-        let end = min(job.changes.count, job.applied + max(1, budget / 4))
-        for k in job.applied..<end { data.apply(job.changes[k]) }
-        job.applied = end
-        table = data
-        return job.applied >= job.changes.count
+        // Applying a bulk edit's changes, a slice at a time, to the job's own copy of the table (copied once, at
+        // its first change; the state's table, shown meanwhile, is replaced once all are applied).
+        if work.data == nil { work.data = data }
+        let end = min(work.changes.count, work.applied + max(1, budget / 4))
+        for k in work.applied..<end { work.data!.apply(work.changes[k]) }
+        work.applied = end
+        return work.applied >= work.changes.count
     }
 
     /// The job is done: a bulk edit's changes join the pending list as one undo step.
@@ -273,6 +339,8 @@ extension BrowserState {
             say("selection inverted in the view: \(selection.count) row\(selection.count == 1 ? "" : "s") selected")
         case .set(let c, let value):
             let n = job.changes.count
+            if let data = job.work.data { table = data }
+            job.work.data = nil
             if pending.isEmpty { pending = job.changes } else { pending += job.changes }
             if n > 0 { redoStack = [] }
             let name = table?.schema.columns[c].name ?? ""
@@ -280,6 +348,8 @@ extension BrowserState {
                 : "\(name) set to \(ValueText.json(value)) in \(n) record\(n == 1 ? "" : "s") (pending: s saves, u undoes them all)")
         case .delete:
             let n = job.changes.count
+            if let data = job.work.data { table = data }
+            job.work.data = nil
             if pending.isEmpty { pending = job.changes } else { pending += job.changes }
             if n > 0 { redoStack = [] }
             selection = RowSelection()
@@ -292,16 +362,14 @@ extension BrowserState {
     mutating func cancelSelectionJob() {
         guard let job = selectionJob else { return }
         selectionJob = nil
-        for key in job.added { selection.keys.remove(key) }
-        for key in job.removed { selection.keys.insert(key) }
-        if job.applied > 0, var data = table {
-            // Some changes were applied to the rows: rebuilt from the saved rows and the pending list.
-            let key = currentKey
-            table = nil
-            data.replay(pending)
-            table = data
-            recomputeView(keeping: key)
+        if job.work.startedEmpty && job.work.removed.isEmpty {
+            selection = RowSelection()  // (at once, whatever the number of keys added)
+        } else {
+            for key in job.added { selection.remove(key) }
+            for key in job.removed { selection.insert(key) }
         }
+        job.work.data = nil  // (the changes applied so far were applied to the job's copy of the table only)
+        job.work.changes = []
         switch job.kind {
         case .select, .invert: say("\(job.label) cancelled: the selection is as it was")
         case .set, .delete: say("\(job.label) cancelled: nothing changed")
