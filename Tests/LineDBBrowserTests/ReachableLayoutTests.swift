@@ -272,3 +272,36 @@ struct ReachableLayoutTests {
         #expect(d.lines == before)
     }
 }
+
+@Suite("Hostile text in the status area and the recent messages")
+struct HostileStatusTests {
+    @Test("control characters, bidi overrides, wide and combining characters and 1 MB in a message: visible glyphs, in their lines")
+    func hostileMessages() throws {
+        let hostile = [
+            "line1\nline2\ttab\r\u{7}bell", "\u{202E}reversed\u{202C} after", "李雷韩梅梅😀 e\u{301} wide",
+            String(repeating: "x", count: 1_000_000), "\u{200B}\u{FEFF}zero width",
+        ]
+        for (rows, columns) in ReachableLayoutTests.sizes {
+            var d = Driver(try Fixture.memory(), rows: rows, columns: columns)
+            d.press(.enter)
+            let gridHeight = d.state.layout.grid.height
+            for text in hostile {
+                d.state.fail("refused: " + text)
+                let grid = d.grid
+                #expect(grid.rows == rows && d.lines.count == rows)
+                #expect(d.state.layout.grid.height >= gridHeight - 2)
+                #expect(d.status.contains("student  row 1 of 10"), "\(d.status)")
+                let area = d.statusArea
+                #expect(area.contains("refused:"))
+                if text.hasPrefix("line1") { #expect(area.contains("line1↵line2⇥tab␍·bell"), "\(area)") }
+                if text.hasPrefix("\u{202E}") { #expect(area.contains("·reversed· after") && !area.contains("\u{202E}")) }
+                if text.hasPrefix("\u{200B}") { #expect(area.contains("··zero width")) }
+            }
+            d.press(.control("p"), .character("g"))  // the oldest at the top (the 1 MB one takes pages)
+            let shown = d.lines.joined(separator: "\n")
+            #expect(shown.contains("line1↵line2⇥tab␍·bell") && !shown.contains("\u{202E}"), "\(shown)")
+            #expect(d.lines.allSatisfy { DisplayWidth.of($0) == columns })
+            #expect(d.state.messageLog.allSatisfy { $0.text.unicodeScalars.count <= BrowserState.loggedMessageLimit + 1 })
+        }
+    }
+}
