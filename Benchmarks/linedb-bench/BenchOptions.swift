@@ -41,6 +41,8 @@ struct BenchOptions {
     var browser = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
     var sheets = false
+    /// `--layout`: the panes, messages and help keys of issue 14 section A on a big table built in memory.
+    var layout = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -68,6 +70,7 @@ struct BenchOptions {
                        filter, sort (reuses DIR/linedb-browser-N when it is there; kept with --keep)
           --sheets     only the browser's sheets on the big table: F frequency and I describe sheets, Esc back,
                        Esc during one (in this process; the database of --browser, reused the same way)
+          --layout     only the browser's pane, message and help keys at 80x24, 120x40, 200x60 (in memory)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -113,6 +116,7 @@ struct BenchOptions {
             case "--profile-filter": o.profileFilter = value()
             case "--browser": o.browser = true
             case "--sheets": o.sheets = true
+            case "--layout": o.layout = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

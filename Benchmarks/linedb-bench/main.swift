@@ -31,6 +31,7 @@ if options.typed {
         try bench.typedVsDynamic()
     }
 }
+if options.layout { LayoutBench.run(records: options.records) }
 if options.browser || options.sheets {
     Benchmark.runMode(options) { bench in if options.sheets { try bench.sheets() } else { try bench.browser() } }
 }
