@@ -305,3 +305,44 @@ struct HostileStatusTests {
         }
     }
 }
+
+@Suite("Focus after a resize")
+struct FocusAfterResizeTests {
+    /// A terminal whose size changes when it gives a `.resize` key; `nil` in the script: no key typed ahead.
+    final class ResizingTerminal: Terminal {
+        var size: (rows: Int, columns: Int)
+        var frames: [ScreenGrid] = []
+        var script: [(Key?, (rows: Int, columns: Int)?)]
+
+        init(rows: Int, columns: Int, script: [(Key?, (rows: Int, columns: Int)?)]) {
+            size = (rows, columns)
+            self.script = script
+        }
+
+        func draw(_ grid: ScreenGrid) { frames.append(grid) }
+
+        func nextKey(timeoutMilliseconds: Int) -> Key? {
+            guard !script.isEmpty else { return .control("c") }
+            let (key, newSize) = script.removeFirst()
+            if let newSize { size = newSize }
+            return key
+        }
+
+        func apply(_ theme: Theme) {}
+    }
+
+    @Test("a resize that leaves the focused pane out gives the focus to the grid, which shows the marker")
+    func focusFollowsResize() throws {
+        let app = BrowserApp(database: try Fixture.memory())
+        // At 200x60 the schema pane gets the focus (Enter, Tab); then the terminal shrinks to 80x24.
+        let terminal = ResizingTerminal(rows: 60, columns: 200, script: [
+            (.enter, nil), (.tab, nil), (nil, nil), (.resize, (24, 80)), (nil, nil),
+        ])
+        #expect(try app.run(on: terminal) == .quit)
+        let wide = try #require(terminal.frames.first { $0.columns == 200 && $0.lines[0].contains("▶ Schema") })
+        #expect(wide.lines[0].contains("▶ Schema: student"))
+        let narrow = try #require(terminal.frames.last)
+        #expect(narrow.columns == 80 && app.state?.focus == .grid)
+        #expect(narrow.lines[0].contains("│▶ student: 10 records"), "\(narrow.lines[0])")
+    }
+}
