@@ -346,3 +346,44 @@ struct FocusAfterResizeTests {
         #expect(narrow.lines[0].contains("│▶ student: 10 records"), "\(narrow.lines[0])")
     }
 }
+
+@Suite("The grid's right edge")
+struct GridEdgeTests {
+    @Test("no empty stub column or ││ at the grid's right edge, at any width from 80 to 200 columns")
+    func noStub() throws {
+        let db = Database.inMemory()
+        try db.createTable(TableSchema("t", columns: [
+            Column("id", .int, primaryKey: true), Column("name", .str), Column("email", .str), Column("gpa", .float),
+            Column("active", .bool), Column("enrolled", .datetime), Column("birthday", .date),
+        ]))
+        for i in 0..<30 {
+            var record = Record()
+            record["name"] = .string("name \(i) 李雷")
+            record["email"] = .string("student\(i)@example.edu")
+            record["gpa"] = .double(Double(i) / 10)
+            record["active"] = .bool(i % 2 == 0)
+            record["enrolled"] = .string("2021-05-22T15:33:56")
+            record["birthday"] = .string("2001-02-03")
+            try db.insert("t", record)
+        }
+        for columns in 80...200 {
+            var d = Driver(db, rows: 40, columns: columns)
+            d.press(.enter)
+            let r = d.state.layout.grid
+            let grid = d.grid
+            for row in r.row + 1..<r.row + 6 {
+                let line = grid.lines[row]
+                // Between the grid's last separator and its right edge: content, or a stretch too wide to be a column.
+                let edge = r.column + r.width  // the next pane's separator, or the screen's edge
+                #expect(!line.contains("││"), "\(columns): \(line)")
+                let bars = displayColumns(of: "│", row: row, in: grid).filter { $0 >= r.column && $0 < edge }
+                if let last = bars.last, last < edge - 1 {
+                    let gap = edge - 1 - last
+                    let blank = (last + 1..<edge).allSatisfy { grid[row, $0].text == " " }
+                    #expect(gap > GridGeometry.sliver || !blank,
+                            "\(columns) columns: an empty stub of \(gap) after the last column: \(line)")
+                }
+            }
+        }
+    }
+}

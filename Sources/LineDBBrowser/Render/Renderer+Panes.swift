@@ -74,7 +74,9 @@ extension Renderer {
                          (hint([.query], "SQL"), 5)]
             }
             text = fitting(parts.compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
-        case .help, .messages: text = "Esc close  ↑↓ PgUp PgDn scroll"
+        case .help, .messages:
+            let scrolls = overlayLineCount(state) > overlayPage(state)
+            text = scrolls ? "Esc close  ↑↓ PgUp PgDn scroll" : "Esc close"
         case .preview: text = "Esc close"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
