@@ -49,6 +49,8 @@ struct BenchOptions {
     var palette = false
     /// `--selection`: only the browser's row selection and bulk edits on the big table (issue 14; also in --browser).
     var selection = false
+    /// `--layout`: the panes, messages and help keys of issue 14 section A on a big table built in memory.
+    var layout = false
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
@@ -87,6 +89,7 @@ struct BenchOptions {
           --palette    only the browser's command palette, WAL pane cursor and mouse clicks: each key to its frame
           --type-ahead only keys typed at 30/s during a sort, a filter and a search: each key's latency, all
                        applied in order (also part of --browser; the database of --browser, reused the same way)
+          --layout     only the browser's pane, message and help keys at 80x24, 120x40, 200x60 (in memory)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -138,6 +141,7 @@ struct BenchOptions {
             case "--type-ahead": o.typeAhead = true
             case "--type-ahead-child": o.typeAheadChild = value()
             case "--selection": o.selection = true
+            case "--layout": o.layout = true
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -33,6 +33,7 @@ if options.typed {
         try bench.typedVsDynamic()
     }
 }
+if options.layout { LayoutBench.run(records: options.records) }
 if options.editKeys { Benchmark.runMode(options) { try $0.editKeys() } }
 if options.view { Benchmark.runMode(options) { try $0.viewKeys() } }
 if options.palette { Benchmark.runMode(options) { try $0.palette() } }

@@ -272,3 +272,118 @@ struct ReachableLayoutTests {
         #expect(d.lines == before)
     }
 }
+
+@Suite("Hostile text in the status area and the recent messages")
+struct HostileStatusTests {
+    @Test("control characters, bidi overrides, wide and combining characters and 1 MB in a message: visible glyphs, in their lines")
+    func hostileMessages() throws {
+        let hostile = [
+            "line1\nline2\ttab\r\u{7}bell", "\u{202E}reversed\u{202C} after", "李雷韩梅梅😀 e\u{301} wide",
+            String(repeating: "x", count: 1_000_000), "\u{200B}\u{FEFF}zero width",
+        ]
+        for (rows, columns) in ReachableLayoutTests.sizes {
+            var d = Driver(try Fixture.memory(), rows: rows, columns: columns)
+            d.press(.enter)
+            let gridHeight = d.state.layout.grid.height
+            for text in hostile {
+                d.state.fail("refused: " + text)
+                let grid = d.grid
+                #expect(grid.rows == rows && d.lines.count == rows)
+                #expect(d.state.layout.grid.height >= gridHeight - 2)
+                #expect(d.status.contains("student  row 1 of 10"), "\(d.status)")
+                let area = d.statusArea
+                #expect(area.contains("refused:"))
+                if text.hasPrefix("line1") { #expect(area.contains("line1↵line2⇥tab␍·bell"), "\(area)") }
+                if text.hasPrefix("\u{202E}") { #expect(area.contains("·reversed· after") && !area.contains("\u{202E}")) }
+                if text.hasPrefix("\u{200B}") { #expect(area.contains("··zero width")) }
+            }
+            d.press(.control("p"), .character("g"))  // the oldest at the top (the 1 MB one takes pages)
+            let shown = d.lines.joined(separator: "\n")
+            #expect(shown.contains("line1↵line2⇥tab␍·bell") && !shown.contains("\u{202E}"), "\(shown)")
+            #expect(d.lines.allSatisfy { DisplayWidth.of($0) == columns })
+            #expect(d.state.messageLog.allSatisfy { $0.text.unicodeScalars.count <= BrowserState.loggedMessageLimit + 1 })
+        }
+    }
+}
+
+@Suite("Focus after a resize")
+struct FocusAfterResizeTests {
+    /// A terminal whose size changes when it gives a `.resize` key; `nil` in the script: no key typed ahead.
+    final class ResizingTerminal: Terminal {
+        var size: (rows: Int, columns: Int)
+        var frames: [ScreenGrid] = []
+        var script: [(Key?, (rows: Int, columns: Int)?)]
+
+        init(rows: Int, columns: Int, script: [(Key?, (rows: Int, columns: Int)?)]) {
+            size = (rows, columns)
+            self.script = script
+        }
+
+        func draw(_ grid: ScreenGrid) { frames.append(grid) }
+
+        func nextKey(timeoutMilliseconds: Int) -> Key? {
+            guard !script.isEmpty else { return .control("c") }
+            let (key, newSize) = script.removeFirst()
+            if let newSize { size = newSize }
+            return key
+        }
+
+        func apply(_ theme: Theme) {}
+    }
+
+    @Test("a resize that leaves the focused pane out gives the focus to the grid, which shows the marker")
+    func focusFollowsResize() throws {
+        let app = BrowserApp(database: try Fixture.memory())
+        // At 200x60 the schema pane gets the focus (Enter, Tab); then the terminal shrinks to 80x24.
+        let terminal = ResizingTerminal(rows: 60, columns: 200, script: [
+            (.enter, nil), (.tab, nil), (nil, nil), (.resize, (24, 80)), (nil, nil),
+        ])
+        #expect(try app.run(on: terminal) == .quit)
+        let wide = try #require(terminal.frames.first { $0.columns == 200 && $0.lines[0].contains("▶ Schema") })
+        #expect(wide.lines[0].contains("▶ Schema: student"))
+        let narrow = try #require(terminal.frames.last)
+        #expect(narrow.columns == 80 && app.state?.focus == .grid)
+        #expect(narrow.lines[0].contains("│▶ student: 10 records"), "\(narrow.lines[0])")
+    }
+}
+
+@Suite("The grid's right edge")
+struct GridEdgeTests {
+    @Test("no empty stub column or ││ at the grid's right edge, at any width from 80 to 200 columns")
+    func noStub() throws {
+        let db = Database.inMemory()
+        try db.createTable(TableSchema("t", columns: [
+            Column("id", .int, primaryKey: true), Column("name", .str), Column("email", .str), Column("gpa", .float),
+            Column("active", .bool), Column("enrolled", .datetime), Column("birthday", .date),
+        ]))
+        for i in 0..<30 {
+            var record = Record()
+            record["name"] = .string("name \(i) 李雷")
+            record["email"] = .string("student\(i)@example.edu")
+            record["gpa"] = .double(Double(i) / 10)
+            record["active"] = .bool(i % 2 == 0)
+            record["enrolled"] = .string("2021-05-22T15:33:56")
+            record["birthday"] = .string("2001-02-03")
+            try db.insert("t", record)
+        }
+        for columns in 80...200 {
+            var d = Driver(db, rows: 40, columns: columns)
+            d.press(.enter)
+            let r = d.state.layout.grid
+            let grid = d.grid
+            for row in r.row + 1..<r.row + 6 {
+                let line = grid.lines[row]
+                // Between the grid's last separator and its right edge: content, or a stretch too wide to be a column.
+                let edge = r.column + r.width  // the next pane's separator, or the screen's edge
+                #expect(!line.contains("││"), "\(columns): \(line)")
+                let bars = displayColumns(of: "│", row: row, in: grid).filter { $0 >= r.column && $0 < edge }
+                if let last = bars.last, last < edge - 1 {
+                    let gap = edge - 1 - last
+                    let blank = (last + 1..<edge).allSatisfy { grid[row, $0].text == " " }
+                    #expect(gap > GridGeometry.sliver || !blank,
+                            "\(columns) columns: an empty stub of \(gap) after the last column: \(line)")
+                }
+            }
+        }
+    }
+}

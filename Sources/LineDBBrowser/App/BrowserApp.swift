@@ -183,6 +183,7 @@ public final class BrowserApp {
     func draw(_ state: inout BrowserState, on terminal: Terminal) {
         let size = terminal.size
         state.viewport = (size.rows, size.columns)
+        state.keepFocusOnScreen()
         state.scrollToCursor()
         terminal.draw(Renderer.render(state))
     }

@@ -41,6 +41,14 @@ struct GridGeometry {
                 index: c, x: x + 1, width: min(w, room), fits: w <= room, isPinned: c == table.keyColumn))
             x += w + 3
         }
+        // A sliver left at the right edge (less than a column needs) goes to the last column: no empty stub
+        // column after it, and no separator of its own beside the next pane's (`││`).
+        if let last = columns.last, last.fits {
+            // Blank columns after the last column's separator.
+            let room = width - last.x - 1
+            let gap = room - last.width - 1
+            if gap >= 0 && gap <= GridGeometry.sliver { columns[columns.count - 1].width = room }
+        }
     }
 
     /// The width column `c` gets when none was set by hand: its header (up to 16 columns; its sort mark too) and the
@@ -59,6 +67,9 @@ struct GridGeometry {
         }
         return w
     }
+
+    /// The most blank columns at the right edge that are given to the last column rather than left empty.
+    static let sliver = 8
 
     /// `name* type` for the primary key, `name type` otherwise.
     static func headerText(_ column: Column) -> (name: String, type: String) {

@@ -90,7 +90,9 @@ extension Renderer {
             }
             let takeOver = [(hint([.takeOver], "take over as writer"), 0)]  // shown once the writer has exited
             text = fitting((takeOver + parts).compactMap { text, rank in text.map { ($0, rank) } }, width: r.width - 1)
-        case .help, .messages: text = "Esc close  ↑↓ PgUp PgDn scroll"
+        case .help, .messages:
+            let scrolls = overlayLineCount(state) > overlayPage(state)
+            text = scrolls ? "Esc close  ↑↓ PgUp PgDn scroll" : "Esc close"
         case .preview: text = "Esc close"
         case .walEntry: text = "↑↓ PgUp PgDn scroll  o open its record in the grid  Esc back"
         case .prompt(let prompt):

@@ -62,6 +62,11 @@ extension BrowserState {
     /// The status area's height for the current message (see ``StatusLine``).
     var statusLines: Int { StatusLine(self).height(width: viewport.columns) }
 
+    /// After a resize: the focus leaves a pane the new size left out (for the grid).
+    mutating func keepFocusOnScreen() {
+        if !isShown(focus) { focus = .grid }
+    }
+
     // MARK: - Scrolling overlays
 
     /// Opens the recent messages (Ctrl-P), the newest at the bottom.
