@@ -204,6 +204,44 @@ struct TypeAheadTests {
         #expect(e.state.message == "query cancelled; 1 key typed ahead dropped")
     }
 
+    @Test("q during any work: with nothing waiting it stops the work and quits at once; behind a waiting key it waits",
+          arguments: starts.map(\.name))
+    func quitDuringEveryWork(_ work: String) throws {
+        let start = try #require(Self.starts.first { $0.name == work }).keys
+        var d = try students()
+        typeAhead(&d, start + [.character("q")])
+        #expect(d.effects.contains(.quit) && d.state.task == nil)
+
+        var e = try students()
+        typeAhead(&e, start + [.character("n"), .character("q")])
+        #expect(!e.effects.contains(.quit) && e.state.typeAhead.count == 2)
+        settle(&e)
+        #expect(e.effects.contains(.quit))
+    }
+
+    @Test("the waiting keys stay visible on a narrow status line, and a 1x1 screen while keys wait draws without a crash")
+    func waitingOnNarrowScreens() throws {
+        var d = try students()
+        typeAhead(&d, [.character("]"), .character("n"), .character("j"), .character("j")])
+        for columns in [200, 80, 60] {
+            d.state.viewport = (24, columns)
+            // (The status line, or the lines above it that a long message takes, joined.)
+            let area = d.lines.suffix(4).map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined()
+            #expect(showsWaiting(area, 3), "\(columns): \(area)")
+        }
+        #expect(Renderer.busyText(work: "sorting", amount: "45%", waiting: 3, width: 80)
+                == "sorting… 45% · 3 keys waiting  (Esc cancels)")
+        #expect(Renderer.busyText(work: "sorting", amount: "45%", waiting: 1, width: 29) == "sorting… 45% · 1 key waiting")
+        #expect(Renderer.busyText(work: "sorting", amount: "45%", waiting: 3, width: 12) == "3 waiting")
+        d.state.viewport = (1, 1)
+        #expect(d.lines.count == 1)
+        d.state.viewport = (24, 80)
+        d.state.scrollToCursor()
+        #expect(showsWaiting(d.lines.suffix(4).joined(), 3))
+        settle(&d)
+        #expect(d.state.typeAhead.isEmpty && d.state.row == 2)
+    }
+
     @Test("Esc with nothing waiting cancels the work only; Esc in a prompt opened ahead closes the prompt only")
     func escapeWithNothingWaiting() throws {
         var d = try students()

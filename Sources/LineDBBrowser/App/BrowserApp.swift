@@ -31,7 +31,7 @@ public final class BrowserApp {
     /// How long a search, filter or sort works between two looks at the keyboard (ms).
     public var sliceMilliseconds = 8
     /// Units of work (rows, cells, keys) between two looks at the clock while a task runs.
-    var workChunk = 20_000
+    var workChunk = 5_000
     /// The most keys handled before a frame is drawn.
     var maxKeysPerFrame = 1024
 
