@@ -1,3 +1,4 @@
+import Dispatch
 import LineDB
 
 /// A save or checkpoint that runs in the background (``BrowserApp`` gives it a thread of its own): what it writes,
@@ -233,15 +234,33 @@ extension BrowserState {
             baseIsStale = true
             return
         }
+        var before = table
+        commitSavedRows(changes)
+        // The table as it was (at 1M rows, a million arrays to release) is freed on another thread, not in this frame.
+        let box = ReleaseBox(before)
+        before = nil
+        DispatchQueue.global(qos: .utility).async { box.value = nil }
+    }
+
+    private mutating func commitSavedRows(_ changes: [Change]) {
         guard let old = table else { return }
         let mine = changes.filter { String.exactlyEqual($0.table, old.name) }
         if mine.isEmpty { return }
-        var saved = TableData(schema: old.schema, rows: old.baseRows, nextAutoKey: old.nextAutoKey)
-        saved.replay(mine)
-        var rows = saved.rows
-        if !saved.deletedKeys.isEmpty, let pk = saved.keyColumn {
-            rows.removeAll { saved.deletedKeys.contains($0[pk]) }
+        let pendingHere = pending.contains { String.exactlyEqual($0.table, old.name) }
+        var rows: [[JSONValue]]
+        var deleted: Set<JSONValue>
+        if pendingHere {
+            // Edits made during the save: the saved rows are the rows before it with the saved changes applied.
+            var saved = TableData(schema: old.schema, rows: old.baseRows, nextAutoKey: old.nextAutoKey)
+            saved.replay(mine)
+            rows = saved.rows
+            deleted = saved.deletedKeys
+        } else {
+            // What the grid shows is what was saved: its rows are the saved rows as they are (nothing copied).
+            rows = old.rows
+            deleted = old.deletedKeys
         }
+        if !deleted.isEmpty, let pk = old.keyColumn { rows.removeAll { deleted.contains($0[pk]) } }
         var next = old.nextAutoKey
         if let n = next, let pk = old.keyColumn {
             // The engine never gives out a key at or below one it stored.
@@ -252,7 +271,7 @@ extension BrowserState {
             }
         }
         var data = TableData(schema: old.schema, rows: rows, nextAutoKey: next)
-        data.replay(pending)
+        if pendingHere { data.replay(pending) }
         let running = task
         let runningCounter = counter
         let key = currentKey
@@ -291,4 +310,10 @@ extension BrowserState {
             recomputeView(keeping: key)
         }
     }
+}
+
+/// Holds a value until another thread lets it go (so that freeing a big table does not stall a frame).
+private final class ReleaseBox: @unchecked Sendable {
+    var value: TableData?
+    init(_ value: TableData?) { self.value = value }
 }
