@@ -110,8 +110,8 @@ extension BrowserState {
             let copy = keyMap.names(for: .copyCell, limit: 1)
             return fail("nothing copied yet: \(copy) copies a cell")
         }
-        guard let table else { return }
-        let column = table.schema.columns[self.column]
+        // (No copy of the table kept here: the change would copy its whole row list.)
+        guard let column = table?.schema.columns[self.column] else { return }
         switch ValueText.parse(text, for: column) {
         case .failure(let error): fail(error.description + "; nothing pasted")
         case .success(let value): setCurrentCell(to: value, saying: "pasted")
@@ -124,11 +124,27 @@ extension BrowserState {
     /// added at once under the next key; otherwise, or when a UNIQUE value would repeat, the add form opens with
     /// the copy, on the field to change.
     mutating func duplicateRecord() {
-        if let refusal = editRefusal { return fail(refusal) }
-        guard let table, let pk = table.keyColumn, let key = currentKey, var values = currentRow else {
-            return fail("no record to duplicate")
+        // Worked out by a function of its own: no copy of the table is alive when the insert is recorded.
+        guard let (insert, message) = duplicateChange() else { return }
+        record(insert)
+        focus = .grid
+        say(message)
+    }
+
+    /// The insert `A` makes at once and what to say, or `nil` when it opens the form (or is refused).
+    private mutating func duplicateChange() -> (Change, String)? {
+        if let refusal = editRefusal {
+            fail(refusal)
+            return nil
         }
-        if isCurrentRowDeleted { return fail("record \(ValueText.display(key)) is deleted (pending); u undoes that") }
+        guard let table, let pk = table.keyColumn, let key = currentKey, var values = currentRow else {
+            fail("no record to duplicate")
+            return nil
+        }
+        if isCurrentRowDeleted {
+            fail("record \(ValueText.display(key)) is deleted (pending); u undoes that")
+            return nil
+        }
         let shown = ValueText.display(key, width: 30)
         let columns = table.schema.columns
         values[pk] = table.nextKey ?? .null
@@ -137,9 +153,8 @@ extension BrowserState {
             if let reason = check(values[c], column: c, exceptKey: nil) { problem = (c, reason) }
         }
         guard let (field, reason) = problem.map({ ($0.field, $0.reason) }) else {
-            record(Change(.insert(row: values), in: table))
-            focus = .grid
-            return say("record \(shown) duplicated as \(ValueText.display(values[pk])) (pending: s saves, u undoes)")
+            return (Change(.insert(row: values), in: table),
+                    "record \(shown) duplicated as \(ValueText.display(values[pk])) (pending: s saves, u undoes)")
         }
         var fields = columns.enumerated().map { c, column in ValueText.editor(for: values[c], type: column.type) }
         fields[field].cursor = fields[field].text.count
@@ -149,5 +164,6 @@ extension BrowserState {
         } else {
             fail(reason.description + ": change it for the copy, then Enter (Esc cancels)")
         }
+        return nil
     }
 }

@@ -98,6 +98,14 @@ extension BrowserState {
         }
         guard column.unique || column.primaryKey else { return nil }
         let pk = table.keyColumn
+        if c == pk, let r = table.rowIndex(forKey: value) {
+            // The key column: the rows are in key order, so the record holding the key is found by binary search
+            // (a deleted record's key stays taken until the save).
+            if let exceptKey, table.rows[r][c] == exceptKey { return nil }
+            return .refused(column: column.name, reason: "\(ValueText.json(value)) is already used (record "
+                + "\(ValueText.display(table.rows[r][c]))); primary key")
+        }
+        if c == pk { return nil }
         for row in table.rows where JSONValue.compare(row[c], value) == 0 {
             if let pk, let exceptKey, row[pk] == exceptKey { continue }
             // A row deleted by a pending change frees its UNIQUE values (the delete is written first); its key
