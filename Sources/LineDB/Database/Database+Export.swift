@@ -12,7 +12,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl
     /// CSV with a header row of column names.
     case csv
-    /// Tab-separated values: CSV's rules (``CSVCodec``) with a tab between fields; a field holding a tab, a quote
+    /// Tab-separated values: CSV's rules (`CSVCodec`) with a tab between fields; a field holding a tab, a quote
     /// or a line break is quoted. Export only.
     case tsv
     /// A Markdown (GitHub) table: a header row, a `---` row, one row per record; `|` is escaped as `\|`, `\` as
@@ -57,7 +57,7 @@ extension Database {
     ///   empty field, the empty string `""`, `json` values compact JSON text); fields the schema does not know are not
     ///   exported.
     /// - ``ExportFormat/tsv``: as CSV, with tabs between the fields.
-    /// - ``ExportFormat/markdown``: a Markdown table (``MarkdownTable``).
+    /// - ``ExportFormat/markdown``: a Markdown table (`MarkdownTable`: `|` and `\\` escaped, line breaks as `<br>`).
     ///
     /// The file's directory must exist: a missing one is an error naming it, and nothing is created. A symbolic
     /// link at `path` is refused too (the file replaces what is at `path`; it never writes through a link). The records are taken at one instant (under the database's lock);

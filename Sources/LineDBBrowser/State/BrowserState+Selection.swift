@@ -319,7 +319,15 @@ extension BrowserState {
         }
         // Applying a bulk edit's changes, a slice at a time, to the job's own copy of the table (copied once, at
         // its first change; the state's table, shown meanwhile, is replaced once all are applied).
-        if work.data == nil { work.data = data }
+        if work.data == nil {
+            work.data = data
+            // (Room for every change's mark at once: no rehash of a million entries in one step.)
+            if case .set = job.kind {
+                work.data!.pendingCells.reserveCapacity(data.pendingCells.count + work.changes.count)
+            } else {
+                work.data!.deletedKeys.reserveCapacity(data.deletedKeys.count + work.changes.count)
+            }
+        }
         let end = min(work.changes.count, work.applied + max(1, budget / 4))
         for k in work.applied..<end { work.data!.apply(work.changes[k]) }
         work.applied = end
