@@ -32,6 +32,21 @@ struct ExportViewTests {
         #expect(export.schema.columns.map(\.name) == ["id", "name", "email", "gpa", "born"])
     }
 
+    @Test("The view export leaves out hidden columns and keeps the columns' order on screen")
+    func exportHidesColumns() throws {
+        var d = Driver(try Fixture.memory(studentCount: 5), columns: 140)
+        d.press(.enter, .character("l"), .character("l"))  // email
+        d.press(.character("-"))  // email hidden
+        d.press(.character("l"), .character("H"))  // gpa moved left of name
+        d.press(.character("x"), .character("v"))
+        #expect(d.hints.contains("4 columns"), "\(d.hints)")
+        d.press(.character("c"), .enter)
+        guard case .exportSheet(let export)? = d.effects.last else { Issue.record("no view export"); return }
+        #expect(export.schema.columns.map(\.name) == ["id", "gpa", "name", "born"])
+        let table = try #require(d.state.table)
+        #expect(export.rows.first == [table.rows[0][0], table.rows[0][3], table.rows[0][1], table.rows[0][4]])
+    }
+
     @Test("With rows selected, the view export holds only the selected rows of the view, and no deleted row")
     func exportSelectedRows() throws {
         var d = Driver(try Fixture.memory(studentCount: 20), columns: 140)

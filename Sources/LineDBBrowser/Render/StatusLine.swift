@@ -18,7 +18,8 @@ struct StatusLine {
     /// The most lines a message takes.
     static let messageLines = 2
 
-    init(_ state: BrowserState) {
+    /// - Parameter width: the screen's width: the position leaves out its least needed parts to fit it.
+    init(_ state: BrowserState, width: Int) {
         messagesKey = state.keyMap.keys(for: .messages).first.map(KeyName.symbol)
         if case .prompt = state.mode, state.messageIsError, !state.message.isEmpty {
             info = ""
@@ -26,7 +27,7 @@ struct StatusLine {
             style = .error
             return
         }
-        info = StatusLine.position(state)
+        info = StatusLine.position(state, width: width)
         if let task = state.task {
             // A running search, filter or sort says how far it is instead of the last message.
             message = Renderer.busyText(work: task.label, amount: Renderer.percent(task.progress),
@@ -48,28 +49,40 @@ struct StatusLine {
     }
 
     /// " testdb │ student  row 3 of 10 (filtered from 20) │ name: str │ RW │ 2 pending │ /ali: match 1 of 3".
-    static func position(_ state: BrowserState) -> String {
-        var parts = [" \(state.databaseName)"]
+    ///
+    /// When that is wider than `width`, the parts that matter least give way first: the database's name, then the
+    /// column's name and type, then RW/RO; the table and row, the pending count, a save running and the search
+    /// stay (the search is cut last, with "…").
+    static func position(_ state: BrowserState, width: Int = .max) -> String {
+        // (text, rank): the higher the rank, the sooner the part gives way.
+        var parts: [(String, Int)] = [(" \(state.databaseName)", 3)]
         if let table = state.table {
             // On a sheet: which one (and how many are stacked), in place of the table's name.
             let stack = state.sheets.count > 1 ? "\(state.sheets.count) sheets: " : ""
             var position = "\(state.sheet.map { stack + $0.label } ?? table.name)"
                 + "  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
             if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
-            parts.append(position)
+            parts.append((position, 0))
             let columns = table.schema.columns
             if state.column < columns.count {
                 let column = columns[state.column]
-                parts.append(DisplayWidth.clip(sanitized(column.name), to: 24) + ": " + column.type.rawValue)
+                parts.append((DisplayWidth.clip(sanitized(column.name), to: 24) + ": " + column.type.rawValue, 2))
             }
         }
-        parts.append(state.isReadOnly ? "RO" : "RW")
-        if !state.pending.isEmpty { parts.append("\(state.pending.count) pending") }
-        if let saving = state.savingStatus { parts.append(saving) }
+        parts.append((state.isReadOnly ? "RO" : "RW", 1))
+        if !state.pending.isEmpty { parts.append(("\(state.pending.count) pending", 0)) }
+        if let saving = state.savingStatus { parts.append((saving, 0)) }
         if let search = state.searchStatus {
-            parts.append(DisplayWidth.clip(sanitized(search), to: 60))  // (a pasted search may be long)
+            parts.append((DisplayWidth.clip(sanitized(search), to: 60), 0))  // (a pasted search may be long)
         }
-        return parts.joined(separator: " │ ")
+        func joined() -> String {
+            let text = parts.map(\.0).joined(separator: " │ ")
+            return text.hasPrefix(" ") ? text : " " + text
+        }
+        for rank in [3, 2, 1] where DisplayWidth.of(joined()) > width {
+            parts.removeAll { $0.1 == rank }
+        }
+        return joined()
     }
 
     /// What the area shows at `width`: the message beside the position (one line), or the message's own lines.
@@ -151,7 +164,7 @@ struct StatusLine {
 
 extension Renderer {
     static func drawStatus(_ state: BrowserState, in r: Rect, on grid: inout ScreenGrid) {
-        let status = StatusLine(state)
+        let status = StatusLine(state, width: r.width)
         let (beside, message) = status.lines(width: r.width)
         // The message's own lines first; the position stays on the last line of the area, where it always is.
         var y = r.row

@@ -29,10 +29,10 @@ extension BrowserState {
         mode = .confirm(.exportFormat)
     }
 
-    /// The columns a view export writes, in order. (Hook for hidden columns: every column until the view can hide
-    /// some; then the visible ones, in their order on screen.)
+    /// The columns a view export writes: the ones shown, in their order on screen (hidden columns left out).
     var exportColumns: [Int] {
-        Array(table?.schema.columns.indices ?? 0..<0)
+        guard table != nil else { return [] }
+        return displayColumns
     }
 
     /// The rows a view export writes, as positions in the table's rows: the view's, in its order, only the

@@ -60,7 +60,7 @@ extension BrowserState {
     }
 
     /// The status area's height for the current message (see ``StatusLine``).
-    var statusLines: Int { StatusLine(self).height(width: viewport.columns) }
+    var statusLines: Int { StatusLine(self, width: viewport.columns).height(width: viewport.columns) }
 
     /// After a resize: the focus leaves a pane the new size left out (for the grid).
     mutating func keepFocusOnScreen() {
