@@ -151,9 +151,11 @@ extension BrowserApp {
         guard let outcome = waitingMilliseconds > 0 ? job.wait(milliseconds: waitingMilliseconds) : job.state.outcome
         else {
             let elapsed = ContinuousClock.now - job.started
-            let ms = Int(elapsed.components.seconds * 1000) + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let ms = Int(elapsed.components.seconds * 1000)
+                + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
             // (The engine's progress is read without its lock: the save holds that.)
-            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms, fraction: database.saveProgress?.fraction)
+            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms,
+                                 fraction: database.saveProgress?.fraction)
             return false
         }
         backgroundSave = nil
