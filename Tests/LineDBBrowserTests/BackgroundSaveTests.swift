@@ -313,4 +313,36 @@ struct BackgroundSaveTests {
         d.state.saveProgressed(phase: "records", elapsedMilliseconds: 2_100, fraction: 0.4)
         #expect(d.state.savingStatus == "saving 3 (records 40%) 2.1 s +save +quit")
     }
+
+    @Test("during a save, keys that need the database say they wait for it and change nothing; moves and search work")
+    func keysThatWaitForTheSave() throws {
+        var d = Driver(try Fixture.memory())
+        d.press(.enter, .right, .character("e"), .control("u"))
+        d.type("Ada")
+        d.press(.enter)
+        guard case .save(let changes, _)? = d.state.handle(.character("s"), context: d.source).first else {
+            Issue.record("no save effect")
+            return
+        }
+        d.state.saveStarted(.save(changes: changes), phase: "WAL")
+        for key in [Key.character("x"), .character(":")] {
+            d.press(key)
+            #expect(d.state.mode == .normal && d.state.messageIsError)
+            #expect(d.state.message.hasSuffix("waits for the save to end (saving…; the grid, search and moves work meanwhile)"))
+        }
+        d.press(.left, .left)  // to the key column, then to the tables pane
+        #expect(d.state.focus == .tables)
+        d.press(.down, .enter)  // teacher: another table
+        #expect(d.state.message.hasPrefix("opening teacher waits for the save"))
+        #expect(d.state.table?.name == "student")
+        d.press(.up, .enter)  // the open table itself: no database needed
+        #expect(d.state.focus == .grid && !d.state.messageIsError)
+        d.press(.down, .down)
+        #expect(d.state.row == 2)
+        d.press(.character("/"))
+        d.type("Zo")
+        d.press(.enter)
+        #expect(d.state.search == "Zo" && d.state.row == 2)
+        #expect(d.state.saving != nil && d.state.pending.isEmpty)
+    }
 }

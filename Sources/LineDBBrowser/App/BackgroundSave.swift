@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import Foundation
 import LineDB
@@ -22,6 +25,11 @@ final class BackgroundSave: Sendable {
     init(_ kind: SaveJob.Kind, database: Database) {
         report = Mutex(Report(phase: BackgroundSave.firstPhase(of: kind)))
         let thread = Thread { [self] in
+            #if canImport(Glibc)
+            // Behind the keys: the thread that draws frames comes first when both want a core (nice 10; on Linux the
+            // nice value is per thread, and 0 names the calling one).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
             let outcome = BackgroundSave.run(kind, on: database) { phase in self.report.withLock { $0.phase = phase } }
             report.withLock { $0.outcome = outcome }
             finished.signal()
@@ -143,9 +151,11 @@ extension BrowserApp {
         guard let outcome = waitingMilliseconds > 0 ? job.wait(milliseconds: waitingMilliseconds) : job.state.outcome
         else {
             let elapsed = ContinuousClock.now - job.started
-            let ms = Int(elapsed.components.seconds * 1000) + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let ms = Int(elapsed.components.seconds * 1000)
+                + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
             // (The engine's progress is read without its lock: the save holds that.)
-            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms, fraction: database.saveProgress?.fraction)
+            state.saveProgressed(phase: job.state.phase, elapsedMilliseconds: ms,
+                                 fraction: database.saveProgress?.fraction)
             return false
         }
         backgroundSave = nil

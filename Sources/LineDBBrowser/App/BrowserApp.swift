@@ -94,14 +94,16 @@ public final class BrowserApp {
             // While a search, filter or sort runs, only look for keys; otherwise wait for one.
             // (While a save runs in the background, the wait is short: its progress and end show at once.)
             let asked = ContinuousClock.now
-            let next = terminal.nextKey(
-                timeoutMilliseconds: state.isWorking ? 0 : backgroundSave != nil ? min(100, tickMilliseconds) : tickMilliseconds)
+            let wait = backgroundSave != nil ? min(100, tickMilliseconds) : tickMilliseconds
+            let next = terminal.nextKey(timeoutMilliseconds: state.isWorking ? 0 : wait)
             if let signal = terminal.pendingTermination() { return terminated(by: signal, state: &state) }
-            // A save in the background: its progress and its end (a terminal that answered at once waits a little;
-            // the end of its input is not seen until the save is done and drawn).
+            // A save in the background: its progress and its end (a terminal that answered at once, with no task to
+            // run, waits a little; the end of its input is not seen until the save is done and drawn).
             if backgroundSave != nil { idle = 0 }
-            if pollBackgroundSave(&state, terminal: terminal, waitingMilliseconds:
-                next == nil && ContinuousClock.now - asked < .milliseconds(5) ? 20 : 0) { return .quit }
+            let answeredAtOnce = next == nil && !state.isWorking && ContinuousClock.now - asked < .milliseconds(5)
+            if pollBackgroundSave(&state, terminal: terminal, waitingMilliseconds: answeredAtOnce ? 20 : 0) {
+                return .quit
+            }
             guard let first = next else {
                 if state.isWorking {
                     state.work(until: .now + .milliseconds(sliceMilliseconds), chunk: workChunk)

@@ -183,7 +183,8 @@ extension BrowserState {
             pending = changes + pending
             worked = false
             fail("not saved, nothing was written: \(error)"
-                 + (job.saveQueued || job.checkpointQueued || job.quitWhenDone ? " (what waited for it was cancelled)" : ""))
+                 + (job.saveQueued || job.checkpointQueued || job.quitWhenDone
+                    ? " (what waited for it was cancelled)" : ""))
         case .checkpointed(let archive):
             tables = context.tableSummaries()
             say("checkpoint done: records files written, " + (archive.map { "WAL archived to wal/\($0)" }
