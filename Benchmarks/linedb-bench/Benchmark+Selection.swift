@@ -63,7 +63,8 @@ extension BrowserProbe {
     static let selectToggle = "t (select the row, move down)"
     static let selectClear = "U (clear a selection of every row)"
     static let selectUndo = "u (undo a bulk set of every row)"
-    static let selectKeys = [selectToggle, selectClear, selectUndo]
+    static let movePending = "j with a million changes pending"
+    static let selectKeys = [selectToggle, selectClear, movePending, selectUndo]
     static let selectAll = "* select every row (no search)"
     static let selectMatches = "* select the rows matching \"\(filter)\""
     static let invertAll = "~ invert the selection (every row)"
@@ -92,6 +93,7 @@ extension BrowserProbe {
                        .key(.character("l"), nil), .key(.character("b"), nil)]
             typed("3.5")
             script.append(.opWithKeys(.enter, bulkSet, keys: 8))
+            script += Array(repeating: .key(.character("j"), movePending), count: 10)
             script.append(.key(.character("u"), selectUndo))
             script += [.key(.character("b"), nil)]
             typed("1.5")
