@@ -139,3 +139,28 @@ struct BulkEditTests {
         #expect(d.state.redoStack.isEmpty == false, "the undone set is still there to redo")
     }
 }
+
+@Suite("Pending changes counted by table")
+struct PendingCountTests {
+    @Test("With thousands of changes pending, each table's count is right after edits, undo, redo and discard")
+    func countsFollowTheList() throws {
+        var d = Driver(try Fixture.memory(studentCount: 3_000), columns: 100)
+        d.press(.enter, .character("*"), .character("l"), .character("l"), .character("l"), .character("b"))
+        d.type("1.5")
+        d.press(.enter)
+        let n = d.state.pending.count
+        #expect(n > 1_000 && d.state.pendingCount(of: "student") == n && d.state.pendingCount(of: "teacher") == 0)
+        d.press(.character("g"), .character("e"), .control("u"))
+        d.type("2.5")
+        d.press(.enter)
+        #expect(d.state.pendingCount(of: "student") == n + 1)
+        d.press(.character("u"))
+        #expect(d.state.pendingCount(of: "student") == n)
+        d.press(.character("u"))
+        #expect(d.state.pendingCount(of: "student") == 0)
+        d.press(.control("r"))
+        #expect(d.state.pendingCount(of: "student") == n)
+        d.press(.character("D"), .character("y"))
+        #expect(d.state.pendingCount(of: "student") == 0)
+    }
+}

@@ -59,6 +59,8 @@ public struct BrowserState: Sendable {
     public internal(set) var selectionJob: SelectionJob?
     /// Whether the export being asked for is of the view as shown (not the whole table as saved).
     var exportsView = false
+    /// The pending changes counted by table, for the Tables pane's frames (``pendingCount(of:)``).
+    let pendingCounts = PendingCounts()
     /// The filters (`f`) of the view, oldest first: each narrows the rows the ones before it kept.
     public internal(set) var filters: [ViewFilter] = []
     /// What evaluates the filters' SQL expressions (``ViewFilter/expression(_:)``); without one they are refused.
@@ -267,7 +269,7 @@ public struct BrowserState: Sendable {
 
     /// How many pending changes concern a table.
     func pendingCount(of table: String) -> Int {
-        pending.reduce(0) { $0 + (String.exactlyEqual($1.table, table) ? 1 : 0) }
+        pendingCounts.count(of: table, in: pending)
     }
 
     // MARK: - WAL tail
