@@ -302,13 +302,13 @@ struct BackgroundSaveTests {
         d.press(.character("s"))
         d.state.quitWhenSaved(discarding: false)
         #expect(d.state.savingStatus == "saving 3 (records) 12.3 s +save +quit")
-        #expect(d.status.contains("│ 1 pending │ saving 3 (records) 12.3 s +"))
+        #expect(d.statusArea.contains("│ 1 pending │ saving 3 (records) 12.3 s +"))
         for (rows, columns) in [(1, 1), (2, 3), (5, 20), (24, 80)] {
             d.state.viewport = (rows, columns)
             let grid = Renderer.render(d.state)
             #expect(grid.lines.count == rows && grid.lines.allSatisfy { DisplayWidth.of($0) <= columns })
         }
-        #expect(d.status.contains("saving 3 (records) 12.3 s"))
+        #expect(d.statusArea.contains("saving 3 (records) 12.3 s"))
         // With the engine's progress (Database.saveProgress): how much of the records file is written.
         d.state.saveProgressed(phase: "records", elapsedMilliseconds: 2_100, fraction: 0.4)
         #expect(d.state.savingStatus == "saving 3 (records 40%) 2.1 s +save +quit")

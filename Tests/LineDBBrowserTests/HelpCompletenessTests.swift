@@ -27,3 +27,16 @@ struct HelpCompletenessTests {
         #expect(String(text[start.upperBound..<stop.lowerBound]) == Renderer.helpMarkdown())
     }
 }
+
+extension HelpCompletenessTests {
+    @Test("the README's config table names every action")
+    func readmeNamesEveryAction() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md").path
+        let text = try String(contentsOfFile: readme, encoding: .utf8)
+        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("| actions | `") })
+        let named = Set(row.dropFirst("| actions | `".count).prefix { $0 != "`" }.split(separator: " ").map(String.init))
+        let all = Set(Action.allCases.map(\.rawValue))
+        #expect(named == all, "missing: \(all.subtracting(named).sorted()); not actions: \(named.subtracting(all).sorted())")
+    }
+}

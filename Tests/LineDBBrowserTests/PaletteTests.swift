@@ -74,9 +74,9 @@ struct PaletteTests {
         d.press(.escape)
         #expect(d.state.mode == .normal && d.state.sort == nil)
         d.press(.character(" "))
-        d.type("sort")
-        #expect(matches(d).count == 2)
-        d.press(.down, .down, .up, .down)  // second line (the last: a second ↓ stays there)
+        d.type("sort-")
+        #expect(Array(matches(d).map(\.name).prefix(2)) == ["sort-ascending", "sort-descending"])
+        d.press(.down, .down, .up)  // second line (down, down, up)
         d.press(.enter)
         #expect(d.state.sort?.descending == true && d.state.sort?.column == 1)
     }

@@ -29,19 +29,19 @@ struct SearchModesTests {
         #expect(d.state.search == "^(bob|carol)" && d.state.searchInfo.isRegex)
         #expect(d.state.row == 5 && d.state.column == 1)
         #expect(d.state.searchInfo.cells == 4)
-        #expect(d.status.contains("match 1 of 4"), "\(d.status)")
+        #expect(d.statusArea.contains("match 1 of 4"), "\(d.statusArea)")
         d.press(.character("n"))
-        #expect(d.state.row == 6 && d.status.contains("match 2 of 4"))
+        #expect(d.state.row == 6 && d.statusArea.contains("match 2 of 4"))
         d.press(.character("n"), .character("n"))
-        #expect(d.state.row == 16 && d.status.contains("match 4 of 4"))
+        #expect(d.state.row == 16 && d.statusArea.contains("match 4 of 4"))
         d.press(.character("n"))
-        #expect(d.state.row == 5 && d.status.contains("match 1 of 4"))
+        #expect(d.state.row == 5 && d.statusArea.contains("match 1 of 4"))
         #expect(d.state.message.contains("search wrapped to the top"), "\(d.state.message)")
         d.press(.character("N"))
-        #expect(d.state.row == 16 && d.status.contains("match 4 of 4"))
+        #expect(d.state.row == 16 && d.statusArea.contains("match 4 of 4"))
         #expect(d.state.message.contains("search wrapped to the bottom"), "\(d.state.message)")
         d.press(.character("N"))
-        #expect(d.state.row == 15 && d.status.contains("match 3 of 4") && !d.state.message.contains("wrapped"))
+        #expect(d.state.row == 15 && d.statusArea.contains("match 3 of 4") && !d.state.message.contains("wrapped"))
         // A plain search of the same text finds nothing: "^" is no character of a name.
         search(&d, "^(bob|carol)", toggles: [.control("r")])
         #expect(!d.state.searchInfo.isRegex && d.state.messageIsError)
@@ -53,10 +53,10 @@ struct SearchModesTests {
         var d = Driver(try Fixture.memory(studentCount: 20))
         d.press(.enter)
         search(&d, "carol")
-        #expect(d.state.row == 6 && d.status.contains("match 1 of 2"))
+        #expect(d.state.row == 6 && d.statusArea.contains("match 1 of 2"))
         d.press(.character("G"))  // last row
         d.press(.character("N"))
-        #expect(d.state.row == 16 && d.status.contains("match 2 of 2"), "\(d.status)")
+        #expect(d.state.row == 16 && d.statusArea.contains("match 2 of 2"), "\(d.statusArea)")
     }
 
     @Test("Ctrl-T limits the search to the cursor's column, named in the label; matches elsewhere are skipped")
@@ -72,7 +72,7 @@ struct SearchModesTests {
         d.press(.enter)
         // s1@, s10@ … s19@: 11 emails hold a "1" (ids and gpas holding one are not looked at).
         #expect(d.state.searchInfo.column == 2 && d.state.searchInfo.cells == 11)
-        #expect(d.status.contains("in email") && d.status.contains("of 11"), "\(d.status)")
+        #expect(d.statusArea.contains("in email") && d.statusArea.contains("of 11"), "\(d.statusArea)")
         var rows: [Int] = []
         for _ in 0..<11 {
             #expect(d.state.column == 2)
@@ -165,6 +165,6 @@ struct SearchTextShownTests {
         d.press(.enter)
         #expect(d.state.messageIsError && d.state.message.hasPrefix("no match for \"zz"))
         #expect(!d.state.message.contains("\u{1B}") && !d.state.message.contains("\u{202E}"), "\(d.state.message)")
-        #expect(!d.status.contains("\u{1B}") && !d.status.contains("\u{202E}"))
+        #expect(!d.statusArea.contains("\u{1B}") && !d.statusArea.contains("\u{202E}"))
     }
 }

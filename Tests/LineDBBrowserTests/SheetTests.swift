@@ -293,7 +293,12 @@ struct SheetTests {
     func help() throws {
         var d = Driver(try Fixture.memory())
         d.press(.character("?"))
-        let screen = d.lines.joined(separator: "\n")
+        // (At 80x24 the help scrolls: its pages, PgDn after PgDn.)
+        var screen = d.lines.joined(separator: "\n")
+        for _ in 0..<8 {
+            d.press(.pageDown)
+            screen += "\n" + d.lines.joined(separator: "\n")
+        }
         for text in ["F I", "frequency / describe", ":", "SQL query → sheet", "stop; close a sheet", "Bksp Ctrl-F"] {
             #expect(screen.contains(text), "help lacks \(text)")
         }

@@ -52,7 +52,7 @@ struct TypeAheadTests {
         #expect(d.state.pending.isEmpty)
         typeAhead(&d, [.enter])
         #expect(d.state.typeAhead.count == 1 && d.state.task != nil)  // Enter waits for the sort
-        #expect(d.status.contains("sorting") && showsWaiting(d.status, 1))
+        #expect(d.statusArea.contains("sorting") && showsWaiting(d.statusArea, 1))
         settle(&d)
         #expect(d.state.sort?.column == 1 && d.state.sort?.descending == true)
         #expect(d.state.search == "Carol 7" && d.state.mode == .normal)
@@ -87,7 +87,7 @@ struct TypeAheadTests {
         #expect(d.state.mode == .prompt(Prompt(purpose: .filter(column: 1), editor: LineEditor("Bob"))))
         typeAhead(&d, [.enter, .character("G")])
         #expect(d.state.typeAhead.keys == [.enter, .character("G")][...])
-        #expect(d.status.contains("sorting") && showsWaiting(d.status, 2))
+        #expect(d.statusArea.contains("sorting") && showsWaiting(d.statusArea, 2))
         settle(&d)
         let table = try #require(d.state.table)
         #expect(d.state.filters == [.column(RowFilter(column: 1, text: "Bob"))])
@@ -148,7 +148,7 @@ struct TypeAheadTests {
         // A key that waits (n: the next match needs the work's result) holds the moves typed after it.
         typeAhead(&d, [.character("n"), .character("j")])
         #expect(d.state.row == row + 2 && d.state.typeAhead.count == 2)
-        #expect(showsWaiting(d.status, 2))
+        #expect(showsWaiting(d.statusArea, 2))
         settle(&d)
         #expect(d.state.typeAhead.isEmpty && !d.state.keysMustWait)
     }
@@ -189,7 +189,7 @@ struct TypeAheadTests {
         typeAhead(&d, [.character("/")] + keys("ol") + [.enter, .character("j")])
         #expect(d.state.mode == .prompt(Prompt(purpose: .search, editor: LineEditor("ol"))))
         #expect(d.state.typeAhead.count == 2 && d.state.sheets.isEmpty)
-        #expect(showsWaiting(d.status, 2) && d.status.contains("running the query"))
+        #expect(showsWaiting(d.statusArea, 2) && d.statusArea.contains("running the query"))
         query.result = .success(QueryResult(columns: ["name"], origins: [nil], types: [.str],
                                             rows: [["Alice"], ["Bob"], ["Carol"], ["Carol 2"]]))
         settle(&d)
