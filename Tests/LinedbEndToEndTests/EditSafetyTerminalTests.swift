@@ -52,12 +52,12 @@ struct EditSafetyTerminalTests {
         try reader.send("Enter")
         try writer.quit()
         let notice = try reader.waitForScreen { s in
-            statusLine(s).contains("the writer has exited") && (s.last ?? "").contains("w take over")
+            statusArea(s).contains("the writer has exited") && (s.last ?? "").contains("w take over")
         }
         #expect(notice.met, "\(shown(notice.screen))")
         try reader.send("w")
         let took = try reader.waitForScreen { s in
-            statusLine(s).contains("│ RW") && statusLine(s).contains("you are the writer now")
+            statusLine(s).contains("│ RW") && statusArea(s).contains("you are the writer now")
         }
         #expect(took.met, "\(shown(took.screen))")
         #expect((took.screen.last ?? "").contains("e edit"), "\(took.screen.last ?? "")")

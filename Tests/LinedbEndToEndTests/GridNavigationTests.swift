@@ -121,7 +121,7 @@ struct GridNavigationTests {
         var cursor = try session.waitForCursor { line, cell in line.contains(" 2 ║") && cell == "PH102" }
         #expect(cursor.met, "the match is not under the cursor: \(String(describing: cursor.cursor))")
         // The status line counts the matches once the search is done.
-        found = try session.waitForScreen { statusLine($0).contains("8 match") }
+        found = try session.waitForScreen { statusLine($0).contains("match 1 of 8") }
         #expect(found.met, "no match count:\n\(shown(found.screen))")
 
         for (key, row, code) in [("n", 10, "PH110"), ("n", 18, "PH118"), ("N", 10, "PH110"), ("N", 2, "PH102"),

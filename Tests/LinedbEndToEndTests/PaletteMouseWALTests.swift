@@ -101,9 +101,9 @@ struct PaletteMouseWALTests {
             scratch, table: "course", arguments: ["--read-only"], width: 80, height: 24, mode: "RO")
         defer { session.stop() }
         try session.send("Tab")
-        let focused = try session.waitForScreen { screen in screen.contains { $0.hasPrefix(" WAL: entry ") } }
+        let focused = try session.waitForScreen { screen in screen.contains { $0.contains("WAL: entry ") } }
         try #require(focused.met, "no WAL position:\n\(shown(focused.screen))")
-        let title = try #require(focused.screen.first { $0.hasPrefix(" WAL: entry ") })
+        let title = try #require(focused.screen.first { $0.contains("WAL: entry ") })
         // " WAL: entry 341 of 341"
         let numbers = title.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         try #require(numbers.count >= 2 && numbers[0] == numbers[1], "\(title)")

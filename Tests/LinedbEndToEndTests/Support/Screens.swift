@@ -9,6 +9,11 @@ func statusLine(_ screen: [String]) -> String {
     screen.count >= 2 ? screen[screen.count - 2] : ""
 }
 
+/// The status line and the lines above it that a long message takes (at most two), as one text.
+func statusArea(_ screen: [String]) -> String {
+    screen.dropLast().suffix(3).joined(separator: "\n")
+}
+
 /// The screen as text, for failure messages.
 func shown(_ screen: [String]) -> String {
     screen.joined(separator: "\n")
