@@ -25,6 +25,9 @@
 #   live.png       read-only, following another process (`linedb insert` fed one record a second) live;
 #                  its WAL times are the clock's, so this one picture changes on every run
 #   narrow.png     the same database in an 80x24 terminal
+#   record.png     (80x24) `v`: the record view of a course, one field a line, its json pretty-printed
+#   palette.png    (80x24) Space: the command palette, "sort" typed
+#   wide.png       (200x60) `F` on student's gpa: the frequency sheet over the table, sorted by two columns first
 #
 # Environment: LINEDB_BIN=path uses that linedb instead of building one; SHOTS_FONT (default "DejaVu Sans Mono")
 # and SHOTS_FONT_SIZE (default 11) choose the xterm font; SHOTS_KEEP=1 keeps the temporary directory.
@@ -79,7 +82,7 @@ for tool in Xvfb xterm import xdotool tmux; do command -v $tool >/dev/null || di
 
 # --- 2. linedb and a copy of the demo database --------------------------------------------------------------
 if [ -n "${LINEDB_BIN:-}" ]; then
-    LINEDB=$LINEDB_BIN
+    LINEDB=$(cd "$(dirname "$LINEDB_BIN")" && pwd)/$(basename "$LINEDB_BIN")  # absolute: the browser runs in another directory
 else
     say "building linedb"
     scratch=${SHOTS_SCRATCH:-$ROOT/.build}
@@ -213,7 +216,7 @@ close edit
 open help 120 32 "$LINEDB" browse "$DB"
 wait_for help "│ RW"
 keys help "?"
-wait_for help "Keys (Esc"
+wait_for help "Esc closes"
 capture help help
 close help
 
@@ -224,6 +227,36 @@ keys narrow Down Down Down Enter
 wait_for narrow "row 1 of"
 capture narrow narrow
 close narrow
+
+# The record view at 80x24: a course (its tags are json), one field a line.
+open record 80 24 "$LINEDB" browse "$DB"
+wait_for record "│ RW"
+keys record Enter Down Down v
+wait_for record "tags"
+capture record record
+close record
+
+# The command palette at 80x24, "sort" typed: every action whose name or summary matches, with its keys.
+open palette 80 24 "$LINEDB" browse "$DB"
+wait_for palette "│ RW"
+keys palette Enter Space
+t send-keys -t palette -l "sort"
+wait_for palette "sort-descending"
+capture palette palette
+close palette
+
+# A wide terminal (200x60): student sorted by gpa then name (the header shows both), then F on gpa: the
+# frequency sheet of the sorted view.
+open wide 200 60 "$LINEDB" browse "$DB"
+wait_for wide "│ RW"
+keys wide Down Down Down Enter Right Right Right "]" 
+wait_for wide "gpa↓"
+keys wide Left Left "{"
+wait_for wide "name↑2"
+keys wide Right Right F
+wait_for wide "percent"
+capture wide wide
+close wide
 
 # Read-only beside a writer: one `linedb insert` process, fed a record a second, holds the writer lock; the
 # browser opens read-only and follows its inserts in the records and the WAL pane.

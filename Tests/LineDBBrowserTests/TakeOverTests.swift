@@ -31,13 +31,14 @@ struct TakeOverTests {
         #expect(records.first == #"{"id":1,"name":"Z","email":"s1@uni.edu","gpa":2.0,"born":"2001-02-01"}"#)
         // What the user saw on the way: the refusal while the writer ran, then the notice and the w hint.
         let texts = terminal.frames.map { $0.lines }
-        let messages = texts.map { $0[22] }
+        // (The status line is row 22; a message too long to go beside it takes rows 20-21 above it.)
+        let messages = texts.map { $0[20...22].joined(separator: "\n") }
         #expect(messages.contains { $0.contains("cannot take over: another process") && $0.contains("still writes it") },
                 "\(messages)")
-        let notice = try #require(texts.firstIndex { $0[22].contains("the writer has exited: w takes over") },
+        let notice = try #require(texts.firstIndex { $0[20...22].joined().contains("the writer has exited: w takes over") },
                                   "\(messages)")
         #expect(texts[notice][23].contains("w take over as writer"), "\(texts[notice][23])")
-        #expect(texts.contains { $0[22].contains("you are the writer now") }, "\(messages)")
+        #expect(texts.contains { $0[20...22].joined().contains("you are the writer now") }, "\(messages)")
         #expect(messages.contains { $0.contains("saved 1 change") }, "\(messages)")
         // The reader's own lock: another writer is refused now.
         #expect(throws: LineDBError.self) { try Database(path: dir.db) }

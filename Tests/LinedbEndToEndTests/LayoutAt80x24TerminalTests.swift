@@ -13,7 +13,7 @@ struct LayoutAt80x24TerminalTests {
         let (session, _) = try openDemoBrowser(scratch, table: "course", width: 80, height: 24,
                                                environment: ["TERM": "xterm-256color"])
         defer { session.stop() }
-        let opened = try session.screen()
+        let opened = try session.waitForScreen { $0.first?.contains("▶ course:") == true }.screen
         #expect(opened.first?.contains("▶ course:") == true, "the grid has the focus:\n\(shown(opened))")
         #expect(!opened.joined().contains("Schema: course"))
         #expect(session.frame() != nil, "the browser writes no frame numbers")
@@ -22,7 +22,7 @@ struct LayoutAt80x24TerminalTests {
         try session.send("S")
         let schema = try session.waitForScreen { $0.first?.hasPrefix(" Schema: course") == true }
         try #require(schema.met, "S showed no schema pane at 80x24:\n\(shown(schema.screen))")
-        #expect((session.frame() ?? 0) > (frame ?? 0))
+        #expect(try session.waitForFrame(after: frame).met, "no frame was completed after S")
         // The columns with their types and flags, in the left place, the grid beside them.
         #expect(schema.screen.contains { $0.hasPrefix(" code") && $0.contains("str") && $0.contains("unique not null") },
                 "\(shown(schema.screen))")
