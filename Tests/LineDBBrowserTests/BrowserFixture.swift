@@ -115,6 +115,17 @@ struct Driver {
     /// The status line and a long message's own lines above it (``statusArea(_:)``).
     var statusArea: String { LineDBBrowserTests.statusArea(grid) }
     var hints: String { lines[state.viewport.rows - 1] }
+
+    /// The help overlay (already open) read whole: its first screen and each one after a PgDn (it scrolls when it
+    /// is taller than the screen, as at 80x24), one line per element.
+    mutating func helpScreens() -> [String] {
+        var seen = lines
+        for _ in 0..<8 {
+            press(.pageDown)
+            seen += lines
+        }
+        return seen
+    }
 }
 
 /// A driver on the demo-like student table, opened, the cursor on column `c` (the filter tests' start).

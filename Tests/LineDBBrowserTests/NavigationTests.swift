@@ -141,11 +141,7 @@ struct NavigationTests {
         var d = Driver(try Fixture.memory())
         d.press(.character("?"))
         // At 80x24 the help is one column that scrolls: its pages, PgDn after PgDn.
-        var pages = d.lines.joined(separator: "\n")
-        for _ in 0..<8 {
-            d.press(.pageDown)
-            pages += "\n" + d.lines.joined(separator: "\n")
-        }
+        let pages = d.helpScreens().joined(separator: "\n")
         for text in ["Move", "Find", "Edit", "Database", "Ctrl-R", "PgUp", "checkpoint", "export", "filter", "undo",
                      "T S W", "NN not null", "k j h l", "↑ ↓ ← →", "g G", "Home End", "s Ctrl-S",
                      "In the editor and prompts", "Ctrl-U/K", "Tab ↓ ↑"] {
