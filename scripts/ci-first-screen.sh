@@ -16,7 +16,7 @@
 #      record counts `linedb stats` gives; the grid shows the first table's column headers and first rows as
 #      `linedb select` gives them; the status line (database, table, row 1 of N, RW) and the key-hint line are
 #      there; nothing of the shell prompt, the typed command or an error is;
-#   2. `?` shows the help overlay (keys to move, search, save, undo, quit);
+#   2. `?` shows the help overlay (keys to move, search, save, undo, quit; scrolled with PgDn where it scrolls);
 #   3. `q` (a second `q` when the first only closed the help) ends linedb with exit status 0, and the terminal is
 #      restored: the shell's prompt is back on the normal screen, the cursor is visible, the keypad, mouse and
 #      insert modes are off, `stty -g` is what it was before the command, and no browser text is left.
@@ -242,13 +242,17 @@ EOF
     # --- 2. ? shows the help overlay. ------------------------------------------------------------------------
     t send-keys -t "$session" '?'
     deadline=$(($(date +%s) + 30))
-    local help=""
+    local help="" seen=""
     while [ "$(date +%s)" -lt "$deadline" ]; do
         capture
-        if [ "$screen" != "$first" ] && [[ $screen == *Keys* && $screen == *move* && $screen == *quit* \
-            && $screen == *search* && $screen == *save* && $screen == *undo* ]]; then
-            help=$screen
-            break
+        # (At 80x24 the help scrolls: what PgDn brings up counts too.)
+        if [ "$screen" != "$first" ] && [[ $screen == *Keys* ]]; then
+            seen+=$screen$'\n'
+            if [[ $seen == *move* && $seen == *quit* && $seen == *search* && $seen == *save* && $seen == *undo* ]]; then
+                help=$seen
+                break
+            fi
+            [[ $screen == *scroll* ]] && t send-keys -t "$session" PageDown
         fi
         sleep 0.1
     done
