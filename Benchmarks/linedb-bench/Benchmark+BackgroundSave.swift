@@ -12,6 +12,9 @@ extension Benchmark {
         report.section("Keys during a background save and checkpoint, \(grouped(Double(n))) records (issue 17)")
         let copy = browserDB + "-save"
         removeTree(copy)
+        guard FileManager.default.fileExists(atPath: browserDB + "/data/student.records") else {
+            throw BenchError("the browser's database \(browserDB) is missing: the save runs copy it")
+        }
         let cp = Process()
         cp.executableURL = URL(fileURLWithPath: "/bin/cp")
         cp.arguments = ["-R", browserDB, copy]

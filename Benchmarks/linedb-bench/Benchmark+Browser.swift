@@ -25,10 +25,11 @@ extension Benchmark {
         report.line("records file \(mb(fileSize(recordsFile))), WAL \(mb(wal))")
         report.line("terminal: in memory, \(BrowserProbe.rows)x\(BrowserProbe.columns); a key's latency is from "
             + "nextKey returning it to the next frame handed to draw (state + render, no curses output)")
-        try selectionRuns()  // (first: browserRuns removes the database at its end)
+        // (These first: browserRuns removes the database at its end unless --keep.)
+        try selectionRuns()
         try typeAheadRuns()  // keys typed at 30/s during work (Benchmark+TypeAhead.swift)
+        try backgroundSaveRuns()  // keys during a save and a checkpoint (Benchmark+BackgroundSave.swift)
         if ProcessInfo.processInfo.environment["LINEDB_BENCH_ONLY_SAVE"] == nil { try browserRuns() }
-        try backgroundSaveRuns()  // Benchmark+BackgroundSave.swift
     }
 
     /// Builds the browser's database (and its SQLite copy) unless a complete one is there.
