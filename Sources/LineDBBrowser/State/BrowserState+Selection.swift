@@ -279,8 +279,10 @@ extension BrowserState {
             }
             work.next = end
             return work.next >= job.input.count
-        case .set(let c, let value):
+        case .set, .delete:
             if !work.applying {
+                // Gathering the changes: one per selected row of the input not already deleted (for a bulk set, not
+                // already holding the value).
                 let end = min(job.input.count, work.next + max(1, budget))
                 let names = data.schema.columns.map(\.name)
                 let pk = data.keyColumn ?? 0
@@ -288,27 +290,15 @@ extension BrowserState {
                     let p = job.input[k]
                     let key = data.key(ofRow: p)
                     guard selection.contains(key), !data.isDeleted(row: p) else { continue }
-                    let old = data.rows[p][c]
-                    if old == value { continue }
-                    var change = Change(table: data.name, kind: .update(key: key, column: c, old: old, new: value),
-                                        columns: names, keyColumn: pk)
-                    change.group = job.group
-                    work.changes.append(change)
-                }
-                work.next = end
-                work.applying = work.next >= job.input.count
-                return false
-            }
-        case .delete:
-            if !work.applying {
-                let end = min(job.input.count, work.next + max(1, budget))
-                let names = data.schema.columns.map(\.name)
-                let pk = data.keyColumn ?? 0
-                for k in work.next..<end {
-                    let p = job.input[k]
-                    guard selection.contains(data.key(ofRow: p)), !data.isDeleted(row: p) else { continue }
-                    var change = Change(table: data.name, kind: .delete(row: data.rows[p]), columns: names,
-                                        keyColumn: pk)
+                    let kind: Change.Kind
+                    if case .set(let c, let value) = job.kind {
+                        let old = data.rows[p][c]
+                        if old == value { continue }
+                        kind = .update(key: key, column: c, old: old, new: value)
+                    } else {
+                        kind = .delete(row: data.rows[p])
+                    }
+                    var change = Change(table: data.name, kind: kind, columns: names, keyColumn: pk)
                     change.group = job.group
                     work.changes.append(change)
                 }
