@@ -12,7 +12,10 @@ struct ViewTerminalTests {
         let (session, _) = try openDemoBrowser(scratch, table: "course", width: 80, height: 24)
         defer { session.stop() }
         try session.send("v")
-        let opened = try session.waitForScreen { $0.contains { $0.contains("course: record 1 of 60, id 1") } }
+        // Wait for the whole view, not only its title: a capture can land between the title and the fields.
+        let opened = try session.waitForScreen {
+            $0.contains { $0.contains("course: record 1 of 60, id 1") } && $0.contains { $0.contains("online") && $0.contains("true") }
+        }
         try #require(opened.met, "no record view:\n\(shown(opened.screen))")
         let screen = opened.screen
         #expect(screen.contains { $0.contains("code") && $0.contains("str") && $0.contains("MA101") }, "\(shown(screen))")
@@ -26,7 +29,9 @@ struct ViewTerminalTests {
         #expect(!screen.contains { $0.contains("║") })
 
         try session.send("J")
-        let next = try session.waitForScreen { $0.contains { $0.contains("course: record 2 of 60, id 2") } }
+        let next = try session.waitForScreen {
+            $0.contains { $0.contains("course: record 2 of 60, id 2") } && $0.contains { $0.contains("code") && $0.contains("PH102") }
+        }
         #expect(next.met, "\(shown(next.screen))")
         #expect(next.screen.contains { $0.contains("code") && $0.contains("PH102") })
 

@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One file of a database's history: an archive a checkpoint left in `wal/`, or the live WAL.
+public struct HistoryFile: Sendable, Hashable {
+    /// The file's name in `wal/`: `transaction.20260122_203117.log`, or `transaction.log` for the live WAL.
+    public var name: String
+    /// Whether this is the live WAL.
+    public var isLive: Bool
+    /// The first and last LSN the file holds (`nil` for an empty file). Lines written by the seed's design
+    /// (no LSN) are numbered on from the file before.
+    public var firstLSN: Int?
+    public var lastLSN: Int?
+    /// The timestamps of its first and last entries, as written (local time).
+    public var firstTime: String?
+    public var lastTime: String?
+    /// Its size in bytes.
+    public var sizeBytes: Int
+    /// Whether its lines were written by the seed's design (no LSN, no checksum).
+    public var isLegacy: Bool
+}
+
+/// A WAL entry in the history: where it is, and when it took effect.
+public struct HistoryEntry: Sendable {
+    /// The entry as read.
+    public var entry: WALEntry
+    /// The name of the file in `wal/` that holds it.
+    public var file: String
+    /// The LSN at which it took effect: its own, or its transaction's `COMMIT`. `nil` for an entry of a
+    /// transaction that never committed (it never took effect).
+    public var effectiveLSN: Int?
+}
+
+/// The earliest moment the history reaches, and why not earlier.
+public struct HistoryReach: Sendable, Hashable {
+    /// The database can be shown as of this LSN and any later one (0: from the very beginning).
+    public var earliestLSN: Int
+    /// The time of the first entry after it, when known.
+    public var earliestTime: String?
+    /// The LSN of now: the last entry this database has applied.
+    public var latestLSN: Int
+    /// Why the history stops there: archives removed by retention, a missing or damaged archive, an archive of
+    /// another database. Empty when it reaches the database's first entry.
+    public var limits: [String]
+}
+
+/// The archives and the live WAL of a database, in order, read on demand (STORAGE.md, "History").
+///
+/// Reading history never changes a file. Each file is read whole when its entries are needed (an archive holds
+/// at most one WAL's worth); listing reads only each file's first and last line.
+package struct HistoryLog {
+    package let io: FileIO
+    package let walDir: String
+    /// Oldest first; the live WAL last.
+    package private(set) var files: [HistoryFile] = []
+    /// Problems that cut the history: after the last of them, every file is present and in sequence.
+    package private(set) var breaks: [(fileIndex: Int, reason: String)] = []
+    /// Warnings: timestamps that go backwards, files named as archives that are not.
+    package private(set) var notes: [String] = []
+    /// The last LSN of now: entries of the live WAL beyond it (written after the state was taken) are left out.
+    package let nowLSN: Int
+
+    package init(io: FileIO, paths: DatabasePaths, nowLSN: Int) throws(LineDBError) {
+        self.io = io
+        self.walDir = paths.walDir
+        self.nowLSN = nowLSN
+        let archives = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted(by: HistoryLog.archiveOrder)
+        var previous: HistoryFile? = nil
+        var previousName: String? = nil
+        for name in archives + ["transaction.log"] {
+            let path = paths.walDir + "/" + name
+            guard let status = io.stat(path) else { continue }
+            let implied = (previous?.lastLSN ?? 0) + 1
+            var file = try HistoryLog.bounds(io: io, path: path, name: name, size: status.size, impliedFirst: implied)
+            file.isLive = name == "transaction.log"
+            let index = files.count
+            if let p = previous, let last = p.lastLSN, let first = file.firstLSN, !file.isLegacy {
+                if first > last + 1 {
+                    breaks.append((index, "wal/\(p.name) ends at lsn \(last) but wal/\(name) begins at lsn \(first): lsn \(last + 1)…\(first - 1) are in no archive (a missing archive)"))
+                } else if first <= last {
+                    breaks.append((index, "wal/\(name) begins at lsn \(first), inside wal/\(p.name) (lsn \(p.firstLSN ?? 0)…\(last)): one of them belongs to another database or was copied"))
+                }
+            }
+            if let first = try HistoryLog.checkpointPrevious(io: io, path: path), let previousName, first != previousName,
+                breaks.last?.fileIndex != index
+            {
+                notes.append("wal/\(name): its CHECKPOINT names wal/\(first) as the archive before it, but the archive before it is wal/\(previousName)")
+            }
+            if let p = previous, let a = p.lastTime, let b = file.firstTime, b < a {
+                notes.append("wal/\(name): its first entry (\(b)) is stamped earlier than the last of wal/\(p.name) (\(a)): the clock went back; times are read in log order")
+            }
+            files.append(file)
+            previous = file
+            previousName = name
+        }
+    }
+
+    /// Archive names in the order checkpoints wrote them: by time stamp, then by the `_N` a clash added.
+    static func archiveOrder(_ a: String, _ b: String) -> Bool {
+        func parts(_ name: String) -> (String, Int) {
+            let core = name.dropFirst("transaction.".count).dropLast(".log".count)
+            let pieces = core.split(separator: "_")
+            if pieces.count == 3, let n = Int(pieces[2]) { return (pieces[0] + "_" + pieces[1], n) }
+            return (String(core), 0)
+        }
+        let (x, y) = (parts(a), parts(b))
+        return x.0 != y.0 ? x.0 < y.0 : x.1 < y.1
+    }
+
+    /// The reach of the history: from just before the first file after the last break.
+    package var reach: HistoryReach {
+        let start = breaks.last?.fileIndex ?? 0
+        let first = files.indices.contains(start) ? files[start] : nil
+        var limits = breaks.map(\.reason)
+        let firstLSN = first?.firstLSN ?? (nowLSN + 1)
+        if breaks.isEmpty, firstLSN > 1, let first {
+            limits.append("the history begins with wal/\(first.name) (lsn \(firstLSN)); older archives were removed")
+        }
+        return HistoryReach(earliestLSN: max(0, firstLSN - 1), earliestTime: first?.firstTime, latestLSN: nowLSN, limits: limits)
+    }
+
+    /// Whether the files from the first one hold every entry from LSN 1 (a state can then be built forwards).
+    package var reachesTheBeginning: Bool { breaks.isEmpty && (files.first?.firstLSN ?? 1) == 1 }
+
+    /// Every entry of file `index`, in order, with its effective LSN; entries of the live WAL after ``nowLSN`` are
+    /// left out.
+    ///
+    /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` naming the file, line and byte
+    ///   of damage, and which history is unaffected.
+    package func entries(ofFile index: Int) throws(LineDBError) -> [HistoryEntry] {
+        let file = files[index]
+        let path = walDir + "/" + file.name
+        guard let bytes = try io.readFile(path) else { return [] }
+        var out: [HistoryEntry] = []
+        var commits: [Int: Int] = [:]
+        let implied = index == 0 ? 1 : (files[index - 1].lastLSN ?? 0) + 1
+        let later = index + 1 < files.count ? "the history after lsn \(file.lastLSN ?? 0) (the files after it) is unaffected" : ""
+        let scan = bytes.withUnsafeBufferPointer { buffer in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)") { e in
+                if e.lsn > nowLSN, file.isLive { return }
+                if e.operationKind == .commit, let txn = e.txn { commits[txn] = e.lsn }
+                out.append(HistoryEntry(entry: e, file: file.name, effectiveLSN: e.txn == nil ? e.lsn : nil))
+            }
+        }
+        switch scan.outcome {
+        case .clean: break
+        case .tornTail(let tail) where file.isLive:
+            _ = tail  // a writer still appending, or a torn append recovery cuts off: not history yet
+        case .tornTail(let tail):
+            throw .corrupt(
+                path: path, line: tail.line, column: nil, byteOffset: tail.byteOffset,
+                reason: "the archive is torn: \(tail.reason)", hint: "reading history changes nothing; \(later)")
+        case .damagedTail(let error), .corrupt(let error):
+            throw error
+        }
+        for i in out.indices where out[i].entry.txn != nil {
+            out[i].effectiveLSN = commits[out[i].entry.txn!]
+        }
+        return out
+    }
+
+    /// The index of the first file that may hold an entry effective after `lsn`.
+    package func firstFile(after lsn: Int) -> Int {
+        for (i, f) in files.enumerated() {
+            if let last = f.lastLSN, last > lsn { return i }
+            if f.lastLSN == nil, f.isLive { return i }
+        }
+        return files.count
+    }
+
+    /// The LSN a time names: the last entry before the first one stamped later than `time`, in log order.
+    /// Reads files from the oldest reachable one until that entry.
+    package func lsn(at time: String) throws(LineDBError) -> Int {
+        let start = breaks.last?.fileIndex ?? 0
+        var last = reach.earliestLSN
+        for i in files.indices where i >= start {
+            let f = files[i]
+            if let ft = f.firstTime, ft > time, f.firstLSN != nil { return last }
+            if let lt = f.lastTime, lt <= time, let l = f.lastLSN, !f.isLive {
+                // Every entry of an archive may still be checked: a clock that went back inside it. Cheap enough to
+                // trust the bounds when the file's own times are in order; read it otherwise.
+                if f.firstTime.map({ $0 <= lt }) ?? true { last = l; continue }
+            }
+            for e in try entries(ofFile: i) {
+                if e.entry.timestamp > time { return last }
+                last = e.entry.lsn
+            }
+        }
+        return last
+    }
+
+    /// The LSN a moment names, checked against the reach.
+    package func resolve(_ moment: HistoryMoment) throws(LineDBError) -> Int {
+        let r = reach
+        let lsn: Int
+        switch moment {
+        case .lsn(let n): lsn = n
+        case .time(let t):
+            if let first = r.earliestTime, t < first, r.earliestLSN > 0 {
+                throw HistoryLog.beforeReach(moment, r)
+            }
+            lsn = try self.lsn(at: t)
+        }
+        if lsn < r.earliestLSN { throw HistoryLog.beforeReach(moment, r) }
+        if lsn > nowLSN {
+            throw .invalidInput(reason: "\(moment) is after the last entry (lsn \(nowLSN)); the history ends there")
+        }
+        return lsn
+    }
+
+    static func beforeReach(_ moment: HistoryMoment, _ r: HistoryReach) -> LineDBError {
+        let when = r.earliestTime.map { " (\($0))" } ?? ""
+        let why = r.limits.isEmpty ? "" : ": " + r.limits.joined(separator: "; ")
+        return .invalidInput(reason: "\(moment) is before the earliest moment the history reaches, lsn \(r.earliestLSN)\(when)\(why)")
+    }
+
+    // MARK: - Reading a file's bounds
+
+    /// A file's first and last LSN and time, from its first and last line (the whole file for the seed's lines).
+    static func bounds(io: FileIO, path: String, name: String, size: Int, impliedFirst: Int) throws(LineDBError) -> HistoryFile {
+        var file = HistoryFile(name: name, isLive: false, firstLSN: nil, lastLSN: nil, firstTime: nil, lastTime: nil,
+                               sizeBytes: size, isLegacy: false)
+        guard size > 0 else { return file }
+        if let head = try readLine(io: io, path: path, size: size, fromEnd: false),
+            let tail = try readLine(io: io, path: path, size: size, fromEnd: true),
+            case .success(let a) = decode(head), case .success(let b) = decode(tail), !a.isLegacy, !b.isLegacy
+        {
+            file.firstLSN = a.lsn; file.firstTime = a.timestamp
+            file.lastLSN = b.lsn; file.lastTime = b.timestamp
+            return file
+        }
+        // The seed's lines, or a torn last line: read the whole file.
+        guard let bytes = try io.readFile(path) else { return file }
+        var sawLegacy = false
+        _ = bytes.withUnsafeBufferPointer { buffer in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: impliedFirst) { e in
+                if file.firstLSN == nil { file.firstLSN = e.lsn; file.firstTime = e.timestamp }
+                file.lastLSN = e.lsn; file.lastTime = e.timestamp
+                if e.isLegacy { sawLegacy = true }
+            }
+        }
+        file.isLegacy = sawLegacy
+        return file
+    }
+
+    private static func decode(_ line: [UInt8]) -> Result<WALEntry, WALLine.Problem> {
+        line.withUnsafeBufferPointer { WALLine.decode($0, lineNumber: 1, byteOffset: 0, impliedLSN: 0) }
+    }
+
+    /// The first line, or the last complete line, of a file (without its newline), reading as little as it can.
+    private static func readLine(io: FileIO, path: String, size: Int, fromEnd: Bool) throws(LineDBError) -> [UInt8]? {
+        let fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+        defer { try? io.close(fd, path: path) }
+        var chunk = min(size, 64 << 10)
+        while true {
+            let offset = fromEnd ? size - chunk : 0
+            let buffer = try io.pread(fd, count: chunk, offset: offset, path: path)
+            if fromEnd {
+                guard buffer.last == 10 else { return nil }  // a torn last line
+                let body = buffer.dropLast()
+                if let nl = body.lastIndex(of: 10) { return Array(body[(nl + 1)...]) }
+                if offset == 0 { return Array(body) }
+            } else {
+                if let nl = buffer.firstIndex(of: 10) { return Array(buffer[..<nl]) }
+                if chunk >= size { return nil }
+            }
+            if chunk >= size { return nil }
+            chunk = min(size, chunk * 4)
+        }
+    }
+
+    /// The `previous` archive a file's first line (a `CHECKPOINT`) names, if it is one.
+    static func checkpointPrevious(io: FileIO, path: String) throws(LineDBError) -> String? {
+        guard let size = io.stat(path)?.size, size > 0,
+            let head = try readLine(io: io, path: path, size: size, fromEnd: false),
+            case .success(let e) = decode(head), e.operationKind == .checkpoint,
+            case .object(let facts) = e.record, case .string(let previous)? = facts["previous"]
+        else { return nil }
+        return previous
+    }
+}
