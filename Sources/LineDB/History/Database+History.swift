@@ -20,16 +20,22 @@ public struct RecordVersion: Sendable {
     public var changes: [ColumnChange]
     /// The file in `wal/` that holds the entry, its 1-based line and byte offset.
     public var file: String
+    /// The entry's 1-based line in ``file``.
     public var line: Int
+    /// The entry's byte offset in ``file``.
     public var byteOffset: Int
 }
 
 /// One column's value before and after a change (`nil`: the record did not exist, or had no such field).
 public struct ColumnChange: Sendable, Hashable {
+    /// The column (or field) name.
     public var column: String
+    /// The value before.
     public var old: JSONValue?
+    /// The value after.
     public var new: JSONValue?
 
+    /// A change of `column` from `old` to `new`.
     public init(column: String, old: JSONValue?, new: JSONValue?) {
         self.column = column
         self.old = old

@@ -23,6 +23,7 @@ public struct RecordUpdate: Sendable {
     public var key: JSONValue
     /// The record at the start and at the end.
     public var old: Record
+    /// The record at the end.
     public var new: Record
     /// The columns that differ.
     public var changes: [ColumnChange]
@@ -32,9 +33,11 @@ public struct RecordUpdate: Sendable {
 public struct HistoryDiff: Sendable {
     /// The range: after `fromLSN`, up to and including `toLSN`.
     public var fromLSN: Int
+    /// The end of the range (inclusive).
     public var toLSN: Int
     /// The timestamps of the entries at both ends, when known.
     public var fromTime: String?
+    /// The timestamp of the entry at ``toLSN``.
     public var toTime: String?
     /// Per table that changed, by name.
     public var tables: [TableDiff]

@@ -13,9 +13,11 @@ public struct HistoryFile: Sendable, Hashable {
     /// The first and last LSN the file holds (`nil` for an empty file). Lines written by the seed's design
     /// (no LSN) are numbered on from the file before.
     public var firstLSN: Int?
+    /// The last LSN the file holds (`nil` for an empty file).
     public var lastLSN: Int?
     /// The timestamps of its first and last entries, as written (local time).
     public var firstTime: String?
+    /// The timestamp of its last entry.
     public var lastTime: String?
     /// Its size in bytes.
     public var sizeBytes: Int
