@@ -201,7 +201,7 @@ extension Database {
     ///
     /// - Parameters:
     ///   - moment: an LSN or a time (``HistoryMoment``).
-    ///   - tables: only these tables (all by default).
+    ///   - names: only these tables (all by default).
     /// - Throws: ``LineDBError/invalidInput(reason:)`` for a moment the history does not reach (naming the earliest
     ///   it does) or a table that did not exist then; ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)``
     ///   for a damaged archive on the way.

@@ -74,7 +74,7 @@ extension Database {
     /// - Parameters:
     ///   - from: the start (exclusive: changes after it).
     ///   - to: the end (inclusive); now by default.
-    ///   - tables: only these tables (all by default).
+    ///   - names: only these tables (all by default).
     /// - Throws: as ``state(asOf:tables:)``; also when `to` is before `from`.
     public func diff(from: HistoryMoment, to: HistoryMoment? = nil, tables names: [String]? = nil)
         throws(LineDBError) -> HistoryDiff
@@ -212,7 +212,7 @@ extension Database {
     /// - Parameters:
     ///   - from: the start (exclusive).
     ///   - to: the end (inclusive); now by default.
-    ///   - tables: only these tables (all by default).
+    ///   - names: only these tables (all by default).
     ///   - force: write even over later changes (the record becomes its state at the start of the range).
     ///   - dryRun: check and report, write nothing.
     /// - Throws: ``LineDBError/invalidInput(reason:)`` naming the conflicting records; ``LineDBError/readOnly(reason:)``;
