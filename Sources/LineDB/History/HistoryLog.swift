@@ -49,7 +49,7 @@ public struct HistoryReach: Sendable, Hashable {
     public var limits: [String]
 }
 
-/// The archives and the live WAL of a database, in order, read on demand (STORAGE.md, "History").
+/// The archives and the live WAL of a database, in order, read on demand (the DocC article "Time travel").
 ///
 /// Reading history never changes a file. Each file is read whole when its entries are needed (an archive holds
 /// at most one WAL's worth); listing reads only each file's first and last line.
