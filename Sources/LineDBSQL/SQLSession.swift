@@ -42,6 +42,8 @@ public final class SQLSession {
     private var declaring = false
     /// Rows the virtual tables have delivered since the session began (progress for long queries).
     private let rowCounter = Atomic<Int>(0)
+    /// Why a write is refused when the session has no database (a past state's: ``init(past:)``).
+    var readOnlyReason: String?
 
     /// Opens a session that shows every table of `database`.
     ///
@@ -81,7 +83,7 @@ public final class SQLSession {
     // MARK: Tables
 
     /// Declares `table` to SQLite (or records why SQLite cannot take it).
-    private func declare(_ table: VirtualTable) {
+    func declare(_ table: VirtualTable) {
         var declared: [String: String] = [:]
         for name in idsByName.keys { declared[SQLNames.folded(name)] = name }
         if let problem = SQLNames.tableProblem(table.name, declared: declared) {
@@ -184,7 +186,9 @@ public final class SQLSession {
             try execute(statements, sql: sql, summary: &summary, columns: columns, row: row)
             return summary
         }
-        guard let database else { throw SQLError(kind: .readOnly, message: "these tables are read-only") }
+        guard let database else {
+            throw SQLError(kind: .readOnly, message: readOnlyReason ?? "these tables are read-only")
+        }
         guard !database.isReadOnly else {
             throw SQLError(kind: .readOnly, message: "the database is open read-only, so nothing was written")
         }

@@ -106,8 +106,9 @@ extension Database {
         return try write(rows, schema: schema, to: path, format: format)
     }
 
-    /// Writes `rows` of `schema` to `path` in `format` (durable replace).
-    private func write(_ rows: [Row], schema: TableSchema, to path: String, format: ExportFormat)
+    /// Writes `rows` of `schema` to `path` in `format` (durable replace). Also the writer of a past table's export
+    /// (``export(past:to:format:)``).
+    func write(_ rows: [Row], schema: TableSchema, to path: String, format: ExportFormat)
         throws(LineDBError) -> Int
     {
         // A private table object for encoding only: the live one belongs to the lock.

@@ -27,16 +27,21 @@ protocol RowsView {
 extension TableView: RowsView {}
 
 /// Rows a caller holds (the browser's view of a table, pending edits included): position = index in `rows`. No
-/// index: every lookup is a scan.
+/// index: every lookup is a scan; except for rows in primary-key order with a way to find a key (a past table,
+/// ``SQLSession/init(past:)``): a key lookup is that, and a scan is in key order.
 struct HeldRows: RowsView {
     let schema: TableSchema
     let rows: [[JSONValue]]
+    /// For rows in key order: the position of the row with a primary key.
+    var keyLookup: ((JSONValue) -> Int?)? = nil
 
     var slotCount: Int { rows.count }
     var count: Int { rows.count }
     func values(at slot: Int) -> [JSONValue]? { slot >= 0 && slot < rows.count ? rows[slot] : nil }
-    func slot(column: Int, equals value: JSONValue) -> Int? { nil }
-    func isIndexed(_ column: Int) -> Bool { false }
-    func keysAscendInSlotOrder() -> Bool { false }
-    func slotsInKeyOrder() -> [Int] { [] }
+    func slot(column: Int, equals value: JSONValue) -> Int? {
+        column == schema.primaryKeyIndex ? keyLookup?(value) : nil
+    }
+    func isIndexed(_ column: Int) -> Bool { keyLookup != nil && column == schema.primaryKeyIndex }
+    func keysAscendInSlotOrder() -> Bool { keyLookup != nil }
+    func slotsInKeyOrder() -> [Int] { keyLookup != nil ? Array(rows.indices) : [] }
 }

@@ -10,7 +10,8 @@ struct Export: ParsableCommand {
             line), csv (a header of column names, then rows), tsv (as csv, tab-separated), markdown (a table; | \
             escaped, line breaks as <br>). Without --format, the file's extension decides (.json, .jsonl/.ndjson, \
             .csv, .tsv, .md), else json. The file is replaced atomically: it is the old one or \
-            complete. Read-only: works while another process writes.
+            complete. Read-only: works while another process writes. With --as-of, the table as it was then, in key \
+            order.
 
             Example:
               linedb export uni student exports/students.csv
@@ -28,9 +29,12 @@ struct Export: ParsableCommand {
     @Option(help: "json, jsonl, csv, tsv or markdown (default: from the file's extension, else json).")
     var format: FileFormat?
 
+    @OptionGroup var asOf: AsOfOption
+
     func run() throws {
         let db = try database.openForReading()
         let chosen = format?.exportFormat ?? ExportFormat(pathExtensionOf: file) ?? .json
+        if asOf.text != nil { return try exportAsOf(db, format: chosen) }
         _ = try db.schemaForCommand(table)  // an unknown table: a suggestion, or the tables there are
         let n = try db.export(table, to: file, format: chosen)
         Output.line("exported \(plural(n, "record")) of \(table) to \(file) (\(chosen.rawValue))")

@@ -6,7 +6,7 @@ struct Select: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the records of a table.",
         discussion: """
-            Prints every record (in file order), or those whose columns equal every --where value; values are read \
+            Prints every record (in file order; with --as-of, the records as they were then, in key order), or those whose columns equal every --where value; values are read \
             by the column's type (null matches null). Formats: jsonl (default, one JSON object per line), json \
             (an array), csv (a header, then rows; as export writes it), table (aligned columns). Opens the \
             database read-only, so it works while another process writes; it sees every acknowledged write, \
@@ -32,12 +32,15 @@ struct Select: ParsableCommand {
     @Option(help: "Output format: jsonl, json, csv or table.")
     var format: RecordFormat = .jsonl
 
+    @OptionGroup var asOf: AsOfOption
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
     }
 
     func run() throws {
         let db = try database.openForReading()
+        if asOf.text != nil { return try runAsOf(db) }
         let schema = try db.schemaForCommand(table)
         var wanted: [(String, JSONValue)] = []
         for text in conditions {

@@ -19,6 +19,9 @@ struct Sql: ParsableCommand {
             ROLLBACK undoes the whole script. CREATE, DROP, ALTER and ATTACH are refused (tables are made with \
             create-table or import --create). Ctrl-C stops a query and writes nothing.
 
+            With --as-of LSN|TIME the tables are the database as it was then (a table dropped since is there, one \
+            created since is not), read-only: a statement that writes is refused and nothing is written.
+
             Formats: table (default; aligned, numbers right-aligned, NULL for null), csv (empty field for null, "" \
             for the empty string), json (one array per statement), jsonl (one object per row). Rows are printed \
             as they are computed: a result of any size streams in constant memory.
@@ -50,19 +53,21 @@ struct Sql: ParsableCommand {
 
     @OptionGroup var sync: SyncOptions
 
+    @OptionGroup var asOf: AsOfOption
+
     func run() throws {
         let sql = try query ?? Self.readStandardInput()
         let values = try Self.parameterValues(parameters)
         Signals.installStopHandlers()
         var db = try database.openForReading()
-        var session = try SQLSession(database: db)
+        var session = try asOf.state(of: db).map { try SQLSession(past: $0) } ?? SQLSession(database: db)
         let writes: Bool
         do {
             writes = try session.writes(sql)
         } catch let error as SQLError {
             throw Self.failure(error)
         }
-        if writes {
+        if writes && asOf.text == nil {
             // Writing needs the writer lock: open again as the writer (so the script sees every acknowledged write).
             try db.close()
             db = try database.openForWriting(sync: sync.mode)

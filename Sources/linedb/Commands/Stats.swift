@@ -10,7 +10,9 @@ struct Stats: ParsableCommand {
             {"tables": {name: {"records", "columns"}}, "disk": {"total_size_bytes", "tables": {name: {"records", \
             "size_bytes"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}}}. \
             disk.tables.*.records counts the lines of each records file (what is saved); tables.*.records \
-            includes changes still only in the WAL. Read-only: works while another process writes.
+            includes changes still only in the WAL. Read-only: works while another process writes. With --as-of: the \
+            moment (lsn and time) and each table's record count then; --json: {"as_of": {"lsn", "time"}, \
+            "tables": {name: {"records", "columns"}}}.
 
             Example:
               linedb stats uni --json | jq '.disk.wal.entries'
@@ -22,8 +24,11 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print the statistics as one line of JSON.")
     var json = false
 
+    @OptionGroup var asOf: AsOfOption
+
     func run() throws {
         let db = try database.openForReading()
+        if asOf.text != nil { return try statsAsOf(db) }
         let stats = db.stats()
         if json {
             Output.jsonLine(JSONWriter.encode(.object(stats)))
