@@ -205,6 +205,9 @@ private struct DatabaseChecker {
         }
         checkOrphanRecordsFiles(tables)
         let archiveLastLSN = checkArchives()
+        for f in Database.archiveIndexFindings(io: io, paths: paths, primaryKey: { tables[$0]?.schema.primaryKey?.name ?? "id" }) {
+            add(f.isWarning ? .warning : .note, f.path, f.message)
+        }
         replayWAL(over: tables, fileLines: fileLines, archiveLastLSN: archiveLastLSN)
         let quarantined = io.listDirectory(paths.quarantineDir).filter { !$0.hasPrefix(".") }
         if !quarantined.isEmpty {
@@ -219,7 +222,8 @@ private struct DatabaseChecker {
         let severity: CheckReport.Severity = writerActive ? .note : .warning
         let leftovers = Database.CrashLeftovers.find(paths, io: io)
         for temp in leftovers.saveTemps {
-            add(severity, temp, "temporary file of an interrupted save; the next writer removes it")
+            let what = temp.contains(".idx.tmp-") ? "an archive index being written" : "an interrupted save"
+            add(severity, temp, "temporary file of \(what); the next writer removes it")
         }
         if let temp = leftovers.checkpointTemp {
             add(severity, temp, "temporary file of an interrupted checkpoint; the next writer removes it")

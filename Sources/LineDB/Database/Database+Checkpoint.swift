@@ -156,6 +156,7 @@ extension Database {
             throw error
         }
         walEntryCount = 1
+        writeArchiveIndexAfterCheckpoint(paths: paths, archive: archiveName)
         return CheckpointSummary(archive: archiveName, throughLSN: through, save: save)
     }
 }

@@ -90,7 +90,8 @@ extension Database {
 
         static func find(_ paths: DatabasePaths, io: FileIO) -> CrashLeftovers {
             var found = CrashLeftovers()
-            for dir in [paths.dataDir, paths.schemaDir] {
+            // wal/: an archive index sidecar's temporary file (`.transaction.….log.idx.tmp-…`).
+            for dir in [paths.dataDir, paths.schemaDir, paths.walDir] {
                 for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
                     found.saveTemps.append(dir + "/" + name)
                 }

@@ -126,7 +126,55 @@ extension Database {
         var out: [RecordVersion] = []
         let start = log.breaks.last?.fileIndex ?? 0
         var fileIndex = log.files.count - 1
+        /// Takes one entry (newest first) into the history; `true` once `limit` versions are found.
+        func consider(_ h: HistoryEntry) -> Bool {
+            guard let effective = h.effectiveLSN, h.entry.table == table,
+                let op = h.entry.operationKind, op == .insert || op == .update || op == .delete
+            else { return false }
+            let pk = pkName ?? Self.guessKeyName(h.entry)
+            guard let pk else { return false }
+            let new = h.entry.record.objectValue
+            let old = h.entry.oldRecord.objectValue
+            let newKey = new?[pk]
+            let oldKey = old?[pk]
+            let touches = (op != .delete && newKey == tracked) || (op != .insert && oldKey == tracked)
+                || (op == .delete && oldKey == nil && newKey == tracked)
+            guard touches else { return false }
+            var version = RecordVersion(
+                lsn: h.entry.lsn, effectiveLSN: effective, timestamp: h.entry.timestamp, operation: op,
+                key: tracked, oldKey: nil, record: op == .delete ? nil : new, oldRecord: op == .insert ? nil : old,
+                changes: [], file: h.file, line: h.entry.line, byteOffset: h.entry.byteOffset)
+            if op == .update {
+                // The seed may log only the changed fields: show the record whole where the next version knows it.
+                if var partial = version.record, let previous = out.last?.oldRecord, partial.count < previous.count {
+                    for (k, v) in previous where partial[k] == nil { partial[k] = v }
+                    version.record = partial
+                }
+                if let oldKey, oldKey != tracked {
+                    version.oldKey = oldKey
+                    tracked = oldKey
+                }
+            }
+            if op == .delete, version.oldRecord == nil { version.oldRecord = new }
+            version.changes = ColumnChange.between(version.oldRecord, version.record)
+            out.append(version)
+            if let limit, out.count >= limit { return true }
+            return false
+        }
         while fileIndex >= start {
+            // An archive with a fresh index: only the lines that touch the key (ArchiveIndex+History.swift).
+            let (count, key) = (out.count, tracked)
+            var rebuildIndex = false
+            switch historyThroughIndex(
+                log: log, fileIndex: fileIndex, table: table, keyColumn: pkName ?? "id", key: { tracked },
+                consider: consider)
+            {
+            case .limitReached: return out
+            case .done: fileIndex -= 1; continue
+            case .unavailable(let rebuild):
+                (out, tracked) = (Array(out.prefix(count)), key)  // a line did not match: read the archive whole
+                rebuildIndex = rebuild
+            }
             let entries: [HistoryEntry]
             do {
                 entries = try log.entries(ofFile: fileIndex)
@@ -137,39 +185,8 @@ extension Database {
                     reason: "\(error); the \(out.count) newer versions (down to lsn \(out.last!.lsn)) are unaffected",
                     hint: "reading history changes nothing")
             }
-            for h in entries.reversed() {
-                guard let effective = h.effectiveLSN, h.entry.table == table,
-                    let op = h.entry.operationKind, op == .insert || op == .update || op == .delete
-                else { continue }
-                let pk = pkName ?? Self.guessKeyName(h.entry)
-                guard let pk else { continue }
-                let new = h.entry.record.objectValue
-                let old = h.entry.oldRecord.objectValue
-                let newKey = new?[pk]
-                let oldKey = old?[pk]
-                let touches = (op != .delete && newKey == tracked) || (op != .insert && oldKey == tracked)
-                    || (op == .delete && oldKey == nil && newKey == tracked)
-                guard touches else { continue }
-                var version = RecordVersion(
-                    lsn: h.entry.lsn, effectiveLSN: effective, timestamp: h.entry.timestamp, operation: op,
-                    key: tracked, oldKey: nil, record: op == .delete ? nil : new, oldRecord: op == .insert ? nil : old,
-                    changes: [], file: h.file, line: h.entry.line, byteOffset: h.entry.byteOffset)
-                if op == .update {
-                    // The seed may log only the changed fields: show the record whole where the next version knows it.
-                    if var partial = version.record, let previous = out.last?.oldRecord, partial.count < previous.count {
-                        for (k, v) in previous where partial[k] == nil { partial[k] = v }
-                        version.record = partial
-                    }
-                    if let oldKey, oldKey != tracked {
-                        version.oldKey = oldKey
-                        tracked = oldKey
-                    }
-                }
-                if op == .delete, version.oldRecord == nil { version.oldRecord = new }
-                version.changes = ColumnChange.between(version.oldRecord, version.record)
-                out.append(version)
-                if let limit, out.count >= limit { return out }
-            }
+            if rebuildIndex { indexOnTheFly(log: log, fileIndex: fileIndex, entries: entries, copies: copies) }
+            for h in entries.reversed() where consider(h) { return out }
             fileIndex -= 1
         }
         return out

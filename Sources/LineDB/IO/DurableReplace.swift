@@ -19,10 +19,15 @@ package final class DurableReplace {
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var finished = false
+    /// Which named failpoints the steps mark: a save's (`save.*`), or an archive index's (`index.*`, so that a
+    /// test killing a checkpoint's save is not hit by the index written after it).
+    package enum Steps: Sendable { case save, archiveIndex }
+    private let steps: Steps
 
-    package init(io: FileIO, finalPath: String) throws(LineDBError) {
+    package init(io: FileIO, finalPath: String, steps: Steps = .save) throws(LineDBError) {
         self.io = io
         self.finalPath = finalPath
+        self.steps = steps
         let slash = finalPath.lastIndex(of: "/")
         let dir = slash.map { String(finalPath[..<$0]) } ?? "."
         let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
@@ -36,7 +41,7 @@ package final class DurableReplace {
                 hint: "give the path of the file itself (the file is replaced whole, never written through a link); nothing was written")
         }
         let mode = existing.map { $0.mode & 0o777 } ?? 0o644
-        Failpoint.hit("save.beforeTemp")
+        Failpoint.hit(steps == .save ? "save.beforeTemp" : "index.beforeTemp")
         fd = try io.open(tempPath, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
         buffer.reserveCapacity(1 << 20)
     }
@@ -52,7 +57,7 @@ package final class DurableReplace {
             // Large pieces go straight to the file, without a copy into the buffer.
             try flush()
             try bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
-            Failpoint.hit("save.midTemp")
+            mark("save.midTemp", "index.midTemp")
             return
         }
         buffer.append(contentsOf: bytes)
@@ -63,21 +68,21 @@ package final class DurableReplace {
         if buffer.isEmpty { return }
         try buffer.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
         buffer.removeAll(keepingCapacity: true)
-        Failpoint.hit("save.midTemp")
+        mark("save.midTemp", "index.midTemp")
     }
 
     /// Flushes, fsyncs, closes and renames the temporary file over the final path.
     package func commit() throws(LineDBError) {
         try flush()
-        Failpoint.hit("save.afterTempWrite")
+        mark("save.afterTempWrite", "index.afterTempWrite")
         try io.fsync(fd, path: tempPath)
-        Failpoint.hit("save.afterTempFsync")
+        mark("save.afterTempFsync", "index.afterTempFsync")
         let toClose = fd
         fd = -1
         try io.close(toClose, path: tempPath)
         try io.rename(tempPath, finalPath)
         finished = true
-        Failpoint.hit("save.afterRename")
+        mark("save.afterRename", "index.afterRename")
     }
 
     /// Removes the temporary file after a failure; the old file stays as it was.
@@ -89,4 +94,9 @@ package final class DurableReplace {
     }
 
     deinit { abandon() }
+
+    @inline(__always)
+    private func mark(_ save: StaticString, _ index: StaticString) {
+        Failpoint.hit(steps == .save ? save : index)
+    }
 }

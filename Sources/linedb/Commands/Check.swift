@@ -10,10 +10,13 @@ struct Check: ParsableCommand {
             files and the WAL replays; reports leftover temporary files and unsaved changes. Each finding is one \
             line: `problem|warning|note: FILE:LINE (byte N): what`. A problem is something a writer would refuse \
             or lose (fix it by hand, or run `linedb recover`); warnings are repaired by the next writer on its own. \
-            Exit code 1 if there is any problem, else 0. Takes no lock: works while another process writes.
+            Exit code 1 if there is any problem, else 0. Takes no lock: works while another process writes. \
+            A damaged, stale or orphaned archive index sidecar (wal/*.log.idx) is a warning; --repair-index \
+            rebuilds every one from its archive first (as the writer).
 
             Example:
               linedb check uni || linedb recover uni
+              linedb check uni --repair-index
             """
     )
 
@@ -22,12 +25,34 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the report as one line of JSON.")
     var json = false
 
+    @Flag(help: "First rebuild the index sidecar of every archive in wal/ (and remove those whose archive is gone), as the writer (takes the lock); then check.")
+    var repairIndex = false
+
     func run() throws {
         try database.requireDatabase()
+        var repair: ArchiveIndexRepair? = nil
+        if repairIndex {
+            let db = try database.openForWriting(sync: .full)
+            defer { try? db.close() }
+            repair = try db.rebuildArchiveIndexes()
+        }
         let report = Database.check(path: database.path)
         if json {
-            Output.jsonLine(JSONWriter.encode(.object(report.jsonObject)))
+            var o = report.jsonObject
+            if let repair {
+                o["index_repair"] = [
+                    "rebuilt": .array(repair.rebuilt.map { .string($0) }),
+                    "skipped": .array(repair.skipped.map { .string($0) }),
+                    "removed": .array(repair.removed.map { .string($0) }),
+                ]
+            }
+            Output.jsonLine(JSONWriter.encode(.object(o)))
         } else {
+            if let repair {
+                Output.line("repaired: \(plural(repair.rebuilt.count, "archive index", "archive indexes")) rebuilt, "
+                    + "\(plural(repair.removed.count, "orphaned index", "orphaned indexes")) removed")
+                repair.skipped.forEach { Output.line(VisibleText.escaped("not indexed: wal/" + $0)) }
+            }
             report.findings.forEach { Output.line(VisibleText.escaped($0.description)) }  // one line each
             Output.line(Self.summary(report))
         }
