@@ -169,9 +169,7 @@ extension BrowserState {
             recordHistory = RecordHistoryView(
                 table: run.table, key: run.key, columns: table.schema.columns, versions: versions,
                 limited: versions.count >= Self.historyLimit)
-            let back = keyMap.names(for: .cancel, limit: 1)
-            say("history of \(who): \(versions.count) version\(versions.count == 1 ? "" : "s"), newest first; "
-                + "Enter restores one (pending), \(back) goes back")
+            say("history of \(who): \(versions.count) version\(versions.count == 1 ? "" : "s") (Enter restores one)")
         }
     }
 
