@@ -50,6 +50,8 @@ extension BrowserApp {
             terminal.copyToClipboard(text)
         case .takeOver:
             takeOver(on: &state)
+        case .recordHistory(let table, let key):
+            readRecordHistory(table: table, key: key, on: &state)
         }
         return false
     }

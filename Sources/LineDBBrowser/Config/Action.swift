@@ -28,6 +28,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case toggleSelect = "select-row", selectMatching = "select-matching", invertSelection = "invert-selection"
     case clearSelection = "clear-selection", setSelected = "set-selected"
     case palette = "command-palette"
+    /// Time travel (issue 15): the history of the record under the cursor (State/BrowserState+RecordHistory.swift).
+    case recordHistory = "record-history"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -45,7 +47,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .sortDescending, .frequency, .describe, .query, .sortAddAscending, .sortAddDescending, .naturalOrder,
              .toggleSelect, .selectMatching, .invertSelection, .clearSelection:
             return .find
-        case .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
+        case .recordView, .recordHistory, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
              .moveColumnRight:
             return .view
         case .setSelected: return .edit
@@ -107,6 +109,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .copyRecord: return "copy the record as JSON"
         case .paste: return "paste into the cell"
         case .recordView: return "record view, field by line"
+        case .recordHistory: return "history of the record"
         case .nextRecord: return "next record"
         case .previousRecord: return "previous record"
         case .hideColumn: return "hide the column"

@@ -26,7 +26,7 @@ extension Renderer {
         (.move, [.halfPageDown, .halfPageUp], "half page down / up"), (.move, [.goToRow, .goToKey], "go to row # / key"),
         (.find, [.sortAddAscending, .sortAddDescending], "add column to sort ↑ / ↓"),
         (.find, [.naturalOrder], "natural (key) order"),
-        (.view, [.recordView], "record view (Esc back)"), (.view, [.nextRecord, .previousRecord], "next / prev record"),
+        (.view, [.recordView], "record view (Esc back)"), (.view, [.recordHistory], "history; Enter restores"), (.view, [.nextRecord, .previousRecord], "next / prev record"),
         (.view, [.hideColumn, .showColumns], "hide col / show all"), (.view, [.fitColumn], "fit column to content"),
         (.view, [.narrowColumn, .widenColumn], "narrow / widen column"),
         (.view, [.moveColumnLeft, .moveColumnRight], "move column left / right"),

@@ -51,6 +51,8 @@ extension Renderer {
             // lowest ranks (higher numbers) give way first, so `? help`, `q quit` and `s save` always show.
             let parts: [(String?, Int)]
             switch state.focus {
+            case .grid where state.recordHistory != nil:
+                parts = recordHistoryHints(hint)
             case .grid where state.recordView != nil:
                 // The record view: only what works there.
                 parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.up, .down], "field"), 1),

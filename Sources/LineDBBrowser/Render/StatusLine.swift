@@ -38,6 +38,11 @@ struct StatusLine {
             message = Renderer.busyText(work: job.label, amount: Renderer.percent(job.progress),
                                         waiting: state.typeAhead.count, width: .max)
             style = .pending
+        } else if let run = state.runningHistory {
+            message = Renderer.busyText(work: "reading history",
+                                        amount: "of \(run.table) \(ValueText.display(run.key, width: 24))",
+                                        waiting: state.typeAhead.count, width: .max)
+            style = .pending
         } else if let query = state.runningQuery {
             message = Renderer.busyText(work: "running the query", amount: "\(query.rowsSoFar) rows",
                                         waiting: state.typeAhead.count, width: .max)
@@ -61,6 +66,7 @@ struct StatusLine {
             let stack = state.sheets.count > 1 ? "\(state.sheets.count) sheets: " : ""
             var position = "\(state.sheet.map { stack + $0.label } ?? table.name)"
                 + "  row \(state.view.isEmpty ? 0 : state.row + 1) of \(state.view.count)"
+            if let history = state.recordHistory { position = Renderer.historyPosition(history) }
             if !state.filtersShown.isEmpty { position += " (filtered from \(table.rows.count))" }
             parts.append((position, 0))
             let columns = table.schema.columns

@@ -47,12 +47,15 @@ extension BrowserState {
     }
 
     /// Whether a search, filter, sort or count is running.
-    public var isWorking: Bool { task != nil || counter != nil || runningQuery != nil || selectionJob != nil }
+    public var isWorking: Bool {
+        task != nil || counter != nil || runningQuery != nil || selectionJob != nil || runningHistory != nil
+    }
 
     /// Runs the task, then the count of search matches, in chunks of `chunk` units of work, until both are done
     /// or `deadline` has passed (at least one chunk). The event loop calls it between key reads.
     public mutating func work(until deadline: ContinuousClock.Instant, chunk: Int = 20_000) {
         checkQuery(until: deadline)
+        checkRecordHistory(until: deadline)
         repeat {
             if task != nil {
                 if task!.step(budget: chunk) { finishTask() } else { showEarlyMatches() }
@@ -80,6 +83,7 @@ extension BrowserState {
     /// Esc while a task runs: drops it; the view, cursor and search stay as they were.
     mutating func cancelTask() {
         cancelQuery()
+        cancelRecordHistory()
         cancelSelectionJob()
         guard let task else { return }
         self.task = nil

@@ -41,7 +41,7 @@ extension BrowserState {
     /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
     /// a vertical move in the grid.
     public func movesInOne(_ key: Key) -> Bool {
-        guard typeAhead.isEmpty, mode == .normal, recordView == nil, focus == .grid || focus == .schema,
+        guard typeAhead.isEmpty, mode == .normal, recordView == nil, recordHistory == nil, focus == .grid || focus == .schema,
               let action = action(of: key)
         else { return false }
         return [.up, .down, .pageUp, .pageDown, .halfPageDown, .halfPageUp].contains(action)
@@ -64,7 +64,7 @@ extension BrowserState {
     /// A key in the panes; `chosen`: the action to run in place of the key's own (the command palette's).
     mutating func handleNormal(_ key: Key, context: BrowserDataSource, as chosen: Action? = nil) -> [Effect] {
         let action = chosen ?? action(of: key)
-        if (task != nil || runningQuery != nil || selectionJob != nil) && !actionWhileBusy(action) { return [] }
+        if keysMustWait && !actionWhileBusy(action) { return [] }
         message = ""
         messageIsError = false
         guard let action else {
@@ -84,6 +84,7 @@ extension BrowserState {
             fail(refusal)
             return []
         }
+        if recordHistory != nil, let effects = handleRecordHistory(action, key: key) { return effects }
         if recordView != nil, let effects = handleRecordView(action, key: key) { return effects }
         switch action {
         case .quit:
@@ -153,6 +154,7 @@ extension BrowserState {
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)
         case .recordView: openRecordView()
+        case .recordHistory: return openRecordHistory()
         case .hideColumn: hideColumn()
         case .showColumns: showColumns()
         case .fitColumn: fitColumn()
@@ -298,7 +300,7 @@ extension BrowserState {
         .setNull, .duplicate, .copyCell, .copyRecord, .paste,
         .recordView, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
         .moveColumnRight, .sortAddAscending, .sortAddDescending, .naturalOrder, .goToRow, .goToKey,
-        .toggleSelect, .selectMatching, .invertSelection, .setSelected,
+        .toggleSelect, .selectMatching, .invertSelection, .setSelected, .recordHistory,
     ]
 
     /// Why `action` does nothing in the focused pane, or `nil` when it may run there.

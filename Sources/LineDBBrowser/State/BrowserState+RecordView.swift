@@ -15,7 +15,7 @@ extension BrowserState {
     /// The actions that work in the record view as they do in the grid (on the record shown).
     static let recordViewPassThrough: Set<Action> = [
         .edit, .editRecord, .undo, .redo, .save, .help, .preview, .discard, .delete, .add,
-        .setNull, .copyCell, .copyRecord, .paste, .duplicate, .messages, .palette,
+        .setNull, .copyCell, .copyRecord, .paste, .duplicate, .messages, .palette, .recordHistory,
     ]
 
     /// `v` in the grid: opens the record view on the cursor's record.

@@ -21,7 +21,7 @@ import LineDB
 extension BrowserState {
     /// Whether keys that depend on the work running now must wait for it: a search, filter, sort or sheet build
     /// (``task``), a SQL query (``runningQuery``) or a selection or bulk edit over the rows (``selectionJob``).
-    public var keysMustWait: Bool { task != nil || runningQuery != nil || selectionJob != nil }
+    public var keysMustWait: Bool { task != nil || runningQuery != nil || selectionJob != nil || runningHistory != nil }
 
     /// What becomes of a key typed while nothing waits.
     enum Admission: Equatable {
@@ -80,6 +80,7 @@ extension BrowserState {
     mutating func interruptTypeAhead() {
         let dropped = typeAhead.removeAll()
         let work = task?.label ?? selectionJob?.label ?? (runningQuery != nil ? "query" : nil)
+            ?? (runningHistory != nil ? "reading the history" : nil)
         mode = .normal
         cancelTask()
         let keys = "\(dropped) key\(dropped == 1 ? "" : "s") typed ahead dropped"

@@ -113,6 +113,10 @@ public struct BrowserState: Sendable {
     public internal(set) var columnViews: [String: ColumnView] = [:]
     /// The record view (`v`) when it is open in the grid's place.
     public internal(set) var recordView: RecordView?
+    /// The history view (`r`) when it is open in the grid's place (over the grid or the record view).
+    public internal(set) var recordHistory: RecordHistoryView?
+    /// The history being read for the history view (``RunningHistory``); Esc cancels it.
+    public internal(set) var runningHistory: RunningHistory?
     /// The SQL queries typed at the query prompt this session, oldest first.
     public internal(set) var queryHistory: [String] = []
     /// The last cell copied with `y`, as the text its column's parser reads back (`P` pastes it).
@@ -162,6 +166,7 @@ public struct BrowserState: Sendable {
             filters = []
             sorting = []
             recordView = nil
+            recordHistory = nil
             row = 0
             column = 0
             top = 0

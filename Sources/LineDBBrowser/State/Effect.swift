@@ -25,6 +25,9 @@ public enum Effect: Sendable, Equatable {
     /// Become the writer: open the database again with the writer lock (the writer that held it has exited);
     /// ``BrowserState/tookOver(context:)`` or ``BrowserState/takeOverFailed(_:)`` reports back.
     case takeOver
+    /// Read the history of the record with key `key` of `table` in the background; the history view opens with it
+    /// (``BrowserState/startRecordHistory(_:)``).
+    case recordHistory(table: String, key: JSONValue)
 }
 
 /// A sheet's rows to write to a file (``Effect/exportSheet(_:)``).

@@ -183,9 +183,10 @@ func intValue(_ value: Any?) -> Int? {
 /// tables are course, enrolment, instructor, student, in that order) and waits for its first row.
 func openDemoBrowser(
     _ scratch: Scratch, table: String? = "course", arguments: [String] = [], width: Int = 100, height: Int = 30,
-    mode: String = "RW", environment: [String: String] = [:]
+    mode: String = "RW", environment: [String: String] = [:], prepare: ((String) throws -> Void)? = nil
 ) throws -> (session: TmuxSession, db: String) {
     let db = try scratch.demoDatabase()
+    try prepare?(db)  // (changes made before the browser opens, by the command line)
     let session = try TmuxSession(
         [try Programs.linedb.get(), "browse", db] + arguments, in: scratch, width: width, height: height,
         environment: environment)
