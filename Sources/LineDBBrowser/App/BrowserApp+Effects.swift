@@ -50,6 +50,8 @@ extension BrowserApp {
             terminal.copyToClipboard(text)
         case .takeOver:
             takeOver(on: &state)
+        case .buildAsOf(let moment, let generation):
+            startAsOfBuild(moment, generation: generation)
         }
         return false
     }

@@ -64,6 +64,7 @@ public struct KeyMap: Sendable, Equatable {
         (.control("d"), .halfPageDown), (.control("u"), .halfPageUp),
         (.character("t"), .toggleSelect), (.character("*"), .selectMatching), (.character("~"), .invertSelection),
         (.character("U"), .clearSelection), (.character("b"), .setSelected),
+        (.character(","), .asOfPrevious), (.character("."), .asOfNext), (.character("="), .asOfDiff),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

@@ -139,6 +139,8 @@ extension BrowserState {
             sheetOpensBelow = true
         case .query(_, let links):
             openRecord(from: links, context: context)
+        case .asOfDiff:
+            say("the diff sheet lists what changed; \(keyMap.names(for: .cancel, limit: 1)) goes back to the past view")
         }
         return []
     }

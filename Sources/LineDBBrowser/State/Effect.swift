@@ -25,6 +25,9 @@ public enum Effect: Sendable, Equatable {
     /// Become the writer: open the database again with the writer lock (the writer that held it has exited);
     /// ``BrowserState/tookOver(context:)`` or ``BrowserState/takeOverFailed(_:)`` reports back.
     case takeOver
+    /// Build the database as of a moment off the thread that draws; ``BrowserState/asOfBuilt(_:generation:context:)``
+    /// or ``BrowserState/asOfFailed(_:generation:)`` reports back.
+    case buildAsOf(HistoryMoment, generation: Int)
 }
 
 /// A sheet's rows to write to a file (``Effect/exportSheet(_:)``).
