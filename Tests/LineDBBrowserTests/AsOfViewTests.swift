@@ -93,6 +93,8 @@ struct AsOfViewTests {
         }
         d.press(.delete)  // set null
         #expect(d.state.message.hasPrefix("viewing the past") && d.state.pending.isEmpty)
+        d.press(.enter)  // Enter on a cell edits it, now
+        #expect(d.state.message.hasPrefix("viewing the past") && d.state.mode == .normal)
     }
 
     @Test(". and , step one entry: exactly one record changes, and back; the tables pane's count follows")
@@ -166,6 +168,13 @@ struct AsOfViewTests {
         #expect(d.lines.contains { $0.contains("Since lsn \(before)") })
         d.press(.escape)
         #expect(d.state.sheet == nil && d.state.asOf?.lsn == before && Self.names(d).contains("Bob"))
+        // Enter on a line: back to the past view, on that record.
+        d.press(.character("="))
+        let deleted = try #require(d.state.view.firstIndex { d.state.table!.rows[$0][0] == "-" })
+        d.press([Key](repeating: .character("j"), count: deleted))
+        d.press(.enter)
+        #expect(d.state.sheet == nil && d.state.focus == .grid)
+        #expect(d.state.table!.rows[d.state.view[d.state.row]][1] == "Carol")
     }
 
     @Test("Esc returns to now: the live grid as it was, cursor and focus restored; a build in progress is cancelled by Esc")

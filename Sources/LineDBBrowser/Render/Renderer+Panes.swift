@@ -70,7 +70,7 @@ extension Renderer {
                 case .frequency: enter = "filter to value"
                 case .describe: enter = "frequency"
                 case .query: enter = "open record"
-                case .asOfDiff: enter = "nothing"
+                case .asOfDiff: enter = "go to record"
                 }
                 parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.open], enter), 1),
                          (hint([.search], "search"), 2), (hint([.sortAscending, .sortDescending], "sort"), 2),

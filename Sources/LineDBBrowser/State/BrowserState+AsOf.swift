@@ -57,7 +57,8 @@ extension BrowserState {
             return []
         }
         guard asOf != nil else { return nil }
-        if Self.asOfRefused.contains(action) {
+        let editsCell = action == .open && focus == .grid && sheets.isEmpty && recordView == nil
+        if Self.asOfRefused.contains(action) && !(action == .export && sheet != nil) || editsCell {
             fail(asOfRefusal)
             return []
         }
@@ -348,13 +349,30 @@ extension BrowserState {
         }
         let schema = Sheet.schema(
             name: "diff-lsn-\(past.lsn)-to-now",
-            columns: [("change", .str), ("table", .str), ("key", .json), ("column", .str), ("then", .json),
+            columns: [("±", .str), ("table", .str), ("key", .json), ("column", .str), ("then", .json),
                       ("now", .json)])
         let title = "Since lsn \(past.lsn) (\(diff.entries) entr\(diff.entries == 1 ? "y" : "ies")) to now"
         push(Sheet(kind: .asOfDiff(lsn: past.lsn), title: title, under: self), schema: schema, rows: rows)
         let n = diff.tables.reduce(0) { $0 + $1.inserted.count + $1.deleted.count + $1.updated.count }
         say("\(n) record\(n == 1 ? "" : "s") changed since lsn \(past.lsn): + inserted, - deleted, ~ one line per changed cell; "
             + keyMap.names(for: .cancel, limit: 1) + " goes back")
+    }
+
+    /// Enter on a line of the diff sheet: back to the past view, on that record (when it existed then).
+    mutating func enterOnAsOfDiff(_ values: [JSONValue], context: BrowserDataSource) {
+        guard values.count >= 3, case .string(let name) = values[1] else { return }
+        let key = values[2]
+        closeSheet(context: context)
+        guard asOf?.stepper.state.table(name) != nil else {
+            return say("table \(VisibleText.escaped(name)) did not exist as of lsn \(asOf?.lsn ?? 0)")
+        }
+        if table.map({ !String.exactlyEqual($0.name, name) }) ?? true { openPast(name, context: context) }
+        focus = .grid
+        guard let r = table?.rowIndex(forKey: key), let i = view.firstIndex(of: r) else {
+            return say("\(VisibleText.escaped(name)) \(ValueText.display(key, width: 30)) did not exist as of lsn \(asOf?.lsn ?? 0) (inserted since)")
+        }
+        row = i
+        say("\(VisibleText.escaped(name)) \(ValueText.display(key, width: 30)) as of lsn \(asOf?.lsn ?? 0)")
     }
 
     // MARK: - Back to now

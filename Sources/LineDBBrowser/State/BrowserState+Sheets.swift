@@ -140,7 +140,7 @@ extension BrowserState {
         case .query(_, let links):
             openRecord(from: links, context: context)
         case .asOfDiff:
-            say("the diff sheet lists what changed; \(keyMap.names(for: .cancel, limit: 1)) goes back to the past view")
+            enterOnAsOfDiff(values, context: context)
         }
         return []
     }
