@@ -52,6 +52,8 @@ extension BrowserApp {
             takeOver(on: &state)
         case .recordHistory(let table, let key):
             readRecordHistory(table: table, key: key, on: &state)
+        case .buildAsOf(let moment, let generation):
+            startAsOfBuild(moment, generation: generation)
         }
         return false
     }

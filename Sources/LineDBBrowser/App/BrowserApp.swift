@@ -23,6 +23,8 @@ public final class BrowserApp {
     var follower: WALFollower?
     /// The save or checkpoint running on its own thread (App/BackgroundSave.swift), or `nil`.
     var backgroundSave: BackgroundSave?
+    /// The as-of views being built on their own threads (App/BackgroundAsOf.swift).
+    var asOfBuilds: [BackgroundAsOf] = []
     /// Set when SIGTERM/SIGHUP ended the browser with unsaved changes and no recovery file could be written: what
     /// the front end says after restoring the terminal.
     public internal(set) var recoveryFailure: String?
@@ -94,12 +96,13 @@ public final class BrowserApp {
             // While a search, filter or sort runs, only look for keys; otherwise wait for one.
             // (While a save runs in the background, the wait is short: its progress and end show at once.)
             let asked = ContinuousClock.now
-            let wait = backgroundSave != nil ? min(100, tickMilliseconds) : tickMilliseconds
+            let wait = backgroundSave != nil || !asOfBuilds.isEmpty ? min(100, tickMilliseconds) : tickMilliseconds
             let next = terminal.nextKey(timeoutMilliseconds: state.isWorking ? 0 : wait)
             if let signal = terminal.pendingTermination() { return terminated(by: signal, state: &state) }
             // A save in the background: its progress and its end (a terminal that answered at once, with no task to
             // run, waits a little; the end of its input is not seen until the save is done and drawn).
-            if backgroundSave != nil { idle = 0 }
+            if backgroundSave != nil || !asOfBuilds.isEmpty { idle = 0 }
+            pollAsOfBuilds(&state)
             let answeredAtOnce = next == nil && !state.isWorking && ContinuousClock.now - asked < .milliseconds(5)
             if pollBackgroundSave(&state, terminal: terminal, waitingMilliseconds: answeredAtOnce ? 20 : 0) {
                 return .quit

@@ -30,6 +30,8 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case palette = "command-palette"
     /// Time travel (issue 15): the history of the record under the cursor (State/BrowserState+RecordHistory.swift).
     case recordHistory = "record-history"
+    /// Time travel (issue 15): the database as of a moment (State/BrowserState+AsOf.swift).
+    case asOf = "as-of", asOfPrevious = "as-of-previous", asOfNext = "as-of-next", asOfDiff = "as-of-diff"
 
     /// The help overlay's groups, in order.
     public enum Group: String, Sendable, CaseIterable {
@@ -47,6 +49,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
              .sortDescending, .frequency, .describe, .query, .sortAddAscending, .sortAddDescending, .naturalOrder,
              .toggleSelect, .selectMatching, .invertSelection, .clearSelection:
             return .find
+        case .asOf, .asOfPrevious, .asOfNext, .asOfDiff: return .view
         case .recordView, .recordHistory, .hideColumn, .showColumns, .fitColumn, .narrowColumn, .widenColumn, .moveColumnLeft,
              .moveColumnRight:
             return .view
@@ -132,6 +135,10 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .clearSelection: return "clear the selection"
         case .setSelected: return "set column of selected"
         case .palette: return "command palette: any action"
+        case .asOf: return "as of…: view the past"
+        case .asOfPrevious: return "past view: previous entry"
+        case .asOfNext: return "past view: next entry"
+        case .asOfDiff: return "past view: diff to now"
         }
     }
 

@@ -65,6 +65,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("t"), .toggleSelect), (.character("*"), .selectMatching), (.character("~"), .invertSelection),
         (.character("U"), .clearSelection), (.character("b"), .setSelected),
         (.character("r"), .recordHistory),
+        (.character(","), .asOfPrevious), (.character("."), .asOfNext), (.character("="), .asOfDiff),
     ]
 
     private static let standardOrder: [Key: Int] = Dictionary(

@@ -17,6 +17,7 @@ extension Renderer {
             // A sheet: what it is of, and its row count.
             heading = "\(sheet.title): \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
         }
+        if let past = state.asOf, state.sheet == nil { heading = "AS OF lsn \(past.lsn): " + heading }
         if !state.sorting.isEmpty { heading += ", by " + state.sortTitle(names: names) }
         heading += filterList(state, names: names, width: r.width - 1 - DisplayWidth.of(heading))
         title(heading, focused: state.focus == .grid, in: r, on: &grid)
@@ -55,6 +56,8 @@ extension Renderer {
                 var style: CellStyle = value.isNull ? .null : (ValueText.isNumber(value) ? .number : .normal)
                 if table.isPending(row: state.view[v], column: placed.index) { style = .pending }
                 if table.isDeleted(row: state.view[v]) { style = .error }  // deleted, until the save
+                let past = state.pastMark(row: state.view[v], column: placed.index)  // the as-of view: differs from now
+                if past != nil { style = .pending }
                 if isCursorRow { style = placed.index == state.column && state.focus == .grid ? .cursor : .selected }
                 if isCursorRow && placed.index == state.column && state.focus != .grid { style = .selected }
                 if let matcher, !(isCursorRow && placed.index == state.column),
@@ -64,6 +67,7 @@ extension Renderer {
                 // Only what fits is converted and measured: a 50 MB value costs what its cell shows.
                 field(ValueText.display(value, width: placed.width), row: y, column: r.column + placed.x - 1,
                       width: placed.width + 2, style: style, pad: true, right: ValueText.isNumber(value), on: &grid)
+                if let past { pastMarker(past, row: y, column: r.column + placed.x - 1, style: style, on: &grid) }
                 separator(after: placed, in: r, row: y, on: &grid)
             }
             selectionMark(state, table: table, viewRow: v, at: y, in: r, on: &grid)

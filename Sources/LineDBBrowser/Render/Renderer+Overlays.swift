@@ -30,6 +30,8 @@ extension Renderer {
         (.view, [.hideColumn, .showColumns], "hide col / show all"), (.view, [.fitColumn], "fit column to content"),
         (.view, [.narrowColumn, .widenColumn], "narrow / widen column"),
         (.view, [.moveColumnLeft, .moveColumnRight], "move column left / right"),
+        (.view, [.asOf], "as of…: view the past"), (.view, [.asOfPrevious, .asOfNext], "past: prev / next entry"),
+        (.view, [.asOfDiff], "past: diff to now"),
     ]
 
     /// The keys of the cell editor, the add form and the prompts (fixed: the config file does not change them).

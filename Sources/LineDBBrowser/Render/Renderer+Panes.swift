@@ -53,6 +53,12 @@ extension Renderer {
             switch state.focus {
             case .grid where state.recordHistory != nil:
                 parts = recordHistoryHints(hint)
+            case _ where state.asOf != nil && state.sheet == nil && state.recordView == nil:
+                // The past (the as-of view): stepping, the diff, the way back; nothing that writes.
+                parts = [(hint([.help], "help"), 0), (hint([.cancel], "now"), 0),
+                         (hint([.asOfPrevious, .asOfNext], "step"), 0), (hint([.asOfDiff], "diff to now"), 1),
+                         (hint([.search], "search"), 2), (hint([.filter], "filter"), 3),
+                         (hint([.sortAscending, .sortDescending], "sort"), 3), (hint([.quit], "quit"), 0)]
             case .grid where state.recordView != nil:
                 // The record view: only what works there.
                 parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.up, .down], "field"), 1),
@@ -66,6 +72,7 @@ extension Renderer {
                 case .frequency: enter = "filter to value"
                 case .describe: enter = "frequency"
                 case .query: enter = "open record"
+                case .asOfDiff: enter = "go to record"
                 }
                 parts = [(hint([.help], "help"), 0), (hint([.cancel], "back"), 0), (hint([.open], enter), 1),
                          (hint([.search], "search"), 2), (hint([.sortAscending, .sortDescending], "sort"), 2),
@@ -96,7 +103,7 @@ extension Renderer {
             let scrolls = overlayLineCount(state) > overlayPage(state)
             text = scrolls ? "Esc close  ↑↓ PgUp PgDn scroll" : "Esc close"
         case .preview: text = "Esc close"
-        case .walEntry: text = "↑↓ PgUp PgDn scroll  o open its record in the grid  Esc back"
+        case .walEntry: text = "↑↓ PgUp PgDn scroll  o open its record in the grid  a as of this entry  Esc back"
         case .prompt(let prompt):
             grid.fill(row: r.row, column: r.column, height: 1, width: r.width, style: .normal)
             let x = grid.put(state.label(of: prompt), row: r.row, column: r.column, style: .header)

@@ -5,7 +5,7 @@ extension Renderer {
     /// The WAL entry view: the entry's lines from its scroll position, in a box over the panes.
     static func drawWALEntry(_ view: WALEntryView, in layout: Layout, on grid: inout ScreenGrid) {
         let op = VisibleText.escaped(view.entry.operation)
-        let r = box("WAL entry \(view.position) of \(view.count): \(op) (o open record, Esc back)",
+        let r = box("WAL entry \(view.position) of \(view.count): \(op) (o open record, a as of this, Esc back)",
                     height: grid.rows - 3, width: grid.columns - 4, in: layout, on: &grid)
         for (i, line) in view.lines.dropFirst(view.scroll).prefix(r.height).enumerated() {
             field(line, row: r.row + i, column: r.column, width: r.width, style: i == 0 && view.scroll == 0 ? .header

@@ -61,6 +61,7 @@ struct StatusLine {
     static func position(_ state: BrowserState, width: Int = .max) -> String {
         // (text, rank): the higher the rank, the sooner the part gives way.
         var parts: [(String, Int)] = [(" \(state.databaseName)", 3)]
+        if let past = state.asOf { parts.append((past.banner, 0)) }  // the past shown: which moment, always
         if let table = state.table {
             // On a sheet: which one (and how many are stacked), in place of the table's name.
             let stack = state.sheets.count > 1 ? "\(state.sheets.count) sheets: " : ""

@@ -76,6 +76,7 @@ extension BrowserState {
             }
             return []
         }
+        if let effects = asOfKey(action, context: context) { return effects }  // the past view (BrowserState+AsOf)
         if !sheets.isEmpty, let refusal = sheetRefusal(action) {
             fail(refusal)
             return []
@@ -150,6 +151,10 @@ extension BrowserState {
         case .describe: startDescribe()
         case .query: beginQuery()
         case .palette: openPalette()
+        case .asOf: beginAsOfPrompt()
+        case .asOfPrevious: return stepAsOf(forward: false, context: context)
+        case .asOfNext: return stepAsOf(forward: true, context: context)
+        case .asOfDiff: openAsOfDiff(context: context)
         case .toggleTables: toggle(.tables)
         case .toggleSchema: toggle(.schema)
         case .toggleWAL: toggle(.wal)

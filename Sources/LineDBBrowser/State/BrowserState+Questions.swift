@@ -29,6 +29,7 @@ extension BrowserState {
             case .goToKey(let pk): goToKey(text, column: pk)
             case .setSelected(let c): acceptSetSelected(text, column: c, prompt: prompt)
             case .walFilter: applyWALFilter(text)
+            case .asOf: return acceptAsOfPrompt(text)
             case .palette: break  // (handled by handlePalette)
             }
         }

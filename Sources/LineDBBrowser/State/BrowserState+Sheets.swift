@@ -139,6 +139,8 @@ extension BrowserState {
             sheetOpensBelow = true
         case .query(_, let links):
             openRecord(from: links, context: context)
+        case .asOfDiff:
+            enterOnAsOfDiff(values, context: context)
         }
         return []
     }

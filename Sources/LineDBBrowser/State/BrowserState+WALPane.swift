@@ -179,6 +179,7 @@ extension BrowserState {
         case .lastRow?: view.scroll = view.lines.count
         default:
             if key == .character("o") { return openWALRecord(view.entry, context: context) }
+            if key == .character("a") { return beginAsOf(entry: view.entry) }  // the database as of this entry
             return []
         }
         view.scroll = max(0, min(view.scroll, view.lines.count - page))

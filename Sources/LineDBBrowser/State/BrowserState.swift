@@ -128,6 +128,11 @@ public struct BrowserState: Sendable {
     var refusedRecordText: (key: JSONValue, text: String)?
     /// Keys typed while work runs that wait for it, oldest first (``replayTypeAhead(context:)``).
     public internal(set) var typeAhead = TypeAhead()
+    /// The database as of a past moment, when the panes show it (State/BrowserState+AsOf.swift); Esc returns to now.
+    public internal(set) var asOf: AsOfView?
+    /// The as-of view being built in the background (Esc cancels), and the last build's number.
+    public internal(set) var asOfBuild: AsOfBuild?
+    var asOfGeneration = 0
 
     static let walLimit = 1000
 
@@ -150,6 +155,7 @@ public struct BrowserState: Sendable {
     /// starts over. Reading it again would hold two copies of its rows at once (15 MB more at 1M rows, the peak of
     /// the first Enter after launch).
     mutating func open(_ name: String, context: BrowserDataSource) {
+        if asOf != nil { return openPast(name, context: context) }  // the past: its own rows
         do {
             if !(table.map { String.exactlyEqual($0.name, name) } ?? false) { selection = RowSelection() }
             if !(table.map { String.exactlyEqual($0.name, name) } ?? false) || tableIsStale {
@@ -180,6 +186,7 @@ public struct BrowserState: Sendable {
     /// Reads the open table and the table list again (after a save, or when following a writer), keeping the
     /// cursor on the same record when it still exists.
     public mutating func reload(context: BrowserDataSource) {
+        if asOf != nil { return asOfNowChanged() }  // the past stays shown; now is read again on return
         tables = context.tableSummaries()
         if !sheets.isEmpty {
             // A sheet is a snapshot: the table under it is read again when the user goes back to it.

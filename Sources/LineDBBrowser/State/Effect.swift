@@ -28,6 +28,9 @@ public enum Effect: Sendable, Equatable {
     /// Read the history of the record with key `key` of `table` in the background; the history view opens with it
     /// (``BrowserState/startRecordHistory(_:)``).
     case recordHistory(table: String, key: JSONValue)
+    /// Build the database as of a moment off the thread that draws; ``BrowserState/asOfBuilt(_:generation:context:)``
+    /// or ``BrowserState/asOfFailed(_:generation:)`` reports back.
+    case buildAsOf(HistoryMoment, generation: Int)
 }
 
 /// A sheet's rows to write to a file (``Effect/exportSheet(_:)``).

@@ -41,6 +41,8 @@ public struct Prompt: Sendable, Equatable {
         case palette(selected: Int, query: String)
         /// The WAL pane's filter (`f` in the WAL pane).
         case walFilter
+        /// The moment to view the database as of (the palette's `as-of`): an LSN, a time, `-2h`.
+        case asOf
     }
 
     public var purpose: Purpose
@@ -63,6 +65,7 @@ public struct Prompt: Sendable, Equatable {
         case .setSelected: return "Set in the selected rows: "  // with the column: BrowserState.label(of:)
         case .palette: return "Command: "
         case .walFilter: return "WAL filter (table, op=, key=): "
+        case .asOf: return "As of (lsn, time, -2h): "
         }
     }
 }

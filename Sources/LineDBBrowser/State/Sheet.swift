@@ -14,6 +14,8 @@ public struct Sheet: Sendable {
         case describe
         /// The result of a SQL query; `links`: its columns that are a table's primary key (Enter opens the record).
         case query(sql: String, links: [RecordLink])
+        /// What changed between the past moment shown (after `lsn`) and now (`=` in the as-of view).
+        case asOfDiff(lsn: Int)
     }
 
     /// A result column holding the primary key of `table`'s records.
@@ -34,6 +36,7 @@ public struct Sheet: Sendable {
         case .frequency: return "frequency sheet"
         case .describe: return "describe sheet"
         case .query: return "query sheet"
+        case .asOfDiff: return "diff sheet"
         }
     }
     /// The state the sheet was opened from (table, view, cursor, scroll, filter, sort, search, focus), put back
