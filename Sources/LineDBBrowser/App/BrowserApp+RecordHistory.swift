@@ -44,6 +44,7 @@ public final class HistoryRead: RunningHistory, @unchecked Sendable {
             run.condition.broadcast()
             run.condition.unlock()
         }
+        thread.stackSize = 8 << 20  // as the main thread's: deeply nested values are parsed by recursion
         thread.start()
         return run
     }
