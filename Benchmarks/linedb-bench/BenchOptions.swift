@@ -55,6 +55,8 @@ struct BenchOptions {
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
     var typeAhead = false
+    /// `--history-view`: the browser's history view (`r`) on a small and a 10-archive history (Benchmark+HistoryView).
+    var historyView = false
     /// `--type-ahead-child PATH`: internal; the browser over keys typed at 30/s on PATH.
     var typeAheadChild: String? = nil
     /// `--typed`: only the typed API against the dynamic one (issue 5), and the streaming memory.
@@ -90,6 +92,8 @@ struct BenchOptions {
           --type-ahead only keys typed at 30/s during a sort, a filter and a search: each key's latency, all
                        applied in order (also part of --browser; the database of --browser, reused the same way)
           --layout     only the browser's pane, message and help keys at 80x24, 120x40, 200x60 (in memory)
+          --history-view  only the browser's history view (r): r to its first frame on a small WAL and on
+                       --records entries over 10 archives (builds its own databases)
           --typed      only the typed API vs the dynamic one (insert, fetch all, fetch by key) and the RSS of
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
@@ -139,6 +143,7 @@ struct BenchOptions {
             case "--view": o.view = true
             case "--palette": o.palette = true
             case "--type-ahead": o.typeAhead = true
+            case "--history-view": o.historyView = true
             case "--type-ahead-child": o.typeAheadChild = value()
             case "--selection": o.selection = true
             case "--layout": o.layout = true

@@ -22,6 +22,7 @@ if let child = options.browserChild { Benchmark.runBrowserChild(child.path, spaw
 if let path = options.typedStreamChild { Benchmark.runTypedStreamChild(path) }
 if let path = options.typeAheadChild { Benchmark.runTypeAheadChild(path) }
 if options.typeAhead { Benchmark.runMode(options) { try $0.typeAhead() } }
+if options.historyView { Benchmark.runMode(options) { try $0.historyView() } }
 if let arguments = options.importCreateChild { Benchmark.runImportCreateChild(arguments) }
 if options.importCreate { Benchmark.runMode(options) { try $0.importCreate() } }
 if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }

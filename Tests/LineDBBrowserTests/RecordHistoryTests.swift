@@ -121,6 +121,22 @@ struct RecordHistoryTests {
         #expect(d.state.currentKey == .int(1))
     }
 
+    @Test("r works from the record view too, and Esc goes back to it on the same record")
+    func fromRecordView() throws {
+        let dir = BrowserTempDir()
+        let db = try editedHistory(in: dir)
+        var d = onStudent(db, key: 1)
+        d.press(.character("v"))
+        #expect(d.state.recordView != nil)
+        openHistory(&d, db)
+        #expect(d.state.recordHistory?.versions.count == 5)
+        #expect(historyArea(d)[0].contains("student 1: history"))
+        d.press(.escape)
+        #expect(d.state.recordHistory == nil && d.state.recordView != nil)
+        #expect(d.state.message == "back to the record view" && d.state.currentKey == .int(1))
+        #expect(historyArea(d)[0].contains("student: record 1 of 10"))
+    }
+
     @Test("Enter puts the version in as pending edits (one undo step); u undoes it; s saves those values")
     func restoreUndoSave() throws {
         let dir = BrowserTempDir()
@@ -310,7 +326,13 @@ struct RecordHistoryTests {
         d.press(.character("r"))
         #expect(d.state.messageIsError && d.state.message.contains("is not saved under this key yet"))
         #expect(!d.effects.contains { if case .recordHistory = $0 { return true } else { return false } })
-        d.press(.character("?"))
+        // On a sheet (a frequency sheet of the name column): its rows are not records.
+        d.press(.character("u"), .character("g"), .character("l"), .character("F"))
+        #expect(d.state.sheet != nil)
+        d.press(.character("r"))
+        #expect(d.state.messageIsError && d.state.message.contains("a sheet's rows have no history"))
+        #expect(!d.effects.contains { if case .recordHistory = $0 { return true } else { return false } })
+        d.press(.escape, .character("?"))
         #expect(d.helpScreens().contains { $0.contains("r") && $0.contains("history; Enter restores") })
     }
 }

@@ -14,9 +14,9 @@ extension BrowserApp {
 /// One record's history read on its own thread (``Database/history(of:key:limit:)`` takes the engine's lock for an
 /// instant, then reads the archives and the live WAL, which may take long). Cancelling drops the result: the
 /// thread ends by itself once its read is over, and changes nothing.
-final class HistoryRead: RunningHistory, @unchecked Sendable {
-    let table: String
-    let key: JSONValue
+public final class HistoryRead: RunningHistory, @unchecked Sendable {
+    public let table: String
+    public let key: JSONValue
     private let condition = NSCondition()
     /// Set once, by the read's thread, under `condition`.
     private var outcome: Result<[RecordVersion], HistoryReadFailure>?
@@ -44,25 +44,26 @@ final class HistoryRead: RunningHistory, @unchecked Sendable {
             run.condition.broadcast()
             run.condition.unlock()
         }
+        thread.stackSize = 8 << 20  // as the main thread's: deeply nested values are parsed by recursion
         thread.start()
         return run
     }
 
     /// The read of `key`'s history in `table` of `database` (the newest ``BrowserState/historyLimit`` versions).
-    static func start(database: Database, table: String, key: JSONValue) -> HistoryRead {
+    public static func start(database: Database, table: String, key: JSONValue) -> HistoryRead {
         start(table: table, key: key) {
             try database.history(of: table, key: key, limit: BrowserState.historyLimit)
         }
     }
 
-    var result: Result<[RecordVersion], HistoryReadFailure>? {
+    public var result: Result<[RecordVersion], HistoryReadFailure>? {
         if cancelled.load(ordering: .relaxed) { return nil }
         condition.lock()
         defer { condition.unlock() }
         return outcome
     }
 
-    func wait(until deadline: ContinuousClock.Instant) {
+    public func wait(until deadline: ContinuousClock.Instant) {
         let left = (deadline - .now).components
         let limit = Date(timeIntervalSinceNow: max(0, Double(left.seconds) + Double(left.attoseconds) / 1e18))
         condition.lock()
@@ -70,5 +71,5 @@ final class HistoryRead: RunningHistory, @unchecked Sendable {
         condition.unlock()
     }
 
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public func cancel() { cancelled.store(true, ordering: .relaxed) }
 }

@@ -14,7 +14,9 @@ public enum Renderer {
             drawTables(state, in: r, on: &grid)
             drawSeparator(at: r.column + r.width, from: r.row, height: r.height, on: &grid)
         }
-        if state.recordHistory != nil { drawRecordHistory(state, in: layout.grid, on: &grid) } else if state.recordView != nil { drawRecordView(state, in: layout.grid, on: &grid) } else {
+        if state.recordHistory != nil {
+            drawRecordHistory(state, in: layout.grid, on: &grid)
+        } else if state.recordView != nil { drawRecordView(state, in: layout.grid, on: &grid) } else {
             drawGrid(state, in: layout.grid, on: &grid)
         }
         if let r = layout.schema {

@@ -41,7 +41,8 @@ extension BrowserState {
     /// Whether `key` pressed several times in a row is handled as one move (see ``handle(_:repeat:context:)``):
     /// a vertical move in the grid.
     public func movesInOne(_ key: Key) -> Bool {
-        guard typeAhead.isEmpty, mode == .normal, recordView == nil, recordHistory == nil, focus == .grid || focus == .schema,
+        guard typeAhead.isEmpty, mode == .normal, recordView == nil, recordHistory == nil,
+              focus == .grid || focus == .schema,
               let action = action(of: key)
         else { return false }
         return [.up, .down, .pageUp, .pageDown, .halfPageDown, .halfPageUp].contains(action)

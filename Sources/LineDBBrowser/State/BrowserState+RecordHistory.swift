@@ -2,7 +2,8 @@ import LineDB
 
 /// A record's history being read on a thread of its own (``Database/history(of:key:limit:)`` may read ten archives):
 /// the browser looks at it between key reads, waiting at most a slice at a time, and opens the history view once it
-/// is over; Esc cancels it (the read's result is then dropped). ``BrowserApp`` creates it for ``Effect/recordHistory(table:key:)``.
+/// is over; Esc cancels it (the read's result is then dropped). ``BrowserApp`` creates it for
+/// ``Effect/recordHistory(table:key:)``.
 public protocol RunningHistory: AnyObject, Sendable {
     /// The table and the key whose history is read.
     var table: String { get }
@@ -124,7 +125,8 @@ extension BrowserState {
             return []
         }
         if !isSavedKey(key) {
-            fail("record \(ValueText.display(key, width: 24)) is not saved under this key yet (pending): it has no history (s saves it)")
+            fail("record \(ValueText.display(key, width: 24)) is not saved under this key yet (pending): it has no "
+                 + "history (s saves it)")
             return []
         }
         say("reading the history of \(table.name) \(ValueText.display(key, width: 24))…")
@@ -164,7 +166,8 @@ extension BrowserState {
                 return say("\(who) has no history in the WAL or its archives (nothing written since they begin)")
             }
             guard let table, String.exactlyEqual(table.name, run.table) else {
-                return say("the history of \(who) came after its table was closed: \(keyMap.names(for: .recordHistory, limit: 1)) reads it again")
+                let again = keyMap.names(for: .recordHistory, limit: 1)
+                return say("the history of \(who) came after its table was closed: \(again) reads it again")
             }
             recordHistory = RecordHistoryView(
                 table: run.table, key: run.key, columns: table.schema.columns, versions: versions,
@@ -221,7 +224,8 @@ extension BrowserState {
             return []
         default:
             let back = keyMap.names(for: .cancel, limit: 1)
-            fail("\(KeyName.symbol(key)) does not work in the history view (Enter restores a version, \(back) goes back)")
+            fail("\(KeyName.symbol(key)) does not work in the history view (Enter restores a version, \(back) goes "
+                 + "back)")
             return []
         }
         recordHistory = hv
@@ -257,7 +261,8 @@ extension BrowserState {
         }
         var keyNote = ""
         if JSONValue.compare(v.key, hv.key) != 0 {
-            keyNote = "; that version's key was \(ValueText.display(v.key, width: 24)): the record keeps its key \(shown)"
+            keyNote = "; that version's key was \(ValueText.display(v.key, width: 24)): the record keeps its key "
+                + shown
         }
         if updates.isEmpty {
             return say("record \(shown) already holds the values of \(which)\(keyNote); nothing changed")
@@ -293,7 +298,8 @@ extension BrowserState {
             if !value.isNull {
                 guard let normalized = column.type.normalize(value) else {
                     let reason = "\(ValueText.display(value, width: 40)) is not \(ValueText.expectation(column.type))"
-                    return .failure(.message("\(which): \(column.name): \(reason) (the schema changed since); nothing changed"))
+                    return .failure(.message(
+                        "\(which): \(column.name): \(reason) (the schema changed since); nothing changed"))
                 }
                 typed = normalized
             }
