@@ -72,6 +72,13 @@ extension Database {
         let stamp = Timestamp.compactNow()
         var archiveName = "transaction.\(stamp).log"
         var n = 1
+        // Never a name that sorts before an archive of the same second: retention may have freed `<stamp>.log`
+        // while `<stamp>_1.log` is still there, and archives are read in name order.
+        if let last = Database.lastSuffix(ofArchivesStamped: stamp, in: io.listDirectory(paths.walDir)) {
+            n = last + 1
+            archiveName = "transaction.\(stamp)_\(n).log"
+            n += 1
+        }
         var linked = false
         var useRenameFallback = false
         while !linked {
