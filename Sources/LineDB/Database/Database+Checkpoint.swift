@@ -12,6 +12,8 @@ public struct CheckpointSummary: Sendable, Equatable {
     public var throughLSN: Int
     /// What the save before it wrote.
     public var save: SaveSummary
+    /// What ``DatabaseOptions/historyRetention`` removed after it (`nil` without that option, or when it failed).
+    public var retention: RetentionSummary? = nil
 }
 
 /// Archiving the WAL.
@@ -28,7 +30,8 @@ extension Database {
     /// print(done.archive ?? "-")   // transaction.20260122_203117.log
     /// ```
     ///
-    /// Archives are kept, never deleted by LineDB. A checkpoint also runs by itself when the WAL grows past
+    /// Archives are kept unless ``DatabaseOptions/historyRetention`` is set (then the archives its rule no longer
+    /// needs are removed after the checkpoint). A checkpoint also runs by itself when the WAL grows past
     /// ``DatabaseOptions/autoCheckpointBytes``.
     ///
     /// - Returns: the archive name and the last LSN it holds.
@@ -163,6 +166,6 @@ extension Database {
             throw error
         }
         walEntryCount = 1
-        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save)
+        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save, retention: retainAfterCheckpoint())
     }
 }
