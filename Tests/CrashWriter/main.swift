@@ -9,7 +9,7 @@
 //
 // Workloads:
 // - `mixed`: inserts, updates, deletes and small transactions on `item` and `event`; `saveEvery=N` and
-//   `checkpointEvery=N` add saves and checkpoints; `kinds=insert` writes inserts only, `kinds=bulk` only
+//   `checkpointEvery=N` add saves and checkpoints (`keepArchives=N`: with DatabaseOptions.historyRetention); `kinds=insert` writes inserts only, `kinds=bulk` only
 //   inserts into `bulk`; `final=save|checkpoint`
 //   ends with one; `ops=N` bounds the loop; `quiet=1` prints no TRY/ACK lines.
 // - `import`: one `insert(_:records:)` of `rows=N` records (all or nothing) into `bulk` (or `table=item`).
@@ -393,6 +393,7 @@ func importRecord(prefix: String, _ i: Int) -> Record {
 func runWorkload(_ config: Config) -> Never {
     var options = DatabaseOptions(syncMode: config.syncMode)
     options.autoCheckpointBytes = config.settings["autoCheckpoint"].flatMap { Int($0) }
+    options.historyRetention = config.settings["keepArchives"].flatMap { Int($0) }.map { .keepArchives($0) }
     let db: Database
     do {
         db = try Database(path: config.directory, options: options)

@@ -12,6 +12,8 @@ public struct CheckpointSummary: Sendable, Equatable {
     public var throughLSN: Int
     /// What the save before it wrote.
     public var save: SaveSummary
+    /// What ``DatabaseOptions/historyRetention`` removed after it (`nil` without that option, or when it failed).
+    public var retention: RetentionSummary? = nil
 }
 
 /// Archiving the WAL.
@@ -28,7 +30,8 @@ extension Database {
     /// print(done.archive ?? "-")   // transaction.20260122_203117.log
     /// ```
     ///
-    /// Archives are kept, never deleted by LineDB. A checkpoint also runs by itself when the WAL grows past
+    /// Archives are kept unless ``DatabaseOptions/historyRetention`` is set (then the archives its rule no longer
+    /// needs are removed after the checkpoint). A checkpoint also runs by itself when the WAL grows past
     /// ``DatabaseOptions/autoCheckpointBytes``.
     ///
     /// - Returns: the archive name and the last LSN it holds.
@@ -72,6 +75,13 @@ extension Database {
         let stamp = Timestamp.compactNow()
         var archiveName = "transaction.\(stamp).log"
         var n = 1
+        // Never a name that sorts before an archive of the same second: retention may have freed `<stamp>.log`
+        // while `<stamp>_1.log` is still there, and archives are read in name order.
+        if let last = Database.lastSuffix(ofArchivesStamped: stamp, in: io.listDirectory(paths.walDir)) {
+            n = last + 1
+            archiveName = "transaction.\(stamp)_\(n).log"
+            n += 1
+        }
         var linked = false
         var useRenameFallback = false
         while !linked {
@@ -157,6 +167,6 @@ extension Database {
         }
         walEntryCount = 1
         writeArchiveIndexAfterCheckpoint(paths: paths, archive: archiveName)
-        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save)
+        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save, retention: retainAfterCheckpoint())
     }
 }

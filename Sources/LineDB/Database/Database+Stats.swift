@@ -7,9 +7,14 @@ extension Database {
     ///  "disk": {"total_size_bytes": 1234,
     ///           "tables": {"student": {"records": 3, "size_bytes": 180}},
     ///           "wal": {"entries": 7, "size_bytes": 900,
-    ///                   "archived": [{"file": "transaction.20260122_203117.log", "size_bytes": 150}]}}}
+    ///                   "archived": [{"file": "transaction.20260122_203117.log", "size_bytes": 150}]},
+    ///           "history": {"archives": 1, "archive_bytes": 150, "index_files": 0, "index_bytes": 0,
+    ///                       "earliest_lsn": 0, "earliest_time": "2026-01-22T20:30:02.120000", "latest_lsn": 8,
+    ///                       "limits": []}}}
     /// ```
-    /// `disk` is present for a database on disk. Its `records` count the lines of each records file (what is
+    /// `disk` is present for a database on disk. `disk.history` is ``historyStats()``: the archives' and their
+    /// index sidecars' count and size, and the earliest moment the history reaches (`limits` says why not earlier:
+    /// archives removed by retention, or damage); `{"error": "..."}` when the history cannot be listed. Its `records` count the lines of each records file (what is
     /// saved); `wal.entries` counts valid WAL entries (a torn tail is not counted).
     public func stats() -> JSONObject {
         state.withLockOrHeld {
@@ -44,6 +49,7 @@ extension Database {
             ]
             result["disk"] = [
                 "total_size_bytes": .int(total), "tables": .object(diskTables), "wal": .object(wal),
+                "history": historyStatsJSON(),
             ]
             return result
         }

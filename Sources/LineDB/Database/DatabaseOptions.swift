@@ -11,6 +11,10 @@ public struct DatabaseOptions: Sendable {
     /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
     /// which bounds the replay time at open.
     public var autoCheckpointBytes: Int? = 64 << 20
+    /// Remove the archives this rule does not need after every checkpoint (``Database/compactHistory(_:dryRun:)``),
+    /// the automatic ones included. Default `nil`: archives are kept for ever. A failure to remove one is a
+    /// warning (``Database/warnings``), never the checkpoint's failure.
+    public var historyRetention: RetentionRule? = nil
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///

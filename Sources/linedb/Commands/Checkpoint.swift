@@ -7,7 +7,9 @@ struct Checkpoint: ParsableCommand {
         abstract: "Save every table, then archive the WAL and start a new one.",
         discussion: """
             The old WAL is kept as wal/transaction.<YYYYMMDD_HHMMSS>.log; the new WAL starts with a CHECKPOINT \
-            entry. A crash at any step leaves a database that opens with every acknowledged write.
+            entry. A crash at any step leaves a database that opens with every acknowledged write. With \
+            --keep-archives, --keep-since or --keep-lsn, the archives that rule does not need are removed after the \
+            checkpoint, as `linedb compact` does.
 
             Example:
               linedb checkpoint uni
@@ -16,14 +18,19 @@ struct Checkpoint: ParsableCommand {
 
     @OptionGroup var database: DatabaseArgument
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var retention: RetentionOptions
 
     func run() throws {
-        let db = try database.openForWriting(sync: sync.mode)
+        let rule = try retention.rule()
+        let db = try database.openForWriting(sync: sync.mode, historyRetention: rule)
+        let before = db.warnings.count
         let summary = try db.checkpoint()
         try db.close()
         Save.report(summary.save)
         if let archive = summary.archive {
             Output.line("archived the WAL as wal/\(archive) (through lsn \(summary.throughLSN)); started a new WAL")
         }
+        if let retained = summary.retention { RetentionReport.lines(retained).forEach(Output.line) }
+        db.warnings.dropFirst(before).forEach(ErrorReporting.printWarning)  // a retention that failed
     }
 }

@@ -8,7 +8,10 @@ struct Stats: ParsableCommand {
         discussion: """
             Without --json: a summary. With --json: the engine's stats() as one line of JSON: \
             {"tables": {name: {"records", "columns"}}, "disk": {"total_size_bytes", "tables": {name: {"records", \
-            "size_bytes"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}}}. \
+            "size_bytes"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}, "history": \
+            {"archives", "archive_bytes", "index_files", "index_bytes", "earliest_lsn", "earliest_time", \
+            "latest_lsn", "limits"}}}. disk.history is the history's size and the earliest moment it reaches \
+            (`linedb compact` removes old archives). \
             disk.tables.*.records counts the lines of each records file (what is saved); tables.*.records \
             includes changes still only in the WAL. Read-only: works while another process writes. With --as-of: the \
             moment (lsn and time) and each table's record count then; --json: {"as_of": {"lsn", "time"}, \
@@ -62,6 +65,7 @@ struct Stats: ParsableCommand {
             let o = a.objectValue ?? [:]
             Output.line("  \(VisibleText.escaped(o["file"]?.stringValue ?? "?"))  \(Self.size(o["size_bytes"]?.intValue ?? 0))")
         }
+        if let history = disk["history"]?.objectValue { StatsHistory.lines(history).forEach(Output.line) }
         Output.line("Total on disk: \(Self.size(disk["total_size_bytes"]?.intValue ?? 0))")
     }
 

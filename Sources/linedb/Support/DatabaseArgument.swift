@@ -25,10 +25,12 @@ struct DatabaseArgument: ParsableArguments {
     /// Opens the database as its writer (taking the lock; a database locked by another process is an error that
     /// names its pid). Recovery warnings go to stderr.
     func openForWriting(
-        sync: SyncMode, salvage: Bool = false, salvageWALPrefix: Bool = false, reportWarnings: Bool = true
+        sync: SyncMode, salvage: Bool = false, salvageWALPrefix: Bool = false, reportWarnings: Bool = true,
+        historyRetention: RetentionRule? = nil
     ) throws -> Database {
         try requireDatabase()
         var options = DatabaseOptions(syncMode: sync)
+        options.historyRetention = historyRetention
         options.salvage = salvage
         options.salvageWALPrefix = salvageWALPrefix
         let db = try Database(path: path, options: options)
