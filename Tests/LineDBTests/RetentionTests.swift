@@ -77,7 +77,10 @@ struct RetentionTests {
         #expect(summary.kept == Array(all.suffix(2)))
         #expect(Self.archives(dir) == Array(all.suffix(2)))
         #expect(dir.bytes("db/wal/transaction.log") == live, "the live WAL is never touched")
-        #expect(summary.bytesRemoved == files.prefix(2).reduce(0) { $0 + $1.sizeBytes })
+        // The archives and their index sidecars (every checkpoint writes one).
+        #expect(summary.removedIndexes.map(\.name) == all.prefix(2).map { $0 + ".idx" })
+        #expect(summary.bytesRemoved == files.prefix(2).reduce(0) { $0 + $1.sizeBytes }
+            + summary.removedIndexes.reduce(0) { $0 + $1.sizeBytes })
         // The history now begins with the third archive: as of the LSN just before its first entry.
         let third = files[2]
         let reach = try db.historyFiles().reach
@@ -184,7 +187,7 @@ struct RetentionTests {
             #expect(dir.snapshot() == listing, "\(rule): the dry run changed a file")
         }
         let dry = try db.compactHistory(.keepArchives(1), dryRun: true)
-        #expect(dry.dryRun && dry.removed.count == 3 && dry.removedIndexes.map(\.name) == [dry.removed[0].name + ".idx"])
+        #expect(dry.dryRun && dry.removed.count == 3 && dry.removedIndexes.map(\.name) == dry.removed.map { $0.name + ".idx" })
         let real = try db.compactHistory(.keepArchives(1))
         #expect(real.removed == dry.removed && real.kept == dry.kept && real.reach == dry.reach)
         #expect(real.removedIndexes == dry.removedIndexes)
@@ -256,7 +259,10 @@ struct RetentionTests {
         var h = try history()
         #expect(h["archives"] == .int(4))
         #expect(h["archive_bytes"] == .int(Self.archives(dir).reduce(0) { $0 + dir.bytes("db/wal/" + $1).count }))
-        #expect(h["earliest_lsn"] == .int(0) && h["index_files"] == .int(0) && h["index_bytes"] == .int(0))
+        let sidecars = dir.list("db/wal").filter { $0.hasSuffix(".idx") }
+        #expect(sidecars.count == 4, "a checkpoint writes an index sidecar per archive")
+        #expect(h["earliest_lsn"] == .int(0) && h["index_files"] == .int(sidecars.count))
+        #expect(h["index_bytes"] == .int(sidecars.reduce(0) { $0 + dir.bytes("db/wal/" + $1).count }))
         #expect(h["latest_lsn"] == .int(try db.historyFiles().reach.latestLSN))
         try db.compactHistory(.keepArchives(1))
         h = try history()

@@ -44,6 +44,10 @@ extension Database {
                 total += size
                 archived.append(["file": .string(name), "size_bytes": .int(size)])
             }
+            // The archives' index sidecars take room too (listed under `history`).
+            for name in io.listDirectory(paths.walDir) where ArchiveIndex.isSidecarName(name) {
+                total += io.stat(paths.walDir + "/" + name)?.size ?? 0
+            }
             let wal: JSONObject = [
                 "entries": .int(walEntryCount), "size_bytes": .int(walSize), "archived": .array(archived),
             ]
