@@ -329,7 +329,10 @@ struct PastBuilder {
             }
             unknown[name] = "table '\(name)' was dropped at lsn \(e.lsn); its records before that are only in the history before it"
         case .insert, .update, .delete:
-            guard var u = tables[name] else { return }
+            // Taken out of `tables` while it changes: a copy left there would make every change below copy the
+            // whole `overrides` dictionary (quadratic over the entries undone).
+            guard var u = tables.removeValue(forKey: name) else { return }
+            defer { tables[name] = u }
             guard u.schema.primaryKeyIndex != nil, let pk = u.schema.primaryKey?.name else {
                 unknown[name] = "table '\(name)' has no primary key: its entries cannot be undone"
                 return
@@ -359,7 +362,6 @@ struct PastBuilder {
                 if before != after { u.overrides[after] = .some(nil) }
                 u.overrides[before] = .some(try u.scratch.rowFromStored(o))
             }
-            tables[name] = u
         case .commit, .checkpoint:
             return
         }
@@ -386,7 +388,11 @@ struct PastBuilder {
                 for case let r? in u.base { rows.append(r) }
             } else {
                 for case let r? in u.base where u.overrides[r.values[pk]] == nil { rows.append(r) }
-                for case let r?? in u.overrides.values { rows.append(r) }
+                // Today's rows are usually in key order already: sort only the few undone ones, then merge.
+                var undone: [Row] = []
+                for case let r?? in u.overrides.values { undone.append(r) }
+                undone.sort { JSONValue.compare($0.values[pk], $1.values[pk]) < 0 }
+                rows = PastBuilder.merged(PastBuilder.sortedByKey(rows, u.schema), undone, pk: pk)
             }
             out.append(PastTable(schema: u.schema, rows: PastBuilder.sortedByKey(rows, u.schema)))
         }
@@ -398,6 +404,24 @@ struct PastBuilder {
         for name in names ?? [] where !tables.contains(where: { $0.schema.name == name }) {
             throw .tableNotFound(table: name, suggestion: nil).explained("table '\(name)' did not exist as of lsn \(lsn)")
         }
+    }
+
+    /// Two runs of rows in key order (no key in both) as one, in key order.
+    static func merged(_ a: [Row], _ b: [Row], pk: Int) -> [Row] {
+        if b.isEmpty { return a }
+        var out: [Row] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if JSONValue.compare(a[i].values[pk], b[j].values[pk]) <= 0 {
+                out.append(a[i]); i += 1
+            } else {
+                out.append(b[j]); j += 1
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     /// Rows in key order; a check first, since today's rows are usually in key order already.
