@@ -148,6 +148,13 @@ struct AsOfViewTests {
         d.press(.character("."))
         #expect(Self.names(d) == Self.names(d).sorted { JSONValue.compare(.string($0), .string($1)) > 0 })
         #expect(Self.names(d).contains("Robert"))
+        // A filter on the past rows, and the frequency sheet of them.
+        d.press(.character(","))
+        filter(&d, "= Carol")
+        #expect(Self.names(d) == ["Carol"])
+        d.press(.control("f"))
+        d.press(.character("F"))
+        #expect(d.state.sheet != nil && d.state.table!.rows.contains { $0[0] == "Carol" } && !d.state.table!.rows.contains { $0[0] == "Robert" })
     }
 
     @Test("= opens the diff between the moment and now as a sheet: one line per changed cell, + and - records; Esc back to the past")
