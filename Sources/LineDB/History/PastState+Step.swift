@@ -128,13 +128,19 @@ package struct PastStepper: Sendable {
             if let last = files[i].lastLSN, last >= hi { break }
             i += 1
         }
+        if timestamp == nil, target > 0, let j = fileIndex(holding: target) {
+            // (A step back across the start of a file: the entry at the target ends the file before.)
+            let file = try entries(ofFile: j)
+            let at = file.firstIndex(after: target - 1)
+            if at < file.entries.count, file.entries[at].entry.lsn == target { timestamp = file.entries[at].entry.timestamp }
+        }
         var result = PastStepResult(entries: crossing)
         if forward {
             for h in crossing { try apply(h, forward: true, into: &result) }
         } else {
             for h in crossing.reversed() { try apply(h, forward: false, into: &result) }
         }
-        state = PastState(lsn: target, timestamp: timestamp ?? (target == 0 ? nil : state.timestamp),
+        state = PastState(lsn: target, timestamp: timestamp,
                           tables: state.tables, notes: state.notes)
         return result
     }
