@@ -51,6 +51,8 @@ struct BenchOptions {
     var selection = false
     /// `--layout`: the panes, messages and help keys of issue 14 section A on a big table built in memory.
     var layout = false
+    /// `--as-of-view DIR`: only the browser's as-of view stepping on DIR (Benchmark+AsOfView.swift).
+    var asOfView: String? = nil
     /// `--browser-child PATH SPAWN`: internal; the browser over scripted keys on PATH, launched at SPAWN (ns).
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
@@ -147,6 +149,7 @@ struct BenchOptions {
             case "--type-ahead-child": o.typeAheadChild = value()
             case "--selection": o.selection = true
             case "--layout": o.layout = true
+            case "--as-of-view": o.asOfView = value()
             case "--typed": o.typed = true
             case "--import-create": o.importCreate = true
             case "--import-create-child":

@@ -148,6 +148,13 @@ struct AsOfViewTests {
         d.press(.character("."))
         #expect(Self.names(d) == Self.names(d).sorted { JSONValue.compare(.string($0), .string($1)) > 0 })
         #expect(Self.names(d).contains("Robert"))
+        // A filter on the past rows, and the frequency sheet of them.
+        d.press(.character(","))
+        filter(&d, "= Carol")
+        #expect(Self.names(d) == ["Carol"])
+        d.press(.control("f"))
+        d.press(.character("F"))
+        #expect(d.state.sheet != nil && d.state.table!.rows.contains { $0[0] == "Carol" } && !d.state.table!.rows.contains { $0[0] == "Robert" })
     }
 
     @Test("= opens the diff between the moment and now as a sheet: one line per changed cell, + and - records; Esc back to the past")
@@ -249,5 +256,75 @@ struct AsOfViewTests {
         // Enter on the tables pane opens the past table, not today's.
         d.press(.escape)
         #expect(d.state.asOf == nil && d.state.tables.map(\.name) == ["student", "teacher"])
+    }
+}
+
+/// The as-of view over hostile values (/work/shared/hostile/make.py's cases): strings as keys and values, JSON
+/// values, each changed once; every step draws a frame of the terminal's size with no control character on it.
+@Suite("The as-of view over hostile values")
+struct AsOfViewHostileTests {
+    @Test("stepping through updates of hostile keys and values: each frame 80x24 with no control characters; back at the start the rows are as they were")
+    func hostileSteps() throws {
+        let script = "/work/shared/hostile/make.py"
+        guard FileManager.default.fileExists(atPath: script) else { return }
+        let dir = BrowserTempDir()
+        let out = dir.path + "/hostile.jsonl"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, out]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let cases = dir.read("hostile.jsonl").split(separator: "\n").compactMap { line -> (String, String, String)? in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let name = o["name"] as? String, let kind = o["kind"] as? String, let text = o["text"] as? String
+            else { return nil }
+            return (name, kind, text)
+        }
+        try #require(cases.count > 50)
+        let db = try Database(path: dir.db)
+        try db.createTable(TableSchema("h", columns: [
+            Column("k", .str, primaryKey: true), Column("v", .str), Column("j", .json),
+        ]))
+        var keys: [String] = []
+        for (name, kind, text) in cases where kind != "raw" {
+            let key = kind == "str" ? text : name
+            guard !keys.contains(where: { String.exactlyEqual($0, key) }) else { continue }
+            var record: Record = ["k": .string(key), "v": .string(kind == "str" ? text : name)]
+            if kind == "json", let value = try? JSONParser.parse(text) { record["j"] = value }
+            do { try db.insert("h", record) } catch { continue }  // (refused values are refused, not shown)
+            keys.append(key)
+        }
+        try #require(keys.count > 40)
+        let start = try db.historyFiles().reach.latestLSN
+        for key in keys { try db.update("h", key: .string(key), set: ["v": .string("changed")]) }
+        var d = Driver(db)
+        d.press(.enter)
+        let live = d.state.table!.rows
+        d.press(.character(" "))
+        d.type("as-of")
+        d.press(.enter)
+        d.type("\(start)")
+        d.press(.enter)
+        try AsOfViewTests.build(&d, db)
+        #expect(d.state.asOf?.lsn == start)
+        let then = d.state.table!.rows
+        #expect(then.count == live.count && then != live)
+        func frameIsSafe(_ d: Driver) -> Bool {
+            let lines = d.lines
+            return lines.count == 24 && lines.allSatisfy { line in
+                DisplayWidth.of(line) <= 80 && !line.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) }
+            }
+        }
+        #expect(frameIsSafe(d))
+        for _ in keys {
+            d.press(.character("."))
+            #expect(frameIsSafe(d), "at lsn \(d.state.asOf?.lsn ?? 0)")
+        }
+        #expect(d.state.table!.rows == live, "stepped to now: the rows are today's")
+        for _ in keys { d.press(.character(",")) }
+        #expect(d.state.table!.rows == then, "stepped back: the rows as they were")
+        d.press(.escape)
+        #expect(d.state.asOf == nil && d.state.table!.rows == live)
     }
 }

@@ -30,8 +30,10 @@ struct PastStepperTests {
             let lsn = stepper.lsn
             #expect(lsn > visited.last!, "seed \(seed): a step forwards moves to a later LSN")
             visited.append(lsn)
-            let built = Self.model(try db.state(asOf: .lsn(lsn)))
+            let whole = try db.state(asOf: .lsn(lsn))
+            let built = Self.model(whole)
             #expect(Self.model(stepper.state) == built, "seed \(seed): stepped forwards to lsn \(lsn)")
+            #expect(stepper.state.timestamp == whole.timestamp, "seed \(seed): the time of lsn \(lsn)")
             if let m = models[lsn] { #expect(Self.model(stepper.state) == m, "seed \(seed): model at lsn \(lsn)") }
             // The last change reported for each key is what the table now holds for it (a transaction may change a
             // record several times in one step).
@@ -50,8 +52,10 @@ struct PastStepperTests {
         while let _ = try stepper.step(forward: false) {
             let expected = back.popLast()
             #expect(stepper.lsn == expected, "seed \(seed): a step back goes to the previous entry's LSN")
-            let built = Self.model(try db.state(asOf: .lsn(stepper.lsn)))
+            let whole = try db.state(asOf: .lsn(stepper.lsn))
+            let built = Self.model(whole)
             #expect(Self.model(stepper.state) == built, "seed \(seed): stepped back to lsn \(stepper.lsn)")
+            #expect(stepper.state.timestamp == whole.timestamp, "seed \(seed): the time of lsn \(stepper.lsn)")
             if Self.model(stepper.state) != built { return }
         }
         #expect(back.isEmpty && stepper.lsn == reach.earliestLSN, "back ends at the earliest moment")

@@ -29,7 +29,32 @@ package struct PastStepper: Sendable {
     let files: [HistoryFile]
     let log: HistoryLogBox
     /// The files read so far, by index (at most a few kept).
-    private var loaded: [Int: [HistoryEntry]] = [:]
+    private var loaded: [Int: LoadedFile] = [:]
+
+    /// One file's entries (in LSN order) and, by effective LSN, the positions of those that took effect then: a
+    /// step looks up the one LSN it crosses instead of reading the file's entries again.
+    private struct LoadedFile {
+        var entries: [HistoryEntry]
+        var byEffectiveLSN: [Int: [Int]] = [:]
+
+        init(_ entries: [HistoryEntry]) {
+            self.entries = entries
+            byEffectiveLSN.reserveCapacity(entries.count)
+            for (i, h) in entries.enumerated() {
+                if let e = h.effectiveLSN { byEffectiveLSN[e, default: []].append(i) }
+            }
+        }
+
+        /// The position of the first entry with an LSN above `lsn` (binary search).
+        func firstIndex(after lsn: Int) -> Int {
+            var lo = 0, hi = entries.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if entries[mid].entry.lsn <= lsn { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
 
     /// The LSN the state is taken just after.
     package var lsn: Int { state.lsn }
@@ -54,9 +79,9 @@ package struct PastStepper: Sendable {
         if i + 1 < files.count, lsn == files[i].lastLSN { _ = try entries(ofFile: i + 1) }
     }
 
-    private mutating func entries(ofFile i: Int) throws(LineDBError) -> [HistoryEntry] {
+    private mutating func entries(ofFile i: Int) throws(LineDBError) -> LoadedFile {
         if let e = loaded[i] { return e }
-        let e = try log.value.entries(ofFile: i)
+        let e = LoadedFile(try log.value.entries(ofFile: i))
         if loaded.count >= 3, let far = loaded.keys.max(by: { abs($0 - i) < abs($1 - i) }) { loaded[far] = nil }
         loaded[i] = e
         return e
@@ -86,14 +111,28 @@ package struct PastStepper: Sendable {
         var crossing: [HistoryEntry] = []
         var timestamp: String? = nil
         guard var i = fileIndex(holding: lo + 1) ?? fileIndex(holding: hi) else { return nil }
-        // An uncommitted-at-lo transaction may have begun in this file before lo + 1: the whole file is read.
         while i < files.count {
-            for h in try entries(ofFile: i) {
-                if h.entry.lsn == target { timestamp = h.entry.timestamp }
-                if let e = h.effectiveLSN, e > lo, e <= hi { crossing.append(h) }
+            let file = try entries(ofFile: i)
+            if hi - lo <= 64 {
+                // (A transaction's entries are before its COMMIT, anywhere in the file: found by their effective LSN.)
+                var positions: [Int] = []
+                for l in (lo + 1)...hi { positions += file.byEffectiveLSN[l] ?? [] }
+                for p in positions.sorted() { crossing.append(file.entries[p]) }
+            } else {
+                for h in file.entries {
+                    if let e = h.effectiveLSN, e > lo, e <= hi { crossing.append(h) }
+                }
             }
+            let at = file.firstIndex(after: target - 1)
+            if at < file.entries.count, file.entries[at].entry.lsn == target { timestamp = file.entries[at].entry.timestamp }
             if let last = files[i].lastLSN, last >= hi { break }
             i += 1
+        }
+        if timestamp == nil, target > 0, let j = fileIndex(holding: target) {
+            // (A step back across the start of a file: the entry at the target ends the file before.)
+            let file = try entries(ofFile: j)
+            let at = file.firstIndex(after: target - 1)
+            if at < file.entries.count, file.entries[at].entry.lsn == target { timestamp = file.entries[at].entry.timestamp }
         }
         var result = PastStepResult(entries: crossing)
         if forward {
@@ -101,7 +140,7 @@ package struct PastStepper: Sendable {
         } else {
             for h in crossing.reversed() { try apply(h, forward: false, into: &result) }
         }
-        state = PastState(lsn: target, timestamp: timestamp ?? (target == 0 ? nil : state.timestamp),
+        state = PastState(lsn: target, timestamp: timestamp,
                           tables: state.tables, notes: state.notes)
         return result
     }
@@ -112,9 +151,9 @@ package struct PastStepper: Sendable {
             guard lsn < latestLSN else { return nil }
             guard let i = fileIndex(holding: lsn + 1) else { return nil }
             for j in i..<files.count {
-                if let e = try entries(ofFile: j).first(where: { $0.entry.lsn > lsn }) {
-                    return min(e.entry.lsn, latestLSN)
-                }
+                let file = try entries(ofFile: j)
+                let at = file.firstIndex(after: lsn)
+                if at < file.entries.count { return min(file.entries[at].entry.lsn, latestLSN) }
             }
             return nil
         }
@@ -122,9 +161,9 @@ package struct PastStepper: Sendable {
         guard var j = fileIndex(holding: lsn) else { return nil }
         if let first = files[j].firstLSN, first >= lsn { j -= 1 }
         while j >= 0 {
-            if let e = try entries(ofFile: j).last(where: { $0.entry.lsn < lsn }) {
-                return max(e.entry.lsn, earliestLSN)
-            }
+            let file = try entries(ofFile: j)
+            let at = file.firstIndex(after: lsn - 1)  // the first at or after lsn: the one before it is below
+            if at > 0 { return max(file.entries[at - 1].entry.lsn, earliestLSN) }
             j -= 1
         }
         return earliestLSN

@@ -53,7 +53,9 @@ extension BrowserApp {
                 if let wanted = state.asOfBuild, wanted.generation == build.generation {
                     let seconds = String(format: "%.1f", (ContinuousClock.now - build.started) / .seconds(1))
                     let esc = state.keyMap.names(for: .cancel, limit: 1)
-                    state.say("building the database as of \(wanted.moment)… \(seconds) s (\(esc) cancels)")
+                    // (The status line only: the recent messages keep the one "building" line said at the start.)
+                    state.message = "building the database as of \(wanted.moment)… \(seconds) s (\(esc) cancels)"
+                    state.messageIsError = false
                 }
             }
         }

@@ -30,7 +30,7 @@ extension Renderer {
         (.view, [.hideColumn, .showColumns], "hide col / show all"), (.view, [.fitColumn], "fit column to content"),
         (.view, [.narrowColumn, .widenColumn], "narrow / widen column"),
         (.view, [.moveColumnLeft, .moveColumnRight], "move column left / right"),
-        (.view, [.asOf], "as of…: view the past"), (.view, [.asOfPrevious, .asOfNext], "past: prev / next entry"),
+        (.view, [.asOf], "as-of: view the past"), (.view, [.asOfPrevious, .asOfNext], "past: prev / next entry"),
         (.view, [.asOfDiff], "past: diff to now"),
     ]
 
