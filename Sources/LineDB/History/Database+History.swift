@@ -162,10 +162,29 @@ extension Database {
                 if op == .delete, version.oldRecord == nil { version.oldRecord = new }
                 version.changes = ColumnChange.between(version.oldRecord, version.record)
                 out.append(version)
-                if let limit, out.count >= limit { return out }
+                // One more than asked: a seed update that logged no old record takes it from the version before.
+                if let limit, out.count > limit { return Self.completingSeedUpdates(out, limit: limit) }
             }
             fileIndex -= 1
         }
+        return Self.completingSeedUpdates(out, limit: limit)
+    }
+
+    /// Fills in what the seed's partial updates left out (no `old_record`; a `record` with only the changed fields
+    /// and the key) from the version before each, oldest first, then keeps the newest `limit`.
+    private static func completingSeedUpdates(_ versions: [RecordVersion], limit: Int?) -> [RecordVersion] {
+        var out = versions
+        for i in out.indices.reversed() where out[i].operation == .update && out[i].oldRecord == nil && i + 1 < out.count {
+            guard let before = out[i + 1].record else { continue }
+            out[i].oldRecord = before
+            if let partial = out[i].record {
+                var whole = before  // in the record's column order
+                for (k, v) in partial { whole[k] = v }
+                out[i].record = whole
+            }
+            out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record)
+        }
+        if let limit, out.count > limit { out.removeLast(out.count - limit) }
         return out
     }
 
