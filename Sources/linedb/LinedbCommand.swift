@@ -33,6 +33,9 @@ struct LinedbCommand: ParsableCommand {
             Browse.self, Demo.self, Init.self, CreateTable.self, Insert.self, Update.self, Delete.self, Select.self,
             Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, Sql.self,
             WAL.self, Check.self, Recover.self, Config.self,
+            HistoryCommand.self,
+            DiffCommand.self,
+            RevertCommand.self,
         ],
         // `linedb DB` opens the browser.
         defaultSubcommand: Browse.self
