@@ -211,3 +211,31 @@ struct HistoryCommandTests {
         #expect(result.lines.contains("  gpa: 2.0 → 3.9"), "\(result.stdout)")
     }
 }
+
+/// `linedb history` over a damaged archive: one clear message naming the file, line and byte once, and what is
+/// unaffected; no file changed.
+@Suite("linedb history over damaged archives")
+struct HistoryDamageTests {
+    @Test("a bit flipped in an archive: exit 1, the archive, line and byte named once, the newer versions said unaffected, nothing changed")
+    func flippedArchive() throws {
+        let dir = try Scratch().studentDatabase(count: 2)  // lsn 1...3
+        expectOK(try CLI.run(["checkpoint", dir.db]))  // archive: lsn 1...3; live: lsn 4 CHECKPOINT
+        expectOK(try CLI.run(["update", dir.db, "student", "1", "--set", "gpa=3.3"]))  // lsn 5
+        let archive = try #require(dir.list("db/wal").first { $0 != "transaction.log" && $0.hasSuffix(".log") })
+        // Alice's insert (line 2 of the archive): one letter of her name changed, so the line's crc no longer fits.
+        dir.replace("db/wal/" + archive, #""name":"Alice""#, with: #""name":"Alicf""#)
+        let before = dir.list("db/wal").map { dir.read("db/wal/" + $0) }
+        let result = try CLI.run(["history", dir.db, "student", "1"])
+        #expect(result.status == 1 && result.stdout.isEmpty, "\(result)")
+        let message = result.stderr
+        #expect(message.hasPrefix("linedb: ") && message.filter { $0 == "\n" }.count == 1, "\(message)")
+        #expect(message.contains("\(archive):2"), "names the line: \(message)")
+        #expect(message.contains("(byte "), "names the byte: \(message)")
+        #expect(message.components(separatedBy: archive).count == 2, "the file is named once: \(message)")
+        #expect(message.contains("the 1 newer versions of this record (down to lsn 5) are unaffected"), "\(message)")
+        #expect(dir.list("db/wal").map { dir.read("db/wal/" + $0) } == before, "reading history changed a file")
+        // Bob's history does not reach the damaged line's record, but his insert is in the archive too.
+        let bob = try CLI.run(["history", dir.db, "student", "2"])
+        #expect(bob.status == 1 && bob.stderr.contains("\(archive):2"), "\(bob)")
+    }
+}

@@ -126,10 +126,16 @@ extension Database {
                 entries = try log.entries(ofFile: fileIndex)
             } catch {
                 if out.isEmpty { throw error }
+                let unaffected = "the \(out.count) newer versions of this record (down to lsn \(out.last!.lsn)) are unaffected"
+                // The damage's own place and words, once, with what is unaffected.
+                if case .corrupt(let path, let line, let column, let byteOffset, let reason, let hint) = error {
+                    throw .corrupt(
+                        path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
+                        hint: [hint, unaffected].compactMap { $0 }.joined(separator: "; "))
+                }
                 throw .corrupt(
                     path: log.walDir + "/" + log.files[fileIndex].name, line: nil, column: nil, byteOffset: nil,
-                    reason: "\(error); the \(out.count) newer versions (down to lsn \(out.last!.lsn)) are unaffected",
-                    hint: "reading history changes nothing")
+                    reason: "\(error)", hint: "reading history changes nothing; \(unaffected)")
             }
             for h in entries.reversed() {
                 guard let effective = h.effectiveLSN, h.entry.table == table,
