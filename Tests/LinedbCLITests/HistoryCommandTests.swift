@@ -119,6 +119,15 @@ struct HistoryCommandTests {
         #expect(dir.list("db/wal").count == 2)
     }
 
+    @Test("on a terminal, a key never seen gets a note on stderr (run under script(1), which gives it a pty)")
+    func unknownKeyOnTerminal() throws {
+        let dir = try Scratch().studentDatabase(count: 1)
+        let command = "'\(try CLI.binary.get())' history '\(dir.db)' student 42"
+        let result = try CLI.runTool("script", ["-qc", command, "/dev/null"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("linedb: note: no history for student 42"), "\(result)")
+    }
+
     @Test("a str key stays a string: \"007\" is not 7")
     func stringKey() throws {
         let dir = Scratch()
