@@ -34,6 +34,9 @@ struct LinedbCommand: ParsableCommand {
             Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, Sql.self,
             WAL.self, Check.self, Recover.self, Config.self,
             Compact.self,
+            HistoryCommand.self,
+            DiffCommand.self,
+            RevertCommand.self,
         ],
         // `linedb DB` opens the browser.
         defaultSubcommand: Browse.self

@@ -202,6 +202,15 @@ struct SQLSessionTests {
         #expect(throws: SQLError.self) { try s.run("DELETE FROM v") }
     }
 
+    @Test("held rows in no key order: ORDER BY the key returns every row, in key order, both ways")
+    func heldRowsOrderedByKey() throws {
+        let s = try SQLSession()
+        let schema = try TableSchema("v", columns: [Column("a", .int, primaryKey: true), Column("b", .str)])
+        try s.register(view: "v", schema: schema, rows: [[.int(9), .string("x")], [.int(1), .null], [.int(5), .string("y")]])
+        #expect(try s.query("SELECT a FROM v ORDER BY a").rows == [[.integer(1)], [.integer(5)], [.integer(9)]])
+        #expect(try s.query("SELECT a FROM v ORDER BY a DESC").rows == [[.integer(9)], [.integer(5)], [.integer(1)]])
+    }
+
     @Test("interrupt stops a long query")
     func interrupt() throws {
         let s = try SQLSession()

@@ -9,6 +9,7 @@ struct CLIPolishTests {
     static let subcommands = [
         "browse", "demo", "init", "create-table", "insert", "update", "delete", "select", "stats", "save", "checkpoint",
         "export", "import", "export-sqlite", "import-sqlite", "wal", "check", "recover",
+        "history", "diff", "revert",
     ]
 
     @Test("--generate-completion-script prints a bash, zsh and fish script that names every subcommand")
@@ -58,6 +59,9 @@ struct CLIPolishTests {
             (["update", dir.db, "student", "1", "--set", "GPA=1"], "has no column 'GPA' (did you mean 'gpa'?)"),
             (["import-sqlite", sqlite, dir.db, "--tables", "studnt"],
              "has no table 'studnt' (did you mean 'student'?)"),
+            (["history", dir.db, "studnt", "1"], "no table named 'studnt' (did you mean 'student'?)"),
+            (["diff", dir.db, "studnt", "--from", "1"], "no table named 'studnt' (did you mean 'student'?)"),
+            (["revert", dir.db, "studnt", "--from", "1", "--dry-run"], "no table named 'studnt' (did you mean 'student'?)"),
             (["selct", dir.db, "student"], "unknown command 'selct' (did you mean 'select'?)"),
             (["export-sqlit", dir.db, sqlite], "unknown command 'export-sqlit' (did you mean 'export-sqlite'?)"),
         ]

@@ -6,7 +6,7 @@ import Testing
 struct UsageTests {
     static let subcommands = [
         "init", "create-table", "insert", "update", "delete", "select", "stats", "save", "checkpoint", "export",
-        "import", "wal", "check", "recover", "config", "compact",
+        "import", "wal", "check", "recover", "config", "compact", "history", "diff", "revert",
     ]
 
     @Test("--help on every subcommand exits 0 and shows its usage and an example")

@@ -158,7 +158,8 @@ extension Database {
             if op == .delete, version.oldRecord == nil { version.oldRecord = new }
             version.changes = ColumnChange.between(version.oldRecord, version.record)
             out.append(version)
-            if let limit, out.count >= limit { return true }
+            // One more than asked: a seed update that logged no old record takes it from the version before.
+            if let limit, out.count > limit { return true }
             return false
         }
         while fileIndex >= start {
@@ -169,7 +170,7 @@ extension Database {
                 log: log, fileIndex: fileIndex, table: table, keyColumn: pkName ?? "id", key: { tracked },
                 consider: consider)
             {
-            case .limitReached: return out
+            case .limitReached: return Self.completingSeedUpdates(out, limit: limit)
             case .done: fileIndex -= 1; continue
             case .unavailable(let rebuild):
                 (out, tracked) = (Array(out.prefix(count)), key)  // a line did not match: read the archive whole
@@ -180,15 +181,39 @@ extension Database {
                 entries = try log.entries(ofFile: fileIndex)
             } catch {
                 if out.isEmpty { throw error }
+                let unaffected = "the \(out.count) newer versions of this record (down to lsn \(out.last!.lsn)) are unaffected"
+                // The damage's own place and words, once, with what is unaffected.
+                if case .corrupt(let path, let line, let column, let byteOffset, let reason, let hint) = error {
+                    throw .corrupt(
+                        path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
+                        hint: [hint, unaffected].compactMap { $0 }.joined(separator: "; "))
+                }
                 throw .corrupt(
                     path: log.walDir + "/" + log.files[fileIndex].name, line: nil, column: nil, byteOffset: nil,
-                    reason: "\(error); the \(out.count) newer versions (down to lsn \(out.last!.lsn)) are unaffected",
-                    hint: "reading history changes nothing")
+                    reason: "\(error)", hint: "reading history changes nothing; \(unaffected)")
             }
             if rebuildIndex { indexOnTheFly(log: log, fileIndex: fileIndex, entries: entries, copies: copies) }
-            for h in entries.reversed() where consider(h) { return out }
+            for h in entries.reversed() where consider(h) { return Self.completingSeedUpdates(out, limit: limit) }
             fileIndex -= 1
         }
+        return Self.completingSeedUpdates(out, limit: limit)
+    }
+
+    /// Fills in what the seed's partial updates left out (no `old_record`; a `record` with only the changed fields
+    /// and the key) from the version before each, oldest first, then keeps the newest `limit`.
+    private static func completingSeedUpdates(_ versions: [RecordVersion], limit: Int?) -> [RecordVersion] {
+        var out = versions
+        for i in out.indices.reversed() where out[i].operation == .update && out[i].oldRecord == nil && i + 1 < out.count {
+            guard let before = out[i + 1].record else { continue }
+            out[i].oldRecord = before
+            if let partial = out[i].record {
+                var whole = before  // in the record's column order
+                for (k, v) in partial { whole[k] = v }
+                out[i].record = whole
+            }
+            out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record)
+        }
+        if let limit, out.count > limit { out.removeLast(out.count - limit) }
         return out
     }
 

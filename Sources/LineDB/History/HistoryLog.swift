@@ -11,7 +11,8 @@ public struct HistoryFile: Sendable, Hashable {
     /// Whether this is the live WAL.
     public var isLive: Bool
     /// The first and last LSN the file holds (`nil` for an empty file). Lines written by the seed's design
-    /// (no LSN) are numbered on from the file before.
+    /// (no LSN) are numbered on from the file before; in the live WAL after an archive that ends with such lines,
+    /// from 1, as the engine numbers them when it opens the database.
     public var firstLSN: Int?
     /// The last LSN the file holds (`nil` for an empty file).
     public var lastLSN: Int?
@@ -75,11 +76,17 @@ package struct HistoryLog {
         for name in archives + ["transaction.log"] {
             let path = paths.walDir + "/" + name
             guard let status = io.stat(path) else { continue }
-            let implied = (previous?.lastLSN ?? 0) + 1
+            // The engine numbers the live WAL on from the newest archive's last LineDB entry, or from 1 when that
+            // archive ends with the seed's lines (Database+Recovery's lastArchivedLSN): so does the history.
+            var restarts = false
+            if name == "transaction.log", let p = previous, p.isLegacy {
+                restarts = try HistoryLog.lastLineIsLegacy(io: io, path: paths.walDir + "/" + p.name, size: p.sizeBytes)
+            }
+            let implied = restarts ? 1 : (previous?.lastLSN ?? 0) + 1
             var file = try HistoryLog.bounds(io: io, path: path, name: name, size: status.size, impliedFirst: implied)
             file.isLive = name == "transaction.log"
             let index = files.count
-            if let p = previous, let last = p.lastLSN, let first = file.firstLSN, !file.isLegacy {
+            if let p = previous, let last = p.lastLSN, let first = file.firstLSN, !file.isLegacy, !restarts {
                 if first > last + 1 {
                     breaks.append((index, "wal/\(p.name) ends at lsn \(last) but wal/\(name) begins at lsn \(first): lsn \(last + 1)…\(first - 1) are in no archive (a missing archive)"))
                 } else if first <= last {
@@ -138,7 +145,8 @@ package struct HistoryLog {
         guard let bytes = try io.readFile(path) else { return [] }
         var out: [HistoryEntry] = []
         var commits: [Int: Int] = [:]
-        let implied = index == 0 ? 1 : (files[index - 1].lastLSN ?? 0) + 1
+        // As the file's bounds numbered it (the seed's lines in the live WAL after a seed archive start at 1).
+        let implied = file.firstLSN ?? (index == 0 ? 1 : (files[index - 1].lastLSN ?? 0) + 1)
         let later = index + 1 < files.count ? "the history after lsn \(file.lastLSN ?? 0) (the files after it) is unaffected" : ""
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)") { e in
@@ -246,6 +254,14 @@ package struct HistoryLog {
         }
         file.isLegacy = sawLegacy
         return file
+    }
+
+    /// Whether a file's last complete line is one of the seed's (no LSN).
+    static func lastLineIsLegacy(io: FileIO, path: String, size: Int) throws(LineDBError) -> Bool {
+        guard size > 0, let tail = try readLine(io: io, path: path, size: size, fromEnd: true),
+            case .success(let e) = decode(tail)
+        else { return false }
+        return e.isLegacy
     }
 
     private static func decode(_ line: [UInt8]) -> Result<WALEntry, WALLine.Problem> {

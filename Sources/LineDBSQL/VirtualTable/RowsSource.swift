@@ -43,5 +43,11 @@ struct HeldRows: RowsView {
     }
     func isIndexed(_ column: Int) -> Bool { keyLookup != nil && column == schema.primaryKeyIndex }
     func keysAscendInSlotOrder() -> Bool { keyLookup != nil }
-    func slotsInKeyOrder() -> [Int] { keyLookup != nil ? Array(rows.indices) : [] }
+    func slotsInKeyOrder() -> [Int] {
+        if keyLookup != nil { return Array(rows.indices) }
+        // Rows in no known order (a view the browser registers): sorted by key here, or an ORDER BY the key that
+        // the scan consumed would return no rows at all.
+        guard let pk = schema.primaryKeyIndex else { return Array(rows.indices) }
+        return rows.indices.sorted { JSONValue.compare(rows[$0][pk], rows[$1][pk]) < 0 }
+    }
 }
