@@ -115,6 +115,9 @@ extension Database {
     ///   file, line and byte; the versions newer than the damage are in the error's message.
     public func history(of table: String, key: JSONValue, limit: Int? = nil) throws(LineDBError) -> [RecordVersion] {
         let (log, copies) = try historySnapshot()
+        if let t = copies[table], t.0.schema.primaryKey == nil {
+            throw .invalidInput(reason: "table '\(table)' has no primary key: a record's history is found by its key, and its records have none (as of a moment and diff still show the table)")
+        }
         let pkName = copies[table]?.0.schema.primaryKey?.name
         var tracked = copies[table].map { normalize(key, $0.0) } ?? key
         var out: [RecordVersion] = []
@@ -162,9 +165,36 @@ extension Database {
                 if op == .delete, version.oldRecord == nil { version.oldRecord = new }
                 version.changes = ColumnChange.between(version.oldRecord, version.record)
                 out.append(version)
-                if let limit, out.count >= limit { return out }
+                if let limit, out.count >= limit { return Self.completingPartialUpdates(out) }
             }
             fileIndex -= 1
+        }
+        if let problem = log.damaged[start - 1] {
+            // The reach starts after a file that exists but cannot be read: the record's older versions may be in it.
+            throw .corrupt(
+                path: log.walDir + "/" + log.files[start - 1].name, line: nil, column: nil, byteOffset: nil,
+                reason: "\(problem); the \(out.count) newer versions\(out.last.map { " (down to lsn \($0.lsn))" } ?? "") are unaffected",
+                hint: "reading history changes nothing")
+        }
+        return Self.completingPartialUpdates(out)
+    }
+
+    /// Versions (newest first) whose UPDATE logged only the changed fields, or no old_record (the seed's), shown
+    /// whole from the version before them.
+    private static func completingPartialUpdates(_ versions: [RecordVersion]) -> [RecordVersion] {
+        var out = versions
+        var i = out.count - 2
+        while i >= 0 {
+            defer { i -= 1 }
+            guard out[i].operation == .update, let before = out[i + 1].record else { continue }
+            var changed = false
+            if out[i].oldRecord == nil { out[i].oldRecord = before; changed = true }
+            if var partial = out[i].record, let old = out[i].oldRecord, partial.count < old.count {
+                for (k, v) in old where partial[k] == nil { partial[k] = v }
+                out[i].record = partial
+                changed = true
+            }
+            if changed { out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record) }
         }
         return out
     }
@@ -222,10 +252,14 @@ extension Database {
             index += 1
         }
         for h in later.reversed() { try undo.undo(h) }
+        var past: PastState
         if !undo.unknown.isEmpty, log.reachesTheBeginning {
-            return try forwardState(log: log, copies: copies, lsn: lsn, names: names, timestamp: timestamp)
+            past = try forwardState(log: log, copies: copies, lsn: lsn, names: names, timestamp: timestamp)
+        } else {
+            past = try undo.finish(lsn: lsn, timestamp: timestamp, names: names)
         }
-        return try undo.finish(lsn: lsn, timestamp: timestamp, names: names)
+        past.notes = log.notes + past.notes
+        return past
     }
 
     /// The state at `lsn` replayed from the first entry (for tables dropped since, whose records only the log
@@ -249,13 +283,20 @@ extension Database {
                 try replay.apply(h.entry)
             }
         }
-        let notes = replay.finish()
+        var notes = replay.finish().filter { !$0.contains("without COMMIT") }
         var tables: [PastTable] = []
         for (name, t) in replay.tables.sorted(by: { $0.key < $1.key }) where names == nil || names!.contains(name) {
+            guard t.schema.primaryKeyIndex != nil else {
+                // Replay skips its writes (they cannot be applied by key): its rows here would be none, not its past.
+                let why = "table '\(name)' has no primary key: its past cannot be rebuilt from the log"
+                if names != nil { throw .invalidInput(reason: "table '\(name)' as of lsn \(lsn) cannot be built: \(why)") }
+                notes.append("\(why); it is left out")
+                continue
+            }
             tables.append(PastTable(schema: t.schema, rows: PastBuilder.sortedByKey(Array(t.rows), t.schema)))
         }
         try PastBuilder.requireNamed(names, in: tables, lsn: lsn)
-        return PastState(lsn: lsn, timestamp: timestamp, tables: tables, notes: notes.filter { !$0.contains("without COMMIT") })
+        return PastState(lsn: lsn, timestamp: timestamp, tables: tables, notes: notes)
     }
 }
 
@@ -327,7 +368,11 @@ struct PastBuilder {
             default:  // update
                 let after = key(new) ?? key(old)
                 let before = key(old) ?? after
-                guard let after, let before, var o = old else { break }
+                guard let after, let before, var o = old else {
+                    // The seed's UPDATE may log no old_record: the record before it is only in the log before it.
+                    unknown[name] = "the UPDATE at lsn \(e.lsn) (wal/\(h.file) line \(e.line)) logs no old_record; the record before it is only in the history before it"
+                    return
+                }
                 if o.count < u.schema.columns.count, let now = current(u, after) {
                     // The seed may log only the changed fields: the rest is as the record stands after the entry.
                     let whole = TableState.record(now, schema: u.schema)
