@@ -526,6 +526,28 @@ struct HistoryDamageTests {
         #expect(past.table("note") == nil && past.notes.contains { $0.contains("primary key") }, "\(past.notes)")
     }
 
+    @Test("a record's history decodes only the lines that hold its key, and still follows key changes inside one file and a transaction's COMMIT")
+    func keyChangesInOneFile() throws {
+        let dir = ScratchDir("history-rekey")
+        var o = DatabaseOptions(syncMode: .off)
+        o.autoCheckpointBytes = nil
+        let db = try Database(path: dir.db, options: o)
+        defer { try? db.close() }
+        try db.createTable(studentSchema)
+        for i in 1...20 { try db.insert("student", ["id": .int(i), "name": .string("S\(i)"), "email": .string("m\(i)@x")]) }
+        try db.update("student", key: 3, set: ["name": "C"])
+        try db.transaction { tx in
+            try tx.update("student", key: 3, set: ["id": 300])
+            try tx.update("student", key: 5, set: ["name": "E"])
+        }
+        try db.update("student", key: 300, set: ["id": 301])
+        let v = try db.history(of: "student", key: 301)
+        #expect(v.map(\.operation) == [.update, .update, .update, .insert])
+        #expect(v.map(\.key) == [301, 300, 3, 3])
+        #expect(v[1].effectiveLSN > v[1].lsn, "the transaction's entry took effect at its COMMIT")
+        #expect(v[3].record?["name"] == "S3")
+    }
+
     /// `stamp` (`YYYY-MM-DDTHH:MM:SS.ffffff`, local) moved by `seconds`.
     static func stamp(_ stamp: String, plus seconds: Int) -> String {
         var parts = tm()

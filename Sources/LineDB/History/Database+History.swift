@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One version of a record: what one WAL entry did to it (``Database/history(of:key:limit:)``).
 public struct RecordVersion: Sendable {
     /// The entry's LSN.
@@ -123,10 +129,17 @@ extension Database {
         var out: [RecordVersion] = []
         let start = log.breaks.last?.fileIndex ?? 0
         var fileIndex = log.files.count - 1
+        // Only lines that hold the text of a key followed (or a COMMIT, for transactions) are decoded; the others are
+        // still checked (checksum, LSN sequence). A key change found in a file adds the old key and reads it again.
+        var needles: Set<JSONValue> = [tracked]
         while fileIndex >= start {
             let entries: [HistoryEntry]
+            let (outBefore, trackedBefore) = (out.count, tracked)
+            let texts = needles.map { Array(JSONWriter.encode($0).utf8) } + [Array(#""COMMIT""#.utf8)]
             do {
-                entries = try log.entries(ofFile: fileIndex)
+                entries = try log.entries(ofFile: fileIndex, skipping: { line in
+                    !texts.contains { Self.holds(line, $0) }
+                })
             } catch {
                 if out.isEmpty { throw error }
                 throw .corrupt(
@@ -160,12 +173,19 @@ extension Database {
                     if let oldKey, oldKey != tracked {
                         version.oldKey = oldKey
                         tracked = oldKey
+                        needles.insert(oldKey)
                     }
                 }
                 if op == .delete, version.oldRecord == nil { version.oldRecord = new }
                 version.changes = ColumnChange.between(version.oldRecord, version.record)
                 out.append(version)
                 if let limit, out.count >= limit { return Self.completingPartialUpdates(out) }
+            }
+            if !texts.dropLast().contains(Array(JSONWriter.encode(tracked).utf8)) {
+                // The key changed in this file: its older lines under the old key were not decoded; read it again.
+                out.removeLast(out.count - outBefore)
+                tracked = trackedBefore
+                continue
             }
             fileIndex -= 1
         }
@@ -177,6 +197,23 @@ extension Database {
                 hint: "reading history changes nothing")
         }
         return Self.completingPartialUpdates(out)
+    }
+
+    /// Whether `line` holds the bytes `text`.
+    private static func holds(_ line: UnsafeBufferPointer<UInt8>, _ text: [UInt8]) -> Bool {
+        guard let base = line.baseAddress, let first = text.first, line.count >= text.count else { return false }
+        let last = line.count - text.count
+        var i = 0
+        while i <= last {
+            // memchr to the next candidate first byte, then compare the rest.
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return false }
+            let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            var k = 1
+            while k < text.count, line[at + k] == text[k] { k += 1 }
+            if k == text.count { return true }
+            i = at + 1
+        }
+        return false
     }
 
     /// Versions (newest first) whose UPDATE logged only the changed fields, or no old_record (the seed's), shown
@@ -347,7 +384,9 @@ struct PastBuilder {
             }
             unknown[name] = "table '\(name)' was dropped at lsn \(e.lsn); its records before that are only in the history before it"
         case .insert, .update, .delete:
-            guard var u = tables[name] else { return }
+            // Taken out while it changes, so that its overrides are changed in place, not copied for every entry.
+            guard var u = tables.removeValue(forKey: name) else { return }
+            defer { tables[name] = u }
             guard u.schema.primaryKeyIndex != nil, let pk = u.schema.primaryKey?.name else {
                 unknown[name] = "table '\(name)' has no primary key: its entries cannot be undone"
                 return
@@ -381,7 +420,6 @@ struct PastBuilder {
                 if before != after { u.overrides[after] = .some(nil) }
                 u.overrides[before] = .some(try u.scratch.rowFromStored(o))
             }
-            tables[name] = u
         case .commit, .checkpoint:
             return
         }
@@ -408,7 +446,10 @@ struct PastBuilder {
                 for case let r? in u.base { rows.append(r) }
             } else {
                 for case let r? in u.base where u.overrides[r.values[pk]] == nil { rows.append(r) }
-                for case let r?? in u.overrides.values { rows.append(r) }
+                var changed: [Row] = []
+                for case let r?? in u.overrides.values { changed.append(r) }
+                // Today's rows are usually in key order already: sort only the changed ones and merge.
+                rows = PastBuilder.merged(PastBuilder.sortedByKey(rows, u.schema), PastBuilder.sortedByKey(changed, u.schema), pk: pk)
             }
             out.append(PastTable(schema: u.schema, rows: PastBuilder.sortedByKey(rows, u.schema)))
         }
@@ -420,6 +461,20 @@ struct PastBuilder {
         for name in names ?? [] where !tables.contains(where: { $0.schema.name == name }) {
             throw .tableNotFound(table: name, suggestion: nil).explained("table '\(name)' did not exist as of lsn \(lsn)")
         }
+    }
+
+    /// Two runs of rows in key order merged into one.
+    static func merged(_ a: [Row], _ b: [Row], pk: Int) -> [Row] {
+        if b.isEmpty { return a }
+        var out: [Row] = []
+        out.reserveCapacity(a.count + b.count)
+        var (i, j) = (0, 0)
+        while i < a.count, j < b.count {
+            if JSONValue.compare(a[i].values[pk], b[j].values[pk]) <= 0 { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     /// Rows in key order; a check first, since today's rows are usually in key order already.

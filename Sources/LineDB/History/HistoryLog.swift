@@ -183,6 +183,14 @@ package struct HistoryLog {
     /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` naming the file, line and byte
     ///   of damage, and which history is unaffected.
     package func entries(ofFile index: Int) throws(LineDBError) -> [HistoryEntry] {
+        try entries(ofFile: index, skipping: nil)
+    }
+
+    /// As ``entries(ofFile:)``, leaving out the sealed lines `skip` returns `true` for (still checked: checksum and
+    /// LSN sequence), without decoding them.
+    package func entries(ofFile index: Int, skipping skip: ((UnsafeBufferPointer<UInt8>) -> Bool)?)
+        throws(LineDBError) -> [HistoryEntry]
+    {
         let file = files[index]
         let path = walDir + "/" + file.name
         guard let bytes = try io.readFile(path) else { return [] }
@@ -192,7 +200,7 @@ package struct HistoryLog {
         let implied = self.implied.indices.contains(index) ? self.implied[index] : 1
         let later = index + 1 < files.count ? "the history after lsn \(file.lastLSN ?? 0) (the files after it) is unaffected" : ""
         let scan = bytes.withUnsafeBufferPointer { buffer in
-            WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)") { e in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)", skip: skip) { e in
                 if e.lsn > nowLSN, file.isLive { return }
                 if e.operationKind == .commit, let txn = e.txn { commits[txn] = e.lsn }
                 out.append(HistoryEntry(entry: e, file: file.name, effectiveLSN: e.txn == nil ? e.lsn : nil))
