@@ -53,7 +53,7 @@ extension Benchmark {
         let path = historyDB
         let marker = path + ".ready"
         if let text = try? String(contentsOfFile: marker, encoding: .utf8) {
-            let f = text.split(separator: " ").compactMap { Int($0) }
+            let f = (text.split(separator: "\n").first ?? "").split(separator: " ").compactMap { Int($0) }
             if f.count >= 2 {
                 report.line("reusing \(path) (built by an earlier --keep run; the checkpoint figures are that build's)")
                 let seconds = text.split(separator: "\n").dropFirst().first?.split(separator: " ").compactMap { Double($0) } ?? []
