@@ -142,10 +142,7 @@ extension Database {
                 })
             } catch {
                 if out.isEmpty { throw error }
-                throw .corrupt(
-                    path: log.walDir + "/" + log.files[fileIndex].name, line: nil, column: nil, byteOffset: nil,
-                    reason: "\(error); the \(out.count) newer versions (down to lsn \(out.last!.lsn)) are unaffected",
-                    hint: "reading history changes nothing")
+                throw Self.withNewerVersions(error, out)
             }
             for h in entries.reversed() {
                 guard let effective = h.effectiveLSN, h.entry.table == table,
@@ -191,12 +188,19 @@ extension Database {
         }
         if let problem = log.damaged[start - 1] {
             // The reach starts after a file that exists but cannot be read: the record's older versions may be in it.
-            throw .corrupt(
-                path: log.walDir + "/" + log.files[start - 1].name, line: nil, column: nil, byteOffset: nil,
-                reason: "\(problem); the \(out.count) newer versions\(out.last.map { " (down to lsn \($0.lsn))" } ?? "") are unaffected",
-                hint: "reading history changes nothing")
+            throw Self.withNewerVersions(problem, out)
         }
         return Self.completingPartialUpdates(out)
+    }
+
+    /// A damaged file's error, saying how many newer versions of the record were read before it.
+    private static func withNewerVersions(_ error: LineDBError, _ newer: [RecordVersion]) -> LineDBError {
+        let unaffected = "the \(newer.count) newer versions\(newer.last.map { " (down to lsn \($0.lsn))" } ?? "") are unaffected"
+        guard case .corrupt(let path, let line, let column, let byte, let reason, _) = error else {
+            return .invalidInput(reason: "\(error); \(unaffected)")
+        }
+        return .corrupt(path: path, line: line, column: column, byteOffset: byte, reason: "\(reason); \(unaffected)",
+                        hint: "reading history changes nothing")
     }
 
     /// Whether `line` holds the bytes `text`.
