@@ -75,6 +75,10 @@ struct BenchOptions {
     var sqlRSSChild: String? = nil
     /// `--profile-sql DIR SIDE`: internal; the `--sql` queries once on SIDE (`linedb` or `sqlite`), for callgrind.
     var profileSQL: (dir: String, side: String)? = nil
+    /// `--history`: time travel on N records and N WAL entries in 10 archives (issue 15).
+    var history = false
+    /// `--history-child PATH LSN`: internal; `state(asOf:)` of PATH in this fresh process, with its RSS.
+    var historyChild: (path: String, lsn: Int)? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -100,6 +104,8 @@ struct BenchOptions {
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
+          --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
+                       state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
@@ -158,6 +164,11 @@ struct BenchOptions {
                 continue
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
+            case "--history": o.history = true
+            case "--history-child":
+                let path = value()
+                guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }
+                o.historyChild = (path, lsn)
             case "--sql-rss-child": o.sqlRSSChild = value()
             case "--profile-sql":
                 let dir = value()

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One version of a record: what one WAL entry did to it (``Database/history(of:key:limit:)``).
 public struct RecordVersion: Sendable {
     /// The entry's LSN.
@@ -121,11 +127,17 @@ extension Database {
     ///   file, line and byte; the versions newer than the damage are in the error's message.
     public func history(of table: String, key: JSONValue, limit: Int? = nil) throws(LineDBError) -> [RecordVersion] {
         let (log, copies) = try historySnapshot()
+        if let t = copies[table], t.0.schema.primaryKey == nil {
+            throw .invalidInput(reason: "table '\(table)' has no primary key: a record's history is found by its key, and its records have none (as of a moment and diff still show the table)")
+        }
         let pkName = copies[table]?.0.schema.primaryKey?.name
         var tracked = copies[table].map { normalize(key, $0.0) } ?? key
         var out: [RecordVersion] = []
         let start = log.breaks.last?.fileIndex ?? 0
         var fileIndex = log.files.count - 1
+        // Only lines that hold the text of a key followed (or a COMMIT, for transactions) are decoded; the others are
+        // still checked (checksum, LSN sequence). A key change found in a file adds the old key and reads it again.
+        var needles: Set<JSONValue> = [tracked]
         /// Takes one entry (newest first) into the history; `true` once `limit` versions are found.
         func consider(_ h: HistoryEntry) -> Bool {
             guard let effective = h.effectiveLSN, h.entry.table == table,
@@ -153,6 +165,7 @@ extension Database {
                 if let oldKey, oldKey != tracked {
                     version.oldKey = oldKey
                     tracked = oldKey
+                    needles.insert(oldKey)
                 }
             }
             if op == .delete, version.oldRecord == nil { version.oldRecord = new }
@@ -170,48 +183,86 @@ extension Database {
                 log: log, fileIndex: fileIndex, table: table, keyColumn: pkName ?? "id", key: { tracked },
                 consider: consider)
             {
-            case .limitReached: return Self.completingSeedUpdates(out, limit: limit)
+            case .limitReached: return Self.completingPartialUpdates(out, limit: limit)
             case .done: fileIndex -= 1; continue
             case .unavailable(let rebuild):
                 (out, tracked) = (Array(out.prefix(count)), key)  // a line did not match: read the archive whole
                 rebuildIndex = rebuild
             }
             let entries: [HistoryEntry]
+            let (outBefore, trackedBefore) = (out.count, tracked)
+            let texts = needles.map { Array(JSONWriter.encode($0).utf8) } + [Array(#""COMMIT""#.utf8)]
             do {
-                entries = try log.entries(ofFile: fileIndex)
+                entries = try log.entries(ofFile: fileIndex, skipping: { line in
+                    !texts.contains { Self.holds(line, $0) }
+                })
             } catch {
                 if out.isEmpty { throw error }
-                let unaffected = "the \(out.count) newer versions of this record (down to lsn \(out.last!.lsn)) are unaffected"
-                // The damage's own place and words, once, with what is unaffected.
-                if case .corrupt(let path, let line, let column, let byteOffset, let reason, let hint) = error {
-                    throw .corrupt(
-                        path: path, line: line, column: column, byteOffset: byteOffset, reason: reason,
-                        hint: [hint, unaffected].compactMap { $0 }.joined(separator: "; "))
-                }
-                throw .corrupt(
-                    path: log.walDir + "/" + log.files[fileIndex].name, line: nil, column: nil, byteOffset: nil,
-                    reason: "\(error)", hint: "reading history changes nothing; \(unaffected)")
+                throw Self.withNewerVersions(error, out)
             }
             if rebuildIndex { indexOnTheFly(log: log, fileIndex: fileIndex, entries: entries, copies: copies) }
-            for h in entries.reversed() where consider(h) { return Self.completingSeedUpdates(out, limit: limit) }
+            var reachedLimit = false
+            for h in entries.reversed() where consider(h) { reachedLimit = true; break }
+            if !reachedLimit, !texts.dropLast().contains(Array(JSONWriter.encode(tracked).utf8)) {
+                // The key changed in this file: its older lines under the old key were not decoded; read it again.
+                out.removeLast(out.count - outBefore)
+                tracked = trackedBefore
+                continue
+            }
+            if reachedLimit { return Self.completingPartialUpdates(out, limit: limit) }
             fileIndex -= 1
         }
-        return Self.completingSeedUpdates(out, limit: limit)
+        if let problem = log.damaged[start - 1] {
+            // The reach starts after a file that exists but cannot be read: the record's older versions may be in it.
+            throw Self.withNewerVersions(problem, out)
+        }
+        return Self.completingPartialUpdates(out, limit: limit)
     }
 
-    /// Fills in what the seed's partial updates left out (no `old_record`; a `record` with only the changed fields
-    /// and the key) from the version before each, oldest first, then keeps the newest `limit`.
-    private static func completingSeedUpdates(_ versions: [RecordVersion], limit: Int?) -> [RecordVersion] {
+    /// A damaged file's error, saying how many newer versions of the record were read before it.
+    private static func withNewerVersions(_ error: LineDBError, _ newer: [RecordVersion]) -> LineDBError {
+        let unaffected = "the \(newer.count) newer versions\(newer.last.map { " (down to lsn \($0.lsn))" } ?? "") are unaffected"
+        guard case .corrupt(let path, let line, let column, let byte, let reason, _) = error else {
+            return .invalidInput(reason: "\(error); \(unaffected)")
+        }
+        return .corrupt(path: path, line: line, column: column, byteOffset: byte, reason: "\(reason); \(unaffected)",
+                        hint: "reading history changes nothing")
+    }
+
+    /// Whether `line` holds the bytes `text`.
+    private static func holds(_ line: UnsafeBufferPointer<UInt8>, _ text: [UInt8]) -> Bool {
+        guard let base = line.baseAddress, let first = text.first, line.count >= text.count else { return false }
+        let last = line.count - text.count
+        var i = 0
+        while i <= last {
+            // memchr to the next candidate first byte, then compare the rest.
+            guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return false }
+            let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            var k = 1
+            while k < text.count, line[at + k] == text[k] { k += 1 }
+            if k == text.count { return true }
+            i = at + 1
+        }
+        return false
+    }
+
+    /// Versions (newest first) whose UPDATE logged only the changed fields, or no old_record (the seed's), shown
+    /// whole from the version before them.
+    /// Then keeps the newest `limit` (one more was read, for the oldest one's version before it).
+    private static func completingPartialUpdates(_ versions: [RecordVersion], limit: Int?) -> [RecordVersion] {
         var out = versions
-        for i in out.indices.reversed() where out[i].operation == .update && out[i].oldRecord == nil && i + 1 < out.count {
-            guard let before = out[i + 1].record else { continue }
-            out[i].oldRecord = before
-            if let partial = out[i].record {
-                var whole = before  // in the record's column order
-                for (k, v) in partial { whole[k] = v }
-                out[i].record = whole
+        var i = out.count - 2
+        while i >= 0 {
+            defer { i -= 1 }
+            guard out[i].operation == .update, let before = out[i + 1].record else { continue }
+            var changed = false
+            if out[i].oldRecord == nil { out[i].oldRecord = before; changed = true }
+            if var partial = out[i].record, let old = out[i].oldRecord, partial.count < old.count {
+                for (k, v) in old where partial[k] == nil { partial[k] = v }
+                out[i].record = partial
+                changed = true
             }
-            out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record)
+            if changed { out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record) }
         }
         if let limit, out.count > limit { out.removeLast(out.count - limit) }
         return out
@@ -270,10 +321,14 @@ extension Database {
             index += 1
         }
         for h in later.reversed() { try undo.undo(h) }
+        var past: PastState
         if !undo.unknown.isEmpty, log.reachesTheBeginning {
-            return try forwardState(log: log, copies: copies, lsn: lsn, names: names, timestamp: timestamp)
+            past = try forwardState(log: log, copies: copies, lsn: lsn, names: names, timestamp: timestamp)
+        } else {
+            past = try undo.finish(lsn: lsn, timestamp: timestamp, names: names)
         }
-        return try undo.finish(lsn: lsn, timestamp: timestamp, names: names)
+        past.notes = log.notes + past.notes
+        return past
     }
 
     /// The state at `lsn` replayed from the first entry (for tables dropped since, whose records only the log
@@ -297,13 +352,20 @@ extension Database {
                 try replay.apply(h.entry)
             }
         }
-        let notes = replay.finish()
+        var notes = replay.finish().filter { !$0.contains("without COMMIT") }
         var tables: [PastTable] = []
         for (name, t) in replay.tables.sorted(by: { $0.key < $1.key }) where names == nil || names!.contains(name) {
+            guard t.schema.primaryKeyIndex != nil else {
+                // Replay skips its writes (they cannot be applied by key): its rows here would be none, not its past.
+                let why = "table '\(name)' has no primary key: its past cannot be rebuilt from the log"
+                if names != nil { throw .invalidInput(reason: "table '\(name)' as of lsn \(lsn) cannot be built: \(why)") }
+                notes.append("\(why); it is left out")
+                continue
+            }
             tables.append(PastTable(schema: t.schema, rows: PastBuilder.sortedByKey(Array(t.rows), t.schema)))
         }
         try PastBuilder.requireNamed(names, in: tables, lsn: lsn)
-        return PastState(lsn: lsn, timestamp: timestamp, tables: tables, notes: notes.filter { !$0.contains("without COMMIT") })
+        return PastState(lsn: lsn, timestamp: timestamp, tables: tables, notes: notes)
     }
 }
 
@@ -378,7 +440,11 @@ struct PastBuilder {
             default:  // update
                 let after = key(new) ?? key(old)
                 let before = key(old) ?? after
-                guard let after, let before, var o = old else { break }
+                guard let after, let before, var o = old else {
+                    // The seed's UPDATE may log no old_record: the record before it is only in the log before it.
+                    unknown[name] = "the UPDATE at lsn \(e.lsn) (wal/\(h.file) line \(e.line)) logs no old_record; the record before it is only in the history before it"
+                    return
+                }
                 if o.count < u.schema.columns.count, let now = current(u, after) {
                     // The seed may log only the changed fields: the rest is as the record stands after the entry.
                     let whole = TableState.record(now, schema: u.schema)

@@ -43,6 +43,9 @@ public struct HistoryDiff: Sendable {
     public var tables: [TableDiff]
     /// The number of entries that took effect in the range.
     public var entries: Int
+    /// What a reader should know: tables whose records cannot be listed (no primary key), archives left out, clocks
+    /// that went back.
+    public var notes: [String] = []
 }
 
 /// What ``Database/revert(from:to:tables:force:dryRun:)`` did, or would do.
@@ -97,6 +100,10 @@ extension Database {
         var created = Set<String>(), dropped = Set<String>()
         var after: [HistoryEntry] = []
         var count = 0
+        var keyless: [String: Int] = [:]
+        /// Tables with an entry whose record before it the entry does not hold (the seed's UPDATE without
+        /// old_record): their first states are read from the state at the start.
+        var unknownBefore = Set<String>()
         var fromTime: String? = nil, toTime: String? = nil
         var index = log.firstFile(after: a)
         if index > 0, log.files[index - 1].lastLSN == a { fromTime = log.files[index - 1].lastTime }
@@ -130,7 +137,10 @@ extension Database {
                 dropped.insert(name)
                 created.remove(name)
             case .insert, .update, .delete:
-                guard let schema = schemas[name], let pk = schema.primaryKey else { continue }
+                guard let schema = schemas[name], let pk = schema.primaryKey else {
+                    if schemas[name] != nil { keyless[name, default: 0] += 1 }
+                    continue
+                }
                 let scratch = TableState(schema: schema)
                 func key(_ o: JSONObject?) -> JSONValue? {
                     guard let v = o?[pk.name], !v.isNull else { return nil }
@@ -155,6 +165,9 @@ extension Database {
                 default:
                     guard let kNew = key(new) ?? key(old) else { continue }
                     let kOld = key(old) ?? kNew
+                    if spans[name]?[kOld] == nil, old == nil || old!.count < schema.columns.count {
+                        unknownBefore.insert(name)
+                    }
                     var whole = new
                     if let n = new, n.count < schema.columns.count, let prior = spans[name]?[kOld]?.last ?? row(old) {
                         var merged = TableState.record(prior, schema: schema)
@@ -170,6 +183,19 @@ extension Database {
                 }
             case .commit, .checkpoint:
                 continue
+            }
+        }
+        if !unknownBefore.isEmpty {
+            // Both states of each record the range touched, from the states at the two ends.
+            let names = Array(unknownBefore)
+            let start = try pastState(log: log, copies: copies, lsn: a, names: nil)
+            let end = try pastState(log: log, copies: copies, lsn: b, names: nil)
+            for name in names {
+                let (x, y) = (start.table(name), end.table(name))
+                for k in spans[name].map({ Array($0.keys) }) ?? [] {
+                    spans[name]![k]!.first = x.flatMap { t in t.index(ofKey: k).map { t.rows[$0] } }
+                    spans[name]![k]!.last = y.flatMap { t in t.index(ofKey: k).map { t.rows[$0] } }
+                }
             }
         }
         var out: [TableDiff] = []
@@ -194,7 +220,11 @@ extension Database {
             }
             if !d.isEmpty { out.append(d) }
         }
-        return (HistoryDiff(fromLSN: a, toLSN: b, fromTime: fromTime, toTime: toTime, tables: out, entries: count), after)
+        var diff = HistoryDiff(fromLSN: a, toLSN: b, fromTime: fromTime, toTime: toTime, tables: out, entries: count)
+        diff.notes = log.notes + keyless.sorted { $0.key < $1.key }.map {
+            "table '\($0.key)' has no primary key: its records cannot be matched between two moments, so its \($0.value) changes in the range are not listed (compare the two states instead)"
+        }
+        return (diff, after)
     }
 
     /// Undoes what changed between two moments by writing, as one new transaction, the inverse of the

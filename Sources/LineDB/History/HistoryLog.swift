@@ -66,44 +66,83 @@ package struct HistoryLog {
     /// The last LSN of now: entries of the live WAL beyond it (written after the state was taken) are left out.
     package let nowLSN: Int
 
+    /// Files that exist but could not be read to their end (torn, damaged, unreadable, a symbolic link), by index:
+    /// the history reaches from the file after each, and a record's history that gets to one says so.
+    package private(set) var damaged: [Int: LineDBError] = [:]
+    /// The LSN the first line of each file would have if it were the seed's (as the database numbered it while that
+    /// file was its live WAL).
+    private var implied: [Int] = []
+
     package init(io: FileIO, paths: DatabasePaths, nowLSN: Int) throws(LineDBError) {
         self.io = io
         self.walDir = paths.walDir
         self.nowLSN = nowLSN
-        let archives = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted(by: HistoryLog.archiveOrder)
-        var previous: HistoryFile? = nil
-        var previousName: String? = nil
-        for name in archives + ["transaction.log"] {
+        let scan = HistoryFileScan(io: io, walDir: paths.walDir)
+        var listed = scan.list()
+        notes += scan.strays(&listed)
+        for (name, problem) in listed {
+            if let problem, name == "transaction.log" { throw problem }
+        }
+        // Bounds, numbering the seed's lines as the database did: from the last sealed LSN of the file before.
+        var found: [(file: HistoryFile, implied: Int, sealed: Bool, problem: LineDBError?, startsWithCreate: Bool)] = []
+        for (name, problem) in listed {
             let path = paths.walDir + "/" + name
-            guard let status = io.stat(path) else { continue }
-            // The engine numbers the live WAL on from the newest archive's last LineDB entry, or from 1 when that
-            // archive ends with the seed's lines (Database+Recovery's lastArchivedLSN): so does the history.
-            var restarts = false
-            if name == "transaction.log", let p = previous, p.isLegacy {
-                restarts = try HistoryLog.lastLineIsLegacy(io: io, path: paths.walDir + "/" + p.name, size: p.sizeBytes)
-            }
-            let implied = restarts ? 1 : (previous?.lastLSN ?? 0) + 1
-            var file = try HistoryLog.bounds(io: io, path: path, name: name, size: status.size, impliedFirst: implied)
-            file.isLive = name == "transaction.log"
-            let index = files.count
-            if let p = previous, let last = p.lastLSN, let first = file.firstLSN, !file.isLegacy, !restarts {
-                if first > last + 1 {
-                    breaks.append((index, "wal/\(p.name) ends at lsn \(last) but wal/\(name) begins at lsn \(first): lsn \(last + 1)…\(first - 1) are in no archive (a missing archive)"))
-                } else if first <= last {
-                    breaks.append((index, "wal/\(name) begins at lsn \(first), inside wal/\(p.name) (lsn \(p.firstLSN ?? 0)…\(last)): one of them belongs to another database or was copied"))
+            let before = found.last.map { $0.sealed ? ($0.file.lastLSN ?? 0) : 0 } ?? 0
+            var entry = (file: HistoryFile(name: name, isLive: name == "transaction.log", firstLSN: nil, lastLSN: nil,
+                                           firstTime: nil, lastTime: nil, sizeBytes: 0, isLegacy: false),
+                         implied: before + 1, sealed: false, problem: problem, startsWithCreate: false)
+            if problem == nil, let status = io.lstat(path) {
+                let b = try HistoryLog.bounds(io: io, path: path, name: name, size: status.size, impliedFirst: before + 1)
+                entry.file = b.file
+                entry.file.isLive = name == "transaction.log"
+                entry.sealed = b.sealed
+                entry.startsWithCreate = b.startsWithCreate
+                if !entry.file.isLive { entry.problem = b.problem }
+                if b.problem == nil, status.size == 0, !entry.file.isLive {
+                    entry.problem = .corrupt(path: path, line: nil, column: nil, byteOffset: nil,
+                                             reason: "the archive is empty (0 bytes): the entries it held are lost", hint: nil)
                 }
             }
-            if let first = try HistoryLog.checkpointPrevious(io: io, path: path), let previousName, first != previousName,
-                breaks.last?.fileIndex != index
-            {
-                notes.append("wal/\(name): its CHECKPOINT names wal/\(first) as the archive before it, but the archive before it is wal/\(previousName)")
+            found.append(entry)
+        }
+        // The seed's archives hold no LSN: where their numbers from 1 would run into the file after them, they are
+        // numbered back from it (…, -1, 0), so that the history stays in file order.
+        if found.count >= 2 {
+            for i in stride(from: found.count - 2, through: 0, by: -1) where !found[i].sealed && found[i].file.isLegacy {
+                guard let last = found[i].file.lastLSN, let next = found[i + 1].file.firstLSN, last >= next else { continue }
+                let shift = next - 1 - last
+                found[i].file.firstLSN! += shift
+                found[i].file.lastLSN! += shift
+                found[i].implied += shift
+            }
+        }
+        // Breaks: damage, gaps, overlaps; and clocks that go back.
+        var previous: HistoryFile? = nil
+        for (index, f) in found.enumerated() {
+            let file = f.file
+            if index > 0, let problem = found[index - 1].problem {
+                damaged[index - 1] = problem
+                breaks.append((index, "\(problem); the history from the next file, wal/\(file.name), on is unaffected"))
+            } else if let p = previous, let last = p.lastLSN, let first = file.firstLSN, !file.isLegacy {
+                if first > last + 1 {
+                    breaks.append((index, "wal/\(p.name) ends at lsn \(last) but wal/\(file.name) begins at lsn \(first): lsn \(last + 1)…\(first - 1) are in no archive (a missing archive)"))
+                } else if first <= last {
+                    breaks.append((index, "wal/\(file.name) begins at lsn \(first), inside wal/\(p.name) (lsn \(p.firstLSN ?? 0)…\(last)): one of them belongs to another database or was copied"))
+                }
             }
             if let p = previous, let a = p.lastTime, let b = file.firstTime, b < a {
-                notes.append("wal/\(name): its first entry (\(b)) is stamped earlier than the last of wal/\(p.name) (\(a)): the clock went back; times are read in log order")
+                notes.append("wal/\(file.name): its first entry (\(b)) is stamped earlier than the last of wal/\(p.name) (\(a)): the clock went back; times are read in log order")
+            }
+            if let a = file.firstTime, let b = file.lastTime, b < a {
+                notes.append("wal/\(file.name): its last entry (\(b)) is stamped earlier than its first (\(a)): the clock went back; times are read in log order")
             }
             files.append(file)
-            previous = file
-            previousName = name
+            implied.append(f.implied)
+            if file.lastLSN != nil || f.problem != nil { previous = file }
+        }
+        startsWithCreate = found.first?.startsWithCreate ?? false
+        if let last = found.indices.last, let problem = found[last].problem, last != found.count - 1 || !found[last].file.isLive {
+            damaged[last] = problem
         }
     }
 
@@ -128,11 +167,18 @@ package struct HistoryLog {
         if breaks.isEmpty, firstLSN > 1, let first {
             limits.append("the history begins with wal/\(first.name) (lsn \(firstLSN)); older archives were removed")
         }
-        return HistoryReach(earliestLSN: max(0, firstLSN - 1), earliestTime: first?.firstTime, latestLSN: nowLSN, limits: limits)
+        // (Below 0 only for the seed's archives, numbered back from the first LSN the database gave.)
+        return HistoryReach(earliestLSN: firstLSN - 1, earliestTime: first?.firstTime, latestLSN: nowLSN, limits: limits)
     }
 
     /// Whether the files from the first one hold every entry from LSN 1 (a state can then be built forwards).
-    package var reachesTheBeginning: Bool { breaks.isEmpty && (files.first?.firstLSN ?? 1) == 1 }
+    package var reachesTheBeginning: Bool {
+        guard breaks.isEmpty, let first = files.first else { return breaks.isEmpty }
+        // The seed's first archive is numbered back from the file after it; it is the beginning when it creates a table.
+        return first.firstLSN == 1 || (first.isLegacy && startsWithCreate)
+    }
+    /// Whether the first file's first entry is a `CREATE_TABLE`.
+    private var startsWithCreate = false
 
     /// Every entry of file `index`, in order, with its effective LSN; entries of the live WAL after ``nowLSN`` are
     /// left out.
@@ -140,16 +186,24 @@ package struct HistoryLog {
     /// - Throws: ``LineDBError/corrupt(path:line:column:byteOffset:reason:hint:)`` naming the file, line and byte
     ///   of damage, and which history is unaffected.
     package func entries(ofFile index: Int) throws(LineDBError) -> [HistoryEntry] {
+        try entries(ofFile: index, skipping: nil)
+    }
+
+    /// As ``entries(ofFile:)``, leaving out the sealed lines `skip` returns `true` for (still checked: checksum and
+    /// LSN sequence), without decoding them.
+    package func entries(ofFile index: Int, skipping skip: ((UnsafeBufferPointer<UInt8>) -> Bool)?)
+        throws(LineDBError) -> [HistoryEntry]
+    {
         let file = files[index]
         let path = walDir + "/" + file.name
         guard let bytes = try io.readFile(path) else { return [] }
         var out: [HistoryEntry] = []
         var commits: [Int: Int] = [:]
-        // As the file's bounds numbered it (the seed's lines in the live WAL after a seed archive start at 1).
-        let implied = file.firstLSN ?? (index == 0 ? 1 : (files[index - 1].lastLSN ?? 0) + 1)
+        if let problem = damaged[index] { throw problem }
+        let implied = self.implied.indices.contains(index) ? self.implied[index] : 1
         let later = index + 1 < files.count ? "the history after lsn \(file.lastLSN ?? 0) (the files after it) is unaffected" : ""
         let scan = bytes.withUnsafeBufferPointer { buffer in
-            WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)") { e in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: implied, hint: "reading history changes nothing; \(later)", skip: skip) { e in
                 if e.lsn > nowLSN, file.isLive { return }
                 if e.operationKind == .commit, let txn = e.txn { commits[txn] = e.lsn }
                 out.append(HistoryEntry(entry: e, file: file.name, effectiveLSN: e.txn == nil ? e.lsn : nil))
@@ -162,9 +216,13 @@ package struct HistoryLog {
         case .tornTail(let tail):
             throw .corrupt(
                 path: path, line: tail.line, column: nil, byteOffset: tail.byteOffset,
-                reason: "the archive is torn: \(tail.reason)", hint: "reading history changes nothing; \(later)")
+                reason: "the archive is torn: \(tail.reason)",
+                hint: "reading history changes nothing" + (later.isEmpty ? "" : "; " + later))
         case .damagedTail(let error), .corrupt(let error):
-            throw error
+            // The scanner's hint is about the live WAL (recover); here nothing needs recovering to read the rest.
+            guard case .corrupt(let p, let line, let column, let byte, let reason, _) = error else { throw error }
+            throw .corrupt(path: p, line: line, column: column, byteOffset: byte, reason: reason,
+                           hint: "reading history changes nothing" + (later.isEmpty ? "" : "; " + later))
         }
         for i in out.indices where out[i].entry.txn != nil {
             out[i].effectiveLSN = commits[out[i].entry.txn!]
@@ -229,31 +287,59 @@ package struct HistoryLog {
 
     // MARK: - Reading a file's bounds
 
-    /// A file's first and last LSN and time, from its first and last line (the whole file for the seed's lines).
-    static func bounds(io: FileIO, path: String, name: String, size: Int, impliedFirst: Int) throws(LineDBError) -> HistoryFile {
-        var file = HistoryFile(name: name, isLive: false, firstLSN: nil, lastLSN: nil, firstTime: nil, lastTime: nil,
-                               sizeBytes: size, isLegacy: false)
-        guard size > 0 else { return file }
+    /// What ``bounds(io:path:name:size:impliedFirst:)`` learnt of a file.
+    struct Bounds {
+        var file: HistoryFile
+        /// Whether any of its lines is sealed (written by LineDB).
+        var sealed = false
+        /// Why it cannot be read to its end (torn, damaged), naming the line and byte.
+        var problem: LineDBError? = nil
+        /// Whether its first entry is a `CREATE_TABLE`.
+        var startsWithCreate = false
+    }
+
+    /// A file's first and last LSN and time, from its first and last line (the whole file for the seed's lines, a
+    /// torn or damaged last line).
+    static func bounds(io: FileIO, path: String, name: String, size: Int, impliedFirst: Int) throws(LineDBError) -> Bounds {
+        var out = Bounds(file: HistoryFile(name: name, isLive: false, firstLSN: nil, lastLSN: nil, firstTime: nil,
+                                           lastTime: nil, sizeBytes: size, isLegacy: false))
+        guard size > 0 else { return out }
         if let head = try readLine(io: io, path: path, size: size, fromEnd: false),
             let tail = try readLine(io: io, path: path, size: size, fromEnd: true),
             case .success(let a) = decode(head), case .success(let b) = decode(tail), !a.isLegacy, !b.isLegacy
         {
-            file.firstLSN = a.lsn; file.firstTime = a.timestamp
-            file.lastLSN = b.lsn; file.lastTime = b.timestamp
-            return file
+            out.file.firstLSN = a.lsn; out.file.firstTime = a.timestamp
+            out.file.lastLSN = b.lsn; out.file.lastTime = b.timestamp
+            out.sealed = true
+            out.startsWithCreate = a.operationKind == .createTable
+            return out
         }
-        // The seed's lines, or a torn last line: read the whole file.
-        guard let bytes = try io.readFile(path) else { return file }
+        // The seed's lines, or a torn or damaged first or last line: read the whole file.
+        guard let bytes = try io.readFile(path) else { return out }
         var sawLegacy = false
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            WALScanner.scan(buffer, path: path, firstImpliedLSN: impliedFirst) { e in
-                if file.firstLSN == nil { file.firstLSN = e.lsn; file.firstTime = e.timestamp }
-                file.lastLSN = e.lsn; file.lastTime = e.timestamp
-                if e.isLegacy { sawLegacy = true }
+        let scan = bytes.withUnsafeBufferPointer { buffer in
+            WALScanner.scan(buffer, path: path, firstImpliedLSN: impliedFirst, hint: "reading history changes nothing") { e in
+                if out.file.firstLSN == nil {
+                    out.file.firstLSN = e.lsn; out.file.firstTime = e.timestamp
+                    out.startsWithCreate = e.operationKind == .createTable
+                }
+                out.file.lastLSN = e.lsn; out.file.lastTime = e.timestamp
+                if e.isLegacy { sawLegacy = true } else { out.sealed = true }
             }
         }
-        file.isLegacy = sawLegacy
-        return file
+        out.file.isLegacy = sawLegacy
+        switch scan.outcome {
+        case .clean: break
+        case .tornTail(let tail):
+            out.problem = .corrupt(
+                path: path, line: tail.line, column: nil, byteOffset: tail.byteOffset,
+                reason: "the archive is torn: \(tail.reason) (\(tail.byteCount) bytes)"
+                    + (out.file.lastLSN.map { "; its entries up to lsn \($0) are whole" } ?? ""),
+                hint: "reading history changes nothing")
+        case .damagedTail(let error), .corrupt(let error):
+            out.problem = error
+        }
+        return out
     }
 
     /// Whether a file's last complete line is one of the seed's (no LSN).
@@ -288,6 +374,12 @@ package struct HistoryLog {
             if chunk >= size { return nil }
             chunk = min(size, chunk * 4)
         }
+    }
+
+    /// A file's first line (without its newline), or `nil` for an empty file.
+    static func firstLine(io: FileIO, path: String) throws(LineDBError) -> [UInt8]? {
+        guard let size = io.stat(path)?.size, size > 0 else { return nil }
+        return try readLine(io: io, path: path, size: size, fromEnd: false)
     }
 
     /// The `previous` archive a file's first line (a `CHECKPOINT`) names, if it is one.

@@ -114,6 +114,10 @@ struct Replay {
             if let existing = tables[name], existing.schema.columns == schema.columns { return }
             let t = TableState(schema: schema)
             t.needsRewrite = true
+            if schema.primaryKeyIndex == nil {
+                // As a schema file without one (Database.loadSchemaFile): its writes cannot be replayed by key.
+                t.readOnlyReason = "table '\(name)' has no primary key, so its WAL cannot be replayed safely by key; it is read-only"
+            }
             tables[name] = t
             dropped.remove(name)
         case .dropTable:

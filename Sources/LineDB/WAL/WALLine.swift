@@ -10,7 +10,7 @@ import Dispatch
 enum WALLine {
     /// `,"crc":"` + 8 hex + `"}` (without the newline).
     static let sealLength = 18
-    private static let sealPrefix: [UInt8] = Array(#","crc":""#.utf8)
+    static let sealPrefix: [UInt8] = Array(#","crc":""#.utf8)
 
     /// Appends one sealed line to `w`.
     ///

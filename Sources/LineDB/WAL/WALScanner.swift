@@ -65,9 +65,12 @@ struct WALScanner {
     ///   - path: the file, for messages.
     ///   - firstImpliedLSN: the LSN a legacy first line gets (1, or the archive's last LSN + 1).
     ///   - hint: what to run when the file is corrupt.
+    ///   - skip: lines for which it returns `true` are checked (seal, checksum, LSN in sequence) but neither decoded
+    ///     nor visited, when they are sealed (``WALLine/skimLSN(_:)``); others are decoded as usual.
     static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, path: String, firstImpliedLSN: Int,
         hint: String = "run `linedb recover DB --to-point-in-time` to keep the entries before it and move the rest to quarantine/",
+        skip: ((UnsafeBufferPointer<UInt8>) -> Bool)? = nil,
         visit: (WALEntry) throws -> Void
     ) rethrows -> Result {
         var result = Result()
@@ -83,6 +86,20 @@ struct WALScanner {
             if !line.complete {
                 invalid = (line, "incomplete last line (no newline)", expected, true)
                 return false
+            }
+            if let skip, skip(UnsafeBufferPointer(rebasing: bytes[line.start..<line.end])),
+                let lsn = WALLine.skimLSN(UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]))
+            {
+                if previousLSN != nil, lsn != expected {
+                    outOfSequence = (line, "lsn \(lsn) where \(expected) was expected (a line is missing, duplicated or out of order)")
+                    return false
+                }
+                previousLSN = lsn
+                result.lastLSN = lsn
+                result.validLines += 1
+                result.validEnd = line.next
+                result.sawSealed = true
+                return true
             }
             let decoded = WALLine.decode(
                 UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), lineNumber: line.number,
