@@ -116,7 +116,7 @@ struct HistoryCommandTests {
         let key = try CLI.run(["history", dir.db, "student", "one"])
         #expect(key.status == 2 && key.stderr.contains("student.id is int"), "\(key)")
         // Reading history changed nothing.
-        #expect(dir.list("db/wal").count == 2)
+        #expect(dir.list("db/wal").filter { !$0.hasSuffix(".idx") }.count == 2)
     }
 
     @Test("on a terminal, a key never seen gets a note on stderr (run under script(1), which gives it a pty)")

@@ -48,6 +48,10 @@ enum DemoWALStamps {
             }
             try write(bytes, to: walDir + "/" + new)
             if new != old { try FileManager.default.removeItem(atPath: walDir + "/" + old) }
+            // The archive's index sidecar describes the bytes and name just replaced, and holds the file's identity:
+            // it would be stale, and never the same twice. The demo ships without it (deleting it loses nothing;
+            // `linedb check --repair-index` writes one).
+            if names.contains(old + ".idx") { try FileManager.default.removeItem(atPath: walDir + "/" + old + ".idx") }
             renames.append((old, new))
         }
         if names.contains("transaction.log") {
