@@ -11,6 +11,10 @@ public struct DatabaseOptions: Sendable {
     /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
     /// which bounds the replay time at open.
     public var autoCheckpointBytes: Int? = 64 << 20
+    /// Write an index sidecar next to each archive a checkpoint leaves (`wal/<archive>.idx`), so that a record's
+    /// history reads a few lines of each archive instead of all of it. Default `true`. It is never the truth:
+    /// without it, history reads the archives whole.
+    public var indexArchives = true
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///
