@@ -58,7 +58,7 @@ struct BulkSaveTests {
         let t = try Self.table(db)
         #expect(t.preEncodedUses == 1, "the checkpoint's save encoded the rows again")
         #expect(t.preEncoded == nil, "the lines outlived the call")
-        #expect(db.unsavedTables.isEmpty && dir.list("db/wal").count == 2)  // checkpointed: an archive + a new WAL
+        #expect(db.unsavedTables.isEmpty && dir.list("db/wal").filter { !$0.hasSuffix(".idx") }.count == 2)  // checkpointed: an archive + a new WAL
         try db.close()
         let file = dir.bytes("db/data/student.records")
         #expect(file.count > 300_000)

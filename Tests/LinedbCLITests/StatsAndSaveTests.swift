@@ -25,7 +25,7 @@ struct StatsAndSaveTests {
         #expect(wal["entries"] as? Int == 3)  // CHECKPOINT, INSERT, DELETE
         #expect(wal["size_bytes"] as? Int == dir.size("db/wal/transaction.log"))
         let archived = try #require(wal["archived"] as? [[String: Any]])
-        let archives = dir.list("db/wal").filter { $0 != "transaction.log" }
+        let archives = dir.list("db/wal").filter { $0 != "transaction.log" && !$0.hasSuffix(".idx") }
         #expect(archived.map { $0["file"] as? String } == archives)
         #expect(archived.first?["size_bytes"] as? Int == archives.first.map { dir.size("db/wal/" + $0) })
         let total = ["db/data/student.records", "db/schema/student.schema.json", "db/wal/transaction.log"]
@@ -71,7 +71,7 @@ struct StatsAndSaveTests {
         let walBefore = dir.read("db/wal/transaction.log")
         let result = expectOK(try CLI.run(["checkpoint", dir.db]))
         #expect(result.lines.first == "student: appended 2 records to data/student.records")
-        let archives = dir.list("db/wal").filter { $0 != "transaction.log" }
+        let archives = dir.list("db/wal").filter { $0 != "transaction.log" && !$0.hasSuffix(".idx") }
         #expect(archives.count == 1)
         #expect(result.lines.last == "archived the WAL as wal/\(archives[0]) (through lsn 3); started a new WAL")
         #expect(dir.read("db/wal/" + archives[0]) == walBefore)

@@ -94,7 +94,7 @@ struct ExportCheckpointTests {
         defer { session.stop() }
         let wal = db + "/wal"
         let archivesBefore = Set(try FileManager.default.contentsOfDirectory(atPath: wal))
-            .filter { $0 != "transaction.log" }
+            .filter { $0 != "transaction.log" && !$0.hasSuffix(".idx") }
         let walBefore = scratch.read("uni/wal/transaction.log")
         let entriesBefore = try jsonLines(wal + "/transaction.log").count
         try #require(entriesBefore > 100, "the demo's WAL has \(entriesBefore) entries")
@@ -118,7 +118,7 @@ struct ExportCheckpointTests {
 
         // One new archive, holding what the WAL held.
         let archivesAfter = Set(try FileManager.default.contentsOfDirectory(atPath: wal))
-            .filter { $0 != "transaction.log" }
+            .filter { $0 != "transaction.log" && !$0.hasSuffix(".idx") }
         let added = archivesAfter.subtracting(archivesBefore)
         #expect(added.count == 1, "\(archivesBefore) → \(archivesAfter)")
         let archive = try #require(added.first)
