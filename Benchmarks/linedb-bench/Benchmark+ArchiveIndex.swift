@@ -51,6 +51,20 @@ extension Benchmark {
             + "(\(mb(archiveBytes))), \(sidecars.count) sidecars (\(mb(indexBytes)), "
             + "\(fixed(100 * Double(indexBytes) / Double(max(1, archiveBytes)), 1))% of the archives)")
 
+        // What building one archive's sidecar costs alone (a full scan of the archive, then the encoding).
+        if let first = walFiles.filter({ $0.hasSuffix(".log") && $0 != "transaction.log" }).sorted().last {
+            var build = Samples()
+            var size = 0
+            for _ in 0..<3 {
+                let (bytes, s) = try timed {
+                    try ArchiveIndexBuilder.build(io: RealFileIO.shared, path: dir + "/wal/" + first, archive: first) { _ in "id" }
+                }
+                build.add(s)
+                size = bytes?.count ?? 0
+            }
+            report.line(latencyLine("building one sidecar (scan of a \(mb(fileSize(dir + "/wal/" + first))) archive; \(mb(size)))", build))
+        }
+
         // History of the probe key, read-only (a reader never writes a sidecar).
         let reader = try Database(path: dir, options: DatabaseOptions(syncMode: .full, readOnly: true))
         var withIndex = Samples()
