@@ -38,11 +38,6 @@ extension Database {
         Failpoint.hit("checkpoint.beforeIndex")
         let keys = indexKeyColumns()
         let io = self.io
-        guard io is RealFileIO else {
-            // The test file systems (faults by call count, recorded crash states) see one thread's calls in order.
-            _ = try? Database.writeArchiveIndex(io: io, paths: paths, archive: archive) { keys[$0] ?? "id" }
-            return
-        }
         let group = archiveIndexing
         group.enter()
         DispatchQueue.global(qos: .utility).async {
