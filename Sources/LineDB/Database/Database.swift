@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -71,9 +70,6 @@ public final class Database: @unchecked Sendable {
     var follow: FollowState?
     /// What ``saveProgress`` reads (SaveProgress.swift).
     let saveProgressCell = SaveProgressCell()
-    /// Archive index sidecars being written after a checkpoint, off the state lock (Database+ArchiveIndex.swift);
-    /// ``close()`` waits for them.
-    let archiveIndexing = DispatchGroup()
 
     /// Opens (or creates) the database `<basePath>/<name>`, the seed's `Database(name:, persist:, base_path:)`.
     ///
@@ -180,7 +176,6 @@ public final class Database: @unchecked Sendable {
     /// - Throws: ``LineDBError/io(operation:path:errno:)`` when the final sync fails.
     /// > Important: After `close()` every write made before it is on stable storage, whatever the sync mode.
     public func close() throws(LineDBError) {
-        archiveIndexing.wait()
         try state.withLock { () throws(LineDBError) in
             guard !isClosed else { return }
             isClosed = true

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// What ``Database/rebuildArchiveIndexes()`` did (`linedb check --repair-index`).
 public struct ArchiveIndexRepair: Sendable, Hashable {
     /// The archives whose index sidecar was written (`transaction.20260122_203117.log`).
@@ -28,22 +26,13 @@ extension Database {
         return keys
     }
 
-    /// Starts writing the index sidecar of a finished checkpoint's archive (state lock held), on another thread:
-    /// the archive no longer changes, and building the sidecar (a scan of the whole archive) need not hold up the
-    /// writes that wait for the lock. ``close()`` waits for it. The sidecar is never the truth: a failure, or a
-    /// process that ends first, leaves the archive without one (history then reads it whole, and the writer's
-    /// history writes it); it is not the checkpoint's failure.
+    /// Writes the index sidecar of a finished checkpoint's archive (state lock held). The sidecar is never the
+    /// truth: a failure leaves the archive without one (history then reads it whole), and is not the checkpoint's.
     func writeArchiveIndexAfterCheckpoint(paths: DatabasePaths, archive: String) {
         guard options.indexArchives else { return }
         Failpoint.hit("checkpoint.beforeIndex")
         let keys = indexKeyColumns()
-        let io = self.io
-        let group = archiveIndexing
-        group.enter()
-        DispatchQueue.global(qos: .utility).async {
-            defer { group.leave() }
-            _ = try? Database.writeArchiveIndex(io: io, paths: paths, archive: archive) { keys[$0] ?? "id" }
-        }
+        _ = try? Database.writeArchiveIndex(io: io, paths: paths, archive: archive) { keys[$0] ?? "id" }
     }
 
     /// Builds and durably writes one archive's sidecar (temporary file, fsync, rename, fsync `wal/`). Returns
