@@ -15,6 +15,10 @@ public struct DatabaseOptions: Sendable {
     /// the automatic ones included. Default `nil`: archives are kept for ever. A failure to remove one is a
     /// warning (``Database/warnings``), never the checkpoint's failure.
     public var historyRetention: RetentionRule? = nil
+    /// Write an index sidecar next to each archive a checkpoint leaves (`wal/<archive>.idx`), so that a record's
+    /// history reads a few lines of each archive instead of all of it. Default `true`. It is never the truth:
+    /// without it, history reads the archives whole.
+    public var indexArchives = true
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///

@@ -59,7 +59,7 @@ extension Database {
         log: HistoryLog, fileIndex: Int, entries: [HistoryEntry], copies: [String: (TableState, [Row?])]
     ) {
         let file = log.files[fileIndex]
-        guard !file.isLive, let paths else { return }
+        guard !file.isLive, options.indexArchives, let paths else { return }
         let writable = (try? state.withLock { !isClosed && readOnlyCause == nil && wal != nil }) ?? false
         guard writable else { return }
         var builder = ArchiveIndexBuilder(archive: file.name) { copies[$0]?.0.schema.primaryKey?.name ?? "id" }

@@ -81,6 +81,7 @@ package struct ArchiveIndex: Sendable {
 
     /// The key's bytes in the index: its JSON, with a negative zero written as zero (`-0.0 == 0.0`).
     static func keyBytes(_ key: JSONValue) -> [UInt8] {
+        if case .int(let i) = key { return Array(String(i).utf8) }  // the common key, without a writer
         var w = JSONWriter(reservingCapacity: 16)
         w.write(canonical(key))
         return w.bytes
@@ -140,8 +141,9 @@ package struct ArchiveIndexBuilder {
     private var offsets: [Int] = []
     private var pending: [Pending] = []
     private var commits: [Int: Int] = [:]
-    private var first: WALEntry? = nil
-    private var last: WALEntry? = nil
+    private var lastTable: (String, Int)? = nil
+    private var first: (lsn: Int, timestamp: String)? = nil
+    private var last: (lsn: Int, timestamp: String)? = nil
     /// Set when the archive cannot be indexed (the seed's lines).
     package private(set) var unindexable: String? = nil
 
@@ -155,21 +157,25 @@ package struct ArchiveIndexBuilder {
     /// Adds the archive's next entry (every entry, `COMMIT`s and `CHECKPOINT`s included, in file order).
     package mutating func add(_ e: WALEntry) {
         if e.isLegacy { unindexable = "it holds lines of the seed's design (no LSN)"; return }
-        if first == nil { first = e }
-        last = e
+        if first == nil { first = (e.lsn, e.timestamp) }
+        last = (e.lsn, e.timestamp)
         let ordinal = offsets.count
         offsets.append(e.byteOffset)
         guard let op = e.operationKind else { return }
         if op == .commit, let txn = e.txn { commits[txn] = e.lsn; return }
         guard op == .insert || op == .update || op == .delete, let table = e.table else { return }
-        let exact = Array(table.utf8)
         let t: Int
-        if let known = tableIndex[exact] {
+        if let (name, index) = lastTable, String.exactlyEqual(name, table) {
+            t = index  // entries mostly follow each other in one table
+        } else if let known = tableIndex[Array(table.utf8)] {
             t = known
+            lastTable = (table, t)
         } else {
+            let exact = Array(table.utf8)
             t = tables.count
             tableIndex[exact] = t
             tables.append((table, primaryKey(table)))
+            lastTable = (table, t)
         }
         let pk = tables[t].pk
         let new = e.record.objectValue?[pk]

@@ -29,6 +29,7 @@ extension Database {
     /// Writes the index sidecar of a finished checkpoint's archive (state lock held). The sidecar is never the
     /// truth: a failure leaves the archive without one (history then reads it whole), and is not the checkpoint's.
     func writeArchiveIndexAfterCheckpoint(paths: DatabasePaths, archive: String) {
+        guard options.indexArchives else { return }
         Failpoint.hit("checkpoint.beforeIndex")
         let keys = indexKeyColumns()
         _ = try? Database.writeArchiveIndex(io: io, paths: paths, archive: archive) { keys[$0] ?? "id" }

@@ -193,9 +193,10 @@ extension Database {
             let (outBefore, trackedBefore) = (out.count, tracked)
             let texts = needles.map { Array(JSONWriter.encode($0).utf8) } + [Array(#""COMMIT""#.utf8)]
             do {
-                entries = try log.entries(ofFile: fileIndex, skipping: { line in
-                    !texts.contains { Self.holds(line, $0) }
-                })
+                // Rebuilding the archive's index needs every line decoded; otherwise only the key's.
+                entries = rebuildIndex
+                    ? try log.entries(ofFile: fileIndex)
+                    : try log.entries(ofFile: fileIndex, skipping: { line in !texts.contains { Self.holds(line, $0) } })
             } catch {
                 if out.isEmpty { throw error }
                 throw Self.withNewerVersions(error, out)
@@ -257,9 +258,10 @@ extension Database {
             guard out[i].operation == .update, let before = out[i + 1].record else { continue }
             var changed = false
             if out[i].oldRecord == nil { out[i].oldRecord = before; changed = true }
-            if var partial = out[i].record, let old = out[i].oldRecord, partial.count < old.count {
-                for (k, v) in old where partial[k] == nil { partial[k] = v }
-                out[i].record = partial
+            if let partial = out[i].record, let old = out[i].oldRecord, partial.count < old.count {
+                var whole = old  // in the record's column order, with the fields the update logged
+                for (k, v) in partial { whole[k] = v }
+                out[i].record = whole
                 changed = true
             }
             if changed { out[i].changes = ColumnChange.between(out[i].oldRecord, out[i].record) }
