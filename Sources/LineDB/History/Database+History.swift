@@ -216,7 +216,7 @@ extension Database {
             if reachedLimit { return Self.completingPartialUpdates(out, limit: limit) }
             fileIndex -= 1
         }
-        if let problem = log.damaged[start - 1] {
+        if let problem = log.damaged[start - 1], !(limit.map { out.count >= $0 } ?? false) {
             // The reach starts after a file that exists but cannot be read: the record's older versions may be in it.
             throw Self.withNewerVersions(problem, out)
         }
