@@ -44,6 +44,7 @@ extension Benchmark {
         try stateAsOfPast(h)
         try diffOverRecentEntries(h)
         checkpointWithoutIndex(h)
+        try archiveIndexBenchmark(entries: n)  // its own history: one key with and without the index, checkpoints with and without
     }
 
     // MARK: - The database
@@ -65,6 +66,7 @@ extension Benchmark {
         var o = DatabaseOptions()
         o.syncMode = .off  // building, not measuring: the updates need not each reach the disk
         o.autoCheckpointBytes = nil
+        o.indexArchives = false  // the phases here measure history without the index; archiveIndexBenchmark, with
         let db = try Database(path: path, options: o)
         try db.createTable(try Students.schema())
         let (_, tb) = try timed { _ = try db.insert(Students.table, records: Students.records(0..<n)) }
