@@ -60,6 +60,7 @@ struct AsOfViewTests {
         // The banner: on the status line (visible at 80x24) and the grid's title.
         let time = AsOfView.shortTime(try #require(all.first { $0.lsn == before }?.timestamp))
         #expect(d.status.contains("AS OF lsn \(before) · \(time)"), "status: \(d.status)")
+        #expect(d.status.contains("│ RO") && !d.status.contains("RW"), "the past is read-only: \(d.status)")
         #expect(d.lines.contains { $0.contains("AS OF lsn \(before): student") })
         // The rows then: Bob, Carol, no Newcomer.
         #expect(Self.names(d).contains("Bob") && Self.names(d).contains("Carol") && !Self.names(d).contains("Newcomer"))

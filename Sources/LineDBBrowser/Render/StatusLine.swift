@@ -76,7 +76,8 @@ struct StatusLine {
                 parts.append((DisplayWidth.clip(sanitized(column.name), to: 24) + ": " + column.type.rawValue, 2))
             }
         }
-        parts.append((state.isReadOnly ? "RO" : "RW", 1))
+        // The past (the as-of view) is read-only whoever holds the writer lock.
+        parts.append((state.isReadOnly || state.asOf != nil ? "RO" : "RW", 1))
         if !state.pending.isEmpty { parts.append(("\(state.pending.count) pending", 0)) }
         if let saving = state.savingStatus { parts.append((saving, 0)) }
         if let search = state.searchStatus {
