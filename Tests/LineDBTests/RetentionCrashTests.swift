@@ -104,14 +104,16 @@ struct RetentionCrashTests {
             let status = child.killAndCollect()
             try h.absorb(child)
             try #require(status == .signaled(SIGKILL) && h.log.errors.isEmpty, "run \(run): \(child.transcript)")
-            // Archives only ever leave from the old end: every one seen before and still here is in order.
+            // Archives only ever leave from the old end: every one seen before and still here is in order. Listed
+            // once the database has been opened again: a kill between a checkpoint's link and its rename leaves a
+            // second name of the live WAL, which is no archive and which that open removes.
+            try h.verifyReopen(probe: true, idem: run % 4 == 3)
             let now = Self.archives(h)
             seen += now.filter { !seen.contains($0) }
             #expect(now == seen.filter { now.contains($0) }, "run \(run): \(now)")
             if let first = now.first, let i = seen.firstIndex(of: first) {
                 #expect(Array(seen[i...]) == now, "run \(run): a gap in the archives: \(now), seen \(seen)")
             }
-            try h.verifyReopen(probe: true, idem: run % 4 == 3)
             try Self.checkHistory(h, "run \(run)")
         }
     }
