@@ -31,6 +31,19 @@ struct SheetTests {
         state.view.map { state.table!.rows[$0] }
     }
 
+    @Test("a cell copied on a sheet (y) is still copied after Esc: P pastes it into the grid below")
+    func copyOnSheetSurvivesClose() throws {
+        var d = Driver(try SheetFixture.database())
+        d.press(.enter, .character("l"), .character("F"))
+        #expect(d.state.sheet != nil && d.state.currentRow?[0] == "a")  // the sheet's first row: "a", 3 times
+        d.press(.character("y"), .escape)
+        #expect(d.state.sheet == nil)
+        d.press(.down, .down)  // record 3, whose city is null
+        #expect(d.state.currentRow?[1] == .null)
+        d.press(.character("P"))
+        #expect(d.state.currentRow?[1] == "a" && !d.state.messageIsError, "\(d.state.message)")
+    }
+
     @Test("F: one row per distinct value, most frequent first, ties by value; null and \"\" are two rows; exact strings")
     func frequencyOrder() throws {
         var d = Driver(try SheetFixture.database())

@@ -433,5 +433,19 @@ struct TypeAheadTests {
         d.press(.character("f"))
         #expect(d.hints.hasPrefix("Filter gpa: "))
     }
-}
 
+    @Test("a key waiting behind the Enter that closes a sheet is applied after it, on the grid below (not dropped)")
+    func keyBehindSheetClose() throws {
+        var d = try students(300, column: 3)
+        d.press(.character("F"), .character("l"))  // the frequency sheet of gpa, on its count column
+        #expect(d.state.sheet != nil)
+        // Sort the sheet by count, most first; Enter (filter the grid to that gpa) and j wait for the sort.
+        typeAhead(&d, [.character("]"), .enter, .character("j")])
+        #expect(d.state.typeAhead.count == 2)
+        settle(&d)
+        #expect(d.state.sheet == nil)
+        let filter = try #require(d.state.filters.first)
+        #expect(d.state.view.count > 1)  // gpas repeat: the filter keeps several rows
+        #expect(d.state.row == 1, "j was applied on the filtered grid after the sheet closed (\(filter))")
+    }
+}

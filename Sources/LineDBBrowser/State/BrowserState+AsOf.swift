@@ -381,20 +381,7 @@ extension BrowserState {
     /// browser as it is now (the WAL pane, messages, hidden panes).
     mutating func leaveAsOf(context: BrowserDataSource) {
         guard let past = asOf, var back = past.saved.first else { return }
-        back.wal = wal
-        back.walScroll = walScroll
-        back.walPane = walPane
-        back.hiddenPanes = hiddenPanes
-        back.shownPanes = shownPanes
-        back.messageLog = messageLog
-        back.viewport = viewport
-        back.keyMap = keyMap
-        back.isReadOnly = isReadOnly
-        back.readOnlyReason = readOnlyReason
-        back.writerExited = writerExited
-        back.queryHistory = queryHistory
-        back.columnViews = columnViews
-        back.asOfGeneration = asOfGeneration
+        carryBrowserWide(into: &back)
         back.mode = .normal
         self = back
         if past.nowIsStale { reload(context: context) }

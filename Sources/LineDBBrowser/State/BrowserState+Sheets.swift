@@ -93,17 +93,7 @@ extension BrowserState {
         back.redoStack = redoStack
         back.saving = saving
         back.lastChangeGroup = lastChangeGroup
-        back.wal = wal
-        back.walScroll = walScroll
-        back.hiddenPanes = hiddenPanes
-        back.shownPanes = shownPanes
-        back.messageLog = messageLog
-        back.viewport = viewport
-        back.keyMap = keyMap
-        back.isReadOnly = isReadOnly
-        back.readOnlyReason = readOnlyReason
-        back.queryHistory = queryHistory
-        back.columnViews = columnViews
+        carryBrowserWide(into: &back)
         back.baseIsStale = baseIsStale
         back.message = ""
         back.messageIsError = false
