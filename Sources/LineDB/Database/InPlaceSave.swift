@@ -224,6 +224,19 @@ extension Database {
         try io.close(fd, path: file)
     }
 
+    /// Fsyncs the file at `path`, then `dataDir`.
+    private func syncFileAndDirectory(_ path: String, dataDir: String) throws(LineDBError) {
+        let fd = try io.open(path, flags: O_RDONLY | O_NOFOLLOW | O_CLOEXEC, mode: 0)
+        do throws(LineDBError) {
+            try io.fsync(fd, path: path)
+        } catch {
+            try? io.close(fd, path: path)
+            throw error
+        }
+        try io.close(fd, path: path)
+        try io.syncDirectory(dataDir)
+    }
+
     /// The redo files in `data/` (interrupted in-place saves), as paths.
     func inPlaceSaveRedoFiles(_ paths: DatabasePaths) -> [String] {
         io.listDirectory(paths.dataDir).sorted().filter { RecordsRedo.table(ofFileName: $0) != nil }
@@ -241,6 +254,9 @@ extension Database {
             let file = paths.recordsFile(table)
             let bytes = try io.readFile(redoPath) ?? []
             if let redo = RecordsRedo.decode(bytes) {
+                // R12: what recovery read is made durable before it writes over the records file (after a kill the
+                // redo may be only in the page cache; a power cut during the completion must still find it).
+                try syncFileAndDirectory(redoPath, dataDir: paths.dataDir)
                 let size = io.lstat(file).flatMap { $0.isSymbolicLink || $0.isDirectory ? nil : $0.size }
                 guard let size, size >= min(redo.sizeBefore, redo.sizeAfter), size <= max(redo.sizeBefore, redo.sizeAfter)
                 else {
