@@ -1,6 +1,7 @@
 import LineDB
 
-/// save() after one insert (append) and after one update (rewrite), and checkpoint, on the big table.
+/// save() after one insert (append), after one update, one delete and 1% updates (in place, against the full
+/// rewrite), and checkpoint, on the big table.
 extension Benchmark {
     /// Reopens the big database in this process for the save, checkpoint and lookup phases.
     func reopenBig() throws {
@@ -38,28 +39,79 @@ extension Benchmark {
             target: "< 5 ms, O(1)", met: s.median < 0.005))
     }
 
+    /// Save after one update, one delete and 1% updates (in place, issue 16), against the full rewrite measured in
+    /// the same run (the same database reopened with `inPlaceSaves = false`).
     func saveAfterOneUpdate() throws {
-        guard let db = openDB else { return }
-        var s = Samples()
+        guard var db = openDB else { return }
         let bytes = fileSize(bigLineDB + "/data/student.records")
-        for rep in 0..<options.bigRepeats {
-            let key = JSONValue.int(1 + (rep * 7919) % n)
-            try db.update(Students.table, key: key, set: ["gpa": .double(2.5 + Double(rep) / 10)])
-            let (summary, t) = try timed { try db.save() }
-            guard summary.rewritten[Students.table] != nil else {
-                throw BenchError("save after one update did not rewrite: \(summary)")
+        func measure(_ label: String, repeats: Int, expectPatched: Bool, _ change: (Int) throws -> Void) throws -> Samples {
+            var s = Samples()
+            for rep in 0..<repeats {
+                try change(rep)
+                let (summary, t) = try timed { try db.save() }
+                let patched = summary.patched[Students.table] != nil
+                let rewritten = summary.rewritten[Students.table] != nil
+                guard expectPatched ? patched : rewritten else {
+                    throw BenchError("\(label): the save did not \(expectPatched ? "patch in place" : "rewrite"): \(summary)")
+                }
+                s.add(t)
             }
-            s.add(t)
+            report.line(latencyLine(label, s))
+            return s
         }
-        report.line(latencyLine("save after one update (rewrite)", s) + "  \(mbps(bytes, s.median))")
+        var nextKey = 0
+        func key() -> JSONValue {
+            nextKey += 1
+            return .int(1 + (nextKey * 7919) % n)
+        }
+        // The same change (one gpa) shrinks or keeps a line, so it is written where it is.
+        let oneUpdate = try measure("save after one update (in place)", repeats: max(options.smallRepeats, 20), expectPatched: true) { rep in
+            try db.update(Students.table, key: key(), set: ["gpa": .double(Double(rep % 4))])
+        }
+        let oneDelete = try measure("save after one delete (in place)", repeats: max(options.smallRepeats, 20), expectPatched: true) { _ in
+            var k = key()
+            while try db.get(Students.table, key: k) == nil { k = key() }
+            try db.delete(Students.table, key: k)
+        }
+        let percent = max(1, n / 100)
+        let onePercent = try measure("save after updating 1% (\(grouped(Double(percent))) records, in place)", repeats: options.bigRepeats, expectPatched: true) { rep in
+            for _ in 0..<percent {
+                let k = key()
+                if try db.get(Students.table, key: k) != nil {
+                    try db.update(Students.table, key: k, set: ["gpa": .double(Double(rep % 4) + 0.5)])
+                }
+            }
+        }
+        // The full rewrite, as every update was saved before: the same database without in-place saves.
+        try db.close()
+        var rewriteOptions = DatabaseOptions()
+        rewriteOptions.inPlaceSaves = false
+        db = try Database(path: bigLineDB, options: rewriteOptions)
+        let rewrite = try measure("save after one update (full rewrite, inPlaceSaves off)", repeats: options.bigRepeats, expectPatched: false) { rep in
+            try db.update(Students.table, key: key(), set: ["gpa": .double(2.5 + Double(rep) / 10)])
+        }
+        report.line("full rewrite: \(mbps(bytes, rewrite.median)); 1% updates in place take \(fixed(100 * onePercent.median / rewrite.median, 1))% of it")
+        try db.close()
+        db = try Database(path: bigLineDB)
+        openDB = db
 
         let sqlite = try sqliteOneRowUpdates()
         report.line("SQLite: commit of one UPDATE (DELETE journal, FULL): median \(duration(sqlite.median))")
         report.add(SummaryRow(
             measurement: "save after one update, \(grouped(Double(n))) records",
-            lineDB: "\(duration(s.median)) (\(mbps(bytes, s.median)))",
+            lineDB: "\(duration(oneUpdate.median)) in place (rewrite \(duration(rewrite.median)))",
             sqlite: "1-row commit \(duration(sqlite.median))",
-            ratio: ratio(s.median, sqlite.median)))
+            ratio: ratio(oneUpdate.median, sqlite.median), target: "<= 20 ms", met: oneUpdate.median <= 0.020))
+        report.add(SummaryRow(
+            measurement: "save after one delete, \(grouped(Double(n))) records",
+            lineDB: "\(duration(oneDelete.median)) in place",
+            sqlite: "1-row commit \(duration(sqlite.median))",
+            ratio: ratio(oneDelete.median, sqlite.median), target: "<= 20 ms", met: oneDelete.median <= 0.020))
+        report.add(SummaryRow(
+            measurement: "save after updating 1%, \(grouped(Double(n))) records",
+            lineDB: "\(duration(onePercent.median)) in place (\(fixed(100 * onePercent.median / rewrite.median, 1))% of a rewrite)",
+            sqlite: "", ratio: "",
+            target: "<= 10% of a rewrite", met: onePercent.median <= 0.1 * rewrite.median))
     }
 
     func checkpointAfterOneInsert() throws {

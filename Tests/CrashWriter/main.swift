@@ -11,7 +11,8 @@
 // - `mixed`: inserts, updates, deletes and small transactions on `item` and `event`; `saveEvery=N` and
 //   `checkpointEvery=N` add saves and checkpoints (`keepArchives=N`: with DatabaseOptions.historyRetention); `kinds=insert` writes inserts only, `kinds=bulk` only
 //   inserts into `bulk`; `final=save|checkpoint`
-//   ends with one; `ops=N` bounds the loop; `quiet=1` prints no TRY/ACK lines.
+//   ends with one; `ops=N` bounds the loop; `quiet=1` prints no TRY/ACK lines; `inPlace=0` turns in-place saves
+//   off (every save that is not insert-only rewrites the file whole).
 // - `import`: one `insert(_:records:)` of `rows=N` records (all or nothing) into `bulk` (or `table=item`).
 // - `dropcreate`: drops and recreates table `scratch` with alternating, incompatible schemas, with writes between.
 // - `open`: opens, prints what recovery said, closes.
@@ -394,6 +395,7 @@ func runWorkload(_ config: Config) -> Never {
     var options = DatabaseOptions(syncMode: config.syncMode)
     options.autoCheckpointBytes = config.settings["autoCheckpoint"].flatMap { Int($0) }
     options.historyRetention = config.settings["keepArchives"].flatMap { Int($0) }.map { .keepArchives($0) }
+    options.inPlaceSaves = config.settings["inPlace"] != "0"
     let db: Database
     do {
         db = try Database(path: config.directory, options: options)

@@ -81,7 +81,8 @@ struct CrashTests {
         try setup.runToEnd("mixed", seed: seed, ["run=0", "ops=40", "final=checkpoint"])
         let old = tables.map { setup.dir.bytes("db/data/\($0).records") }
         // The new version: the same second run, not killed.
-        let step = ["run=1", "ops=30", "final=save", "kinds=" + (path == "append" ? "insert" : "mixed")]
+        // inPlace=0: updates and deletes rewrite the file (the in-place path has its own test, killInPlaceSave).
+        let step = ["run=1", "ops=30", "final=save", "kinds=" + (path == "append" ? "insert" : "mixed"), "inPlace=0"]
         let reference = CrashHarness("a3-ref")
         try FileManager.default.copyItem(atPath: setup.db, toPath: reference.db)
         let referenceRun = try reference.runToEnd("mixed", seed: seed, step)
@@ -121,6 +122,56 @@ struct CrashTests {
             try h.verifyReopen()
         }
         print("A3 \(path): " + outcomes.joined(separator: "; "))
+    }
+
+    static let inPlacePoints = [
+        "save.inPlace.beforeRedo", "save.inPlace.midRedo", "save.inPlace.afterRedo", "save.inPlace.afterFirstPatch",
+        "save.inPlace.afterPatchSync", "save.inPlace.afterRedoUnlink",
+    ]
+
+    @Test("A3: a kill at every step of an in-place save: the next open completes or discards the redo, each records file is then exactly old or new, nothing is lost",
+          arguments: inPlacePoints)
+    func killInPlaceSave(point: String) throws {
+        let tables = ["event", "item"]
+        // Many saved records, then a few updates and deletes: the save patches the files in place.
+        let setup = CrashHarness("a3i-setup")
+        try setup.runToEnd("mixed", seed: 33, ["run=0", "ops=400", "kinds=insert", "final=checkpoint"])
+        let old = tables.map { setup.dir.bytes("db/data/\($0).records") }
+        let step = ["run=1", "ops=8", "final=save", "kinds=mixed"]
+        let reference = CrashHarness("a3i-ref")
+        try FileManager.default.copyItem(atPath: setup.db, toPath: reference.db)
+        let referenceRun = try reference.runToEnd("mixed", seed: 33, step)
+        let new = tables.map { reference.dir.bytes("db/data/\($0).records") }
+        #expect(old != new, "the second run must change a records file")
+
+        let h = CrashHarness("a3i")
+        try FileManager.default.copyItem(atPath: setup.db, toPath: h.db)
+        try h.log.absorb(setup.log.stateLines)
+        let child = try h.spawn("mixed", seed: 33, step, failpoints: point)
+        let status = child.finish()
+        try h.absorb(child)
+        #expect(status == .signaled(SIGKILL), "\(point) was not reached (the save did not go in place?): \(child.transcript)")
+        #expect(child.lines.filter { $0.hasPrefix("ACK") } == referenceRun.lines.filter { $0.hasPrefix("ACK") })
+        let redos = h.dir.list("db/data").filter { $0.hasSuffix(".records.redo") }
+        if ["save.inPlace.afterRedo", "save.inPlace.afterFirstPatch", "save.inPlace.afterPatchSync"].contains(point) {
+            #expect(redos.count == 1, "\(point): the redo must be there: \(redos)")
+        }
+        // The open completes a complete redo and discards an incomplete one: then each file is old or new.
+        try h.verifyReopen(idem: true)
+        #expect(h.dir.list("db/data").filter { $0.hasSuffix(".records.redo") }.isEmpty, "the open left the redo")
+        let now = tables.map { h.dir.bytes("db/data/\($0).records") }
+        for i in tables.indices {
+            #expect(now[i] == old[i] || now[i] == new[i], "\(point): \(tables[i]).records is neither old nor new")
+        }
+        if point != "save.inPlace.beforeRedo" && point != "save.inPlace.midRedo" {
+            #expect(now != old, "\(point): the redo was complete, so its save must be completed")
+        }
+        // The next save completes what the killed one started: the files are then what the reference wrote.
+        let db = try Database(path: h.db)
+        try db.save()
+        try db.close()
+        #expect(tables.map { h.dir.bytes("db/data/\($0).records") } == new, "\(point): the next save did not finish it")
+        try h.verifyReopen()
     }
 
     // MARK: - A4: checkpoint()

@@ -153,7 +153,9 @@ struct FileFormatTests {
         #expect(stats["tables"] == ["student": ["records": 3, "columns": ["id", "name", "email", "gpa"]]])
         let disk = try #require(stats["disk"]?.objectValue)
         let recordsSize = try FileManager.default.attributesOfItem(atPath: dir.db + "/data/student.records")[.size] as! Int
-        #expect(disk["tables"] == ["student": ["records": 3, "size_bytes": .int(recordsSize)]])
+        #expect(disk["tables"] == [
+            "student": ["records": 3, "size_bytes": .int(recordsSize), "slack_bytes": 0, "slack_percent": 0.0],
+        ])
         let wal = try #require(disk["wal"]?.objectValue)
         #expect(wal["entries"] == 1)
         #expect(wal["archived"]?.arrayValue?.count == 1)

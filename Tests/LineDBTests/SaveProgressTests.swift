@@ -10,7 +10,9 @@ struct SaveProgressTests {
     @Test("a rewrite of 450,000 records reports its table and how many are written, rising to all; nil before and after")
     func progressDuringRewrite() throws {
         let dir = TempDir()
-        let db = try Database(path: dir.db)
+        var options = DatabaseOptions()
+        options.inPlaceSaves = false  // so that an update rewrites the file (in place it would patch one line)
+        let db = try Database(path: dir.db, options: options)
         try db.createTable(TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("v", .str)]))
         let n = 450_000
         try db.insert("t", records: (1...n).map { ["id": .int($0), "v": .string("value \($0)")] })

@@ -231,6 +231,18 @@ private struct DatabaseChecker {
         for archive in leftovers.unfinishedArchives {
             add(severity, archive, "the archive name of a checkpoint that did not finish; the next writer removes it")
         }
+        // The redo file of an in-place save (InPlaceSave.swift): there while a writer patches a records file, or
+        // after a crash in the middle of it.
+        for name in io.listDirectory(paths.dataDir).sorted() where RecordsRedo.table(ofFileName: name) != nil {
+            let redo = paths.dataDir + "/" + name
+            if let bytes = try? io.readFile(redo), let decoded = RecordsRedo.decode(bytes ?? []) {
+                add(severity, redo,
+                    "redo of an in-place save (\(decoded.patches.count) writes) that is running or was interrupted; the next writer's open completes it")
+            } else {
+                add(severity, redo,
+                    "incomplete redo of an in-place save that stopped before writing (the records file was not touched); the next writer removes it")
+            }
+        }
     }
 
     mutating func loadSchemas() -> NameMap<TableState> {

@@ -13,21 +13,42 @@ extension Database {
         try checkSymbolicLinks(paths, writer: !isReadOnly)  // Database+FileSafety.swift
         if !isReadOnly {
             try cleanUpAfterCrash(paths)
+            try completeInterruptedInPlaceSaves(paths)  // InPlaceSave.swift
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
         }
         // A reader takes no lock: if a checkpoint rotated the WAL while it read the records files, it may hold
         // old records with the new (nearly empty) WAL. It notices the rotation and reads again.
+        // Nor while a writer patches a records file in place (a redo file is there, InPlaceSave.swift): it may read a
+        // line half written, and reads again once the redo is gone.
         var attempts = 0
         while true {
             let before = io.stat(paths.wal)
             let warningsBefore = warnings
-            try load(paths, writer: false)
+            let patching = !inPlaceSaveRedoFiles(paths).isEmpty
+            do {
+                try load(paths, writer: false)
+            } catch {
+                if !patching && inPlaceSaveRedoFiles(paths).isEmpty || attempts >= 200 { throw error }
+                attempts += 1
+                warnings = warningsBefore
+                usleep(10_000)
+                continue
+            }
             let after = io.stat(paths.wal)
-            if before?.inode == after?.inode && (after?.size ?? 0) >= (before?.size ?? 0) { return }
+            if before?.inode == after?.inode && (after?.size ?? 0) >= (before?.size ?? 0) && !patching
+                && inPlaceSaveRedoFiles(paths).isEmpty
+            {
+                return
+            }
             attempts += 1
-            if attempts >= 20 { return }
+            if attempts >= 20 {
+                for redo in inPlaceSaveRedoFiles(paths) {
+                    warnings.append("\(redo): an in-place save was interrupted; the next writer's open completes it (read-only: changed nothing)")
+                }
+                return
+            }
             warnings = warningsBefore
             usleep(10_000)
         }

@@ -10,11 +10,15 @@ public struct SaveSummary: Sendable, Equatable {
     public var appended: [String: Int] = [:]
     /// Tables whose records file was rewritten (temp file, fsync, rename), with the number of records written.
     public var rewritten: [String: Int] = [:]
+    /// Tables whose records file was patched in place (updated and deleted records written where they were; see
+    /// ``DatabaseOptions/inPlaceSaves``), with the number of records changed; their new records are counted in
+    /// ``appended``.
+    public var patched: [String: Int] = [:]
     /// Tables whose files were removed (dropped tables).
     public var removed: [String] = []
 
     /// Whether nothing had to be written.
-    public var isEmpty: Bool { appended.isEmpty && rewritten.isEmpty && removed.isEmpty }
+    public var isEmpty: Bool { appended.isEmpty && rewritten.isEmpty && patched.isEmpty && removed.isEmpty }
 }
 
 /// Writing changed tables to their records files.
@@ -79,6 +83,9 @@ extension Database {
             if t.canAppend, let status = io.stat(file) {
                 let n = try appendNewRows(t, file: file, size: status.size)
                 summary.appended[name] = n
+            } else if let done = try saveInPlace(t, file: file, dataDir: paths.dataDir) {  // InPlaceSave.swift
+                summary.patched[name] = done.changed
+                if done.inserted > 0 { summary.appended[name] = done.inserted }
             } else {
                 t.compact()
                 try rewrite(t, file: file)
@@ -95,6 +102,8 @@ extension Database {
         for t in tables.values where t.isDirty {
             t.savedSlots = t.slots.count
             t.needsRewrite = false
+            t.changedSavedSlots.removeAll()
+            t.changedTooMany = false
         }
         return summary
     }
@@ -116,9 +125,13 @@ extension Database {
         do throws(LineDBError) {
             // A table just filled by one bulk write (`import --create`) may hold every line already encoded with its
             // WAL lines (TableState.preEncoded): written as they are.
+            var spans = RecordsLineSpans()  // the lines written, for later in-place saves
             if let kept = t.preEncoded, kept.version == t.version, kept.range == 0..<t.slots.count {
-                for chunk in t.linesToAppend(from: 0).chunks { try temp.write(chunk) }
+                let chunks = t.linesToAppend(from: 0).chunks
+                for chunk in chunks { try temp.write(chunk) }
                 try temp.commit()
+                spans.append(live: t.slots.map { $0 != nil }, chunks: chunks)
+                t.lineSpans = spans
                 t.savedSlots = t.slots.count
                 t.needsRewrite = false
                 return
@@ -130,11 +143,14 @@ extension Database {
             while from < rows.count {
                 saveProgressCell.set(SaveProgress(table: t.schema.name, written: from, total: rows.count))
                 let to = min(rows.count, from + 200_000)
-                for chunk in t.schema.encodeLines(Array(rows[from..<to])) { try temp.write(chunk) }
+                let chunks = t.schema.encodeLines(Array(rows[from..<to]))
+                for chunk in chunks { try temp.write(chunk) }
+                spans.append(live: [Bool](repeating: true, count: to - from), chunks: chunks)
                 from = to
             }
             saveProgressCell.set(SaveProgress(table: t.schema.name, written: rows.count, total: rows.count))
             try temp.commit()
+            t.lineSpans = rows.count == t.slots.count ? spans : nil
         } catch {
             temp.abandon()
             throw error
@@ -167,6 +183,11 @@ extension Database {
                 t.needsRewrite = true  // the append may or may not be on disk: rewrite it whole next time
             }
             throw error
+        }
+        if t.lineSpans != nil, t.lineSpans!.slotCount == t.savedSlots, t.lineSpans!.end == size {
+            t.lineSpans!.append(live: t.slots[t.savedSlots...].map { $0 != nil }, chunks: chunks)
+        } else {
+            t.lineSpans = nil
         }
         t.savedSlots = t.slots.count
         return n

@@ -5,7 +5,7 @@ extension Database {
     /// ```json
     /// {"tables": {"student": {"records": 3, "columns": ["id", "name"]}},
     ///  "disk": {"total_size_bytes": 1234,
-    ///           "tables": {"student": {"records": 3, "size_bytes": 180}},
+    ///           "tables": {"student": {"records": 3, "size_bytes": 180, "slack_bytes": 0, "slack_percent": 0.0}},
     ///           "wal": {"entries": 7, "size_bytes": 900,
     ///                   "archived": [{"file": "transaction.20260122_203117.log", "size_bytes": 150}]},
     ///           "history": {"archives": 1, "archive_bytes": 150, "index_files": 0, "index_bytes": 0,
@@ -15,7 +15,9 @@ extension Database {
     /// `disk` is present for a database on disk. `disk.history` is ``historyStats()``: the archives' and their
     /// index sidecars' count and size, and the earliest moment the history reaches (`limits` says why not earlier:
     /// archives removed by retention, or damage); `{"error": "..."}` when the history cannot be listed. Its `records` count the lines of each records file (what is
-    /// saved); `wal.entries` counts valid WAL entries (a torn tail is not counted).
+    /// saved); `slack_bytes` and `slack_percent` the padding that in-place saves left in it (see
+    /// ``DatabaseOptions/inPlaceSaves``; past 20% the next save rewrites the file), when known (it is not for a file
+    /// the next save rewrites anyway); `wal.entries` counts valid WAL entries (a torn tail is not counted).
     public func stats() -> JSONObject {
         state.withLockOrHeld {
             var tablesObject = JSONObject()
@@ -34,7 +36,15 @@ extension Database {
                 let size = io.stat(file)?.size ?? 0
                 let schemaSize = io.stat(paths.schemaFile(name))?.size ?? 0
                 total += size + schemaSize
-                diskTables[name] = ["records": .int(Database.countLines(io: io, path: file)), "size_bytes": .int(size)]
+                var entry: JSONObject = [
+                    "records": .int(Database.countLines(io: io, path: file)), "size_bytes": .int(size),
+                ]
+                // Padding left by in-place saves (InPlaceSave.swift), when this handle knows the file's lines.
+                if let spans = tables[name]!.lineSpans, spans.end == size {
+                    entry["slack_bytes"] = .int(spans.slack)
+                    entry["slack_percent"] = .double(size == 0 ? 0 : (Double(spans.slack) * 1000 / Double(size)).rounded() / 10)
+                }
+                diskTables[name] = .object(entry)
             }
             let walSize = io.stat(paths.wal)?.size ?? 0
             total += walSize

@@ -19,6 +19,12 @@ public struct DatabaseOptions: Sendable {
     /// history reads a few lines of each archive instead of all of it. Default `true`. It is never the truth:
     /// without it, history reads the archives whole.
     public var indexArchives = true
+    /// Save updated and deleted records by patching the records file where they are (padded with spaces inside
+    /// the object), through a redo file that makes the patches crash-safe, instead of rewriting the whole file.
+    /// Default `true`. A record whose new version is longer than its line moves to the end of the file and of the
+    /// table's order; `false` keeps the old behaviour, in which any change but an insert rewrites the file whole
+    /// (and every record keeps its place).
+    public var inPlaceSaves = true
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///

@@ -78,6 +78,9 @@ struct RecordsFileLoad {
         var reserved = false
         var lastLineIncomplete = false
         var inTornRegion = false  // outcome.tornAppend?.region != nil, kept in a Bool for the per-row loop
+        var lineStarts: [Int] = []  // per slot loaded, for its RecordsLineSpans
+        var linePads: [UInt32] = []
+        var end = 0
         try RecordsFileParser.parse(
             io: io, fd: fd, path: path, schema: t.schema,
             progress: progress.map { report in { report(LoadProgress(table: table, bytesRead: $0, totalBytes: size)) } }
@@ -86,8 +89,12 @@ struct RecordsFileLoad {
                 reserved = true
                 // Room for the whole file's rows, estimated from the first segment's lines.
                 let lines = chunk.lines
-                t.reserve(chunk.bytes.isEmpty ? lines : Int(Double(lines) * Double(size) / Double(chunk.bytes.count)))
+                let expected = chunk.bytes.isEmpty ? lines : Int(Double(lines) * Double(size) / Double(chunk.bytes.count))
+                t.reserve(expected)
+                lineStarts.reserveCapacity(expected + 16)
+                linePads.reserveCapacity(expected + 16)
             }
+            end = chunk.base + chunk.bytes.count
             if chunk.hadBOM { t.needsRewrite = true }
             if chunk.sawCR || chunk.unterminatedRow { t.needsRewrite = true }  // never append after such a file
             lastLineIncomplete = chunk.unterminatedRow || (chunk.events.last.map { !$0.complete } ?? false)
@@ -102,7 +109,10 @@ struct RecordsFileLoad {
                     if k > 0 && r + prefetchAhead < chunk.rows.count {
                         t.prefetchIndexes(tags: chunk.uniqueTags, at: (r + prefetchAhead) * k)
                     }
-                    if !t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
+                    if t.appendLoaded(row, tags: chunk.uniqueTags, at: r * k) {
+                        lineStarts.append(chunk.base + chunk.rowStarts[r])
+                        linePads.append(chunk.rowPads[r])
+                    } else {
                         if inTornRegion { r += 1; continue }  // part of the torn region: judged with it
                         let line = lineBase + r + eventsBefore + 1
                         let error = LineDBError.duplicateValue(
@@ -185,6 +195,11 @@ struct RecordsFileLoad {
             lineBase += chunk.lines
         }
         t.savedSlots = t.slots.count
+        // Any line that is not simply a record makes the next save rewrite the file: its spans are only needed when
+        // every line is one.
+        t.lineSpans =
+            t.needsRewrite || lineStarts.count != t.slots.count
+            ? nil : RecordsLineSpans(starts: lineStarts, pads: linePads, end: end)
         outcome.completeLines = lineBase - (lastLineIncomplete ? 1 : 0)
         return outcome
     }

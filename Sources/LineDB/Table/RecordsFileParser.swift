@@ -31,6 +31,9 @@ struct RecordsFileParser {
         /// Per row, the ``UniqueIndex/tag(_:)`` of each of the schema's `uniqueNonKeyColumns` (0 for a null):
         /// hashed here, on the parsing threads, so that indexing on the loading thread does not.
         var uniqueTags: [UInt32] = []
+        /// Per row, where its line starts in `bytes` and its padding (RecordsLineSpans.swift).
+        var rowStarts: [Int] = []
+        var rowPads: [UInt32] = []
         var events: [Event] = []
         var lines = 0
         var sawCR = false
@@ -80,6 +83,8 @@ struct RecordsFileParser {
             do throws(RowParseError) {
                 let row = try schema.parseStoredRow(UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))
                 chunk.rows.append(row)
+                chunk.rowStarts.append(start)
+                chunk.rowPads.append(UInt32(RecordsLineSpans.padding(of: UnsafeBufferPointer(rebasing: buffer[start..<lineEnd]))))
                 UniqueIndex.appendTags(of: row, columns: unique, to: &chunk.uniqueTags)
                 if !complete { chunk.unterminatedRow = true }
             } catch {

@@ -46,6 +46,14 @@ package final class TableState {
     /// `true` when the records file no longer matches `slots[0..<savedSlots]` (an update, delete, replay,
     /// torn tail or a file that does not end in a newline): the next save rewrites it.
     package var needsRewrite = false
+    /// Saved slots (`< savedSlots`) replaced or removed since the last save: what an in-place save patches
+    /// (Database/InPlaceSave.swift). Past a quarter of the table it is emptied and ``changedTooMany`` set.
+    package var changedSavedSlots = Set<Int>()
+    /// So many saved slots changed since the last save that a rewrite is cheaper than patching them.
+    package var changedTooMany = false
+    /// Where each saved slot's line lies in the records file, and its padding (RecordsLineSpans.swift); `nil` when
+    /// not known (the next save that must patch rewrites the file instead, and learns it).
+    package var lineSpans: RecordsLineSpans? = RecordsLineSpans()
     /// Why writes to this table are refused (a seed table without a primary key), if they are.
     package var readOnlyReason: String?
 
@@ -68,10 +76,21 @@ package final class TableState {
     }
 
     /// Whether the table has changes its records file does not hold yet.
-    package var isDirty: Bool { needsRewrite || slots.count > savedSlots }
+    package var isDirty: Bool { needsRewrite || slots.count > savedSlots || !changedSavedSlots.isEmpty || changedTooMany }
 
     /// Whether the next save can append instead of rewriting.
-    package var canAppend: Bool { !needsRewrite }
+    package var canAppend: Bool { !needsRewrite && changedSavedSlots.isEmpty && !changedTooMany }
+
+    /// Notes that saved slot `slot` no longer matches its line in the records file.
+    private func noteChangedSaved(_ slot: Int) {
+        guard !changedTooMany else { return }
+        if changedSavedSlots.count >= max(1024, savedSlots / 4) {
+            changedTooMany = true  // so many changes that a rewrite is cheaper than patches
+            changedSavedSlots.removeAll()
+        } else {
+            changedSavedSlots.insert(slot)
+        }
+    }
 
     // MARK: - Lookup
 
@@ -118,7 +137,7 @@ package final class TableState {
         unindex(old, at: slot)
         slots[slot] = row
         index(row, at: slot)
-        if slot < savedSlots { needsRewrite = true }  // a row not yet in the file is simply appended as it is now
+        if slot < savedSlots { noteChangedSaved(slot) }  // a row not yet in the file is simply appended as it is now
     }
 
     /// Removes the row in `slot`.
@@ -129,7 +148,7 @@ package final class TableState {
         unindex(old, at: slot)
         slots[slot] = nil
         count -= 1
-        if slot < savedSlots { needsRewrite = true }  // a row not yet in the file is simply not appended
+        if slot < savedSlots { noteChangedSaved(slot) }  // a row not yet in the file is simply not appended
         trimTrailingEmptySlots()
         return old
     }
@@ -211,6 +230,7 @@ package final class TableState {
     package func compact() {
         guard count < slots.count else { return }
         version &+= 1
+        lineSpans = nil  // slot numbers change (a rewrite follows and learns the new lines)
         slots = slots.filter { $0 != nil }
         keyIndex.removeAll(keepingCapacity: true)
         for u in uniqueIndexes.indices { uniqueIndexes[u].removeAll(keepingCapacity: true) }
@@ -319,6 +339,7 @@ extension TableState {
         }
         savedSlots = min(savedSlots, k)
         needsRewrite = true
+        lineSpans = nil
     }
 
     /// Puts a removed row back in its slot (transaction rollback).

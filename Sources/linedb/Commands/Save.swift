@@ -7,8 +7,11 @@ struct Save: ParsableCommand {
         abstract: "Write the changes that are only in the WAL into the records files.",
         discussion: """
             Every write is in the WAL as soon as it is acknowledged; save makes data/<table>.records hold exactly \
-            each table's records again (new records are appended, other changes rewrite the file through a \
-            temporary file and a rename). The WAL is kept (see checkpoint).
+            each table's records again (new records are appended; updated and deleted records are patched where \
+            they are, through a redo file data/.<table>.records.redo that the next open completes after a crash, \
+            padded with spaces inside the object; a record that grew past its line moves to the end; when the \
+            changes are more than a quarter of the file, or the padding would pass 20% of it, the file is \
+            rewritten through a temporary file and a rename). The WAL is kept (see checkpoint).
 
             Example:
               linedb save uni
@@ -33,6 +36,9 @@ struct Save: ParsableCommand {
         }
         for (name, n) in summary.appended.sorted(by: { $0.key < $1.key }) {
             Output.line("\(name): appended \(plural(n, "record")) to data/\(name).records")
+        }
+        for (name, n) in summary.patched.sorted(by: { $0.key < $1.key }) {
+            Output.line("\(name): patched \(plural(n, "changed record")) in place in data/\(name).records")
         }
         for (name, n) in summary.rewritten.sorted(by: { $0.key < $1.key }) {
             Output.line("\(name): rewrote data/\(name).records (\(plural(n, "record")))")

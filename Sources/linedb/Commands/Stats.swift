@@ -8,11 +8,13 @@ struct Stats: ParsableCommand {
         discussion: """
             Without --json: a summary. With --json: the engine's stats() as one line of JSON: \
             {"tables": {name: {"records", "columns"}}, "disk": {"total_size_bytes", "tables": {name: {"records", \
-            "size_bytes"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}, "history": \
+            "size_bytes", "slack_bytes", "slack_percent"}}, "wal": {"entries", "size_bytes", "archived": [{"file", "size_bytes"}]}, "history": \
             {"archives", "archive_bytes", "index_files", "index_bytes", "earliest_lsn", "earliest_time", \
             "latest_lsn", "limits"}}}. disk.history is the history's size and the earliest moment it reaches \
             (`linedb compact` removes old archives). \
-            disk.tables.*.records counts the lines of each records file (what is saved); tables.*.records \
+            disk.tables.*.records counts the lines of each records file (what is saved); slack is the padding \
+            that in-place saves leave in it (spaces inside a line's object; past 20% of the file the next save \
+            rewrites it whole); tables.*.records \
             includes changes still only in the WAL. Read-only: works while another process writes. With --as-of: the \
             moment (lsn and time) and each table's record count then; --json: {"as_of": {"lsn", "time"}, \
             "tables": {name: {"records", "columns"}}}.
@@ -44,16 +46,20 @@ struct Stats: ParsableCommand {
             let records = info.objectValue?["records"]?.intValue ?? 0
             let file = diskTables[name]?.objectValue
             let saved = file?["records"]?.intValue ?? 0
+            // Padding left by in-place saves; past 20% of the file the next save rewrites it.
+            let slack = file?["slack_bytes"]?.intValue.map {
+                "\(Self.size($0)) (\(file?["slack_percent"]?.doubleValue ?? 0)%)"
+            } ?? "-"
             rows.append([
                 VisibleText.escaped(name), "\(records)", "\(saved)", Self.size(file?["size_bytes"]?.intValue ?? 0),
-                "\(info.objectValue?["columns"]?.arrayValue?.count ?? 0)",
+                "\(info.objectValue?["columns"]?.arrayValue?.count ?? 0)", slack,
             ])
         }
         Output.line("Database \(VisibleText.escaped(db.path ?? database.path))")
         if rows.isEmpty {
             Output.line("no tables")
         } else {
-            TextTable(header: ["table", "records", "saved", "file size", "columns"], rows: rows).lines()
+            TextTable(header: ["table", "records", "saved", "file size", "columns", "slack"], rows: rows).lines()
                 .forEach { Output.line("  " + $0) }
         }
         let wal = disk["wal"]?.objectValue ?? [:]
