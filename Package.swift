@@ -71,7 +71,10 @@ let package = Package(
         .executableTarget(
             name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite"],
             path: "Benchmarks/linedb-bench"),
-        .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
+        // Test doubles of the engine's file-system seam (FaultyFileIO: chosen calls fail; RecordingFileIO: what a
+        // power cut could leave), for test targets only: not part of the shipped library.
+        .target(name: "LineDBTestSupport", dependencies: ["LineDB"]),
+        .testTarget(name: "LineDBTests", dependencies: ["LineDB", "LineDBTestSupport"]),
         .testTarget(name: "LineDBSQLTests", dependencies: ["LineDBSQL", "LineDB", "CSQLite"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB", "LineDBSQL", "CSQLite"]),
         .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB", "LineDBSQL"]),

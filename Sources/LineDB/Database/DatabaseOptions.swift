@@ -41,7 +41,7 @@ public struct DatabaseOptions: Sendable {
     /// With ``salvage``, also keep a WAL damaged in the middle up to the damage and move the rest to
     /// `quarantine/` (`linedb recover --to-point-in-time`): that drops intact later entries, so it is asked for.
     package var salvageWALPrefix = false
-    /// The file-system seam; tests pass a ``FaultyFileIO``.
+    /// The file-system seam; tests pass a `FaultyFileIO` (target `LineDBTestSupport`).
     package var fileIO: FileIO = RealFileIO.shared
 
     /// Default options: durable writes, writer lock, auto-checkpoint at 64 MiB.

@@ -20,8 +20,8 @@ package struct FileStatus: Sendable, Equatable {
 
 /// The seam through which every durable file operation goes (SQLite's VFS, LevelDB's Env).
 ///
-/// ``RealFileIO`` calls the C library; tests wrap it (``FaultyFileIO``) to make chosen calls fail with a chosen
-/// errno or a short write, and to count syncs. Every method reports failure as ``LineDBError/io(operation:path:errno:)``
+/// ``RealFileIO`` calls the C library; tests wrap it (`FaultyFileIO`, in the `LineDBTestSupport` target) to make
+/// chosen calls fail with a chosen errno or a short write, and to count syncs. Every method reports failure as ``LineDBError/io(operation:path:errno:)``
 /// naming the call and the path. Hand-written because the durable write protocol is the product itself.
 package protocol FileIO: AnyObject, Sendable {
     func open(_ path: String, flags: Int32, mode: mode_t) throws(LineDBError) -> Int32
