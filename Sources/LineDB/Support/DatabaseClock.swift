@@ -22,9 +22,10 @@ import Darwin
 /// ```
 ///
 /// The engine asks once per write (the lines of one insert, batch or transaction share a timestamp) and once per
-/// checkpoint (its `CHECKPOINT` line and its archive's name). A clock that goes backwards or repeats itself breaks
-/// nothing: the WAL is ordered by its LSNs, and a checkpoint never reuses an archive's name. A schema's
-/// `created_at` is given by ``TableSchema/init(_:columns:createdAt:)``.
+/// checkpoint (its `CHECKPOINT` line and its archive's name). The WAL is ordered by its LSNs, not its timestamps, and
+/// a checkpoint never reuses an archive's name: a reading equal to the last archive's gets the next `_N` suffix.
+/// Archives' names sort by time, so a clock should not go backwards across checkpoints. A schema's `created_at` is
+/// given by ``TableSchema/init(_:columns:createdAt:)``.
 public protocol DatabaseClock: Sendable {
     /// The current local time.
     func now() -> LocalTimestamp
