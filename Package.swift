@@ -3,6 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "LineDB",
+    // macOS 15 is claimed for the engine, the `LineDB` library: its C calls go through Glibc or Darwin (Darwin's
+    // `fcntl(F_FULLFSYNC)` where Linux has `fdatasync`; glibc's malloc tuning compiles away), though CI builds on
+    // Linux only. The `linedb` command and its browser are Linux-only: they link `ncursesw` and call Glibc directly.
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "LineDB", targets: ["LineDB"]),
