@@ -3,6 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "LineDB",
+    // macOS 15 is claimed for the engine, the `LineDB` library: its C calls go through Glibc or Darwin (Darwin's
+    // `fcntl(F_FULLFSYNC)` where Linux has `fdatasync`; glibc's malloc tuning compiles away), though CI builds on
+    // Linux only. The `linedb` command and its browser are Linux-only: they link `ncursesw` and call Glibc directly.
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "LineDB", targets: ["LineDB"]),
@@ -71,7 +74,10 @@ let package = Package(
         .executableTarget(
             name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite"],
             path: "Benchmarks/linedb-bench"),
-        .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
+        // Test doubles of the engine's file-system seam (FaultyFileIO: chosen calls fail; RecordingFileIO: what a
+        // power cut could leave), for test targets only: not part of the shipped library.
+        .target(name: "LineDBTestSupport", dependencies: ["LineDB"]),
+        .testTarget(name: "LineDBTests", dependencies: ["LineDB", "LineDBTestSupport"]),
         .testTarget(name: "LineDBSQLTests", dependencies: ["LineDBSQL", "LineDB", "CSQLite"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB", "LineDBSQL", "CSQLite"]),
         .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB", "LineDBSQL"]),

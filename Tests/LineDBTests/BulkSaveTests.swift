@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// A bulk insert encodes each record once: the records-file lines of its rows are copied out of their WAL lines
 /// and used by the save an auto-checkpoint or auto-save runs in the same call. The file must be what a plain

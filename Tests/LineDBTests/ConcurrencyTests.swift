@@ -6,6 +6,7 @@ import Darwin
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// STORAGE.md test group E: one writer per database (a `flock` held for the session), live readers of the WAL,
 /// and group commit, with real processes.

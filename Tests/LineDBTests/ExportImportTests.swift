@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import LineDB
+import LineDBTestSupport
 
 /// A table with one column of every type.
 private let personSchema = try! TableSchema("person", columns: [

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// STORAGE.md test group C: I/O errors (injected through ``FaultyFileIO``, and real ones: a full disk, a lock file
 /// that cannot be created) never lose an acknowledged write, never corrupt a file, and are reported clearly.

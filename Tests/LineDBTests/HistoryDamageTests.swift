@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// Time travel over damaged history (issue 15, "Bad input"): a torn archive, a bit flipped in an archive, a missing
 /// middle archive, an archive of another database, clocks that go backwards, the seed's entries without LSN, an

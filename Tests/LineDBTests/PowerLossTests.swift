@@ -6,6 +6,7 @@ import Darwin
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// STORAGE.md test group B: simulated power loss. Each workload runs on a ``RecordingFileIO``; at every sync
 /// boundary and every acknowledgement the recorder saves what a power cut could leave, ``CrashStateBuilder`` turns

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// STORAGE.md D1 (a damaged WAL tail is cut off into quarantine/), D2 (damage in the middle is refused, changing
 /// nothing, and `salvage` keeps the valid prefix) and D9 (auto-increment ids are never reused).

@@ -72,7 +72,9 @@ extension Database {
         let through = wal.nextLSN - 1
 
         // Step 3: the archive name is a second link to the live WAL; transaction.log exists at every instant.
-        let stamp = Timestamp.compactNow()
+        // One reading of the clock: the CHECKPOINT line's timestamp is the time in the archive's name.
+        let now = options.clock.now()
+        let stamp = now.compactDescription
         var archiveName = "transaction.\(stamp).log"
         var n = 1
         // Never a name that sorts before an archive of the same second: retention may have freed `<stamp>.log`
@@ -130,7 +132,7 @@ extension Database {
         record["format"] = "linedb-wal/1"
         var w = JSONWriter(reservingCapacity: 512)
         WALLine.append(
-            to: &w, timestamp: Timestamp.now(), operation: .checkpoint, table: nil, record: { $0.write(.object(record)) },
+            to: &w, timestamp: now.description, operation: .checkpoint, table: nil, record: { $0.write(.object(record)) },
             oldRecord: { $0.writeRaw("null") }, lsn: through + 1, synced: through, txn: nil)
         do throws(LineDBError) {
             if io.stat(paths.walTemp) != nil { try io.unlink(paths.walTemp) }

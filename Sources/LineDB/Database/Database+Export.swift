@@ -117,7 +117,7 @@ extension Database {
         let out = try DurableReplace(io: io, finalPath: path)
         do throws(LineDBError) {
             switch format {
-            case .json: try Database.writeJSON(rows, encoder: encoder, to: out)
+            case .json: try Database.writeJSON(rows, encoder: encoder, exportedAt: options.clock.now(), to: out)
             case .jsonl: try Database.writeJSONLines(rows, encoder: encoder, to: out)
             case .csv: try Database.writeCSV(rows, schema: schema, to: out)
             case .tsv: try Database.writeCSV(rows, schema: schema, to: out, delimiter: 0x09)
@@ -154,7 +154,9 @@ extension Database {
 
     private static let flushSize = 1 << 20
 
-    private static func writeJSON(_ rows: [Row], encoder: TableState, to out: DurableReplace) throws(LineDBError) {
+    private static func writeJSON(_ rows: [Row], encoder: TableState, exportedAt: LocalTimestamp, to out: DurableReplace)
+        throws(LineDBError)
+    {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(flushSize + 4096)
         buffer.append(contentsOf: "{\n  \"table\": ".utf8)
@@ -175,7 +177,7 @@ extension Database {
         }
         buffer.append(contentsOf: (rows.isEmpty ? "]," : "\n  ],").utf8)
         buffer.append(contentsOf: "\n  \"count\": \(rows.count),\n  \"exported_at\": ".utf8)
-        buffer.append(contentsOf: JSONWriter.encodePretty(.string(Timestamp.now())).utf8)
+        buffer.append(contentsOf: JSONWriter.encodePretty(.string(exportedAt.description)).utf8)
         buffer.append(contentsOf: "\n}\n".utf8)
         try out.write(buffer)
     }

@@ -175,7 +175,7 @@ extension Database {
             try quarantineWALTail(paths, bytes: walBytes, torn: torn)
         }
         for (name, bad) in salvaged.sorted(by: { $0.key < $1.key }) {
-            try writeQuarantine(paths, name: "\(Timestamp.compactNow())-\(name)-records.jsonl", bytes: bad)
+            try writeQuarantine(paths, name: "\(options.clock.now().compactDescription)-\(name)-records.jsonl", bytes: bad)
             tables[name]?.needsRewrite = true
         }
         let nextLSN = (scan.lastLSN ?? archiveLast ?? 0) + 1

@@ -141,7 +141,7 @@ extension Database {
         let already = io.listDirectory(paths.quarantineDir).contains { name in
             name.hasSuffix(suffix) && (try? io.readFile(paths.quarantineDir + "/" + name)) == tail
         }
-        let name = "\(Timestamp.compactNow())\(suffix)"
+        let name = "\(options.clock.now().compactDescription)\(suffix)"
         if !already { try writeQuarantine(paths, name: name, bytes: tail) }
         // R12: what we read is durable before we cut.
         let fd = try io.open(paths.wal, flags: O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode: 0)

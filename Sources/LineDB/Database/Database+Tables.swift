@@ -33,7 +33,8 @@ extension Database {
         try state.withLock { () throws(LineDBError) in
             try requireWritable()
             if tables[final.name] != nil { throw .tableExists(table: final.name) }
-            let batch = WriteBatch(wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes)
+            let batch = WriteBatch(
+                wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes, clock: options.clock)
             try batch.logTableOperation(.createTable, name: final.name, record: .object(final.jsonObject))
             if let lsn = try batch.commit() {
                 walEntryCount += 1
@@ -79,7 +80,8 @@ extension Database {
             try requireWritable()
             _ = try table(name)
             if let paths, let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
-            let batch = WriteBatch(wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes)
+            let batch = WriteBatch(
+                wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes, clock: options.clock)
             try batch.logTableOperation(.dropTable, name: name, record: .null)
             if let lsn = try batch.commit() {
                 walEntryCount += 1

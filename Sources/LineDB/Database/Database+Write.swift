@@ -172,7 +172,8 @@ extension Database {
         // `wal`; other writers move its end).
         let (lsn, written, checkpointDue) = try state.withLock { () throws(LineDBError) -> (Int?, WALWriter?, Bool) in
             try requireWritable()
-            let batch = WriteBatch(wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes)
+            let batch = WriteBatch(
+                wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes, clock: options.clock)
             batch.recordLinesPolicy = (options.autoSave == .afterEveryWrite, options.autoCheckpointBytes)
             defer { kept = batch.keptRecordLines }
             do throws(LineDBError) {

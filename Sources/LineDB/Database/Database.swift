@@ -70,6 +70,8 @@ public final class Database: @unchecked Sendable {
     var follow: FollowState?
     /// What ``saveProgress`` reads (SaveProgress.swift).
     let saveProgressCell = SaveProgressCell()
+    /// Auto-save's last error and interval timer (Database+AutoSave.swift).
+    let autoSaveState = AutoSaveState()
 
     /// Opens (or creates) the database `<basePath>/<name>`, the seed's `Database(name:, persist:, base_path:)`.
     ///

@@ -32,6 +32,8 @@ public struct DatabaseOptions: Sendable {
     /// program with a larger line can always be deleted, or updated to a record within the limit (its WAL line
     /// carries the old record; no reader limits the length of a line).
     public var maxLineBytes = 16 << 20
+    /// Where the time written into the files comes from (WAL timestamps, archive names). Default ``SystemClock``.
+    public var clock: any DatabaseClock = SystemClock()
     /// Save the records files automatically (the seed's "auto-save mode"): after every write, or every interval.
     /// Default ``AutoSave/off``: the records files change only at ``Database/save()`` and ``Database/checkpoint()``
     /// (writes are durable in the WAL either way). See ``AutoSave`` for what each mode costs.
@@ -47,7 +49,7 @@ public struct DatabaseOptions: Sendable {
     /// With ``salvage``, also keep a WAL damaged in the middle up to the damage and move the rest to
     /// `quarantine/` (`linedb recover --to-point-in-time`): that drops intact later entries, so it is asked for.
     package var salvageWALPrefix = false
-    /// The file-system seam; tests pass a ``FaultyFileIO``.
+    /// The file-system seam; tests pass a `FaultyFileIO` (target `LineDBTestSupport`).
     package var fileIO: FileIO = RealFileIO.shared
 
     /// Default options: durable writes, writer lock, auto-checkpoint at 64 MiB.

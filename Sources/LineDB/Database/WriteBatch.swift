@@ -39,14 +39,14 @@ final class WriteBatch {
     /// Whether it did, for some table.
     private(set) var keptRecordLines = false
 
-    init(wal: WALWriter?, isTransaction: Bool, maxLineBytes: Int) {
+    init(wal: WALWriter?, isTransaction: Bool, maxLineBytes: Int, clock: any DatabaseClock) {
         self.wal = wal
         self.isTransaction = isTransaction
         self.maxLineBytes = maxLineBytes
         writer = JSONWriter(reservingCapacity: wal == nil ? 0 : 1024)
         firstLSN = wal?.nextLSN ?? 0
         startOffset = wal?.endOffset ?? 0
-        timestamp = wal == nil ? "" : Timestamp.now()
+        timestamp = wal == nil ? "" : clock.now().description
         synced = wal?.syncedWatermark ?? 0
     }
 

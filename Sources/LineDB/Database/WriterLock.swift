@@ -28,7 +28,7 @@ final class WriterLock {
         let result = io.flock(fd, LOCK_EX | LOCK_NB)
         if result != 0 {
             let (pid, host) = WriterLock.holder(io: io, path: path)
-            _ = Glibc.close(fd)
+            _ = systemClose(fd)
             fd = -1
             if result == EWOULDBLOCK || result == EAGAIN { throw .locked(path: databasePath, pid: pid, host: host) }
             throw .io(operation: "flock", path: path, errno: result)
@@ -38,7 +38,7 @@ final class WriterLock {
         let host = String(decoding: hostBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let info = Array("\(getpid()) \(host)\n".utf8)
         try? io.ftruncate(fd, size: 0, path: path)
-        _ = info.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress, $0.count, 0) }
+        _ = info.withUnsafeBytes { systemPwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
     /// Who holds the lock, as written in the file (information only).
@@ -51,7 +51,7 @@ final class WriterLock {
     /// Whether another process holds the writer lock on `path` right now.
     static func isHeld(io: FileIO, path: String) -> Bool {
         guard let fd = try? io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0) else { return false }
-        defer { _ = Glibc.close(fd) }
+        defer { _ = systemClose(fd) }
         if io.flock(fd, LOCK_SH | LOCK_NB) != 0 { return true }
         _ = io.flock(fd, LOCK_UN)
         return false
@@ -60,7 +60,7 @@ final class WriterLock {
     func release() {
         if fd >= 0 {
             _ = io.flock(fd, LOCK_UN)
-            _ = Glibc.close(fd)
+            _ = systemClose(fd)
             fd = -1
         }
     }

@@ -190,7 +190,7 @@ struct RetentionPlan {
             cut = try RetentionPlan.cut(files, archiveCount, holding: log.lsn(at: time))
         case .keepFor(let seconds):
             guard seconds >= 0 else { throw .invalidInput(reason: "keep the last \(seconds) seconds: give 0 or more") }
-            let now = Int(Glibc.time(nil))
+            let now = systemTime()
             cut = try RetentionPlan.cut(
                 files, archiveCount, holding: log.lsn(at: HistoryMoment.localStamp(epoch: now - seconds, micros: 0)))
         }

@@ -56,7 +56,7 @@ public enum HistoryMoment: Sendable, Hashable, CustomStringConvertible {
             }
             let (product, overflow) = amount.multipliedReportingOverflow(by: seconds)
             guard !overflow else { throw bad }
-            let base = now ?? Int(Glibc.time(nil))
+            let base = now ?? systemTime()
             return .time(localStamp(epoch: base - product, micros: 0))
         }
         guard let stamp = parseISO(t) else { throw bad }

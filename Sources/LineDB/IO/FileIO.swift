@@ -20,8 +20,8 @@ package struct FileStatus: Sendable, Equatable {
 
 /// The seam through which every durable file operation goes (SQLite's VFS, LevelDB's Env).
 ///
-/// ``RealFileIO`` calls the C library; tests wrap it (``FaultyFileIO``) to make chosen calls fail with a chosen
-/// errno or a short write, and to count syncs. Every method reports failure as ``LineDBError/io(operation:path:errno:)``
+/// ``RealFileIO`` calls the C library; tests wrap it (`FaultyFileIO`, in the `LineDBTestSupport` target) to make
+/// chosen calls fail with a chosen errno or a short write, and to count syncs. Every method reports failure as ``LineDBError/io(operation:path:errno:)``
 /// naming the call and the path. Hand-written because the durable write protocol is the product itself.
 package protocol FileIO: AnyObject, Sendable {
     func open(_ path: String, flags: Int32, mode: mode_t) throws(LineDBError) -> Int32
@@ -123,7 +123,7 @@ package final class RealFileIO: FileIO {
 
     package func open(_ path: String, flags: Int32, mode: mode_t) throws(LineDBError) -> Int32 {
         while true {
-            let fd = Glibc.open(path, flags, mode)
+            let fd = systemOpen(path, flags, mode)
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
             let code = errno
@@ -143,14 +143,14 @@ package final class RealFileIO: FileIO {
     }
 
     package func close(_ fd: Int32, path: String) throws(LineDBError) {
-        if Glibc.close(fd) != 0 && errno != EINTR { throw .io(operation: "close", path: path, errno: errno) }
+        if systemClose(fd) != 0 && errno != EINTR { throw .io(operation: "close", path: path, errno: errno) }
     }
 
     package func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(LineDBError) {
         guard var base = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
-            let n = Glibc.write(fd, base, remaining)
+            let n = systemWrite(fd, base, remaining)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(operation: "write", path: path, errno: errno)
@@ -166,7 +166,7 @@ package final class RealFileIO: FileIO {
         var buffer = [UInt8](repeating: 0, count: count)
         var n = 0
         while true {
-            n = buffer.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, count, off_t(offset)) }
+            n = buffer.withUnsafeMutableBytes { systemPread(fd, $0.baseAddress, count, offset) }
             if n < 0 && errno == EINTR { continue }
             break
         }
@@ -179,7 +179,7 @@ package final class RealFileIO: FileIO {
         throws(LineDBError) -> Int
     {
         while true {
-            let n = Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            let n = systemPread(fd, buffer.baseAddress, buffer.count, offset)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw .io(operation: "read", path: path, errno: errno)
@@ -190,44 +190,40 @@ package final class RealFileIO: FileIO {
         #if canImport(Darwin)
         if fcntl(fd, F_FULLFSYNC) == 0 { return }
         #endif
-        if Glibc.fsync(fd) != 0 { throw .io(operation: "fsync", path: path, errno: errno) }
+        if systemFsync(fd) != 0 { throw .io(operation: "fsync", path: path, errno: errno) }
     }
 
     package func fdatasync(_ fd: Int32, path: String) throws(LineDBError) {
-        #if canImport(Darwin)
-        try fsync(fd, path: path)
-        #else
-        if Glibc.fdatasync(fd) != 0 { throw .io(operation: "fdatasync", path: path, errno: errno) }
-        #endif
+        if systemFdatasync(fd) != 0 { throw .io(operation: "fdatasync", path: path, errno: errno) }
     }
 
     package func ftruncate(_ fd: Int32, size: Int, path: String) throws(LineDBError) {
-        while Glibc.ftruncate(fd, off_t(size)) != 0 {
+        while systemFtruncate(fd, size) != 0 {
             if errno == EINTR { continue }
             throw .io(operation: "ftruncate", path: path, errno: errno)
         }
     }
 
     package func rename(_ from: String, _ to: String) throws(LineDBError) {
-        if Glibc.rename(from, to) != 0 { throw .io(operation: "rename to \(to)", path: from, errno: errno) }
+        if systemRename(from, to) != 0 { throw .io(operation: "rename to \(to)", path: from, errno: errno) }
     }
 
     package func link(_ from: String, _ to: String) throws(LineDBError) {
-        if Glibc.link(from, to) != 0 { throw .io(operation: "link to \(to)", path: from, errno: errno) }
+        if systemLink(from, to) != 0 { throw .io(operation: "link to \(to)", path: from, errno: errno) }
     }
 
     package func unlink(_ path: String) throws(LineDBError) {
-        if Glibc.unlink(path) != 0 { throw .io(operation: "unlink", path: path, errno: errno) }
+        if systemUnlink(path) != 0 { throw .io(operation: "unlink", path: path, errno: errno) }
     }
 
     package func mkdir(_ path: String) throws(LineDBError) {
-        if Glibc.mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(operation: "mkdir", path: path, errno: errno) }
+        if systemMkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(operation: "mkdir", path: path, errno: errno) }
     }
 
     package func syncDirectory(_ path: String) throws(LineDBError) {
         let fd = try open(path, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC, mode: 0)
-        defer { _ = Glibc.close(fd) }
-        if Glibc.fsync(fd) != 0 {
+        defer { _ = systemClose(fd) }
+        if systemFsync(fd) != 0 {
             // Some file systems cannot sync a directory; PostgreSQL and LevelDB ignore that case too.
             if errno == EINVAL || errno == EBADF { return }
             throw .io(operation: "fsync (directory)", path: path, errno: errno)
@@ -235,23 +231,23 @@ package final class RealFileIO: FileIO {
     }
 
     package func stat(_ path: String) -> FileStatus? {
-        var st = Glibc.stat()
+        var st = SystemStat()
         guard systemStat(path, &st) == 0 else { return nil }
         return FileStatus(st)
     }
 
     package func lstat(_ path: String) -> FileStatus? {
-        var st = Glibc.stat()
+        var st = SystemStat()
         guard systemLstat(path, &st) == 0 else { return nil }
         return FileStatus(st)
     }
 
     package func writeAccess(_ path: String) -> Int32 {
-        Glibc.access(path, W_OK) == 0 ? 0 : errno
+        systemAccess(path, W_OK) == 0 ? 0 : errno
     }
 
     package func fstat(_ fd: Int32) -> FileStatus? {
-        var st = Glibc.stat()
+        var st = SystemStat()
         guard systemFstat(fd, &st) == 0 else { return nil }
         return FileStatus(st)
     }
@@ -275,10 +271,10 @@ package final class RealFileIO: FileIO {
 }
 
 extension FileStatus {
-    init(_ st: Glibc.stat) {
+    init(_ st: SystemStat) {
         size = Int(st.st_size)
         inode = UInt64(st.st_ino)
-        device = UInt64(st.st_dev)
+        device = UInt64(truncatingIfNeeded: st.st_dev)  // dev_t is signed on Darwin
         linkCount = Int(st.st_nlink)
         mode = st.st_mode
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
@@ -287,7 +283,7 @@ extension FileStatus {
 }
 
 // File-scope wrappers: inside `RealFileIO` the names `stat` and `flock` mean its own methods.
-private func systemStat(_ path: String, _ st: inout Glibc.stat) -> Int32 { stat(path, &st) }
-private func systemLstat(_ path: String, _ st: inout Glibc.stat) -> Int32 { lstat(path, &st) }
-private func systemFstat(_ fd: Int32, _ st: inout Glibc.stat) -> Int32 { fstat(fd, &st) }
+private func systemStat(_ path: String, _ st: inout SystemStat) -> Int32 { stat(path, &st) }
+private func systemLstat(_ path: String, _ st: inout SystemStat) -> Int32 { lstat(path, &st) }
+private func systemFstat(_ fd: Int32, _ st: inout SystemStat) -> Int32 { fstat(fd, &st) }
 private func systemFlock(_ fd: Int32, _ op: Int32) -> Int32 { flock(fd, op) }

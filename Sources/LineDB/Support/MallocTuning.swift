@@ -15,9 +15,9 @@ internal import CLineDBSupport
 /// `linedb` command calls ``apply()``. Transparent huge pages (`glibc.malloc.hugetlb=1`) were measured too and not
 /// adopted: on this project's virtual machines the first open after a pause got slower, as every huge page had to
 /// be backed by the host anew.
-public enum MallocTuning {
+package enum MallocTuning {
     /// The `M_TOP_PAD` value ``apply()`` sets: glibc's thread-heap size.
-    public static let topPad = 64 << 20
+    package static let topPad = 64 << 20
 
     /// Sets glibc's `M_TOP_PAD` to ``topPad``. Returns whether glibc accepted it; does nothing off glibc.
     ///
@@ -25,7 +25,7 @@ public enum MallocTuning {
     /// mapped afresh. Raising `M_MMAP_THRESHOLD` to keep them on the heap was measured: hardly faster, and 20 MiB
     /// more peak RSS at 1M records.)
     @discardableResult
-    public static func apply() -> Bool {
+    package static func apply() -> Bool {
         #if canImport(Glibc)
         return mallopt(M_TOP_PAD, Int32(topPad)) == 1
         #else

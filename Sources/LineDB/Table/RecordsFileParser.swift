@@ -173,6 +173,8 @@ struct RecordsFileParser {
     private static func sysconfCores() -> Int {
         #if canImport(Glibc)
         return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #elseif canImport(Darwin)
+        return Int(sysconf(_SC_NPROCESSORS_ONLN))
         #else
         return 2
         #endif

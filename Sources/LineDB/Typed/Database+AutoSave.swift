@@ -44,7 +44,7 @@ public enum AutoSave: Sendable, Hashable {
 /// Auto-save (``DatabaseOptions/autoSave``): the hook that ``Database`` calls after each write.
 extension Database {
     /// The error of the latest automatic save, if it failed (cleared by the next one that succeeds).
-    public var lastAutoSaveError: LineDBError? { AutoSaveRegistry.shared.lastError(of: self) }
+    public var lastAutoSaveError: LineDBError? { autoSaveState.error }
 
     /// Called after every successful write (outside the state lock) when ``DatabaseOptions/autoSave`` is not off.
     func autoSaveAfterWrite() {
@@ -55,79 +55,66 @@ extension Database {
         case .afterEveryWrite:
             autoSave()
         case .every(let interval):
-            AutoSaveRegistry.shared.startTimerIfNeeded(for: self, interval: interval)
+            autoSaveState.startTimerIfNeeded(for: self, interval: interval)
         }
     }
 
     /// Saves, recording the outcome. Returns `false` when the database is closed (the timer then stops).
     @discardableResult
-    fileprivate func autoSave() -> Bool {
+    func autoSave() -> Bool {
         do {
             let closed = state.withLockOrHeld { isClosed }
             if closed { return false }
             if isReadOnly { return false }
             try save()
-            AutoSaveRegistry.shared.setError(nil, of: self)
+            autoSaveState.setError(nil)
         } catch {
             if case .closed = error { return false }
-            AutoSaveRegistry.shared.setError(error, of: self)
+            autoSaveState.setError(error)
         }
         return true
     }
 }
 
-/// Per-database auto-save state that ``Database`` has no stored property for: the last error, and whether the
-/// interval timer runs. Entries whose database is gone are dropped as new ones are added.
-private final class AutoSaveRegistry: @unchecked Sendable {
-    static let shared = AutoSaveRegistry()
-
-    private final class Entry {
-        weak var database: Database?
-        var lastError: LineDBError?
-        var timer: DispatchSourceTimer?
-        init(_ database: Database) { self.database = database }
-    }
-
+/// A database's auto-save state (`Database.autoSaveState`): the last error, and the interval timer while it runs.
+/// Its own lock, not the state lock: a timer's save and a reader of ``Database/lastAutoSaveError`` never wait for a
+/// write. Cancels the timer when the database goes away.
+final class AutoSaveState: @unchecked Sendable {
     private let lock = PThreadMutex()
-    private var entries: [ObjectIdentifier: Entry] = [:]
+    private var lastError: LineDBError?
+    private var timer: DispatchSourceTimer?
 
-    private func entry(_ db: Database) -> Entry {
-        let id = ObjectIdentifier(db)
-        if let e = entries[id], e.database === db { return e }
-        for (_, dead) in entries where dead.database == nil { dead.timer?.cancel() }
-        entries = entries.filter { $0.value.database != nil }
-        let e = Entry(db)
-        entries[id] = e
-        return e
-    }
+    deinit { timer?.cancel() }
 
-    func lastError(of db: Database) -> LineDBError? {
-        lock.withLock { entries[ObjectIdentifier(db)].flatMap { $0.database === db ? $0.lastError : nil } }
-    }
+    var error: LineDBError? { lock.withLock { lastError } }
 
-    func setError(_ error: LineDBError?, of db: Database) {
+    func setError(_ error: LineDBError?) { lock.withLock { lastError = error } }
+
+    /// Stops the timer (the database is closed).
+    func stopTimer() {
         lock.withLock {
-            if error == nil && entries[ObjectIdentifier(db)] == nil { return }
-            entry(db).lastError = error
+            timer?.cancel()
+            timer = nil
         }
     }
 
+    /// Starts the timer that saves `db` every `interval` while it has unsaved tables, unless it runs already.
     func startTimerIfNeeded(for db: Database, interval: Duration) {
         lock.withLock {
-            let e = entry(db)
-            guard e.timer == nil else { return }
+            guard timer == nil else { return }
             let (seconds, attoseconds) = interval.components
             let nanos = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
             timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos))
-            timer.setEventHandler { [weak db, weak e] in
+            // Weak: the timer must not keep the database (and so itself) alive.
+            timer.setEventHandler { [weak db] in
                 guard let db, !db.state.withLockOrHeld({ db.isClosed }) else {
-                    e?.timer?.cancel()
+                    db?.autoSaveState.stopTimer()
                     return
                 }
-                if !db.unsavedTables.isEmpty, !db.autoSave() { e?.timer?.cancel() }
+                if !db.unsavedTables.isEmpty, !db.autoSave() { db.autoSaveState.stopTimer() }
             }
-            e.timer = timer
+            self.timer = timer
             timer.resume()
         }
     }

@@ -68,7 +68,7 @@ final class WALWriter: @unchecked Sendable {
 
     deinit {
         stopFlusher.store(true, ordering: .relaxed)
-        if fd >= 0 { _ = Glibc.close(fd) }
+        if fd >= 0 { _ = systemClose(fd) }
     }
 
     /// The highest LSN known to be on stable storage.
@@ -196,7 +196,7 @@ final class WALWriter: @unchecked Sendable {
         syncLock.lock()
         defer { syncLock.unlock() }
         let newFD = try io.open(path, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
-        _ = Glibc.close(fd)
+        _ = systemClose(fd)
         fd = newFD
         self.endOffset = endOffset
         self.nextLSN = nextLSN
@@ -211,7 +211,7 @@ final class WALWriter: @unchecked Sendable {
         stopFlusher.store(true, ordering: .relaxed)
         defer {
             syncLock.withLock {
-                if fd >= 0 { _ = Glibc.close(fd) }
+                if fd >= 0 { _ = systemClose(fd) }
                 fd = -1
             }
         }

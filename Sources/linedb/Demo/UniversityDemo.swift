@@ -7,8 +7,8 @@ import LineDB
 ///
 /// Deterministic: the same bytes on every run, on any machine. The records come from a fixed-seed SplitMix64; the
 /// tables' `created_at` are fixed; the WAL runs with `syncMode = .full` (so every line's `synced` follows from the
-/// order of the writes, not from a flusher thread); and ``DemoWALStamps`` then replaces the clock's timestamps in
-/// the WAL and the archive's name with fixed ones. Nothing depends on the clock, the time zone or the locale.
+/// order of the writes, not from a flusher thread) and with ``DemoClock`` as its clock (so its timestamps and the
+/// archive's name are fixed too). Nothing depends on the system's clock, the time zone or the locale.
 ///
 /// Compiled into `linedb` (the fallback when its resource bundle is missing) and into `make-demo` (which writes the
 /// package resource `Resources/university`), through the symbolic link `Tools/make-demo/Demo`.
@@ -23,6 +23,7 @@ enum UniversityDemo {
         var options = DatabaseOptions()
         options.syncMode = .full
         options.autoCheckpointBytes = nil
+        options.clock = DemoClock()
         let db = try Database(path: path, options: options)
         do {
             try fill(db)
@@ -31,7 +32,12 @@ enum UniversityDemo {
             try? db.close()
             throw error
         }
-        try DemoWALStamps.rewrite(databaseAt: path)
+        // An archive's index sidecar holds the archive file's identity (inode, modification time): never the same
+        // twice. The demo ships without it (deleting it loses nothing; `linedb check --repair-index` writes one).
+        let wal = path + "/wal"
+        for name in try FileManager.default.contentsOfDirectory(atPath: wal) where name.hasSuffix(".idx") {
+            try FileManager.default.removeItem(atPath: wal + "/" + name)
+        }
         try? FileManager.default.removeItem(atPath: path + "/.lock")
     }
 
@@ -65,9 +71,9 @@ enum UniversityDemo {
     ]
     static let emoji = ["📚", "🎓", "🧪", "🎻", "🌍", "💡", "🧮", "✨"]
 
-    /// The tables' `created_at`: the timestamps ``DemoWALStamps`` gives their `CREATE_TABLE` lines (the first four
+    /// The tables' `created_at`: the timestamps ``DemoClock`` gives their `CREATE_TABLE` lines (the first four
     /// writes).
-    static func createdAt(_ table: Int) -> String { DemoWALStamps.timestamp(group: table) }
+    static func createdAt(_ table: Int) -> String { DemoClock.timestamp(reading: table).description }
 
     /// Creates the tables and writes the records, the checkpoint and the WAL's updates and deletes.
     private static func fill(_ db: Database) throws {

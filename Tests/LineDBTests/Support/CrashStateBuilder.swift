@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 @testable import LineDB
+import LineDBTestSupport
 
 /// One concrete state of the disk after a power cut: which names exist (a ``RecordingFileIO/Tree``) and what each
 /// file holds.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// SQLite's "ioerr" loop for LineDB (STORAGE.md test C1): for one operation X, fail system call number n of one
 /// kind (n = 1, 2, … up to the number of such calls X makes), once or persistently, with a chosen errno or a short

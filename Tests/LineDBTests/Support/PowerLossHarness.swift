@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 @testable import LineDB
+import LineDBTestSupport
 
 // MARK: - The test's own model of the data
 

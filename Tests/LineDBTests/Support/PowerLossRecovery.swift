@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 @testable import LineDB
+import LineDBTestSupport
 
 /// A compound failure: a process crash, the recovery that follows, then a power cut (R12: recovery must make durable
 /// what it relies on before it changes anything or acknowledges new writes).

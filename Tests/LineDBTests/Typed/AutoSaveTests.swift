@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import LineDB
+import LineDBTestSupport
 
 @Suite("Auto-save: records files kept up to date without save()")
 struct AutoSaveTests {
@@ -81,5 +82,63 @@ struct AutoSaveTests {
         #expect(db.unsavedTables.isEmpty)
         #expect(try fileRecords(dir, "student") == (try db.select("student")))
         try db.close()
+    }
+
+    @Test("each database keeps its own auto-save error: a failing one does not mark another, and it clears on success")
+    func errorIsPerDatabase() throws {
+        let failing = TempDir(), healthy = TempDir()
+        let io = FaultyFileIO()
+        var options = DatabaseOptions()
+        options.autoSave = .afterEveryWrite
+        options.fileIO = io
+        let a = try Database(path: failing.db, options: options)
+        options.fileIO = RealFileIO.shared
+        let b = try Database(path: healthy.db, options: options)
+        for db in [a, b] { try db.createTable(TableSchema("t", columns: [Column("id", .int, primaryKey: true)])) }
+        // Every sync of a records file fails for `a` only: its auto-save fails, its writes stay durable in the WAL.
+        io.inject(.init(.fdatasync, errno: EIO, persistent: true, pathContains: "/data/"))
+        io.inject(.init(.fsync, errno: EIO, persistent: true, pathContains: "/data/"))
+        try a.insert("t", ["id": 1])
+        try b.insert("t", ["id": 1])
+        #expect(a.lastAutoSaveError != nil)
+        #expect(b.lastAutoSaveError == nil)
+        io.clearFaults()
+        // After a failed sync a handle may refuse writes until reopened (`needsReopen`): reopen `a` on the real file
+        // system; its new handle starts with no error and keeps none after a successful auto-save.
+        try? a.close()
+        options.fileIO = RealFileIO.shared
+        let reopened = try Database(path: failing.db, options: options)
+        #expect(reopened.lastAutoSaveError == nil)
+        try reopened.insert("t", ["id": 2])
+        #expect(reopened.lastAutoSaveError == nil)
+        #expect(try fileRecordsCount(failing, "t") == 2)
+        try reopened.close()
+        try b.close()
+    }
+
+    @Test("the interval timer does not keep its database alive: dropping the database frees its auto-save state")
+    func timerDoesNotRetain() throws {
+        let dir = TempDir()
+        var options = DatabaseOptions()
+        options.autoSave = .every(.milliseconds(20))
+        weak var state: AutoSaveState?
+        do {
+            let db = try Database(path: dir.db, options: options)
+            try db.createTable(TableSchema("t", columns: [Column("id", .int, primaryKey: true)]))
+            try db.insert("t", ["id": 1])  // starts the timer
+            state = db.autoSaveState
+            #expect(state != nil)
+        }
+        // The timer's handler may be running with a strong reference for a moment: wait (up to 10 s) for it.
+        var waited = 0
+        while state != nil && waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        #expect(state == nil)
+    }
+
+    private func fileRecordsCount(_ dir: TempDir, _ table: String) throws -> Int {
+        try RecordsFileReader(databasePath: dir.db, table: table).first(Int.max).count
     }
 }

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import LineDB
+
 /// A ``FileIO`` that passes calls to the real file system, counts them, and fails the ones a test chose
 /// (SQLite's ioerr loop, LevelDB's FaultInjectionTestEnv).
 package final class FaultyFileIO: FileIO, @unchecked Sendable {

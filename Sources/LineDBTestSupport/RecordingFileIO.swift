@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import LineDB
+
 /// A ``FileIO`` that performs every call on the real file system and also keeps a model of what a power cut at
 /// any moment could leave on disk (STORAGE.md, test group B; SQLite's crash VFS, LevelDB's FaultInjectionTestEnv,
 /// ALICE).
