@@ -13,7 +13,7 @@ private final class ThreadResults: @unchecked Sendable {
     var firstError: String? { lock.withLock { errors.first } }
 }
 
-/// STORAGE.md's durability comparison: per-op durable inserts vs group commit (several threads under `.full`) vs
+/// The durability comparison: per-op durable inserts vs group commit (several threads under `.full`) vs
 /// `.normal`, on a small fresh table; SQLite WAL mode alongside.
 extension Benchmark {
     func groupCommit() throws {

@@ -1,6 +1,6 @@
 // The wide-character ncurses API for Swift. SwiftPM drops the `-D_XOPEN_SOURCE=600` that Debian's ncursesw.pc
 // asks for, and without it ncurses hides its wide functions (get_wch, waddnwstr...), so define it here, before the
-// first include (see ../../../shared/TERMINAL.md, "pkg-config's -D flags are dropped").
+// first include (Package.swift says why the target has no `pkgConfig:`).
 #ifndef CNCURSESW_SHIM_H
 #define CNCURSESW_SHIM_H
 #ifndef _XOPEN_SOURCE_EXTENDED

@@ -7,7 +7,7 @@ import Darwin
 import LineDB
 
 /// A ``FileIO`` that performs every call on the real file system and also keeps a model of what a power cut at
-/// any moment could leave on disk (STORAGE.md, test group B; SQLite's crash VFS, LevelDB's FaultInjectionTestEnv,
+/// any moment could leave on disk (test group B, PowerLossTests; SQLite's crash VFS, LevelDB's FaultInjectionTestEnv,
 /// ALICE).
 ///
 /// The model is a conservative ext4: files are tracked by inode identity across `link`, `rename` and `unlink`.

@@ -1,4 +1,4 @@
-// linedb-crash-writer: a writer process for the crash and concurrency tests (STORAGE.md, groups A and E).
+// linedb-crash-writer: a writer process for the crash and concurrency tests (CrashTests, ConcurrencyTests).
 //
 //     linedb-crash-writer DIR WORKLOAD SEED full|normal|off [key=value ...]
 //

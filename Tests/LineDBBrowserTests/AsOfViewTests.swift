@@ -260,8 +260,9 @@ struct AsOfViewTests {
     }
 }
 
-/// The as-of view over hostile values (/work/shared/hostile/make.py's cases): strings as keys and values, JSON
-/// values, each changed once; every step draws a frame of the terminal's size with no control character on it.
+/// The as-of view over hostile values (the cases of a hostile-input generator outside the repository, when it is
+/// there): strings as keys and values, JSON values, each changed once; every step draws a frame of the terminal's
+/// size with no control character on it.
 @Suite("The as-of view over hostile values")
 struct AsOfViewHostileTests {
     @Test("stepping through updates of hostile keys and values: each frame 80x24 with no control characters; back at the start the rows are as they were")

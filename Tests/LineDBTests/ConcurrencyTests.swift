@@ -8,9 +8,9 @@ import Testing
 @testable import LineDB
 import LineDBTestSupport
 
-/// STORAGE.md test group E: one writer per database (a `flock` held for the session), live readers of the WAL,
+/// Test group E: one writer per database (a `flock` held for the session), live readers of the WAL,
 /// and group commit, with real processes.
-@Suite("Concurrency: writer lock, WAL readers, group commit (STORAGE.md group E)")
+@Suite("Concurrency: writer lock, WAL readers, group commit (test group E)")
 struct ConcurrencyTests {
     private let itemSchema = try! TableSchema("item", columns: [
         Column("id", .int, primaryKey: true), Column("tag", .str, nullable: false, unique: true),

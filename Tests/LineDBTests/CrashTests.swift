@@ -7,10 +7,10 @@ import Foundation
 import Testing
 @testable import LineDB
 
-/// STORAGE.md test group A: a real writer process (`linedb-crash-writer`) on real files with real `fsync`,
+/// Test group A: a real writer process (`linedb-crash-writer`) on real files with real `fsync`,
 /// killed with SIGKILL at random moments or at named failpoints, then reopened and checked against what it
 /// acknowledged (NoLoss, NoPhantom, NoCorrupt, Idem).
-@Suite("Crash tests: SIGKILLed writer processes (STORAGE.md group A)")
+@Suite("Crash tests: SIGKILLed writer processes (test group A)")
 struct CrashTests {
     /// Kills a `mixed` writer `kills` times in one directory, reopening and verifying after each kill.
     /// Most kills come a random 0-3 ms after a random number of acknowledgements (so inside a write, a save or a
@@ -193,7 +193,7 @@ struct CrashTests {
         try h.absorb(child)
         #expect(status == .signaled(SIGKILL), "\(point) was not reached: \(child.transcript)")
         #expect(h.dir.exists("db/wal/transaction.log"), "\(point): wal/transaction.log must exist at every instant")
-        // The crash states of STORAGE.md's checkpoint table, before recovery sees them.
+        // The crash states of a checkpoint (one per step: Database+Checkpoint.swift), before recovery sees them.
         var live = stat()
         #expect(lstat(h.db + "/wal/transaction.log", &live) == 0)
         if point == "checkpoint.afterLink" || point == "checkpoint.afterTemp" {

@@ -3,7 +3,7 @@ import Testing
 @testable import LineDB
 import LineDBTestSupport
 
-/// STORAGE.md test group C: I/O errors (injected through ``FaultyFileIO``, and real ones: a full disk, a lock file
+/// Test group C: I/O errors (injected through ``FaultyFileIO``, and real ones: a full disk, a lock file
 /// that cannot be created) never lose an acknowledged write, never corrupt a file, and are reported clearly.
 @Suite("C: I/O-error injection")
 struct FaultInjectionTests {
@@ -92,7 +92,7 @@ struct FaultInjectionTests {
         #expect(FaultHelpers.fileProblems(dir.db).isEmpty)
     }
 
-    @Test("C2: a failed directory fsync (EIO) in save poisons the handle, as STORAGE.md requires; reopening recovers")
+    @Test("C2: a failed directory fsync (EIO) in save poisons the handle, as after a failed file fsync; reopening recovers")
     func directoryFsyncInSavePoisons() throws {
         let dir = TempDir("c2-dirsync-save")
         let io = FaultyFileIO()

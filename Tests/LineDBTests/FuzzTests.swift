@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LineDB
 
-/// STORAGE.md D7: random single-byte damage (bit flips, inserted bytes, deleted bytes) to each file type, with
+/// Test D7: random single-byte damage (bit flips, inserted bytes, deleted bytes) to each file type, with
 /// fixed seeds. Every outcome must be a correct open or a clear refusal that changes nothing; never a trap; and
 /// damage to a WAL line that a later line proves was synced is always detected.
 @Suite("D7: fuzz")

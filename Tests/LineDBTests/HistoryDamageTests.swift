@@ -21,10 +21,12 @@ struct HistoryDamageTests {
 
         var wal: String { dir.db + "/wal" }
 
-        init() throws {
+        /// `clock`: where the WAL's timestamps come from (the system's by default).
+        init(clock: (any DatabaseClock)? = nil) throws {
             var o = DatabaseOptions()
             o.syncMode = .off
             o.autoCheckpointBytes = nil
+            if let clock { o.clock = clock }
             let db = try Database(path: dir.db, options: o)
             try db.createTable(studentSchema)
             func end() throws {
@@ -239,19 +241,13 @@ struct HistoryDamageTests {
 
     @Test("timestamps that go backwards (an archive stamped an hour before the one before it, and within a file): times resolve in log order, with a note")
     func clockBackwards() throws {
-        let f = try Fixture()
-        // A2's entries an hour earlier than they were; inside A3, the third entry a day earlier.
-        func shift(_ line: [UInt8], by seconds: Int) -> [UInt8] {
-            let text = String(decoding: line, as: UTF8.self)
-            let r = text.range(of: #""timestamp":""#)!
-            let stamp = String(text[r.upperBound...].prefix(26))
-            let moved = Self.stamp(stamp, plus: seconds)
-            return FaultHelpers.reseal(FaultHelpers.replacing(line, stamp, with: moved))
-        }
-        f.write(1, FaultHelpers.joinLines(f.lines(1).map { shift($0, by: -3600) }))
-        var a3 = f.lines(2)
-        a3[2] = shift(a3[2], by: -86400)
-        f.write(2, FaultHelpers.joinLines(a3))
+        // The clock's readings: 0 the create, 1-4 A1's inserts, 5 the first checkpoint (archive 1's CHECKPOINT line),
+        // 6-10 A2's writes, 11 the second checkpoint, 12-14 A3's writes. A2's entries (5-10) an hour earlier than
+        // the time goes; inside A3, its third entry (13) a day earlier.
+        let clock = TestClock(offset: { n in (5...10).contains(n) ? -3_600 : n == 13 ? -86_400 : 0 })
+        let f = try Fixture(clock: clock)
+        let a3 = f.lines(2)
+        #expect(a3.count == 4 && clock.readings == 19, "\(a3.count) lines in A3, \(clock.readings) readings")
         try Self.unchanged(f) { (db: Database) throws in
             // The oracle: every entry in log order; a time names the last entry before the first one stamped later.
             var all: [(lsn: Int, time: String)] = []

@@ -8,7 +8,7 @@ import Testing
 @testable import LineDB
 import LineDBTestSupport
 
-/// STORAGE.md test group B: simulated power loss. Each workload runs on a ``RecordingFileIO``; at every sync
+/// Test group B: simulated power loss. Each workload runs on a ``RecordingFileIO``; at every sync
 /// boundary and every acknowledgement the recorder saves what a power cut could leave, ``CrashStateBuilder`` turns
 /// that into concrete states (dropped, kept, torn, zero-filled and reordered unsynced writes; dropped and partly
 /// kept directory changes), and each distinct state is written to real files and opened with the real engine.
@@ -264,8 +264,8 @@ struct RecordingFileIOModelTests {
 /// Process crash, recovery, then a power cut (R12).
 ///
 /// Known engine failures (kept failing on purpose): recovery does not fsync the WAL, records and schema files it read
-/// nor `data/`, `schema/`, `wal/` before it acknowledges new writes or a checkpoint retires the WAL (STORAGE.md,
-/// recovery step 2, last sentence). Symptoms: an acknowledged insert lost when a checkpoint's `rename` of the WAL
+/// nor `data/`, `schema/`, `wal/` before it acknowledges new writes or a checkpoint retires the WAL (the rule
+/// `Database.syncEverythingRead` states). Symptoms: an acknowledged insert lost when a checkpoint's `rename` of the WAL
 /// was not yet durable; acknowledged rows lost when the records file adopted from the page cache is torn after a
 /// checkpoint; a refusal ("checksum mismatch in an entry that was already on disk") because new lines claim the
 /// adopted, unsynced lines as synced; archives with a torn tail.

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import LineDB
 
-/// STORAGE.md D4: what a damaged or unusual `data/<table>.records` does at open. Errors name `file:line[:col]` and
-/// change nothing; what DESIGN.md accepts (extra fields, any key order, escapes, CRLF, BOM, empty or missing file)
-/// loads, and an open never rewrites the file.
+/// Test D4: what a damaged or unusual `data/<table>.records` does at open. Errors name `file:line[:col]` and
+/// change nothing; what the on-disk format accepts (extra fields, any key order, escapes, CRLF, BOM, empty or missing
+/// file) loads, and an open never rewrites the file.
 @Suite("D4: records file damage")
 struct RecordsCorruptionTests {
     /// A database with the student table (id int PK, name NOT NULL, email UNIQUE, gpa float), whose WAL holds only

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import LineDB
 
-/// STORAGE.md D5: damaged or unusual `schema/<table>.schema.json` files. Errors name the file (and `line:col` for
-/// JSON errors) and change nothing; what DESIGN.md accepts (unknown types as `json` with a warning, alias type
+/// Test D5: damaged or unusual `schema/<table>.schema.json` files. Errors name the file (and `line:col` for
+/// JSON errors) and change nothing; what the on-disk format accepts (unknown types as `json` with a warning, alias type
 /// names, extra keys) loads without the file being rewritten.
 @Suite("D5: schema file damage")
 struct SchemaFileTests {

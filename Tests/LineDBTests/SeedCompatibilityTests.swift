@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LineDB
 
-/// Issue item 11 and STORAGE.md D3: a directory written by the seed's Python design opens, its unsaved WAL entries
+/// Issue item 11 and test D3: a directory written by the seed's Python design opens, its unsaved WAL entries
 /// are applied, LineDB continues its log, and everything LineDB writes reads back with Python's `json` and `jq`.
 @Suite("Seed compatibility")
 struct SeedCompatibilityTests {

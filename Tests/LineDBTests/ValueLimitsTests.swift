@@ -203,7 +203,7 @@ struct ValueLimitsTests {
         _ = try TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("d", .json, default: Self.nested(NestingLimit.value))])
     }
 
-    /// The "json" and "raw" cases of /work/shared/hostile/make.py (deep nesting around every limit, huge
+    /// The "json" and "raw" cases of the hostile-input generator (deep nesting around every limit, huge
     /// numbers, non-JSON words, broken texts), rebuilt here so the test needs no file outside the package.
     static let hostileTexts: [(String, String)] = {
         var cases: [(String, String)] = []

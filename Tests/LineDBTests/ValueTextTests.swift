@@ -6,7 +6,7 @@ import Testing
 /// CSV that tells the empty string from null: export then import gives back exactly the same records.
 @Suite("value text: one parser, exact round trips")
 struct ValueTextTests {
-    /// Hostile and ordinary text (after /work/shared/hostile/make.py's "str" cases).
+    /// Hostile and ordinary text (after the "str" cases of a hostile-input generator).
     static let texts: [String] = [
         "", " ", "null", "NULL", "NA", "a \"b\", c\nd", "a\r\nb", "\r", "\n", "a\tb", "a\u{0}b", "\u{1B}[2J\u{1B}[H",
         "\u{1B}]0;pwned\u{7}", "\u{9B}31m red", "a\u{7F}b", "abc\u{202E}dcba\u{202C}", "\u{2066}x\u{2069}",

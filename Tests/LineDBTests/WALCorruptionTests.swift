@@ -3,7 +3,7 @@ import Testing
 @testable import LineDB
 import LineDBTestSupport
 
-/// STORAGE.md D1 (a damaged WAL tail is cut off into quarantine/), D2 (damage in the middle is refused, changing
+/// Tests D1 (a damaged WAL tail is cut off into quarantine/), D2 (damage in the middle is refused, changing
 /// nothing, and `salvage` keeps the valid prefix) and D9 (auto-increment ids are never reused).
 @Suite("D1/D2: WAL tail and middle damage")
 struct WALCorruptionTests {
@@ -436,7 +436,7 @@ struct WALCorruptionTests {
     }
 }
 
-/// STORAGE.md D9: an auto-increment id that was acknowledged is never handed out again.
+/// Test D9: an auto-increment id that was acknowledged is never handed out again.
 @Suite("D9: auto-increment counters")
 struct AutoIncrementTests {
     /// Copies the database directory while the writer still has it open: the state a `kill -9` leaves.

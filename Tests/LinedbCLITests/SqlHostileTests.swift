@@ -3,7 +3,7 @@ import Testing
 
 @testable import LineDB
 
-/// The hostile values of `/work/shared/hostile/make.py`: its "str" cases (``HostileText``, the copy the tests carry)
+/// The hostile values of the hostile-input generator: its "str" cases (``HostileText``, the copy the tests carry)
 /// and its "json" cases (deep nesting, extreme numbers), as (name, kind, text).
 private func hostileCases(_ dir: Scratch) throws -> [(name: String, kind: String, text: String)] {
     var cases = HostileText.cases.map { (name: $0.name, kind: "str", text: $0.text) }

@@ -22,7 +22,7 @@ extension Database {
     /// that name exists: an archive is never overwritten) and starts a new WAL whose first line is a `CHECKPOINT`
     /// entry. A crash at any step leaves a database that opens with every acknowledged write.
     ///
-    /// The steps (STORAGE.md): sync the WAL; save; `link` the WAL to the archive name; write the new WAL as a
+    /// The steps: sync the WAL; save; `link` the WAL to the archive name; write the new WAL as a
     /// temporary file and sync it; `rename` it over `transaction.log`; sync `wal/`.
     ///
     /// ```swift

@@ -4,9 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Opening is recovery (STORAGE.md, "Recovery"): clean up what a crash left, load schemas and records, replay the
-/// WAL over them by primary key, check constraints once at the end, cut off a torn WAL tail into `quarantine/`.
-/// Nothing is rewritten at open; tables that differ from their files are rewritten by the next save.
+/// Opening is recovery (the DocC article "Durability and recovery", "What open does"): clean up what a crash left, load
+/// schemas and records, replay the WAL over them by primary key, check constraints once at the end, cut off a torn WAL
+/// tail into `quarantine/`. Nothing is rewritten at open; tables that differ from their files are rewritten by the next
+/// save.
 extension Database {
     func recover() throws(LineDBError) {
         guard let paths else { return }
@@ -135,7 +136,8 @@ extension Database {
                 "\(paths.wal) line \(torn.line) (byte \(torn.byteOffset)): stopped before an incomplete entry (\(torn.byteCount) bytes; a writer may be writing it)")
         }
 
-        // Constraints, once, at the end (STORAGE.md step 6).
+        // Constraints, once, at the end: never per replayed entry, as a saved state plus an earlier update x→y and a
+        // later insert of x is transiently "duplicate" (Replay.swift).
         for name in replay.tables.sortedKeys {
             let t = replay.tables[name]!
             while let (column, value) = t.buildUniqueIndexes() {

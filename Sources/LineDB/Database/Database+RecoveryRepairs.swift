@@ -110,7 +110,9 @@ extension Database {
         }
     }
 
-    /// Fsyncs every records, schema and WAL file and their directories (STORAGE.md R12).
+    /// Fsyncs every records, schema and WAL file and their directories: before recovery deletes, cuts or archives
+    /// anything, what it read must be durable (after a `kill -9` the page cache may still hold unwritten data that a
+    /// power cut after recovery would lose; PostgreSQL's `recovery_init_sync_method`).
     func syncEverythingRead(_ paths: DatabasePaths) throws(LineDBError) {
         var files = [paths.wal]
         for dir in [paths.dataDir, paths.schemaDir] {

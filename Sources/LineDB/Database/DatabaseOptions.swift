@@ -81,7 +81,7 @@ public enum ReadOnlyCause: Sendable, Equatable {
     case unwritable(String)
 }
 
-/// The files of one database directory (DESIGN.md, "On-disk format").
+/// The files of one database directory (the DocC article "The on-disk format"; the README's "On disk").
 package struct DatabasePaths: Sendable {
     package let root: String
     package var schemaDir: String { root + "/schema" }

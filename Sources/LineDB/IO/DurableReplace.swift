@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// One file being replaced durably: `.<name>.tmp-<pid>-<rand>` in the same directory, written, `fsync`ed,
-/// closed and renamed over the final name (STORAGE.md, "save()"). The old file is untouched until the rename.
+/// closed and renamed over the final name (how `save()` writes a file). The old file is untouched until the rename.
 ///
 /// A symbolic link at the final name is refused with an error naming it: the replace never reads through it, and
 /// never silently turns it into a plain file.

@@ -54,7 +54,7 @@ enum JSONLines {
     }
 
     /// Whether the line holds NUL bytes: what a block that a power cut lost leaves (the file's size grew, its
-    /// data did not; STORAGE.md R4).
+    /// data did not: appends are not atomic, and a power cut can leave a prefix, garbage or zeros at the end).
     static func holdsNUL(_ bytes: UnsafeBufferPointer<UInt8>, _ line: JSONLine) -> Bool {
         UnsafeBufferPointer(rebasing: bytes[line.start..<line.next]).contains(0)
     }

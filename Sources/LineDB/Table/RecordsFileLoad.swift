@@ -1,6 +1,6 @@
 /// Loads one records file into a table and sorts every line that is not simply a record: the one definition of the
-/// records-file rules of recovery (STORAGE.md "Recovery", step 4), which the open, `linedb recover` and
-/// `linedb check` each apply with their own policy.
+/// records-file rules of recovery (the DocC article "Durability and recovery", "What open does"), which the open,
+/// `linedb recover` and `linedb check` each apply with their own policy.
 ///
 /// - Blanks without a newline at the end of the file: ignored (``Finding/Kind/tornBlankTail``).
 /// - An unreadable last line without a newline (``Finding/Kind/tornLastRecord``), or NULs without a newline at the
@@ -252,8 +252,8 @@ struct RecordsFileLoad {
     /// the records files are synced). So:
     ///
     /// - a damaged line followed only by records that the current WAL inserts is what an interrupted append whose
-    ///   blocks reached the disk out of order leaves (STORAGE.md R4): the region is dropped, the WAL brings its
-    ///   records back, and the next save rewrites the file;
+    ///   blocks reached the disk out of order leaves (appends are not atomic): the region is dropped, the WAL brings
+    ///   its records back, and the next save rewrites the file;
     /// - an incomplete last line (or NULs at the end without a newline) is a torn append only when the current WAL
     ///   holds at least one INSERT of the table; otherwise a saved record was cut by damage.
     ///

@@ -5,7 +5,7 @@ import Dispatch
 /// Loading is the open path's hot spot (a 1M-record table must open in under a second; see
 /// `swift run -c release linedb-bench`), and parsing a line touches only the schema, so chunks parse on several
 /// threads; the rows are then added to the table in file order on one thread. Hand-written because no JSON
-/// library reaches the speed needed (STYLE.md: Foundation's JSON is 6x too slow here).
+/// library reaches the speed needed (Foundation's JSON is 6x too slow here).
 struct RecordsFileParser {
     /// A line that is not simply a record: blank, unparsable or unterminated.
     struct Event {

@@ -1,4 +1,4 @@
-/// Applies WAL entries over loaded tables (STORAGE.md, "Recovery", step 6).
+/// Applies WAL entries over loaded tables (recovery's replay; the DocC article "Durability and recovery").
 ///
 /// Every entry sets or deletes one whole record by primary key, so replaying the whole log over any saved state
 /// between the last checkpoint and the crash gives the same result, and replaying twice equals replaying once.

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Follows a database's `wal/transaction.log` like `tail -F`, for `linedb wal --follow` and for readers that show
-/// another process's writes live (STORAGE.md, "Locking and live readers").
+/// another process's writes live (the DocC article "Durability and recovery", "Readers and writers").
 ///
 /// ```swift
 /// let follower = WALFollower(databasePath: "data/university")

@@ -1,6 +1,6 @@
 import Dispatch
 
-/// The byte format of one WAL line (STORAGE.md, "WAL line format").
+/// The byte format of one WAL line (the DocC article "The on-disk format", "The write-ahead log").
 ///
 /// ```
 /// {"timestamp":"…","operation":"INSERT","table":"student","record":{…},"old_record":null,"lsn":1042,"synced":1041,"crc":"9f1c2a7b"}

@@ -1,4 +1,5 @@
-/// Reads a WAL file and decides which entries count (STORAGE.md, "Recovery", step 5).
+/// Reads a WAL file and decides which entries count (recovery's WAL scan; the DocC article "Durability and
+/// recovery", "What open does").
 ///
 /// The valid prefix `V` is every line up to the first invalid one: a line is valid when it parses, its CRC
 /// matches if it is sealed, and its `lsn` is the previous one + 1. After the first invalid line `i`:

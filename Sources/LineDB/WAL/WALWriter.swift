@@ -6,7 +6,7 @@ import Darwin
 import Foundation
 import Synchronization
 
-/// How hard a write waits for the disk before it returns (STORAGE.md, "Contract and sync modes").
+/// How hard a write waits for the disk before it returns (<doc:DurabilityAndRecovery>, "What a write promises").
 public enum SyncMode: String, Sendable, CaseIterable {
     /// Every acknowledged write is on stable storage (one `fdatasync` per batch; concurrent writers share it).
     /// Like SQLite `synchronous=FULL`.

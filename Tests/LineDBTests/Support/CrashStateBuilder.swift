@@ -65,7 +65,7 @@ struct CrashState {
     }
 }
 
-/// Builds the crash states of one ``RecordingFileIO/CrashPoint`` (STORAGE.md, B1):
+/// Builds the crash states of one ``RecordingFileIO/CrashPoint`` (test B1, PowerLossTests):
 /// - (a) every unsynced data change and directory change dropped;
 /// - (b) unsynced data kept, unsynced directory changes dropped;
 /// - (c) the last unsynced write torn at a random byte (one state per seed), everything else kept;

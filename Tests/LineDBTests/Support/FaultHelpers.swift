@@ -27,7 +27,7 @@ final class ScratchDir {
     func list(_ relative: String) -> [String] { FaultHelpers.list(path + "/" + relative) }
 }
 
-/// Shared tools of the fault-injection, corruption, fuzz and seed-compatibility tests (STORAGE.md groups C and D).
+/// Shared tools of the fault-injection, corruption, fuzz and seed-compatibility tests (test groups C and D).
 enum FaultHelpers {
     /// A database's content as plain values: table name → its records, each as compact JSON, sorted; names and
     /// records with every non-ASCII scalar written `\u{XXXX}` (``exact(_:)``), so that two states are equal

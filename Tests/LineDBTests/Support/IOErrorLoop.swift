@@ -3,7 +3,7 @@ import Testing
 @testable import LineDB
 import LineDBTestSupport
 
-/// SQLite's "ioerr" loop for LineDB (STORAGE.md test C1): for one operation X, fail system call number n of one
+/// SQLite's "ioerr" loop for LineDB (test C1): for one operation X, fail system call number n of one
 /// kind (n = 1, 2, … up to the number of such calls X makes), once or persistently, with a chosen errno or a short
 /// write; then check what the caller saw, what memory holds, and what a fresh open with the real file system finds.
 enum IOErrorLoop {

@@ -1,4 +1,4 @@
-/// Files exactly as the seed's Python design (seed/PERSISTENCE.md) writes them: `json.dump(indent=2)` schemas
+/// Files exactly as the seed's Python design (the README's "On disk") writes them: `json.dump(indent=2)` schemas
 /// without a final newline, `json.dumps` records and WAL lines (`", "` and `": "` separators, `ensure_ascii`
 /// escapes with surrogate pairs), keys in the order the Python dict had them.
 enum SeedFiles {

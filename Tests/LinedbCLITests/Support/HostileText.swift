@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Text that breaks naive programs, from /work/shared/hostile/make.py's "str" cases (copied, so the tests do not
+/// Text that breaks naive programs, from the "str" cases of a hostile-input generator (copied, so the tests do not
 /// depend on a file outside the repository): control and escape sequences, bidi controls, canonically equivalent
 /// forms, wide, combining and long text, and text that looks like something else.
 enum HostileText {
