@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "LineDBTests", dependencies: ["LineDB", "LineDBTestSupport"]),
         .testTarget(name: "LineDBSQLTests", dependencies: ["LineDBSQL", "LineDB", "CSQLite"]),
         .testTarget(name: "LinedbCLITests", dependencies: ["LineDB", "LineDBSQL", "CSQLite"]),
-        .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB", "LineDBSQL"]),
+        .testTarget(name: "LineDBBrowserTests", dependencies: ["LineDBBrowser", "LineDB", "LineDBSQL", "LineDBTestSupport"]),
         // The built `linedb` driven in a real terminal (tmux): the browser's exit paths, resize, read-only.
         .testTarget(name: "LinedbEndToEndTests", dependencies: ["LineDB"]),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LineDB
+import LineDBTestSupport
 
 /// Issue 12, items 1, 11 and 12: whatever is acknowledged reads back from every file it is written to (records,
 /// WAL, exports), or is refused up front naming table, column and limit.
@@ -203,25 +204,10 @@ struct ValueLimitsTests {
         _ = try TableSchema("t", columns: [Column("id", .int, primaryKey: true), Column("d", .json, default: Self.nested(NestingLimit.value))])
     }
 
-    /// The "json" and "raw" cases of the hostile-input generator (deep nesting around every limit, huge
-    /// numbers, non-JSON words, broken texts), rebuilt here so the test needs no file outside the package.
-    static let hostileTexts: [(String, String)] = {
-        var cases: [(String, String)] = []
-        for depth in [1, 64, 255, 256, 257, 500, 510, 511, 512, 513, 1000, 100_000] {
-            cases.append(("array-depth-\(depth)", String(repeating: "[", count: depth) + "0" + String(repeating: "]", count: depth)))
-            cases.append(("object-depth-\(depth)", String(repeating: "{\"k\":", count: depth) + "0" + String(repeating: "}", count: depth)))
-        }
-        cases += [
-            ("int64-max", "9223372036854775807"), ("int64-min", "-9223372036854775808"),
-            ("beyond-int64", "9223372036854775808"), ("beyond-uint64", "18446744073709551616"),
-            ("tiny-float", "5e-324"), ("max-float", "1.7976931348623157e308"), ("negative-zero", "-0.0"),
-            ("many-digits", "0.1000000000000000055511151231257827"), ("empty-object", "{}"), ("empty-array", "[]"),
-            ("number-overflow", "1e400"), ("nan", "NaN"), ("infinity", "Infinity"), ("minus-infinity", "-Infinity"),
-            ("duplicate-keys", #"{"a":1,"a":2}"#), ("trailing-comma", #"{"a":1,}"#), ("bom-prefixed", "\u{FEFF}{}"),
-            ("truncated", #"{"a": "b"#), ("lone-surrogate", #""\ud800""#),
-        ]
-        return cases
-    }()
+    /// The "json" and "raw" cases of the hostile values (deep nesting around every limit, huge numbers, non-JSON
+    /// words, broken texts).
+    static let hostileTexts: [(String, String)] =
+        (HostileValues.jsonTexts + HostileValues.rawTexts).map { ($0.name, $0.text) }
 
     @Test("hostile json values (as make.py: depths 1…100000 around every limit, huge numbers, NaN, bad texts): each is refused naming the column, or reads back equal after reopen, checkpoint and every export")
     func hostileValues() throws {
