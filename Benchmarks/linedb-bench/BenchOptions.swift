@@ -57,6 +57,9 @@ struct BenchOptions {
     var browserChild: (path: String, spawnedAt: UInt64)? = nil
     /// `--type-ahead`: only keys typed at 30/s during a sort, a filter and a search (issue 17), in a child process.
     var typeAhead = false
+    /// `--saves`: only the saves on the big table (issue 16): after one update, one delete and 1% updates in place,
+    /// against the full rewrite (Benchmark+Save.swift).
+    var saves = false
     /// `--history-view`: the browser's history view (`r`) on a small and a 10-archive history (Benchmark+HistoryView).
     var historyView = false
     /// `--type-ahead-child PATH`: internal; the browser over keys typed at 30/s on PATH.
@@ -108,6 +111,8 @@ struct BenchOptions {
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
+          --saves      only the saves of issue 16 on the big table: after one update, one delete and 1% updates
+                       (in place), against the full rewrite and SQLite's one-row UPDATE commit in the same run
         profiling (one workload, nothing else; run under perf, valgrind or strace):
           --profile-bulk PATH [--records N] [--wal-only]  create PATH, bulk-insert N records (--wal-only: leave
                                                           them all in the WAL, in transactions of 10,000)
@@ -151,6 +156,7 @@ struct BenchOptions {
             case "--view": o.view = true
             case "--palette": o.palette = true
             case "--type-ahead": o.typeAhead = true
+            case "--saves": o.saves = true
             case "--history-view": o.historyView = true
             case "--type-ahead-child": o.typeAheadChild = value()
             case "--selection": o.selection = true

@@ -38,6 +38,14 @@ if options.typed {
 }
 if options.layout { LayoutBench.run(records: options.records) }
 if let dir = options.asOfView { AsOfViewBench.runStandalone(dir, records: options.records) }
+if options.saves {
+    Benchmark.runMode(options) { bench in
+        bench.generateRecords()
+        try bench.bulkInsert()
+        try bench.reopenBig()
+        try bench.saveAfterOneUpdate()
+    }
+}
 if options.editKeys { Benchmark.runMode(options) { try $0.editKeys() } }
 if options.view { Benchmark.runMode(options) { try $0.viewKeys() } }
 if options.palette { Benchmark.runMode(options) { try $0.palette() } }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LineDB
 
@@ -387,6 +388,58 @@ struct InPlaceSaveTests {
         // Completing it again (a crash right after the completion, before the redo was removed) is the same.
         try Data(redo).write(to: URL(fileURLWithPath: dir.path + "/" + redoPath))
         try Database(path: dir.db, options: DatabaseOptions(syncMode: .off)).close()
+        #expect(dir.bytes("db/data/item.records") == new)
+    }
+
+    @Test("linedb check reports a leftover redo, complete or not, and changes nothing")
+    func checkReportsRedo() throws {
+        let dir = TempDir()
+        let (old, _, redo) = try Self.redoFixture(dir)
+        let redoPath = dir.db + "/data/.item.records.redo"
+        try Data(redo).write(to: URL(fileURLWithPath: redoPath))
+        let report = Database.check(path: dir.db)
+        #expect(report.warnings.contains { $0.message.contains("redo of an in-place save (") }, "\(report.findings)")
+        try Data(redo.prefix(redo.count - 1)).write(to: URL(fileURLWithPath: redoPath))
+        let cut = Database.check(path: dir.db)
+        #expect(cut.warnings.contains { $0.message.contains("incomplete redo") }, "\(cut.findings)")
+        #expect(dir.bytes("db/data/item.records") == old)
+        #expect(dir.exists("db/data/.item.records.redo"))
+    }
+
+    @Test("a reader that finds a redo over a torn line waits until a writer has finished it, then reads the result")
+    func readerWaitsForRedo() throws {
+        let dir = TempDir()
+        let (old, new, redo) = try Self.redoFixture(dir)
+        let decoded = try #require(RecordsRedo.decode(redo))
+        var torn = old
+        let first = decoded.patches[0]
+        for k in 0..<(first.bytes.count / 2) { torn[first.offset + k] = first.bytes[k] }
+        try Data(torn).write(to: URL(fileURLWithPath: dir.db + "/data/item.records"))
+        try Data(redo).write(to: URL(fileURLWithPath: dir.db + "/data/.item.records.redo"))
+        let seen = Mutex<(name: JSONValue?, gone: Bool, error: String?)?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let path = dir.db
+        let reader = Thread {
+            var options = DatabaseOptions(syncMode: .off)
+            options.readOnly = true
+            do {
+                let db = try Database(path: path, options: options)
+                let found = (try db.get("item", key: 7)?["name"], try db.get("item", key: 30) == nil)
+                seen.withLock { $0 = (found.0, found.1, nil) }
+                try db.close()
+            } catch {
+                seen.withLock { $0 = (nil, false, "\(error)") }
+            }
+            finished.signal()
+        }
+        reader.start()
+        usleep(150_000)
+        try Database(path: dir.db, options: DatabaseOptions(syncMode: .off)).close()  // the writer completes it
+        #expect(finished.wait(timeout: .now() + 10) == .success)
+        let result = try #require(seen.withLock { $0 })
+        #expect(result.error == nil)
+        #expect(result.name == "seven")
+        #expect(result.gone)
         #expect(dir.bytes("db/data/item.records") == new)
     }
 
