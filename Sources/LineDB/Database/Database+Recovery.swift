@@ -13,6 +13,7 @@ extension Database {
         try checkSymbolicLinks(paths, writer: !isReadOnly)  // Database+FileSafety.swift
         if !isReadOnly {
             try cleanUpAfterCrash(paths)
+            try finishInterruptedStorageSwitches(paths)  // Database+GzipTables.swift
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
@@ -50,7 +51,8 @@ extension Database {
         var tornAppends = NameMap<RecordsFileLoad.TornAppend>()
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
-            let path = paths.recordsFile(name)
+            let (path, gzipped) = recordsFileToLoad(name, paths: paths)  // Database+GzipTables.swift
+            t.gzipped = gzipped
             let fd: Int32
             do {
                 fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
@@ -63,7 +65,10 @@ extension Database {
             }
             defer { try? io.close(fd, path: path) }
             var bad: [UInt8] = []
-            if let torn = try loadRecords(into: t, fd: fd, path: path, quarantined: &bad) {
+            let inflater = gzipped ? GzipInflater(path: path) : nil
+            var torn = try loadRecords(into: t, fd: fd, path: path, gzip: inflater, quarantined: &bad)
+            if let inflater { torn = tornGzipMember(inflater, table: t, path: path, fd: fd, found: torn) }
+            if let torn {
                 tornAppends[name] = torn
             }
             if !bad.isEmpty { salvaged[name] = bad }
@@ -195,13 +200,14 @@ extension Database {
     /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a bad line refuses the open (or, when
     /// salvaging, is moved to `quarantined`, as is a torn last line); what may be a torn append is returned, to be
     /// judged against the WAL by ``resolveTornAppends(_:tables:walBytes:paths:writer:quarantined:)``.
-    private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
+    private func loadRecords(
+        into t: TableState, fd: Int32, path: String, gzip: GzipInflater? = nil, quarantined: inout [UInt8])
         throws(LineDBError) -> RecordsFileLoad.TornAppend?
     {
         var moved: [UInt8] = []
         var notes: [String] = []
         let outcome = try RecordsFileLoad.load(
-            into: t, io: io, fd: fd, path: path, policy: options.salvage ? .salvage : .refuse,
+            into: t, io: io, fd: fd, path: path, policy: options.salvage ? .salvage : .refuse, gzip: gzip,
             progress: options.loadProgress
         ) { (finding) throws(LineDBError) in
             switch finding.kind {

@@ -46,6 +46,8 @@ package final class TableState {
     /// `true` when the records file no longer matches `slots[0..<savedSlots]` (an update, delete, replay,
     /// torn tail or a file that does not end in a newline): the next save rewrites it.
     package var needsRewrite = false
+    /// Whether the records file is gzipped (`data/<table>.records.gz`, Database+GzipTables.swift).
+    package var gzipped = false
     /// Why writes to this table are refused (a seed table without a primary key), if they are.
     package var readOnlyReason: String?
 

@@ -26,7 +26,7 @@ struct Checkpoint: ParsableCommand {
         let before = db.warnings.count
         let summary = try db.checkpoint()
         try db.close()
-        Save.report(summary.save)
+        Save.report(summary.save, gzipped: Set(db.tableNames.filter(db.isGzipped)))
         if let archive = summary.archive {
             Output.line("archived the WAL as wal/\(archive) (through lsn \(summary.throughLSN)); started a new WAL")
         }
