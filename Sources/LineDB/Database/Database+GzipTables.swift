@@ -7,6 +7,16 @@ import Darwin
 extension DatabasePaths {
     /// The gzipped records file of a table: `data/<table>.records.gz` (standard gzip, one member per save).
     package func gzipRecordsFile(_ table: String) -> String { recordsFile(table) + ".gz" }
+
+    /// Which records file holds `table`: the gzipped one when it exists, else the plain one. When both exist (an
+    /// interrupted switch that no writer has finished yet), the newer.
+    package func recordsFileToLoad(_ table: String, io: FileIO) -> (path: String, gzipped: Bool) {
+        let plain = recordsFile(table)
+        let gzipped = gzipRecordsFile(table)
+        guard let g = io.lstat(gzipped) else { return (plain, false) }
+        if let p = io.lstat(plain), p.modifiedNanoseconds > g.modifiedNanoseconds { return (plain, false) }
+        return (gzipped, true)
+    }
 }
 
 /// What ``Database/compressTables(_:)`` and ``Database/decompressTables(_:)`` did.
@@ -229,14 +239,26 @@ extension Database {
         return n
     }
 
-    /// Which records file an open reads for `name`: the gzipped one when it exists (a reader facing both, left by
-    /// an interrupted switch that a writer has not finished yet, reads the newer), else the plain one.
+    /// Which records file an open reads for `name` (``DatabasePaths/recordsFileToLoad(_:io:)``).
     func recordsFileToLoad(_ name: String, paths: DatabasePaths) -> (path: String, gzipped: Bool) {
-        let plain = paths.recordsFile(name)
-        let gzipped = paths.gzipRecordsFile(name)
-        guard let g = io.lstat(gzipped) else { return (plain, false) }
-        if let p = io.lstat(plain), p.modifiedNanoseconds > g.modifiedNanoseconds { return (plain, false) }
-        return (gzipped, true)
+        paths.recordsFileToLoad(name, io: io)
+    }
+
+    /// The lines of a gzipped records file (what `zcat FILE | wc -l` prints), or 0 when it cannot be read.
+    static func countGzipLines(io: FileIO, path: String) -> Int {
+        guard let fd = try? io.open(path, flags: O_RDONLY | O_CLOEXEC | O_NOFOLLOW, mode: 0) else { return 0 }
+        defer { try? io.close(fd, path: path) }
+        let inflater = GzipInflater(path: path)
+        var input = GzipInput.file(io: io, fd: fd, size: io.fstat(fd)?.size ?? 0)
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var lines = 0
+        while true {
+            guard let n = try? block.withMutableBytes({ (raw) throws(LineDBError) -> Int in
+                try inflater.read(into: raw, from: &input)
+            }), n > 0 else { break }
+            for i in 0..<n where block[i] == 10 { lines += 1 }
+        }
+        return lines
     }
 
     /// Finishes switches between `data/<t>.records` and `data/<t>.records.gz` that a crash interrupted (a writer's

@@ -14,6 +14,7 @@ extension Database {
         if !isReadOnly {
             try cleanUpAfterCrash(paths)
             try finishInterruptedStorageSwitches(paths)  // Database+GzipTables.swift
+            try finishInterruptedArchiveGzips(paths)  // History/GzipArchives.swift
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
@@ -232,9 +233,25 @@ extension Database {
 
     /// The last LSN of the newest archive (to continue the sequence after a checkpoint that left no header).
     private func lastArchivedLSN(_ paths: DatabasePaths) -> Int? {
-        let archives = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted()
+        let archives = DatabasePaths.archiveNames(in: io.listDirectory(paths.walDir)).sorted(by: HistoryLog.archiveOrder)
         guard let newest = archives.last else { return nil }
         let path = paths.walDir + "/" + newest
+        if DatabasePaths.isGzipArchiveName(newest) {  // History/GzipArchives.swift: read whole, decompressed
+            guard let bytes = try? io.readWALFile(path) else { return nil }
+            return bytes.withUnsafeBufferPointer { buffer in
+                var last: Int? = nil
+                JSONLines.forEach(buffer) { line in
+                    if line.complete, case .success(let e) = WALLine.decode(
+                        UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]), lineNumber: 0, byteOffset: 0,
+                        impliedLSN: 0), !e.isLegacy
+                    {
+                        last = e.lsn
+                    }
+                    return true
+                }
+                return last
+            }
+        }
         guard let size = io.stat(path)?.size, size > 0,
             let fd = try? io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
         else { return nil }

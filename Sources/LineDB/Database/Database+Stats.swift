@@ -30,11 +30,14 @@ extension Database {
             var total = 0
             var diskTables = JSONObject()
             for name in tables.sortedKeys {
-                let file = paths.recordsFile(name)
+                let (file, gzipped) = paths.recordsFileToLoad(name, io: io)  // Database+GzipTables.swift
                 let size = io.stat(file)?.size ?? 0
                 let schemaSize = io.stat(paths.schemaFile(name))?.size ?? 0
                 total += size + schemaSize
-                diskTables[name] = ["records": .int(Database.countLines(io: io, path: file)), "size_bytes": .int(size)]
+                let lines = gzipped ? Database.countGzipLines(io: io, path: file) : Database.countLines(io: io, path: file)
+                var entry: JSONObject = ["records": .int(lines), "size_bytes": .int(size)]
+                if gzipped { entry["gzip"] = true }
+                diskTables[name] = .object(entry)
             }
             let walSize = io.stat(paths.wal)?.size ?? 0
             total += walSize

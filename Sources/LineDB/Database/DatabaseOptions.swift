@@ -19,6 +19,10 @@ public struct DatabaseOptions: Sendable {
     /// history reads a few lines of each archive instead of all of it. Default `true`. It is never the truth:
     /// without it, history reads the archives whole.
     public var indexArchives = true
+    /// Gzip each archive a checkpoint leaves: `wal/transaction.<stamp>.log.gz`, written durably before the plain
+    /// archive is removed (History/GzipArchives.swift). Default `true`. History, `check`, `stats` and retention read
+    /// gzipped archives; the archive index is not used for them (history reads them whole).
+    public var gzipArchives = true
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///
@@ -92,8 +96,10 @@ package struct DatabasePaths: Sendable {
         self.root = r
     }
 
-    /// Whether a WAL directory entry is an archive: `transaction.<YYYYMMDD_HHMMSS>[_N].log`.
+    /// Whether a WAL directory entry is an archive: `transaction.<YYYYMMDD_HHMMSS>[_N].log`, or that gzipped
+    /// (`.log.gz`, History/GzipArchives.swift).
     package static func isArchiveName(_ name: String) -> Bool {
-        name.hasPrefix("transaction.") && name.hasSuffix(".log") && name != "transaction.log"
+        name.hasPrefix("transaction.") && (name.hasSuffix(".log") || name.hasSuffix(".log.gz"))
+            && name != "transaction.log" && name != "transaction.log.gz"
     }
 }

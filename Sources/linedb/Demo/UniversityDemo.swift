@@ -23,6 +23,7 @@ enum UniversityDemo {
         var options = DatabaseOptions()
         options.syncMode = .full
         options.autoCheckpointBytes = nil
+        options.gzipArchives = false  // the demo's archive stays plain text, for the README's `cat` and `grep`
         let db = try Database(path: path, options: options)
         do {
             try fill(db)
