@@ -394,6 +394,7 @@ func runWorkload(_ config: Config) -> Never {
     var options = DatabaseOptions(syncMode: config.syncMode)
     options.autoCheckpointBytes = config.settings["autoCheckpoint"].flatMap { Int($0) }
     options.historyRetention = config.settings["keepArchives"].flatMap { Int($0) }.map { .keepArchives($0) }
+    options.gzipArchives = config.settings["gzipArchives"] != "0"
     let db: Database
     do {
         db = try Database(path: config.directory, options: options)

@@ -444,11 +444,12 @@ private struct DatabaseChecker {
             let previous = facts["previous"]?.stringValue, let through = facts["through_lsn"]?.intValue
         else { return }
         let archive = paths.walDir + "/" + previous
-        guard io.stat(archive) != nil else {
+        guard io.stat(archive) != nil || io.stat(archive + ".gz") != nil else {  // or gzipped (History/GzipArchives.swift)
             add(.note, paths.wal, line: first.line, "the archive it follows, wal/\(previous), is not there (removed?)")
             return
         }
-        if let last = (try? Database.readWAL(io: io, path: archive))?.last, !last.isLegacy, last.lsn != through {
+        let readable = io.stat(archive) != nil ? archive : archive + ".gz"
+        if let last = (try? Database.readWAL(io: io, path: readable))?.last, !last.isLegacy, last.lsn != through {
             add(.warning, paths.wal, line: first.line,
                 "the CHECKPOINT line says wal/\(previous) ends at lsn \(through), "
                     + "but its last entry is lsn \(last.lsn)")

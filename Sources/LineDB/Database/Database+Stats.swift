@@ -92,7 +92,8 @@ extension Database {
         return try Database.readWAL(io: io, path: paths.wal)
     }
 
-    /// Reads the valid entries of a WAL file (current or archived) without opening a database.
+    /// Reads the valid entries of a WAL file (current or archived, a gzipped `.log.gz` archive too) without opening a
+    /// database.
     ///
     /// - Parameter path: the WAL file, e.g. `data/university/wal/transaction.20260122_203117.log`.
     /// - Returns: its entries, oldest first; nothing when the file does not exist.
@@ -102,7 +103,7 @@ extension Database {
     }
 
     static func readWAL(io: FileIO, path: String) throws(LineDBError) -> [WALEntry] {
-        guard let bytes = try io.readFile(path) else { return [] }
+        guard let bytes = try io.readWALFile(path) else { return [] }  // a gzipped archive too
         var entries: [WALEntry] = []
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: path, firstImpliedLSN: 1) { entries.append($0) }
