@@ -25,9 +25,11 @@ let package = Package(
             name: "LineDB",
             dependencies: [
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                "CLineDBSupport",
+                "CLineDBSupport", "CZlib",
             ]
         ),
+        // zlib, as the system provides it (`zlib1g-dev`): gzipped records files and WAL archives (IO/Gzip.swift).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // C the engine needs: glibc's malloc.h (MallocTuning; the browser's HeapTrim) and a prefetch hint (UniqueIndex).
         // Headers only.
         .systemLibrary(name: "CLineDBSupport"),

@@ -82,6 +82,8 @@ struct BenchOptions {
     var history = false
     /// `--history-child PATH LSN`: internal; `state(asOf:)` of PATH in this fresh process, with its RSS.
     var historyChild: (path: String, lsn: Int)? = nil
+    /// `--gzip`: a gzipped table against the same table plain (issue 16).
+    var gzip = false
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -109,6 +111,7 @@ struct BenchOptions {
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
           --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
+          --gzip       only gzipped tables (issue 16): records.gz size, open and save after one insert vs plain
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
           --saves      only the saves of issue 16 on the big table: after one update, one delete and 1% updates
@@ -171,6 +174,7 @@ struct BenchOptions {
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
             case "--history": o.history = true
+            case "--gzip": o.gzip = true
             case "--history-child":
                 let path = value()
                 guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }

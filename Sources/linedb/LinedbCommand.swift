@@ -34,6 +34,7 @@ struct LinedbCommand: ParsableCommand {
             Stats.self, Save.self, Checkpoint.self, Export.self, Import.self, ExportSQLite.self, ImportSQLite.self, Sql.self,
             WAL.self, Check.self, Recover.self, Config.self,
             Compact.self,
+            Compress.self, Decompress.self,
             HistoryCommand.self,
             DiffCommand.self,
             RevertCommand.self,

@@ -10,8 +10,8 @@
 // Workloads:
 // - `mixed`: inserts, updates, deletes and small transactions on `item` and `event`; `saveEvery=N` and
 //   `checkpointEvery=N` add saves and checkpoints (`keepArchives=N`: with DatabaseOptions.historyRetention); `kinds=insert` writes inserts only, `kinds=bulk` only
-//   inserts into `bulk`; `final=save|checkpoint`
-//   ends with one; `ops=N` bounds the loop; `quiet=1` prints no TRY/ACK lines; `inPlace=0` turns in-place saves
+//   inserts into `bulk`; `final=save|checkpoint|compress|decompress` ends with one; `gzip=1` gzips the tables'
+//   records files; `ops=N` bounds the loop; `quiet=1` prints no TRY/ACK lines; `inPlace=0` turns in-place saves
 //   off (every save that is not insert-only rewrites the file whole).
 // - `import`: one `insert(_:records:)` of `rows=N` records (all or nothing) into `bulk` (or `table=item`).
 // - `dropcreate`: drops and recreates table `scratch` with alternating, incompatible schemas, with writes between.
@@ -396,6 +396,7 @@ func runWorkload(_ config: Config) -> Never {
     options.autoCheckpointBytes = config.settings["autoCheckpoint"].flatMap { Int($0) }
     options.historyRetention = config.settings["keepArchives"].flatMap { Int($0) }.map { .keepArchives($0) }
     options.inPlaceSaves = config.settings["inPlace"] != "0"
+    options.gzipArchives = config.settings["gzipArchives"] != "0"
     let db: Database
     do {
         db = try Database(path: config.directory, options: options)
@@ -416,6 +417,7 @@ func runWorkload(_ config: Config) -> Never {
         case "mixed":
             let bulk = config.settings["kinds"] == "bulk"
             try writer.ensure(bulk ? [Schemas.bulk] : [Schemas.item, Schemas.event])
+            if config.settings["gzip"] == "1" { try db.compressTables() }  // gzipped records files
             let saveEvery = config.setting("saveEvery", 0)
             let checkpointEvery = config.setting("checkpointEvery", 0)
             let insertOnly = config.settings["kinds"] == "insert"
@@ -427,6 +429,9 @@ func runWorkload(_ config: Config) -> Never {
             switch config.settings["final"] {
             case "save": try writer.save()
             case "checkpoint": try writer.checkpoint()
+            case "compress", "decompress":
+                let summary = config.settings["final"] == "compress" ? try db.compressTables() : try db.decompressTables()
+                emit("SWITCHED \(summary.switched.joined(separator: ","))")
             default: break
             }
         case "import":

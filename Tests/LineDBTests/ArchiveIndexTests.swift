@@ -15,7 +15,8 @@ import Testing
 struct ArchiveIndexTests {
     /// A random workload (HistoryOracleTests') with small auto-checkpoints: many archives, each indexed.
     static func workload(seed: Int, dir: TempDir, steps: Int = 300) throws -> Database {
-        let (db, _) = try HistoryOracleTests.workload(seed: seed * 2, steps: steps, dir: dir)  // even: auto-checkpoints
+        // Plain archives: a gzipped one has no index (it is read whole).
+        let (db, _) = try HistoryOracleTests.workload(seed: seed * 2, steps: steps, dir: dir, gzipArchives: false)  // even: auto-checkpoints
         return db
     }
 
@@ -128,6 +129,7 @@ struct ArchiveIndexTests {
         var options = DatabaseOptions()
         options.syncMode = .off
         options.autoCheckpointBytes = nil
+        options.gzipArchives = false  // the index is for plain archives
         let db = try Database(path: dir.db, options: options)
         try db.createTable(studentSchema)
         for i in 1...2_000 {
@@ -248,8 +250,8 @@ struct ArchiveIndexTests {
           ])
     func killWhileIndexing(point: String) throws {
         let h = CrashHarness("aidx")
-        try h.runToEnd("mixed", seed: 43, ["run=0", "ops=40", "final=checkpoint"])
-        let child = try h.spawn("mixed", seed: 43, ["run=1", "ops=30", "final=checkpoint"], failpoints: point)
+        try h.runToEnd("mixed", seed: 43, ["run=0", "ops=40", "final=checkpoint", "gzipArchives=0"])
+        let child = try h.spawn("mixed", seed: 43, ["run=1", "ops=30", "final=checkpoint", "gzipArchives=0"], failpoints: point)
         let status = child.finish()
         try h.absorb(child)
         #expect(status == .signaled(SIGKILL), "\(point) was not reached: \(child.transcript)")
@@ -265,7 +267,9 @@ struct ArchiveIndexTests {
             }
         }
         // History reads the same with whatever the kill left, and a second checkpoint indexes its archive.
-        let db = try Database(path: h.db)
+        var plainArchives = DatabaseOptions()
+        plainArchives.gzipArchives = false
+        let db = try Database(path: h.db, options: plainArchives)
         let keys = try db.select("item").prefix(5).compactMap { $0["id"] }
         let seen = try keys.map { try Self.text(db.history(of: "item", key: $0)) }
         let second = try #require(try db.checkpoint().archive)

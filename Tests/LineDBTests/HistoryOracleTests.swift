@@ -20,9 +20,12 @@ struct HistoryOracleTests {
     }
 
     /// Runs the workload; returns the database and the states seen, oldest first.
-    static func workload(seed: Int, steps: Int, dir: TempDir) throws -> (Database, [(lsn: Int, model: Model)]) {
+    static func workload(seed: Int, steps: Int, dir: TempDir, gzipArchives: Bool = true) throws
+        -> (Database, [(lsn: Int, model: Model)])
+    {
         var rng = SeededRandom(seed: UInt64(seed))
         var options = DatabaseOptions()
+        options.gzipArchives = gzipArchives
         options.syncMode = .off
         options.autoCheckpointBytes = seed % 2 == 0 ? 6_000 : nil
         var db = try Database(path: dir.db, options: options)

@@ -270,7 +270,7 @@ private struct DatabaseChecker {
     /// Loads `data/<table>.records` with recovery's rules (``RecordsFileLoad``) and returns its number of complete
     /// lines.
     mutating func loadRecords(into t: TableState) -> Int {
-        let path = paths.recordsFile(t.schema.name)
+        let (path, gzipped) = paths.recordsFileToLoad(t.schema.name, io: io)  // Database+GzipTables.swift
         let fd: Int32
         do throws(LineDBError) {
             fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
@@ -285,8 +285,13 @@ private struct DatabaseChecker {
         defer { try? io.close(fd, path: path) }
         var findings: [RecordsFileLoad.Finding] = []
         do throws(LineDBError) {
-            let outcome = try RecordsFileLoad.load(into: t, io: io, fd: fd, path: path, policy: .report) {
+            let inflater = gzipped ? GzipInflater(path: path) : nil
+            let outcome = try RecordsFileLoad.load(into: t, io: io, fd: fd, path: path, policy: .report, gzip: inflater) {
                 findings.append($0)
+            }
+            if let torn = inflater?.tornMember {
+                add(.warning, path, byte: torn.offset,
+                    "incomplete last gzip member (\(torn.bytes) bytes: \(torn.reason)); ignored, and the next save rewrites the file")
             }
             if let torn = outcome.tornAppend { tornAppends[t.schema.name] = torn }
             var problems = 0
@@ -317,8 +322,9 @@ private struct DatabaseChecker {
     }
 
     mutating func checkOrphanRecordsFiles(_ tables: NameMap<TableState>) {
-        for file in io.listDirectory(paths.dataDir).sorted() where file.hasSuffix(".records") && !file.hasPrefix(".") {
-            let name = String(file.dropLast(".records".count))
+        for file in io.listDirectory(paths.dataDir).sorted()
+        where (file.hasSuffix(".records") || file.hasSuffix(".records.gz")) && !file.hasPrefix(".") {
+            let name = String(file.dropLast(file.hasSuffix(".gz") ? ".records.gz".count : ".records".count))
             if tables[name] == nil {
                 add(.warning, paths.dataDir + "/" + file, "no schema/\(name).schema.json for it; it is not loaded")
             }
@@ -329,13 +335,13 @@ private struct DatabaseChecker {
 
     /// Scans every archive; returns the last LSN of the newest one.
     mutating func checkArchives() -> Int? {
-        let names = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted()
+        let names = DatabasePaths.archiveNames(in: io.listDirectory(paths.walDir)).sorted()
         report.archives = names
         var newestLast: Int? = nil
         for name in names {
             let path = paths.walDir + "/" + name
             do throws(LineDBError) {
-                guard let bytes = try io.readFile(path) else { continue }
+                guard let bytes = try io.readWALFile(path) else { continue }  // History/GzipArchives.swift
                 let scan = bytes.withUnsafeBufferPointer { buffer in
                     WALScanner.scan(buffer, path: path, firstImpliedLSN: 1, hint: "the archive is damaged") { _ in }
                 }
@@ -450,11 +456,12 @@ private struct DatabaseChecker {
             let previous = facts["previous"]?.stringValue, let through = facts["through_lsn"]?.intValue
         else { return }
         let archive = paths.walDir + "/" + previous
-        guard io.stat(archive) != nil else {
+        guard io.stat(archive) != nil || io.stat(archive + ".gz") != nil else {  // or gzipped (History/GzipArchives.swift)
             add(.note, paths.wal, line: first.line, "the archive it follows, wal/\(previous), is not there (removed?)")
             return
         }
-        if let last = (try? Database.readWAL(io: io, path: archive))?.last, !last.isLegacy, last.lsn != through {
+        let readable = io.stat(archive) != nil ? archive : archive + ".gz"
+        if let last = (try? Database.readWAL(io: io, path: readable))?.last, !last.isLegacy, last.lsn != through {
             add(.warning, paths.wal, line: first.line,
                 "the CHECKPOINT line says wal/\(previous) ends at lsn \(through), "
                     + "but its last entry is lsn \(last.lsn)")

@@ -169,6 +169,7 @@ extension Database {
         }
         walEntryCount = 1
         writeArchiveIndexAfterCheckpoint(paths: paths, archive: archiveName)
-        return CheckpointSummary(archive: archiveName, throughLSN: through, save: save, retention: retainAfterCheckpoint())
+        let archived = gzipArchiveAfterCheckpoint(paths: paths, archive: archiveName)  // History/GzipArchives.swift
+        return CheckpointSummary(archive: archived, throughLSN: through, save: save, retention: retainAfterCheckpoint())
     }
 }

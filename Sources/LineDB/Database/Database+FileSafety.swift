@@ -20,7 +20,7 @@ extension Database {
         let kinds: [(String, (String) -> Bool)] = [
             (paths.schemaDir, { $0.hasSuffix(".schema.json") }),
             (paths.dataDir, { $0.hasSuffix(".records") }),
-            (paths.walDir, { $0.hasPrefix("transaction") && $0.hasSuffix(".log") }),
+            (paths.walDir, { $0.hasPrefix("transaction") && ($0.hasSuffix(".log") || $0.hasSuffix(".log.gz")) }),
             (paths.quarantineDir, { _ in true }),
         ]
         for (dir, isOurs) in kinds {

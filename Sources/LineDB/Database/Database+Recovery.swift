@@ -15,6 +15,8 @@ extension Database {
         if !isReadOnly {
             try cleanUpAfterCrash(paths)
             try completeInterruptedInPlaceSaves(paths)  // InPlaceSave.swift
+            try finishInterruptedStorageSwitches(paths)  // Database+GzipTables.swift
+            try finishInterruptedArchiveGzips(paths)  // History/GzipArchives.swift
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
@@ -72,7 +74,8 @@ extension Database {
         var tornAppends = NameMap<RecordsFileLoad.TornAppend>()
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
-            let path = paths.recordsFile(name)
+            let (path, gzipped) = recordsFileToLoad(name, paths: paths)  // Database+GzipTables.swift
+            t.gzipped = gzipped
             let fd: Int32
             do {
                 fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
@@ -85,7 +88,10 @@ extension Database {
             }
             defer { try? io.close(fd, path: path) }
             var bad: [UInt8] = []
-            if let torn = try loadRecords(into: t, fd: fd, path: path, quarantined: &bad) {
+            let inflater = gzipped ? GzipInflater(path: path) : nil
+            var torn = try loadRecords(into: t, fd: fd, path: path, gzip: inflater, quarantined: &bad)
+            if let inflater { torn = tornGzipMember(inflater, table: t, path: path, fd: fd, found: torn) }
+            if let torn {
                 tornAppends[name] = torn
             }
             if !bad.isEmpty { salvaged[name] = bad }
@@ -218,13 +224,14 @@ extension Database {
     /// Reads one records file into `t` with the rules of ``RecordsFileLoad``: a bad line refuses the open (or, when
     /// salvaging, is moved to `quarantined`, as is a torn last line); what may be a torn append is returned, to be
     /// judged against the WAL by ``resolveTornAppends(_:tables:walBytes:paths:writer:quarantined:)``.
-    private func loadRecords(into t: TableState, fd: Int32, path: String, quarantined: inout [UInt8])
+    private func loadRecords(
+        into t: TableState, fd: Int32, path: String, gzip: GzipInflater? = nil, quarantined: inout [UInt8])
         throws(LineDBError) -> RecordsFileLoad.TornAppend?
     {
         var moved: [UInt8] = []
         var notes: [String] = []
         let outcome = try RecordsFileLoad.load(
-            into: t, io: io, fd: fd, path: path, policy: options.salvage ? .salvage : .refuse,
+            into: t, io: io, fd: fd, path: path, policy: options.salvage ? .salvage : .refuse, gzip: gzip,
             progress: options.loadProgress
         ) { (finding) throws(LineDBError) in
             switch finding.kind {
@@ -249,9 +256,25 @@ extension Database {
 
     /// The last LSN of the newest archive (to continue the sequence after a checkpoint that left no header).
     private func lastArchivedLSN(_ paths: DatabasePaths) -> Int? {
-        let archives = io.listDirectory(paths.walDir).filter(DatabasePaths.isArchiveName).sorted()
+        let archives = DatabasePaths.archiveNames(in: io.listDirectory(paths.walDir)).sorted(by: HistoryLog.archiveOrder)
         guard let newest = archives.last else { return nil }
         let path = paths.walDir + "/" + newest
+        if DatabasePaths.isGzipArchiveName(newest) {  // History/GzipArchives.swift: read whole, decompressed
+            guard let bytes = try? io.readWALFile(path) else { return nil }
+            return bytes.withUnsafeBufferPointer { buffer in
+                var last: Int? = nil
+                JSONLines.forEach(buffer) { line in
+                    if line.complete, case .success(let e) = WALLine.decode(
+                        UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]), lineNumber: 0, byteOffset: 0,
+                        impliedLSN: 0), !e.isLegacy
+                    {
+                        last = e.lsn
+                    }
+                    return true
+                }
+                return last
+            }
+        }
         guard let size = io.stat(path)?.size, size > 0,
             let fd = try? io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
         else { return nil }

@@ -48,7 +48,7 @@ extension Database {
         for name in verdicts.sortedKeys {
             let found = torn[name]!
             let verdict = verdicts[name]!
-            let path = paths.recordsFile(name)
+            let path = found.path
             if let refusal = verdict.regionRefusal { throw refusal }
             if let region = found.region {
                 warnings.append(

@@ -80,7 +80,9 @@ extension Database {
             let t = tables[name]!
             guard t.isDirty else { continue }
             let file = paths.recordsFile(name)
-            if t.canAppend, let status = io.stat(file) {
+            if t.gzipped {
+                if try saveGzippedTable(t, paths: paths, summary: &summary) { renamedData = true }  // Database+GzipTables.swift
+            } else if t.canAppend, let status = io.stat(file) {
                 let n = try appendNewRows(t, file: file, size: status.size)
                 summary.appended[name] = n
             } else if let done = try saveInPlace(t, file: file, dataDir: paths.dataDir) {  // InPlaceSave.swift

@@ -32,15 +32,15 @@ extension Database {
             var total = 0
             var diskTables = JSONObject()
             for name in tables.sortedKeys {
-                let file = paths.recordsFile(name)
+                let (file, gzipped) = paths.recordsFileToLoad(name, io: io)  // Database+GzipTables.swift
                 let size = io.stat(file)?.size ?? 0
                 let schemaSize = io.stat(paths.schemaFile(name))?.size ?? 0
                 total += size + schemaSize
-                var entry: JSONObject = [
-                    "records": .int(Database.countLines(io: io, path: file)), "size_bytes": .int(size),
-                ]
+                let lines = gzipped ? Database.countGzipLines(io: io, path: file) : Database.countLines(io: io, path: file)
+                var entry: JSONObject = ["records": .int(lines), "size_bytes": .int(size)]
+                if gzipped { entry["gzip"] = true }
                 // Padding left by in-place saves (InPlaceSave.swift), when this handle knows the file's lines.
-                if let spans = tables[name]!.lineSpans, spans.end == size {
+                if !gzipped, let spans = tables[name]!.lineSpans, spans.end == size {
                     entry["slack_bytes"] = .int(spans.slack)
                     entry["slack_percent"] = .double(size == 0 ? 0 : (Double(spans.slack) * 1000 / Double(size)).rounded() / 10)
                 }
@@ -99,7 +99,8 @@ extension Database {
         return try Database.readWAL(io: io, path: paths.wal)
     }
 
-    /// Reads the valid entries of a WAL file (current or archived) without opening a database.
+    /// Reads the valid entries of a WAL file (current or archived, a gzipped `.log.gz` archive too) without opening a
+    /// database.
     ///
     /// - Parameter path: the WAL file, e.g. `data/university/wal/transaction.20260122_203117.log`.
     /// - Returns: its entries, oldest first; nothing when the file does not exist.
@@ -109,7 +110,7 @@ extension Database {
     }
 
     static func readWAL(io: FileIO, path: String) throws(LineDBError) -> [WALEntry] {
-        guard let bytes = try io.readFile(path) else { return [] }
+        guard let bytes = try io.readWALFile(path) else { return [] }  // a gzipped archive too
         var entries: [WALEntry] = []
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: path, firstImpliedLSN: 1) { entries.append($0) }

@@ -108,7 +108,8 @@ extension Database {
     func removeDroppedFiles() throws(LineDBError) {
         guard let paths, !pendingFileRemovals.isEmpty else { return }
         for name in pendingFileRemovals.sorted() {
-            for file in [paths.recordsFile(name), paths.schemaFile(name)] where io.stat(file) != nil {
+            for file in [paths.recordsFile(name), paths.gzipRecordsFile(name), paths.schemaFile(name)]
+            where io.stat(file) != nil {
                 try io.unlink(file)
             }
         }

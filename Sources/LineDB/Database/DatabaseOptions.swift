@@ -25,6 +25,10 @@ public struct DatabaseOptions: Sendable {
     /// table's order; `false` keeps the old behaviour, in which any change but an insert rewrites the file whole
     /// (and every record keeps its place).
     public var inPlaceSaves = true
+    /// Gzip each archive a checkpoint leaves: `wal/transaction.<stamp>.log.gz`, written durably before the plain
+    /// archive is removed (History/GzipArchives.swift). Default `true`. History, `check`, `stats` and retention read
+    /// gzipped archives; the archive index is not used for them (history reads them whole).
+    public var gzipArchives = true
     /// The largest record accepted, in bytes of its compact JSON (its line in the records file): a larger one is
     /// refused at insert, update and import, naming the table and the limit. Default 16 MiB.
     ///
@@ -100,8 +104,10 @@ package struct DatabasePaths: Sendable {
         self.root = r
     }
 
-    /// Whether a WAL directory entry is an archive: `transaction.<YYYYMMDD_HHMMSS>[_N].log`.
+    /// Whether a WAL directory entry is an archive: `transaction.<YYYYMMDD_HHMMSS>[_N].log`, or that gzipped
+    /// (`.log.gz`, History/GzipArchives.swift).
     package static func isArchiveName(_ name: String) -> Bool {
-        name.hasPrefix("transaction.") && name.hasSuffix(".log") && name != "transaction.log"
+        name.hasPrefix("transaction.") && (name.hasSuffix(".log") || name.hasSuffix(".log.gz"))
+            && name != "transaction.log" && name != "transaction.log.gz"
     }
 }

@@ -5,7 +5,7 @@ extension Database {
     static func lastSuffix(ofArchivesStamped stamp: String, in names: [String]) -> Int? {
         let prefix = "transaction.\(stamp)"
         var last: Int? = nil
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".log") {
+        for name in names.map(DatabasePaths.archiveLogName) where name.hasPrefix(prefix) && name.hasSuffix(".log") {
             let rest = name.dropFirst(prefix.count).dropLast(".log".count)
             if rest.isEmpty {
                 last = max(last ?? 0, 0)

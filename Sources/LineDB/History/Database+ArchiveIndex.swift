@@ -29,7 +29,7 @@ extension Database {
     /// Writes the index sidecar of a finished checkpoint's archive (state lock held). The sidecar is never the
     /// truth: a failure leaves the archive without one (history then reads it whole), and is not the checkpoint's.
     func writeArchiveIndexAfterCheckpoint(paths: DatabasePaths, archive: String) {
-        guard options.indexArchives else { return }
+        guard options.indexArchives && !options.gzipArchives else { return }  // a gzipped archive is read whole
         Failpoint.hit("checkpoint.beforeIndex")
         let keys = indexKeyColumns()
         _ = try? Database.writeArchiveIndex(io: io, paths: paths, archive: archive) { keys[$0] ?? "id" }
@@ -79,7 +79,8 @@ extension Database {
             let keys = indexKeyColumns()
             var done = ArchiveIndexRepair()
             let names = io.listDirectory(paths.walDir)
-            for name in names.filter(DatabasePaths.isArchiveName).sorted(by: HistoryLog.archiveOrder) {
+            for name in DatabasePaths.archiveNames(in: names).sorted(by: HistoryLog.archiveOrder)
+            where !DatabasePaths.isGzipArchiveName(name) {
                 if try Database.writeArchiveIndex(io: io, paths: paths, archive: name, primaryKey: { keys[$0] ?? "id" }) {
                     done.rebuilt.append(name)
                 } else {
@@ -106,7 +107,8 @@ extension Database {
         var out: [ArchiveIndexFinding] = []
         let names = io.listDirectory(paths.walDir)
         let repair = "`linedb check DB --repair-index` rebuilds it; history reads the archive whole meanwhile"
-        for archive in names.filter(DatabasePaths.isArchiveName).sorted(by: HistoryLog.archiveOrder) {
+        for archive in DatabasePaths.archiveNames(in: names).sorted(by: HistoryLog.archiveOrder)
+        where !DatabasePaths.isGzipArchiveName(archive) {
             let sidecar = paths.walDir + "/" + ArchiveIndex.sidecarName(for: archive)
             switch ArchiveIndexReader.open(io: io, walDir: paths.walDir, archive: archive) {
             case .failure(.missing):

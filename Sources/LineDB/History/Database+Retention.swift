@@ -257,8 +257,9 @@ struct RetentionPlan {
     /// A checkpoint's archive: `transaction.YYYYMMDD_HHMMSS[_N].log`, holding LSN-numbered entries or nothing.
     static func isRemovable(_ f: HistoryFile) -> Bool {
         guard !f.isLive, f.lastLSN != nil || f.sizeBytes == 0 else { return false }
-        let core = Array(f.name.utf8.dropFirst("transaction.".count).dropLast(".log".count))
-        guard f.name.hasPrefix("transaction."), f.name.hasSuffix(".log"), core.count >= 15, core[8] == 95 else { return false }
+        let name = DatabasePaths.archiveLogName(f.name)  // a gzipped archive as its plain name
+        let core = Array(name.utf8.dropFirst("transaction.".count).dropLast(".log".count))
+        guard name.hasPrefix("transaction."), name.hasSuffix(".log"), core.count >= 15, core[8] == 95 else { return false }
         let digits = core[0..<8] + core[9..<15]
         guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
         let rest = core[15...]

@@ -16,7 +16,7 @@ struct HistoryFileScan {
 
     /// The archives (oldest first) and the live WAL, if present, each with why it cannot be read.
     func list() -> [(name: String, problem: LineDBError?)] {
-        let archives = io.listDirectory(walDir).filter(DatabasePaths.isArchiveName).sorted(by: HistoryLog.archiveOrder)
+        let archives = DatabasePaths.archiveNames(in: io.listDirectory(walDir)).sorted(by: HistoryLog.archiveOrder)
         var out: [(name: String, problem: LineDBError?)] = []
         for name in archives + ["transaction.log"] {
             let path = walDir + "/" + name
@@ -50,14 +50,15 @@ struct HistoryFileScan {
     /// chain, or any when that oldest one is the database's first WAL (it begins at lsn 1).
     func strays(_ listed: inout [(name: String, problem: LineDBError?)]) -> [String] {
         let names = listed.map(\.name)
+        let logNames = names.map(DatabasePaths.archiveLogName)  // checkpoints name archives without .gz
         guard names.last == "transaction.log" else { return [] }
         var chain: [Int] = []
         var link = previous(of: "transaction.log")
-        while let name = link, let i = names.firstIndex(of: name), i < names.count - 1, listed[i].problem == nil,
+        while let name = link, let i = logNames.firstIndex(of: name), i < names.count - 1, listed[i].problem == nil,
             !chain.contains(i)
         {
             chain.append(i)
-            link = previous(of: name)
+            link = previous(of: names[i])
         }
         guard let oldest = chain.min() else { return [] }
         let oldestIsFirst = link == nil && startsAtOne(names[oldest])

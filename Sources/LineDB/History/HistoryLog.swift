@@ -149,6 +149,7 @@ package struct HistoryLog {
     /// Archive names in the order checkpoints wrote them: by time stamp, then by the `_N` a clash added.
     static func archiveOrder(_ a: String, _ b: String) -> Bool {
         func parts(_ name: String) -> (String, Int) {
+            let name = DatabasePaths.archiveLogName(name)  // a gzipped archive sorts as its plain name
             let core = name.dropFirst("transaction.".count).dropLast(".log".count)
             let pieces = core.split(separator: "_")
             if pieces.count == 3, let n = Int(pieces[2]) { return (pieces[0] + "_" + pieces[1], n) }
@@ -196,7 +197,7 @@ package struct HistoryLog {
     {
         let file = files[index]
         let path = walDir + "/" + file.name
-        guard let bytes = try io.readFile(path) else { return [] }
+        guard let bytes = try io.readWALFile(path) else { return [] }
         var out: [HistoryEntry] = []
         var commits: [Int: Int] = [:]
         if let problem = damaged[index] { throw problem }
@@ -315,7 +316,7 @@ package struct HistoryLog {
             return out
         }
         // The seed's lines, or a torn or damaged first or last line: read the whole file.
-        guard let bytes = try io.readFile(path) else { return out }
+        guard let bytes = try io.readWALFile(path) else { return out }
         var sawLegacy = false
         let scan = bytes.withUnsafeBufferPointer { buffer in
             WALScanner.scan(buffer, path: path, firstImpliedLSN: impliedFirst, hint: "reading history changes nothing") { e in
@@ -356,6 +357,16 @@ package struct HistoryLog {
 
     /// The first line, or the last complete line, of a file (without its newline), reading as little as it can.
     private static func readLine(io: FileIO, path: String, size: Int, fromEnd: Bool) throws(LineDBError) -> [UInt8]? {
+        if DatabasePaths.isGzipArchiveName(String(path.split(separator: "/").last ?? "")) {
+            // A gzipped archive (History/GzipArchives.swift) is read whole.
+            guard let bytes = try io.readWALFile(path), !bytes.isEmpty else { return nil }
+            if fromEnd {
+                guard bytes.last == 10 else { return nil }
+                let body = bytes.dropLast()
+                return Array(body[((body.lastIndex(of: 10) ?? (body.startIndex - 1)) + 1)...])
+            }
+            return bytes.firstIndex(of: 10).map { Array(bytes[..<$0]) }
+        }
         let fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
         defer { try? io.close(fd, path: path) }
         var chunk = min(size, 64 << 10)

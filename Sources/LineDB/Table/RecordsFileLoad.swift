@@ -68,7 +68,8 @@ struct RecordsFileLoad {
     /// each line that is not a record.
     static func load(
         into t: TableState, io: FileIO, fd: Int32, path: String, policy: Policy,
-        progress: ((LoadProgress) -> Void)? = nil, found: (Finding) throws(LineDBError) -> Void
+        gzip: GzipInflater? = nil, progress: ((LoadProgress) -> Void)? = nil,
+        found: (Finding) throws(LineDBError) -> Void
     ) throws(LineDBError) -> Outcome {
         var outcome = Outcome()
         let size = io.fstat(fd)?.size ?? 0
@@ -82,7 +83,7 @@ struct RecordsFileLoad {
         var linePads: [UInt32] = []
         var end = 0
         try RecordsFileParser.parse(
-            io: io, fd: fd, path: path, schema: t.schema,
+            io: io, fd: fd, path: path, schema: t.schema, gzip: gzip,
             progress: progress.map { report in { report(LoadProgress(table: table, bytesRead: $0, totalBytes: size)) } }
         ) { (chunk) throws(LineDBError) in
             if !reserved {

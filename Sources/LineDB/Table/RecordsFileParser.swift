@@ -104,12 +104,15 @@ struct RecordsFileParser {
     /// 16 MB of buffers instead of 120 (measured with `linedb-bench --open-child`: peak RSS of opening 1M records).
     /// A UTF-8 byte order mark at the start is skipped and reported in the first chunk's `hadBOM`. `progress` is
     /// called with the bytes consumed so far after each chunk. Returns after every background parse has finished,
-    /// also when `consume` throws.
+    /// also when `consume` throws. With `gzip`, the file is a gzipped records file read through that inflater
+    /// (RecordsFile+Gzip.swift): offsets are then in the decompressed stream, progress in the compressed file.
     static func parse(
         io: FileIO, fd: Int32, path: String, schema: TableSchema, segmentBytes: Int = 4 << 20,
-        progress: ((Int) -> Void)? = nil, consume: (Chunk) throws(LineDBError) -> Void
+        gzip: GzipInflater? = nil, progress: ((Int) -> Void)? = nil, consume: (Chunk) throws(LineDBError) -> Void
     ) throws(LineDBError) {
-        var reader = SegmentReader(io: io, fd: fd, path: path, segmentBytes: segmentBytes)
+        var reader = SegmentReader(io: io, fd: fd, path: path, segmentBytes: segmentBytes, gzip: gzip)
+        var progress = progress
+        if let gzip, let report = progress { progress = { _ in report(gzip.compressedOffset) } }
         let cores = max(1, min(8, sysconfCores()))
         // The first segment tells whether the file is small: then no thread is worth starting.
         guard var first = try reader.next() else { return }
@@ -199,13 +202,19 @@ private struct SegmentReader {
     private var offset = 0
     private var carry: [UInt8] = []
     private(set) var atEnd = false
+    /// A gzipped file: decompressed through this, from this input.
+    private let gzip: GzipInflater?
+    private var gzipInput: GzipInput
 
-    init(io: FileIO, fd: Int32, path: String, segmentBytes: Int) {
+    init(io: FileIO, fd: Int32, path: String, segmentBytes: Int, gzip: GzipInflater? = nil) {
         self.io = io
         self.fd = fd
         self.path = path
         self.segmentBytes = segmentBytes
-        fileSize = io.fstat(fd)?.size ?? 0
+        self.gzip = gzip
+        let size = io.fstat(fd)?.size ?? 0
+        gzipInput = .file(io: io, fd: fd, size: size)
+        fileSize = gzip == nil ? size : Int.max / 2  // the decompressed size is known at the end only
     }
 
     /// The next segment, or `nil` at the end of the file.
@@ -223,9 +232,13 @@ private struct SegmentReader {
                 let target = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[kept...])
                 while got < want {
                     do throws(LineDBError) {
-                        let n = try io.pread(
-                            fd, into: UnsafeMutableRawBufferPointer(rebasing: target[got...]), offset: offset + got,
-                            path: path)
+                        let into = UnsafeMutableRawBufferPointer(rebasing: target[got...])
+                        let n: Int
+                        if let gzip {
+                            n = try gzip.read(into: into, from: &gzipInput)
+                        } else {
+                            n = try io.pread(fd, into: into, offset: offset + got, path: path)
+                        }
                         if n == 0 { break }
                         got += n
                     } catch {

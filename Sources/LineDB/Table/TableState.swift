@@ -54,6 +54,8 @@ package final class TableState {
     /// Where each saved slot's line lies in the records file, and its padding (RecordsLineSpans.swift); `nil` when
     /// not known (the next save that must patch rewrites the file instead, and learns it).
     package var lineSpans: RecordsLineSpans? = RecordsLineSpans()
+    /// Whether the records file is gzipped (`data/<table>.records.gz`, Database+GzipTables.swift).
+    package var gzipped = false
     /// Why writes to this table are refused (a seed table without a primary key), if they are.
     package var readOnlyReason: String?
 

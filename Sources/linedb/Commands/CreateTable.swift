@@ -32,6 +32,9 @@ struct CreateTable: ParsableCommand {
                            valueName: "spec"))
     var columns: [String] = []
 
+    @Flag(help: "Store the records gzipped (data/<table>.records.gz; see `linedb compress`).")
+    var gzip = false
+
     @OptionGroup var sync: SyncOptions
 
     func validate() throws {
@@ -54,6 +57,7 @@ struct CreateTable: ParsableCommand {
         }
         let db = try database.openForWriting(sync: sync.mode)
         let created = try db.createTable(schema)
+        if gzip { try db.compressTables([created.name]) }
         try db.close()
         if implicitKey {
             ErrorReporting.printNote(

@@ -25,23 +25,24 @@ struct Save: ParsableCommand {
         let db = try database.openForWriting(sync: sync.mode)
         let summary = try db.save()
         try db.close()
-        Self.report(summary)
+        Self.report(summary, gzipped: Set(db.tableNames.filter(db.isGzipped)))
     }
 
     /// Prints what a save wrote, one line per table, or that nothing had to be written.
-    static func report(_ summary: SaveSummary) {
+    static func report(_ summary: SaveSummary, gzipped: Set<String> = []) {
+        func file(_ name: String) -> String { "data/\(name).records" + (gzipped.contains(name) ? ".gz" : "") }
         if summary.isEmpty {
             Output.line("nothing to save: every records file is up to date")
             return
         }
         for (name, n) in summary.appended.sorted(by: { $0.key < $1.key }) {
-            Output.line("\(name): appended \(plural(n, "record")) to data/\(name).records")
+            Output.line("\(name): appended \(plural(n, "record")) to \(file(name))")
         }
         for (name, n) in summary.patched.sorted(by: { $0.key < $1.key }) {
             Output.line("\(name): patched \(plural(n, "changed record")) in place in data/\(name).records")
         }
         for (name, n) in summary.rewritten.sorted(by: { $0.key < $1.key }) {
-            Output.line("\(name): rewrote data/\(name).records (\(plural(n, "record")))")
+            Output.line("\(name): rewrote \(file(name)) (\(plural(n, "record")))")
         }
         for name in summary.removed {
             Output.line("\(name): removed the files of the dropped table")

@@ -24,6 +24,7 @@ enum UniversityDemo {
         options.syncMode = .full
         options.autoCheckpointBytes = nil
         options.clock = DemoClock()
+        options.gzipArchives = false  // the demo's archive stays plain text, for the README's `cat` and `grep`
         let db = try Database(path: path, options: options)
         do {
             try fill(db)

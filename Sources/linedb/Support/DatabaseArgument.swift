@@ -26,11 +26,12 @@ struct DatabaseArgument: ParsableArguments {
     /// names its pid). Recovery warnings go to stderr.
     func openForWriting(
         sync: SyncMode, salvage: Bool = false, salvageWALPrefix: Bool = false, reportWarnings: Bool = true,
-        historyRetention: RetentionRule? = nil
+        historyRetention: RetentionRule? = nil, gzipArchives: Bool = true
     ) throws -> Database {
         try requireDatabase()
         var options = DatabaseOptions(syncMode: sync)
         options.historyRetention = historyRetention
+        options.gzipArchives = gzipArchives
         options.salvage = salvage
         options.salvageWALPrefix = salvageWALPrefix
         let db = try Database(path: path, options: options)
