@@ -84,6 +84,10 @@ struct BenchOptions {
     var historyChild: (path: String, lsn: Int)? = nil
     /// `--gzip`: a gzipped table against the same table plain (issue 16).
     var gzip = false
+    /// `--recovery`: only the open of N unsaved single inserts / updates against reading + CRC-checking the WAL.
+    var recovery = false
+    /// `--recovery-child PATH`: internal; one open of PATH in this fresh process, with its CPU time.
+    var recoveryChild: String? = nil
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -112,6 +116,8 @@ struct BenchOptions {
           --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
           --gzip       only gzipped tables (issue 16): records.gz size, open and save after one insert vs plain
+          --recovery [--entries N]  only recovery (issue 16): open with N (default --records) unsaved single
+                       inserts, and N single updates of N/10 saved records, against the floor (read + CRC the WAL)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
           --saves      only the saves of issue 16 on the big table: after one update, one delete and 1% updates
@@ -175,6 +181,11 @@ struct BenchOptions {
             case "--sql": o.sql = true
             case "--history": o.history = true
             case "--gzip": o.gzip = true
+            case "--recovery": o.recovery = true
+            case "--recovery-child": o.recoveryChild = value()
+            case "--entries":
+                guard let n = Int(value().replacingUnderscores()), n >= 1000 else { fail("--entries needs a number ≥ 1000") }
+                o.recoveryEntries = n
             case "--history-child":
                 let path = value()
                 guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }

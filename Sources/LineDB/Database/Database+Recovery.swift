@@ -107,15 +107,7 @@ extension Database {
         }
         var replay = Replay(database: self, tables: loaded, walPath: paths.wal)
         let scan = try walBytes.withBuffer { (buffer) throws(LineDBError) -> WALScanner.Result in
-            do {
-                return try WALScanner.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLast ?? 0) + 1) { entry in
-                    try replay.apply(entry)
-                }
-            } catch let error as LineDBError {
-                throw error
-            } catch {
-                throw .invalidInput(reason: "\(error)")
-            }
+            try WALReplayScan.scan(buffer, path: paths.wal, firstImpliedLSN: (archiveLast ?? 0) + 1, replay: &replay)
         }
         // The scanner says what is torn (cut off by a writer) and what is damage (refused, or cut off by
         // point-in-time recovery); here that plan is applied with the open's policy.

@@ -127,7 +127,12 @@ package enum Suggest {
 extension TableSchema {
     /// Parses one records-file line straight into a row, without building an intermediate object.
     /// This is the load hot path (pure, so chunks of a file parse on several threads); `hint` guesses the next column so most keys need no hash lookup.
-    package func parseStoredRow(_ line: UnsafeBufferPointer<UInt8>) throws(RowParseError) -> Row {
+    ///
+    /// - Parameter namedColumns: when given, set to how many distinct columns the line named (the WAL replay tells a
+    ///   whole record from the seed's partial update by it).
+    package func parseStoredRow(
+        _ line: UnsafeBufferPointer<UInt8>, namedColumns: UnsafeMutablePointer<Int>? = nil
+    ) throws(RowParseError) -> Row {
         // Locals, so the closure below captures two references instead of copying the whole schema per row.
         let columns = self.columns
         let positions = self.positions
@@ -192,6 +197,7 @@ extension TableSchema {
         for i in 0..<n where !(i < 64 ? seenBits & (1 << UInt64(i)) != 0 : seenMore[i]) {
             values[i] = columns[i].defaultValue ?? .null
         }
+        namedColumns?.pointee = seenBits.nonzeroBitCount + seenMore.lazy.filter { $0 }.count
         let row = Row(values: values, extras: extras.map(ExtraFields.init))
         for (i, column) in columns.enumerated() where column.isRequired && values[i].isNull {
             throw .constraint(.notNull(table: name, column: column.name))

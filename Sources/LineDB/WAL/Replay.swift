@@ -10,7 +10,13 @@ struct Replay {
     var tables: NameMap<TableState>
     /// Tables dropped by the log whose files may still exist.
     var dropped = NameSet()
-    private var openTransactions: [Int: [WALEntry]] = [:]
+    private var openTransactions: [Int: [Pending]] = [:]
+
+    /// An entry of a transaction waiting for its `COMMIT`: decoded, or a fast-path line with its bytes.
+    private enum Pending {
+        case entry(WALEntry)
+        case fast(WALReplayLine, [UInt8])
+    }
     /// Per table, the CHECKPOINT's next automatic key (`nil`: exhausted, see ``TableState/nextAutoKey``).
     /// Keyed by `String` on purpose (canonical equivalence): a CHECKPOINT writes one counter for tables whose
     /// names differ only in Unicode form (see `Database.checkpoint()`), and each of them takes it.
@@ -28,13 +34,66 @@ struct Replay {
     mutating func apply(_ entry: WALEntry) throws(LineDBError) {
         if let txn = entry.txn {
             if entry.operationKind == .commit {
-                for e in openTransactions.removeValue(forKey: txn) ?? [] { try applyOne(e) }
+                for pending in openTransactions.removeValue(forKey: txn) ?? [] {
+                    switch pending {
+                    case .entry(let e): try applyOne(e)
+                    case .fast(let f, let bytes): try bytes.withBuffer { (line) throws(LineDBError) in try applyFast(f, line: line) }
+                    }
+                }
             } else {
-                openTransactions[txn, default: []].append(entry)
+                openTransactions[txn, default: []].append(.entry(entry))
             }
             return
         }
         try applyOne(entry)
+    }
+
+    /// Applies one line of the fast path (``WALReplayLine``), in order; `line` is its bytes.
+    mutating func apply(_ entry: WALReplayLine, line: UnsafeBufferPointer<UInt8>) throws(LineDBError) {
+        if let txn = entry.txn {
+            openTransactions[txn, default: []].append(.fast(entry, Array(line)))
+            return
+        }
+        try applyFast(entry, line: line)
+    }
+
+    /// Applies a fast-path line with the row prepared for the table that has its name now, or, when it was prepared
+    /// for another table and does not fit this one, as the general path does (decoded again from `line`).
+    private mutating func applyFast(_ entry: WALReplayLine, line: UnsafeBufferPointer<UInt8>) throws(LineDBError) {
+        if let t = tables[entry.table], t.readOnlyReason == nil {
+            let id = ObjectIdentifier(t)
+            if let p = entry.prepared?.table == id
+                ? entry.prepared : WALReplayLine.prepare(entry, line: line, schema: t.schema, table: id)
+            {
+                if let row = p.row {
+                    upsert(row, in: t, removing: entry.operation == .update ? p.oldKey : nil)
+                } else if let key = p.oldKey, let s = t.slot(forKey: key) {
+                    t.remove(slot: s)
+                }
+                return
+            }
+        }
+        switch WALLine.decode(line, lineNumber: entry.lineNumber, byteOffset: entry.byteOffset, impliedLSN: entry.lsn) {
+        case .success(let e): try applyOne(e)
+        case .failure(let problem):  // cannot happen: the line was read whole before
+            throw .corrupt(
+                path: walPath, line: entry.lineNumber, column: nil, byteOffset: entry.byteOffset, reason: problem.reason,
+                hint: "run `linedb recover DB` to skip such entries; LineDB changed nothing")
+        }
+    }
+
+    /// The replay's write of one row (INSERT, UPDATE): an UPDATE that changed the key first removes the record of
+    /// its old key; then the row replaces the record with its key, or is appended.
+    private func upsert(_ row: Row, in t: TableState, removing oldKey: JSONValue?) {
+        let key = t.key(of: row)
+        if let oldKey, oldKey != key, let s = t.slot(forKey: oldKey) {
+            t.remove(slot: s)
+        }
+        if let s = t.slot(forKey: key) {
+            if t.slots[s] != row { t.replace(slot: s, with: row) }
+        } else {
+            t.append(row)
+        }
     }
 
     /// Ends the replay: discards unfinished transactions, applies checkpoint counters. Returns warnings.
@@ -142,16 +201,8 @@ struct Replay {
                 }
             }
             let row = try t.rowFromStored(object)
-            let key = t.key(of: row)
-            if key.isNull { throw .notNull(table: t.schema.name, column: pkName) }
-            if op == .update, let oldKey, oldKey != key, let s = t.slot(forKey: oldKey) {
-                t.remove(slot: s)
-            }
-            if let s = t.slot(forKey: key) {
-                if t.slots[s] != row { t.replace(slot: s, with: row) }
-            } else {
-                t.append(row)
-            }
+            if t.key(of: row).isNull { throw .notNull(table: t.schema.name, column: pkName) }
+            upsert(row, in: t, removing: op == .update ? oldKey : nil)
         case .delete:
             let t = try table(entry)
             guard t.readOnlyReason == nil else { skippedReadOnly[t.schema.name, default: 0] += 1; return }

@@ -125,6 +125,43 @@ enum WALLine {
         var offsetInLine: Int?
     }
 
+    /// What the end of a line says: no seal (a legacy line, or a line that is invalid for another reason), a seal
+    /// whose checksum matches, or a seal that is wrong.
+    enum Seal {
+        case none
+        /// The checksum matches; the payload `P` is `line[0..<payloadEnd]`.
+        case sealed(payloadEnd: Int)
+        case invalid(Problem)
+    }
+
+    /// Tests the fixed seal `,"crc":"` + 8 lowercase hex digits + `"}` at the end of `line` and checks its CRC-32C
+    /// over the bytes before it: the one definition of a sealed line, for
+    /// ``decode(_:lineNumber:byteOffset:impliedLSN:)`` and the replay's fast path (``WALReplayLine``).
+    @inline(__always)
+    static func seal(of line: UnsafeBufferPointer<UInt8>) -> Seal {
+        let n = line.count
+        guard n > sealLength + 1, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\"") else { return .none }
+        let s = n - sealLength
+        for i in 0..<sealPrefix.count where line[s + i] != sealPrefix[i] { return .none }
+        var stored: UInt32 = 0
+        for i in 0..<8 {
+            let c = line[s + 8 + i]
+            let v: UInt32
+            switch c {
+            case 48...57: v = UInt32(c - 48)
+            case 97...102: v = UInt32(c - 87)
+            default: return .invalid(Problem(reason: "the crc is not 8 lowercase hex digits", offsetInLine: s))
+            }
+            stored = stored << 4 | v
+        }
+        let actual = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<s])))
+        guard actual == stored else {
+            return .invalid(Problem(
+                reason: "checksum mismatch (stored \(CRC32C.hex(stored)), computed \(CRC32C.hex(actual)))", offsetInLine: nil))
+        }
+        return .sealed(payloadEnd: s)
+    }
+
     /// Reads one line (without its `\n`; a trailing `\r` is allowed for legacy lines).
     ///
     /// A sealed line must carry a matching CRC; a line with `lsn`, `synced` or `crc` but no valid seal is invalid;
@@ -132,34 +169,11 @@ enum WALLine {
     static func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, byteOffset: Int, impliedLSN: Int)
         -> Result<WALEntry, Problem>
     {
-        var sealed = false
-        let n = line.count
-        if n > sealLength + 1, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == UInt8(ascii: "\"") {
-            let s = n - sealLength
-            var matches = true
-            for i in 0..<sealPrefix.count where line[s + i] != sealPrefix[i] { matches = false; break }
-            if matches {
-                var stored: UInt32 = 0
-                var hexOK = true
-                for i in 0..<8 {
-                    let c = line[s + 8 + i]
-                    let v: UInt32
-                    switch c {
-                    case 48...57: v = UInt32(c - 48)
-                    case 97...102: v = UInt32(c - 87)
-                    default: v = 0; hexOK = false
-                    }
-                    stored = stored << 4 | v
-                }
-                guard hexOK else { return .failure(Problem(reason: "the crc is not 8 lowercase hex digits", offsetInLine: s)) }
-                let actual = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[0..<s])))
-                guard actual == stored else {
-                    return .failure(Problem(
-                        reason: "checksum mismatch (stored \(CRC32C.hex(stored)), computed \(CRC32C.hex(actual)))",
-                        offsetInLine: nil))
-                }
-                sealed = true
-            }
+        let sealed: Bool
+        switch seal(of: line) {
+        case .none: sealed = false
+        case .sealed: sealed = true
+        case .invalid(let problem): return .failure(problem)
         }
         var timestamp: String?
         var operation: String?

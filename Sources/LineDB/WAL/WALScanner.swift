@@ -74,6 +74,26 @@ struct WALScanner {
         skip: ((UnsafeBufferPointer<UInt8>) -> Bool)? = nil,
         visit: (WALEntry) throws -> Void
     ) rethrows -> Result {
+        try scan(
+            bytes, path: path, firstImpliedLSN: firstImpliedLSN, hint: hint, skip: skip,
+            decode: { line, info, implied in
+                WALLine.decode(line, lineNumber: info.number, byteOffset: info.start, impliedLSN: implied)
+            },
+            sequence: { ($0.lsn, $0.isLegacy) }, visit: visit)
+    }
+
+    /// ``scan(_:path:firstImpliedLSN:hint:skip:visit:)`` with another decoder of the lines of the valid prefix: the
+    /// replay's (``WALReplayScan``), which hands over lines decoded ahead on other threads. `decode` must accept
+    /// exactly the lines ``WALLine/decode(_:lineNumber:byteOffset:impliedLSN:)`` accepts, with the same LSN and
+    /// kind (legacy or sealed), which `sequence` reads back; the rules of the scan are the same.
+    static func scan<Entry>(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, firstImpliedLSN: Int,
+        hint: String = "run `linedb recover DB --to-point-in-time` to keep the entries before it and move the rest to quarantine/",
+        skip: ((UnsafeBufferPointer<UInt8>) -> Bool)? = nil,
+        decode: (UnsafeBufferPointer<UInt8>, JSONLine, Int) -> Swift.Result<Entry, WALLine.Problem>,
+        sequence: (Entry) -> (lsn: Int, isLegacy: Bool),
+        visit: (Entry) throws -> Void
+    ) rethrows -> Result {
         var result = Result()
         var previousLSN: Int? = nil
         let count = bytes.count
@@ -102,26 +122,25 @@ struct WALScanner {
                 result.sawSealed = true
                 return true
             }
-            let decoded = WALLine.decode(
-                UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), lineNumber: line.number,
-                byteOffset: line.start, impliedLSN: expected)
+            let decoded = decode(UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), line, expected)
             switch decoded {
             case .failure(let problem):
                 let zeros = JSONLines.holdsNUL(bytes, line)
                 invalid = (line, problem.reason + (zeros ? " (the line holds NUL bytes)" : ""), expected, zeros)
                 return false
             case .success(let entry):
-                if !entry.isLegacy, previousLSN != nil, entry.lsn != expected {
+                let (lsn, isLegacy) = sequence(entry)
+                if !isLegacy, previousLSN != nil, lsn != expected {
                     // A checksum-valid line out of sequence: a duplicated, deleted or reordered line.
-                    outOfSequence = (line, "lsn \(entry.lsn) where \(expected) was expected (a line is missing, duplicated or out of order)")
+                    outOfSequence = (line, "lsn \(lsn) where \(expected) was expected (a line is missing, duplicated or out of order)")
                     return false
                 }
                 try visit(entry)
-                previousLSN = entry.lsn
-                result.lastLSN = entry.lsn
+                previousLSN = lsn
+                result.lastLSN = lsn
                 result.validLines += 1
                 result.validEnd = line.next
-                if !entry.isLegacy { result.sawSealed = true }
+                if !isLegacy { result.sawSealed = true }
                 return true
             }
         }
