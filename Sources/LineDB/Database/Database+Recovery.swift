@@ -12,7 +12,7 @@ extension Database {
         guard let paths else { return }
         try checkSymbolicLinks(paths, writer: !isReadOnly)  // Database+FileSafety.swift
         if !isReadOnly {
-            try cleanUpAfterCrash(paths)
+            try cleanUpAfterCrashAsTableWriter(paths) { () throws(LineDBError) in try cleanUpAfterCrash(paths) }
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
@@ -69,7 +69,10 @@ extension Database {
             if !bad.isEmpty { salvaged[name] = bad }
         }
 
-        // WAL.
+        // WAL (read, cut and continued under the append lock when other writer processes may append).
+        var appending = false
+        if writer { appending = try beginWALAppendForRecovery() }
+        defer { endWALAppend(appending) }
         let archiveLast = lastArchivedLSN(paths)
         let walExists = io.stat(paths.wal) != nil
         let walBytes = try io.readFile(paths.wal) ?? []
