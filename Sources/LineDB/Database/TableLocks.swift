@@ -65,6 +65,10 @@ final class TableLocks {
     /// the table and the process that holds it.
     func acquire(_ table: String, wait: Double) throws(LineDBError) {
         if held[table] != nil { return }
+        // A table name is a file name (schema/<table>.schema.json): never a path out of locks/.
+        guard !table.isEmpty, !table.hasPrefix("."), !table.contains("/"), !table.contains("\0") else {
+            throw .invalidInput(reason: "'\(table)' is not a table name (table names are file names)")
+        }
         held[table] = try WriterLock(
             io: io, path: lockPath(table), databasePath: "\(paths.root) table '\(table)'", wait: wait)
     }
@@ -225,5 +229,27 @@ extension Database {
             throw error
         }
         return undo
+    }
+}
+
+extension Database {
+    /// Why this database cannot write `table` now, or `nil` when it can: opened read-only, a table without a
+    /// primary key, another process writes it (naming its pid), or it is outside ``DatabaseOptions/writeScope``.
+    /// Takes no lock (with ``WriteScope/availableTables`` a free table is taken at its first write).
+    ///
+    /// - Parameter table: the table's name.
+    /// - Returns: the reason, or `nil`.
+    public func writeRefusal(table: String) -> String? {
+        state.withLockOrHeld { () -> String? in
+            if isReadOnly { return "\(path ?? "the database") is read-only here" }
+            if let reason = tables[table]?.readOnlyReason { return reason }
+            guard let locks = tableLocks, !locks.holds(table) else { return nil }
+            if let (pid, host) = locks.otherHolder(table) {
+                let who = pid.map { "pid \($0)" + (host.map { " on \($0)" } ?? "") } ?? "another process"
+                return "table '\(table)' is being written by another process (\(who)); it is read-only here"
+            }
+            if locks.scope == .availableTables { return nil }
+            return "table '\(table)' is not among the tables this process opened to write (DatabaseOptions.writeScope)"
+        }
     }
 }

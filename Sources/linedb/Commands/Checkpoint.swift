@@ -18,11 +18,12 @@ struct Checkpoint: ParsableCommand {
 
     @OptionGroup var database: DatabaseArgument
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
     @OptionGroup var retention: RetentionOptions
 
     func run() throws {
         let rule = try retention.rule()
-        let db = try database.openForWriting(sync: sync.mode, historyRetention: rule)
+        let db = try database.openForWriting(sync: sync.mode, historyRetention: rule, wait: wait.seconds)
         let before = db.warnings.count
         let summary = try db.checkpoint()
         try db.close()
