@@ -80,6 +80,10 @@ struct BenchOptions {
     var profileSQL: (dir: String, side: String)? = nil
     /// `--history`: time travel on N records and N WAL entries in 10 archives (issue 15).
     var history = false
+    /// `--two-writers`: only two writer processes on two tables against one (issue 16 §3; `--inserts N` per process).
+    var twoWriters = false
+    /// `--two-writers-child ENGINE PATH TABLE N START_NS`: internal; one writer of the `--two-writers` measurement.
+    var twoWritersChild: [String]? = nil
     /// `--history-child PATH LSN`: internal; `state(asOf:)` of PATH in this fresh process, with its RSS.
     var historyChild: (path: String, lsn: Int)? = nil
     /// `--gzip`: a gzipped table against the same table plain (issue 16).
@@ -113,6 +117,8 @@ struct BenchOptions {
                        streaming the table (also part of the default run)
           --import-create  only `import --create` of a flights.csv-like file (336,776 x 19, NA) and of the
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
+          --two-writers  only two writer processes on two tables of one database against one writer: durable
+                       single inserts per second (--inserts N per process and round, 5 rounds), and SQLite the same
           --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
           --gzip       only gzipped tables (issue 16): records.gz size, open and save after one insert vs plain
@@ -186,6 +192,11 @@ struct BenchOptions {
             case "--entries":
                 guard let n = Int(value().replacingUnderscores()), n >= 1000 else { fail("--entries needs a number ≥ 1000") }
                 o.recoveryEntries = n
+            case "--two-writers": o.twoWriters = true
+            case "--two-writers-child":
+                o.twoWritersChild = Array(arguments[(i + 1)...])
+                i = arguments.count
+                continue
             case "--history-child":
                 let path = value()
                 guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }

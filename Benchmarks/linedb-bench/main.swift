@@ -32,6 +32,8 @@ if options.history { Benchmark.runMode(options) { try $0.history() } }
 if options.gzip { Benchmark.runMode(options) { try $0.gzipComparison() } }
 if let path = options.recoveryChild { Benchmark.runRecoveryChild(path) }
 if options.recovery { Benchmark.runMode(options) { try $0.recovery() } }
+if let arguments = options.twoWritersChild { Benchmark.runTwoWritersChild(arguments) }
+if options.twoWriters { Benchmark.runMode(options) { try $0.twoWriters() } }
 if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
     Benchmark.runMode(options) { bench in

@@ -19,6 +19,11 @@
 // - `hold`: opens, writes one record, then holds the writer lock until killed; `churn=1` first opens and closes
 //   other descriptors on `.lock` and the WAL (and a refused second open) while holding it.
 //
+// - `mixed` with `writeTable=NAME`: a table writer (DatabaseOptions.writeScope = .tables([NAME]), `wait=SECONDS`
+//   for DatabaseOptions.lockWait) that inserts, updates, deletes and runs small transactions on table NAME only
+//   (columns as `item`), so that two such processes write two tables of one database at once; a checkpoint that
+//   another writer prevents prints `CHECKPOINT-REFUSED` and the loop goes on.
+//
 // Other lines: `OPEN readOnly=<bool> warnings=<n>`, `WARN <text>`, `SAVED`, `CHECKPOINTED <archive> through=<lsn>`,
 // `HOLDING`, `END` (finished and closed; exit 0), `ERR <message>` (exit 3 when locked, 2 otherwise).
 // `run=N` makes the tags of this run unique when several runs share a directory.
@@ -207,7 +212,7 @@ final class Writer {
     func keys(_ table: String) -> [Int] { (live[table] ?? [:]).keys.sorted() }
 
     func changes(for table: String) -> Record {
-        switch table {
+        switch table == config.settings["writeTable"] ? "item" : table {
         case "item":
             var c = Record()
             if rng.below(2) == 0 { c["qty"] = .int(rng.below(1000)) }
@@ -349,6 +354,28 @@ final class Writer {
         }
     }
 
+    /// One step of the `mixed` workload of a table writer (`writeTable=NAME`): its own table only.
+    func tableStep(_ table: String) throws {
+        let keys = keys(table)
+        let roll = rng.below(100)
+        if roll < 45 || keys.count < 3 {
+            try perform([.insert(table, itemRecord())])
+        } else if roll < 70 {
+            try perform([planUpdate(table, keys[rng.below(keys.count)])])
+        } else if roll < 85 {
+            try perform([.delete(table, keys[rng.below(keys.count)])])
+        } else {
+            var ops: [Planned] = [.insert(table, itemRecord())]
+            var touched: Set<Int> = []
+            for _ in 0..<(1 + rng.below(3)) {
+                let key = keys[rng.below(keys.count)]
+                guard touched.insert(key).inserted else { continue }
+                ops.append(rng.below(2) == 0 ? planUpdate(table, key) : .delete(table, key))
+            }
+            try perform(ops)
+        }
+    }
+
     func save() throws {
         emit("TRY save")
         try db.save()
@@ -357,7 +384,14 @@ final class Writer {
 
     func checkpoint() throws {
         emit("TRY checkpoint")
-        let summary = try db.checkpoint()
+        let summary: CheckpointSummary
+        do {
+            summary = try db.checkpoint()
+        } catch {
+            guard config.settings["writeTable"] != nil, case .locked = error else { throw error }
+            emit("CHECKPOINT-REFUSED")  // another table writer is open: a checkpoint needs every table
+            return
+        }
         emit("CHECKPOINTED \(summary.archive ?? "-") through=\(summary.throughLSN)")
     }
 
@@ -397,6 +431,10 @@ func runWorkload(_ config: Config) -> Never {
     options.historyRetention = config.settings["keepArchives"].flatMap { Int($0) }.map { .keepArchives($0) }
     options.inPlaceSaves = config.settings["inPlace"] != "0"
     options.gzipArchives = config.settings["gzipArchives"] != "0"
+    if let table = config.settings["writeTable"] {
+        options.writeScope = .tables([table])
+        options.lockWait = config.settings["wait"].flatMap { Double($0) } ?? 0
+    }
     let db: Database
     do {
         db = try Database(path: config.directory, options: options)
@@ -416,7 +454,12 @@ func runWorkload(_ config: Config) -> Never {
             emit("STATE " + encode(.object(counts)))
         case "mixed":
             let bulk = config.settings["kinds"] == "bulk"
-            try writer.ensure(bulk ? [Schemas.bulk] : [Schemas.item, Schemas.event])
+            let own = config.settings["writeTable"]
+            if let own {
+                try writer.ensure([Schemas.make(own, Schemas.item.columns)])
+            } else {
+                try writer.ensure(bulk ? [Schemas.bulk] : [Schemas.item, Schemas.event])
+            }
             if config.settings["gzip"] == "1" { try db.compressTables() }  // gzipped records files
             let saveEvery = config.setting("saveEvery", 0)
             let checkpointEvery = config.setting("checkpointEvery", 0)
@@ -424,7 +467,7 @@ func runWorkload(_ config: Config) -> Never {
             for i in 0..<config.setting("ops", 1_000_000) {
                 if saveEvery > 0, i > 0, i % saveEvery == 0 { try writer.save() }
                 if checkpointEvery > 0, i > 0, i % checkpointEvery == 0 { try writer.checkpoint() }
-                try writer.mixedStep(insertOnly: insertOnly, bulk: bulk)
+                if let own { try writer.tableStep(own) } else { try writer.mixedStep(insertOnly: insertOnly, bulk: bulk) }
             }
             switch config.settings["final"] {
             case "save": try writer.save()

@@ -45,6 +45,8 @@ extension Database {
             try requireWritable()
             checkpointing = true
             defer { checkpointing = false }
+            let giveBack = try holdEverythingForCheckpoint()  // table writers: TableLocks.swift
+            defer { giveBack?() }
             return try checkpointLocked()
         }
     }
@@ -55,8 +57,11 @@ extension Database {
         try state.withLock { () throws(LineDBError) in
             guard !isClosed, !checkpointing, let wal, wal.endOffset > limit else { return }
             try requireWritable()
+            if tableLocks != nil && !isOnlyTableWriter { return }  // another writer is open: not now
             checkpointing = true
             defer { checkpointing = false }
+            let giveBack = try holdEverythingForCheckpoint()
+            defer { giveBack?() }
             _ = try checkpointLocked()
         }
     }

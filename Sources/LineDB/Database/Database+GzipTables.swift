@@ -270,7 +270,7 @@ extension Database {
         var removed = false
         for file in files.sorted() where file.hasSuffix(".records.gz") && !file.hasPrefix(".") {
             let name = String(file.dropLast(".records.gz".count))
-            guard files.contains(name + ".records") else { continue }
+            guard files.contains(name + ".records"), mayRepairFiles(of: name) else { continue }
             let plain = paths.recordsFile(name)
             let gzipped = paths.gzipRecordsFile(name)
             let plainBytes = try io.readFile(plain) ?? []

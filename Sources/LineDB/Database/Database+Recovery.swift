@@ -13,10 +13,14 @@ extension Database {
         guard let paths else { return }
         try checkSymbolicLinks(paths, writer: !isReadOnly)  // Database+FileSafety.swift
         if !isReadOnly {
-            try cleanUpAfterCrash(paths)
+            // Table writers (TableLocks.swift): the whole clean-up only when no other writer is open; the redo of an
+            // in-place save and a storage switch only for this writer's tables then (RecoveryScope.swift).
+            try cleanUpAfterCrashAsTableWriter(paths) { () throws(LineDBError) in
+                try cleanUpAfterCrash(paths)
+                try finishInterruptedArchiveGzips(paths)  // History/GzipArchives.swift
+            }
             try completeInterruptedInPlaceSaves(paths)  // InPlaceSave.swift
             try finishInterruptedStorageSwitches(paths)  // Database+GzipTables.swift
-            try finishInterruptedArchiveGzips(paths)  // History/GzipArchives.swift
             try load(paths, writer: true)
             markWriteProtectedTables(paths)
             return
@@ -97,7 +101,10 @@ extension Database {
             if !bad.isEmpty { salvaged[name] = bad }
         }
 
-        // WAL.
+        // WAL (read, cut and continued under the append lock when other writer processes may append).
+        var appending = false
+        if writer { appending = try beginWALAppendForRecovery() }
+        defer { endWALAppend(appending) }
         let archiveLast = lastArchivedLSN(paths)
         let walExists = io.stat(paths.wal) != nil
         let walBytes = try io.readFile(paths.wal) ?? []

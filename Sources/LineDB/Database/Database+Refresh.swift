@@ -30,6 +30,7 @@ extension Database {
     /// ```
     @discardableResult
     public func refresh() throws(LineDBError) -> RefreshResult {
+        if tableLocks != nil { return try refreshAsTableWriter() }  // WALAppendLock.swift
         guard isReadOnly, let paths else { return .unchanged }
         return try state.withLock { () throws(LineDBError) -> RefreshResult in
             try requireOpen()

@@ -62,7 +62,7 @@ extension Database {
         guard let paths else { return summary }
         // One rule for a write-protected records file, whether the save would append to it or replace it: refused,
         // before anything is written (Database+FileSafety.swift).
-        for name in tables.sortedKeys where tables[name]!.isDirty {
+        for name in tables.sortedKeys where tables[name]!.isDirty && savesTable(name) {
             if let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
         }
         try wal?.syncAll()  // WAL before data (R5)
@@ -71,14 +71,14 @@ extension Database {
         try removeDroppedFiles()
         var renamedData = false
         var renamedSchema = false
-        for name in pendingSchemaWrites.sorted() {
+        for name in pendingSchemaWrites.sorted() where savesTable(name) {
             guard let t = tables[name] else { continue }
             try io.durableReplace(paths.schemaFile(name), contents: t.schema.fileContents)
             renamedSchema = true
         }
         for name in tables.sortedKeys {
             let t = tables[name]!
-            guard t.isDirty else { continue }
+            guard t.isDirty, savesTable(name) else { continue }  // a table writer saves its own tables
             let file = paths.recordsFile(name)
             if t.gzipped {
                 if try saveGzippedTable(t, paths: paths, summary: &summary) { renamedData = true }  // Database+GzipTables.swift
@@ -100,8 +100,8 @@ extension Database {
             Failpoint.hit("save.afterDirFsync")
         }
         if renamedSchema { try syncDirectoryOrPoison(paths.schemaDir) }
-        pendingSchemaWrites.removeAll()
-        for t in tables.values where t.isDirty {
+        for name in pendingSchemaWrites.sorted() where savesTable(name) { pendingSchemaWrites.remove(name) }
+        for t in tables.values where t.isDirty && savesTable(t.schema.name) {
             t.savedSlots = t.slots.count
             t.needsRewrite = false
             t.changedSavedSlots.removeAll()

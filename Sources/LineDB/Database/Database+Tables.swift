@@ -32,7 +32,10 @@ extension Database {
         let final = try Database.withImplicitKey(schema)
         try state.withLock { () throws(LineDBError) in
             try requireWritable()
+            let appending = try beginWALAppend()  // table writers: WALAppendLock.swift
+            defer { endWALAppend(appending) }
             if tables[final.name] != nil { throw .tableExists(table: final.name) }
+            if let reason = tableLockRefusal(final.name) { throw .readOnly(reason: reason) }
             let batch = WriteBatch(
                 wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes, clock: options.clock)
             try batch.logTableOperation(.createTable, name: final.name, record: .object(final.jsonObject))
@@ -78,7 +81,10 @@ extension Database {
     public func dropTable(_ name: String) throws(LineDBError) {
         try state.withLock { () throws(LineDBError) in
             try requireWritable()
+            let appending = try beginWALAppend()  // table writers: WALAppendLock.swift
+            defer { endWALAppend(appending) }
             _ = try table(name)
+            if let reason = tableLockRefusal(name) { throw .readOnly(reason: reason) }
             if let paths, let reason = writeProtection(of: name, paths: paths) { throw .readOnly(reason: reason) }
             let batch = WriteBatch(
                 wal: wal, isTransaction: false, maxLineBytes: options.maxLineBytes, clock: options.clock)

@@ -172,6 +172,8 @@ extension Database {
         // `wal`; other writers move its end).
         let (lsn, written, checkpointDue) = try state.withLock { () throws(LineDBError) -> (Int?, WALWriter?, Bool) in
             try requireWritable()
+            let appending = try beginWALAppend()  // table writers: WALAppendLock.swift
+            defer { endWALAppend(appending) }
             let batch = WriteBatch(
                 wal: wal, isTransaction: transaction, maxLineBytes: options.maxLineBytes, clock: options.clock)
             batch.recordLinesPolicy = (options.autoSave == .afterEveryWrite, options.autoCheckpointBytes)

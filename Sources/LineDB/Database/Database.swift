@@ -61,6 +61,8 @@ public final class Database: @unchecked Sendable {
     var pendingSchemaWrites = NameSet()
     var wal: WALWriter?
     var lock: WriterLock?
+    /// A table writer's locks (``DatabaseOptions/writeScope`` other than `.database`; TableLocks.swift).
+    var tableLocks: TableLocks?
     /// Valid entries in the current WAL file.
     var walEntryCount = 0
     var isClosed = false
@@ -139,7 +141,11 @@ public final class Database: @unchecked Sendable {
             do throws(LineDBError) {
                 try Database.createLayout(io: io, paths: paths, createParent: createParent)
                 if let reason = Database.unwritableReason(io: io, paths: paths) { throw .readOnly(reason: reason) }
-                lock = try WriterLock(io: io, path: paths.lock, databasePath: paths.root)
+                if options.writeScope == .database {
+                    lock = try WriterLock(io: io, path: paths.lock, databasePath: paths.root, wait: options.lockWait)
+                } else {
+                    tableLocks = try TableLocks(io: io, paths: paths, scope: options.writeScope, wait: options.lockWait)
+                }
             } catch {
                 // A read-only file system, or no permission: the files cannot be written, whoever asks.
                 let unwritable: String?
@@ -184,6 +190,8 @@ public final class Database: @unchecked Sendable {
             defer {
                 lock?.release()
                 lock = nil
+                tableLocks?.release()
+                tableLocks = nil
             }
             try wal?.close()
             wal = nil
@@ -266,7 +274,7 @@ public final class Database: @unchecked Sendable {
 
     func writableTable(_ name: String) throws(LineDBError) -> TableState {
         let t = try table(name)
-        if let reason = t.readOnlyReason { throw .readOnly(reason: reason) }
+        if let reason = t.readOnlyReason ?? tableLockRefusal(name) { throw .readOnly(reason: reason) }
         return t
     }
 }

@@ -8,6 +8,13 @@ public struct DatabaseOptions: Sendable {
     /// system, no permission to create or open `.lock` or to write the directories), open read-only instead of
     /// failing: ``Database/readOnlyCause`` then says which, and ``Database/warnings`` says why.
     public var readOnlyIfLocked = false
+    /// Which tables this process writes: the whole database (``WriteScope/database``, the default: one writer
+    /// process at a time), or only some tables, so that another process can write the others at the same time
+    /// (``WriteScope/tables(_:)``, ``WriteScope/availableTables``). See ``WriteScope``.
+    public var writeScope: WriteScope = .database
+    /// How many seconds to wait for a lock another writer holds (the database's, a table's, or every table's for a
+    /// checkpoint) before refusing with ``LineDBError/locked(path:pid:host:)``. Default 0: refuse at once.
+    public var lockWait: Double = 0
     /// Checkpoint automatically when the WAL grows past this many bytes (`nil`: never). Default 64 MiB,
     /// which bounds the replay time at open.
     public var autoCheckpointBytes: Int? = 64 << 20
@@ -94,6 +101,8 @@ package struct DatabasePaths: Sendable {
     package var wal: String { root + "/wal/transaction.log" }
     package var walTemp: String { root + "/wal/.transaction.log.tmp" }
     package var lock: String { root + "/.lock" }
+    /// Per-table writer locks and the WAL append lock (TableLocks.swift).
+    package var locksDir: String { root + "/locks" }
     package var quarantineDir: String { root + "/quarantine" }
     package func schemaFile(_ table: String) -> String { "\(root)/schema/\(table).schema.json" }
     package func recordsFile(_ table: String) -> String { "\(root)/data/\(table).records" }

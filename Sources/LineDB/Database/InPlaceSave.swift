@@ -251,6 +251,7 @@ extension Database {
         guard !redoFiles.isEmpty else { return }
         for redoPath in redoFiles {
             let table = RecordsRedo.table(ofFileName: String(redoPath.split(separator: "/").last!))!
+            guard mayRepairFiles(of: table) else { continue }  // another table writer's (RecoveryScope.swift)
             let file = paths.recordsFile(table)
             let bytes = try io.readFile(redoPath) ?? []
             if let redo = RecordsRedo.decode(bytes) {

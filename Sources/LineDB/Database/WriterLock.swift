@@ -13,7 +13,12 @@ final class WriterLock {
     private var fd: Int32
 
     /// Takes the lock or throws ``LineDBError/locked(path:pid:host:)`` naming the holder.
-    init(io: FileIO, path: String, databasePath: String) throws(LineDBError) {
+    ///
+    /// `shared`: a shared lock, which table writers hold on `.lock` together (TableLocks.swift); it writes no pid.
+    /// `wait`: seconds to keep trying while another process holds it (``DatabaseOptions/lockWait``).
+    init(
+        io: FileIO, path: String, databasePath: String, shared: Bool = false, wait: Double = 0
+    ) throws(LineDBError) {
         self.io = io
         self.path = path
         do {
@@ -25,14 +30,16 @@ final class WriterLock {
                 path: path, target: RealFileIO.linkTarget(path),
                 hint: "remove the link (rm \(path)): the writer makes its own lock file; LineDB changed nothing")
         }
-        let result = io.flock(fd, LOCK_EX | LOCK_NB)
+        let result = TableLocks.flock(io: io, fd, shared ? LOCK_SH : LOCK_EX, wait: wait)
         if result != 0 {
-            let (pid, host) = WriterLock.holder(io: io, path: path)
+            let (pid, host) = shared ? WriterLock.holder(io: io, path: path)
+                : TableLocks.tableWriter(root: Database.parent(of: path), io: io) ?? WriterLock.holder(io: io, path: path)
             _ = systemClose(fd)
             fd = -1
             if result == EWOULDBLOCK || result == EAGAIN { throw .locked(path: databasePath, pid: pid, host: host) }
             throw .io(operation: "flock", path: path, errno: result)
         }
+        if shared { return }
         var hostBuffer = [CChar](repeating: 0, count: 256)
         gethostname(&hostBuffer, 255)
         let host = String(decoding: hostBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -41,6 +41,19 @@ package enum Failpoint {
     private static let lock = PThreadMutex()
     #endif
 
+    /// Whether the next ``hit(_:)`` of `name` kills the process: for a step that first leaves a half-done write
+    /// (`wal.midAppend` writes half of the WAL batch, then dies). Always `false` in release builds.
+    package static func killsNext(_ name: StaticString) -> Bool {
+        #if DEBUG
+        guard let target = armed[name.description] else { return false }
+        lock.lock()
+        defer { lock.unlock() }
+        return (hits[name.description] ?? 0) + 1 == target
+        #else
+        return false
+        #endif
+    }
+
     /// Marks a named step; kills the process here if a test armed this point.
     @inline(__always)
     package static func hit(_ name: StaticString) {

@@ -98,6 +98,10 @@ final class WALWriter: @unchecked Sendable {
     func append(_ bytes: [UInt8], lineCount: Int) throws(LineDBError) -> Int {
         try checkHealthy()
         let start = endOffset
+        if Failpoint.killsNext("wal.midAppend") {  // crash tests: a writer killed in the middle of its append
+            _ = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count / 2) }
+        }
+        Failpoint.hit("wal.midAppend")
         do {
             try bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: path) }
         } catch {
@@ -118,6 +122,14 @@ final class WALWriter: @unchecked Sendable {
         nextLSN += n
         let last = nextLSN - 1
         infoLock.withLock { writtenLSN = last }
+    }
+
+    /// Moves past lines another writer process appended (WALAppendLock.swift): the file now ends at `endOffset`
+    /// and its last line has LSN `nextLSN - 1`. They count as written, not as synced by this writer.
+    func adopt(endOffset: Int, nextLSN: Int) {
+        self.endOffset = endOffset
+        self.nextLSN = nextLSN
+        infoLock.withLock { writtenLSN = nextLSN - 1 }
     }
 
     /// Cuts the file back to `offset` (after a failed write, or to drop an aborted transaction's lines) and

@@ -214,8 +214,10 @@ public final class BrowserApp {
             }
             state.appendWAL(batch)
             // A reader applies what the writer appended (or reads everything again after a checkpoint).
-            let refreshed = follow && database.isReadOnly ? try database.refresh() : .unchanged
-            if follow && database.isReadOnly && (refreshed != .unchanged || changed) {
+            // So does a writer of some tables (WriteScope), for the tables other processes write.
+            let follows = follow && (database.isReadOnly || database.options.writeScope != .database)
+            let refreshed = follows ? try database.refresh() : .unchanged
+            if follows && (refreshed != .unchanged || changed) {
                 state.reload(context: database)
             }
             if follow { checkWriter(&state) }

@@ -40,7 +40,7 @@ extension Renderer {
             let isOpen = state.baseTableName.map { String.exactlyEqual($0, t.name) } ?? false
             let style: CellStyle =
                 i == state.tableCursor ? (state.focus == .tables ? .cursor : .selected) : (isOpen ? .header : .normal)
-            let marker = state.pendingCount(of: t.name) > 0 ? "*" : " "
+            let marker = state.pendingCount(of: t.name) > 0 ? "*" : t.writeRefusal != nil ? "~" : " "
             let count = String(rowCount(state, t))
             let nameWidth = r.width - 2 - DisplayWidth.of(count) - 1
             field(marker + StatusLine.sanitized(t.name, budget: r.width), row: y, column: r.column,

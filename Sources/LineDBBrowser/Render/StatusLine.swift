@@ -77,7 +77,8 @@ struct StatusLine {
             }
         }
         // The past (the as-of view) is read-only whoever holds the writer lock.
-        parts.append((state.isReadOnly || state.asOf != nil ? "RO" : "RW", 1))
+        // So is a table another process writes (the tables pane marks it with `~`).
+        parts.append((state.isReadOnly || state.asOf != nil || state.openTableWriteRefusal != nil ? "RO" : "RW", 1))
         if !state.pending.isEmpty { parts.append(("\(state.pending.count) pending", 0)) }
         if let saving = state.savingStatus { parts.append((saving, 0)) }
         if let search = state.searchStatus {

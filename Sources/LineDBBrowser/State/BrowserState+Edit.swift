@@ -6,8 +6,15 @@ extension BrowserState {
     var editRefusal: String? {
         if isReadOnly { return "read-only: this browser cannot change the database (\(readOnlyReason))" }
         guard let table else { return "no table is open" }
+        if let refusal = openTableWriteRefusal { return refusal }
         if table.keyColumn == nil { return "\(table.name) has no primary key: its records cannot be edited here" }
         return nil
+    }
+
+    /// Why the open table is read-only here while others are writable (another process writes it), if it is.
+    var openTableWriteRefusal: String? {
+        guard let name = baseTableName else { return nil }
+        return tables.first { String.exactlyEqual($0.name, name) }?.writeRefusal
     }
 
     mutating func beginEdit() {

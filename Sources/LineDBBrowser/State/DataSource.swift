@@ -10,6 +10,9 @@ public struct TableSummary: Sendable, Equatable {
     public var keyColumn: String?
     /// Its schema, when the source gives it (the tables pane shows it before the table is opened).
     public var schema: TableSchema?
+    /// Why this browser cannot write the table (another process writes it: ``Database/writeRefusal(table:)``), or
+    /// `nil`. The tables pane marks such a table with `~`; the status line says `RO` while it is open.
+    public var writeRefusal: String?
 
     /// A summary line.
     public init(name: String, count: Int, keyColumn: String? = nil, schema: TableSchema? = nil) {
@@ -33,7 +36,9 @@ extension Database: BrowserDataSource {
     /// The tables and their counts, under one lock, and their schemas.
     public func tableSummaries() -> [TableSummary] {
         browseTableCounts.map {
-            TableSummary(name: $0.name, count: $0.count, keyColumn: $0.key, schema: try? schema(of: $0.name))
+            var summary = TableSummary(name: $0.name, count: $0.count, keyColumn: $0.key, schema: try? schema(of: $0.name))
+            summary.writeRefusal = isReadOnly ? nil : writeRefusal(table: $0.name)
+            return summary
         }
     }
 

@@ -44,6 +44,8 @@ struct Browse: ParsableCommand {
         try Self.requireTerminal(path: database.path)
         var options = DatabaseOptions(syncMode: .full, readOnly: readOnly)
         options.readOnlyIfLocked = true
+        // A writer of the tables no other process writes; those it does are read-only here (marked `~`).
+        if !readOnly { options.writeScope = .availableTables }
         // The database opens on another thread while the terminal shows a first screen read cheaply from the files
         // (see BrowseLoading.swift); a fast open (or a fast failure) goes straight on as if opened here.
         let opening = BackgroundOpen(path: database.path, options: options)

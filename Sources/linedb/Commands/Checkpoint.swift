@@ -18,6 +18,7 @@ struct Checkpoint: ParsableCommand {
 
     @OptionGroup var database: DatabaseArgument
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
     @OptionGroup var retention: RetentionOptions
 
     @Flag(name: .customLong("no-gzip"), help: "Keep the archive as plain JSON Lines (wal/transaction.<stamp>.log).")
@@ -25,7 +26,8 @@ struct Checkpoint: ParsableCommand {
 
     func run() throws {
         let rule = try retention.rule()
-        let db = try database.openForWriting(sync: sync.mode, historyRetention: rule, gzipArchives: !noGzip)
+        let db = try database.openForWriting(
+            sync: sync.mode, historyRetention: rule, gzipArchives: !noGzip, wait: wait.seconds)
         let before = db.warnings.count
         let summary = try db.checkpoint()
         try db.close()

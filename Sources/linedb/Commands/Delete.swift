@@ -23,9 +23,10 @@ struct Delete: ParsableCommand {
     var key: String
 
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
 
     func run() throws {
-        let db = try database.openForWriting(sync: sync.mode)
+        let db = try database.openForWriting(sync: sync.mode, tables: [table], wait: wait.seconds)
         let keyValue = try ValueParsing.key(key, schema: try db.schemaForCommand(table))
         let deleted = try db.delete(table, key: keyValue)
         try db.close()

@@ -30,9 +30,10 @@ struct Insert: ParsableCommand {
     var records: [String] = []
 
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
 
     func run() throws {
-        let db = try database.openForWriting(sync: sync.mode)
+        let db = try database.openForWriting(sync: sync.mode, tables: [table], wait: wait.seconds)
         _ = try db.schemaForCommand(table)  // an unknown table fails before reading any input
         if records.isEmpty {
             var lineNumber = 0

@@ -20,9 +20,10 @@ struct Save: ParsableCommand {
 
     @OptionGroup var database: DatabaseArgument
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
 
     func run() throws {
-        let db = try database.openForWriting(sync: sync.mode)
+        let db = try database.openForWriting(sync: sync.mode, wait: wait.seconds)
         let summary = try db.save()
         try db.close()
         Self.report(summary, gzipped: Set(db.tableNames.filter(db.isGzipped)))

@@ -30,13 +30,14 @@ struct Update: ParsableCommand {
     var assignments: [String] = []
 
     @OptionGroup var sync: SyncOptions
+    @OptionGroup var wait: WaitOption
 
     func validate() throws {
         if assignments.isEmpty { throw ValidationError("give at least one --set column=value") }
     }
 
     func run() throws {
-        let db = try database.openForWriting(sync: sync.mode)
+        let db = try database.openForWriting(sync: sync.mode, tables: [table], wait: wait.seconds)
         let schema = try db.schemaForCommand(table)
         let keyValue = try ValueParsing.key(key, schema: schema)
         var changes = Record()

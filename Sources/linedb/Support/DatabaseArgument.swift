@@ -24,12 +24,16 @@ struct DatabaseArgument: ParsableArguments {
 
     /// Opens the database as its writer (taking the lock; a database locked by another process is an error that
     /// names its pid). Recovery warnings go to stderr.
+    /// `tables`: open as the writer of these tables only (DatabaseOptions.writeScope), so that other processes
+    /// can write other tables meanwhile; `wait`: seconds to wait for a lock another process holds.
     func openForWriting(
         sync: SyncMode, salvage: Bool = false, salvageWALPrefix: Bool = false, reportWarnings: Bool = true,
-        historyRetention: RetentionRule? = nil, gzipArchives: Bool = true
+        historyRetention: RetentionRule? = nil, gzipArchives: Bool = true, tables: [String]? = nil, wait: Double = 0
     ) throws -> Database {
         try requireDatabase()
         var options = DatabaseOptions(syncMode: sync)
+        if let tables { options.writeScope = .tables(tables) }
+        options.lockWait = wait
         options.historyRetention = historyRetention
         options.gzipArchives = gzipArchives
         options.salvage = salvage
@@ -74,4 +78,14 @@ struct SyncOptions: ParsableArguments {
         case .off: return .off
         }
     }
+}
+
+/// `--wait SECONDS` for the commands that write: wait for a lock another process holds instead of failing at once.
+struct WaitOption: ParsableArguments {
+    @Option(
+        name: .customLong("wait"),
+        help: ArgumentHelp(
+            "Seconds to wait while another process writes the table (or the database) before giving up (default 0).",
+            valueName: "seconds"))
+    var seconds: Double = 0
 }
