@@ -167,6 +167,7 @@ extension Database {
         }
         walEntryCount = 1
         writeArchiveIndexAfterCheckpoint(paths: paths, archive: archiveName)
+        writeSnapshots(paths: paths)  // Snapshot/Database+Snapshot.swift
         return CheckpointSummary(archive: archiveName, throughLSN: through, save: save, retention: retainAfterCheckpoint())
     }
 }

@@ -51,6 +51,7 @@ extension Database {
         for name in loaded.keys.sorted() {
             let t = loaded[name]!
             let path = paths.recordsFile(name)
+            if loadSnapshot(into: t, paths: paths) { continue }  // Snapshot/Database+Snapshot.swift
             let fd: Int32
             do {
                 fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)

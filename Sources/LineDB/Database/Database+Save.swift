@@ -63,6 +63,7 @@ extension Database {
         }
         try wal?.syncAll()  // WAL before data (R5)
         Failpoint.hit("save.afterWalSync")
+        discardSnapshots(of: pendingFileRemovals.sorted() + tables.sortedKeys.filter { tables[$0]!.isDirty }, paths: paths)
         summary.removed = pendingFileRemovals.sorted()
         try removeDroppedFiles()
         var renamedData = false
@@ -96,6 +97,7 @@ extension Database {
             t.savedSlots = t.slots.count
             t.needsRewrite = false
         }
+        if !summary.rewritten.isEmpty && !checkpointing { writeSnapshots(of: summary.rewritten.keys.sorted(), paths: paths) }
         return summary
     }
 
