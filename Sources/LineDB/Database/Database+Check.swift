@@ -202,6 +202,7 @@ private struct DatabaseChecker {
         var fileLines = NameMap<Int>()
         for name in tables.sortedKeys {
             fileLines[name] = loadRecords(into: tables[name]!)
+            for f in Database.snapshotFindings(io: io, paths: paths, table: tables[name]!) { add(f.severity, f.path, f.message) }
         }
         checkOrphanRecordsFiles(tables)
         let archiveLastLSN = checkArchives()

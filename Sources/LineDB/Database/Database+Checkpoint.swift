@@ -175,6 +175,7 @@ extension Database {
         walEntryCount = 1
         writeArchiveIndexAfterCheckpoint(paths: paths, archive: archiveName)
         let archived = gzipArchiveAfterCheckpoint(paths: paths, archive: archiveName)  // History/GzipArchives.swift
+        writeSnapshots(paths: paths)  // Snapshot/Database+Snapshot.swift
         return CheckpointSummary(archive: archived, throughLSN: through, save: save, retention: retainAfterCheckpoint())
     }
 }

@@ -80,6 +80,7 @@ extension Database {
             let t = loaded[name]!
             let (path, gzipped) = recordsFileToLoad(name, paths: paths)  // Database+GzipTables.swift
             t.gzipped = gzipped
+            if !gzipped && loadSnapshot(into: t, paths: paths) { continue }  // Snapshot/Database+Snapshot.swift
             let fd: Int32
             do {
                 fd = try io.open(path, flags: O_RDONLY | O_CLOEXEC, mode: 0)

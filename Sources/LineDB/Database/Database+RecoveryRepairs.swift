@@ -79,7 +79,7 @@ extension Database {
     /// What a crash can leave behind for the next writer to clean up: found by ``find(_:io:)``, removed by the
     /// writer's open, reported by `linedb check`.
     struct CrashLeftovers {
-        /// Temporary files of an interrupted save (`data/` and `schema/`).
+        /// Temporary files of an interrupted save (`data/` and `schema/`) or snapshot write (`snapshot/`).
         var saveTemps: [String] = []
         /// The temporary WAL of an interrupted checkpoint.
         var checkpointTemp: String?
@@ -91,7 +91,7 @@ extension Database {
         static func find(_ paths: DatabasePaths, io: FileIO) -> CrashLeftovers {
             var found = CrashLeftovers()
             // wal/: an archive index sidecar's temporary file (`.transaction.….log.idx.tmp-…`).
-            for dir in [paths.dataDir, paths.schemaDir, paths.walDir] {
+            for dir in [paths.dataDir, paths.schemaDir, paths.walDir, TableSnapshot.directory(paths)] {
                 for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
                     found.saveTemps.append(dir + "/" + name)
                 }

@@ -67,6 +67,7 @@ extension Database {
         }
         try wal?.syncAll()  // WAL before data (R5)
         Failpoint.hit("save.afterWalSync")
+        discardSnapshots(of: pendingFileRemovals.sorted() + tables.sortedKeys.filter { tables[$0]!.isDirty }, paths: paths)
         summary.removed = pendingFileRemovals.sorted()
         try removeDroppedFiles()
         var renamedData = false
@@ -107,6 +108,7 @@ extension Database {
             t.changedSavedSlots.removeAll()
             t.changedTooMany = false
         }
+        if !summary.rewritten.isEmpty && !checkpointing { writeSnapshots(of: summary.rewritten.keys.sorted(), paths: paths) }
         return summary
     }
 

@@ -21,7 +21,7 @@ package final class DurableReplace {
     private var finished = false
     /// Which named failpoints the steps mark: a save's (`save.*`), or an archive index's (`index.*`, so that a
     /// test killing a checkpoint's save is not hit by the index written after it).
-    package enum Steps: Sendable { case save, archiveIndex }
+    package enum Steps: Sendable { case save, archiveIndex, snapshot }
     private let steps: Steps
 
     package init(io: FileIO, finalPath: String, steps: Steps = .save) throws(LineDBError) {
@@ -41,7 +41,7 @@ package final class DurableReplace {
                 hint: "give the path of the file itself (the file is replaced whole, never written through a link); nothing was written")
         }
         let mode = existing.map { $0.mode & 0o777 } ?? 0o644
-        Failpoint.hit(steps == .save ? "save.beforeTemp" : "index.beforeTemp")
+        Failpoint.hit(steps == .save ? "save.beforeTemp" : steps == .archiveIndex ? "index.beforeTemp" : "snapshot.beforeTemp")
         fd = try io.open(tempPath, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
         buffer.reserveCapacity(1 << 20)
     }
@@ -57,7 +57,7 @@ package final class DurableReplace {
             // Large pieces go straight to the file, without a copy into the buffer.
             try flush()
             try bytes.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
-            mark("save.midTemp", "index.midTemp")
+            mark("save.midTemp", "index.midTemp", "snapshot.midTemp")
             return
         }
         buffer.append(contentsOf: bytes)
@@ -68,21 +68,21 @@ package final class DurableReplace {
         if buffer.isEmpty { return }
         try buffer.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: tempPath) }
         buffer.removeAll(keepingCapacity: true)
-        mark("save.midTemp", "index.midTemp")
+        mark("save.midTemp", "index.midTemp", "snapshot.midTemp")
     }
 
     /// Flushes, fsyncs, closes and renames the temporary file over the final path.
     package func commit() throws(LineDBError) {
         try flush()
-        mark("save.afterTempWrite", "index.afterTempWrite")
+        mark("save.afterTempWrite", "index.afterTempWrite", "snapshot.afterTempWrite")
         try io.fsync(fd, path: tempPath)
-        mark("save.afterTempFsync", "index.afterTempFsync")
+        mark("save.afterTempFsync", "index.afterTempFsync", "snapshot.afterTempFsync")
         let toClose = fd
         fd = -1
         try io.close(toClose, path: tempPath)
         try io.rename(tempPath, finalPath)
         finished = true
-        mark("save.afterRename", "index.afterRename")
+        mark("save.afterRename", "index.afterRename", "snapshot.afterRename")
     }
 
     /// Removes the temporary file after a failure; the old file stays as it was.
@@ -96,7 +96,7 @@ package final class DurableReplace {
     deinit { abandon() }
 
     @inline(__always)
-    private func mark(_ save: StaticString, _ index: StaticString) {
-        Failpoint.hit(steps == .save ? save : index)
+    private func mark(_ save: StaticString, _ index: StaticString, _ snapshot: StaticString) {
+        Failpoint.hit(steps == .save ? save : steps == .archiveIndex ? index : snapshot)
     }
 }

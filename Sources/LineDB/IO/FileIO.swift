@@ -14,8 +14,10 @@ package struct FileStatus: Sendable, Equatable {
     package var isDirectory: Bool
     /// Whether the path itself is a symbolic link (only ever true from ``FileIO/lstat(_:)``).
     package var isSymbolicLink: Bool = false
-    /// The modification time in nanoseconds since the epoch (0 when unknown).
-    package var modifiedNanoseconds: Int = 0
+    /// Last modification and status change (`st_mtim`, `st_ctim`) in nanoseconds since 1970 (0 when unknown): what
+    /// ties a table snapshot to its records file.
+    package var modifiedNanoseconds: Int64 = 0
+    package var changedNanoseconds: Int64 = 0
     /// Whether no one may write the file by its permission bits (`chmod a-w`: a write-protected file).
     package var isWriteProtected: Bool { mode & 0o222 == 0 }
 }
@@ -281,7 +283,8 @@ extension FileStatus {
         mode = st.st_mode
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
         isSymbolicLink = (st.st_mode & S_IFMT) == S_IFLNK
-        modifiedNanoseconds = Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
+        modifiedNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        changedNanoseconds = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
     }
 }
 
