@@ -5,6 +5,6 @@ extension Database {
     /// files: always for a database writer or the only table writer open; else only for a table this one holds.
     func mayRepairFiles(of table: String) -> Bool {
         guard let locks = tableLocks, !isOnlyTableWriter else { return true }
-        return locks.held[name: table] != nil
+        return locks.held[table] != nil
     }
 }

@@ -76,7 +76,7 @@ extension Database {
         case .tornTail(let torn):
             // The writer that held the append lock died in the middle of its append: nothing in it was
             // acknowledged. Kept in quarantine/ (R13), then cut off, as recovery does.
-            let name = "\(Timestamp.compactNow())-wal-lsn\(torn.expectedLSN).bin"
+            let name = "\(options.clock.now().compactDescription)-wal-lsn\(torn.expectedLSN).bin"
             try writeQuarantine(paths, name: name, bytes: Array(bytes[torn.byteOffset...]))
             Failpoint.hit("wal.catchUpBeforeTruncate")
             try wal.truncate(to: start + torn.byteOffset, nextLSN: torn.expectedLSN)
