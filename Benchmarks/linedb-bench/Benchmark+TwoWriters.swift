@@ -21,9 +21,10 @@ extension Benchmark {
         do {
             var insert: (Int) throws -> Void
             var finish: () throws -> Void
-            if engine == "linedb" {
+            if engine.hasPrefix("linedb") {
                 var options = DatabaseOptions(syncMode: .full)
-                options.writeScope = .tables([table])
+                // `linedb-database`: the whole-database writer of before (one process at a time), for comparison.
+                if engine == "linedb" { options.writeScope = .tables([table]) }
                 options.lockWait = 30
                 let db = try Database(path: path, options: options)
                 insert = { i in try db.insert(table, ["tag": .string("\(table)-\(getpid())-\(i)"), "n": .int(i)]) }
@@ -124,6 +125,8 @@ extension Benchmark {
                 samples[engine + "2", default: Samples()].add(
                     try writersPerSecond(engine: engine, path: path, tables: ["t1", "t2"], each: each))
             }
+            samples["whole1", default: Samples()].add(
+                try writersPerSecond(engine: "linedb-database", path: lineDBPath, tables: ["t1"], each: each))
         }
         func rate(_ key: String) -> Double { samples[key]!.median }
         for (engine, name) in [("linedb", "LineDB .full, writeScope .tables"), ("sqlite", "SQLite WAL + FULL")] {
@@ -131,6 +134,8 @@ extension Benchmark {
                 + "\(grouped(rate(engine + "2"))) tx/s together (medians of \(rounds)); "
                 + "two / one = \(fixed(rate(engine + "2") / rate(engine + "1"), 2))×")
         }
+        report.line("LineDB .full, one whole-database writer (writeScope .database, no append lock): "
+            + "\(grouped(rate("whole1"))) tx/s")
         let gain = rate("linedb2") / rate("linedb1")
         report.add(SummaryRow(
             measurement: "two writers on two tables / one writer (durable tx/s)",

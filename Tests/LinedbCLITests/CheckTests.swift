@@ -76,7 +76,8 @@ func snapshot(_ path: String) -> [String: Data] {
     while let relative = enumerator?.nextObject() as? String {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path + "/" + relative, isDirectory: &isDirectory)
-        if !isDirectory.boolValue && relative != ".lock" {
+        // (Lock files hold the pid of the last process that took them: information only, not data.)
+        if !isDirectory.boolValue && relative != ".lock" && !relative.hasPrefix("locks/") {
             files[relative] = FileManager.default.contents(atPath: path + "/" + relative)
         }
     }

@@ -20,8 +20,8 @@ import Darwin
 /// ```
 ///
 /// Opening a database is recovery: the records files are loaded and the WAL is replayed over them, so every
-/// write that returned before a crash is there again. One process writes at a time (a `flock` on `.lock`);
-/// any number may open it read-only.
+/// write that returned before a crash is there again. One process writes at a time (a `flock` on `.lock`), or one
+/// per table (``DatabaseOptions/writeScope``); any number may open it read-only.
 ///
 /// > Important: Under the default ``SyncMode/full`` a write (insert, update, delete, transaction, create or drop
 /// > table) is on stable storage in the WAL when the call returns. ``save()`` materialises the changes into the
