@@ -26,13 +26,15 @@ enum WALReplayScan {
     static let segmentBytes = 1 << 20
 
     /// Scans `bytes` (the whole WAL) as ``WALScanner/scan(_:path:firstImpliedLSN:hint:skip:visit:)`` does and
-    /// applies every entry of the valid prefix to `replay`, in order.
+    /// applies every entry of the valid prefix to `replay`, in order. Threads decode ahead when the file holds at
+    /// least two segments of `segmentBytes` (tests make them small).
     static func scan(
-        _ bytes: UnsafeBufferPointer<UInt8>, path: String, firstImpliedLSN: Int, replay: inout Replay
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, firstImpliedLSN: Int, replay: inout Replay,
+        segmentBytes: Int = WALReplayScan.segmentBytes
     ) throws(LineDBError) -> WALScanner.Result {
         let tables = TableSchemas(replay.tables)
         let threads = bytes.count >= 2 * segmentBytes ? max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) : 1
-        let ahead = Ahead(bytes: bytes, tables: tables, threads: threads)
+        let ahead = Ahead(bytes: bytes, tables: tables, threads: threads, segmentBytes: segmentBytes)
         defer { ahead.finish() }
         var cursor = Ahead.Cursor()
         var replayTables = replay.tables
@@ -141,7 +143,7 @@ enum WALReplayScan {
             var current = Segment()
         }
 
-        init(bytes: UnsafeBufferPointer<UInt8>, tables: TableSchemas, threads: Int) {
+        init(bytes: UnsafeBufferPointer<UInt8>, tables: TableSchemas, threads: Int, segmentBytes: Int) {
             self.bytes = bytes
             self.tables = tables
             self.threads = threads
@@ -149,7 +151,7 @@ enum WALReplayScan {
             bounds = [0]
             var at = 0
             while at < bytes.count {
-                var cut = min(bytes.count, at + WALReplayScan.segmentBytes)
+                var cut = min(bytes.count, at + segmentBytes)
                 if cut < bytes.count, let base = bytes.baseAddress,
                     let nl = memchr(base + cut, 10, bytes.count - cut)
                 {
