@@ -76,7 +76,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Benchmarks: `swift run -c release linedb-bench` (LineDB and SQLite on the same workload).
         .executableTarget(
-            name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite"],
+            name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite", "LineDBPostgres"],
             path: "Benchmarks/linedb-bench"),
         .testTarget(name: "LineDBTests", dependencies: ["LineDB"]),
         .testTarget(name: "LineDBSQLTests", dependencies: ["LineDBSQL", "LineDB", "CSQLite"]),

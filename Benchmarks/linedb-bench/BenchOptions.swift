@@ -79,6 +79,8 @@ struct BenchOptions {
     var history = false
     /// `--history-child PATH LSN`: internal; `state(asOf:)` of PATH in this fresh process, with its RSS.
     var historyChild: (path: String, lsn: Int)? = nil
+    /// `--replicate`: `linedb replicate` to a throwaway PostgreSQL vs `psql \copy` (issue 16, Benchmark+Replicate).
+    var replicate = false
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -106,6 +108,8 @@ struct BenchOptions {
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
           --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
+          --replicate  only replication to a throwaway PostgreSQL 15: initial copy vs psql \\copy of the same CSV,
+                       and a followed insert until PostgreSQL shows it (needs postgresql-15 and linedb built)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
@@ -165,6 +169,7 @@ struct BenchOptions {
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
             case "--history": o.history = true
+            case "--replicate": o.replicate = true
             case "--history-child":
                 let path = value()
                 guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }

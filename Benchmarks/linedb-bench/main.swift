@@ -29,6 +29,7 @@ if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
 if options.sql { Benchmark.runSQLMode(options) }
 if let c = options.historyChild { Benchmark.runHistoryChild(c.path, lsn: c.lsn) }
 if options.history { Benchmark.runMode(options) { try $0.history() } }
+if options.replicate { Benchmark.runMode(options) { try $0.replicate() } }
 if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
     Benchmark.runMode(options) { bench in

@@ -158,7 +158,7 @@ public final class Replicator {
         let db = try Database(path: databasePath, options: DatabaseOptions(syncMode: .full, readOnly: true))
         defer { try? db.close() }
         // A read-only handle does not move until refreshed: its tables are the database as of this LSN.
-        let lsn = try db.historyFiles().reach.latestLSN
+        let lsn = try db.appliedLSN()
         let all = db.tableNames.sorted()
         var names = all
         if let wanted = options.tables {
