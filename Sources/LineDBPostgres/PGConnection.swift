@@ -212,10 +212,14 @@ public final class PGConnection {
         }
         var message = field(PG_DIAG_MESSAGE_PRIMARY) ?? String(cString: PQresultErrorMessage(result))
         if let detail = field(PG_DIAG_MESSAGE_DETAIL) { message += " (\(detail))" }
-        let lost = !isOK
+        let state = field(PG_DIAG_SQLSTATE)
+        // Lost: libpq says so, or the error is libpq's own (no SQLSTATE: "server closed the connection
+        // unexpectedly" can leave the status OK until the next call), a connection exception (class 08), or the
+        // server shutting down or restarting (57P01-57P03).
+        let lost = !isOK || state == nil || state!.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state!)
         if message.isEmpty { message = String(cString: PQerrorMessage(conn)) }
         return PGError(
-            message: message.trimmingTrailingNewlines(), sqlState: field(PG_DIAG_SQLSTATE), connectionLost: lost,
+            message: message.trimmingTrailingNewlines(), sqlState: state, connectionLost: lost,
             context: field(PG_DIAG_CONTEXT))
     }
 

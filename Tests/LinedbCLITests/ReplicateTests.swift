@@ -1,4 +1,5 @@
 import Foundation
+import LineDB
 import Testing
 
 /// `linedb replicate` against a real PostgreSQL 15 (one throwaway server per test run: Support/PostgresServer).
@@ -127,13 +128,19 @@ struct ReplicateTests {
         try expectOK(CLI.run(["delete", dir.db, "item", "1"]))
         try expectOK(CLI.run(["checkpoint", dir.db]))
         try expectOK(CLI.run(["insert", dir.db, "item"], stdin: #"{"id": 20, "name": "after checkpoint"}"# + "\n"))
-        // A table created and one dropped while following.
+        // The server restarts (as after a crash): --follow reconnects and goes on from PostgreSQL's position.
+        #expect(try Self.waitFor(url, lsn: try Self.lastLSN(dir.db)), "stderr: \(files.currentStderr())")
+        try pg.restart()
+        try expectOK(CLI.run(["insert", dir.db, "item"], stdin: #"{"id": 21, "name": "after a server restart"}"# + "\n"))
+        // A table created while following.
         try expectOK(CLI.run(["create-table", dir.db, "extra", "--column", "id:int:pk", "--column", "v:str"]))
         try expectOK(CLI.run(["insert", dir.db, "extra"], stdin: #"{"id": 1, "v": "x"}"# + "\n"))
         let target = try Self.lastLSN(dir.db)
         #expect(try Self.waitFor(url, lsn: target), "stderr: \(files.currentStderr())")
         try Self.expectSame(dir.db, url)
         try Self.expectSame(dir.db, url, "extra")
+        #expect(process.isRunning, "--follow survived the server's restart")
+        #expect(files.currentStderr().contains("reconnecting"), "\(files.currentStderr())")
         kill(process.processIdentifier, SIGTERM)
         CLI.waitForExit(process)
         #expect(process.terminationStatus == 0, "\(files.currentStderr())")
@@ -221,5 +228,55 @@ struct ReplicateTests {
         #expect(copy.stderr.contains("initial copy of table 'item'") && copy.stderr.contains("key 7"), "\(copy.stderr)")
         #expect(try Self.pgLSN(url2) == nil)
         #expect(throws: (any Error).self) { try pg.psql(url2, "SELECT count(*) FROM item") }
+    }
+
+    @Test("a transaction that never committed (its writer killed mid-write) is never applied; what follows is")
+    func uncommittedTransactionIsNotApplied() throws {
+        let pg = try Self.server()
+        let url = try pg.makeDatabase("rollback")
+        let dir = Scratch()
+        try Self.typedDatabase(dir, rows: 2)
+        let (process, files) = try CLI.start(["replicate", dir.db, url, "--follow"])
+        defer { files.remove() }
+        #expect(try Self.waitFor(url, lsn: try Self.lastLSN(dir.db)), "\(files.currentStderr())")
+        // An import is one transaction, written in 4 MiB chunks and closed by a COMMIT line: killed after its first
+        // chunk reached the WAL, its lines stay there without COMMIT (the next writer warns and discards them).
+        let big = (100..<40_100).map { #"{"id": \#($0), "name": "\#(String(repeating: "x", count: 100))"}"# }
+        let path = dir.path + "/big.jsonl"
+        try (big.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let killed = try CLI.runProgram("/bin/sh", ["-c", "LINEDB_FAILPOINTS=wal.afterWrite=kill \(try CLI.binary.get()) import \(dir.db) item \(path)"], stdin: nil)
+        #expect(killed.signaled || killed.status == 128 + SIGKILL, "\(killed)")
+        #expect(dir.read("db/wal/transaction.log").contains(#""txn":"#), "the transaction's first chunk is in the WAL")
+        try expectOK(CLI.run(["insert", dir.db, "item"], stdin: #"{"id": 5, "name": "after"}"# + "\n"))
+        #expect(try Self.waitFor(url, lsn: try Self.lastLSN(dir.db)), "\(files.currentStderr())")
+        try Self.expectSame(dir.db, url)
+        #expect(try Self.pgRows(url, "item").count == 3, "only the 2 first records and the one after")
+        kill(process.processIdentifier, SIGTERM)
+        CLI.waitForExit(process)
+    }
+
+    @Test("a table dropped and created again while following is dropped and created in PostgreSQL")
+    func dropAndCreate() throws {
+        let pg = try Self.server()
+        let url = try pg.makeDatabase("dropcreate")
+        let dir = Scratch()
+        try Self.typedDatabase(dir, rows: 2)
+        try expectOK(CLI.run(["create-table", dir.db, "tmp", "--column", "id:int:pk", "--column", "v:str"]))
+        try expectOK(CLI.run(["insert", dir.db, "tmp"], stdin: #"{"id": 1, "v": "old"}"# + "\n"))
+        expectOK(try CLI.run(["replicate", dir.db, url]))
+        do {
+            let db = try Database(path: dir.db)
+            try db.dropTable("tmp")
+            _ = try db.createTable(try TableSchema("tmp", columns: [
+                Column("id", .int, primaryKey: true), Column("w", .json), Column("d", .date),
+            ]))
+            _ = try db.insert("tmp", ["id": .int(7), "w": .array([.int(1)]), "d": .string("2020-02-29")])
+            try db.close()
+        }
+        expectOK(try CLI.run(["replicate", dir.db, url]))
+        let columns = try pg.psql(url, "SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = 'tmp' ORDER BY ordinal_position")
+        #expect(columns == ["id bigint", "w jsonb", "d date"])
+        try Self.expectSame(dir.db, url, "tmp")
+        #expect(try Self.pgLSN(url) == (try Self.lastLSN(dir.db)))
     }
 }
