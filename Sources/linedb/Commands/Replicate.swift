@@ -65,14 +65,19 @@ struct Replicate: ParsableCommand {
         do {
             try replicator.run()
         } catch let error as ReplicationError {
-            report(replicator.summary)
+            reportIfAnyWork(replicator.summary)
             if case .usage(let message) = error { throw UsageError(message) }
             throw DataError(error.description)
         } catch let error as PGError {
-            report(replicator.summary)
+            reportIfAnyWork(replicator.summary)
             throw DataError(error.description)
         }
         report(replicator.summary)
+    }
+
+    /// After an error: what was done before it, if anything (the error names the position itself).
+    private func reportIfAnyWork(_ summary: ReplicationSummary) {
+        if summary.copiedAtLSN != nil || summary.appliedTransactions > 0 { report(summary) }
     }
 
     private func report(_ summary: ReplicationSummary) {
