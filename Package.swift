@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "LineDB", targets: ["LineDB"]),
         .library(name: "LineDBSQL", targets: ["LineDBSQL"]),
+        .library(name: "LineDBPostgres", targets: ["LineDBPostgres"]),
         .executable(name: "linedb", targets: ["linedb"]),
         .executable(name: "persistence-example", targets: ["persistence-example"]),
     ],
@@ -36,6 +37,12 @@ let package = Package(
         // SQL over LineDB's tables: SQLite's engine reading them in place through virtual tables (`linedb sql`, the
         // browser's filters and query sheets), and SQLite files in and out (`export-sqlite`, `import-sqlite`).
         .target(name: "LineDBSQL", dependencies: ["LineDB", "CSQLite"]),
+        // Replication to PostgreSQL (`linedb replicate`): the tables, a COPY of the records, then every committed WAL
+        // transaction, exactly once. Over the engine's API: the engine knows nothing of PostgreSQL.
+        .target(name: "LineDBPostgres", dependencies: ["LineDB", "CLibPQ"]),
+        // libpq, PostgreSQL's own C client, as the system provides it (`libpq-dev`): it builds in seconds, where
+        // postgres-nio (and SwiftNIO under it) would add minutes to every CI build.
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         // The terminal browser's state, layout and rendering into a character grid: plain Swift, no curses,
         // testable without a terminal.
         .target(name: "LineDBBrowser", dependencies: ["LineDB", "LineDBSQL", "CLineDBSupport"]),
@@ -50,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "linedb",
             dependencies: [
-                "LineDB", "LineDBSQL", "LineDBBrowser", "CNcursesw", "CCursesShim", "CSQLite",
+                "LineDB", "LineDBSQL", "LineDBBrowser", "CNcursesw", "CCursesShim", "CSQLite", "LineDBPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Resources/ at the top of the repository, through the link Sources/linedb/Resources. The demo database
@@ -74,7 +81,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Benchmarks: `swift run -c release linedb-bench` (LineDB and SQLite on the same workload).
         .executableTarget(
-            name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite"],
+            name: "linedb-bench", dependencies: ["LineDB", "LineDBSQL", "LineDBBrowser", "CSQLite", "LineDBPostgres"],
             path: "Benchmarks/linedb-bench"),
         // Test doubles of the engine's file-system seam (FaultyFileIO: chosen calls fail; RecordingFileIO: what a
         // power cut could leave), for test targets only: not part of the shipped library.

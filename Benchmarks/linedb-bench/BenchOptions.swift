@@ -92,6 +92,8 @@ struct BenchOptions {
     var recovery = false
     /// `--recovery-child PATH`: internal; one open of PATH in this fresh process, with its CPU time.
     var recoveryChild: String? = nil
+    /// `--replicate`: `linedb replicate` to a throwaway PostgreSQL vs `psql \copy` (issue 16, Benchmark+Replicate).
+    var replicate = false
 
     static let usage = """
         usage: linedb-bench [--records N] [--quick] [--dir PATH] [--keep]
@@ -124,6 +126,8 @@ struct BenchOptions {
           --gzip       only gzipped tables (issue 16): records.gz size, open and save after one insert vs plain
           --recovery [--entries N]  only recovery (issue 16): open with N (default --records) unsaved single
                        inserts, and N single updates of N/10 saved records, against the floor (read + CRC the WAL)
+          --replicate  only replication to a throwaway PostgreSQL 15: initial copy vs psql \\copy of the same CSV,
+                       and a followed insert until PostgreSQL shows it (needs postgresql-15 and linedb built)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
           --saves      only the saves of issue 16 on the big table: after one update, one delete and 1% updates
@@ -197,6 +201,7 @@ struct BenchOptions {
                 o.twoWritersChild = Array(arguments[(i + 1)...])
                 i = arguments.count
                 continue
+            case "--replicate": o.replicate = true
             case "--history-child":
                 let path = value()
                 guard let lsn = Int(value()) else { fail("--history-child needs PATH and an LSN") }

@@ -34,6 +34,7 @@ if let path = options.recoveryChild { Benchmark.runRecoveryChild(path) }
 if options.recovery { Benchmark.runMode(options) { try $0.recovery() } }
 if let arguments = options.twoWritersChild { Benchmark.runTwoWritersChild(arguments) }
 if options.twoWriters { Benchmark.runMode(options) { try $0.twoWriters() } }
+if options.replicate { Benchmark.runMode(options) { try $0.replicate() } }
 if let p = options.profileSQL { SQLProfile.run(dir: p.dir, side: p.side, items: options.records) }
 if options.typed {
     Benchmark.runMode(options) { bench in

@@ -38,6 +38,7 @@ struct LinedbCommand: ParsableCommand {
             HistoryCommand.self,
             DiffCommand.self,
             RevertCommand.self,
+            Replicate.self,
         ],
         // `linedb DB` opens the browser.
         defaultSubcommand: Browse.self
