@@ -48,6 +48,8 @@ if options.saves {
     Benchmark.runMode(options) { bench in
         bench.generateRecords()
         try bench.bulkInsert()
+        try bench.openDB?.close()  // bulkInsert leaves its last database open (for the single inserts)
+        bench.openDB = nil
         try bench.reopenBig()
         try bench.saveAfterOneUpdate()
     }

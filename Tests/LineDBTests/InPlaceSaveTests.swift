@@ -443,6 +443,49 @@ struct InPlaceSaveTests {
         #expect(dir.bytes("db/data/item.records") == new)
     }
 
+    @Test("readers opening while a writer saves in place over and over always read every record, no error")
+    func readersDuringSaves() throws {
+        let dir = TempDir()
+        let db = try Self.make(dir, 3000)
+        let path = dir.db
+        let stop = Atomic<Bool>(false)
+        let failures = Mutex<[String]>([])
+        let opens = Atomic<Int>(0)
+        let finished = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            var options = DatabaseOptions(syncMode: .off)
+            options.readOnly = true
+            while !stop.load(ordering: .acquiring) {
+                do {
+                    let r = try Database(path: path, options: options)
+                    let n = try r.count("item")
+                    if n != 3000 { failures.withLock { $0.append("read \(n) records") } }
+                    try r.close()
+                    opens.add(1, ordering: .relaxed)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            finished.signal()
+        }
+        reader.start()
+        var rng = SplitMix64(seed: 9)
+        for round in 0..<60 {
+            for _ in 0..<5 {
+                let key = 1 + Int(rng.next() % 3000)
+                let name = round % 3 == 0 ? String(repeating: "grown ", count: 20) : "r\(round)"
+                _ = try db.update("item", key: .int(key), set: ["name": .string(name)])
+            }
+            try db.save()
+        }
+        stop.store(true, ordering: .releasing)
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(failures.withLock { $0 } == [])
+        #expect(opens.load(ordering: .relaxed) > 0)
+        try Self.expectFileMatches(db, dir)
+        try db.close()
+    }
+
     @Test("a redo that does not fit the records file refuses the open, naming it, and changes nothing")
     func redoForAnotherFile() throws {
         let dir = TempDir()

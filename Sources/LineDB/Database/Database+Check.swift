@@ -236,7 +236,7 @@ private struct DatabaseChecker {
         // after a crash in the middle of it.
         for name in io.listDirectory(paths.dataDir).sorted() where RecordsRedo.table(ofFileName: name) != nil {
             let redo = paths.dataDir + "/" + name
-            if let bytes = try? io.readFile(redo), let decoded = RecordsRedo.decode(bytes ?? []) {
+            if let bytes = try? io.readFile(redo), let decoded = RecordsRedo.decode(bytes) {
                 add(severity, redo,
                     "redo of an in-place save (\(decoded.patches.count) writes) that is running or was interrupted; the next writer's open completes it")
             } else {

@@ -179,6 +179,9 @@ extension Database {
         let live = t.slots[saved...].map { $0 != nil }
         spans.append(live: live, chunks: insertChunks + [movedLines])
         t.lineSpans = spans
+        // Saved now (also if a later table of the same save fails).
+        t.savedSlots = t.slots.count
+        t.changedSavedSlots.removeAll()
         return result
     }
 
