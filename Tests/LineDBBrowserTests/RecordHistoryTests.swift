@@ -92,7 +92,7 @@ struct RecordHistoryTests {
         #expect(d.state.recordHistory?.selected == 1)
         #expect(d.statusArea.contains("history of student 1: version 4 of 5"))
         let archived = try #require(d.state.recordHistory?.versions[1].file)
-        #expect(archived.hasPrefix("transaction.2") && archived.hasSuffix(".log"))
+        #expect(archived.hasPrefix("transaction.2") && archived.hasSuffix(".log.gz"))  // gzipped at checkpoint
         let selectedHeader = try #require(historyArea(d).first { $0.hasPrefix("▸ 4/5") })
         #expect(selectedHeader.contains("UPDATE  transaction.2"))
         d.press(.character("G"))

@@ -60,7 +60,10 @@ struct DatabaseBasicsTests {
         let walLines = dir.lines("db/wal/transaction.log")
         #expect(walLines.count == 1)
         #expect(walLines[0].contains(#""operation":"CHECKPOINT""#))
-        #expect(dir.lines("db/wal/\(archive)").count == 2)
+        // Gzipped by default (wal/transaction.<stamp>.log.gz): two lines once decompressed.
+        #expect(archive.hasSuffix(".log.gz"))
+        let archived = try Gzip.decompress(dir.bytes("db/wal/\(archive)"), path: archive)
+        #expect(archived.filter { $0 == 10 }.count == 2)
         try db.insert("student", ["name": "Bob", "email": "b@u"])
         try db.close()
         let again = try Database(path: dir.db)

@@ -24,6 +24,7 @@ struct HistoryDamageTests {
         /// `clock`: where the WAL's timestamps come from (the system's by default).
         init(clock: (any DatabaseClock)? = nil) throws {
             var o = DatabaseOptions()
+            o.gzipArchives = false  // these tests damage archive lines in place: plain archives
             o.syncMode = .off
             o.autoCheckpointBytes = nil
             if let clock { o.clock = clock }
@@ -66,6 +67,7 @@ struct HistoryDamageTests {
 
         func open(readOnly: Bool = false) throws -> Database {
             var o = DatabaseOptions(syncMode: .off, readOnly: readOnly)
+            o.gzipArchives = false  // these tests damage archive lines in place: plain archives
             o.autoCheckpointBytes = nil
             return try Database(path: dir.db, options: o)
         }
@@ -310,6 +312,7 @@ struct HistoryDamageTests {
         let f = try Fixture()
         let io = FaultyFileIO()
         var o = DatabaseOptions(syncMode: .off)
+        o.gzipArchives = false  // these tests damage archive lines in place: plain archives
         o.fileIO = io
         o.autoCheckpointBytes = nil
         let db = try Database(path: f.dir.db, options: o)
@@ -336,6 +339,7 @@ struct HistoryDamageTests {
     func hugeLine() throws {
         let dir = ScratchDir("history-huge")
         var o = DatabaseOptions(syncMode: .off)
+        o.gzipArchives = false  // these tests damage archive lines in place: plain archives
         o.autoCheckpointBytes = nil
         let db = try Database(path: dir.db, options: o)
         try db.createTable(studentSchema)
@@ -403,6 +407,7 @@ struct HistoryDamageTests {
         let dir = ScratchDir("history-seed")
         Self.seedDatabase(dir)
         var o = DatabaseOptions(syncMode: .off)
+        o.gzipArchives = false  // these tests damage archive lines in place: plain archives
         o.autoCheckpointBytes = nil
         var db = try Database(path: dir.db, options: o)
         try db.update("student", key: 4, set: ["name": "Dan E"])  // LineDB continues the legacy log: lsn 7
@@ -443,6 +448,7 @@ struct HistoryDamageTests {
     func droppedAndRecreated() throws {
         let dir = ScratchDir("history-drop")
         var o = DatabaseOptions(syncMode: .off)
+        o.gzipArchives = false  // these tests damage archive lines in place: plain archives
         o.autoCheckpointBytes = nil
         let db = try Database(path: dir.db, options: o)
         try db.createTable(studentSchema)
@@ -527,6 +533,7 @@ struct HistoryDamageTests {
     func keyChangesInOneFile() throws {
         let dir = ScratchDir("history-rekey")
         var o = DatabaseOptions(syncMode: .off)
+        o.gzipArchives = false  // these tests damage archive lines in place: plain archives
         o.autoCheckpointBytes = nil
         let db = try Database(path: dir.db, options: o)
         defer { try? db.close() }

@@ -47,7 +47,10 @@ struct SeedCompatibilityTests {
             files += FaultHelpers.list(root + "/wal").map { root + "/wal/" + $0 }
             files += FaultHelpers.list(root + "/schema").map { root + "/schema/" + $0 }
             for file in files where !file.hasSuffix("/") {
-                let (s, o) = FaultHelpers.run(jq, ["-c", ".", file])
+                // A gzipped archive (wal/*.log.gz) is read as `zcat FILE | jq -c .`.
+                let (s, o) = file.hasSuffix(".gz")
+                    ? FaultHelpers.run("/bin/sh", ["-c", "zcat '\(file)' | '\(jq)' -c ."])
+                    : FaultHelpers.run(jq, ["-c", ".", file])
                 #expect(s == 0, "jq could not parse \(file): \(o)")
             }
         } else {

@@ -4,23 +4,26 @@ import Testing
 /// `linedb compact`, `linedb checkpoint --keep-archives`, and the history in `linedb stats`, on the real binary.
 @Suite("linedb compact and history retention")
 struct CompactCommandTests {
-    /// A student database with `archives` checkpoints, one insert before each, and one more insert after.
+    /// A student database with `archives` checkpoints, one insert before each, and one more insert after. Plain
+    /// archives (`--no-gzip`): these tests read their lines (retention of gzipped ones: GzipArchiveTests).
     static func database(archives: Int) throws -> Scratch {
         let dir = try Scratch().studentDatabase(count: 2)
         for i in 0..<archives {
             expectOK(try CLI.run(["insert", dir.db, "student", #"{"name": "N\#(i)", "email": "n\#(i)@u.edu"}"#]))
-            expectOK(try CLI.run(["checkpoint", dir.db]))
+            expectOK(try CLI.run(["checkpoint", dir.db, "--no-gzip"]))
         }
         expectOK(try CLI.run(["insert", dir.db, "student", #"{"name": "Last", "email": "last@u.edu"}"#]))
         return dir
     }
 
-    /// The archives, in the order the checkpoints wrote them (names sort so within a second too).
+    /// The archives (plain or gzipped), in the order the checkpoints wrote them (names sort so within a second too).
     static func archives(_ dir: Scratch) -> [String] {
-        dir.list("db/wal").filter { $0.hasPrefix("transaction.") && $0.hasSuffix(".log") && $0 != "transaction.log" }
+        dir.list("db/wal").filter {
+            $0.hasPrefix("transaction.") && ($0.hasSuffix(".log") || $0.hasSuffix(".log.gz")) && $0 != "transaction.log"
+        }
             .sorted { a, b in
                 func key(_ s: String) -> (String, Int) {
-                    let core = s.dropFirst(12).dropLast(4).split(separator: "_")
+                    let core = s.dropFirst(12).dropLast(s.hasSuffix(".gz") ? 7 : 4).split(separator: "_")
                     return (core.prefix(2).joined(separator: "_"), core.count == 3 ? Int(core[2])! : 0)
                 }
                 return key(a) < key(b)

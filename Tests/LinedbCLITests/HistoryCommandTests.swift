@@ -26,7 +26,8 @@ struct HistoryCommandTests {
     @Test("history prints each version newest first: header (lsn, time, op, key, file, line), then the changes; it follows a key change back, across a checkpoint")
     func textNewestFirst() throws {
         let dir = try Self.lifeOfAlice()
-        let archive = try #require(dir.list("db/wal").first { $0 != "transaction.log" && $0.hasSuffix(".log") })
+        // The checkpoint gzipped its archive: history names the .log.gz file.
+        let archive = try #require(dir.list("db/wal").first { $0 != "transaction.log" && $0.hasSuffix(".log.gz") })
         let result = expectOK(try CLI.run(["history", dir.db, "student", "10"]))
         let lines = result.lines
         let headers = lines.filter { !$0.hasPrefix("  ") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LineDB
 
 @Suite("linedb stats, save and checkpoint")
 struct StatsAndSaveTests {
@@ -76,7 +77,11 @@ struct StatsAndSaveTests {
         let archives = dir.list("db/wal").filter { $0 != "transaction.log" && !$0.hasSuffix(".idx") }
         #expect(archives.count == 1)
         #expect(result.lines.last == "archived the WAL as wal/\(archives[0]) (through lsn 3); started a new WAL")
-        #expect(dir.read("db/wal/" + archives[0]) == walBefore)
+        // The archive is gzipped (wal/transaction.<stamp>.log.gz) and holds the old WAL's bytes.
+        #expect(archives[0].hasSuffix(".log.gz"))
+        let archived = try Gzip.decompress(
+            Array(FileManager.default.contents(atPath: dir.db + "/wal/" + archives[0]) ?? Data()), path: archives[0])
+        #expect(String(decoding: archived, as: UTF8.self) == walBefore)
         let wal = dir.lines("db/wal/transaction.log")
         #expect(wal.count == 1 && wal[0].contains(#""operation":"CHECKPOINT""#))
         let nothing = expectOK(try CLI.run(["save", dir.db]))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LineDB
 
 /// `x` (export) and `c` (checkpoint) in the real browser: the files they write.
 @Suite(
@@ -87,7 +88,7 @@ struct ExportCheckpointTests {
         try session.quit()
     }
 
-    @Test("c then y checkpoints: the WAL is archived as wal/transaction.<stamp>.log and a new one starts with CHECKPOINT")
+    @Test("c then y checkpoints: the WAL is archived as wal/transaction.<stamp>.log.gz and a new one starts with CHECKPOINT")
     func checkpoint() throws {
         let scratch = Scratch()
         let (session, db) = try openDemoBrowser(scratch, table: "course")
@@ -122,18 +123,22 @@ struct ExportCheckpointTests {
         let added = archivesAfter.subtracting(archivesBefore)
         #expect(added.count == 1, "\(archivesBefore) → \(archivesAfter)")
         let archive = try #require(added.first)
-        #expect(archive.hasPrefix("transaction.") && archive.hasSuffix(".log") && archive != "transaction.log")
-        let stamp = archive.dropFirst("transaction.".count).dropLast(".log".count)
+        // Gzipped at checkpoint (DatabaseOptions.gzipArchives): transaction.<stamp>.log.gz.
+        #expect(archive.hasPrefix("transaction.") && archive.hasSuffix(".log.gz"))
+        let stamp = archive.dropFirst("transaction.".count).dropLast(".log.gz".count)
         #expect(stamp.count >= 8 && stamp.contains { $0.isNumber }, "\(archive)")
-        #expect(try jsonLines(wal + "/" + archive).count == entriesBefore)
-        #expect(scratch.read("uni/wal/" + archive).hasPrefix(walBefore), "the archive is not the old WAL")
+        let archived = String(decoding: try Gzip.decompress(
+            Array(FileManager.default.contents(atPath: wal + "/" + archive) ?? Data()), path: archive), as: UTF8.self)
+        #expect(archived.split(separator: "\n").count == entriesBefore)
+        #expect(archived.hasPrefix(walBefore), "the archive is not the old WAL")
         // The new WAL: small, one CHECKPOINT entry that names the archive.
         let attributes = try FileManager.default.attributesOfItem(atPath: wal + "/transaction.log")
         #expect((attributes[.size] as? NSNumber)?.intValue ?? .max < 2_000, "\(attributes[.size] ?? "?")")
         let entries = try jsonLines(wal + "/transaction.log")
         #expect(entries.count == 1, "\(entries)")
         #expect(entries.first?["operation"] as? String == "CHECKPOINT", "\(entries)")
-        #expect((entries.first?["record"] as? [String: Any])?["previous"] as? String == archive, "\(entries)")
+        // It names the archive by its plain name (written before the archive was gzipped).
+        #expect((entries.first?["record"] as? [String: Any])?["previous"] as? String == String(archive.dropLast(3)), "\(entries)")
         // The database is whole: the records files have everything, as another process sees.
         let stats = try Programs.linedb(["check", db])
         #expect(stats.status == 0, "\(stats)")

@@ -13,13 +13,13 @@ import Darwin
 /// not: a link in place of a records file, a WAL or `.lock` comes with a directory made elsewhere, and writing
 /// through it would change whatever it points to.
 extension Database {
-    /// The database's own files that are symbolic links: `.lock`, `schema/*.schema.json`, `data/*.records`,
-    /// `wal/transaction*.log` (the WAL and its archives) and everything in `quarantine/`.
+    /// The database's own files that are symbolic links: `.lock`, `schema/*.schema.json`, `data/*.records` (and
+    /// `.records.gz`), `wal/transaction*.log` (the WAL and its archives, `.log.gz` too) and everything in `quarantine/`.
     func symbolicLinks(_ paths: DatabasePaths) -> [String] {
         var candidates = [paths.lock]
         let kinds: [(String, (String) -> Bool)] = [
             (paths.schemaDir, { $0.hasSuffix(".schema.json") }),
-            (paths.dataDir, { $0.hasSuffix(".records") }),
+            (paths.dataDir, { $0.hasSuffix(".records") || $0.hasSuffix(".records.gz") }),
             (paths.walDir, { $0.hasPrefix("transaction") && ($0.hasSuffix(".log") || $0.hasSuffix(".log.gz")) }),
             (paths.quarantineDir, { _ in true }),
         ]

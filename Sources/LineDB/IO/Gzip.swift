@@ -10,9 +10,9 @@ import Darwin
 /// stream. Standard files: `zcat`, `gzip -t` and `jq` read them. No deflate of our own: zlib is the well-kept
 /// library for it.
 package enum Gzip {
-    /// The compression level LineDB writes: zlib's 1 (fastest). On JSON Lines it keeps the file near a fifth of
-    /// the plain one at several times the speed of the default level 6 (measured with `linedb-bench --gzip`), and
-    /// a save rewrites the whole file, so its speed matters more than the last percent.
+    /// The compression level LineDB writes: zlib's 1 (fastest). On the benchmark's 1M students it keeps the file at
+    /// 19 % of the plain one (`linedb-bench --gzip`, README "Benchmarks"), under the 30 % target; a save after an
+    /// update recompresses the whole table, so speed matters more than the last percent.
     package static let level: Int32 = 1
 
     /// The gzip magic and deflate method: the first three bytes of every member.
