@@ -90,8 +90,9 @@ extension Database {
 
         static func find(_ paths: DatabasePaths, io: FileIO) -> CrashLeftovers {
             var found = CrashLeftovers()
-            // wal/: an archive index sidecar's temporary file (`.transaction.….log.idx.tmp-…`).
-            for dir in [paths.dataDir, paths.schemaDir, paths.walDir, TableSnapshot.directory(paths)] {
+            // wal/: an archive index sidecar's temporary file (`.transaction.….log.idx.tmp-…`). quarantine/: the copy
+            // of a torn WAL tail whose writer was killed before it was durable (the WAL was cut only after it).
+            for dir in [paths.dataDir, paths.schemaDir, paths.walDir, TableSnapshot.directory(paths), paths.quarantineDir] {
                 for name in io.listDirectory(dir).sorted() where name.hasPrefix(".") && name.contains(".tmp-") {
                     found.saveTemps.append(dir + "/" + name)
                 }
