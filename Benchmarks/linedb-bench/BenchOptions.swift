@@ -39,6 +39,8 @@ struct BenchOptions {
     var profileFilter: String? = nil
     /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
     var browser = false
+    /// `--snapshot`: only the open from a table's snapshot and from its text, time and peak RSS (issue 16).
+    var snapshot = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
     var sheets = false
     /// `--edit-keys`: only the browser's editing keys on the big table (issue 14: Delete, u, y, P, Y, A, Ctrl-N).
@@ -106,6 +108,8 @@ struct BenchOptions {
                        students as CSV (--records rows) against the sqlite3 shell's .import of the same files
           --history    only time travel (issue 15): N records, N updates in 10 archives; history of one key,
                        state(asOf:) and diff 100,000 entries back, checkpoint (DIR/linedb-history-N kept with --keep)
+          --snapshot   only the open of --records students from the snapshot and from the text alone, each in a
+                       fresh process: medians and peak RSS (DIR/linedb-snapshot-N kept with --keep)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
         profiling (one workload, nothing else; run under perf, valgrind or strace):
@@ -164,6 +168,7 @@ struct BenchOptions {
                 continue
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
+            case "--snapshot": o.snapshot = true
             case "--history": o.history = true
             case "--history-child":
                 let path = value()
