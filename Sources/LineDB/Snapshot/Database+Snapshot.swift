@@ -141,7 +141,12 @@ extension Database {
         do {
             rfd = try io.open(records, flags: O_RDONLY | O_CLOEXEC, mode: 0)
         } catch {
-            if case .io(_, _, let code) = error, code == ENOENT { return false }  // nothing saved yet
+            if case .io(_, _, let code) = error, code == ENOENT {
+                // No plain records file (nothing saved yet, or the table is kept another way): a snapshot left
+                // from before describes nothing, and would only be ignored with a warning at every open.
+                try? io.unlink(TableSnapshot.path(paths, name))
+                return false
+            }
             throw error
         }
         defer { try? io.close(rfd, path: records) }
