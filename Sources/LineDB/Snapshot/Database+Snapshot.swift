@@ -158,10 +158,10 @@ extension Database {
         }), header.tie == tie {
             return false
         }
-        let bytes = TableSnapshot.encode(rows: Array(t.rows), schema: t.schema, tie: tie)
+        let parts = TableSnapshot.encodeParts(rows: Array(t.rows), schema: t.schema, tie: tie)
         let temp = try DurableReplace(io: io, finalPath: TableSnapshot.path(paths, name), steps: .snapshot)
         do throws(LineDBError) {
-            try temp.write(bytes)
+            for part in parts { try temp.write(part) }
             try temp.commit()
         } catch {
             temp.abandon()
