@@ -8,7 +8,7 @@ import Darwin
 /// checkpoint (and after a save that rewrote a table whole), removed before a save touches a records file.
 extension Database {
     /// Loads table `t` from its snapshot if there is one and it is tied to the records file as it is now; returns
-    /// `false` (with a warning when a snapshot was there but not used) so the caller loads the text. Not used by
+    /// `false` (with a warning when a snapshot was there but damaged) so the caller loads the text. Not used by
     /// `linedb recover` (which must see the text's lines).
     func loadSnapshot(into t: TableState, paths: DatabasePaths) -> Bool {
         guard options.snapshots, !options.salvage else { return false }
@@ -46,6 +46,9 @@ extension Database {
                 t.nextAutoKey = 1
             }
             t.needsRewrite = false
+            // A stale snapshot (the records file changed since, e.g. edited by hand: the text is the truth) is
+            // passed over silently; one that is damaged or not this table's is said (`linedb check` reports both).
+            if let rejection = error as? TableSnapshot.Rejection, rejection.stale { return false }
             warnings.append(
                 "\(path): ignored the snapshot of table '\(name)' (\(error)); loaded \(records) instead, and the next checkpoint writes a new snapshot")
             return false
