@@ -39,6 +39,8 @@ struct BenchOptions {
     var profileFilter: String? = nil
     /// `--browser`: only the terminal browser on the big table (issue 3), in a child process.
     var browser = false
+    /// `--snapshot`: only the open from a table's snapshot and from its text, time and peak RSS (issue 16).
+    var snapshot = false
     /// `--sheets`: only the browser's frequency and describe sheets on the big table (issue 13).
     var sheets = false
     /// `--edit-keys`: only the browser's editing keys on the big table (issue 14: Delete, u, y, P, Y, A, Ctrl-N).
@@ -128,6 +130,8 @@ struct BenchOptions {
                        inserts, and N single updates of N/10 saved records, against the floor (read + CRC the WAL)
           --replicate  only replication to a throwaway PostgreSQL 15: initial copy vs psql \\copy of the same CSV,
                        and a followed insert until PostgreSQL shows it (needs postgresql-15 and linedb built)
+          --snapshot   only the open of --records students from the snapshot and from the text alone, each in a
+                       fresh process: medians and peak RSS (DIR/linedb-snapshot-N kept with --keep)
           --sql        only SQL: LineDB's virtual tables vs native SQLite on the same rows (point queries, GROUP BY,
                        filter + sort + LIMIT, join) and the RSS a full scan adds (with --quick: 100,000 rows)
           --saves      only the saves of issue 16 on the big table: after one update, one delete and 1% updates
@@ -189,6 +193,7 @@ struct BenchOptions {
                 continue
             case "--typed-stream-child": o.typedStreamChild = value()
             case "--sql": o.sql = true
+            case "--snapshot": o.snapshot = true
             case "--history": o.history = true
             case "--gzip": o.gzip = true
             case "--recovery": o.recovery = true

@@ -20,7 +20,7 @@ extension Benchmark {
     static func runOpenChild(_ path: String) -> Never {
         if ProcessInfo.processInfo.environment[tunedVariable] == "1" { MallocTuning.apply() }
         do {
-            let (db, t) = try timed { try Database(path: path) }
+            let (db, t) = try timed { try Database(path: path, options: openChildOptions()) }
             let count = try db.count(Students.table)
             let rss = peakRSSMiB()
             print("OPEN \(t) \(count) \(rss) \(db.warnings.count)")

@@ -27,6 +27,7 @@ if let arguments = options.importCreateChild { Benchmark.runImportCreateChild(ar
 if options.importCreate { Benchmark.runMode(options) { try $0.importCreate() } }
 if let dir = options.sqlRSSChild { Benchmark.runSQLMemoryChild(dir) }
 if options.sql { Benchmark.runSQLMode(options) }
+if options.snapshot { Benchmark.runMode(options) { try $0.snapshotOpen() } }
 if let c = options.historyChild { Benchmark.runHistoryChild(c.path, lsn: c.lsn) }
 if options.history { Benchmark.runMode(options) { try $0.history() } }
 if options.gzip { Benchmark.runMode(options) { try $0.gzipComparison() } }

@@ -56,7 +56,7 @@ struct AppTests {
         #expect(status.contains("saved 1 change"))
         #expect(!status.contains("pending"))
         let records = dir.read("db/data/student.records").split(separator: "\n")
-        #expect(records.first == #"{"id":1,"name":"Ada","email":"s1@uni.edu","gpa":2.0,"born":"2001-02-01"}"#)
+        #expect(unpadded(records.first) == #"{"id":1,"name":"Ada","email":"s1@uni.edu","gpa":2.0,"born":"2001-02-01"}"#)
         let wal = try db.walEntries()
         let update = try #require(wal.last { $0.operation == "UPDATE" })
         #expect(update.record.objectValue?["name"] == "Ada" && update.oldRecord.objectValue?["name"] == "Alice")

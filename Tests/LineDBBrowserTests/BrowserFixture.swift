@@ -164,3 +164,12 @@ func statusArea(_ grid: ScreenGrid) -> String {
     }
     return grid.lines[first...last].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
 }
+
+/// A records-file line without the padding an in-place save may leave before its closing brace (spaces inside the
+/// object, which every JSON reader ignores): what the record's line would be if the file were written whole.
+func unpadded(_ line: Substring?) -> String? {
+    guard var text = line.map(String.init), text.hasSuffix("}") else { return line.map(String.init) }
+    text.removeLast()
+    while text.hasSuffix(" ") { text.removeLast() }
+    return text + "}"
+}

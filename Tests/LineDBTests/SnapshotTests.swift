@@ -133,7 +133,10 @@ struct SnapshotTests {
 
     // MARK: - Every mismatch falls back to the text
 
-    /// Each way a snapshot can be wrong: what to do to the database, and a word the warning must hold.
+    /// Each way a snapshot can be wrong: what to do to the database, and a word the warning must hold. A stale
+    /// snapshot (the records file or schema changed since) is passed over at open without a warning (the text is
+    /// the truth, and editing it by hand is allowed); `check` reports it.
+    static let stale: Set<String> = ["records file appended by hand", "records file edited in place, same size", "schema changed"]
     static let damages: [(name: String, word: String)] = [
         ("records file appended by hand", "another version"),
         ("records file edited in place, same size", "another version"),
@@ -215,9 +218,13 @@ struct SnapshotTests {
         let snap = try Self.open(dir.db, snapshots: true)
         #expect(snap.tables == text.tables, "\(damage): the open did not fall back to the text")
         let extra = snap.warnings.filter { !text.warnings.contains($0) }
-        #expect(extra.count == 1, "\(damage): \(snap.warnings)")
-        #expect(extra.first?.contains("snapshot/\(table).snapshot") == true && extra.first?.contains(word) == true,
-                "\(damage): \(extra)")
+        if Self.stale.contains(damage) {
+            #expect(extra.isEmpty, "\(damage): \(snap.warnings)")
+        } else {
+            #expect(extra.count == 1, "\(damage): \(snap.warnings)")
+            #expect(extra.first?.contains("snapshot/\(table).snapshot") == true && extra.first?.contains(word) == true,
+                    "\(damage): \(extra)")
+        }
         let report = Database.check(path: dir.db)
         let found = report.findings.filter { $0.file == "snapshot/\(table).snapshot" }
         #expect(found.count == 1 && found.first?.severity == .warning && found.first?.message.contains(word) == true,

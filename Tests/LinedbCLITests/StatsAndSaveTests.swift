@@ -33,6 +33,7 @@ struct StatsAndSaveTests {
         let total = ["db/data/student.records", "db/schema/student.schema.json", "db/wal/transaction.log"]
             .map(dir.size).reduce(0, +) + archives.map { dir.size("db/wal/" + $0) }.reduce(0, +)
             + sidecars.map { dir.size("db/wal/" + $0) }.reduce(0, +)
+            + dir.list("db/snapshot").map { dir.size("db/snapshot/" + $0) }.reduce(0, +)  // the tables' snapshots
         #expect(disk["total_size_bytes"] as? Int == total)
     }
 

@@ -58,6 +58,7 @@ extension Database {
             for name in io.listDirectory(paths.walDir) where ArchiveIndex.isSidecarName(name) {
                 total += io.stat(paths.walDir + "/" + name)?.size ?? 0
             }
+            total += snapshotBytes(paths: paths)  // the tables' snapshots (Snapshot/Database+Snapshot.swift)
             let wal: JSONObject = [
                 "entries": .int(walEntryCount), "size_bytes": .int(walSize), "archived": .array(archived),
             ]

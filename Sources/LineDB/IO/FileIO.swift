@@ -283,8 +283,13 @@ extension FileStatus {
         mode = st.st_mode
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
         isSymbolicLink = (st.st_mode & S_IFMT) == S_IFLNK
+        #if canImport(Darwin)
+        modifiedNanoseconds = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+        changedNanoseconds = Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
+        #else
         modifiedNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         changedNanoseconds = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        #endif
     }
 }
 

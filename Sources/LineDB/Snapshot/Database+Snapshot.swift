@@ -8,7 +8,7 @@ import Darwin
 /// checkpoint (and after a save that rewrote a table whole), removed before a save touches a records file.
 extension Database {
     /// Loads table `t` from its snapshot if there is one and it is tied to the records file as it is now; returns
-    /// `false` (with a warning when a snapshot was there but not used) so the caller loads the text. Not used by
+    /// `false` (with a warning when a snapshot was there but damaged) so the caller loads the text. Not used by
     /// `linedb recover` (which must see the text's lines).
     func loadSnapshot(into t: TableState, paths: DatabasePaths) -> Bool {
         guard options.snapshots, !options.salvage else { return false }
@@ -22,10 +22,17 @@ extension Database {
                 options.loadProgress?(LoadProgress(table: name, bytesRead: 0, totalBytes: total))
                 t.reserve(header.rows)
                 let k = t.uniqueColumns.count
+                let prefetchAhead = 8  // rows: about one cache miss's worth of indexing work (as RecordsFileLoad)
                 try TableSnapshot.decode(io: io, fd: fd, path: path, header: header, schema: t.schema) { segment in
-                    for (r, row) in segment.rows.enumerated() where !t.appendLoaded(row, tags: segment.uniqueTags, at: r * k) {
-                        throw TableSnapshot.Rejection(
-                            reason: "it holds the key \(t.key(of: row).brief) twice", stale: false)
+                    let rows = segment.rows
+                    for r in rows.indices {
+                        if k > 0 && r + prefetchAhead < rows.count {
+                            t.prefetchIndexes(tags: segment.uniqueTags, at: (r + prefetchAhead) * k)
+                        }
+                        if !t.appendLoaded(rows[r], tags: segment.uniqueTags, at: r * k) {
+                            throw TableSnapshot.Rejection(
+                                reason: "it holds the key \(t.key(of: rows[r]).brief) twice", stale: false)
+                        }
                     }
                 }
                 options.loadProgress?(LoadProgress(table: name, bytesRead: total, totalBytes: total))
@@ -39,6 +46,9 @@ extension Database {
                 t.nextAutoKey = 1
             }
             t.needsRewrite = false
+            // A stale snapshot (the records file changed since, e.g. edited by hand: the text is the truth) is
+            // passed over silently; one that is damaged or not this table's is said (`linedb check` reports both).
+            if let rejection = error as? TableSnapshot.Rejection, rejection.stale { return false }
             warnings.append(
                 "\(path): ignored the snapshot of table '\(name)' (\(error)); loaded \(records) instead, and the next checkpoint writes a new snapshot")
             return false
@@ -134,7 +144,12 @@ extension Database {
         do {
             rfd = try io.open(records, flags: O_RDONLY | O_CLOEXEC, mode: 0)
         } catch {
-            if case .io(_, _, let code) = error, code == ENOENT { return false }  // nothing saved yet
+            if case .io(_, _, let code) = error, code == ENOENT {
+                // No plain records file (nothing saved yet, or the table is kept another way): a snapshot left
+                // from before describes nothing, and would only be ignored with a warning at every open.
+                try? io.unlink(TableSnapshot.path(paths, name))
+                return false
+            }
             throw error
         }
         defer { try? io.close(rfd, path: records) }
@@ -146,16 +161,22 @@ extension Database {
         }), header.tie == tie {
             return false
         }
-        let bytes = TableSnapshot.encode(rows: Array(t.rows), schema: t.schema, tie: tie)
+        let parts = TableSnapshot.encodeParts(rows: Array(t.rows), schema: t.schema, tie: tie)
         let temp = try DurableReplace(io: io, finalPath: TableSnapshot.path(paths, name), steps: .snapshot)
         do throws(LineDBError) {
-            try temp.write(bytes)
+            for part in parts { try temp.write(part) }
             try temp.commit()
         } catch {
             temp.abandon()
             throw error
         }
         return true
+    }
+
+    /// The bytes of the files in `snapshot/` (for ``stats()``).
+    func snapshotBytes(paths: DatabasePaths) -> Int {
+        let dir = TableSnapshot.directory(paths)
+        return io.listDirectory(dir).reduce(0) { $0 + (io.stat(dir + "/" + $1)?.size ?? 0) }
     }
 
     /// What `linedb check` says of each table's snapshot: a stale or damaged one is a warning (the open ignores

@@ -152,6 +152,12 @@ package enum TableSnapshot {
 
     /// The snapshot's bytes for `rows` of a table with `schema`, tied to `tie`.
     static func encode(rows: [Row], schema: TableSchema, tie: RecordsTie) -> [UInt8] {
+        Array(encodeParts(rows: rows, schema: schema, tie: tie).joined())
+    }
+
+    /// The snapshot's bytes in parts (the magic and header, then each segment), to be written one after the other
+    /// without joining them (at 10M records a snapshot is 800 MB).
+    static func encodeParts(rows: [Row], schema: TableSchema, tie: RecordsTie) -> [[UInt8]] {
         let columns = schema.columns.count
         let segmentCount = (rows.count + rowsPerSegment - 1) / rowsPerSegment
         var segments = [[UInt8]](repeating: [], count: segmentCount)
@@ -173,13 +179,11 @@ package enum TableSnapshot {
         ]
         var w = JSONWriter()
         w.write(header)
-        var out = magic
-        out.reserveCapacity(magic.count + 8 + w.bytes.count + segments.reduce(0) { $0 + $1.count })
-        appendU32(UInt32(w.bytes.count), to: &out)
-        out += w.bytes
-        appendU32(CRC32C.checksum(w.bytes), to: &out)
-        for s in segments { out += s }
-        return out
+        var head = magic
+        appendU32(UInt32(w.bytes.count), to: &head)
+        head += w.bytes
+        appendU32(CRC32C.checksum(w.bytes), to: &head)
+        return [head] + segments
     }
 
     private static func appendU32(_ v: UInt32, to out: inout [UInt8]) {
@@ -293,53 +297,50 @@ package enum TableSnapshot {
         var uniqueTags: [UInt32] = []
     }
 
-    /// Decodes the segments of the snapshot open on `fd` (after ``readHeader(io:fd:path:schema:)``), a batch of
-    /// them at a time on several threads, checking each one's CRC, and hands them to `consume` in order. Throws a
-    /// ``Rejection`` for a damaged segment (`consume` may have seen earlier ones).
+    /// Decodes the segments of the snapshot open on `fd` (after ``readHeader(io:fd:path:schema:)``) on background
+    /// threads, each checked against its CRC first, and hands them to `consume` in order on the calling thread
+    /// while later ones decode (at most two per core in flight, so the whole file is never in memory at once).
+    /// Throws a ``Rejection`` for a damaged segment (`consume` may have seen earlier ones); returns after every
+    /// background decode has finished.
     static func decode(
         io: FileIO, fd: Int32, path: String, header: Header, schema: TableSchema,
         consume: (Decoded) throws -> Void
     ) throws {
         let columns = schema.columns.count
         let unique = schema.uniqueNonKeyColumns
-        let batch = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        let cores = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        let segments = header.segments
+        let results = DecodedSegments(count: segments.count)
+        let group = DispatchGroup()
+        defer { group.wait() }
         var offset = header.bodyOffset
-        var k = 0
-        while k < header.segments.count {
-            let range = k..<min(header.segments.count, k + batch)
-            var read: [[UInt8]] = []
-            for s in range {
-                read.append(try io.pread(fd, count: header.segments[s].bytes, offset: offset, path: path))
-                offset += header.segments[s].bytes
-            }
-            let inputs = read
-            var results = [Decoded?](repeating: nil, count: range.count)
-            var failures = [String?](repeating: nil, count: range.count)
-            results.withUnsafeMutableBufferPointer { r in
-                failures.withUnsafeMutableBufferPointer { f in
-                    let (r, f) = (UnsafeSendable(r), UnsafeSendable(f))
-                    DispatchQueue.concurrentPerform(iterations: range.count) { i in
-                        let s = header.segments[range.lowerBound + i]
-                        let bytes = inputs[i]
-                        guard bytes.count == s.bytes, CRC32C.checksum(bytes) == s.crc else {
-                            f.value[i] = "segment \(range.lowerBound + i + 1)'s checksum does not match (damaged)"
-                            return
-                        }
-                        do {
-                            r.value[i] = try bytes.withUnsafeBytes {
-                                try decodeSegment($0, rows: s.rows, columns: columns, unique: unique)
-                            }
-                        } catch {
-                            f.value[i] = "segment \(range.lowerBound + i + 1) does not decode: \(error)"
-                        }
+        var submitted = 0
+        func submit() throws {
+            let k = submitted
+            let s = segments[k]
+            let bytes = try io.pread(fd, count: s.bytes, offset: offset, path: path)
+            offset += s.bytes
+            submitted += 1
+            DispatchQueue.global(qos: .userInitiated).async(group: group) {
+                guard bytes.count == s.bytes, CRC32C.checksum(bytes) == s.crc else {
+                    results.deliver(k, .failure(Rejection(
+                        reason: "segment \(k + 1)'s checksum does not match (damaged)", stale: false)))
+                    return
+                }
+                do {
+                    let decoded = try bytes.withUnsafeBytes {
+                        try decodeSegment($0, rows: s.rows, columns: columns, unique: unique)
                     }
+                    results.deliver(k, .success(decoded))
+                } catch {
+                    results.deliver(k, .failure(Rejection(
+                        reason: "segment \(k + 1) does not decode: \(error)", stale: false)))
                 }
             }
-            for i in range.indices {
-                if let failure = failures[i - range.lowerBound] { throw Rejection(reason: failure, stale: false) }
-                try consume(results[i - range.lowerBound]!)
-            }
-            k = range.upperBound
+        }
+        for k in 0..<segments.count {
+            while submitted < segments.count && submitted - k < cores * 2 { try submit() }
+            try consume(try results.take(k).get())
         }
     }
 
@@ -436,6 +437,32 @@ package enum TableSnapshot {
         }
         guard r.at == r.count else { throw Malformed(description: "has \(r.count - r.at) bytes after its last row") }
         return out
+    }
+}
+
+/// Decoded segments handed from the decoding threads to the loading thread, each once, in any order.
+private final class DecodedSegments: @unchecked Sendable {
+    private let lock = PThreadMutex()
+    private var results: [Result<TableSnapshot.Decoded, TableSnapshot.Rejection>?]
+    private let ready: [DispatchSemaphore]
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    func deliver(_ k: Int, _ result: Result<TableSnapshot.Decoded, TableSnapshot.Rejection>) {
+        lock.withLock { results[k] = result }
+        ready[k].signal()
+    }
+
+    /// Waits for segment `k` and takes it.
+    func take(_ k: Int) -> Result<TableSnapshot.Decoded, TableSnapshot.Rejection> {
+        ready[k].wait()
+        return lock.withLock {
+            defer { results[k] = nil }
+            return results[k]!
+        }
     }
 }
 

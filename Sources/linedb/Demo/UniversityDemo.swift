@@ -21,6 +21,7 @@ enum UniversityDemo {
     static func generate(into path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = DatabaseOptions()
+        options.snapshots = false  // the bundled demo is its text files only (a checkpoint after `linedb demo` writes them)
         options.syncMode = .full
         options.autoCheckpointBytes = nil
         options.clock = DemoClock()

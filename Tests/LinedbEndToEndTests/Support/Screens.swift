@@ -208,7 +208,8 @@ func snapshot(_ directory: String) -> [String: Data] {
     var files: [String: Data] = [:]
     let enumerator = FileManager.default.enumerator(atPath: directory)
     while let relative = enumerator?.nextObject() as? String {
-        if relative == ".lock" { continue }
+        // The writer lock and the table writers' lock files (pid and host of whoever holds them) are not data.
+        if relative == ".lock" || relative == "locks" || relative.hasPrefix("locks/") { continue }
         if let data = FileManager.default.contents(atPath: directory + "/" + relative) { files[relative] = data }
     }
     return files
