@@ -93,6 +93,14 @@ func lines(of path: String) -> [String] {
     return contents.split(separator: "\n").map(String.init)
 }
 
+/// The seed's files, as its own checkpoint leaves them: the archived WAL stays plain JSON Lines
+/// (`wal/transaction.<stamp>.log`), not gzipped as LineDB's archives are by default.
+let seedOptions: DatabaseOptions = {
+    var options = DatabaseOptions()
+    options.gzipArchives = false
+    return options
+}()
+
 // MARK: - The tour
 
 func createDatabase() throws -> Database {
@@ -105,7 +113,7 @@ func createDatabase() throws -> Database {
         throw TourError(description: "\(databasePath) exists and was not made by this example (the `linedb demo` "
             + "database?); it is left as it is. Run the example in another directory, or remove it first.")
     }
-    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let db = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     _ = fm.createFile(atPath: marker, contents: Data("made by persistence-example\n".utf8))
     print("   created \(db.path!) (sync mode: \(db.options.syncMode.rawValue))")
     return db
@@ -145,7 +153,7 @@ func saveAndLoad(_ db: Database) throws {
     try db.close()
     print("   closed the database")
 
-    let again = try Database(name: "university", persist: true, basePath: basePath)
+    let again = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     try again.load()
     print("   a new Database instance loaded \(again.tableNames.count) tables from disk: \(again.tableNames)")
     for student in try again.table(Student.self).all() { show(student) }
@@ -166,7 +174,7 @@ func inspectFiles() {
 
 func updatesAcrossSessions() throws {
     heading(5, "Updates across sessions")
-    let session1 = try Database(name: "university", persist: true, basePath: basePath)
+    let session1 = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     let students1 = try session1.table(Student.self)
     var bob = try students1.first("email", equals: "bob@university.edu")!
     bob.gpa = 3.7
@@ -181,7 +189,7 @@ func updatesAcrossSessions() throws {
     print("   session 1: saved and closed")
     try session1.close()
 
-    let session2 = try Database(name: "university", persist: true, basePath: basePath)
+    let session2 = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     let students2 = try session2.table(Student.self)
     let bobNow = try students2.get(bob.id!)!
     print("   session 2: Bob's GPA is \(bobNow.gpa), \(try students2.count) students, "
@@ -191,7 +199,7 @@ func updatesAcrossSessions() throws {
     print("   session 2: Dan's GPA 3.2 -> 3.4, NOT saved; closing")
     try session2.close()
 
-    let session3 = try Database(name: "university", persist: true, basePath: basePath)
+    let session3 = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     let danNow = try session3.table(Student.self).get(dan.id!)!
     print("   session 3: Dan's GPA is \(danNow.gpa) (the unsaved update came back from the WAL)")
     try session3.save()
@@ -200,7 +208,7 @@ func updatesAcrossSessions() throws {
 
 func walAndCheckpoint() throws {
     heading(6, "WAL inspection and checkpointing")
-    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let db = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     let entries = try db.walEntries()
     print("   wal/transaction.log holds \(entries.count) entries (the seed's storage.replay_wal()):")
     for entry in entries {
@@ -219,7 +227,7 @@ func walAndCheckpoint() throws {
 
 func exportAndStats() throws {
     heading(7, "Export")
-    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let db = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     // An export never creates directories (a mistyped path is an error, not a new folder): make ./exports first.
     try FileManager.default.createDirectory(atPath: "exports", withIntermediateDirectories: true)
     let count = try db.exportTable("student", "exports/students.json")
@@ -274,7 +282,7 @@ func exportAndStats() throws {
 
 func handleSaveErrors() throws {
     heading(10, "Handle save errors")
-    let db = try Database(name: "university", persist: true, basePath: basePath)
+    let db = try Database(name: "university", persist: true, basePath: basePath, options: seedOptions)
     let students = try db.table(Student.self)
     var frank = Student(name: "Frank Green", email: "frank@university.edu", gpa: 3.1)
     try students.insert(&frank)
@@ -309,7 +317,7 @@ func handleSaveErrors() throws {
     case .needsReopen:
         // An fsync failed: what reached the disk is unknown. Open the database again; recovery replays the WAL.
         try? db.close()
-        try Database(name: "university", persist: true, basePath: basePath).save()
+        try Database(name: "university", persist: true, basePath: basePath, options: seedOptions).save()
     default:
         // .readOnly (opened read-only, or another writer holds the lock), .closed
         throw failed

@@ -5,6 +5,13 @@ extension BrowserApp {
     /// Looks whether the writer lock is still held by another process (only when it was held at open) and tells
     /// the state when that changes.
     func checkWriter(_ state: inout BrowserState) {
+        // A writer of the tables no other process writes (WriteScope.availableTables): a table another process
+        // wrote becomes writable here once that process exits (its lock is taken at the first write).
+        if !database.isReadOnly, database.options.writeScope == .availableTables {
+            let freed = state.tables.filter { $0.writeRefusal != nil && database.writeRefusal(table: $0.name) == nil }
+            if !freed.isEmpty { state.tablesFreed(freed.map(\.name), context: database) }
+            return
+        }
         guard state.isReadOnly, database.readOnlyCause == .lockHeld else { return }
         if database.writerLockIsHeldElsewhere { state.writerReturned() } else { state.writerDidExit() }
     }

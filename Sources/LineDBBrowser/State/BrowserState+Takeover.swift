@@ -10,6 +10,15 @@ extension BrowserState {
         say("the writer has exited: \(key) takes over as the writer (edits and saves work then)")
     }
 
+    /// A browser that writes the tables no other process writes: the process that wrote `names` has exited, so
+    /// they are writable here now (marks and the status line follow; the lock is taken at the first write).
+    public mutating func tablesFreed(_ names: [String], context: BrowserDataSource) {
+        guard asOf == nil else { return }  // (the past's tables are shown: read again on return to now)
+        tables = context.tableSummaries()
+        let list = names.map { VisibleText.escaped($0) }.joined(separator: ", ")
+        say("the writer of \(list) has exited: \(names.count == 1 ? "it is" : "they are") writable here now")
+    }
+
     /// Another process took the writer lock again before this browser did.
     public mutating func writerReturned() {
         guard writerExited else { return }

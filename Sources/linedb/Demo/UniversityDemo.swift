@@ -26,6 +26,7 @@ enum UniversityDemo {
         options.autoCheckpointBytes = nil
         options.clock = DemoClock()
         options.gzipArchives = false  // the demo's archive stays plain text, for the README's `cat` and `grep`
+        options.inPlaceSaves = false  // its records files are written whole: no padding in the first file a user opens
         let db = try Database(path: path, options: options)
         do {
             try fill(db)
