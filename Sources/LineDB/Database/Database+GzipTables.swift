@@ -212,9 +212,9 @@ extension Database {
         for chunk in chunks { chunk.withUnsafeBytes { writer.write($0, into: &member) } }
         writer.finish(into: &member)
         Failpoint.hit("gzip.beforeAppend")
-        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
-        var open = true
-        do throws(LineDBError) {
+        try appendDurably(
+            t, file: file, size: size, failpoints: ("gzip.afterAppendWrite", "gzip.afterAppendSync")
+        ) { (fd) throws(LineDBError) in
             // Written in two halves so that a kill between them leaves a torn member (the crash tests' case).
             let half = member.count / 2
             try member.withBytes { (raw) throws(LineDBError) in
@@ -222,19 +222,6 @@ extension Database {
                 Failpoint.hit("gzip.midAppend")
                 try io.write(fd, UnsafeRawBufferPointer(rebasing: raw[half...]), path: file)
             }
-            Failpoint.hit("gzip.afterAppendWrite")
-            try io.fdatasync(fd, path: file)
-            Failpoint.hit("gzip.afterAppendSync")
-            open = false  // Linux frees the descriptor even when close fails: never use it again
-            try io.close(fd, path: file)
-        } catch {
-            if open {
-                do { try io.ftruncate(fd, size: size, path: file) } catch { t.needsRewrite = true }
-                try? io.close(fd, path: file)
-            } else {
-                t.needsRewrite = true
-            }
-            throw error
         }
         t.savedSlots = t.slots.count
         return n

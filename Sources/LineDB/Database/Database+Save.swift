@@ -167,15 +167,37 @@ extension Database {
     private func appendNewRows(_ t: TableState, file: String, size: Int) throws(LineDBError) -> Int {
         let (chunks, n) = t.linesToAppend(from: t.savedSlots)
         Failpoint.hit("save.beforeAppend")
-        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
-        var open = true
-        do throws(LineDBError) {
+        try appendDurably(
+            t, file: file, size: size, failpoints: ("save.afterAppendWrite", "save.afterAppendSync")
+        ) { (fd) throws(LineDBError) in
             for chunk in chunks {
                 try chunk.withBytes { (raw) throws(LineDBError) in try io.write(fd, raw, path: file) }
             }
-            Failpoint.hit("save.afterAppendWrite")
+        }
+        if t.lineSpans != nil, t.lineSpans!.slotCount == t.savedSlots, t.lineSpans!.end == size {
+            t.lineSpans!.append(live: t.slots[t.savedSlots...].map { $0 != nil }, chunks: chunks)
+        } else {
+            t.lineSpans = nil
+        }
+        t.savedSlots = t.slots.count
+        return n
+    }
+
+    /// Appends to `file` (`size` bytes before) what `write` writes through its descriptor (`O_APPEND`), then
+    /// `fdatasync`s it: a save's append to a records file, plain or gzipped. On failure the file is cut back to
+    /// `size`; when that fails too, or the append may be on disk already (a failed close), `t` is marked for a whole
+    /// rewrite at the next save. `failpoints`: the crash tests' names for the steps after the write and after the sync.
+    func appendDurably(
+        _ t: TableState, file: String, size: Int, failpoints: (afterWrite: StaticString, afterSync: StaticString),
+        write: (Int32) throws(LineDBError) -> Void
+    ) throws(LineDBError) {
+        let fd = try io.open(file, flags: O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
+        var open = true
+        do throws(LineDBError) {
+            try write(fd)
+            Failpoint.hit(failpoints.afterWrite)
             try io.fdatasync(fd, path: file)
-            Failpoint.hit("save.afterAppendSync")
+            Failpoint.hit(failpoints.afterSync)
             open = false  // Linux frees the descriptor even when close fails: never use it again
             try io.close(fd, path: file)
         } catch {
@@ -188,12 +210,5 @@ extension Database {
             }
             throw error
         }
-        if t.lineSpans != nil, t.lineSpans!.slotCount == t.savedSlots, t.lineSpans!.end == size {
-            t.lineSpans!.append(live: t.slots[t.savedSlots...].map { $0 != nil }, chunks: chunks)
-        } else {
-            t.lineSpans = nil
-        }
-        t.savedSlots = t.slots.count
-        return n
     }
 }
