@@ -16,7 +16,7 @@ import Foundation
 ///
 /// Hand-written (no `DateFormatter`/`ISO8601DateFormatter`): the typed fetch of a 1M-record table decodes one
 /// date per record, and the formatters cost microseconds each.
-enum DateCoding {
+package enum DateCoding {
     // MARK: - Writing
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]`, local time.
@@ -173,7 +173,7 @@ enum DateCoding {
     // MARK: - Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)
 
     /// Days since 1970-01-01.
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)
         let yoe = y - era * 400
@@ -184,7 +184,7 @@ enum DateCoding {
     }
 
     /// Year, month, day of a day number (days since 1970-01-01).
-    static func civil(days z0: Int) -> (Int, Int, Int) {
+    package static func civil(days z0: Int) -> (Int, Int, Int) {
         let z = z0 + 719_468
         let era = floorDiv(z, 146_097)
         let doe = z - era * 146_097
